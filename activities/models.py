@@ -1,0 +1,282 @@
+"""Records a branch logs: activities of every kind, attendance, attachments, publicity, rules."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from branchwork.models import Member, Organisation, PartyGroup
+from branchwork.periods import Period
+
+from .kinds import KIND_CHOICES, KINDS, Kind
+
+
+class ActivityQuerySet(models.QuerySet):
+    def for_branch(self, branch: Organisation):
+        return self.filter(branch=branch)
+
+    def in_period(self, period: Period):
+        return self.filter(date__range=(period.start, period.end))
+
+    def of_kind(self, code: str):
+        """Records that count as this kind: their own kind, or held together with it."""
+        return self.filter(counted_kinds__kind=code)
+
+
+class Activity(models.Model):
+    """One dated record of a branch's work. What it is comes from ``kind`` (see ``kinds.KINDS``)."""
+
+    class StudyForm(models.TextChoices):
+        COLLECTIVE = "集体学习", "集体学习"
+        SEMINAR = "专题研讨", "专题研讨"
+        SELF = "个人自学", "个人自学"
+
+    branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.PROTECT, related_name="activities")
+    kind = models.CharField("类型", max_length=30, choices=KIND_CHOICES, db_index=True)
+    date = models.DateField("日期")
+    title = models.CharField("主题", max_length=200)
+    start_time = models.TimeField("开始时间", null=True, blank=True)
+    end_time = models.TimeField("结束时间", null=True, blank=True)
+    place = models.CharField("地点", max_length=200, blank=True)
+    host = models.CharField("主持人", max_length=50, blank=True)
+    content = models.TextField("内容", blank=True)
+    decisions = models.TextField("决定事项", blank=True)
+    materials = models.TextField("学习材料（每行一项）", blank=True)
+    study_form = models.CharField("学习形式", max_length=10, choices=StudyForm.choices, blank=True)
+    activity_forms = models.TextField("具体活动形式（每行一项）", blank=True, help_text="如：观看反腐题材影片、赴党史教育基地")
+    occasion = models.CharField("时机", max_length=50, blank=True, help_text="如：春节前、端午节前")
+    participants = models.CharField("参加人员", max_length=200, blank=True, help_text="如：全体党员、发展对象、入党积极分子")
+    party_group = models.ForeignKey(
+        PartyGroup, verbose_name="党小组", null=True, blank=True, on_delete=models.PROTECT, related_name="activities"
+    )
+    speaker = models.ForeignKey(
+        Member, verbose_name="主讲人", null=True, blank=True, on_delete=models.SET_NULL, related_name="lectures"
+    )
+    speaker_name = models.CharField("主讲人（非本支部）", max_length=50, blank=True)
+    headcount = models.PositiveIntegerField("人数", null=True, blank=True, validators=[MinValueValidator(1)])
+    is_resolved = models.BooleanField("已整改", default=False)
+    resolved_on = models.DateField("整改完成日期", null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工作记录"
+        verbose_name_plural = "工作记录"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["branch", "kind", "date"]), models.Index(fields=["branch", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.kind_info.label}：{self.title}"
+
+    @property
+    def kind_info(self) -> Kind:
+        return KINDS[self.kind]
+
+    @property
+    def material_list(self) -> list[str]:
+        return _lines(self.materials)
+
+    @property
+    def activity_form_list(self) -> list[str]:
+        return _lines(self.activity_forms)
+
+    @property
+    def speaker_display(self) -> str:
+        return self.speaker.name if self.speaker_id else self.speaker_name
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class ActivityKind(models.Model):
+    """Every kind a record counts as, its own included: a 主题党日 held as a 支部党员大会 has two rows.
+
+    Counting ``ActivityKind`` rows grouped by kind gives a period's figures in one query.
+    """
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="counted_kinds")
+    kind = models.CharField(max_length=30, choices=KIND_CHOICES)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "kind"], name="unique_activity_kind")]
+        indexes = [models.Index(fields=["kind", "activity"])]
+
+    def __str__(self) -> str:
+        return KINDS[self.kind].label
+
+
+class Attendance(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="attendance")
+    present = models.BooleanField("出席", default=True)
+    absence_reason = models.CharField("缺席原因", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "出席情况"
+        verbose_name_plural = "出席情况"
+        constraints = [models.UniqueConstraint(fields=["activity", "member"], name="unique_attendance")]
+
+    def __str__(self) -> str:
+        return f"{self.member} {'出席' if self.present else '缺席'}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name never uses the uploaded name: it is kept in original_name instead, so
+    # no user-supplied text reaches the storage backend's paths.
+    import uuid
+
+    suffix = instance.extension
+    return f"attachments/{instance.activity.branch_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    class Category(models.TextChoices):
+        MINUTES = "minutes", "会议记录（纪要）"
+        PHOTO = "photo", "照片"
+        DOCUMENT = "document", "其他文件"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
+    category = models.CharField("类别", max_length=10, choices=Category.choices, default=Category.DOCUMENT)
+    file = models.FileField("文件", upload_to=attachment_path, max_length=255)
+    original_name = models.CharField("文件名", max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField("大小")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        from pathlib import PurePath
+
+        return PurePath(self.original_name).suffix.lower()[:10]
+
+
+class OutletQuerySet(models.QuerySet):
+    def for_branch(self, branch: Organisation):
+        """Outlets registered by any organisation above the branch (its 党总支 or 党委)."""
+        ancestor_ids = [int(part) for part in branch.path.strip("/").split("/") if part]
+        return self.filter(organisation_id__in=ancestor_ids)
+
+
+class Outlet(models.Model):
+    """A publication in the registry a general branch keeps: where publicity pieces appear."""
+
+    class Level(models.TextChoices):
+        INDUSTRY = "行业", "行业"
+        PROVINCIAL = "省级", "省级"
+        CENTRAL = "中央", "中央"
+        LOCAL = "地方", "地方"
+
+    class Unit(models.TextChoices):
+        PIECE = "篇", "篇"
+        TIMES = "次", "次"
+
+    organisation = models.ForeignKey(Organisation, verbose_name="登记单位", on_delete=models.CASCADE, related_name="outlets")
+    name = models.CharField("媒体名称", max_length=100)
+    level = models.CharField("级别", max_length=4, choices=Level.choices)
+    unit = models.CharField("计量单位", max_length=1, choices=Unit.choices, default=Unit.PIECE)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    objects = OutletQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "宣传媒体"
+        verbose_name_plural = "宣传媒体"
+        ordering = ["sort_order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unique_outlet_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PublicityQuerySet(models.QuerySet):
+    def for_branch(self, branch: Organisation):
+        return self.filter(branch=branch)
+
+    def in_period(self, period: Period):
+        return self.filter(date__range=(period.start, period.end))
+
+
+class PublicityEntry(models.Model):
+    branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.PROTECT, related_name="publicity")
+    outlet = models.ForeignKey(Outlet, verbose_name="媒体", on_delete=models.PROTECT, related_name="entries")
+    date = models.DateField("发布日期")
+    count = models.PositiveIntegerField("数量", default=1, validators=[MinValueValidator(1)])
+    title = models.CharField("标题", max_length=200)
+    link = models.URLField("链接", max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "新闻宣传"
+        verbose_name_plural = "新闻宣传"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["branch", "date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ComplianceRuleQuerySet(models.QuerySet):
+    def for_branch(self, branch: Organisation):
+        """Rules in force for a branch: per kind, the nearest organisation's rule wins over a
+        rule set higher up, and any organisation's rule wins over the system default."""
+        ancestor_ids = [int(part) for part in branch.path.strip("/").split("/") if part]
+        return self.filter(Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids))
+
+
+class ComplianceRule(models.Model):
+    """How often a kind of meeting must be held, with the text the requirement comes from."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", "每月"
+        QUARTERLY = "quarterly", "每季度"
+        HALF_YEARLY = "half_yearly", "每半年"
+        YEARLY = "yearly", "每年"
+        NONE = "none", "不作要求"
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="制定单位",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="compliance_rules",
+        help_text="留空为系统默认规则；党总支或党委可为下属支部另定",
+    )
+    kind = models.CharField("会议类型", max_length=30, choices=KIND_CHOICES)
+    frequency = models.CharField("频次", max_length=12, choices=Frequency.choices)
+    per_party_group = models.BooleanField("每个党小组分别计算", default=False)
+    source = models.CharField("依据", max_length=300)
+
+    objects = ComplianceRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "会议频次规则"
+        verbose_name_plural = "会议频次规则"
+        ordering = ["kind", "pk"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "kind"], name="unique_rule_per_org_kind")]
+
+    def __str__(self) -> str:
+        return f"{KINDS[self.kind].label} {self.get_frequency_display()}"

@@ -1,0 +1,85 @@
+"""The one place that decides which organisations a user may see and change.
+
+Every view loads its branch through ``branch_for_user`` (or starts its query from
+``visible_branches``), so an object outside a user's reach is a 404, never a leak:
+
+- a secretary or committee member (支委) reads and writes their own branch;
+- a reviewer of an organisation (党总支/党委) reads every branch below it and writes none;
+- a superuser (administrator) reads every branch, and manages the tree in Django admin.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Organisation, Role
+
+
+def _roles(user) -> list[Role]:
+    """The user's roles, fetched once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_branchwork_roles", None)
+    if cached is None:
+        cached = list(Role.objects.filter(user=user).select_related("organisation"))
+        user._branchwork_roles = cached
+    return cached
+
+
+def writable_branch_ids(user) -> set[int]:
+    return {role.organisation_id for role in _roles(user) if role.writes_branch}
+
+
+def reviewed_organisations(user) -> list[Organisation]:
+    return [role.organisation for role in _roles(user) if role.kind == Role.Kind.REVIEWER]
+
+
+def visible_branches(user) -> QuerySet[Organisation]:
+    """Branches the user may read, as a queryset to build on."""
+    branches = Organisation.objects.branches()
+    if not user.is_authenticated:
+        return branches.none()
+    if user.is_superuser:
+        return branches
+    condition = Q(pk__in=writable_branch_ids(user))
+    for organisation in reviewed_organisations(user):
+        condition |= Q(path__startswith=organisation.path)
+    return branches.filter(condition)
+
+
+def can_write_branch(user, branch: Organisation) -> bool:
+    return branch.pk in writable_branch_ids(user)
+
+
+def can_review_branch(user, branch: Organisation) -> bool:
+    """Reviewers return and approve the reports of branches below their organisation."""
+    return any(branch.path.startswith(org.path) and org.pk != branch.pk for org in reviewed_organisations(user))
+
+
+def branch_for_user(user, code: str, *, write: bool = False) -> Organisation:
+    """The branch with this code if the user may see it: else 404; if ``write`` and the user only
+    reads it (a reviewer, an administrator), PermissionDenied."""
+    try:
+        branch = visible_branches(user).get(code=code)
+    except Organisation.DoesNotExist:
+        raise Http404("没有找到该党支部") from None
+    if write and not can_write_branch(user, branch):
+        raise PermissionDenied("您只能查阅该党支部的记录，不能修改")
+    return branch
+
+
+def reviewer_scope_for_user(user, code: str) -> Organisation:
+    """An organisation the user reviews (or, for a superuser, any non-branch organisation)."""
+    if user.is_authenticated and user.is_superuser:
+        qs = Organisation.objects.exclude(level=Organisation.Level.BRANCH)
+    else:
+        qs = Organisation.objects.filter(pk__in=[org.pk for org in reviewed_organisations(user)])
+    try:
+        return qs.get(code=code)
+    except Organisation.DoesNotExist:
+        raise Http404("没有找到该党组织") from None
+
+
+def home_branch_codes(user) -> list[str]:
+    """Branches the user works in, for the navigation bar and the landing redirect."""
+    return [role.organisation.code for role in _roles(user) if role.writes_branch]

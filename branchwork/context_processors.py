@@ -1,0 +1,13 @@
+from . import access
+
+
+def navigation(request):
+    """What the navigation bar offers: the user's own branches and the organisations they review."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = access._roles(user)
+    return {
+        "nav_branches": [role.organisation for role in roles if role.writes_branch],
+        "nav_reviewed": [role.organisation for role in roles if role.kind == role.Kind.REVIEWER],
+    }

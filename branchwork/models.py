@@ -1,0 +1,213 @@
+"""The organisation core: the party-organisation tree, party groups, the roster, and roles.
+
+Who may see what is decided in ``branchwork.access``; models only describe the data.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def branches(self):
+        return self.filter(level=Organisation.Level.BRANCH)
+
+    def below(self, organisation: "Organisation"):
+        """The organisation itself and everything under it in the tree."""
+        return self.filter(path__startswith=organisation.path)
+
+
+class Organisation(models.Model):
+    """One node of 党委 → 党总支 → 党支部. ``path`` ("/1/4/9/") makes subtree queries one LIKE."""
+
+    class Level(models.TextChoices):
+        COMMITTEE = "committee", "党委"
+        GENERAL_BRANCH = "general", "党总支"
+        BRANCH = "branch", "党支部"
+
+    name = models.CharField("名称", max_length=100)
+    code = models.SlugField(
+        "代码",
+        max_length=30,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "代码只能包含小写字母、数字和连字符")],
+        help_text="网址中使用的简短代码，如 kl",
+    )
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级组织", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    addressee = models.CharField(
+        "报告主送单位",
+        max_length=100,
+        blank=True,
+        help_text="半年总结的主送机关，留空则为上级组织名称",
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if path != self.path:
+            old = self.path
+            self.path = path
+            super().save(update_fields=["path"])
+            if old:
+                # Moving a node moves its subtree: rewrite descendants' path prefixes.
+                for child in Organisation.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                    child.path = path + child.path[len(old) :]
+                    child.save(update_fields=["path"])
+
+    @property
+    def is_branch(self) -> bool:
+        return self.level == self.Level.BRANCH
+
+    @property
+    def report_addressee(self) -> str:
+        if self.addressee:
+            return self.addressee
+        return self.parent.name if self.parent_id else ""
+
+    def ancestors(self) -> list["Organisation"]:
+        """Nearest first. One query: the ids are in the path."""
+        ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        by_id = {org.pk: org for org in Organisation.objects.filter(pk__in=ids)}
+        return [by_id[pk] for pk in reversed(ids) if pk in by_id]
+
+
+class PartyGroup(models.Model):
+    branch = models.ForeignKey(
+        Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="party_groups"
+    )
+    name = models.CharField("名称", max_length=50)
+    established_on = models.DateField("成立日期", null=True, blank=True, help_text="合规日历从此月起要求按月召开党小组会")
+    dissolved_on = models.DateField("撤销日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "党小组"
+        verbose_name_plural = "党小组"
+        ordering = ["branch", "name"]
+        constraints = [models.UniqueConstraint(fields=["branch", "name"], name="unique_group_name_per_branch")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(transferred_out_on__isnull=True)
+
+    def voting(self):
+        """正式党员 have the vote at a 支部党员大会; 预备党员 attend without it."""
+        return self.filter(status=Member.Status.FULL)
+
+    def committee(self):
+        return self.exclude(post="")
+
+    def party_members(self):
+        return self.filter(status__in=[Member.Status.FULL, Member.Status.PROBATIONARY])
+
+
+class Member(models.Model):
+    """A row of the branch roster (花名册). No ID-card numbers: the design forbids storing them."""
+
+    class Gender(models.TextChoices):
+        MALE = "男", "男"
+        FEMALE = "女", "女"
+
+    class Status(models.TextChoices):
+        FULL = "正式党员", "正式党员"
+        PROBATIONARY = "预备党员", "预备党员"
+        CANDIDATE = "发展对象", "发展对象"
+        ACTIVIST = "入党积极分子", "入党积极分子"
+
+    class Post(models.TextChoices):
+        NONE = "", "无"
+        SECRETARY = "书记", "书记"
+        DEPUTY_SECRETARY = "副书记", "副书记"
+        ORGANISATION = "组织委员", "组织委员"
+        PUBLICITY = "宣传委员", "宣传委员"
+        DISCIPLINE = "纪检委员", "纪检委员"
+        YOUTH = "青年委员", "青年委员"
+        COMMITTEE = "委员", "委员"
+
+    branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.PROTECT, related_name="members")
+    party_group = models.ForeignKey(
+        PartyGroup, verbose_name="党小组", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=2, choices=Gender.choices)
+    status = models.CharField("政治面貌", max_length=10, choices=Status.choices, default=Status.FULL)
+    joined_on = models.DateField("入党（列为）日期", null=True, blank=True)
+    post = models.CharField("支部职务", max_length=10, choices=Post.choices, blank=True, default="")
+    transferred_out_on = models.DateField("转出日期", null=True, blank=True)
+    transferred_to = models.CharField("转往", max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "党员"
+        verbose_name_plural = "花名册"
+        ordering = ["branch", "party_group__name", "name", "pk"]
+        indexes = [models.Index(fields=["branch", "transferred_out_on"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.transferred_out_on is None
+
+    @property
+    def is_committee(self) -> bool:
+        return bool(self.post)
+
+
+class Role(models.Model):
+    """What a user is to one organisation. Several rows give several organisations."""
+
+    class Kind(models.TextChoices):
+        SECRETARY = "secretary", "支部书记"
+        COMMITTEE = "committee", "支委"
+        REVIEWER = "reviewer", "审阅人（上级党组织）"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="roles")
+    organisation = models.ForeignKey(Organisation, verbose_name="党组织", on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField("角色", max_length=10, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = "角色"
+        verbose_name_plural = "角色"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "kind"], name="unique_role"),
+            # Secretaries and committee members belong to a branch; checked in clean() too.
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_kind_display()}"
+
+    @property
+    def writes_branch(self) -> bool:
+        return self.kind in (self.Kind.SECRETARY, self.Kind.COMMITTEE)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.writes_branch and self.organisation_id and not self.organisation.is_branch:
+            raise ValidationError({"organisation": "支部书记和支委只能属于党支部"})
+
+
+BRANCH_WRITER_ROLES = Q(kind__in=[Role.Kind.SECRETARY, Role.Kind.COMMITTEE])

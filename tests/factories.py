@@ -1,0 +1,120 @@
+"""factory_boy factories for every model tests build on."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from activities.models import Activity, ActivityKind, Attendance, Outlet, PublicityEntry
+from branchwork.models import Member, Organisation, PartyGroup, Role
+
+User = get_user_model()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pass-word-123")
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"第{n}党委")
+    code = factory.Sequence(lambda n: f"c{n}")
+    level = Organisation.Level.COMMITTEE
+
+
+class GeneralBranchFactory(CommitteeFactory):
+    name = factory.Sequence(lambda n: f"第{n}党总支")
+    code = factory.Sequence(lambda n: f"g{n}")
+    level = Organisation.Level.GENERAL_BRANCH
+    parent = factory.SubFactory(CommitteeFactory)
+
+
+class BranchFactory(CommitteeFactory):
+    name = factory.Sequence(lambda n: f"第{n}党支部")
+    code = factory.Sequence(lambda n: f"b{n}")
+    level = Organisation.Level.BRANCH
+    parent = factory.SubFactory(GeneralBranchFactory)
+
+
+class PartyGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartyGroup
+
+    branch = factory.SubFactory(BranchFactory)
+    name = factory.Sequence(lambda n: f"第{n}党小组")
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    branch = factory.SubFactory(BranchFactory)
+    name = factory.Sequence(lambda n: f"党员{n}")
+    gender = Member.Gender.MALE
+    status = Member.Status.FULL
+    joined_on = datetime.date(2010, 7, 1)
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(BranchFactory)
+    kind = Role.Kind.SECRETARY
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """An activity counted as its own kind (and as ``also`` kinds, if given)."""
+
+    class Meta:
+        model = Activity
+        skip_postgeneration_save = True
+
+    branch = factory.SubFactory(BranchFactory)
+    kind = "study"
+    date = datetime.date(2022, 3, 15)
+    title = factory.Sequence(lambda n: f"学习会{n}")
+
+    @factory.post_generation
+    def also(self, create, extracted, **kwargs):
+        if create:
+            for code in {self.kind, *(extracted or ())}:
+                ActivityKind.objects.get_or_create(activity=self, kind=code)
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    activity = factory.SubFactory(ActivityFactory)
+    member = factory.SubFactory(MemberFactory)
+    present = True
+
+
+class OutletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outlet
+
+    organisation = factory.SubFactory(GeneralBranchFactory)
+    name = factory.Sequence(lambda n: f"媒体{n}")
+    level = Outlet.Level.PROVINCIAL
+    unit = Outlet.Unit.PIECE
+
+
+class PublicityEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PublicityEntry
+
+    branch = factory.SubFactory(BranchFactory)
+    outlet = factory.SubFactory(OutletFactory)
+    date = datetime.date(2022, 3, 1)
+    count = 1
+    title = factory.Sequence(lambda n: f"稿件{n}")
