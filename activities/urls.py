@@ -1,4 +1,4 @@
-
+from .ledger_urls import urlpatterns as ledger_urlpatterns
 
 app_name = "activities"
-urlpatterns: list = []
+urlpatterns: list = [] + ledger_urlpatterns

@@ -1,0 +1,3 @@
+"""URL patterns for compliance, ledgers (台账) and publicity; joined into activities.urls."""
+
+urlpatterns: list = []

@@ -1,0 +1,90 @@
+"""Quorum from attendance (《中国共产党支部工作条例（试行）》): a 支部党员大会 needs more than half of the
+members with a vote (正式党员) present; a 支委会 more than half of the branch committee."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from branchwork.models import Member
+
+from .kinds import KINDS, Quorum
+from .models import Activity, Attendance
+
+
+@dataclass(frozen=True)
+class QuorumResult:
+    required: str  # Quorum.VOTING_MEMBERS or Quorum.COMMITTEE
+    eligible: int  # how many count towards the quorum
+    present: int
+
+    @property
+    def met(self) -> bool:
+        return self.present * 2 > self.eligible
+
+    @property
+    def message(self) -> str:
+        who = "有表决权的党员" if self.required == Quorum.VOTING_MEMBERS else "支部委员"
+        if self.met:
+            return f"应到{who}{self.eligible}人，实到{self.present}人，超过半数"
+        return f"应到{who}{self.eligible}人，实到{self.present}人，未超过半数，会议不符合法定人数"
+
+
+
+
+def _rules_of(activity: Activity, counted: Iterable[str]) -> list[str]:
+    return sorted({KINDS[code].quorum for code in counted if KINDS[code].quorum})
+
+
+def quorum_results(activities: Iterable[Activity]) -> dict[int, list[QuorumResult]]:
+    """Quorum results for many records in three queries: records that need a quorum and have
+    attendance registered get one result per rule (a record with none registered gets none —
+    the evidence checklist reports the missing attendance instead)."""
+    activities = list(activities)
+    if not activities:
+        return {}
+    ids = [a.pk for a in activities]
+    from .models import ActivityKind
+
+    counted: dict[int, set[str]] = defaultdict(set)
+    for activity_id, kind in ActivityKind.objects.filter(activity_id__in=ids).values_list("activity_id", "kind"):
+        counted[activity_id].add(kind)
+    needing = {a.pk: a for a in activities if _rules_of(a, counted[a.pk] | {a.kind})}
+    if not needing:
+        return {}
+    present_by_activity: dict[int, set[int]] = defaultdict(set)
+    registered: set[int] = set()
+    for activity_id, member_id, present in Attendance.objects.filter(activity_id__in=needing).values_list(
+        "activity_id", "member_id", "present"
+    ):
+        registered.add(activity_id)
+        if present:
+            present_by_activity[activity_id].add(member_id)
+    branch_ids = {a.branch_id for a in needing.values()}
+    roster = list(
+        Member.objects.filter(branch_id__in=branch_ids).values("id", "branch_id", "status", "post", "joined_on", "transferred_out_on")
+    )
+    results: dict[int, list[QuorumResult]] = {}
+    for pk, activity in needing.items():
+        if pk not in registered:
+            continue
+        results[pk] = []
+        for rule in _rules_of(activity, counted[pk] | {activity.kind}):
+            eligible = {m["id"] for m in roster if m["branch_id"] == activity.branch_id and _eligible(m, rule, activity.date)}
+            results[pk].append(QuorumResult(rule, len(eligible), len(eligible & present_by_activity[pk])))
+    return results
+
+
+def _eligible(member: dict, rule: str, day: datetime.date) -> bool:
+    if member["joined_on"] and member["joined_on"] > day:
+        return False
+    if member["transferred_out_on"] and member["transferred_out_on"] <= day:
+        return False
+    if rule == Quorum.VOTING_MEMBERS:
+        return member["status"] == Member.Status.FULL
+    return bool(member["post"])
+
+
+def short_of_quorum(activities: Iterable[Activity]) -> set[int]:
+    """Ids of the records held without the quorum their kind requires."""
+    return {pk for pk, results in quorum_results(activities).items() if any(not r.met for r in results)}
