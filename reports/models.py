@@ -48,6 +48,8 @@ class Report(models.Model):
     signed_on = models.DateField("成文日期")
     # Optimistic locking: each save states the revision it started from; a stale one is refused.
     revision = models.PositiveIntegerField(default=1, editable=False)
+    # Origins of default items the secretary deleted: recompiling does not bring them back.
+    dismissed_origins = models.JSONField(default=list, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
