@@ -1,8 +1,42 @@
-"""Workflows on records: creating and changing activities keeps the kinds they count as in step."""
+"""Workflows on records: creating and changing activities keeps the kinds they count as in step;
+attendance is replaced as a whole; attachments are checked by content before they are stored."""
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from .models import Activity, ActivityKind
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+
+from branchwork.models import Member, Organisation
+
+from .attachments import validate_upload
+from .kinds import COMMON_FIELDS, KINDS, Kind
+from .models import Activity, ActivityKind, Attachment, Attendance
+
+# Fields a form or an import may set; ``kind`` and ``branch`` are fixed when a record is created.
+EDITABLE_FIELDS = (
+    "date",
+    "title",
+    "start_time",
+    "end_time",
+    "place",
+    "host",
+    "content",
+    "decisions",
+    "materials",
+    "study_form",
+    "activity_forms",
+    "occasion",
+    "participants",
+    "party_group",
+    "speaker",
+    "speaker_name",
+    "headcount",
+    "is_resolved",
+    "resolved_on",
+)
 
 
 def activity_set_kinds(*, activity: Activity, also_counts_as: Iterable[str] = ()) -> None:
@@ -12,3 +46,212 @@ def activity_set_kinds(*, activity: Activity, also_counts_as: Iterable[str] = ()
     if existing - wanted:
         activity.counted_kinds.filter(kind__in=existing - wanted).delete()
     ActivityKind.objects.bulk_create([ActivityKind(activity=activity, kind=code) for code in wanted - existing])
+
+
+def combinable_with(kind: Kind) -> list[Kind]:
+    """The kinds a record of ``kind`` may also count as when held together."""
+    if not kind.combinable:
+        return []
+    return [other for other in KINDS.values() if other.combinable and other.code != kind.code]
+
+
+def _check_fields(kind: Kind, fields: dict) -> None:
+    allowed = set(COMMON_FIELDS) | set(kind.fields)
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"{kind.code} records have no field(s) {sorted(unknown)}")
+
+
+def _check_also(kind: Kind, also_counts_as: Iterable[str]) -> list[str]:
+    also = [code for code in dict.fromkeys(also_counts_as) if code != kind.code]
+    allowed = {other.code for other in combinable_with(kind)}
+    if set(also) - allowed:
+        raise ValueError(f"{kind.code} cannot also count as {sorted(set(also) - allowed)}")
+    return also
+
+
+@transaction.atomic
+def activity_create(
+    *, branch: Organisation, kind: str, by=None, also_counts_as: Iterable[str] = (), **fields
+) -> Activity:
+    """A new record of ``kind`` for ``branch``; ``fields`` are the kind's fields (date, title, …)."""
+    kind_info = KINDS[kind]
+    _check_fields(kind_info, fields)
+    also = _check_also(kind_info, also_counts_as)
+    activity = Activity(branch=branch, kind=kind, created_by=by, updated_by=by, **fields)
+    activity.full_clean(exclude=["branch", "created_by", "updated_by"])
+    activity.save()
+    activity_set_kinds(activity=activity, also_counts_as=also)
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *, activity: Activity, by=None, also_counts_as: Iterable[str] | None = None, **fields
+) -> Activity:
+    """Change the given fields; ``also_counts_as`` (when given) replaces the combined kinds."""
+    kind_info = activity.kind_info
+    _check_fields(kind_info, fields)
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.updated_by = by
+    activity.full_clean(exclude=["branch", "created_by", "updated_by"])
+    activity.save(update_fields=[*fields, "updated_by", "updated_at"])
+    if also_counts_as is not None:
+        activity_set_kinds(activity=activity, also_counts_as=_check_also(kind_info, also_counts_as))
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, by=None) -> None:
+    """Delete the record with its attendance and attachments (files go once the delete commits).
+
+    Submitted reports keep their frozen copy, so deleting a record never changes them."""
+    files = [attachment.file for attachment in activity.attachments.all()]
+    activity.delete()
+    transaction.on_commit(lambda: [_delete_file(f) for f in files])
+
+
+# Attendance ------------------------------------------------------------------------------------
+
+
+def attendance_roster(*, activity: Activity) -> list[Member]:
+    """Who may be listed for the meeting: the branch roster on the meeting's date (members not yet
+    joined or already transferred out are left off) plus anyone already registered for it.
+    For a 党小组会 that group's members come first."""
+    day = activity.date
+    on_roster = (Q(transferred_out_on__isnull=True) | Q(transferred_out_on__gt=day)) & (
+        Q(joined_on__isnull=True) | Q(joined_on__lte=day)
+    )
+    registered = Q(attendance__activity=activity)
+    members = list(
+        Member.objects.filter(branch_id=activity.branch_id)
+        .filter(on_roster | registered)
+        .select_related("party_group")
+        .distinct()
+        .order_by("party_group__name", "name", "pk")
+    )
+    if activity.party_group_id:
+        members.sort(key=lambda m: m.party_group_id != activity.party_group_id)
+    return members
+
+
+def attendance_expected_by_default(*, activity: Activity, member: Member) -> bool:
+    """Whom a new attendance list expects: the committee at a 支委会, the group at a 党小组会,
+    the Party members (正式/预备) at other meetings; activists and candidates are listed but
+    not counted unless the secretary says so."""
+    if activity.kind == "committee_meeting":
+        return member.is_committee
+    if activity.kind == "group_meeting" and activity.party_group_id:
+        return member.party_group_id == activity.party_group_id
+    return member.status in (Member.Status.FULL, Member.Status.PROBATIONARY)
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    member_id: int
+    present: bool
+    absence_reason: str = ""
+
+
+@transaction.atomic
+def attendance_save(*, activity: Activity, rows: Iterable[AttendanceRow], by=None) -> list[Attendance]:
+    """Replace the meeting's attendance with ``rows`` (members left out are not counted)."""
+    rows = list(rows)
+    roster_ids = {member.pk for member in attendance_roster(activity=activity)}
+    strangers = {row.member_id for row in rows} - roster_ids
+    if strangers:
+        raise ValueError(f"members {sorted(strangers)} are not on the roster of {activity.branch}")
+    if len({row.member_id for row in rows}) != len(rows):
+        raise ValueError("a member is listed twice")
+    for row in rows:
+        if not row.present and not row.absence_reason.strip():
+            raise ValueError("an absence needs a reason")
+    activity.attendance.all().delete()
+    created = Attendance.objects.bulk_create(
+        [
+            Attendance(
+                activity=activity,
+                member_id=row.member_id,
+                present=row.present,
+                absence_reason="" if row.present else row.absence_reason.strip(),
+            )
+            for row in rows
+        ]
+    )
+    activity.updated_by = by
+    activity.save(update_fields=["updated_by", "updated_at"])
+    return created
+
+
+@dataclass(frozen=True)
+class MemberAttendance:
+    attended: list[Attendance]
+    absent: list[Attendance]
+
+    @property
+    def expected(self) -> int:
+        return len(self.attended) + len(self.absent)
+
+    @property
+    def rate(self) -> int | None:
+        return round(100 * len(self.attended) / self.expected) if self.expected else None
+
+
+def member_attendance(*, member: Member, start: datetime.date, end: datetime.date) -> MemberAttendance:
+    """The member's attendance at the branch's meetings between two dates, newest first."""
+    rows = list(
+        Attendance.objects.filter(member=member, activity__branch_id=member.branch_id, activity__date__range=(start, end))
+        .select_related("activity")
+        .order_by("-activity__date", "-activity__pk")
+    )
+    return MemberAttendance([r for r in rows if r.present], [r for r in rows if not r.present])
+
+
+# Attachments -----------------------------------------------------------------------------------
+
+
+def attachment_add(*, activity: Activity, upload: UploadedFile, category: str, by=None) -> Attachment:
+    """Check the upload's content and store it through Django's storage under a random name."""
+    file_type = validate_upload(upload)
+    if category not in Attachment.Category.values:
+        raise ValueError(f"unknown attachment category {category!r}")
+    attachment = Attachment(
+        activity=activity,
+        category=category,
+        original_name=_clean_name(upload.name),
+        content_type=file_type.content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    upload.seek(0)
+    attachment.file.save(attachment.original_name, upload, save=False)
+    try:
+        with transaction.atomic():
+            attachment.save()
+    except Exception:
+        _delete_file(attachment.file)
+        raise
+    return attachment
+
+
+def attachment_delete(*, attachment: Attachment, by=None) -> None:
+    file = attachment.file
+    with transaction.atomic():
+        attachment.delete()
+        transaction.on_commit(lambda: _delete_file(file))
+
+
+def _clean_name(name: str) -> str:
+    """The uploaded name as shown to people: no folders, no control characters, ≤ 255 chars."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip() or "附件"
+    if len(base) > 255:
+        stem, dot, ext = base.rpartition(".")
+        base = (stem[: 255 - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else base[:255]
+    return base
+
+
+def _delete_file(file) -> None:
+    if file and file.name:
+        file.storage.delete(file.name)
