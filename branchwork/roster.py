@@ -1,0 +1,502 @@
+"""Roster (花名册) services: Excel export, the import template, Excel import, transfer out.
+
+Branches keep their rosters in Excel today, so the export, the template and the import share one
+set of columns; an exported file imports back unchanged. Import is all or nothing: every row is
+checked first, every bad row is reported with its Excel row number, and nothing is saved unless the
+whole file is good.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import logging
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .models import Member, Organisation, PartyGroup
+
+logger = logging.getLogger(__name__)
+
+COLUMNS = ["姓名", "性别", "政治面貌", "入党（列为）日期", "支部职务", "党小组", "状态", "转出日期", "转往"]
+COLUMN_WIDTHS = [14, 6, 14, 18, 10, 18, 8, 16, 30]
+SHEET_TITLE = "花名册"
+HELP_SHEET_TITLE = "填写说明"
+STATE_ACTIVE = "在册"
+STATE_TRANSFERRED = "已转出"
+POST_NONE = "无"
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+MAX_ROWS = 2000
+MAX_BYTES = 5 * 1024 * 1024
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+_HEADER_FILL = PatternFill("solid", fgColor="C8161D")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+# Dates typed as text in WPS/Excel: 2022-06-30, 2022/6/30, 2022.6.30, 2022年6月30日, 20220630.
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class RowError:
+    row: int | None  # the Excel row number; None for a problem with the whole file
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行：{self.message}" if self.row else self.message
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def _group_names(branch: Organisation) -> list[str]:
+    return list(
+        PartyGroup.objects.filter(branch=branch, dissolved_on__isnull=True)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+def _new_workbook(branch: Organisation) -> tuple[Workbook, object]:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    sheet.append(COLUMNS)
+    for index, width in enumerate(COLUMN_WIDTHS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.fill = _HEADER_FILL
+        cell.font = _HEADER_FONT
+        cell.alignment = Alignment(horizontal="center")
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    _add_dropdowns(sheet, branch)
+    _add_help_sheet(workbook, branch)
+    return workbook, sheet
+
+
+def _add_dropdowns(sheet, branch: Organisation) -> None:
+    """Drop-down lists in Excel/WPS, so most mistakes cannot be typed in the first place."""
+
+    def dropdown(column: str, values: list[str]) -> None:
+        formula = '"' + ",".join(values) + '"'
+        if len(formula) > 255:  # Excel's limit for an inline list
+            return
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+        validation.error = "请从下拉列表中选择，详见“填写说明”工作表"
+        validation.errorTitle = "取值不在列表中"
+        validation.showErrorMessage = True
+        sheet.add_data_validation(validation)
+        validation.add(f"{column}2:{column}{MAX_ROWS + 1}")
+
+    dropdown("B", list(Member.Gender.values))
+    dropdown("C", list(Member.Status.values))
+    dropdown("E", [POST_NONE] + [value for value in Member.Post.values if value])
+    groups = _group_names(branch)
+    if groups:
+        dropdown("F", groups)
+    dropdown("G", [STATE_ACTIVE, STATE_TRANSFERRED])
+
+
+def _add_help_sheet(workbook: Workbook, branch: Organisation) -> None:
+    sheet = workbook.create_sheet(HELP_SHEET_TITLE)
+    groups = _group_names(branch)
+    rows = [
+        ("列", "是否必填", "填写要求"),
+        ("姓名", "必填", "同一支部内姓名不能重复；导入时按姓名对应已有党员（更新），没有的新增"),
+        ("性别", "必填", "男 / 女"),
+        ("政治面貌", "必填", " / ".join(Member.Status.values)),
+        ("入党（列为）日期", "选填", "如 2022-06-30 或 2022年6月30日；发展对象、入党积极分子填列为的日期"),
+        (
+            "支部职务",
+            "选填",
+            " / ".join([POST_NONE] + [v for v in Member.Post.values if v]) + "；每个支部只能有一名书记",
+        ),
+        (
+            "党小组",
+            "选填",
+            ("本支部的党小组：" + "、".join(groups)) if groups else "本支部尚未设立党小组，请留空",
+        ),
+        (
+            "状态",
+            "选填",
+            f"{STATE_ACTIVE} / {STATE_TRANSFERRED}；留空视为{STATE_ACTIVE}（填了转出日期则视为已转出）",
+        ),
+        ("转出日期", "已转出时必填", "组织关系转出的日期，格式同上"),
+        ("转往", "选填", "转入的党组织或单位"),
+        ("", "", ""),
+        (
+            "说明",
+            "",
+            f"请在“{SHEET_TITLE}”工作表第2行起逐行填写，不要修改第1行的列名；文件中没有的党员保持不变。",
+        ),
+        ("", "", "导入时逐行检查，只要有一行有误，整个文件都不会导入，请按提示改正后重新上传。"),
+        ("", "", "文件须为 .xlsx 格式，不超过 5 MB。"),
+    ]
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 18
+    sheet.column_dimensions["B"].width = 14
+    sheet.column_dimensions["C"].width = 90
+
+
+def _save(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def roster_export(*, branch: Organisation) -> bytes:
+    """The whole roster of ``branch``, active members first, as an .xlsx file."""
+    workbook, sheet = _new_workbook(branch)
+    members = (
+        Member.objects.filter(branch=branch)
+        .select_related("party_group")
+        .order_by("transferred_out_on", "party_group__name", "name", "pk")
+    )
+    for number, member in enumerate(members, start=2):
+        sheet.append(
+            [
+                member.name,
+                member.gender,
+                member.status,
+                member.joined_on,
+                member.post or POST_NONE,
+                member.party_group.name if member.party_group_id else "",
+                STATE_ACTIVE if member.is_active else STATE_TRANSFERRED,
+                member.transferred_out_on,
+                member.transferred_to,
+            ]
+        )
+        for column in ("D", "H"):
+            sheet[f"{column}{number}"].number_format = DATE_FORMAT
+    return _save(workbook)
+
+
+def roster_template(*, branch: Organisation) -> bytes:
+    """The blank import template: the export's columns, drop-downs and the 填写说明 sheet."""
+    workbook, _sheet = _new_workbook(branch)
+    return _save(workbook)
+
+
+def roster_filename(branch: Organisation, *, template: bool = False) -> str:
+    if template:
+        return f"{branch.name}花名册导入模板.xlsx"
+    return f"{branch.name}花名册{timezone.localdate():%Y%m%d}.xlsx"
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+class _FileProblem(Exception):
+    pass
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(_CONTROL.sub("", str(value)).split())
+
+
+def _date(value, label: str) -> datetime.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
+    if match:
+        try:
+            return datetime.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            pass
+    raise ValueError(f"{label}“{text}”不是有效日期，请按 2022-06-30 或 2022年6月30日 的格式填写")
+
+
+def _open_sheet(file):
+    size = getattr(file, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise _FileProblem("文件过大，不能超过 5 MB。")
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise _FileProblem(
+            "无法读取该文件，请确认是 .xlsx 格式的 Excel 文件（可用 Excel 或 WPS 另存为 .xlsx）。"
+        ) from None
+    sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
+    return workbook, sheet
+
+
+def _header_map(header: tuple) -> dict[str, int]:
+    names = [_text(value) for value in header]
+    positions = {name: index for index, name in enumerate(names) if name}
+    missing = [name for name in COLUMNS if name not in positions]
+    if missing:
+        raise _FileProblem(f"第1行缺少列：{'、'.join(missing)}。请使用下载的导入模板，不要修改第1行的列名。")
+    return positions
+
+
+@dataclass
+class _Row:
+    number: int
+    name: str
+    values: dict
+
+
+def _check_row(
+    number: int, cells: dict, groups: dict[str, PartyGroup], today: datetime.date
+) -> tuple[dict, list[str]]:
+    """The member fields of one row, and what is wrong with it (empty when the row is good)."""
+    problems: list[str] = []
+    values: dict = {}
+
+    name = _text(cells["姓名"])
+    if not name:
+        problems.append("缺少姓名")
+    elif len(name) > 50:
+        problems.append("姓名超过50个字")
+    values["name"] = name
+
+    gender = _text(cells["性别"])
+    if not gender:
+        problems.append("缺少性别")
+    elif gender not in Member.Gender.values:
+        problems.append(f"性别“{gender}”无法识别，应为“男”或“女”")
+    values["gender"] = gender
+
+    status = _text(cells["政治面貌"])
+    if not status:
+        problems.append("缺少政治面貌")
+    elif status not in Member.Status.values:
+        problems.append(f"政治面貌“{status}”无法识别，应为{'、'.join(Member.Status.values)}之一")
+    values["status"] = status
+
+    post = _text(cells["支部职务"])
+    if post == POST_NONE:
+        post = ""
+    if post not in Member.Post.values:
+        allowed = "、".join([POST_NONE] + [v for v in Member.Post.values if v])
+        problems.append(f"支部职务“{post}”无法识别，应为{allowed}之一或留空")
+    values["post"] = post
+
+    group_name = _text(cells["党小组"])
+    values["party_group"] = None
+    if group_name:
+        if group_name in groups:
+            values["party_group"] = groups[group_name]
+        else:
+            known = "、".join(groups) or "（本支部尚未设立党小组）"
+            problems.append(f"党小组“{group_name}”不是本支部的党小组，本支部的党小组有：{known}")
+
+    joined = out = None
+    out_unreadable = False
+    try:
+        joined = _date(cells["入党（列为）日期"], "入党（列为）日期")
+        if joined and joined > today:
+            problems.append("入党（列为）日期晚于今天")
+    except ValueError as error:
+        problems.append(str(error))
+    try:
+        out = _date(cells["转出日期"], "转出日期")
+        if out and out > today:
+            problems.append("转出日期晚于今天")
+    except ValueError as error:
+        out_unreadable = True
+        problems.append(str(error))
+    values["joined_on"] = joined
+
+    state = _text(cells["状态"])
+    destination = _text(cells["转往"])
+    if len(destination) > 100:
+        problems.append("转往超过100个字")
+    if state not in ("", STATE_ACTIVE, STATE_TRANSFERRED):
+        problems.append(f"状态“{state}”无法识别，应为“{STATE_ACTIVE}”或“{STATE_TRANSFERRED}”")
+    elif state == STATE_TRANSFERRED and not out and not out_unreadable:
+        problems.append("状态为“已转出”，但缺少转出日期")
+    elif state == STATE_ACTIVE and out:
+        problems.append("状态为“在册”，却填写了转出日期；已转出的请把状态改为“已转出”")
+    if out and joined and out < joined:
+        problems.append("转出日期早于入党（列为）日期")
+    values["transferred_out_on"] = out
+    values["transferred_to"] = destination if out else ""
+    if destination and not out and state != STATE_TRANSFERRED:
+        problems.append("填写了转往，却没有转出日期")
+    return values, problems
+
+
+def roster_import(*, branch: Organisation, file, by) -> ImportResult:
+    """Read an .xlsx roster into ``branch``: rows match existing members by name (update) or are
+    added. Nothing is saved unless every row is good; ``result.errors`` names each bad row."""
+    result = ImportResult()
+    try:
+        workbook, sheet = _open_sheet(file)
+    except _FileProblem as problem:
+        result.errors.append(RowError(None, str(problem)))
+        return result
+
+    try:
+        rows_iter = sheet.iter_rows(values_only=True)
+        try:
+            positions = _header_map(next(rows_iter))
+        except StopIteration:
+            raise _FileProblem("文件是空的：第1行应为列名，第2行起为党员。") from None
+
+        groups = {group.name: group for group in PartyGroup.objects.filter(branch=branch)}
+        today = timezone.localdate()
+        rows: list[_Row] = []
+        first_row_of: dict[str, int] = {}
+        for number, raw in enumerate(rows_iter, start=2):
+            if raw is None or all(_text(value) == "" for value in raw):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise _FileProblem(f"一次最多导入 {MAX_ROWS} 行，请分批导入。")
+            cells = {name: (raw[index] if index < len(raw) else None) for name, index in positions.items()}
+            values, problems = _check_row(number, cells, groups, today)
+            name = values["name"]
+            if name:
+                if name in first_row_of:
+                    problems.append(f"姓名“{name}”与第{first_row_of[name]}行重复")
+                else:
+                    first_row_of[name] = number
+            for problem in problems:
+                result.errors.append(RowError(number, problem))
+            rows.append(_Row(number, name, values))
+    except _FileProblem as problem:
+        result.errors = [RowError(None, str(problem))]
+        return result
+    finally:
+        workbook.close()
+
+    if not rows and not result.errors:
+        result.errors.append(RowError(None, f"文件中没有党员：请从“{SHEET_TITLE}”工作表第2行起填写。"))
+        return result
+
+    existing: dict[str, list[Member]] = {}
+    for member in Member.objects.filter(branch=branch):
+        existing.setdefault(member.name, []).append(member)
+    for row in rows:
+        if len(existing.get(row.name, [])) > 1:
+            result.errors.append(
+                RowError(
+                    row.number,
+                    f"本支部花名册中有{len(existing[row.name])}名党员叫“{row.name}”，无法确定更新哪一位，请先在花名册中区分姓名",
+                )
+            )
+    _check_one_secretary(rows, existing, result)
+
+    if result.errors:
+        result.errors.sort(key=lambda error: error.row or 0)
+        return result
+
+    fields = ["gender", "status", "joined_on", "post", "party_group", "transferred_out_on", "transferred_to"]
+    to_create: list[Member] = []
+    to_update: list[Member] = []
+    now = timezone.now()
+    for row in rows:
+        matches = existing.get(row.name)
+        if not matches:
+            to_create.append(Member(branch=branch, **row.values))
+            continue
+        member = matches[0]
+        changed = False
+        for name in fields:
+            if getattr(member, name) != row.values[name]:
+                setattr(member, name, row.values[name])
+                changed = True
+        if changed:
+            member.updated_at = now
+            to_update.append(member)
+        else:
+            result.unchanged += 1
+    with transaction.atomic():
+        Member.objects.bulk_create(to_create)
+        if to_update:
+            Member.objects.bulk_update(to_update, [*fields, "updated_at"])
+    result.created, result.updated = len(to_create), len(to_update)
+    logger.info(
+        "roster import into %s by %s: %d created, %d updated",
+        branch.code,
+        getattr(by, "pk", by),
+        result.created,
+        result.updated,
+    )
+    return result
+
+
+def _check_one_secretary(rows: list[_Row], existing: dict[str, list[Member]], result: ImportResult) -> None:
+    """After the import, a branch still has at most one active 书记."""
+    in_file = {row.name for row in rows}
+    holders = [
+        member.name
+        for members in existing.values()
+        for member in members
+        if member.name not in in_file and member.is_active and member.post == Member.Post.SECRETARY
+    ]
+    for row in rows:
+        if row.values["post"] != Member.Post.SECRETARY or row.values["transferred_out_on"]:
+            continue
+        if holders:
+            result.errors.append(
+                RowError(
+                    row.number,
+                    f"本支部已有书记“{holders[0]}”，一个支部只能有一名书记（请修改其中一人的职务）",
+                )
+            )
+        holders.append(row.name)
+
+
+# --- transfer out -------------------------------------------------------------------------------
+
+
+def member_transfer_out(*, member: Member, on: datetime.date, to: str, by) -> Member:
+    """Record that ``member``'s organisational relationship left the branch. The row stays on the
+    roster (as 已转出) because past meetings and reports still count them."""
+    member.transferred_out_on = on
+    member.transferred_to = to
+    member.save(update_fields=["transferred_out_on", "transferred_to", "updated_at"])
+    logger.info(
+        "member %s of %s transferred out on %s by %s", member.pk, member.branch_id, on, getattr(by, "pk", by)
+    )
+    return member
+
+
+def describe_result(result: ImportResult) -> str:
+    parts = []
+    if result.created:
+        parts.append(f"新增 {result.created} 人")
+    if result.updated:
+        parts.append(f"更新 {result.updated} 人")
+    if result.unchanged:
+        parts.append(f"{result.unchanged} 人无变化")
+    return "导入成功：" + "，".join(parts) + "。" if parts else "导入成功。"
