@@ -145,6 +145,9 @@ class ReportEvent(models.Model):
         verbose_name_plural = "流转记录"
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.report}"
+
 
 class ReviewComment(models.Model):
     """A reviewer's comment on a version: overall (section empty) or on one section."""
@@ -160,3 +163,6 @@ class ReviewComment(models.Model):
         verbose_name = "审阅意见"
         verbose_name_plural = "审阅意见"
         ordering = ["section", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:30]

@@ -1,4 +1,52 @@
+from django.urls import path, register_converter
 
+from branchwork.periods import Period
+
+from . import views
+
+
+class PeriodConverter:
+    """``2022H1``, ``2022H2`` or ``2022`` in a URL, as a ``Period``; anything else is a 404."""
+
+    regex = r"\d{4}(?:H[12])?"
+
+    def to_python(self, value: str) -> Period:
+        return Period.parse(value)  # PeriodError is a ValueError: no match, so 404
+
+    def to_url(self, value) -> str:
+        return value.code if isinstance(value, Period) else str(value)
+
+
+register_converter(PeriodConverter, "report_period")
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("b/<slug:code>/reports/", views.report_list, name="report_list"),
+    path("b/<slug:code>/reports/start/", views.report_start, name="report_start"),
+    path("b/<slug:code>/reports/<report_period:period>/", views.report_edit, name="report_edit"),
+    path("b/<slug:code>/reports/<report_period:period>/preview/", views.report_preview, name="report_preview"),
+    path("b/<slug:code>/reports/<report_period:period>/print/", views.report_print, name="report_print"),
+    path(
+        "b/<slug:code>/reports/<report_period:period>/download/<str:fmt>/",
+        views.report_download,
+        name="report_download",
+    ),
+    path("b/<slug:code>/reports/<report_period:period>/submit/", views.report_submit, name="report_submit"),
+    path("b/<slug:code>/reports/<report_period:period>/versions/", views.report_versions, name="report_versions"),
+    path(
+        "b/<slug:code>/reports/<report_period:period>/versions/<int:number>/",
+        views.version_detail,
+        name="version_detail",
+    ),
+    path(
+        "b/<slug:code>/reports/<report_period:period>/versions/<int:number>/<str:fmt>/",
+        views.version_download,
+        name="version_download",
+    ),
+    path("b/<slug:code>/reports/<report_period:period>/compare/", views.version_compare, name="version_compare"),
+    path("b/<slug:code>/reports/<report_period:period>/review/", views.report_review, name="report_review"),
+    path("b/<slug:code>/reports/<report_period:period>/return/", views.report_return, name="report_return"),
+    path("b/<slug:code>/reports/<report_period:period>/approve/", views.report_approve, name="report_approve"),
+    path("o/<slug:code>/review/", views.review_dashboard, name="review_dashboard"),
+    path("o/<slug:code>/review/<report_period:period>/approved.zip", views.approved_zip, name="approved_zip"),
+]

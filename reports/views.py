@@ -1,1 +1,599 @@
+"""Report pages: list, start, write, preview, print, download, submit, versions, compare, review,
+and the reviewer's roll-up with its ZIP of approved reports.
 
+Every view loads its branch through ``branchwork.access`` and its report from that branch, so a
+report outside the user's reach is a 404; writing needs the branch's write access (403 for a
+reviewer), returning and approving need review access (403 for a secretary).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from activities.evidence import missing as missing_evidence
+from activities.evidence import with_evidence
+from activities.models import Activity
+from branchwork import access
+from branchwork.models import Organisation
+from branchwork.periods import Period, PeriodError, period_choices
+
+from . import services
+from .compare import compare_documents
+from .document import Document
+from .forms import ReportEditor, ReviewForm, StartForm, start_periods
+from .models import SECTION_HEADINGS, Report, ReportEvent, ReportVersion, ReviewComment
+from .renderers import RENDERERS
+from .selectors import ROLLUP_LABELS, SORT_KEYS, STATUS_LABELS, review_rollup
+
+DOWNLOAD_FORMATS = ("docx", "pdf")
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def _report_for(user, code: str, period: Period, *, write: bool = False) -> tuple[Organisation, Report]:
+    branch = access.branch_for_user(user, code, write=write)
+    report = get_object_or_404(
+        Report.objects.filter(branch=branch).select_related("branch", "updated_by"), year=period.year, half=period.half
+    )
+    return branch, report
+
+
+def _require_review(user, branch: Organisation) -> None:
+    if not access.can_review_branch(user, branch):
+        raise PermissionDenied("只有上级党组织的审阅人可以审阅工作总结")
+
+
+def _latest_version(report: Report) -> ReportVersion | None:
+    return report.versions.select_related("submitted_by").order_by("-number").first()
+
+
+def _events(report: Report):
+    return report.events.select_related("by", "version").order_by("at", "pk")
+
+
+def _current_document(report: Report) -> tuple[Document, ReportVersion | None]:
+    """What the report reads as now: its frozen latest version once submitted or approved, else
+    the draft compiled from today's records."""
+    from .compile import compile_report
+
+    if not report.is_editable:
+        version = _latest_version(report)
+        if version is not None:
+            return Document.from_json(version.document), version
+    return compile_report(report), None
+
+
+def _sorted_by_period(reports) -> list[Report]:
+    return sorted(reports, key=lambda report: (report.period.end, report.half == ""), reverse=True)
+
+
+def _file_stem(document_json: dict, report: Report) -> str:
+    return document_json.get("file_stem") or report.title
+
+
+def _renderer(fmt: str):
+    if fmt not in DOWNLOAD_FORMATS or fmt not in RENDERERS:
+        raise Http404("不支持的文件格式")
+    return RENDERERS[fmt]
+
+
+def _section_comments(comments) -> tuple[list, dict[int, list]]:
+    overall, by_section = [], {}
+    for comment in comments:
+        if comment.section is None:
+            overall.append(comment)
+        else:
+            by_section.setdefault(comment.section, []).append(comment)
+    return overall, by_section
+
+
+# --- list and start ----------------------------------------------------------------------------
+
+
+@login_required
+def report_list(request, code):
+    branch = access.branch_for_user(request.user, code)
+    reports = _sorted_by_period(
+        Report.objects.filter(branch=branch).select_related("updated_by").annotate(latest_version=Max("versions__number"))
+    )
+    can_write = access.can_write_branch(request.user, branch)
+    have = {report.period for report in reports}
+    startable = [period for period in start_periods(timezone.localdate()) if period not in have] if can_write else []
+    return render(
+        request,
+        "reports/report_list.html",
+        {"branch": branch, "reports": reports, "can_write": can_write, "startable": startable},
+    )
+
+
+@login_required
+@require_POST
+def report_start(request, code):
+    branch = access.branch_for_user(request.user, code, write=True)
+    form = StartForm(request.POST, today=timezone.localdate())
+    if not form.is_valid():
+        messages.error(request, "；".join(form.errors["period"]))
+        return redirect("reports:report_list", code=branch.code)
+    period = form.cleaned_data["period"]
+    try:
+        services.report_create(branch=branch, period=period, by=request.user)
+    except services.WorkflowError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, f"已按本期记录生成{period.long_label}工作总结初稿，请在此基础上修改完善。")
+    return redirect("reports:report_edit", code=branch.code, period=period)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+@login_required
+def report_edit(request, code, period):
+    """The report's page. Writers edit a draft or returned report here; everyone else, and
+    everyone once it is submitted, sees it read-only (the frozen version)."""
+    branch, report = _report_for(request.user, code, period, write=request.method == "POST")
+    if not access.can_write_branch(request.user, branch) or not report.is_editable:
+        if request.method == "POST":
+            messages.error(request, f"该报告{report.get_status_display()}，不能修改。")
+            return redirect("reports:report_edit", code=branch.code, period=period)
+        return _render_preview(request, branch, report)
+
+    if request.method != "POST":
+        return _render_editor(request, branch, report, ReportEditor(report))
+
+    editor = ReportEditor(report, request.POST)
+    action, argument = editor.action()
+    editor.apply(action, argument)
+    if not editor.is_valid():
+        messages.error(request, f"有 {editor.error_count()} 处需要修改，内容尚未保存。您填写的文字都保留在下方。")
+        return _render_editor(request, branch, report, editor, status=400)
+    try:
+        services.report_save(report=report, by=request.user, **editor.save_arguments())
+    except services.ReportConflict as conflict:
+        editor.set_revision(conflict.report.revision)
+        return _render_editor(request, branch, report, editor, conflict=conflict.report, status=409)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _render_editor(request, branch, report, editor, status=400)
+    except services.WorkflowError as error:
+        messages.error(request, f"{error}。您填写的文字保留在下方，可复制留存。")
+        return _render_editor(request, branch, report, editor, status=409)
+
+    url = reverse("reports:report_edit", kwargs={"code": branch.code, "period": period})
+    if action == "recompile":
+        added = services.report_recompile(report=report, by=request.user)
+        if added:
+            messages.success(request, f"已保存并重新汇总：数据按最新记录更新，新增 {len(added)} 条默认条目（标有“新增”）。")
+        else:
+            messages.success(request, "已保存并重新汇总：数据按最新记录更新，没有需要新增的条目。")
+    elif action == "carry":
+        keys = request.POST.getlist("carry")
+        added = services.report_carry_over(report=report, keys=keys, by=request.user) if keys else []
+        if added:
+            messages.success(request, f"已保存，并沿用了 {len(added)} 条上期内容，请根据本期情况修改。")
+            editor.anchor = f"section-{added[0].section}"
+        else:
+            messages.warning(request, "已保存。请先勾选要沿用的上期条目，再点击“沿用所选条目”。")
+    elif action == "preview":
+        return redirect("reports:report_preview", code=branch.code, period=period)
+    else:
+        messages.success(request, "已保存。")
+    return redirect(f"{url}#{editor.anchor}" if editor.anchor else url)
+
+
+def _placeholder_values(branch: Organisation, period: Period) -> list[dict]:
+    """Every placeholder with its meaning and what it reads as for this period."""
+    from activities.selectors import period_facts
+
+    from .compile import PLACEHOLDERS, ItemDraft, compile_document, default_header
+
+    facts = period_facts(branch=branch, period=period)
+    names = list(PLACEHOLDERS)
+    document = compile_document(
+        header=default_header(branch=branch, period=period),
+        items=[ItemDraft(section=1, text=f"〔{name}〕", numbered=False) for name in names],
+        facts=facts,
+    )
+    values: dict[str, str] = {}
+    for section in document.sections:
+        for paragraph in section.paragraphs:
+            for run in paragraph.runs:
+                if run.figure and run.figure not in values:
+                    values[run.figure] = run.text
+    return [
+        {
+            "name": name,
+            "token": f"〔{name}〕",
+            "label": PLACEHOLDERS[name].label,
+            "help": PLACEHOLDERS[name].help,
+            "value": values.get(name, ""),
+        }
+        for name in names
+    ]
+
+
+def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: Report | None = None, status=200):
+    returned_version = None
+    if report.status == Report.Status.RETURNED:
+        returned_version = _latest_version(report)
+    if returned_version is not None:
+        overall, by_section = _section_comments(returned_version.comments.select_related("by"))
+        for number, section in editor.sections.items():
+            section.comments = by_section.get(number, [])
+    else:
+        overall = []
+    carry_options = services.report_carry_over_options(report=report)
+    saved_sections = []
+    if conflict is not None:
+        items = list(conflict.items.all())
+        saved_sections = [
+            (number, heading, [item for item in items if item.section == number])
+            for number, heading in SECTION_HEADINGS.items()
+        ]
+    context = {
+        "branch": branch,
+        "report": report,
+        "editor": editor,
+        "sections": list(editor.sections.values()),
+        "placeholders": _placeholder_values(branch, report.period),
+        "carry_options": {5: [o for o in carry_options if o.section == 5], 6: [o for o in carry_options if o.section == 6]},
+        "returned_version": returned_version,
+        "overall_comments": overall,
+        "events": _events(report),
+        "conflict": conflict,
+        "saved_sections": saved_sections,
+    }
+    return render(request, "reports/report_edit.html", context, status=status)
+
+
+# --- preview, print, download, submit -------------------------------------------------------
+
+
+def _evidence_gaps(branch: Organisation, period: Period) -> list[Activity]:
+    """Records of the period that lack evidence their checklist asks for (minutes, photos…)."""
+    records = with_evidence(Activity.objects.for_branch(branch).in_period(period)).order_by("date", "pk")
+    return [record for record in records if missing_evidence(record)]
+
+
+def _render_preview(request, branch: Organisation, report: Report):
+    document, version = _current_document(report)
+    can_write = access.can_write_branch(request.user, branch)
+    evidence_gaps = _evidence_gaps(branch, report.period) if can_write and report.is_editable else []
+    comments_version = _latest_version(report) if report.status == Report.Status.RETURNED else None
+    overall, by_section = _section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
+    return render(
+        request,
+        "reports/report_preview.html",
+        {
+            "branch": branch,
+            "report": report,
+            "document": document,
+            "version": version,
+            "can_write": can_write,
+            "can_review": access.can_review_branch(request.user, branch),
+            "evidence_gaps": evidence_gaps,
+            "evidence_ids": ",".join(str(record.pk) for record in evidence_gaps),
+            "events": _events(report),
+            "overall_comments": overall,
+            "section_comments": sorted(by_section.items()),
+            "section_headings": SECTION_HEADINGS,
+        },
+    )
+
+
+@login_required
+def report_preview(request, code, period):
+    branch, report = _report_for(request.user, code, period)
+    return _render_preview(request, branch, report)
+
+
+@login_required
+def report_print(request, code, period):
+    branch, report = _report_for(request.user, code, period)
+    document, _ = _current_document(report)
+    return render(request, "reports/print.html", {"document": document, "branch": branch, "report": report})
+
+
+def _serve_version_file(version: ReportVersion, fmt: str, filename: str) -> FileResponse:
+    renderer = _renderer(fmt)
+    services.version_files_ensure(version=version, formats=(fmt,))
+    stored = version.docx_file if fmt == "docx" else version.pdf_file
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type=renderer.content_type)
+
+
+@login_required
+def report_download(request, code, period, fmt):
+    """Drafts render on demand from today's records; a submitted or approved report serves its
+    latest version's stored file."""
+    branch, report = _report_for(request.user, code, period)
+    renderer = _renderer(fmt)
+    document, version = _current_document(report)
+    if version is not None:
+        return _serve_version_file(version, fmt, f"{_file_stem(version.document, report)}.{renderer.extension}")
+    content = renderer.render(document)
+    filename = f"{document.file_stem or report.title}（草稿）.{renderer.extension}"
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=renderer.content_type)
+
+
+@login_required
+@require_POST
+def report_submit(request, code, period):
+    branch, report = _report_for(request.user, code, period, write=True)
+    try:
+        version = services.report_submit(report=report, by=request.user)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("reports:report_preview", code=branch.code, period=period)
+    messages.success(request, f"已报送第{version.number}版，等待{branch.parent.name if branch.parent_id else '上级党组织'}审阅。报送的内容已存档，不再随记录变化。")
+    return redirect("reports:report_edit", code=branch.code, period=period)
+
+
+# --- versions ----------------------------------------------------------------------------------
+
+
+@login_required
+def report_versions(request, code, period):
+    branch, report = _report_for(request.user, code, period)
+    versions = list(
+        report.versions.select_related("submitted_by")
+        .prefetch_related(Prefetch("events", queryset=ReportEvent.objects.select_related("by").order_by("at", "pk")))
+        .order_by("-number")
+    )
+    return render(
+        request,
+        "reports/report_versions.html",
+        {"branch": branch, "report": report, "versions": versions, "events": _events(report)},
+    )
+
+
+def _version_for(report: Report, number: int) -> ReportVersion:
+    return get_object_or_404(report.versions.select_related("submitted_by"), number=number)
+
+
+@login_required
+def version_detail(request, code, period, number):
+    branch, report = _report_for(request.user, code, period)
+    version = _version_for(report, number)
+    overall, by_section = _section_comments(version.comments.select_related("by"))
+    return render(
+        request,
+        "reports/version_detail.html",
+        {
+            "branch": branch,
+            "report": report,
+            "version": version,
+            "document": Document.from_json(version.document),
+            "events": version.events.select_related("by").order_by("at", "pk"),
+            "overall_comments": overall,
+            "section_comments": sorted(by_section.items()),
+            "section_headings": SECTION_HEADINGS,
+            "version_count": report.versions.count(),
+        },
+    )
+
+
+@login_required
+def version_download(request, code, period, number, fmt):
+    branch, report = _report_for(request.user, code, period)
+    version = _version_for(report, number)
+    renderer = _renderer(fmt)
+    filename = f"{_file_stem(version.document, report)}（第{version.number}版）.{renderer.extension}"
+    return _serve_version_file(version, fmt, filename)
+
+
+@login_required
+def version_compare(request, code, period):
+    branch, report = _report_for(request.user, code, period)
+    versions = list(report.versions.select_related("submitted_by").order_by("number"))
+    context = {"branch": branch, "report": report, "versions": versions, "rows": None}
+    if len(versions) < 2:
+        return render(request, "reports/version_compare.html", context)
+    by_number = {version.number: version for version in versions}
+    try:
+        a = int(request.GET.get("a", versions[-2].number))
+        b = int(request.GET.get("b", versions[-1].number))
+    except ValueError:
+        raise Http404("版本号无效") from None
+    if a not in by_number or b not in by_number:
+        raise Http404("没有该版本")
+    rows = compare_documents(Document.from_json(by_number[a].document), Document.from_json(by_number[b].document))
+    context.update({"a": by_number[a], "b": by_number[b], "rows": rows, "changes": sum(1 for row in rows if row.is_change)})
+    return render(request, "reports/version_compare.html", context)
+
+
+# --- review ------------------------------------------------------------------------------------
+
+
+def _render_review(request, branch, report, form: ReviewForm, *, status=200, unsent: dict | None = None):
+    version = _latest_version(report)
+    previous_comments = (
+        ReviewComment.objects.filter(version__report=report).select_related("by", "version").order_by("-version__number", "section", "pk")
+    )
+    return render(
+        request,
+        "reports/report_review.html",
+        {
+            "branch": branch,
+            "report": report,
+            "version": version,
+            "document": Document.from_json(version.document) if version else None,
+            "form": form,
+            "events": _events(report),
+            "previous_comments": previous_comments,
+            "section_headings": SECTION_HEADINGS,
+            "unsent": unsent,
+        },
+        status=status,
+    )
+
+
+@login_required
+def report_review(request, code, period):
+    branch, report = _report_for(request.user, code, period)
+    _require_review(request.user, branch)
+    version = _latest_version(report)
+    form = ReviewForm(initial={"version": version.number if version else None})
+    return _render_review(request, branch, report, form)
+
+
+def _review_action(request, code, period, action: str):
+    branch, report = _report_for(request.user, code, period)
+    _require_review(request.user, branch)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "页面已过期，请刷新后重试。")
+        return _render_review(request, branch, report, form, status=400)
+    data = form.cleaned_data
+    try:
+        if action == "return":
+            if not data["comment"].strip() and not any(text.strip() for text in form.section_comments().values()):
+                form.add_error("comment", "退回修改时请至少填写一条意见，说明需要修改什么。")
+                return _render_review(request, branch, report, form, status=400)
+            services.report_return(
+                report=report,
+                by=request.user,
+                comment=data["comment"],
+                section_comments=form.section_comments(),
+                version_number=data["version"],
+            )
+            messages.success(request, f"已将{report.branch.name}的{report.period.long_label}工作总结退回修改。")
+        else:
+            services.report_approve(report=report, by=request.user, comment=data["comment"], version_number=data["version"])
+            messages.success(request, f"{report.branch.name}的{report.period.long_label}工作总结已审核通过。")
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+        report.refresh_from_db()
+        latest = _latest_version(report)
+        if report.status == Report.Status.SUBMITTED:
+            # A newer version arrived meanwhile: keep the typed comments, aimed at the new version.
+            posted = request.POST.copy()
+            posted["version"] = str(latest.number)
+            return _render_review(request, branch, report, ReviewForm(posted), status=409)
+        unsent = {"comment": data["comment"], "sections": [(n, t) for n, t in form.section_comments().items() if t.strip()]}
+        fresh = ReviewForm(initial={"version": latest.number if latest else None})
+        return _render_review(request, branch, report, fresh, status=409, unsent=unsent)
+    return redirect("reports:report_review", code=branch.code, period=period)
+
+
+@login_required
+@require_POST
+def report_return(request, code, period):
+    return _review_action(request, code, period, "return")
+
+
+@login_required
+@require_POST
+def report_approve(request, code, period):
+    return _review_action(request, code, period, "approve")
+
+
+# --- the reviewer's roll-up ------------------------------------------------------------------
+
+
+def _review_period(request) -> tuple[Period, str]:
+    default = Period.containing(timezone.localdate())
+    code = request.GET.get("period", "").strip()
+    if not code:
+        return default, ""
+    try:
+        return Period.parse(code), ""
+    except PeriodError as error:
+        return default, str(error)
+
+
+@login_required
+def review_dashboard(request, code):
+    organisation = access.reviewer_scope_for_user(request.user, code)
+    period, period_error = _review_period(request)
+    rollup = review_rollup(
+        organisation=organisation, period=period, today=timezone.localdate(), sort=request.GET.get("sort", "")
+    )
+    columns = [("name", "党支部"), ("status", "状态"), *ROLLUP_LABELS.items(), ("publicity", "新闻宣传"), ("gaps", "合规缺口")]
+    current = rollup.sort
+    sort_links = [
+        {
+            "key": key,
+            "label": label,
+            "next": f"-{key}" if current == key else key,
+            "active": current.lstrip("-") == key,
+            "descending": current.startswith("-"),
+        }
+        for key, label in columns
+        if key in SORT_KEYS
+    ]
+    return render(
+        request,
+        "reports/review_dashboard.html",
+        {
+            "organisation": organisation,
+            "period": period,
+            "period_error": period_error,
+            "period_choices": period_choices(timezone.localdate()),
+            "rollup": rollup,
+            "sort_links": sort_links,
+            "kind_labels": list(ROLLUP_LABELS.values()),
+            "status_labels": STATUS_LABELS,
+        },
+    )
+
+
+def _unique_name(name: str, used: set[str]) -> str:
+    stem, dot, extension = name.rpartition(".")
+    candidate, counter = name, 2
+    while candidate in used:
+        candidate = f"{stem}（{counter}）{dot}{extension}"
+        counter += 1
+    used.add(candidate)
+    return candidate
+
+
+@login_required
+def approved_zip(request, code, period):
+    """Every approved report of the period below the reviewer, as stored PDFs and DOCXs in one ZIP."""
+    organisation = access.reviewer_scope_for_user(request.user, code)
+    reports = (
+        Report.objects.filter(branch__path__startswith=organisation.path, branch__level=Organisation.Level.BRANCH)
+        .for_period(period)
+        .filter(status=Report.Status.APPROVED)
+        .select_related("branch")
+        .order_by("branch__path")
+    )
+    latest = {}
+    for version in ReportVersion.objects.filter(report__in=reports).select_related("report__branch").order_by("report", "-number"):
+        latest.setdefault(version.report_id, version)
+    if not latest:
+        messages.info(request, f"{period.long_label}还没有审核通过的工作总结，暂无可下载的文件。")
+        return redirect(f"{reverse('reports:review_dashboard', kwargs={'code': organisation.code})}?period={period.code}")
+
+    archive = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    used: set[str] = set()
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for report in reports:
+            version = latest.get(report.pk)
+            if version is None:
+                continue
+            services.version_files_ensure(version=version)
+            stem = _file_stem(version.document, report)
+            for fmt in DOWNLOAD_FORMATS:
+                stored = version.docx_file if fmt == "docx" else version.pdf_file
+                name = _unique_name(f"{stem}.{RENDERERS[fmt].extension}", used)
+                with stored.open("rb") as source, bundle.open(name, "w") as target:
+                    shutil.copyfileobj(source, target)
+    archive.seek(0)
+    filename = f"{organisation.name}{period.long_label}已审核工作总结.zip"
+    return FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")

@@ -1,0 +1,251 @@
+"""Forms of the report pages: the editor (header and items), starting a report, reviewing.
+
+The editor is one HTML form for the whole report, so that every button — save, add, delete, move,
+recompile, carry over — sends everything typed so far: nothing is lost whichever is clicked.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from dataclasses import dataclass, field
+
+from django import forms
+
+from branchwork.periods import Period, PeriodError
+
+from .models import SECTION_HEADINGS, Report
+from .services import ItemInput, item_text_errors
+
+
+class ReportHeaderForm(forms.ModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Report
+        fields = ["title", "addressee", "opening", "signature", "signed_on"]
+        widgets = {
+            "opening": forms.Textarea(attrs={"rows": 4}),
+            "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        labels = {"addressee": "主送单位", "opening": "开头段落", "signature": "落款（署名）", "signed_on": "成文日期"}
+        help_texts = {
+            "addressee": "如：**省高速公路处党总支（末尾的冒号自动添加）",
+            "signed_on": "落款下方的日期，以阿拉伯数字书写，如 2022年7月1日",
+        }
+        error_messages = {
+            "title": {"required": "请填写标题"},
+            "addressee": {"required": "请填写主送单位"},
+            "opening": {"required": "请填写开头段落"},
+            "signature": {"required": "请填写落款"},
+            "signed_on": {"required": "请填写成文日期", "invalid": "请填写有效的日期，如 2022-07-01"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial["revision"] = self.instance.revision
+        self.fields["revision"].error_messages = {"required": "页面已过期，请刷新后重试", "invalid": "页面已过期，请刷新后重试"}
+
+
+@dataclass
+class ItemRow:
+    """One item as shown in the editor: saved (``key`` is its pk) or as typed in a failed save."""
+
+    key: str
+    section: int
+    text: str
+    numbered: bool = True
+    origin: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def pk(self) -> int | None:
+        return int(self.key) if self.key.isdigit() else None
+
+
+@dataclass
+class SectionRows:
+    number: int
+    heading: str
+    rows: list[ItemRow]
+    new_text: str = ""
+    new_errors: list[str] = field(default_factory=list)
+    comments: list = field(default_factory=list)
+
+
+class ReportEditor:
+    """The editor's state: the header form, the items per section in order, and a new-item box per
+    section. Built from the saved report or from a POST, changed by the editor's buttons, and
+    turned into ``report_save`` arguments."""
+
+    ACTIONS = ("save", "preview", "add", "delete", "up", "down", "recompile", "carry")
+
+    def __init__(self, report: Report, data=None):
+        self.report = report
+        self.data = data
+        # A copy: validating a ModelForm writes onto its instance, and the saved report is shown beside.
+        self.header = ReportHeaderForm(data, instance=copy.copy(report)) if data is not None else ReportHeaderForm(instance=report)
+        self.sections = {number: SectionRows(number, heading, []) for number, heading in SECTION_HEADINGS.items()}
+        self.errors: list[str] = []
+        self.anchor = ""
+        if data is None:
+            for item in report.items.all():
+                if item.section in self.sections:
+                    self.sections[item.section].rows.append(
+                        ItemRow(str(item.pk), item.section, item.text, item.numbered, item.origin)
+                    )
+        else:
+            for key in data.getlist("item"):
+                key = key.strip()[:20]
+                try:
+                    section = int(data.get(f"item-{key}-section", ""))
+                except ValueError:
+                    continue
+                if section not in self.sections:
+                    continue
+                self.sections[section].rows.append(
+                    ItemRow(
+                        key,
+                        section,
+                        data.get(f"item-{key}-text", ""),
+                        numbered=bool(data.get(f"item-{key}-numbered")),
+                    )
+                )
+            for number, section in self.sections.items():
+                section.new_text = data.get(f"new-{number}-text", "")
+
+    # --- the buttons ------------------------------------------------------------------------
+
+    def action(self) -> tuple[str, str]:
+        raw = (self.data.get("action", "save") if self.data is not None else "save") or "save"
+        name, _, argument = raw.partition(":")
+        return (name, argument) if name in self.ACTIONS else ("save", "")
+
+    def apply(self, name: str, argument: str) -> None:
+        """Apply add/delete/up/down to the rows in memory; the save that follows makes it stick."""
+        if name == "add":
+            section = self.sections.get(int(argument)) if argument.isdigit() else None
+            if section is not None:
+                self.anchor = f"section-{section.number}"
+                if not section.new_text.strip():
+                    section.new_errors.append("请先在“新增条目”框中填写内容，再点击“添加”")
+            return
+        for section in self.sections.values():
+            for index, row in enumerate(section.rows):
+                if row.key != argument:
+                    continue
+                self.anchor = f"section-{section.number}"
+                if name == "delete":
+                    del section.rows[index]
+                elif name == "up" and index > 0:
+                    section.rows[index - 1], section.rows[index] = row, section.rows[index - 1]
+                elif name == "down" and index < len(section.rows) - 1:
+                    section.rows[index + 1], section.rows[index] = row, section.rows[index + 1]
+                return
+
+    # --- validation and the service's arguments ---------------------------------------------
+
+    def is_valid(self) -> bool:
+        valid = self.header.is_valid()
+        for section in self.sections.values():
+            for row in section.rows:
+                row.errors = item_text_errors(row.text)
+                valid = valid and not row.errors
+            if section.new_text.strip():
+                section.new_errors += item_text_errors(section.new_text)
+            valid = valid and not section.new_errors
+        return valid
+
+    def items(self) -> list[ItemInput]:
+        """Every item in order, the new-item boxes' text appended to their sections (typed text
+        is saved whichever button was clicked)."""
+        result = []
+        for section in self.sections.values():
+            for row in section.rows:
+                result.append(ItemInput(section=section.number, text=row.text.strip(), numbered=row.numbered, pk=row.pk))
+            if section.new_text.strip():
+                result.append(ItemInput(section=section.number, text=section.new_text.strip(), numbered=True))
+        return result
+
+    def save_arguments(self) -> dict:
+        data = self.header.cleaned_data
+        return {
+            "expected_revision": data["revision"],
+            "title": data["title"],
+            "addressee": data["addressee"],
+            "opening": data["opening"],
+            "signature": data["signature"],
+            "signed_on": data["signed_on"],
+            "items": self.items(),
+        }
+
+    def error_count(self) -> int:
+        count = len(self.header.errors)
+        for section in self.sections.values():
+            count += sum(1 for row in section.rows if row.errors) + (1 if section.new_errors else 0)
+        return count
+
+    def set_revision(self, revision: int) -> None:
+        """After a conflict: let a deliberate second save overwrite what the other person saved."""
+        data = self.header.data.copy()
+        data["revision"] = str(revision)
+        self.header.data = data
+
+
+def start_periods(today: datetime.date) -> list[Period]:
+    """Periods a report may be started for: this and last half-year, this and last year."""
+    current = Period.containing(today)
+    periods = [current, current.previous(), Period(today.year), Period(today.year - 1)]
+    return sorted(set(periods), reverse=True)
+
+
+class StartForm(forms.Form):
+    period = forms.CharField(error_messages={"required": "请选择期间"})
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed = {period.code: period for period in start_periods(today)}
+
+    def clean_period(self) -> Period:
+        code = self.cleaned_data["period"]
+        try:
+            period = Period.parse(code)
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from None
+        if period.code not in self.allowed:
+            raise forms.ValidationError("只能开始撰写本期、上期或本年度、上年度的工作总结")
+        return period
+
+
+class ReviewForm(forms.Form):
+    """A reviewer's comments: overall and per section. Returning needs at least one."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    comment = forms.CharField(
+        label="总体意见",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="退回修改时说明需要修改什么；审核通过时可不填",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number, heading in SECTION_HEADINGS.items():
+            self.fields[f"section_{number}"] = forms.CharField(
+                label=f"{_ordinal(number)}、{heading}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def section_fields(self):
+        return [self[f"section_{number}"] for number in SECTION_HEADINGS]
+
+    def section_comments(self) -> dict[int, str]:
+        return {number: self.cleaned_data.get(f"section_{number}", "") for number in SECTION_HEADINGS}
+
+
+def _ordinal(number: int) -> str:
+    from .document import chinese_ordinal
+
+    return chinese_ordinal(number)

@@ -1,0 +1,497 @@
+"""The report workflow: start, write, recompile, carry over, submit, return, approve.
+
+Every function here is keyword-only, checks who may do it (``branchwork.access``), runs in a
+transaction and never sees a request. Views call these and only translate the exceptions:
+
+- ``PermissionDenied`` — the user may not do this to this report at all;
+- ``WorkflowError`` — not in the report's current state (a Chinese message to show);
+- ``ReportConflict`` — someone else saved since the form was loaded (nothing was written);
+- ``ValidationError`` — bad text (an empty item, an unknown placeholder).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from activities.models import Activity
+from branchwork import access
+from branchwork.models import Organisation
+from branchwork.periods import Period
+
+from .models import SECTION_HEADINGS, Report, ReportEvent, ReportItem, ReportVersion, ReviewComment
+
+logger = logging.getLogger(__name__)
+
+CARRY_SECTIONS = (5, 6)
+FILE_FORMATS = ("docx", "pdf")
+
+
+class WorkflowError(Exception):
+    """The action is not possible in the report's current state. ``str()`` is the user's message."""
+
+
+class ReportConflict(Exception):
+    """A save started from an older revision: someone else saved in between. Nothing was written."""
+
+    def __init__(self, report: Report):
+        super().__init__("在您编辑期间，该报告已被他人保存")
+        self.report = report  # the report as saved now, with its items prefetched
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    """One item as the editor submits it. ``pk`` names an existing item of the report; an unknown
+    pk (an item someone else deleted meanwhile) is created anew, so no typed text is dropped."""
+
+    section: int
+    text: str
+    numbered: bool = True
+    pk: int | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class CarryOption:
+    key: str  # "item:12" (an item of last period's report) or "rect:34" (an open rectification)
+    section: int
+    text: str
+    source: str
+
+
+# --- who may do what -------------------------------------------------------------------------
+
+
+def _require_writer(user: AbstractBaseUser, branch: Organisation) -> None:
+    if not access.can_write_branch(user, branch):
+        raise PermissionDenied("只有本支部书记和支委可以撰写、报送工作总结")
+
+
+def _require_reviewer(user: AbstractBaseUser, branch: Organisation) -> None:
+    if not access.can_review_branch(user, branch):
+        raise PermissionDenied("只有上级党组织的审阅人可以退回或审核工作总结")
+
+
+def _locked(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("branch").get(pk=report.pk)
+
+
+def _sync(target: Report, source: Report) -> None:
+    """Copy what a service changed onto the caller's instance, so it does not go stale."""
+    for name in ("status", "revision", "title", "addressee", "opening", "signature", "signed_on", "dismissed_origins"):
+        setattr(target, name, getattr(source, name))
+
+
+def _require_editable(report: Report) -> None:
+    if report.status == Report.Status.SUBMITTED:
+        raise WorkflowError("该报告已报送，正在等待审阅，不能修改")
+    if report.status == Report.Status.APPROVED:
+        raise WorkflowError("该报告已审核通过，不能修改")
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def item_text_errors(text: str) -> list[str]:
+    """What is wrong with an item's text, in Chinese; empty when it may be saved."""
+    from .compile import unknown_placeholders
+
+    if not text.strip():
+        return ["条目内容不能为空；不需要的条目请删除"]
+    unknown = unknown_placeholders(text)
+    if unknown:
+        names = "、".join(f"〔{name}〕" for name in unknown)
+        return [f"未知的占位符：{names}。请从右侧“可插入的数据”中选择，或删除该占位符"]
+    return []
+
+
+def _validate(*, title: str, addressee: str, signature: str, items: Sequence[ItemInput]) -> None:
+    errors = []
+    for label, value in (("标题", title), ("主送", addressee), ("落款", signature)):
+        if not value.strip():
+            errors.append(f"{label}不能为空")
+    for item in items:
+        if item.section not in SECTION_HEADINGS:
+            errors.append(f"无效的部分编号：{item.section}")
+        errors += item_text_errors(item.text)
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def report_create(*, branch: Organisation, period: Period, by: AbstractBaseUser) -> Report:
+    """A new draft with the reference's header and a default item for every kind of record the
+    period has. Refused if the branch already has a report for the period."""
+    from activities.selectors import period_facts
+
+    from .compile import default_header, default_items
+
+    _require_writer(by, branch)
+    header = default_header(branch=branch, period=period)
+    drafts = default_items(facts=period_facts(branch=branch, period=period))
+    exists = WorkflowError(f"{period.long_label}的工作总结已经开始撰写")
+    if Report.objects.filter(branch=branch, year=period.year, half=period.half).exists():
+        raise exists
+    try:
+        with transaction.atomic():
+            report = _create(branch=branch, period=period, header=header, drafts=drafts, by=by)
+    except IntegrityError:  # started by someone else at the same moment
+        raise exists from None
+    return report
+
+
+def _create(*, branch: Organisation, period: Period, header, drafts, by: AbstractBaseUser) -> Report:
+    report = Report.objects.create(
+        branch=branch,
+        year=period.year,
+        half=period.half,
+        title=header.title,
+        addressee=header.addressee,
+        opening=header.opening,
+        signature=header.signature,
+        signed_on=header.signed_on,
+        created_by=by,
+        updated_by=by,
+    )
+    ReportItem.objects.bulk_create(_new_items(report, drafts, start={}))
+    ReportEvent.objects.create(report=report, action=ReportEvent.Action.CREATE, by=by)
+    return report
+
+
+def _new_items(report: Report, drafts: Iterable, *, start: dict[int, int]) -> list[ReportItem]:
+    """Unsaved items for drafts (anything with section/text/numbered/origin), each appended to
+    its section after position ``start[section]``."""
+    next_position = dict(start)
+    items = []
+    for draft in drafts:
+        position = next_position.get(draft.section, 0) + 1
+        next_position[draft.section] = position
+        items.append(
+            ReportItem(
+                report=report,
+                section=draft.section,
+                position=position,
+                numbered=draft.numbered,
+                text=draft.text,
+                origin=draft.origin,
+            )
+        )
+    return items
+
+
+def report_save(
+    *,
+    report: Report,
+    expected_revision: int,
+    title: str,
+    addressee: str,
+    opening: str,
+    signature: str,
+    signed_on,
+    items: Sequence[ItemInput],
+    by: AbstractBaseUser,
+) -> Report:
+    """Write the header and the whole list of items (in order) as the editor shows them.
+
+    Optimistic locking: the report row is locked and its revision compared with the one the form
+    was loaded at; if someone saved in between, ``ReportConflict`` is raised and nothing is written.
+    Items missing from ``items`` are deleted; a deleted default item is remembered so that
+    recompiling does not bring it back.
+    """
+    _require_writer(by, report.branch)
+    _validate(title=title, addressee=addressee, signature=signature, items=items)
+    with transaction.atomic():
+        locked = _locked(report)
+        _require_editable(locked)
+        if locked.revision != expected_revision:
+            raise ReportConflict(Report.objects.select_related("updated_by").prefetch_related("items").get(pk=locked.pk))
+
+        existing = {item.pk: item for item in locked.items.all()}
+        positions: dict[int, int] = {}
+        to_update, to_create, kept = [], [], set()
+        for data in items:
+            positions[data.section] = positions.get(data.section, 0) + 1
+            item = existing.get(data.pk) if data.pk is not None else None
+            if item is not None and item.pk not in kept:
+                kept.add(item.pk)
+                item.text, item.numbered, item.position = data.text, data.numbered, positions[data.section]
+                item.section = data.section
+                to_update.append(item)
+            else:
+                to_create.append(
+                    ReportItem(
+                        report=locked,
+                        section=data.section,
+                        position=positions[data.section],
+                        numbered=data.numbered,
+                        text=data.text,
+                        origin=data.origin,
+                    )
+                )
+        removed = [item for pk, item in existing.items() if pk not in kept]
+        dismissed = set(locked.dismissed_origins) | {item.origin for item in removed if item.origin}
+        ReportItem.objects.filter(pk__in=[item.pk for item in removed]).delete()
+        ReportItem.objects.bulk_update(to_update, ["text", "numbered", "position", "section"])
+        ReportItem.objects.bulk_create(to_create)
+
+        locked.title, locked.addressee, locked.opening = title.strip(), addressee.strip(), opening.strip()
+        locked.signature, locked.signed_on = signature.strip(), signed_on
+        locked.dismissed_origins = sorted(dismissed)
+        locked.revision += 1
+        locked.updated_by = by
+        locked.save(
+            update_fields=[
+                "title",
+                "addressee",
+                "opening",
+                "signature",
+                "signed_on",
+                "dismissed_origins",
+                "revision",
+                "updated_by",
+                "updated_at",
+            ]
+        )
+    _sync(report, locked)
+    return report
+
+
+def _append(locked: Report, drafts: Sequence, by: AbstractBaseUser) -> list[ReportItem]:
+    """Append items to their sections and bump the revision (an open form is now stale)."""
+    if not drafts:
+        return []
+    last = dict(locked.items.values_list("section").annotate(last=Max("position")).values_list("section", "last"))
+    created = ReportItem.objects.bulk_create(_new_items(locked, drafts, start=last))
+    locked.revision += 1
+    locked.updated_by = by
+    locked.save(update_fields=["revision", "updated_by", "updated_at"])
+    return created
+
+
+def report_recompile(*, report: Report, by: AbstractBaseUser) -> list[ReportItem]:
+    """Add the default items whose kinds of records appeared since the report was started.
+
+    Existing items are never touched: their figures are placeholders, filled afresh every time the
+    report is compiled. Default items the secretary deleted stay deleted. Returns the added items.
+    """
+    from activities.selectors import period_facts
+
+    from .compile import default_items
+
+    _require_writer(by, report.branch)
+    drafts = default_items(facts=period_facts(branch=report.branch, period=report.period))
+    with transaction.atomic():
+        locked = _locked(report)
+        _require_editable(locked)
+        have = set(locked.items.exclude(origin="").values_list("origin", flat=True)) | set(locked.dismissed_origins)
+        added = _append(locked, [draft for draft in drafts if draft.origin and draft.origin not in have], by)
+    _sync(report, locked)
+    return added
+
+
+def report_carry_over_options(*, report: Report) -> list[CarryOption]:
+    """What may be carried into 存在的问题 and 下一步工作计划: the previous period's items of those
+    sections, and rectification items not yet resolved. Options already carried are left out."""
+    previous = report.period.previous()
+    carried = {
+        origin.removeprefix("carry:")
+        for origin in report.items.filter(origin__startswith="carry:").values_list("origin", flat=True)
+    }
+    options = []
+    previous_items = ReportItem.objects.filter(
+        report__branch=report.branch,
+        report__year=previous.year,
+        report__half=previous.half,
+        section__in=CARRY_SECTIONS,
+    ).order_by("section", "position", "pk")
+    source = f"{previous.long_label}工作总结"
+    for item in previous_items:
+        options.append(CarryOption(key=f"item:{item.pk}", section=item.section, text=item.text, source=source))
+    rectifications = (
+        Activity.objects.for_branch(report.branch)
+        .filter(kind="rectification", is_resolved=False, date__lte=report.period.end)
+        .order_by("date", "pk")
+    )
+    for activity in rectifications:
+        options.append(CarryOption(key=f"rect:{activity.pk}", section=5, text=activity.title, source="未完成的整改事项"))
+    return [option for option in options if option.key not in carried]
+
+
+def report_carry_over(*, report: Report, keys: Iterable[str], by: AbstractBaseUser) -> list[ReportItem]:
+    """Append the chosen carry-over options (by key) to their sections. Unknown keys are ignored,
+    so only what ``report_carry_over_options`` offers can be carried."""
+    _require_writer(by, report.branch)
+    wanted = set(keys)
+    chosen = [option for option in report_carry_over_options(report=report) if option.key in wanted]
+    drafts = [
+        ItemInput(section=option.section, text=option.text, numbered=True, origin=f"carry:{option.key}")
+        for option in chosen
+    ]
+    with transaction.atomic():
+        locked = _locked(report)
+        _require_editable(locked)
+        added = _append(locked, drafts, by)
+    _sync(report, locked)
+    return added
+
+
+# --- submission and stored files --------------------------------------------------------------
+
+
+def report_submit(*, report: Report, by: AbstractBaseUser) -> ReportVersion:
+    """Freeze the report as it compiles now into version n+1 and send it for review.
+
+    The compiled document is stored as JSON and never changes afterwards. Its DOCX and PDF are
+    rendered from that stored JSON right after the commit; if rendering fails the submission still
+    stands and the files are rendered on first download (``version_files_ensure``).
+    """
+    from .compile import compile_report
+
+    _require_writer(by, report.branch)
+    with transaction.atomic():
+        locked = _locked(report)
+        if locked.status == Report.Status.SUBMITTED:
+            raise WorkflowError("该报告已报送，正在等待审阅")
+        if locked.status == Report.Status.APPROVED:
+            raise WorkflowError("该报告已审核通过，不能再次报送")
+        document = compile_report(locked)
+        number = (locked.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+        version = ReportVersion.objects.create(report=locked, number=number, document=document.to_json(), submitted_by=by)
+        locked.status = Report.Status.SUBMITTED
+        locked.revision += 1
+        locked.updated_by = by
+        locked.save(update_fields=["status", "revision", "updated_by", "updated_at"])
+        ReportEvent.objects.create(report=locked, version=version, action=ReportEvent.Action.SUBMIT, by=by)
+    _sync(report, locked)
+    for fmt in FILE_FORMATS:
+        try:
+            version_files_ensure(version=version, formats=(fmt,))
+        except Exception:  # a renderer's failure must not undo the submission
+            logger.exception("Rendering %s of report version %s failed; it will be retried on download", fmt, version.pk)
+    return version
+
+
+def _file_field(version: ReportVersion, fmt: str):
+    return {"docx": version.docx_file, "pdf": version.pdf_file}[fmt]
+
+
+def version_files_ensure(*, version: ReportVersion, formats: Sequence[str] = FILE_FORMATS) -> ReportVersion:
+    """Render and store whichever of the version's files are missing, from its frozen document.
+
+    Files once stored are never rendered again, so a version's downloads stay byte-identical.
+    """
+    from .document import Document
+    from .renderers import RENDERERS
+
+    missing = [fmt for fmt in formats if not _file_field(version, fmt)]
+    if not missing:
+        return version
+    with transaction.atomic():
+        # The lock makes two first downloads at once render the file only once.
+        locked = ReportVersion.objects.select_for_update().select_related("report__branch").get(pk=version.pk)
+        document = Document.from_json(locked.document)
+        report = locked.report
+        for fmt in missing:
+            field = _file_field(locked, fmt)
+            if field:
+                continue
+            renderer = RENDERERS[fmt]
+            content = renderer.render(document)
+            name = f"{report.branch.code}-{report.period.code}-v{locked.number}.{renderer.extension}"
+            field.save(name, ContentFile(content), save=False)
+            locked.save(update_fields=[field.field.name])
+    version.docx_file, version.pdf_file = locked.docx_file, locked.pdf_file
+    return version
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+def _require_submitted(locked: Report, by: AbstractBaseUser, verb: str, version_number: int | None) -> ReportVersion:
+    if locked.status != Report.Status.SUBMITTED:
+        if locked.status == Report.Status.DRAFT:
+            raise WorkflowError(f"该报告尚未报送，不能{verb}")
+        last = (
+            locked.events.filter(action__in=[ReportEvent.Action.RETURN, ReportEvent.Action.APPROVE])
+            .order_by("-at", "-pk")
+            .first()
+        )
+        if last is not None and last.by_id != by.pk:
+            raise WorkflowError(f"该报告已被其他审阅人处理（{locked.get_status_display()}），不能再{verb}")
+        raise WorkflowError(f"该报告{locked.get_status_display()}，不能再{verb}")
+    version = locked.versions.order_by("-number").first()
+    if version_number is not None and version.number != version_number:
+        raise WorkflowError(f"该报告已重新报送为第{version.number}版，请先查看新版本再{verb}")
+    return version
+
+
+def report_return(
+    *,
+    report: Report,
+    by: AbstractBaseUser,
+    comment: str,
+    section_comments: dict[int, str] | None = None,
+    version_number: int | None = None,
+) -> ReportEvent:
+    """Send a submitted report back for revision with comments, overall and per section.
+
+    Two reviewers acting at once: the row lock and the status re-check let one win; the other gets
+    a ``WorkflowError``. ``version_number`` (the version the reviewer read) guards against
+    returning a newer version unseen.
+    """
+    _require_reviewer(by, report.branch)
+    comment = comment.strip()
+    sections = {
+        int(number): text.strip()
+        for number, text in (section_comments or {}).items()
+        if int(number) in SECTION_HEADINGS and text.strip()
+    }
+    if not comment and not sections:
+        raise WorkflowError("退回修改时请至少填写一条意见，说明需要修改什么")
+    with transaction.atomic():
+        locked = _locked(report)
+        version = _require_submitted(locked, by, "退回", version_number)
+        locked.status = Report.Status.RETURNED
+        locked.revision += 1
+        locked.save(update_fields=["status", "revision", "updated_at"])
+        event = ReportEvent.objects.create(
+            report=locked, version=version, action=ReportEvent.Action.RETURN, by=by, comment=comment
+        )
+        comments = [ReviewComment(version=version, event=event, section=None, text=comment, by=by)] if comment else []
+        comments += [
+            ReviewComment(version=version, event=event, section=number, text=text, by=by)
+            for number, text in sorted(sections.items())
+        ]
+        ReviewComment.objects.bulk_create(comments)
+    _sync(report, locked)
+    return event
+
+
+def report_approve(
+    *, report: Report, by: AbstractBaseUser, comment: str = "", version_number: int | None = None
+) -> ReportEvent:
+    """Approve a submitted report: its latest version is final."""
+    _require_reviewer(by, report.branch)
+    comment = comment.strip()
+    with transaction.atomic():
+        locked = _locked(report)
+        version = _require_submitted(locked, by, "审核", version_number)
+        locked.status = Report.Status.APPROVED
+        locked.revision += 1
+        locked.save(update_fields=["status", "revision", "updated_at"])
+        event = ReportEvent.objects.create(
+            report=locked, version=version, action=ReportEvent.Action.APPROVE, by=by, comment=comment
+        )
+        if comment:
+            ReviewComment.objects.create(version=version, event=event, section=None, text=comment, by=by)
+    _sync(report, locked)
+    return event
