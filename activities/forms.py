@@ -275,7 +275,18 @@ class ActivityFilterForm(forms.Form):
     def __init__(self, *args, period_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].error_messages["invalid_choice"] = "没有这种记录类型，已显示全部类型"
-        self.fields["period"].widget = forms.Select(choices=[("", "不限")] + list(period_choices))
+        choices = [("", "不限")] + list(period_choices)
+        asked = (self.data.get("period") or "").strip().upper() if self.is_bound else ""
+        if asked and asked not in dict(choices):
+            try:
+                choices.append((asked, Period.parse(asked).long_label))
+            except PeriodError:
+                pass
+        self.fields["period"].widget = forms.Select(choices=choices)
+        for name, field in self.fields.items():
+            if name != "ids":
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs["class"] = css
 
     def clean_period(self):
         code = self.cleaned_data["period"].strip()

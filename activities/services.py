@@ -186,12 +186,19 @@ def attendance_save(*, activity: Activity, rows: Iterable[AttendanceRow], by=Non
 
 @dataclass(frozen=True)
 class MemberAttendance:
-    attended: list[Attendance]
-    absent: list[Attendance]
+    rows: list[Attendance]  # newest meeting first
+
+    @property
+    def attended(self) -> list[Attendance]:
+        return [row for row in self.rows if row.present]
+
+    @property
+    def absent(self) -> list[Attendance]:
+        return [row for row in self.rows if not row.present]
 
     @property
     def expected(self) -> int:
-        return len(self.attended) + len(self.absent)
+        return len(self.rows)
 
     @property
     def rate(self) -> int | None:
@@ -200,12 +207,12 @@ class MemberAttendance:
 
 def member_attendance(*, member: Member, start: datetime.date, end: datetime.date) -> MemberAttendance:
     """The member's attendance at the branch's meetings between two dates, newest first."""
-    rows = list(
+    rows = (
         Attendance.objects.filter(member=member, activity__branch_id=member.branch_id, activity__date__range=(start, end))
         .select_related("activity")
         .order_by("-activity__date", "-activity__pk")
     )
-    return MemberAttendance([r for r in rows if r.present], [r for r in rows if not r.present])
+    return MemberAttendance(list(rows))
 
 
 # Attachments -----------------------------------------------------------------------------------

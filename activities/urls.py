@@ -1,4 +1,28 @@
+from django.urls import path
+
+from . import views
 from .ledger_urls import urlpatterns as ledger_urlpatterns
 
 app_name = "activities"
-urlpatterns: list = [] + ledger_urlpatterns
+
+urlpatterns: list = [
+    path("b/<slug:code>/", views.branch_home, name="branch_home"),
+    path("b/<slug:code>/records/", views.activity_list, name="activity_list"),
+    path("b/<slug:code>/records/new/<slug:kind>/", views.activity_create, name="activity_create"),
+    path("b/<slug:code>/records/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("b/<slug:code>/records/<int:pk>/edit/", views.activity_update, name="activity_update"),
+    path("b/<slug:code>/records/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
+    path("b/<slug:code>/records/<int:pk>/attendance/", views.activity_attendance, name="activity_attendance"),
+    path("b/<slug:code>/records/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path(
+        "b/<slug:code>/records/<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "b/<slug:code>/records/<int:pk>/attachments/<int:attachment_pk>/delete/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
+    path("b/<slug:code>/attendance/members/<int:member_pk>/", views.member_attendance, name="member_attendance"),
+] + ledger_urlpatterns

@@ -1,1 +1,411 @@
+"""Pages for the records a branch logs: its home page, the record list, forms, attendance and
+attachments. Every view loads the branch through ``branchwork.access`` and starts its queries from
+it, so another branch's record is a 404; reviewers read and get 403 on every change."""
 
+import datetime
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from branchwork.access import branch_for_user, can_write_branch
+from branchwork.models import Member
+from branchwork.periods import Period, PeriodError, period_choices
+
+from . import evidence, services
+from .forms import (
+    ABSENT,
+    NOT_COUNTED,
+    PRESENT,
+    ActivityFilterForm,
+    ActivityForm,
+    AttachmentForm,
+    AttendanceForm,
+)
+from .kinds import KINDS, Category, kinds_in
+from .models import Activity, ActivityKind, Attachment
+from .quorum import quorum_results, short_of_quorum
+
+PAGE_SIZE = 25
+
+
+def _period_from(request, today: datetime.date) -> tuple[Period, str]:
+    """The ``?period=`` asked for (default: the current half-year) and an error message if bad."""
+    code = request.GET.get("period", "").strip()
+    if code:
+        try:
+            return Period.parse(code), ""
+        except PeriodError as error:
+            return Period.containing(today), f"{error}，已显示本半年。"
+    return Period.containing(today), ""
+
+
+def _records(branch):
+    return Activity.objects.for_branch(branch)
+
+
+def _get_activity(branch, pk: int, queryset=None) -> Activity:
+    return get_object_or_404((queryset if queryset is not None else _records(branch)), pk=pk)
+
+
+def _quick_actions() -> list[tuple[str, list]]:
+    return [(label, kinds_in(category)) for category, label in Category.LABELS.items() if kinds_in(category)]
+
+
+# Branch home -----------------------------------------------------------------------------------
+
+
+@login_required
+def branch_home(request, code):
+    branch = branch_for_user(request.user, code)
+    today = timezone.localdate()
+    period, period_error = _period_from(request, today)
+    in_period = _records(branch).in_period(period)
+
+    counts = Counter(
+        dict(
+            ActivityKind.objects.filter(activity__in=in_period)
+            .values_list("kind")
+            .annotate(n=Count("activity_id"))
+            .values_list("kind", "n")
+        )
+    )
+    kind_counts = [
+        (label, [(kind, counts.get(kind.code, 0)) for kind in kinds_in(category)])
+        for category, label in Category.LABELS.items()
+        if kinds_in(category)
+    ]
+
+    period_records = list(with_details(in_period))
+    lacking = [(activity, evidence.missing(activity)) for activity in period_records]
+    lacking = [(activity, items) for activity, items in lacking if items]
+    short_ids = short_of_quorum(period_records)
+    short = [activity for activity in period_records if activity.pk in short_ids]
+
+    # ---- Compliance calendar (三会一课合规日历) -------------------------------------------------
+    # Filled in by the compliance work (activities.compliance, another part):
+    #     calendar = branch_calendar(branch=branch, period=period, today=today)
+    # and rendered by templates/activities/_calendar.html where branch_home.html marks the spot.
+    calendar = None
+    # ------------------------------------------------------------------------------------------
+
+    return render(
+        request,
+        "activities/branch_home.html",
+        {
+            "branch": branch,
+            "period": period,
+            "period_error": period_error,
+            "period_choices": period_choices(today),
+            "today": today,
+            "can_write": can_write_branch(request.user, branch),
+            "quick_actions": _quick_actions(),
+            "kind_counts": kind_counts,
+            "total": len(period_records),
+            "lacking": lacking,
+            "short": short,
+            "calendar": calendar,
+        },
+    )
+
+
+def with_details(queryset):
+    return evidence.with_evidence(queryset).select_related("party_group", "speaker")
+
+
+# Record list -----------------------------------------------------------------------------------
+
+
+@login_required
+def activity_list(request, code):
+    branch = branch_for_user(request.user, code)
+    today = timezone.localdate()
+    params = request.GET.copy()
+    params.pop("page", None)
+    form = ActivityFilterForm(params or None, period_choices=period_choices(today))
+    records = _records(branch)
+    if form.is_bound:
+        form.is_valid()
+        records = form.filter(records)
+    page = Paginator(with_details(records), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(activity, evidence.missing(activity), evidence.attendance_rate(activity)) for activity in page]
+    cleaned = getattr(form, "cleaned_data", {})
+    kind_code = cleaned.get("kind") or ""
+    return render(
+        request,
+        "activities/activity_list.html",
+        {
+            "branch": branch,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "ids": cleaned.get("ids") or [],
+            "kind": KINDS.get(kind_code),
+            "filtered": bool(params),
+            "can_write": can_write_branch(request.user, branch),
+            "quick_actions": _quick_actions(),
+        },
+    )
+
+
+# Create, update, delete ------------------------------------------------------------------------
+
+
+@login_required
+def activity_create(request, code, kind):
+    branch = branch_for_user(request.user, code, write=True)
+    kind_info = KINDS.get(kind)
+    if kind_info is None:
+        raise Http404("没有这种记录类型")
+    form = ActivityForm(
+        request.POST or None, kind=kind_info, branch=branch, initial={"date": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(
+                branch=branch,
+                kind=kind_info.code,
+                by=request.user,
+                also_counts_as=form.cleaned_data.get("also_counts_as", ()),
+                **form.field_values(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if kind_info.takes_attendance:
+                messages.success(request, f"已登记{kind_info.label}。下一步请登记出席情况，并上传会议记录和照片。")
+            else:
+                messages.success(request, f"已登记{kind_info.label}。可在下方上传相关材料。")
+            return redirect("activities:activity_detail", code=branch.code, pk=activity.pk)
+    return render(
+        request,
+        "activities/activity_form.html",
+        {"branch": branch, "kind": kind_info, "form": form, "activity": None},
+    )
+
+
+@login_required
+def activity_update(request, code, pk):
+    branch = branch_for_user(request.user, code, write=True)
+    activity = _get_activity(branch, pk, _records(branch).prefetch_related("counted_kinds"))
+    original_title = activity.title
+    form = ActivityForm(request.POST or None, instance=activity, kind=activity.kind_info, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(
+                activity=activity,
+                by=request.user,
+                also_counts_as=form.cleaned_data.get("also_counts_as") if "also_counts_as" in form.fields else None,
+                **form.field_values(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "已保存修改。")
+            return redirect("activities:activity_detail", code=branch.code, pk=activity.pk)
+    return render(
+        request,
+        "activities/activity_form.html",
+        {"branch": branch, "kind": activity.kind_info, "form": form, "activity": activity, "original_title": original_title},
+    )
+
+
+@login_required
+def activity_delete(request, code, pk):
+    branch = branch_for_user(request.user, code, write=True)
+    activity = _get_activity(
+        branch, pk, _records(branch).annotate(n_attendance=Count("attendance", distinct=True), n_attachments=Count("attachments", distinct=True))
+    )
+    if request.method == "POST":
+        label = str(activity)
+        services.activity_delete(activity=activity, by=request.user)
+        messages.success(request, f"已删除记录“{label}”。")
+        return redirect("activities:activity_list", code=branch.code)
+    return render(request, "activities/activity_confirm_delete.html", {"branch": branch, "activity": activity})
+
+
+# Detail and attachments ------------------------------------------------------------------------
+
+
+def _display_fields(activity: Activity) -> list[tuple[str, object, str]]:
+    """(label, value, how to show it) for each field the kind uses, in the form's order."""
+    kind = activity.kind_info
+    rows = []
+    for name in kind.fields:
+        if name == "speaker_name":
+            continue  # shown together with ``speaker``
+        field = Activity._meta.get_field(name)
+        label = kind.labels.get(name, str(field.verbose_name))
+        style = "text"
+        if name == "speaker":
+            value = activity.speaker_display
+        elif name in ("materials", "activity_forms"):
+            value, style = (activity.material_list if name == "materials" else activity.activity_form_list), "lines"
+        elif name in ("content", "decisions"):
+            value, style = getattr(activity, name), "paragraphs"
+        elif name == "study_form":
+            value = activity.get_study_form_display()
+        elif name == "is_resolved":
+            value = "已整改" if activity.is_resolved else "未整改"
+        elif name == "resolved_on":
+            value, style = activity.resolved_on, "date"
+        elif name in ("start_time", "end_time"):
+            value = activity_time(getattr(activity, name))
+        elif name == "party_group":
+            value = activity.party_group.name if activity.party_group_id else ""
+        else:
+            value = getattr(activity, name)
+        rows.append((label, value, style))
+    return rows
+
+
+def activity_time(value) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def _detail_context(request, branch, activity: Activity, upload_form=None) -> dict:
+    attendance = list(activity.attendance.select_related("member", "member__party_group").order_by("-present", "member__name"))
+    return {
+        "branch": branch,
+        "activity": activity,
+        "kind": activity.kind_info,
+        "also": [KINDS[code] for code in evidence.also_counts_as(activity)],
+        "fields": _display_fields(activity),
+        "attendance": attendance,
+        "absent": [row for row in attendance if not row.present],
+        "rate": evidence.attendance_rate(activity),
+        "quorum": quorum_results([activity]).get(activity.pk, []),
+        "checklist": evidence.checklist(activity),
+        "attachments": list(activity.attachments.select_related("uploaded_by")),
+        "upload_form": upload_form or AttachmentForm(),
+        "can_write": can_write_branch(request.user, branch),
+    }
+
+
+def _detail_queryset(branch):
+    return with_details(_records(branch)).select_related("created_by", "updated_by")
+
+
+@login_required
+def activity_detail(request, code, pk):
+    branch = branch_for_user(request.user, code)
+    activity = _get_activity(branch, pk, _detail_queryset(branch))
+    return render(request, "activities/activity_detail.html", _detail_context(request, branch, activity))
+
+
+@login_required
+@require_POST
+def attachment_upload(request, code, pk):
+    branch = branch_for_user(request.user, code, write=True)
+    activity = _get_activity(branch, pk, _detail_queryset(branch))
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.attachment_add(
+                activity=activity, upload=form.cleaned_data["file"], category=form.cleaned_data["category"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, f"已上传“{attachment.original_name}”。")
+            return redirect("activities:activity_detail", code=branch.code, pk=activity.pk)
+    context = _detail_context(request, branch, activity, upload_form=form)
+    return render(request, "activities/activity_detail.html", context)
+
+
+def _get_attachment(branch, pk: int, attachment_pk: int) -> Attachment:
+    activity = _get_activity(branch, pk)
+    return get_object_or_404(activity.attachments.all(), pk=attachment_pk)
+
+
+@login_required
+def attachment_download(request, code, pk, attachment_pk):
+    branch = branch_for_user(request.user, code)
+    attachment = _get_attachment(branch, pk, attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("文件已不存在，请联系系统管理员") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request, code, pk, attachment_pk):
+    branch = branch_for_user(request.user, code, write=True)
+    attachment = _get_attachment(branch, pk, attachment_pk)
+    name = attachment.original_name
+    services.attachment_delete(attachment=attachment, by=request.user)
+    messages.success(request, f"已删除附件“{name}”。")
+    return redirect("activities:activity_detail", code=branch.code, pk=pk)
+
+
+# Attendance ------------------------------------------------------------------------------------
+
+
+@login_required
+def activity_attendance(request, code, pk):
+    branch = branch_for_user(request.user, code, write=True)
+    activity = _get_activity(branch, pk, _records(branch).select_related("party_group"))
+    if not activity.kind_info.takes_attendance:
+        raise Http404("该类记录不登记出席情况")
+    roster = services.attendance_roster(activity=activity)
+    existing = {row.member_id: row for row in activity.attendance.all()}
+    if existing:
+        initial = {
+            member.pk: ((PRESENT if existing[member.pk].present else ABSENT), existing[member.pk].absence_reason)
+            if member.pk in existing
+            else (NOT_COUNTED, "")
+            for member in roster
+        }
+    else:
+        initial = {
+            member.pk: (PRESENT if services.attendance_expected_by_default(activity=activity, member=member) else NOT_COUNTED, "")
+            for member in roster
+        }
+    form = AttendanceForm(request.POST or None, roster=roster, initial_rows=initial)
+    if request.method == "POST" and form.is_valid():
+        rows = form.rows()
+        services.attendance_save(activity=activity, rows=rows, by=request.user)
+        present = sum(1 for row in rows if row.present)
+        messages.success(request, f"已保存出席情况：应到{len(rows)}人，实到{present}人。")
+        return redirect("activities:activity_detail", code=branch.code, pk=activity.pk)
+    return render(
+        request,
+        "activities/attendance_form.html",
+        {"branch": branch, "activity": activity, "form": form, "roster": roster, "has_rows": bool(existing)},
+    )
+
+
+@login_required
+def member_attendance(request, code, member_pk):
+    branch = branch_for_user(request.user, code)
+    member = get_object_or_404(Member.objects.filter(branch=branch).select_related("party_group"), pk=member_pk)
+    today = timezone.localdate()
+    period, period_error = _period_from(request, today)
+    summary = services.member_attendance(member=member, start=period.start, end=period.end)
+    return render(
+        request,
+        "activities/member_attendance.html",
+        {
+            "branch": branch,
+            "member": member,
+            "period": period,
+            "period_error": period_error,
+            "period_choices": period_choices(today),
+            "summary": summary,
+        },
+    )
