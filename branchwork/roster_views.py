@@ -30,6 +30,12 @@ from .roster import (
 PAGE_SIZE = 50
 
 
+def _post(request):
+    """Form data only for POST. (``request.POST or None`` would leave an empty POST unbound, and so
+    silently skip the "required" errors.)"""
+    return request.POST if request.method == "POST" else None
+
+
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -76,7 +82,7 @@ def member_list(request, code):
 @require_http_methods(["GET", "POST"])
 def member_create(request, code):
     branch = access.branch_for_user(request.user, code, write=True)
-    form = MemberForm(request.POST or None, branch=branch)
+    form = MemberForm(_post(request), branch=branch)
     if request.method == "POST" and form.is_valid():
         member = form.save()
         messages.success(request, f"已将“{member.name}”添加到花名册。")
@@ -91,7 +97,7 @@ def member_create(request, code):
 def member_update(request, code, pk):
     branch = access.branch_for_user(request.user, code, write=True)
     member = get_object_or_404(Member.objects.filter(branch=branch).select_related("party_group"), pk=pk)
-    form = MemberForm(request.POST or None, instance=member, branch=branch)
+    form = MemberForm(_post(request), instance=member, branch=branch)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"已保存“{member.name}”的信息。")
@@ -112,7 +118,7 @@ def member_transfer(request, code, pk):
             f"{('至' + member.transferred_to) if member.transferred_to else ''}，无需再次办理。",
         )
         return redirect("roster:member_list", code=branch.code)
-    form = TransferOutForm(request.POST or None, member=member)
+    form = TransferOutForm(_post(request), member=member)
     if request.method == "POST" and form.is_valid():
         member_transfer_out(
             member=member,
@@ -147,7 +153,7 @@ def import_template(request, code):
 @require_http_methods(["GET", "POST"])
 def roster_import_view(request, code):
     branch = access.branch_for_user(request.user, code, write=True)
-    form = RosterImportForm(request.POST or None, request.FILES or None)
+    form = RosterImportForm(_post(request), request.FILES if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.is_valid():
         result = roster_import(branch=branch, file=form.cleaned_data["file"], by=request.user)
@@ -183,7 +189,7 @@ def group_list(request, code):
 @require_http_methods(["GET", "POST"])
 def group_create(request, code):
     branch = access.branch_for_user(request.user, code, write=True)
-    form = PartyGroupForm(request.POST or None, branch=branch)
+    form = PartyGroupForm(_post(request), branch=branch)
     if request.method == "POST" and form.is_valid():
         group = form.save()
         messages.success(request, f"已设立“{group.name}”。")
@@ -196,7 +202,7 @@ def group_create(request, code):
 def group_update(request, code, pk):
     branch = access.branch_for_user(request.user, code, write=True)
     group = get_object_or_404(PartyGroup.objects.filter(branch=branch), pk=pk)
-    form = PartyGroupForm(request.POST or None, instance=group, branch=branch)
+    form = PartyGroupForm(_post(request), instance=group, branch=branch)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"已保存“{group.name}”。")
