@@ -63,6 +63,7 @@ class MemberForm(forms.ModelForm):
             empty_label="（不属于党小组）",
         )
         self.fields["name"].widget.attrs.update({"autocomplete": "off", "maxlength": 50})
+        self.fields["gender"].choices = [("", "请选择")] + Member.Gender.choices
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -70,6 +71,24 @@ class ImportResult:
     @property
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
+
+
+def roster_order(members: QuerySet[Member]) -> QuerySet[Member]:
+    """The order rosters are read in: members still on the roll first, the branch committee by
+    rank (书记, 副书记, 委员…), then by party group and seniority."""
+    rank = Case(
+        *[When(post=value, then=Value(index)) for index, value in enumerate(Member.Post.values) if value],
+        default=Value(len(Member.Post.values)),
+        output_field=IntegerField(),
+    )
+    return members.annotate(_post_rank=rank).order_by(
+        F("transferred_out_on").asc(nulls_first=True),
+        "_post_rank",
+        "party_group__name",
+        "joined_on",
+        "name",
+        "pk",
+    )
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -176,11 +195,7 @@ def _save(workbook: Workbook) -> bytes:
 def roster_export(*, branch: Organisation) -> bytes:
     """The whole roster of ``branch``, active members first, as an .xlsx file."""
     workbook, sheet = _new_workbook(branch)
-    members = (
-        Member.objects.filter(branch=branch)
-        .select_related("party_group")
-        .order_by("transferred_out_on", "party_group__name", "name", "pk")
-    )
+    members = roster_order(Member.objects.filter(branch=branch).select_related("party_group"))
     for number, member in enumerate(members, start=2):
         sheet.append(
             [

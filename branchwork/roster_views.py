@@ -24,6 +24,7 @@ from .roster import (
     roster_export,
     roster_filename,
     roster_import,
+    roster_order,
     roster_template,
 )
 
@@ -48,7 +49,7 @@ def member_list(request, code):
     groups = list(PartyGroup.objects.filter(branch=branch).order_by("dissolved_on", "name"))
     filters = MemberFilterForm(request.GET or None, branch=branch, groups=groups)
     members = filters.filter(Member.objects.filter(branch=branch)).select_related("party_group")
-    members = members.order_by("transferred_out_on", "party_group__name", "name", "pk")
+    members = roster_order(members)
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
 
     active = Member.objects.filter(branch=branch).active()

@@ -365,3 +365,12 @@ def test_group_list_counts_active_members(world, roster, as_user):
     response = as_user(world.reviewer).get(reverse("roster:group_list", args=["kl"]))
     groups = {g.name: g.member_count for g in response.context["groups"]}
     assert groups == {"收费一班党小组": 1, "收费二班党小组": 1}
+
+
+def test_list_puts_the_branch_committee_first_by_rank(world, as_user):
+    MemberFactory(branch=world.branch, name="阿普通")
+    MemberFactory(branch=world.branch, name="组织", post="组织委员")
+    MemberFactory(branch=world.branch, name="书记人", post="书记")
+    MemberFactory(branch=world.branch, name="副书记人", post="副书记")
+    page = as_user(world.secretary).get(reverse("roster:member_list", args=["kl"])).context["page"]
+    assert [m.name for m in page.object_list] == ["书记人", "副书记人", "组织", "阿普通"]
