@@ -117,7 +117,8 @@ def branch_home(request, code):
 
 
 def with_details(queryset):
-    return evidence.with_evidence(queryset).select_related("party_group", "speaker")
+    # Aggregates drop Meta.ordering, so the order is stated again.
+    return evidence.with_evidence(queryset).select_related("party_group", "speaker").order_by("-date", "-pk")
 
 
 # Record list -----------------------------------------------------------------------------------

@@ -1,0 +1,13 @@
+"""Template helpers for records: ``{% load activities_tags %}``."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def person(user) -> str:
+    """Who did something: the user's full name, else the login name; 系统 when nobody is known."""
+    if user is None:
+        return "系统"
+    return user.get_full_name() or user.get_username()
