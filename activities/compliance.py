@@ -1,0 +1,344 @@
+"""The compliance calendar: which required meetings a branch held, has still to hold, or missed.
+
+Frequencies are data (``ComplianceRule``): the system defaults of migration 0002 have no
+organisation; a 党总支 or 党委 may add or override a rule for the branches below it. Per kind, the
+nearest organisation's rule wins; frequency "none" switches a requirement off.
+
+Each rule gives obligations over windows of calendar months — a month, a quarter, a half-year or
+the year. A window is satisfied by any record counted as the kind (``ActivityKind``, so one
+combined meeting satisfies each kind it counts as) dated inside the window, even when part of the
+window lies outside the period shown (a yearly 组织生活会 held in September satisfies the year, also
+on the first half's calendar). Every month of the period is one cell; the cells of one window share
+its status:
+
+- done: the window has a record (cells of months holding records carry their count and ids);
+- missed: the window has ended before ``today`` without one — one gap per window;
+- due: the window has started and is still open;
+- future: the window has not started;
+- na: the rule does not apply that month (a party group not yet established or dissolved).
+
+Everything is computed in a fixed number of queries for any number of branches.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth
+
+from branchwork.models import Organisation, PartyGroup
+from branchwork.periods import Period, chinese_date
+
+from .kinds import KINDS
+from .models import Activity, ActivityKind, ComplianceRule
+from .quorum import short_of_quorum
+
+DONE, MISSED, DUE, FUTURE, NA = "done", "missed", "due", "future", "na"
+
+STATUS_LABELS = {DONE: "已召开", MISSED: "未召开", DUE: "待召开", FUTURE: "未到期", NA: "不适用"}
+
+Month = tuple[int, int]
+ALL_GROUPS = 0  # key of a kind's records whatever their party group (primary keys start at 1)
+
+
+@dataclass
+class CalendarCell:
+    status: str  # "done" | "missed" | "due" | "future" | "na"
+    count: int
+    short_of_quorum: bool
+    activity_ids: tuple[int, ...]
+    label: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def ids_param(self) -> str:
+        return ",".join(str(pk) for pk in self.activity_ids)
+
+
+@dataclass
+class CalendarRow:
+    kind: str
+    label: str
+    rule: ComplianceRule
+    group: PartyGroup | None
+    cells: list[CalendarCell]
+
+    @property
+    def gaps(self) -> int:
+        """Missed obligations of the row: a window counts once, however many months it spans."""
+        if self.rule.frequency not in _WINDOW_MONTHS:
+            return 0
+        return len({(index // _WINDOW_MONTHS[self.rule.frequency]) for index, cell in enumerate(self.cells) if cell.status == MISSED})
+
+
+@dataclass
+class Calendar:
+    period: Period
+    months: list[tuple[int, int]]
+    rows: list[CalendarRow]
+    gaps: int  # missed obligations
+
+    @property
+    def month_labels(self) -> list[str]:
+        return [f"{month}月" for _, month in self.months]
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def _ancestor_ids(branch: Organisation) -> list[int]:
+    """The organisations on the branch's path, farthest first (the branch itself last)."""
+    return [int(part) for part in branch.path.strip("/").split("/") if part]
+
+
+def _effective_rules(branch: Organisation, rules: Iterable[ComplianceRule]) -> dict[str, ComplianceRule]:
+    """Per kind, the rule of the nearest organisation above (or at) the branch, else the default."""
+    depth = {org_id: index for index, org_id in enumerate(_ancestor_ids(branch))}
+    chosen: dict[str, tuple[int, ComplianceRule]] = {}
+    for rule in rules:
+        if rule.organisation_id is None:
+            rank = -1
+        elif rule.organisation_id in depth:
+            rank = depth[rule.organisation_id]
+        else:
+            continue
+        if rule.kind not in chosen or rank > chosen[rule.kind][0]:
+            chosen[rule.kind] = (rank, rule)
+    return {kind: rule for kind, (_, rule) in chosen.items()}
+
+
+def rules_in_force(branch: Organisation) -> list[ComplianceRule]:
+    """Every rule deciding the branch's calendar (frequency "none" included, to show it is off),
+    in the order of the kind registry. One query."""
+    rules = ComplianceRule.objects.for_branch(branch).select_related("organisation")
+    effective = _effective_rules(branch, rules)
+    return [effective[code] for code in KINDS if code in effective]
+
+
+def _rules_for_branches(branches: list[Organisation]) -> dict[int, dict[str, ComplianceRule]]:
+    ancestor_ids = {org_id for branch in branches for org_id in _ancestor_ids(branch)}
+    rules = list(
+        ComplianceRule.objects.filter(Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids)).select_related(
+            "organisation"
+        )
+    )
+    result = {}
+    for branch in branches:
+        effective = _effective_rules(branch, rules)
+        result[branch.pk] = {
+            code: effective[code]
+            for code in KINDS
+            if code in effective and effective[code].frequency != ComplianceRule.Frequency.NONE
+        }
+    return result
+
+
+# --- windows ---------------------------------------------------------------------------------
+
+_WINDOW_MONTHS = {
+    ComplianceRule.Frequency.MONTHLY: 1,
+    ComplianceRule.Frequency.QUARTERLY: 3,
+    ComplianceRule.Frequency.HALF_YEARLY: 6,
+    ComplianceRule.Frequency.YEARLY: 12,
+}
+
+
+def _window_of(frequency: str, month: Month) -> tuple[Month, Month]:
+    """First and last month of the calendar window containing ``month``."""
+    size = _WINDOW_MONTHS[frequency]
+    year, number = month
+    first = (number - 1) // size * size + 1
+    return (year, first), (year, first + size - 1)
+
+
+def _month_start(month: Month) -> datetime.date:
+    return datetime.date(month[0], month[1], 1)
+
+
+def _month_end(month: Month) -> datetime.date:
+    year, number = month
+    if number == 12:
+        return datetime.date(year, 12, 31)
+    return datetime.date(year, number + 1, 1) - datetime.timedelta(days=1)
+
+
+def _months_between(first: Month, last: Month) -> list[Month]:
+    return [(first[0], number) for number in range(first[1], last[1] + 1)]
+
+
+def _window_name(frequency: str, first: Month) -> str:
+    year, number = first
+    if frequency == ComplianceRule.Frequency.MONTHLY:
+        return f"{number}月"
+    if frequency == ComplianceRule.Frequency.QUARTERLY:
+        return f"第{'一二三四'[(number - 1) // 3]}季度"
+    if frequency == ComplianceRule.Frequency.HALF_YEARLY:
+        return "上半年" if number == 1 else "下半年"
+    return f"{year}年度"
+
+
+def _group_applies(group: PartyGroup | None, month: Month) -> bool:
+    """A party group is required to meet from its establishment month until the month before it
+    was dissolved."""
+    if group is None:
+        return True
+    if group.established_on and group.established_on > _month_end(month):
+        return False
+    if group.dissolved_on and group.dissolved_on <= _month_end(month):
+        return False
+    return True
+
+
+def _group_active_in(group: PartyGroup, period: Period) -> bool:
+    if group.established_on and group.established_on > period.end:
+        return False
+    if group.dissolved_on and group.dissolved_on <= period.start:
+        return False
+    return True
+
+
+# --- the calendar ----------------------------------------------------------------------------
+
+
+def _row_cells(
+    *,
+    rule: ComplianceRule,
+    group: PartyGroup | None,
+    months: list[Month],
+    held_counts: dict[int, int],
+    held_ids: dict[int, list[int]],
+    short: set[int],
+    today: datetime.date,
+) -> list[CalendarCell]:
+    frequency = rule.frequency
+    cells = []
+    for month in months:
+        count = held_counts.get(month[1], 0)
+        ids = tuple(sorted(held_ids.get(month[1], ())))
+        flagged = any(pk in short for pk in ids)
+        first, last = _window_of(frequency, month)
+        window_months = [m for m in _months_between(first, last) if _group_applies(group, m)]
+        window_name = _window_name(frequency, first)
+        held_months = [m for m in window_months if held_counts.get(m[1], 0)]
+        if count:
+            label = f"{month[1]}月召开{count}次"
+            if frequency != ComplianceRule.Frequency.MONTHLY:
+                label = f"{window_name}已召开（{label}）"
+            if flagged:
+                label += "，有会议未达到法定人数"
+            cells.append(CalendarCell(DONE, count, flagged, ids, label))
+            continue
+        if not _group_applies(group, month):
+            reason = "党小组尚未成立" if group and group.established_on and group.established_on > _month_end(month) else "党小组已撤销"
+            cells.append(CalendarCell(NA, 0, False, (), f"{month[1]}月：{reason}，不作要求"))
+            continue
+        window_start = _month_start(window_months[0])
+        window_end = _month_end(window_months[-1])
+        if held_months:
+            where = "、".join(f"{m[1]}月" for m in held_months)
+            cells.append(CalendarCell(DONE, 0, False, (), f"{window_name}已于{where}召开"))
+        elif window_end < today:
+            cells.append(CalendarCell(MISSED, 0, False, (), f"{window_name}未召开"))
+        elif window_start <= today:
+            cells.append(CalendarCell(DUE, 0, False, (), f"{window_name}待召开，截至{chinese_date(window_end)}"))
+        else:
+            cells.append(CalendarCell(FUTURE, 0, False, (), f"{window_name}尚未开始"))
+    return cells
+
+
+def _calendars(
+    *, branches: list[Organisation], period: Period, today: datetime.date, detail: bool
+) -> dict[int, Calendar]:
+    """Calendars of many branches in a fixed number of queries. ``detail`` adds the records
+    behind each cell and the quorum flags; without it the records are only counted."""
+    if not branches:
+        return {}
+    months = period.months()
+    year_start, year_end = datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)
+    rules_by_branch = _rules_for_branches(branches)
+    kinds = {code for rules in rules_by_branch.values() for code in rules}
+    branch_ids = [branch.pk for branch in branches]
+    groups_by_branch: dict[int, list[PartyGroup]] = defaultdict(list)
+    if any(rule.per_party_group for rules in rules_by_branch.values() for rule in rules.values()):
+        for group in PartyGroup.objects.filter(branch_id__in=branch_ids).order_by("name", "pk"):
+            if _group_active_in(group, period):
+                groups_by_branch[group.branch_id].append(group)
+
+    # (branch, kind, party group) → month → count / ids, over the whole calendar year: windows
+    # (quarter, half, year) never cross a year boundary.
+    counts: dict[tuple[int, str, int | None], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    ids: dict[tuple[int, str, int | None], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    short: set[int] = set()
+    counted = ActivityKind.objects.filter(
+        activity__branch_id__in=branch_ids, activity__date__range=(year_start, year_end), kind__in=kinds
+    )
+    if detail:
+        activities: dict[int, Activity] = {}
+        rows = counted.select_related("activity").only(
+            "kind", "activity__id", "activity__kind", "activity__branch_id", "activity__date", "activity__party_group_id"
+        )
+        for row in rows:
+            activity = row.activity
+            activities[activity.pk] = activity
+            for group_key in (ALL_GROUPS, activity.party_group_id):
+                key = (activity.branch_id, row.kind, group_key)
+                counts[key][activity.date.month] += 1
+                ids[key][activity.date.month].append(activity.pk)
+        short = short_of_quorum(a for a in activities.values() if a.date <= period.end and a.date >= period.start)
+    else:
+        rows = (
+            counted.annotate(month=ExtractMonth("activity__date"))
+            .values("activity__branch_id", "kind", "activity__party_group_id", "month")
+            .annotate(n=Count("id"))
+        )
+        for row in rows:
+            for group_key in (ALL_GROUPS, row["activity__party_group_id"]):
+                counts[(row["activity__branch_id"], row["kind"], group_key)][row["month"]] += row["n"]
+
+    calendars = {}
+    for branch in branches:
+        calendar_rows = []
+        for code, rule in rules_by_branch[branch.pk].items():
+            kind = KINDS[code]
+            if rule.per_party_group:
+                targets = [(group, f"{kind.label}（{group.name}）") for group in groups_by_branch[branch.pk]]
+            else:
+                targets = [(None, kind.label)]
+            for group, label in targets:
+                key = (branch.pk, code, group.pk if group else ALL_GROUPS)
+                held_counts, held_ids = counts.get(key, {}), ids.get(key, {})
+                cells = _row_cells(
+                    rule=rule,
+                    group=group,
+                    months=months,
+                    held_counts=held_counts,
+                    held_ids=held_ids,
+                    short=short,
+                    today=today,
+                )
+                calendar_rows.append(CalendarRow(code, label, rule, group, cells))
+        calendars[branch.pk] = Calendar(
+            period=period, months=months, rows=calendar_rows, gaps=sum(row.gaps for row in calendar_rows)
+        )
+    return calendars
+
+
+def branch_calendar(*, branch: Organisation, period: Period, today: datetime.date) -> Calendar:
+    """The branch's calendar for the period with the records behind every cell."""
+    return _calendars(branches=[branch], period=period, today=today, detail=True)[branch.pk]
+
+
+def branch_calendars(*, branches: Iterable[Organisation], period: Period, today: datetime.date) -> dict[int, Calendar]:
+    """Detailed calendars of several branches at once (the reviewer's overview)."""
+    return _calendars(branches=list(branches), period=period, today=today, detail=True)
+
+
+def compliance_gaps(*, branches: Iterable[Organisation], period: Period, today: datetime.date) -> dict[int, int]:
+    """Branch id → missed obligations in the period, in a fixed number of queries."""
+    calendars = _calendars(branches=list(branches), period=period, today=today, detail=False)
+    return {pk: calendar.gaps for pk, calendar in calendars.items()}

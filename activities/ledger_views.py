@@ -1,0 +1,431 @@
+"""Views of the compliance calendar and its rules, publicity (outlets and entries), and the Excel
+ledgers with their imports. Every branch is loaded through ``branchwork.access``; every
+organisation a reviewer manages through ``access.reviewer_scope_for_user``."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from branchwork import access
+from branchwork.models import Organisation
+from branchwork.periods import Period, PeriodError, period_choices
+
+from .compliance import _effective_rules, branch_calendar, branch_calendars, compliance_gaps, rules_in_force
+from .compliance_forms import RuleForm
+from .kinds import KINDS
+from .ledger_forms import LedgerImportForm
+from .ledgers import (
+    available_ledgers,
+    import_template,
+    ledger_export,
+    ledger_filename,
+    ledger_info,
+    meetings_import,
+    publicity_import,
+    publicity_totals,
+)
+from .models import ComplianceRule, Outlet, PublicityEntry
+from .publicity_forms import OutletForm, PublicityEntryForm, PublicityFilterForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OVERVIEW_PAGE_SIZE = 20
+PUBLICITY_PAGE_SIZE = 20
+MAX_IDS_IN_URL = 200
+
+
+def _period(request, today) -> Period:
+    """The period named by ``?period=``, else the current half-year (with a message if unreadable)."""
+    code = request.GET.get("period", "").strip()
+    if code:
+        try:
+            return Period.parse(code)
+        except PeriodError as error:
+            messages.warning(request, f"{error}，已显示本期")
+    return Period.containing(today)
+
+
+def _period_context(period: Period, today) -> dict:
+    choices = period_choices(today)
+    if period.code not in dict(choices):
+        choices.append((period.code, period.long_label))
+    return {"period": period, "period_choices": choices}
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+# --- compliance calendar --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def compliance(request, code):
+    branch = access.branch_for_user(request.user, code)
+    today = timezone.localdate()
+    period = _period(request, today)
+    calendar = branch_calendar(branch=branch, period=period, today=today)
+    rules = rules_in_force(branch)
+    return render(
+        request,
+        "activities/compliance.html",
+        {
+            "branch": branch,
+            "calendar": calendar,
+            "rules": rules,
+            "can_write": access.can_write_branch(request.user, branch),
+            **_period_context(period, today),
+        },
+    )
+
+
+@login_required
+@require_GET
+def compliance_overview(request, code):
+    organisation = access.reviewer_scope_for_user(request.user, code)
+    today = timezone.localdate()
+    period = _period(request, today)
+    branches = list(Organisation.objects.branches().below(organisation).select_related("parent").order_by("path"))
+    gaps = compliance_gaps(branches=branches, period=period, today=today)
+    only_gaps = request.GET.get("gaps") == "1"
+    listed = [b for b in branches if gaps.get(b.pk)] if only_gaps else branches
+    page = Paginator(listed, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    calendars = branch_calendars(branches=page.object_list, period=period, today=today)
+    entries = [{"branch": b, "gaps": gaps.get(b.pk, 0), "calendar": calendars[b.pk]} for b in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "activities/compliance_overview.html",
+        {
+            "organisation": organisation,
+            "entries": entries,
+            "page": page,
+            "branch_count": len(branches),
+            "branches_with_gaps": sum(1 for b in branches if gaps.get(b.pk)),
+            "total_gaps": sum(gaps.values()),
+            "only_gaps": only_gaps,
+            "query": query.urlencode(),
+            **_period_context(period, today),
+        },
+    )
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def rule_list(request, code):
+    organisation = access.reviewer_scope_for_user(request.user, code)
+    ancestor_ids = [int(part) for part in organisation.path.strip("/").split("/") if part]
+    rules = list(
+        ComplianceRule.objects.filter(Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids)).select_related(
+            "organisation"
+        )
+    )
+    effective = _effective_rules(organisation, rules)
+    own = sorted((r for r in rules if r.organisation_id == organisation.pk), key=lambda r: list(KINDS).index(r.kind))
+    inherited = sorted(
+        (r for r in rules if r.organisation_id != organisation.pk),
+        key=lambda r: (list(KINDS).index(r.kind), r.organisation.path if r.organisation_id else ""),
+    )
+    for rule in inherited:
+        rule.overridden = effective.get(rule.kind) is not rule
+    return render(
+        request,
+        "activities/rule_list.html",
+        {
+            "organisation": organisation,
+            "own_rules": own,
+            "inherited_rules": inherited,
+            "effective_rules": [effective[code] for code in KINDS if code in effective],
+            "own_kinds": {r.kind for r in own},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_create(request, code):
+    organisation = access.reviewer_scope_for_user(request.user, code)
+    initial = {}
+    if request.GET.get("kind") in KINDS:
+        initial["kind"] = request.GET["kind"]
+        inherited = (
+            ComplianceRule.objects.filter(organisation__isnull=True, kind=initial["kind"]).first()
+        )
+        if inherited:
+            initial["per_party_group"] = inherited.per_party_group
+    form = RuleForm(request.POST or None, organisation=organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        rule = form.save()
+        messages.success(request, f"已为下属党支部设定{KINDS[rule.kind].label}频次：{rule.get_frequency_display()}")
+        return redirect("activities:rule_list", code=organisation.code)
+    return render(request, "activities/rule_form.html", {"organisation": organisation, "form": form, "rule": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_update(request, code, pk):
+    organisation = access.reviewer_scope_for_user(request.user, code)
+    rule = get_object_or_404(ComplianceRule, organisation=organisation, pk=pk)
+    form = RuleForm(request.POST or None, instance=rule, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        rule = form.save()
+        messages.success(request, f"已修改{KINDS[rule.kind].label}的频次规则")
+        return redirect("activities:rule_list", code=organisation.code)
+    return render(request, "activities/rule_form.html", {"organisation": organisation, "form": form, "rule": rule})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_delete(request, code, pk):
+    organisation = access.reviewer_scope_for_user(request.user, code)
+    rule = get_object_or_404(ComplianceRule, organisation=organisation, pk=pk)
+    if request.method == "POST":
+        label = KINDS[rule.kind].label
+        rule.delete()
+        messages.success(request, f"已删除本单位的{label}规则，下属党支部恢复执行上级或系统默认规则")
+        return redirect("activities:rule_list", code=organisation.code)
+    return render(request, "activities/rule_confirm_delete.html", {"organisation": organisation, "rule": rule})
+
+
+# --- outlets ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def outlet_list(request, code):
+    organisation = access.reviewer_scope_for_user(request.user, code)
+    ancestor_ids = [int(part) for part in organisation.path.strip("/").split("/") if part][:-1]
+    own = Outlet.objects.filter(organisation=organisation)
+    inherited = Outlet.objects.filter(organisation_id__in=ancestor_ids).select_related("organisation")
+    return render(
+        request,
+        "activities/outlet_list.html",
+        {"organisation": organisation, "outlets": own, "inherited": inherited},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outlet_create(request, code):
+    organisation = access.reviewer_scope_for_user(request.user, code)
+    next_order = (Outlet.objects.filter(organisation=organisation).order_by("-sort_order").values_list("sort_order", flat=True).first() or 0) + 10
+    form = OutletForm(request.POST or None, organisation=organisation, initial={"sort_order": next_order})
+    if request.method == "POST" and form.is_valid():
+        outlet = form.save()
+        messages.success(request, f"已登记媒体“{outlet.name}”")
+        return redirect("activities:outlet_list", code=organisation.code)
+    return render(request, "activities/outlet_form.html", {"organisation": organisation, "form": form, "outlet": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outlet_update(request, code, pk):
+    organisation = access.reviewer_scope_for_user(request.user, code)
+    outlet = get_object_or_404(Outlet, organisation=organisation, pk=pk)
+    form = OutletForm(request.POST or None, instance=outlet, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        outlet = form.save()
+        messages.success(request, f"已保存媒体“{outlet.name}”")
+        return redirect("activities:outlet_list", code=organisation.code)
+    return render(request, "activities/outlet_form.html", {"organisation": organisation, "form": form, "outlet": outlet})
+
+
+# --- publicity entries ------------------------------------------------------------------------
+
+
+def _ids(raw: str) -> list[int]:
+    return [int(part) for part in raw.split(",") if part.strip().isdigit()][:MAX_IDS_IN_URL]
+
+
+@login_required
+@require_GET
+def publicity_list(request, code):
+    branch = access.branch_for_user(request.user, code)
+    today = timezone.localdate()
+    entries = PublicityEntry.objects.for_branch(branch).select_related("outlet")
+    ids = _ids(request.GET.get("ids", ""))
+    form = PublicityFilterForm(request.GET or None, branch=branch, today=today)
+    period = None
+    if ids:
+        entries = entries.filter(pk__in=ids)
+    elif form.is_bound and not form.is_valid():
+        entries = entries.none()
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        if data.get("outlet"):
+            entries = entries.filter(outlet=data["outlet"])
+        if data.get("date_from") or data.get("date_to"):
+            if data.get("date_from"):
+                entries = entries.filter(date__gte=data["date_from"])
+            if data.get("date_to"):
+                entries = entries.filter(date__lte=data["date_to"])
+            if data.get("period") and data["period"] != "all":
+                period = Period.parse(data["period"])
+                entries = entries.in_period(period)
+        elif data.get("period") == "all":
+            pass
+        else:
+            period = Period.parse(data["period"]) if data.get("period") else Period.containing(today)
+            entries = entries.in_period(period)
+    totals = publicity_totals(entries)
+    page = Paginator(entries.order_by("-date", "-pk"), PUBLICITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "activities/publicity_list.html",
+        {
+            "branch": branch,
+            "form": form,
+            "page": page,
+            "entries": page.object_list,
+            "totals": totals,
+            "grand_total": sum(t.total for t in totals),
+            "period": period,
+            "ids": ids,
+            "query": query.urlencode(),
+            "can_write": access.can_write_branch(request.user, branch),
+            "has_outlets": Outlet.objects.for_branch(branch).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publicity_create(request, code):
+    branch = access.branch_for_user(request.user, code, write=True)
+    form = PublicityEntryForm(request.POST or None, branch=branch, initial={"date": timezone.localdate(), "count": 1})
+    if request.method == "POST" and form.is_valid():
+        entry = form.save(commit=False)
+        entry.created_by = request.user
+        entry.save()
+        messages.success(request, f"已登记稿件“{entry.title}”")
+        if "save_and_add" in request.POST:
+            return redirect("activities:publicity_create", code=branch.code)
+        return redirect(reverse("activities:publicity_list", args=[branch.code]) + f"?ids={entry.pk}")
+    return render(
+        request,
+        "activities/publicity_form.html",
+        {"branch": branch, "form": form, "entry": None, "has_outlets": form.fields["outlet"].queryset.exists()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publicity_update(request, code, pk):
+    branch = access.branch_for_user(request.user, code, write=True)
+    entry = get_object_or_404(PublicityEntry.objects.for_branch(branch), pk=pk)
+    form = PublicityEntryForm(request.POST or None, instance=entry, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        entry = form.save()
+        messages.success(request, f"已保存稿件“{entry.title}”")
+        return redirect(reverse("activities:publicity_list", args=[branch.code]) + f"?ids={entry.pk}")
+    return render(request, "activities/publicity_form.html", {"branch": branch, "form": form, "entry": entry, "has_outlets": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publicity_delete(request, code, pk):
+    branch = access.branch_for_user(request.user, code, write=True)
+    entry = get_object_or_404(PublicityEntry.objects.for_branch(branch).select_related("outlet"), pk=pk)
+    if request.method == "POST":
+        title = entry.title
+        entry.delete()
+        messages.success(request, f"已删除稿件“{title}”")
+        return redirect("activities:publicity_list", code=branch.code)
+    return render(request, "activities/publicity_confirm_delete.html", {"branch": branch, "entry": entry})
+
+
+# --- ledgers ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def ledger_index(request, code):
+    branch = access.branch_for_user(request.user, code)
+    today = timezone.localdate()
+    period = _period(request, today)
+    ledgers = available_ledgers()
+    kinds_by_ledger = {info.name: [KINDS[c] for c in info.kinds] for info in ledgers}
+    return render(
+        request,
+        "activities/ledger_index.html",
+        {
+            "branch": branch,
+            "ledgers": [(info, kinds_by_ledger[info.name]) for info in ledgers],
+            "can_write": access.can_write_branch(request.user, branch),
+            **_period_context(period, today),
+        },
+    )
+
+
+@login_required
+@require_GET
+def ledger_export_view(request, code, name):
+    branch = access.branch_for_user(request.user, code)
+    period = _period(request, timezone.localdate())
+    kind = request.GET.get("kind", "")
+    if kind:
+        # One kind of a category's ledger on its own, e.g. …/meeting.xlsx?kind=study.
+        try:
+            info = ledger_info(name)
+        except KeyError:
+            raise Http404("没有这种台账") from None
+        if kind not in info.kinds:
+            raise Http404("没有这种台账")
+        name = kind
+    try:
+        content = ledger_export(branch=branch, period=period, name=name)
+    except KeyError:
+        raise Http404("没有这种台账") from None
+    return _xlsx_response(content, ledger_filename(branch=branch, period=period, name=name))
+
+
+@login_required
+@require_GET
+def import_template_view(request, code):
+    branch = access.branch_for_user(request.user, code, write=True)
+    kind = request.GET.get("type", "meetings")
+    if kind not in ("meetings", "publicity"):
+        raise Http404("没有这种导入模板")
+    label = "会议及活动记录" if kind == "meetings" else "新闻宣传稿件"
+    return _xlsx_response(import_template(branch=branch, type=kind), f"{branch.name}-{label}导入模板.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_import(request, code):
+    branch = access.branch_for_user(request.user, code, write=True)
+    initial_type = request.GET.get("type") if request.GET.get("type") in ("meetings", "publicity") else "meetings"
+    form = LedgerImportForm(request.POST or None, request.FILES or None, initial={"type": initial_type})
+    result = None
+    if request.method == "POST" and form.is_valid():
+        importer = meetings_import if form.cleaned_data["type"] == "meetings" else publicity_import
+        result = importer(branch=branch, file=form.cleaned_data["file"], by=request.user)
+        if result.ok:
+            # Show what was imported, when the list of ids fits in a URL.
+            ids = ",".join(str(pk) for pk in result.created_ids)
+            suffix = f"?ids={ids}" if result.created <= MAX_IDS_IN_URL else ""
+            if form.cleaned_data["type"] == "meetings":
+                messages.success(request, f"已导入{result.created}条记录")
+                return redirect(reverse("activities:activity_list", args=[branch.code]) + suffix)
+            messages.success(request, f"已导入{result.created}条新闻宣传稿件")
+            return redirect(reverse("activities:publicity_list", args=[branch.code]) + suffix)
+    return render(
+        request,
+        "activities/ledger_import.html",
+        {"branch": branch, "form": form, "result": result},
+    )

@@ -1,0 +1,847 @@
+"""Excel ledgers (台账): export every kind of record for a period, import meetings and publicity.
+
+Exports are keyed by name: a category of kinds (``meeting``, ``discipline``, ``ideology``,
+``people``, ``rectification``), a single kind's code (``study``, ``branch_assembly``…),
+``publicity`` (新闻宣传) or ``attendance`` (出席情况). Imports read the template this module writes
+and are all-or-nothing: every bad row is reported with its row number, and nothing is saved unless
+the whole file is good.
+"""
+
+import datetime
+import io
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Sum
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from branchwork.models import Member, Organisation, PartyGroup
+from branchwork.periods import Period
+
+from .kinds import KINDS, Category, Kind, kinds_in
+from .models import Activity, Attachment, Attendance, Outlet, PublicityEntry
+from .publicity_forms import http_url
+from .quorum import quorum_results
+
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+MAX_IMPORT_ROWS = 2000
+
+# --- the ledgers on offer --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerInfo:
+    name: str
+    title: str  # 理论学习会 → the sheet title reads «… 理论学习会台账»
+    description: str
+    kinds: tuple[str, ...] = ()
+
+
+def available_ledgers() -> list[LedgerInfo]:
+    """The ledgers offered for download, categories first, then publicity and attendance."""
+    ledgers = [
+        LedgerInfo(
+            category,
+            label,
+            "、".join(kind.label for kind in kinds_in(category)),
+            tuple(kind.code for kind in kinds_in(category)),
+        )
+        for category, label in Category.LABELS.items()
+    ]
+    ledgers.append(LedgerInfo("publicity", "新闻宣传", "每篇稿件的媒体、日期、标题、数量，并按媒体汇总"))
+    ledgers.append(LedgerInfo("attendance", "出席情况", "每位党员参加会议的出席、缺席及原因"))
+    return ledgers
+
+
+def ledger_info(name: str) -> LedgerInfo:
+    """The ledger with this name (a category, a kind, publicity or attendance); KeyError if none."""
+    for info in available_ledgers():
+        if info.name == name:
+            return info
+    kind = KINDS[name]
+    return LedgerInfo(kind.code, kind.label, "", (kind.code,))
+
+
+def ledger_title(*, branch: Organisation, period: Period, name: str) -> str:
+    return f"{branch.name} {period.label} {ledger_info(name).title}台账"
+
+
+def ledger_filename(*, branch: Organisation, period: Period, name: str) -> str:
+    return f"{branch.name}-{period.label}-{ledger_info(name).title}台账.xlsx"
+
+
+# --- writing sheets --------------------------------------------------------------------------
+
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="F3E5E5")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _clean(value):
+    """Cell-safe value: no control characters (invalid in XML), text never read as a formula."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int
+    value: Callable
+    is_date: bool = False
+
+
+def _write_sheet(ws, *, title: str, columns: list[Column], rows: list, totals: list | None = None) -> None:
+    """Title row across all columns, a header row, one row per item; dates as Excel dates."""
+    ws.cell(row=1, column=1, value=_clean(title)).font = Font(size=14, bold=True)
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
+    if len(columns) > 1:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    ws.row_dimensions[1].height = 28
+    for index, column in enumerate(columns, start=1):
+        cell = ws.cell(row=2, column=index, value=column.header)
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    for row_number, item in enumerate(rows, start=3):
+        for index, column in enumerate(columns, start=1):
+            value = column.value(item) if not isinstance(item, list) else item[index - 1]
+            cell = ws.cell(row=row_number, column=index, value=_clean(value))
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"
+            cell.border = _BORDER
+            cell.alignment = _WRAP
+            if column.is_date:
+                cell.number_format = DATE_FORMAT
+    if totals:
+        row_number = len(rows) + 3
+        for index, value in enumerate(totals, start=1):
+            cell = ws.cell(row=row_number, column=index, value=value)
+            cell.font = Font(bold=True)
+            cell.border = _BORDER
+    ws.freeze_panes = "A3"
+    ws.print_title_rows = "2:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _to_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- activity ledgers ------------------------------------------------------------------------
+
+# Optional fields in the column order of a ledger, with widths.
+_FIELD_COLUMNS: list[tuple[str, int]] = [
+    ("start_time", 13),
+    ("occasion", 12),
+    ("place", 16),
+    ("host", 10),
+    ("party_group", 12),
+    ("speaker", 12),
+    ("participants", 18),
+    ("materials", 36),
+    ("study_form", 10),
+    ("activity_forms", 28),
+    ("headcount", 8),
+    ("content", 44),
+    ("decisions", 30),
+    ("is_resolved", 10),
+    ("resolved_on", 16),
+]
+
+
+def _verbose(field_name: str) -> str:
+    label = str(Activity._meta.get_field(field_name).verbose_name)
+    return re.sub(r"（每行一项）$", "", label)
+
+
+def _field_value(activity: Activity, field_name: str):
+    if field_name == "start_time":
+        if not activity.start_time:
+            return ""
+        end = f"—{activity.end_time:%H:%M}" if activity.end_time else ""
+        return f"{activity.start_time:%H:%M}{end}"
+    if field_name == "party_group":
+        return activity.party_group.name if activity.party_group_id else ""
+    if field_name == "speaker":
+        return activity.speaker_display
+    if field_name == "is_resolved":
+        return "已整改" if activity.is_resolved else "未整改"
+    if field_name in ("materials", "activity_forms"):
+        return "\n".join(line for line in getattr(activity, field_name).splitlines() if line.strip())
+    if field_name == "headcount":
+        return activity.headcount
+    return getattr(activity, field_name)
+
+
+def _activity_columns(kinds: list[Kind], *, single: bool, has_combined: bool, has_quorum: bool) -> list[Column]:
+    used = {name for kind in kinds for name in kind.fields}
+    if "speaker" in used:
+        used.discard("speaker_name")  # shown in the one 主讲人 column
+    if "start_time" in used:
+        used.discard("end_time")
+
+    def label(name: str) -> str:
+        if name == "start_time":
+            return "时间"
+        if single:
+            return re.sub(r"（每行一项）$", "", kinds[0].label_for(name, _verbose(name)))
+        return _verbose(name)
+
+    columns = [
+        Column("序号", 6, lambda a: a.ledger_index),
+        Column("日期", 16, lambda a: a.date, is_date=True),
+    ]
+    if not single:
+        columns.append(Column("类型", 14, lambda a: a.kind_info.label))
+    if has_combined:
+        columns.append(Column("同时计为", 14, lambda a: "、".join(KINDS[c].label for c in a.ledger_also)))
+    title = kinds[0].label_for("title", "主题") if single else "主题/事项"
+    columns.append(Column(title, 30, lambda a: a.title))
+    for name, width in _FIELD_COLUMNS:
+        if name in used:
+            columns.append(Column(label(name), width, lambda a, name=name: _field_value(a, name), is_date=name == "resolved_on"))
+    if any(kind.takes_attendance for kind in kinds):
+        columns.append(Column("出席情况", 18, lambda a: a.ledger_attendance))
+        columns.append(Column("缺席人员及原因", 24, lambda a: a.ledger_absent))
+    if has_quorum:
+        columns.append(Column("法定人数", 30, lambda a: a.ledger_quorum))
+    columns.append(Column("附件", 24, lambda a: a.ledger_attachments))
+    return columns
+
+
+def _activities_for_ledger(branch: Organisation, period: Period, info: LedgerInfo, *, single: bool) -> list[Activity]:
+    qs = Activity.objects.for_branch(branch).in_period(period)
+    qs = qs.of_kind(info.kinds[0]) if single else qs.filter(kind__in=info.kinds)
+    qs = (
+        qs.select_related("party_group", "speaker")
+        .prefetch_related(
+            "counted_kinds",
+            Prefetch("attendance", queryset=Attendance.objects.select_related("member").order_by("member__name", "pk")),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+        )
+        .order_by("date", "start_time", "pk")
+    )
+    return list(qs)
+
+
+def _annotate_for_ledger(activities: list[Activity]) -> None:
+    quorum = quorum_results(activities)
+    for index, activity in enumerate(activities, start=1):
+        activity.ledger_index = index
+        activity.ledger_also = [ck.kind for ck in activity.counted_kinds.all() if ck.kind != activity.kind]
+        rows = list(activity.attendance.all())
+        present = [r for r in rows if r.present]
+        absent = [r for r in rows if not r.present]
+        activity.ledger_attendance = f"实到{len(present)}人，缺席{len(absent)}人" if rows else "未登记"
+        activity.ledger_absent = "、".join(f"{r.member.name}（{r.absence_reason}）" for r in absent)
+        activity.ledger_quorum = "；".join(
+            ("" if r.met else "⚠ ") + r.message for r in quorum.get(activity.pk, [])
+        )
+        activity.ledger_attachments = "、".join(a.original_name for a in activity.attachments.all())
+
+
+def _activity_ledger(branch: Organisation, period: Period, name: str) -> Workbook:
+    info = ledger_info(name)
+    single = name in KINDS
+    activities = _activities_for_ledger(branch, period, info, single=single)
+    _annotate_for_ledger(activities)
+    kinds = [KINDS[code] for code in info.kinds]
+    has_combined = any(kind.combinable for kind in kinds)
+    counted = {ck.kind for a in activities for ck in a.counted_kinds.all()} | set(info.kinds)
+    has_quorum = any(KINDS[code].quorum for code in counted)
+    columns = _activity_columns(kinds, single=single, has_combined=has_combined, has_quorum=has_quorum)
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = info.title[:31]
+    _write_sheet(ws, title=ledger_title(branch=branch, period=period, name=name), columns=columns, rows=activities)
+    if not single:
+        summary = workbook.create_sheet("分类统计")
+        per_kind = defaultdict(int)
+        for activity in activities:
+            for ck in activity.counted_kinds.all():
+                per_kind[ck.kind] += 1
+        rows = [[kind.label, per_kind[kind.code]] for kind in kinds]
+        _write_sheet(
+            summary,
+            title=f"{branch.name} {period.label} {info.title}分类统计",
+            columns=[Column("类型", 22, None), Column("次数", 10, None)],
+            rows=rows,
+        )
+    return workbook
+
+
+# --- publicity and attendance ledgers ---------------------------------------------------------
+
+
+def _publicity_ledger(branch: Organisation, period: Period) -> Workbook:
+    entries = list(
+        PublicityEntry.objects.for_branch(branch)
+        .in_period(period)
+        .select_related("outlet")
+        .order_by("date", "outlet__sort_order", "pk")
+    )
+    for index, entry in enumerate(entries, start=1):
+        entry.ledger_index = index
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "稿件明细"
+    columns = [
+        Column("序号", 6, lambda e: e.ledger_index),
+        Column("发布日期", 16, lambda e: e.date, is_date=True),
+        Column("媒体", 24, lambda e: e.outlet.name),
+        Column("级别", 8, lambda e: e.outlet.level),
+        Column("标题", 44, lambda e: e.title),
+        Column("数量", 8, lambda e: e.count),
+        Column("单位", 6, lambda e: e.outlet.unit),
+        Column("链接", 40, lambda e: e.link),
+    ]
+    _write_sheet(ws, title=ledger_title(branch=branch, period=period, name="publicity"), columns=columns, rows=entries)
+    totals = publicity_totals(
+        PublicityEntry.objects.for_branch(branch).in_period(period)
+    )
+    summary = workbook.create_sheet("分媒体统计")
+    _write_sheet(
+        summary,
+        title=f"{branch.name} {period.label} 新闻宣传分媒体统计",
+        columns=[Column("媒体", 28, None), Column("级别", 8, None), Column("数量", 10, None), Column("单位", 6, None)],
+        rows=[[t.outlet.name, t.outlet.level, t.total, t.outlet.unit] for t in totals],
+        totals=["合计", "", sum(t.total for t in totals), ""],
+    )
+    return workbook
+
+
+@dataclass(frozen=True)
+class OutletTotal:
+    outlet: Outlet
+    total: int
+
+
+def publicity_totals(entries) -> list[OutletTotal]:
+    """Per outlet (in registry order), the sum of counts of the given entries. Two queries."""
+    sums = dict(entries.order_by().values_list("outlet_id").annotate(total=Sum("count")))
+    outlets = Outlet.objects.filter(pk__in=sums).order_by("sort_order", "pk")
+    return [OutletTotal(outlet, sums[outlet.pk]) for outlet in outlets]
+
+
+def _attendance_ledger(branch: Organisation, period: Period) -> Workbook:
+    rows = list(
+        Attendance.objects.filter(activity__branch=branch, activity__date__range=(period.start, period.end))
+        .select_related("activity", "member", "member__party_group")
+        .order_by("activity__date", "activity__pk", "member__name", "pk")
+    )
+    per_member: dict[int, dict] = {}
+    for row in rows:
+        entry = per_member.setdefault(row.member_id, {"member": row.member, "present": 0, "absent": []})
+        if row.present:
+            entry["present"] += 1
+        else:
+            entry["absent"].append(f"{row.activity.date.month}月{row.activity.date.day}日{row.activity.kind_info.label}（{row.absence_reason}）")
+    members = sorted(per_member.values(), key=lambda e: (e["member"].party_group.name if e["member"].party_group_id else "", e["member"].name, e["member"].pk))
+    summary_rows = []
+    for index, entry in enumerate(members, start=1):
+        member = entry["member"]
+        expected = entry["present"] + len(entry["absent"])
+        summary_rows.append(
+            [
+                index,
+                member.name,
+                member.party_group.name if member.party_group_id else "",
+                member.status,
+                expected,
+                entry["present"],
+                len(entry["absent"]),
+                f"{round(100 * entry['present'] / expected)}%" if expected else "",
+                "；".join(entry["absent"]),
+            ]
+        )
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "出席统计"
+    _write_sheet(
+        ws,
+        title=ledger_title(branch=branch, period=period, name="attendance"),
+        columns=[
+            Column("序号", 6, None),
+            Column("姓名", 10, None),
+            Column("党小组", 12, None),
+            Column("政治面貌", 12, None),
+            Column("应出席（次）", 12, None),
+            Column("出席（次）", 10, None),
+            Column("缺席（次）", 10, None),
+            Column("出席率", 9, None),
+            Column("缺席情况", 48, None),
+        ],
+        rows=summary_rows,
+    )
+    detail = workbook.create_sheet("出席明细")
+    _write_sheet(
+        detail,
+        title=f"{branch.name} {period.label} 会议出席明细",
+        columns=[
+            Column("日期", 16, lambda r: r.activity.date, is_date=True),
+            Column("会议类型", 14, lambda r: r.activity.kind_info.label),
+            Column("主题", 30, lambda r: r.activity.title),
+            Column("姓名", 10, lambda r: r.member.name),
+            Column("出席情况", 10, lambda r: "出席" if r.present else "缺席"),
+            Column("缺席原因", 20, lambda r: r.absence_reason),
+        ],
+        rows=rows,
+    )
+    return workbook
+
+
+def ledger_export(*, branch: Organisation, period: Period, name: str) -> bytes:
+    """The ledger ``name`` of the branch's records dated inside the period, as .xlsx bytes.
+    Raises KeyError for an unknown name."""
+    if name == "publicity":
+        workbook = _publicity_ledger(branch, period)
+    elif name == "attendance":
+        workbook = _attendance_ledger(branch, period)
+    else:
+        ledger_info(name)  # KeyError if unknown
+        workbook = _activity_ledger(branch, period, name)
+    workbook.properties.creator = "支部工作台"
+    workbook.properties.title = ledger_title(branch=branch, period=period, name=name)
+    return _to_bytes(workbook)
+
+
+# --- import templates ------------------------------------------------------------------------
+
+MEETING_COLUMNS = ["类型", "日期", "主题", "地点", "主持人", "学习材料", "具体活动形式", "党小组", "主讲人", "内容"]
+MEETING_REQUIRED = {"类型", "日期", "主题"}
+PUBLICITY_COLUMNS = ["媒体", "发布日期", "数量", "标题", "链接"]
+PUBLICITY_REQUIRED = {"媒体", "发布日期", "标题"}
+
+_COLUMN_WIDTHS = {
+    "类型": 16, "日期": 14, "主题": 32, "地点": 16, "主持人": 10, "学习材料": 36, "具体活动形式": 28,
+    "党小组": 12, "主讲人": 10, "内容": 44, "媒体": 24, "发布日期": 14, "数量": 8, "标题": 44, "链接": 40,
+}
+
+_MEETING_HELP = [
+    ("类型", "必填。会议或活动类型，如“理论学习会”“支委会”；一次会议同时作为几类会议召开时，用“+”连接，如“主题党日+支部党员大会”。"),
+    ("日期", "必填。如 2022-03-15，或设置为 Excel 日期格式。"),
+    ("主题", "必填。会议主题、党课题目或事项名称。"),
+    ("地点", "选填。"),
+    ("主持人", "选填。"),
+    ("学习材料", "理论学习会、警示教育、党规党纪学习填写，多项用换行或“；”分隔。"),
+    ("具体活动形式", "主题党日填写，如“观看反腐题材影片”，多项用换行或“；”分隔。"),
+    ("党小组", "党小组会必填，须为本支部的党小组名称。"),
+    ("主讲人", "党课填写，须为本支部花名册中的党员姓名。"),
+    ("内容", "选填。会议内容摘要。"),
+]
+_PUBLICITY_HELP = [
+    ("媒体", "必填。须为上级党组织登记的宣传媒体名称（见“选项”表）。"),
+    ("发布日期", "必填。如 2022-03-15。"),
+    ("数量", "选填，默认为1；须为不小于1的整数。"),
+    ("标题", "必填。稿件标题。"),
+    ("链接", "选填。以 http:// 或 https:// 开头的网址。"),
+]
+
+
+def import_template(*, branch: Organisation, type: str) -> bytes:
+    """An empty import sheet with drop-down choices for this branch, plus how to fill it in."""
+    if type not in ("meetings", "publicity"):
+        raise KeyError(type)
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "导入"
+    columns = MEETING_COLUMNS if type == "meetings" else PUBLICITY_COLUMNS
+    required = MEETING_REQUIRED if type == "meetings" else PUBLICITY_REQUIRED
+    for index, header in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=index, value=header)
+        cell.font = Font(bold=True, color="C8161D" if header in required else "000000")
+        cell.fill = _HEADER_FILL
+        cell.border = _BORDER
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = _COLUMN_WIDTHS[header]
+        if header in ("日期", "发布日期"):
+            for row in range(2, 502):
+                ws[f"{letter}{row}"].number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "A2"
+
+    options = workbook.create_sheet("选项")
+    if type == "meetings":
+        lists = {
+            "类型": [kind.label for kind in KINDS.values()],
+            "党小组": list(PartyGroup.objects.filter(branch=branch).order_by("name").values_list("name", flat=True)),
+            "主讲人": list(Member.objects.filter(branch=branch).active().order_by("name").values_list("name", flat=True)),
+        }
+    else:
+        lists = {"媒体": [outlet.name for outlet in Outlet.objects.for_branch(branch).order_by("sort_order", "pk")]}
+    for col, (header, values) in enumerate(lists.items(), start=1):
+        options.cell(row=1, column=col, value=header).font = Font(bold=True)
+        options.column_dimensions[get_column_letter(col)].width = 28
+        for row, value in enumerate(values, start=2):
+            options.cell(row=row, column=col, value=_clean(value))
+        if values:
+            letter = get_column_letter(col)
+            validation = DataValidation(
+                type="list",
+                formula1=f"'选项'!${letter}$2:${letter}${len(values) + 1}",
+                allow_blank=True,
+                # 类型 may combine kinds ("主题党日+支部党员大会"): offer the list, accept other text.
+                showErrorMessage=header != "类型",
+                errorTitle="请从列表中选择",
+                error=f"请从列表中选择{header}",
+            )
+            ws.add_data_validation(validation)
+            target = get_column_letter(columns.index(header) + 1)
+            validation.add(f"{target}2:{target}{MAX_IMPORT_ROWS + 1}")
+
+    guide = workbook.create_sheet("填写说明")
+    guide.column_dimensions["A"].width = 14
+    guide.column_dimensions["B"].width = 90
+    guide.cell(row=1, column=1, value=f"{branch.name} {'会议及活动记录' if type == 'meetings' else '新闻宣传稿件'}导入说明").font = Font(
+        size=14, bold=True
+    )
+    guide.cell(row=2, column=1, value="在“导入”表第2行起每行填写一条，不要修改第1行的列名。整张表全部正确才会导入，有错误的行会逐行提示。")
+    for row, (header, text) in enumerate(_MEETING_HELP if type == "meetings" else _PUBLICITY_HELP, start=4):
+        guide.cell(row=row, column=1, value=header).font = Font(bold=True)
+        guide.cell(row=row, column=2, value=text).alignment = Alignment(wrap_text=True)
+    return _to_bytes(workbook)
+
+
+# --- imports ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # None: the file as a whole
+    message: str
+
+    @property
+    def where(self) -> str:
+        return f"第{self.row}行" if self.row else "文件"
+
+
+@dataclass
+class ImportResult:
+    created_ids: list[int] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def created(self) -> int:
+        return len(self.created_ids)
+
+
+class _FileError(Exception):
+    pass
+
+
+def _read_rows(file, columns: list[str], required: set[str]) -> list[tuple[int, dict]]:
+    """(row number, {header: value}) for every non-empty row of the first sheet."""
+    try:
+        file.seek(0)
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception as error:  # a corrupt or foreign file can fail in many ways inside openpyxl
+        raise _FileError("无法读取该 Excel 文件，请确认它是用导入模板填写并保存的 .xlsx 文件") from error
+    try:
+        ws = workbook.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        if not header:
+            raise _FileError("文件是空的：第1行应为列名")
+        names = [re.sub(r"[\s*＊]|（.*?）|\(.*?\)", "", str(value)) if value is not None else "" for value in header]
+        missing = [name for name in columns if name not in names]
+        missing_required = [name for name in missing if name in required]
+        if missing_required:
+            raise _FileError(f"缺少列：{'、'.join(missing_required)}。请使用导入模板，不要修改第1行的列名")
+        positions = {name: names.index(name) for name in columns if name in names}
+        result = []
+        for number, values in enumerate(rows, start=2):
+            record = {name: (values[pos] if pos < len(values) else None) for name, pos in positions.items()}
+            record = {name: value.strip() if isinstance(value, str) else value for name, value in record.items()}
+            if all(value in (None, "") for value in record.values()):
+                continue
+            result.append((number, record))
+            if len(result) > MAX_IMPORT_ROWS:
+                raise _FileError(f"一次最多导入{MAX_IMPORT_ROWS}行，请拆分后分批导入")
+        return result
+    finally:
+        workbook.close()
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+def _parse_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    elif isinstance(value, int | float) and not isinstance(value, bool) and 1 < value < 80000:
+        converted = from_excel(value)
+        day = converted.date() if isinstance(converted, datetime.datetime) else converted
+    elif isinstance(value, str):
+        text = value.strip().split(" ")[0]
+        for pattern in _DATE_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                try:
+                    day = datetime.date(*(int(part) for part in match.groups()))
+                    break
+                except ValueError:
+                    raise ValueError(f"日期“{value}”不存在") from None
+        else:
+            raise ValueError(f"日期“{value}”无法识别，应为如 2022-06-30 的日期")
+    else:
+        raise ValueError(f"日期“{value}”无法识别，应为如 2022-06-30 的日期")
+    if not 1990 <= day.year <= 2100:
+        raise ValueError(f"日期“{value}”超出合理范围")
+    return day
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value)).strip()
+
+
+def _lines(value) -> str:
+    return "\n".join(part.strip() for part in re.split(r"[\n；;]", _text(value)) if part.strip())
+
+
+_LABEL_TO_KIND = {kind.label: kind.code for kind in KINDS.values()} | {
+    kind.short_label: kind.code for kind in KINDS.values() if kind.short_label
+}
+
+# Import column → Activity field, for the optional columns.
+_MEETING_FIELDS = {
+    "地点": "place",
+    "主持人": "host",
+    "学习材料": "materials",
+    "具体活动形式": "activity_forms",
+    "党小组": "party_group",
+    "主讲人": "speaker",
+    "内容": "content",
+}
+
+
+def _kinds_of(label: str) -> tuple[str, list[str]]:
+    """类型 → (kind, kinds it also counts as). Raises ValueError with the reason."""
+    parts = [part.strip() for part in re.split(r"[+＋、，,/／]", label) if part.strip()]
+    if not parts:
+        raise ValueError("类型不能为空")
+    unknown = [part for part in parts if part not in _LABEL_TO_KIND]
+    if unknown:
+        raise ValueError(f"类型“{'、'.join(unknown)}”不存在，请从“选项”表中选择")
+    codes = list(dict.fromkeys(_LABEL_TO_KIND[part] for part in parts))
+    if len(codes) > 1:
+        single = [KINDS[code].label for code in codes if not KINDS[code].combinable]
+        if single:
+            raise ValueError(f"{'、'.join(single)}不能与其他会议合并登记")
+    return codes[0], codes[1:]
+
+
+def _messages(error: ValidationError) -> list[str]:
+    messages = []
+    for name, errors in error.message_dict.items():
+        label = _verbose(name) if name in {f.name for f in Activity._meta.get_fields()} else ""
+        messages.extend(f"{label}：{message}" if label else message for message in errors)
+    return messages
+
+
+def meetings_import(*, branch: Organisation, file, by) -> ImportResult:
+    """Meetings and other records from the import template; all or nothing."""
+    from .services import activity_create
+
+    result = ImportResult()
+    try:
+        rows = _read_rows(file, MEETING_COLUMNS, MEETING_REQUIRED)
+    except _FileError as error:
+        result.errors.append(RowError(None, str(error)))
+        return result
+    if not rows:
+        result.errors.append(RowError(None, "文件中没有可导入的记录：请从第2行起填写"))
+        return result
+    groups = {group.name: group for group in PartyGroup.objects.filter(branch=branch)}
+    members_by_name: dict[str, list[Member]] = defaultdict(list)
+    for member in Member.objects.filter(branch=branch).order_by("transferred_out_on", "pk"):
+        members_by_name[member.name].append(member)
+
+    pending = []
+    for number, record in rows:
+        problems = []
+        kind_code, also = None, []
+        try:
+            kind_code, also = _kinds_of(_text(record.get("类型")))
+        except ValueError as error:
+            problems.append(str(error))
+        day = None
+        if record.get("日期") in (None, ""):
+            problems.append("日期不能为空")
+        else:
+            try:
+                day = _parse_date(record["日期"])
+            except ValueError as error:
+                problems.append(str(error))
+        title = _text(record.get("主题"))
+        if not title:
+            problems.append("主题不能为空")
+        fields: dict = {}
+        if kind_code:
+            allowed = {name for code in [kind_code, *also] for name in KINDS[code].fields}
+            for header, name in _MEETING_FIELDS.items():
+                raw = record.get(header)
+                if raw in (None, ""):
+                    continue
+                if name not in allowed:
+                    problems.append(f"{KINDS[kind_code].label}不填写“{header}”，请清空该格或更改类型")
+                    continue
+                if name == "party_group":
+                    group = groups.get(_text(raw))
+                    if group is None:
+                        problems.append(f"党小组“{_text(raw)}”不是本支部的党小组")
+                    else:
+                        fields["party_group"] = group
+                elif name == "speaker":
+                    found = members_by_name.get(_text(raw), [])
+                    if not found:
+                        problems.append(f"主讲人“{_text(raw)}”不在本支部花名册中")
+                    elif len(found) > 1 and sum(1 for m in found if m.is_active) != 1:
+                        problems.append(f"本支部有多名党员名为“{_text(raw)}”，请导入后在系统中选定主讲人")
+                    else:
+                        fields["speaker"] = next((m for m in found if m.is_active), found[0])
+                elif name in ("materials", "activity_forms"):
+                    fields[name] = _lines(raw)
+                else:
+                    fields[name] = _text(raw)
+            if "party_group" in KINDS[kind_code].fields and "party_group" not in fields and not any(
+                "党小组“" in p for p in problems
+            ):
+                problems.append(f"{KINDS[kind_code].label}须填写党小组")
+        if not problems and kind_code:
+            candidate = Activity(branch=branch, kind=kind_code, date=day, title=title, **fields)
+            try:
+                candidate.full_clean(exclude=["branch", "created_by", "updated_by"])
+            except ValidationError as error:
+                problems.extend(_messages(error))
+        if problems:
+            result.errors.append(RowError(number, "；".join(problems)))
+        else:
+            pending.append((kind_code, also, {"date": day, "title": title, **fields}))
+
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for kind_code, also, fields in pending:
+            activity = activity_create(branch=branch, kind=kind_code, by=by, also_counts_as=also, **fields)
+            result.created_ids.append(activity.pk)
+    return result
+
+
+def _parse_count(value) -> int:
+    if value in (None, ""):
+        return 1
+    if isinstance(value, bool):
+        raise ValueError(f"数量“{value}”不是整数")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"数量“{value:g}”不是整数")
+        value = int(value)
+    if isinstance(value, str):
+        if not re.fullmatch(r"-?\d+", value.strip()):
+            raise ValueError(f"数量“{value}”不是整数")
+        value = int(value.strip())
+    if value < 1:
+        raise ValueError("数量至少为1")
+    return value
+
+
+def publicity_import(*, branch: Organisation, file, by) -> ImportResult:
+    """Publicity entries from the import template; all or nothing."""
+    result = ImportResult()
+    try:
+        rows = _read_rows(file, PUBLICITY_COLUMNS, PUBLICITY_REQUIRED)
+    except _FileError as error:
+        result.errors.append(RowError(None, str(error)))
+        return result
+    if not rows:
+        result.errors.append(RowError(None, "文件中没有可导入的稿件：请从第2行起填写"))
+        return result
+    # Nearest organisation's outlet wins when two levels registered the same name.
+    outlets: dict[str, Outlet] = {}
+    depth = {int(part): i for i, part in enumerate(branch.path.strip("/").split("/")) if part}
+    for outlet in sorted(Outlet.objects.for_branch(branch), key=lambda o: depth.get(o.organisation_id, 0)):
+        outlets[outlet.name] = outlet
+
+    pending = []
+    for number, record in rows:
+        problems = []
+        outlet = None
+        name = _text(record.get("媒体"))
+        if not name:
+            problems.append("媒体不能为空")
+        else:
+            outlet = outlets.get(name)
+            if outlet is None:
+                problems.append(f"媒体“{name}”未在上级党组织的媒体名录中登记")
+        day = None
+        if record.get("发布日期") in (None, ""):
+            problems.append("发布日期不能为空")
+        else:
+            try:
+                day = _parse_date(record["发布日期"])
+            except ValueError as error:
+                problems.append(str(error))
+        try:
+            count = _parse_count(record.get("数量"))
+        except ValueError as error:
+            problems.append(str(error))
+            count = None
+        title = _text(record.get("标题"))
+        if not title:
+            problems.append("标题不能为空")
+        elif len(title) > 200:
+            problems.append(f"标题过长（{len(title)}字），最多200字")
+        link = _text(record.get("链接"))
+        if link:
+            try:
+                http_url(link)
+                if len(link) > 500:
+                    raise ValidationError("链接过长，最多500个字符")
+            except ValidationError as error:
+                problems.extend(error.messages)
+        if problems:
+            result.errors.append(RowError(number, "；".join(problems)))
+        else:
+            pending.append(PublicityEntry(branch=branch, outlet=outlet, date=day, count=count, title=title, link=link, created_by=by))
+
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for entry in pending:
+            entry.save()
+            result.created_ids.append(entry.pk)
+    return result
