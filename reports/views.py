@@ -383,6 +383,7 @@ def version_detail(request, code, period, number):
             "section_comments": sorted(by_section.items()),
             "section_headings": SECTION_HEADINGS,
             "version_count": report.versions.count(),
+            "here": f"第{version.number}版",
         },
     )
 

@@ -1,5 +1,9 @@
 from django import template
+from django.utils import timezone
 
+from branchwork import access
+from branchwork.periods import Period
+from reports.document import chinese_ordinal
 from reports.models import Report
 
 register = template.Library()
@@ -7,5 +11,40 @@ register = template.Library()
 
 @register.inclusion_tag("reports/_branch_panel.html", takes_context=True)
 def branch_report_panel(context, branch):
-    """The reports box on a branch's home page: its reports, newest first."""
-    return {"branch": branch, "reports": Report.objects.filter(branch=branch).order_by("-year", "-half")[:6], "user": context.get("user")}
+    """The reports box on a branch's home page: its reports, newest first, and for writers a
+    button to start this half-year's summary when it has not been started."""
+    user = context.get("user")
+    reports = sorted(
+        Report.objects.filter(branch=branch),
+        key=lambda report: (report.period.end, report.half == ""),
+        reverse=True,
+    )[:6]
+    can_write = bool(user) and access.can_write_branch(user, branch)
+    current = Period.containing(timezone.localdate())
+    started = {report.period for report in reports}
+    return {
+        "branch": branch,
+        "reports": reports,
+        "user": user,
+        "can_write": can_write,
+        "current_period": current,
+        "can_start": can_write and current not in started,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.filter
+def cn_ordinal(number) -> str:
+    """1 → 一: section numbers as the report writes them."""
+    try:
+        return chinese_ordinal(int(number))
+    except (TypeError, ValueError, IndexError):
+        return ""
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

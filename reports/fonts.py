@@ -1,0 +1,295 @@
+"""Fonts for the exported report: the names the DOCX gives and the files the PDF embeds.
+
+GB/T 9704-2012 sets a document in five typefaces. Chinese offices have the commercial fonts
+the DOCX names (方正小标宋简体, 仿宋_GB2312 …); a Debian server has none of them, so the PDF
+embeds open stand-ins (Debian's fonts-noto-cjk and fonts-lxgw-wenkai), unless an organisation
+lists its licensed font files in ``settings.REPORT_FONT_FILES``: each file is read, recognised by
+its family name and put first in the role it plays.
+
+How the PDF refers to a font:
+- system stand-ins, found at their Debian paths or through ``fc-match``, are named by the family
+  name fontconfig indexes them under. (An ``@font-face`` ``url()`` would make WeasyPrint copy each
+  file into a temporary folder for every font configuration: ≈ 90 MB for the four Noto/LXGW files
+  and +0.3 s on the first render, with nothing gained.)
+- configured files, which may sit anywhere, get an ``@font-face`` rule with ``url(file://…)``,
+  under a private family name per role (``"GBT Fangsong"`` …), so they work whether or not
+  fontconfig knows them.
+Every role ends with the same fallbacks (other CJK fonts, HanaMin for CJK Ext-B such as 𠮷, Noto
+Color Emoji, Unifont), so no character prints as a blank box.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: str
+    docx_name: str  # the name the DOCX gives (what Chinese offices have installed)
+    # Family names that identify a licensed font file as playing this role (compared normalised)
+    official_names: tuple[str, ...]
+    # Open stand-ins, in order of preference: (fontconfig family, bold?, known Debian paths)
+    stand_ins: tuple[tuple[str, bool, tuple[str, ...]], ...]
+    generic: str  # CSS generic family ending the stack
+
+
+NOTO = "/usr/share/fonts/opentype/noto"
+LXGW = "/usr/share/fonts/truetype/lxgw-wenkai"
+
+ROLES: dict[str, Role] = {
+    role.code: role
+    for role in [
+        Role(
+            code="xiaobiaosong",
+            label="标题（小标宋）",
+            docx_name="方正小标宋简体",
+            official_names=(
+                "方正小标宋简体", "方正小标宋_GBK", "方正小标宋", "小标宋", "小标宋体",
+                "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05", "FZXBSJW--GB1-0", "FZXBSK--GBK1-0",
+            ),
+            stand_ins=(("Noto Serif CJK SC", True, (f"{NOTO}/NotoSerifCJK-Bold.ttc",)),),
+            generic="serif",
+        ),
+        Role(
+            code="fangsong",
+            label="正文（仿宋）",
+            docx_name="仿宋_GB2312",
+            official_names=(
+                "仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "方正仿宋简体", "方正仿宋_GBK",
+                "FZFangSong-Z02S", "FZFangSong-Z02", "华文仿宋", "STFangsong",
+            ),
+            stand_ins=(("Noto Serif CJK SC", False, (f"{NOTO}/NotoSerifCJK-Regular.ttc",)),),
+            generic="serif",
+        ),
+        Role(
+            code="heiti",
+            label="一级标题（黑体）",
+            docx_name="黑体",
+            official_names=("黑体", "SimHei", "方正黑体简体", "方正黑体_GBK", "FZHei-B01S", "FZHei-B01", "华文黑体", "STHeiti"),
+            stand_ins=(("Noto Sans CJK SC", False, (f"{NOTO}/NotoSansCJK-Regular.ttc",)),),
+            generic="sans-serif",
+        ),
+        Role(
+            code="kaiti",
+            label="序号与二级标题（楷体）",
+            docx_name="楷体_GB2312",
+            official_names=(
+                "楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "方正楷体简体", "方正楷体_GBK",
+                "FZKai-Z03S", "FZKai-Z03", "华文楷体", "STKaiti",
+            ),
+            stand_ins=(
+                ("LXGW WenKai", False, (f"{LXGW}/LXGWWenKai-Regular.ttf",)),
+                ("AR PL UKai CN", False, ("/usr/share/fonts/truetype/arphic/ukai.ttc",)),
+            ),
+            generic="serif",
+        ),
+        Role(
+            code="songti",
+            label="页码（宋体）",
+            docx_name="宋体",
+            official_names=("宋体", "SimSun", "新宋体", "NSimSun", "方正书宋简体", "华文宋体", "STSong"),
+            stand_ins=(("Noto Serif CJK SC", False, (f"{NOTO}/NotoSerifCJK-Regular.ttc",)),),
+            generic="serif",
+        ),
+    ]
+}
+
+# Tried, in this order, for any character the role's own font lacks.
+FALLBACK_FAMILIES = (
+    "Noto Serif CJK SC",
+    "Noto Sans CJK SC",
+    "HanaMinA",  # CJK Ext-A and the BMP (fonts-hanazono)
+    "HanaMinB",  # CJK Ext-B and later, e.g. 𠀀 (U+20000)
+    "Noto Color Emoji",
+    "DejaVu Sans",
+    "Unifont",
+    "Unifont Upper",
+)
+
+# Families any of which counts as "a CJK font is present" for the system check.
+CJK_STAND_IN_PATHS = tuple(path for role in ROLES.values() for _, _, paths in role.stand_ins for path in paths)
+
+
+@dataclass(frozen=True)
+class Face:
+    """A font file playing a role in the PDF."""
+
+    role: str
+    path: str
+    family: str  # the family to name in CSS
+    bold: bool = False
+    configured: bool = False  # from settings.REPORT_FONT_FILES: loaded through @font-face url()
+
+
+@dataclass(frozen=True)
+class FontSetup:
+    faces: dict[str, Face]  # role code → the face that plays it (missing roles: no key)
+    extra_fallbacks: tuple[Face, ...]  # configured files that match no role
+    problems: tuple[str, ...]  # configured files that could not be used, with the reason
+
+    def stack(self, role: str) -> list[str]:
+        families: list[str] = []
+        face = self.faces.get(role)
+        if face:
+            families.append(face.family)
+        families += [f.family for f in self.extra_fallbacks]
+        for family in FALLBACK_FAMILIES:
+            if family not in families:
+                families.append(family)
+        return families
+
+    def has_cjk(self) -> bool:
+        return bool(self.faces)
+
+
+def _normalise(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch not in " _-")
+
+
+def _font_names(path: str) -> tuple[set[str], bool]:
+    """Family names (every language) of the first face in a font file, and whether it is bold."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic == b"ttcf":
+        font = TTCollection(path, lazy=True).fonts[0]
+    else:
+        font = TTFont(path, lazy=True)
+    try:
+        names = {
+            record.toUnicode().strip()
+            for record in font["name"].names
+            if record.nameID in (1, 4, 6, 16)
+        }
+        weight = font["OS/2"].usWeightClass if "OS/2" in font else 400
+    finally:
+        font.close()
+    return {n for n in names if n}, weight >= 600
+
+
+def _fc_match(family: str, bold: bool) -> str | None:
+    """The file fontconfig holds for exactly this family (None when it would substitute another)."""
+    if not shutil.which("fc-match"):
+        return None
+    pattern = f"{family}:weight={'bold' if bold else 'regular'}"
+    try:
+        result = subprocess.run(
+            ["fc-match", "--format", "%{file}\t%{family}", pattern],
+            capture_output=True, text=True, timeout=10, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    file, _, families = result.stdout.partition("\t")
+    if file and family in families.split(","):
+        return file
+    return None
+
+
+def _configured_face_family(role: str) -> str:
+    return "GBT " + role.capitalize()
+
+
+def discover(font_files: tuple[str, ...] = ()) -> FontSetup:
+    """Find the face for every role: configured files first, then the open stand-ins."""
+    faces: dict[str, Face] = {}
+    extras: list[Face] = []
+    problems: list[str] = []
+    for index, raw_path in enumerate(font_files):
+        path = os.path.abspath(os.path.expanduser(raw_path))
+        if not os.path.isfile(path):
+            problems.append(f"{raw_path}：文件不存在 (file not found)")
+            continue
+        try:
+            names, bold = _font_names(path)
+        except Exception as error:  # fontTools raises many kinds on a damaged or foreign file
+            problems.append(f"{raw_path}：无法读取字体 (not a readable font: {error})")
+            continue
+        normalised = {_normalise(n) for n in names}
+        matched = [
+            role for role in ROLES.values()
+            if role.code not in faces and normalised & {_normalise(n) for n in role.official_names}
+        ]
+        if matched:
+            for role in matched:
+                faces[role.code] = Face(role.code, path, _configured_face_family(role.code), bold, configured=True)
+        else:
+            extras.append(Face("fallback", path, f"GBT Extra {index + 1}", bold, configured=True))
+    for role in ROLES.values():
+        if role.code in faces:
+            continue
+        for family, bold, known_paths in role.stand_ins:
+            path = next((p for p in known_paths if os.path.isfile(p)), None) or _fc_match(family, bold)
+            if path:
+                faces[role.code] = Face(role.code, path, family, bold)
+                break
+    return FontSetup(faces=faces, extra_fallbacks=tuple(extras), problems=tuple(problems))
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_setup(font_files: tuple[str, ...]) -> FontSetup:
+    return discover(font_files)
+
+
+def font_setup() -> FontSetup:
+    """The fonts for the configured ``REPORT_FONT_FILES`` (discovered once per process)."""
+    return _cached_setup(tuple(getattr(settings, "REPORT_FONT_FILES", None) or ()))
+
+
+def _css_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _css_url(path: str) -> str:
+    return "url(" + _css_string(Path(path).as_uri()) + ")"
+
+
+# Which elements of templates/reports/print.html each role sets, and the weight that makes the
+# stand-in look like the original (Noto Serif Bold for 小标宋, regular weight otherwise).
+ROLE_SELECTORS = {
+    "fangsong": ".gbt-document, .gbt-body, .gbt-addressee, .gbt-signature",
+    "xiaobiaosong": ".gbt-title",
+    "heiti": ".gbt-heading",
+    "kaiti": ".gbt-ordinal",
+}
+
+
+def pdf_font_css(setup: FontSetup | None = None) -> str:
+    """CSS that WeasyPrint adds after gbt9704.css: @font-face for configured files, and the font
+    stack of every role (the static stylesheet's stacks name the fonts a browser may have)."""
+    setup = setup or font_setup()
+    rules: list[str] = []
+    for face in [*setup.faces.values(), *setup.extra_fallbacks]:
+        if face.configured:
+            rules.append(
+                f"@font-face {{ font-family: {_css_string(face.family)}; "
+                f"src: {_css_url(face.path)}; font-weight: normal; font-style: normal; }}"
+            )
+    # The same configured file may play two roles (e.g. one 宋体 file): @font-face per family.
+    seen: set[str] = set()
+    rules = [r for r in rules if not (r in seen or seen.add(r))]
+
+    def declaration(role: str) -> str:
+        stack = ", ".join(_css_string(f) for f in setup.stack(role)) + ", " + ROLES[role].generic
+        face = setup.faces.get(role)
+        weight = "bold" if face and face.bold and not face.configured else "normal"
+        return f"font-family: {stack}; font-weight: {weight};"
+
+    for role, selector in ROLE_SELECTORS.items():
+        rules.append(f"{selector} {{ {declaration(role)} }}")
+    songti = declaration("songti")
+    rules.append(f"@page :right {{ @bottom-right {{ {songti} }} }}")
+    rules.append(f"@page :left {{ @bottom-left {{ {songti} }} }}")
+    return "\n".join(rules) + "\n"
