@@ -69,6 +69,10 @@ class ImportResult:
         return not self.errors
 
     @property
+    def bad_rows(self) -> int:
+        return len({error.row for error in self.errors if error.row})
+
+    @property
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
 

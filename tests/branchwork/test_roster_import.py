@@ -205,7 +205,12 @@ def test_upload_page_lists_bad_rows_and_saves_nothing(world, groups, as_user):
     )
     content = response.content.decode()
     assert response.status_code == 200
-    assert "本次没有导入任何党员" in content and "第3行" in content and "性别“公”无法识别" in content
+    assert (
+        "有 1 行需要改正（共 1 处问题）" in content
+        and "本次没有导入任何党员" in content
+        and "第3行" in content
+        and "性别“公”无法识别" in content
+    )
     assert not Member.objects.filter(branch=world.branch).exists()
 
 
