@@ -138,6 +138,7 @@ def review_rollup(*, organisation: Organisation, period: Period, today: datetime
         report.branch_id: report
         for report in Report.objects.filter(branch__path__startswith=below)
         .for_period(period)
+        .select_related("branch")
         .annotate(latest_version=Max("versions__number"), submitted_at=Max("versions__submitted_at"))
     }
 

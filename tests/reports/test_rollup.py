@@ -1,0 +1,162 @@
+"""The reviewer's roll-up: every branch below with status, meetings by kind, publicity and gaps,
+sortable, with a summed row, in a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from branchwork.periods import Period
+from reports.models import Report
+from reports.selectors import review_rollup
+from tests.factories import ActivityFactory, BranchFactory, OutletFactory, PublicityEntryFactory
+
+from .factories import ReportFactory, ReportVersionFactory
+
+H1 = Period(2022, "H1")
+TODAY = datetime.date(2022, 7, 15)
+
+
+@pytest.fixture
+def figures(world):
+    """kl: 3 study sessions (one also a 主题党日), 2 committee meetings, publicity 5+2;
+    xy: 1 study session; a record outside the period and one of another general branch."""
+    for day in (1, 2, 3):
+        ActivityFactory(branch=world.branch, kind="study", date=datetime.date(2022, day, 10))
+    ActivityFactory(branch=world.branch, kind="study", date=datetime.date(2022, 4, 1), also=["themed_day"])
+    for month in (1, 2):
+        ActivityFactory(branch=world.branch, kind="committee_meeting", date=datetime.date(2022, month, 5))
+    ActivityFactory(branch=world.sibling, kind="study", date=datetime.date(2022, 6, 30))
+    ActivityFactory(branch=world.sibling, kind="study", date=datetime.date(2022, 7, 1))  # H2
+    ActivityFactory(branch=world.far, kind="study", date=datetime.date(2022, 3, 1))  # not below hw
+    outlet = OutletFactory(organisation=world.general)
+    PublicityEntryFactory(branch=world.branch, outlet=outlet, count=5)
+    PublicityEntryFactory(branch=world.branch, outlet=outlet, count=2)
+    PublicityEntryFactory(branch=world.branch, outlet=outlet, count=9, date=datetime.date(2021, 12, 31))
+    return world
+
+
+def _row(rollup, branch):
+    return next(row for row in rollup.rows if row.branch == branch)
+
+
+def test_it_lists_every_branch_below_with_figures_of_the_period_only(figures):
+    rollup = review_rollup(organisation=figures.general, period=H1, today=TODAY)
+    assert [row.branch for row in rollup.rows] == sorted([figures.branch, figures.sibling], key=lambda b: b.name)
+    kl = _row(rollup, figures.branch)
+    assert kl.counts == {"study": 4, "themed_day": 1, "committee_meeting": 2}
+    assert kl.count_list == [4, 1, 0, 2, 0, 0]
+    assert kl.publicity == 7
+    xy = _row(rollup, figures.sibling)
+    assert xy.counts == {"study": 1}
+    assert xy.publicity == 0
+
+
+def test_status_shows_not_started_for_branches_without_a_report(figures):
+    ReportFactory(branch=figures.branch, status=Report.Status.SUBMITTED)
+    ReportFactory(branch=figures.sibling, half="H2", status=Report.Status.APPROVED)  # another period
+    rollup = review_rollup(organisation=figures.general, period=H1, today=TODAY)
+    assert _row(rollup, figures.branch).status_label == "已报送"
+    assert _row(rollup, figures.sibling).status_label == "未开始"
+    assert rollup.status_counts["submitted"] == 1
+    assert rollup.status_counts["not_started"] == 1
+
+
+def test_summed_row_adds_up_every_branch(figures):
+    rollup = review_rollup(organisation=figures.general, period=H1, today=TODAY)
+    assert rollup.totals["study"] == 5
+    assert rollup.total_list == [5, 1, 0, 2, 0, 0]
+    assert rollup.publicity_total == 7
+    assert rollup.gaps_total == sum(row.gaps for row in rollup.rows)
+    assert rollup.summary_sentence.startswith("截至6月30日，所属2个党支部共召开理论学习会5次、主题党日1次、支委会2次")
+    assert "发布新闻宣传稿件7篇（次）" in rollup.summary_sentence
+
+
+def test_compliance_gaps_count_missed_meetings(figures):
+    rollup = review_rollup(organisation=figures.general, period=H1, today=TODAY)
+    # xy held no 支委会 in any month of a finished half-year: at least six gaps, and more than kl.
+    assert _row(rollup, figures.sibling).gaps >= 6
+    assert _row(rollup, figures.sibling).gaps > _row(rollup, figures.branch).gaps
+
+
+@pytest.mark.parametrize(
+    ("sort", "first"),
+    [("study", "sibling"), ("-study", "branch"), ("publicity", "sibling"), ("-publicity", "branch"), ("gaps", "branch")],
+)
+def test_it_sorts_by_any_column(figures, sort, first):
+    rollup = review_rollup(organisation=figures.general, period=H1, today=TODAY, sort=sort)
+    assert rollup.rows[0].branch == getattr(figures, first)
+    assert rollup.sort == sort
+
+
+def test_sorting_by_status_puts_reports_awaiting_review_first(figures):
+    ReportFactory(branch=figures.sibling, status=Report.Status.SUBMITTED)
+    ReportFactory(branch=figures.branch, status=Report.Status.APPROVED)
+    rollup = review_rollup(organisation=figures.general, period=H1, today=TODAY, sort="status")
+    assert [row.status for row in rollup.rows] == ["submitted", "approved"]
+
+
+def test_an_unknown_sort_key_falls_back_to_names(figures):
+    rollup = review_rollup(organisation=figures.general, period=H1, today=TODAY, sort="password")
+    assert rollup.sort == "name"
+
+
+def test_queue_lists_submitted_reports_longest_waiting_first(figures):
+    first = ReportFactory(branch=figures.sibling, status=Report.Status.SUBMITTED)
+    ReportVersionFactory(report=first)
+    second = ReportFactory(branch=figures.branch, status=Report.Status.SUBMITTED)
+    ReportVersionFactory(report=second)
+    rollup = review_rollup(organisation=figures.general, period=H1, today=TODAY)
+    assert [report.pk for report in rollup.queue] == [first.pk, second.pk]
+
+
+def _branches(general, n):
+    for i in range(n):
+        branch = BranchFactory(parent=general, name=f"测试支部{i}")
+        ActivityFactory(branch=branch, kind="study", date=datetime.date(2022, 3, 1))
+        ActivityFactory(branch=branch, kind="committee_meeting", date=datetime.date(2022, 3, 2))
+        PublicityEntryFactory(branch=branch, outlet__organisation=general)
+        ReportVersionFactory(report=ReportFactory(branch=branch, status=Report.Status.SUBMITTED))
+
+
+def _get_dashboard(client):
+    response = client.get(reverse("reports:review_dashboard", args=["hw"]), {"period": "2022H1"})
+    assert response.status_code == 200
+    return response
+
+
+def test_dashboard_queries_do_not_grow_with_branches(world, as_user, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(world.reviewer)
+    for branch in (world.branch, world.sibling):
+        ReportVersionFactory(report=ReportFactory(branch=branch, status=Report.Status.SUBMITTED))
+    _get_dashboard(client)  # warm the session
+    with CaptureQueriesContext(connection) as two_branches:
+        _get_dashboard(client)
+    _branches(world.general, 4)
+    with django_assert_num_queries(len(two_branches)):
+        response = _get_dashboard(client)
+    assert len(response.context["rollup"].rows) == 6
+
+
+def test_rollup_takes_a_fixed_number_of_queries(world, django_assert_num_queries):
+    _branches(world.general, 4)
+    # branches, meeting counts, publicity sums, reports, and the compliance calendar's own.
+    with django_assert_num_queries(4 + _compliance_queries(world)):
+        rollup = review_rollup(organisation=world.general, period=H1, today=TODAY)
+    assert len(rollup.rows) == 6
+
+
+def _compliance_queries(world) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from activities.compliance import compliance_gaps
+    from branchwork.models import Organisation
+
+    branches = list(Organisation.objects.branches().filter(path__startswith=world.general.path))
+    with CaptureQueriesContext(connection) as captured:
+        compliance_gaps(branches=branches, period=H1, today=TODAY)
+    return len(captured)
