@@ -374,3 +374,14 @@ def test_list_puts_the_branch_committee_first_by_rank(world, as_user):
     MemberFactory(branch=world.branch, name="副书记人", post="副书记")
     page = as_user(world.secretary).get(reverse("roster:member_list", args=["kl"])).context["page"]
     assert [m.name for m in page.object_list] == ["书记人", "副书记人", "组织", "阿普通"]
+
+
+def test_reviewer_reading_a_branch_has_its_roster_in_the_navigation(world, roster, as_user):
+    content = as_user(world.reviewer).get(reverse("roster:group_list", args=["kl"])).content.decode()
+    assert f'href="{reverse("roster:member_list", args=["kl"])}">花名册</a>' in content
+
+
+def test_secretary_navigation_names_only_their_branch(world, roster, as_user):
+    content = as_user(world.secretary).get(reverse("roster:member_list", args=["kl"])).content.decode()
+    assert content.count(f'href="{reverse("roster:member_list", args=["kl"])}">花名册</a>') == 1
+    assert "xy所党支部" not in content
