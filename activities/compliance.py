@@ -73,7 +73,13 @@ class CalendarRow:
         """Missed obligations of the row: a window counts once, however many months it spans."""
         if self.rule.frequency not in _WINDOW_MONTHS:
             return 0
-        return len({(index // _WINDOW_MONTHS[self.rule.frequency]) for index, cell in enumerate(self.cells) if cell.status == MISSED})
+        return len(
+            {
+                (index // _WINDOW_MONTHS[self.rule.frequency])
+                for index, cell in enumerate(self.cells)
+                if cell.status == MISSED
+            }
+        )
 
 
 @dataclass
@@ -123,9 +129,9 @@ def rules_in_force(branch: Organisation) -> list[ComplianceRule]:
 def _rules_for_branches(branches: list[Organisation]) -> dict[int, dict[str, ComplianceRule]]:
     ancestor_ids = {org_id for branch in branches for org_id in _ancestor_ids(branch)}
     rules = list(
-        ComplianceRule.objects.filter(Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids)).select_related(
-            "organisation"
-        )
+        ComplianceRule.objects.filter(
+            Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids)
+        ).select_related("organisation")
     )
     result = {}
     for branch in branches:
@@ -234,7 +240,11 @@ def _row_cells(
             cells.append(CalendarCell(DONE, count, flagged, ids, label))
             continue
         if not _group_applies(group, month):
-            reason = "党小组尚未成立" if group and group.established_on and group.established_on > _month_end(month) else "党小组已撤销"
+            reason = (
+                "党小组尚未成立"
+                if group and group.established_on and group.established_on > _month_end(month)
+                else "党小组已撤销"
+            )
             cells.append(CalendarCell(NA, 0, False, (), f"{month[1]}月：{reason}，不作要求"))
             continue
         window_start = _month_start(window_months[0])
@@ -245,7 +255,9 @@ def _row_cells(
         elif window_end < today:
             cells.append(CalendarCell(MISSED, 0, False, (), f"{window_name}未召开"))
         elif window_start <= today:
-            cells.append(CalendarCell(DUE, 0, False, (), f"{window_name}待召开，截至{chinese_date(window_end)}"))
+            cells.append(
+                CalendarCell(DUE, 0, False, (), f"{window_name}待召开，截至{chinese_date(window_end)}")
+            )
         else:
             cells.append(CalendarCell(FUTURE, 0, False, (), f"{window_name}尚未开始"))
     return cells
@@ -280,7 +292,12 @@ def _calendars(
     if detail:
         activities: dict[int, Activity] = {}
         rows = counted.select_related("activity").only(
-            "kind", "activity__id", "activity__kind", "activity__branch_id", "activity__date", "activity__party_group_id"
+            "kind",
+            "activity__id",
+            "activity__kind",
+            "activity__branch_id",
+            "activity__date",
+            "activity__party_group_id",
         )
         for row in rows:
             activity = row.activity
@@ -289,7 +306,9 @@ def _calendars(
                 key = (activity.branch_id, row.kind, group_key)
                 counts[key][activity.date.month] += 1
                 ids[key][activity.date.month].append(activity.pk)
-        short = short_of_quorum(a for a in activities.values() if a.date <= period.end and a.date >= period.start)
+        short = short_of_quorum(
+            a for a in activities.values() if a.date <= period.end and a.date >= period.start
+        )
     else:
         rows = (
             counted.annotate(month=ExtractMonth("activity__date"))
@@ -333,12 +352,16 @@ def branch_calendar(*, branch: Organisation, period: Period, today: datetime.dat
     return _calendars(branches=[branch], period=period, today=today, detail=True)[branch.pk]
 
 
-def branch_calendars(*, branches: Iterable[Organisation], period: Period, today: datetime.date) -> dict[int, Calendar]:
+def branch_calendars(
+    *, branches: Iterable[Organisation], period: Period, today: datetime.date
+) -> dict[int, Calendar]:
     """Detailed calendars of several branches at once (the reviewer's overview)."""
     return _calendars(branches=list(branches), period=period, today=today, detail=True)
 
 
-def compliance_gaps(*, branches: Iterable[Organisation], period: Period, today: datetime.date) -> dict[int, int]:
+def compliance_gaps(
+    *, branches: Iterable[Organisation], period: Period, today: datetime.date
+) -> dict[int, int]:
     """Branch id → missed obligations in the period, in a fixed number of queries."""
     calendars = _calendars(branches=list(branches), period=period, today=today, detail=False)
     return {pk: calendar.gaps for pk, calendar in calendars.items()}

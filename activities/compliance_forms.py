@@ -40,7 +40,9 @@ class RuleForm(forms.ModelForm):
         cleaned = super().clean()
         kind = cleaned.get("kind")
         if kind:
-            taken = ComplianceRule.objects.filter(organisation=self.organisation, kind=kind).exclude(pk=self.instance.pk)
+            taken = ComplianceRule.objects.filter(organisation=self.organisation, kind=kind).exclude(
+                pk=self.instance.pk
+            )
             if taken.exists():
                 self.add_error("kind", f"本单位已为{KINDS[kind].label}设定规则，请修改原规则")
             if cleaned.get("per_party_group") and "party_group" not in KINDS[kind].fields:

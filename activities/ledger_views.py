@@ -94,13 +94,17 @@ def compliance_overview(request, code):
     organisation = access.reviewer_scope_for_user(request.user, code)
     today = timezone.localdate()
     period = _period(request, today)
-    branches = list(Organisation.objects.branches().below(organisation).select_related("parent").order_by("path"))
+    branches = list(
+        Organisation.objects.branches().below(organisation).select_related("parent").order_by("path")
+    )
     gaps = compliance_gaps(branches=branches, period=period, today=today)
     only_gaps = request.GET.get("gaps") == "1"
     listed = [b for b in branches if gaps.get(b.pk)] if only_gaps else branches
     page = Paginator(listed, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     calendars = branch_calendars(branches=page.object_list, period=period, today=today)
-    entries = [{"branch": b, "gaps": gaps.get(b.pk, 0), "calendar": calendars[b.pk]} for b in page.object_list]
+    entries = [
+        {"branch": b, "gaps": gaps.get(b.pk, 0), "calendar": calendars[b.pk]} for b in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -129,12 +133,14 @@ def rule_list(request, code):
     organisation = access.reviewer_scope_for_user(request.user, code)
     ancestor_ids = [int(part) for part in organisation.path.strip("/").split("/") if part]
     rules = list(
-        ComplianceRule.objects.filter(Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids)).select_related(
-            "organisation"
-        )
+        ComplianceRule.objects.filter(
+            Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids)
+        ).select_related("organisation")
     )
     effective = _effective_rules(organisation, rules)
-    own = sorted((r for r in rules if r.organisation_id == organisation.pk), key=lambda r: list(KINDS).index(r.kind))
+    own = sorted(
+        (r for r in rules if r.organisation_id == organisation.pk), key=lambda r: list(KINDS).index(r.kind)
+    )
     inherited = sorted(
         (r for r in rules if r.organisation_id != organisation.pk),
         key=lambda r: (list(KINDS).index(r.kind), r.organisation.path if r.organisation_id else ""),
@@ -161,17 +167,19 @@ def rule_create(request, code):
     initial = {}
     if request.GET.get("kind") in KINDS:
         initial["kind"] = request.GET["kind"]
-        inherited = (
-            ComplianceRule.objects.filter(organisation__isnull=True, kind=initial["kind"]).first()
-        )
+        inherited = ComplianceRule.objects.filter(organisation__isnull=True, kind=initial["kind"]).first()
         if inherited:
             initial["per_party_group"] = inherited.per_party_group
     form = RuleForm(request.POST or None, organisation=organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
         rule = form.save()
-        messages.success(request, f"已为下属党支部设定{KINDS[rule.kind].label}频次：{rule.get_frequency_display()}")
+        messages.success(
+            request, f"已为下属党支部设定{KINDS[rule.kind].label}频次：{rule.get_frequency_display()}"
+        )
         return redirect("activities:rule_list", code=organisation.code)
-    return render(request, "activities/rule_form.html", {"organisation": organisation, "form": form, "rule": None})
+    return render(
+        request, "activities/rule_form.html", {"organisation": organisation, "form": form, "rule": None}
+    )
 
 
 @login_required
@@ -184,7 +192,9 @@ def rule_update(request, code, pk):
         rule = form.save()
         messages.success(request, f"已修改{KINDS[rule.kind].label}的频次规则")
         return redirect("activities:rule_list", code=organisation.code)
-    return render(request, "activities/rule_form.html", {"organisation": organisation, "form": form, "rule": rule})
+    return render(
+        request, "activities/rule_form.html", {"organisation": organisation, "form": form, "rule": rule}
+    )
 
 
 @login_required
@@ -197,7 +207,9 @@ def rule_delete(request, code, pk):
         rule.delete()
         messages.success(request, f"已删除本单位的{label}规则，下属党支部恢复执行上级或系统默认规则")
         return redirect("activities:rule_list", code=organisation.code)
-    return render(request, "activities/rule_confirm_delete.html", {"organisation": organisation, "rule": rule})
+    return render(
+        request, "activities/rule_confirm_delete.html", {"organisation": organisation, "rule": rule}
+    )
 
 
 # --- outlets ----------------------------------------------------------------------------------
@@ -221,13 +233,21 @@ def outlet_list(request, code):
 @require_http_methods(["GET", "POST"])
 def outlet_create(request, code):
     organisation = access.reviewer_scope_for_user(request.user, code)
-    next_order = (Outlet.objects.filter(organisation=organisation).order_by("-sort_order").values_list("sort_order", flat=True).first() or 0) + 10
+    next_order = (
+        Outlet.objects.filter(organisation=organisation)
+        .order_by("-sort_order")
+        .values_list("sort_order", flat=True)
+        .first()
+        or 0
+    ) + 10
     form = OutletForm(request.POST or None, organisation=organisation, initial={"sort_order": next_order})
     if request.method == "POST" and form.is_valid():
         outlet = form.save()
         messages.success(request, f"已登记媒体“{outlet.name}”")
         return redirect("activities:outlet_list", code=organisation.code)
-    return render(request, "activities/outlet_form.html", {"organisation": organisation, "form": form, "outlet": None})
+    return render(
+        request, "activities/outlet_form.html", {"organisation": organisation, "form": form, "outlet": None}
+    )
 
 
 @login_required
@@ -240,7 +260,9 @@ def outlet_update(request, code, pk):
         outlet = form.save()
         messages.success(request, f"已保存媒体“{outlet.name}”")
         return redirect("activities:outlet_list", code=organisation.code)
-    return render(request, "activities/outlet_form.html", {"organisation": organisation, "form": form, "outlet": outlet})
+    return render(
+        request, "activities/outlet_form.html", {"organisation": organisation, "form": form, "outlet": outlet}
+    )
 
 
 # --- publicity entries ------------------------------------------------------------------------
@@ -307,7 +329,9 @@ def publicity_list(request, code):
 @require_http_methods(["GET", "POST"])
 def publicity_create(request, code):
     branch = access.branch_for_user(request.user, code, write=True)
-    form = PublicityEntryForm(request.POST or None, branch=branch, initial={"date": timezone.localdate(), "count": 1})
+    form = PublicityEntryForm(
+        request.POST or None, branch=branch, initial={"date": timezone.localdate(), "count": 1}
+    )
     if request.method == "POST" and form.is_valid():
         entry = form.save(commit=False)
         entry.created_by = request.user
@@ -319,7 +343,12 @@ def publicity_create(request, code):
     return render(
         request,
         "activities/publicity_form.html",
-        {"branch": branch, "form": form, "entry": None, "has_outlets": form.fields["outlet"].queryset.exists()},
+        {
+            "branch": branch,
+            "form": form,
+            "entry": None,
+            "has_outlets": form.fields["outlet"].queryset.exists(),
+        },
     )
 
 
@@ -333,7 +362,11 @@ def publicity_update(request, code, pk):
         entry = form.save()
         messages.success(request, f"已保存稿件“{entry.title}”")
         return redirect(reverse("activities:publicity_list", args=[branch.code]) + f"?ids={entry.pk}")
-    return render(request, "activities/publicity_form.html", {"branch": branch, "form": form, "entry": entry, "has_outlets": True})
+    return render(
+        request,
+        "activities/publicity_form.html",
+        {"branch": branch, "form": form, "entry": entry, "has_outlets": True},
+    )
 
 
 @login_required
@@ -409,7 +442,9 @@ def import_template_view(request, code):
 @require_http_methods(["GET", "POST"])
 def ledger_import(request, code):
     branch = access.branch_for_user(request.user, code, write=True)
-    initial_type = request.GET.get("type") if request.GET.get("type") in ("meetings", "publicity") else "meetings"
+    initial_type = (
+        request.GET.get("type") if request.GET.get("type") in ("meetings", "publicity") else "meetings"
+    )
     form = LedgerImportForm(request.POST or None, request.FILES or None, initial={"type": initial_type})
     result = None
     if request.method == "POST" and form.is_valid():

@@ -192,7 +192,9 @@ def _field_value(activity: Activity, field_name: str):
     return getattr(activity, field_name)
 
 
-def _activity_columns(kinds: list[Kind], *, single: bool, has_combined: bool, has_quorum: bool) -> list[Column]:
+def _activity_columns(
+    kinds: list[Kind], *, single: bool, has_combined: bool, has_quorum: bool
+) -> list[Column]:
     used = {name for kind in kinds for name in kind.fields}
     if "speaker" in used:
         used.discard("speaker_name")  # shown in the one 主讲人 column
@@ -202,6 +204,8 @@ def _activity_columns(kinds: list[Kind], *, single: bool, has_combined: bool, ha
     def label(name: str) -> str:
         if name == "start_time":
             return "时间"
+        if name == "is_resolved":
+            return "整改情况"
         if single:
             return re.sub(r"（每行一项）$", "", kinds[0].label_for(name, _verbose(name)))
         return _verbose(name)
@@ -218,7 +222,14 @@ def _activity_columns(kinds: list[Kind], *, single: bool, has_combined: bool, ha
     columns.append(Column(title, 30, lambda a: a.title))
     for name, width in _FIELD_COLUMNS:
         if name in used:
-            columns.append(Column(label(name), width, lambda a, name=name: _field_value(a, name), is_date=name == "resolved_on"))
+            columns.append(
+                Column(
+                    label(name),
+                    width,
+                    lambda a, name=name: _field_value(a, name),
+                    is_date=name == "resolved_on",
+                )
+            )
     if any(kind.takes_attendance for kind in kinds):
         columns.append(Column("出席情况", 18, lambda a: a.ledger_attendance))
         columns.append(Column("缺席人员及原因", 24, lambda a: a.ledger_absent))
@@ -228,14 +239,19 @@ def _activity_columns(kinds: list[Kind], *, single: bool, has_combined: bool, ha
     return columns
 
 
-def _activities_for_ledger(branch: Organisation, period: Period, info: LedgerInfo, *, single: bool) -> list[Activity]:
+def _activities_for_ledger(
+    branch: Organisation, period: Period, info: LedgerInfo, *, single: bool
+) -> list[Activity]:
     qs = Activity.objects.for_branch(branch).in_period(period)
     qs = qs.of_kind(info.kinds[0]) if single else qs.filter(kind__in=info.kinds)
     qs = (
         qs.select_related("party_group", "speaker")
         .prefetch_related(
             "counted_kinds",
-            Prefetch("attendance", queryset=Attendance.objects.select_related("member").order_by("member__name", "pk")),
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.select_related("member").order_by("member__name", "pk"),
+            ),
             Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
         )
         .order_by("date", "start_time", "pk")
@@ -272,7 +288,9 @@ def _activity_ledger(branch: Organisation, period: Period, name: str) -> Workboo
     workbook = Workbook()
     ws = workbook.active
     ws.title = info.title[:31]
-    _write_sheet(ws, title=ledger_title(branch=branch, period=period, name=name), columns=columns, rows=activities)
+    _write_sheet(
+        ws, title=ledger_title(branch=branch, period=period, name=name), columns=columns, rows=activities
+    )
     if not single:
         summary = workbook.create_sheet("分类统计")
         per_kind = defaultdict(int)
@@ -314,15 +332,20 @@ def _publicity_ledger(branch: Organisation, period: Period) -> Workbook:
         Column("单位", 6, lambda e: e.outlet.unit),
         Column("链接", 40, lambda e: e.link),
     ]
-    _write_sheet(ws, title=ledger_title(branch=branch, period=period, name="publicity"), columns=columns, rows=entries)
-    totals = publicity_totals(
-        PublicityEntry.objects.for_branch(branch).in_period(period)
+    _write_sheet(
+        ws, title=ledger_title(branch=branch, period=period, name="publicity"), columns=columns, rows=entries
     )
+    totals = publicity_totals(PublicityEntry.objects.for_branch(branch).in_period(period))
     summary = workbook.create_sheet("分媒体统计")
     _write_sheet(
         summary,
         title=f"{branch.name} {period.label} 新闻宣传分媒体统计",
-        columns=[Column("媒体", 28, None), Column("级别", 8, None), Column("数量", 10, None), Column("单位", 6, None)],
+        columns=[
+            Column("媒体", 28, None),
+            Column("级别", 8, None),
+            Column("数量", 10, None),
+            Column("单位", 6, None),
+        ],
         rows=[[t.outlet.name, t.outlet.level, t.total, t.outlet.unit] for t in totals],
         totals=["合计", "", sum(t.total for t in totals), ""],
     )
@@ -354,8 +377,17 @@ def _attendance_ledger(branch: Organisation, period: Period) -> Workbook:
         if row.present:
             entry["present"] += 1
         else:
-            entry["absent"].append(f"{row.activity.date.month}月{row.activity.date.day}日{row.activity.kind_info.label}（{row.absence_reason}）")
-    members = sorted(per_member.values(), key=lambda e: (e["member"].party_group.name if e["member"].party_group_id else "", e["member"].name, e["member"].pk))
+            entry["absent"].append(
+                f"{row.activity.date.month}月{row.activity.date.day}日{row.activity.kind_info.label}（{row.absence_reason}）"
+            )
+    members = sorted(
+        per_member.values(),
+        key=lambda e: (
+            e["member"].party_group.name if e["member"].party_group_id else "",
+            e["member"].name,
+            e["member"].pk,
+        ),
+    )
     summary_rows = []
     for index, entry in enumerate(members, start=1):
         member = entry["member"]
@@ -426,18 +458,45 @@ def ledger_export(*, branch: Organisation, period: Period, name: str) -> bytes:
 
 # --- import templates ------------------------------------------------------------------------
 
-MEETING_COLUMNS = ["类型", "日期", "主题", "地点", "主持人", "学习材料", "具体活动形式", "党小组", "主讲人", "内容"]
+MEETING_COLUMNS = [
+    "类型",
+    "日期",
+    "主题",
+    "地点",
+    "主持人",
+    "学习材料",
+    "具体活动形式",
+    "党小组",
+    "主讲人",
+    "内容",
+]
 MEETING_REQUIRED = {"类型", "日期", "主题"}
 PUBLICITY_COLUMNS = ["媒体", "发布日期", "数量", "标题", "链接"]
 PUBLICITY_REQUIRED = {"媒体", "发布日期", "标题"}
 
 _COLUMN_WIDTHS = {
-    "类型": 16, "日期": 14, "主题": 32, "地点": 16, "主持人": 10, "学习材料": 36, "具体活动形式": 28,
-    "党小组": 12, "主讲人": 10, "内容": 44, "媒体": 24, "发布日期": 14, "数量": 8, "标题": 44, "链接": 40,
+    "类型": 16,
+    "日期": 14,
+    "主题": 32,
+    "地点": 16,
+    "主持人": 10,
+    "学习材料": 36,
+    "具体活动形式": 28,
+    "党小组": 12,
+    "主讲人": 10,
+    "内容": 44,
+    "媒体": 24,
+    "发布日期": 14,
+    "数量": 8,
+    "标题": 44,
+    "链接": 40,
 }
 
 _MEETING_HELP = [
-    ("类型", "必填。会议或活动类型，如“理论学习会”“支委会”；一次会议同时作为几类会议召开时，用“+”连接，如“主题党日+支部党员大会”。"),
+    (
+        "类型",
+        "必填。会议或活动类型，如“理论学习会”“支委会”；一次会议同时作为几类会议召开时，用“+”连接，如“主题党日+支部党员大会”。",
+    ),
     ("日期", "必填。如 2022-03-15，或设置为 Excel 日期格式。"),
     ("主题", "必填。会议主题、党课题目或事项名称。"),
     ("地点", "选填。"),
@@ -482,11 +541,17 @@ def import_template(*, branch: Organisation, type: str) -> bytes:
     if type == "meetings":
         lists = {
             "类型": [kind.label for kind in KINDS.values()],
-            "党小组": list(PartyGroup.objects.filter(branch=branch).order_by("name").values_list("name", flat=True)),
-            "主讲人": list(Member.objects.filter(branch=branch).active().order_by("name").values_list("name", flat=True)),
+            "党小组": list(
+                PartyGroup.objects.filter(branch=branch).order_by("name").values_list("name", flat=True)
+            ),
+            "主讲人": list(
+                Member.objects.filter(branch=branch).active().order_by("name").values_list("name", flat=True)
+            ),
         }
     else:
-        lists = {"媒体": [outlet.name for outlet in Outlet.objects.for_branch(branch).order_by("sort_order", "pk")]}
+        lists = {
+            "媒体": [outlet.name for outlet in Outlet.objects.for_branch(branch).order_by("sort_order", "pk")]
+        }
     for col, (header, values) in enumerate(lists.items(), start=1):
         options.cell(row=1, column=col, value=header).font = Font(bold=True)
         options.column_dimensions[get_column_letter(col)].width = 28
@@ -510,10 +575,16 @@ def import_template(*, branch: Organisation, type: str) -> bytes:
     guide = workbook.create_sheet("填写说明")
     guide.column_dimensions["A"].width = 14
     guide.column_dimensions["B"].width = 90
-    guide.cell(row=1, column=1, value=f"{branch.name} {'会议及活动记录' if type == 'meetings' else '新闻宣传稿件'}导入说明").font = Font(
-        size=14, bold=True
+    guide.cell(
+        row=1,
+        column=1,
+        value=f"{branch.name} {'会议及活动记录' if type == 'meetings' else '新闻宣传稿件'}导入说明",
+    ).font = Font(size=14, bold=True)
+    guide.cell(
+        row=2,
+        column=1,
+        value="在“导入”表第2行起每行填写一条，不要修改第1行的列名。整张表全部正确才会导入，有错误的行会逐行提示。",
     )
-    guide.cell(row=2, column=1, value="在“导入”表第2行起每行填写一条，不要修改第1行的列名。整张表全部正确才会导入，有错误的行会逐行提示。")
     for row, (header, text) in enumerate(_MEETING_HELP if type == "meetings" else _PUBLICITY_HELP, start=4):
         guide.cell(row=row, column=1, value=header).font = Font(bold=True)
         guide.cell(row=row, column=2, value=text).alignment = Alignment(wrap_text=True)
@@ -564,7 +635,10 @@ def _read_rows(file, columns: list[str], required: set[str]) -> list[tuple[int, 
         header = next(rows, None)
         if not header:
             raise _FileError("文件是空的：第1行应为列名")
-        names = [re.sub(r"[\s*＊]|（.*?）|\(.*?\)", "", str(value)) if value is not None else "" for value in header]
+        names = [
+            re.sub(r"[\s*＊]|（.*?）|\(.*?\)", "", str(value)) if value is not None else ""
+            for value in header
+        ]
         missing = [name for name in columns if name not in names]
         missing_required = [name for name in missing if name in required]
         if missing_required:
@@ -573,7 +647,9 @@ def _read_rows(file, columns: list[str], required: set[str]) -> list[tuple[int, 
         result = []
         for number, values in enumerate(rows, start=2):
             record = {name: (values[pos] if pos < len(values) else None) for name, pos in positions.items()}
-            record = {name: value.strip() if isinstance(value, str) else value for name, value in record.items()}
+            record = {
+                name: value.strip() if isinstance(value, str) else value for name, value in record.items()
+            }
             if all(value in (None, "") for value in record.values()):
                 continue
             result.append((number, record))
@@ -737,8 +813,10 @@ def meetings_import(*, branch: Organisation, file, by) -> ImportResult:
                     fields[name] = _lines(raw)
                 else:
                     fields[name] = _text(raw)
-            if "party_group" in KINDS[kind_code].fields and "party_group" not in fields and not any(
-                "党小组“" in p for p in problems
+            if (
+                "party_group" in KINDS[kind_code].fields
+                and "party_group" not in fields
+                and not any("党小组“" in p for p in problems)
             ):
                 problems.append(f"{KINDS[kind_code].label}须填写党小组")
         if not problems and kind_code:
@@ -836,7 +914,11 @@ def publicity_import(*, branch: Organisation, file, by) -> ImportResult:
         if problems:
             result.errors.append(RowError(number, "；".join(problems)))
         else:
-            pending.append(PublicityEntry(branch=branch, outlet=outlet, date=day, count=count, title=title, link=link, created_by=by))
+            pending.append(
+                PublicityEntry(
+                    branch=branch, outlet=outlet, date=day, count=count, title=title, link=link, created_by=by
+                )
+            )
 
     if result.errors:
         return result

@@ -13,6 +13,12 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 http_url = URLValidator(schemes=["http", "https"], message="链接须为以 http:// 或 https:// 开头的网址")
 
 
+class HttpURLField(forms.URLField):
+    """A URL field accepting only http(s) (Django's own also accepts ftp)."""
+
+    default_validators = [http_url]
+
+
 class OutletForm(forms.ModelForm):
     class Meta:
         model = Outlet
@@ -41,12 +47,11 @@ class OutletForm(forms.ModelForm):
 
 
 class PublicityEntryForm(forms.ModelForm):
-    link = forms.URLField(
+    link = HttpURLField(
         label="链接",
         required=False,
         max_length=500,
         assume_scheme="https",
-        validators=[http_url],
         error_messages={"invalid": "链接须为以 http:// 或 https:// 开头的网址"},
         help_text="选填，稿件的网络地址",
     )
@@ -76,7 +81,9 @@ class PublicityEntryForm(forms.ModelForm):
 class PublicityFilterForm(forms.Form):
     """Filters of the publicity list. Without a period or dates, the current half-year shows."""
 
-    outlet = forms.ModelChoiceField(label="媒体", queryset=Outlet.objects.none(), required=False, empty_label="全部媒体")
+    outlet = forms.ModelChoiceField(
+        label="媒体", queryset=Outlet.objects.none(), required=False, empty_label="全部媒体"
+    )
     period = forms.CharField(label="期间", required=False, widget=forms.Select)
     date_from = forms.DateField(label="起始日期", required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label="截止日期", required=False, widget=DATE_WIDGET)
@@ -96,7 +103,9 @@ class PublicityFilterForm(forms.Form):
         for name in ("date_from", "date_to"):
             self.fields[name].error_messages["invalid"] = "日期格式不正确，应为如 2022-06-30"
         for name, bound_field in self.fields.items():
-            bound_field.widget.attrs["class"] = "form-select" if name in ("outlet", "period") else "form-control"
+            bound_field.widget.attrs["class"] = (
+                "form-select" if name in ("outlet", "period") else "form-control"
+            )
 
     def clean_period(self):
         code = self.cleaned_data.get("period")

@@ -8,7 +8,13 @@ from activities.compliance import branch_calendar, compliance_gaps
 from activities.models import ComplianceRule
 from branchwork.models import Member
 from branchwork.periods import Period
-from tests.factories import ActivityFactory, AttendanceFactory, BranchFactory, MemberFactory, PartyGroupFactory
+from tests.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    BranchFactory,
+    MemberFactory,
+    PartyGroupFactory,
+)
 
 H1 = Period(2022, "H1")
 YEAR = Period(2022)
@@ -124,7 +130,14 @@ def test_party_group_added_mid_period_is_required_from_its_establishment_month(w
     ActivityFactory(branch=world.branch, kind="group_meeting", party_group=old, date=D(2022, 1, 5))
     ActivityFactory(branch=world.branch, kind="group_meeting", party_group=new, date=D(2022, 4, 5))
     calendar = branch_calendar(branch=world.branch, period=H1, today=D(2022, 7, 1))
-    assert statuses(calendar, "group_meeting", old) == ["done", "missed", "missed", "missed", "missed", "missed"]
+    assert statuses(calendar, "group_meeting", old) == [
+        "done",
+        "missed",
+        "missed",
+        "missed",
+        "missed",
+        "missed",
+    ]
     assert statuses(calendar, "group_meeting", new) == ["na", "na", "missed", "done", "missed", "missed"]
     assert row(calendar, "group_meeting", new).gaps == 3
     assert row(calendar, "group_meeting", new).label == "党小组会（第二党小组）"
@@ -157,7 +170,10 @@ def test_general_branch_rule_overrides_a_default_and_adds_party_lecture(world):
         organisation=world.general, kind="committee_meeting", frequency="quarterly", source="处党总支通知"
     )
     lecture_rule = ComplianceRule.objects.create(
-        organisation=world.general, kind="party_lecture", frequency="quarterly", source="处党总支：党课每季度1次"
+        organisation=world.general,
+        kind="party_lecture",
+        frequency="quarterly",
+        source="处党总支：党课每季度1次",
     )
     ActivityFactory(branch=world.branch, kind="party_lecture", date=D(2022, 5, 6))
     calendar = branch_calendar(branch=world.branch, period=H1, today=D(2022, 7, 1))
@@ -173,8 +189,12 @@ def test_general_branch_rule_overrides_a_default_and_adds_party_lecture(world):
 
 
 def test_nearest_organisation_rule_wins(world):
-    ComplianceRule.objects.create(organisation=world.committee, kind="party_lecture", frequency="yearly", source="党委")
-    ComplianceRule.objects.create(organisation=world.general, kind="party_lecture", frequency="quarterly", source="党总支")
+    ComplianceRule.objects.create(
+        organisation=world.committee, kind="party_lecture", frequency="yearly", source="党委"
+    )
+    ComplianceRule.objects.create(
+        organisation=world.general, kind="party_lecture", frequency="quarterly", source="党总支"
+    )
     calendar = branch_calendar(branch=world.branch, period=H1, today=D(2022, 7, 1))
     assert row(calendar, "party_lecture").rule.source == "党总支"
     far = branch_calendar(branch=world.far, period=H1, today=D(2022, 7, 1))
@@ -182,13 +202,17 @@ def test_nearest_organisation_rule_wins(world):
 
 
 def test_frequency_none_switches_a_default_off(world):
-    ComplianceRule.objects.create(organisation=world.general, kind="democratic_appraisal", frequency="none", source="另行安排")
+    ComplianceRule.objects.create(
+        organisation=world.general, kind="democratic_appraisal", frequency="none", source="另行安排"
+    )
     calendar = branch_calendar(branch=world.branch, period=YEAR, today=D(2023, 1, 5))
     assert "democratic_appraisal" not in [r.kind for r in calendar.rows]
 
 
 def test_combined_meeting_satisfies_both_rules(world):
-    combined = ActivityFactory(branch=world.branch, kind="themed_day", date=D(2022, 2, 8), also=["branch_assembly"])
+    combined = ActivityFactory(
+        branch=world.branch, kind="themed_day", date=D(2022, 2, 8), also=["branch_assembly"]
+    )
     calendar = branch_calendar(branch=world.branch, period=H1, today=D(2022, 7, 1))
     assert row(calendar, "themed_day").cells[1].activity_ids == (combined.pk,)
     assert statuses(calendar, "branch_assembly")[:3] == ["done"] * 3
@@ -245,7 +269,9 @@ def _busy_branch(parent, n):
 
 
 def test_compliance_gaps_uses_the_same_queries_for_one_or_five_branches(world, django_assert_num_queries):
-    ComplianceRule.objects.create(organisation=world.general, kind="party_lecture", frequency="quarterly", source="x")
+    ComplianceRule.objects.create(
+        organisation=world.general, kind="party_lecture", frequency="quarterly", source="x"
+    )
     branches = [_busy_branch(world.general, n) for n in range(5)]
     today = D(2022, 7, 1)
     with django_assert_num_queries(3):

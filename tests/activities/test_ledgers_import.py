@@ -1,0 +1,286 @@
+"""Excel imports of meetings and publicity: every bad row reported, nothing saved unless all good."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from activities.ledgers import (
+    MEETING_COLUMNS,
+    PUBLICITY_COLUMNS,
+    import_template,
+    meetings_import,
+    publicity_import,
+)
+from activities.models import Activity, ActivityKind, PublicityEntry
+from tests.factories import MemberFactory, OutletFactory, PartyGroupFactory
+
+D = datetime.date
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx(headers, rows) -> io.BytesIO:
+    workbook = Workbook()
+    ws = workbook.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def meeting(**values):
+    row = dict.fromkeys(MEETING_COLUMNS)
+    row.update({"类型": "理论学习会", "日期": D(2022, 3, 15), "主题": "学习六中全会精神"})
+    row.update(values)
+    return [row[name] for name in MEETING_COLUMNS]
+
+
+def piece(**values):
+    row = {"媒体": "澎湃新闻", "发布日期": "2022-04-01", "数量": 1, "标题": "春运保通", "链接": None}
+    row.update(values)
+    return [row[name] for name in PUBLICITY_COLUMNS]
+
+
+@pytest.fixture
+def roster(world):
+    group = PartyGroupFactory(branch=world.branch, name="第一党小组")
+    secretary = MemberFactory(branch=world.branch, name="王书记", post="书记")
+    PartyGroupFactory(branch=world.sibling, name="兄弟小组")
+    MemberFactory(branch=world.sibling, name="外支部党员")
+    return {"group": group, "secretary": secretary}
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+def test_good_file_creates_every_record_with_its_kinds(world, roster):
+    file = xlsx(
+        MEETING_COLUMNS,
+        [
+            meeting(学习材料="党史；新中国史", 地点="三楼会议室", 主持人="王书记"),
+            meeting(
+                类型="主题党日+支部党员大会",
+                日期="2022/5/8",
+                主题="七一主题党日",
+                具体活动形式="赴党史教育基地",
+            ),
+            meeting(类型="党小组会", 日期="2022年2月3日", 主题="小组学习", 党小组="第一党小组"),
+            meeting(类型="党课", 日期=D(2022, 6, 20), 主题="作风建设", 主讲人="王书记"),
+        ],
+    )
+    result = meetings_import(branch=world.branch, file=file, by=world.secretary)
+    assert result.ok, result.errors
+    assert result.created == 4
+    study, themed, group, lecture = Activity.objects.filter(pk__in=result.created_ids).order_by("pk")
+    assert study.material_list == ["党史", "新中国史"] and study.place == "三楼会议室"
+    assert set(ActivityKind.objects.filter(activity=themed).values_list("kind", flat=True)) == {
+        "themed_day",
+        "branch_assembly",
+    }
+    assert themed.date == D(2022, 5, 8)
+    assert group.party_group == roster["group"] and group.date == D(2022, 2, 3)
+    assert lecture.speaker == roster["secretary"]
+    assert study.created_by == world.secretary
+    assert {a.branch for a in (study, themed, group, lecture)} == {world.branch}
+
+
+def test_any_bad_row_saves_nothing_and_every_bad_row_is_reported(world, roster):
+    file = xlsx(
+        MEETING_COLUMNS,
+        [
+            meeting(),  # row 2: good
+            meeting(类型="茶话会"),  # row 3
+            meeting(日期="2022-02-30"),  # row 4
+            meeting(日期="下周三"),  # row 5
+            meeting(主题=None),  # row 6
+            meeting(类型="党小组会", 党小组="兄弟小组"),  # row 7
+            meeting(类型="党课", 主讲人="外支部党员"),  # row 8
+            meeting(类型="党小组会"),  # row 9: no group
+            meeting(类型="支委会", 学习材料="党史"),  # row 10: field the kind does not use
+            meeting(类型="党小组会+支委会", 党小组="第一党小组"),  # row 11: not combinable
+        ],
+    )
+    result = meetings_import(branch=world.branch, file=file, by=world.secretary)
+    assert not result.ok
+    assert not Activity.objects.exists()
+    by_row = {error.row: error.message for error in result.errors}
+    assert sorted(by_row) == [3, 4, 5, 6, 7, 8, 9, 10, 11]
+    assert "类型“茶话会”不存在" in by_row[3]
+    assert "日期“2022-02-30”不存在" in by_row[4]
+    assert "无法识别" in by_row[5]
+    assert by_row[6] == "主题不能为空"
+    assert "党小组“兄弟小组”不是本支部的党小组" in by_row[7]
+    assert "主讲人“外支部党员”不在本支部花名册中" in by_row[8]
+    assert "党小组会须填写党小组" in by_row[9]
+    assert "支委会不填写“学习材料”" in by_row[10]
+    assert "党小组会不能与其他会议合并登记" in by_row[11]
+
+
+def test_blank_rows_are_skipped_and_row_numbers_stay_those_of_the_sheet(world):
+    file = xlsx(MEETING_COLUMNS, [meeting(), [None] * len(MEETING_COLUMNS), meeting(日期=None)])
+    result = meetings_import(branch=world.branch, file=file, by=world.secretary)
+    assert [(e.row, e.message) for e in result.errors] == [(4, "日期不能为空")]
+
+
+def test_too_long_text_is_reported_with_the_field(world):
+    file = xlsx(MEETING_COLUMNS, [meeting(主持人="长" * 60)])
+    result = meetings_import(branch=world.branch, file=file, by=world.secretary)
+    assert result.errors[0].row == 2
+    assert result.errors[0].message.startswith("主持人：")
+
+
+def test_missing_required_column_is_reported_for_the_file(world):
+    file = xlsx(["类型", "主题"], [["理论学习会", "学习"]])
+    result = meetings_import(branch=world.branch, file=file, by=world.secretary)
+    assert result.errors[0].row is None
+    assert "缺少列：日期" in result.errors[0].message
+
+
+def test_file_without_rows_is_reported(world):
+    result = meetings_import(branch=world.branch, file=xlsx(MEETING_COLUMNS, []), by=world.secretary)
+    assert "没有可导入的记录" in result.errors[0].message
+
+
+def test_corrupt_file_is_reported_not_raised(world):
+    result = meetings_import(branch=world.branch, file=io.BytesIO(b"PK\x03\x04garbage"), by=world.secretary)
+    assert "无法读取该 Excel 文件" in result.errors[0].message
+
+
+def test_filled_template_imports(world, roster):
+    workbook = load_workbook(io.BytesIO(import_template(branch=world.branch, type="meetings")))
+    assert [cell.value for cell in workbook["导入"][1]] == MEETING_COLUMNS
+    options = [row[0] for row in workbook["选项"].iter_rows(min_row=2, values_only=True)]
+    assert "理论学习会" in options and "党小组会" in options
+    workbook["导入"].append(meeting())
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    assert meetings_import(branch=world.branch, file=buffer, by=world.secretary).created == 1
+
+
+# --- publicity --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def outlets(world):
+    OutletFactory(organisation=world.general, name="澎湃新闻", unit="次")
+    OutletFactory(organisation=world.other_general, name="别处的报纸")
+
+
+def test_publicity_import_creates_entries(world, outlets):
+    file = xlsx(
+        PUBLICITY_COLUMNS, [piece(), piece(数量=3, 链接="https://www.thepaper.cn/x", 发布日期=D(2022, 5, 1))]
+    )
+    result = publicity_import(branch=world.branch, file=file, by=world.secretary)
+    assert result.ok, result.errors
+    assert sorted(PublicityEntry.objects.values_list("count", flat=True)) == [1, 3]
+    assert set(PublicityEntry.objects.values_list("branch", flat=True)) == {world.branch.pk}
+
+
+def test_publicity_import_is_all_or_nothing(world, outlets):
+    file = xlsx(
+        PUBLICITY_COLUMNS,
+        [
+            piece(),  # 2 good
+            piece(媒体="别处的报纸"),  # 3
+            piece(数量=0),  # 4
+            piece(数量="两篇"),  # 5
+            piece(标题=""),  # 6
+            piece(链接="ftp://x.cn/a"),  # 7
+            piece(发布日期="2022-13-01"),  # 8
+        ],
+    )
+    result = publicity_import(branch=world.branch, file=file, by=world.secretary)
+    assert not PublicityEntry.objects.exists()
+    by_row = {error.row: error.message for error in result.errors}
+    assert sorted(by_row) == [3, 4, 5, 6, 7, 8]
+    assert "媒体“别处的报纸”未在上级党组织的媒体名录中登记" in by_row[3]
+    assert by_row[4] == "数量至少为1"
+    assert "数量“两篇”不是整数" in by_row[5]
+    assert by_row[6] == "标题不能为空"
+    assert "http://" in by_row[7]
+    assert "2022-13-01" in by_row[8]
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+def upload(content, name="台账.xlsx"):
+    data = content.getvalue() if isinstance(content, io.BytesIO) else content
+    return SimpleUploadedFile(name, data, content_type=XLSX)
+
+
+def test_good_upload_redirects_to_the_imported_records(world, as_user):
+    response = as_user(world.secretary).post(
+        reverse("activities:ledger_import", args=["kl"]),
+        {"type": "meetings", "file": upload(xlsx(MEETING_COLUMNS, [meeting(), meeting()]))},
+    )
+    ids = ",".join(str(pk) for pk in Activity.objects.order_by("pk").values_list("pk", flat=True))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("activities:activity_list", args=["kl"]) + f"?ids={ids}"
+
+
+def test_bad_upload_lists_rows_and_saves_nothing(world, as_user):
+    response = as_user(world.secretary).post(
+        reverse("activities:ledger_import", args=["kl"]),
+        {"type": "meetings", "file": upload(xlsx(MEETING_COLUMNS, [meeting(), meeting(类型="茶话会")]))},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "未导入任何记录" in html and "第3行" in html and "茶话会" in html
+    assert not Activity.objects.exists()
+
+
+def test_non_xlsx_file_is_refused(world, as_user):
+    response = as_user(world.secretary).post(
+        reverse("activities:ledger_import", args=["kl"]),
+        {"type": "meetings", "file": SimpleUploadedFile("台账.xls", b"\xd0\xcf\x11\xe0old excel")},
+    )
+    assert "只能导入 .xlsx 格式" in response.content.decode()
+
+
+def test_file_named_xlsx_that_is_not_one_is_refused(world, as_user):
+    response = as_user(world.secretary).post(
+        reverse("activities:ledger_import", args=["kl"]),
+        {"type": "publicity", "file": SimpleUploadedFile("稿件.xlsx", b"name,date\n")},
+    )
+    assert "文件内容不是 Excel" in response.content.decode()
+
+
+def test_file_over_5_mb_is_refused(world, as_user, settings):
+    settings.LEDGER_IMPORT_MAX_BYTES = 1024
+    response = as_user(world.secretary).post(
+        reverse("activities:ledger_import", args=["kl"]),
+        {"type": "meetings", "file": SimpleUploadedFile("大.xlsx", b"PK\x03\x04" + b"0" * 2000)},
+    )
+    assert "文件超过" in response.content.decode()
+    assert not Activity.objects.exists()
+
+
+def test_template_download(world, as_user):
+    response = as_user(world.secretary).get(
+        reverse("activities:import_template", args=["kl"]) + "?type=publicity"
+    )
+    assert response.status_code == 200
+    assert [c.value for c in load_workbook(io.BytesIO(response.content))["导入"][1]] == PUBLICITY_COLUMNS
+
+
+@pytest.mark.parametrize(
+    "user,status", [("reviewer", 403), ("sibling_secretary", 404), ("outsider_reviewer", 404)]
+)
+def test_only_the_branchs_writers_import(world, as_user, user, status):
+    client = as_user(world.users()[user])
+    assert client.get(reverse("activities:ledger_import", args=["kl"])).status_code == status
+    assert client.get(reverse("activities:import_template", args=["kl"])).status_code == status
+    response = client.post(
+        reverse("activities:ledger_import", args=["kl"]),
+        {"type": "meetings", "file": upload(xlsx(MEETING_COLUMNS, [meeting()]))},
+    )
+    assert response.status_code == status
+    assert not Activity.objects.exists()
