@@ -131,6 +131,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = envbool("AXES_ENABLED", "1")
 
 LANGUAGE_CODE = "zh-hans"
+# The only language: a browser asking for English still gets Chinese (admin, form errors, login).
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

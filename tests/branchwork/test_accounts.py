@@ -70,3 +70,15 @@ def test_the_demo_reviewer_sees_the_three_branches_read_only(client):
     for code in ("kl", "xy", "jg"):
         assert client.get(reverse("roster:member_list", args=[code])).status_code == 200
         assert client.get(reverse("roster:member_create", args=[code])).status_code == 403
+
+
+def test_an_english_browser_still_gets_chinese(client, world):
+    response = client.post(
+        reverse("login"),
+        {"username": "secretary", "password": "wrong-one"},
+        HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9",
+    )
+    assert "请输入一个正确的用户名和密码" in response.content.decode()
+    client.force_login(world.admin)
+    admin = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans"' in admin and "支部工作台 · 系统管理" in admin and "修改密码" in admin
