@@ -19,3 +19,14 @@ def cn_date(value) -> str:
     if isinstance(value, datetime.date):
         return chinese_date(value)
     return ""
+
+
+@register.filter
+def cn_duration(value) -> str:
+    """A timedelta in words: 15 分钟, 1 小时, 1 小时 30 分钟."""
+    if not isinstance(value, datetime.timedelta):
+        return ""
+    minutes = max(round(value.total_seconds() / 60), 1)
+    hours, minutes = divmod(minutes, 60)
+    parts = ([f"{hours} 小时"] if hours else []) + ([f"{minutes} 分钟"] if minutes else [])
+    return " ".join(parts)

@@ -32,7 +32,8 @@ def test_five_failed_logins_lock_the_account_even_for_the_right_password(client,
         client.post(reverse("login"), {"username": "secretary", "password": "wrong-one"})
     response = client.post(reverse("login"), {"username": "secretary", "password": PASSWORD})
     assert response.status_code in (403, 429)
-    assert "登录失败次数过多" in response.content.decode()
+    content = response.content.decode()
+    assert "登录失败次数过多" in content and "连续 5 次登录失败" in content and "暂停 15 分钟" in content
     assert "_auth_user_id" not in client.session
 
 
