@@ -20,6 +20,7 @@ from branchwork.models import Member
 from branchwork.periods import Period, PeriodError, period_choices
 
 from . import evidence, services
+from .compliance import branch_calendar
 from .forms import (
     ABSENT,
     NOT_COUNTED,
@@ -89,11 +90,8 @@ def branch_home(request, code):
     short_ids = short_of_quorum(period_records)
     short = [activity for activity in period_records if activity.pk in short_ids]
 
-    # ---- Compliance calendar (三会一课合规日历) -------------------------------------------------
-    # Filled in by the compliance work (activities.compliance, another part):
-    #     calendar = branch_calendar(branch=branch, period=period, today=today)
-    # and rendered by templates/activities/_calendar.html where branch_home.html marks the spot.
-    calendar = None
+    # ---- Compliance calendar (三会一课合规日历), rendered by templates/activities/_calendar.html ----
+    calendar = branch_calendar(branch=branch, period=period, today=today)
     # ------------------------------------------------------------------------------------------
 
     return render(
@@ -243,7 +241,8 @@ def _display_fields(activity: Activity) -> list[tuple[str, object, str]]:
         if name == "speaker_name":
             continue  # shown together with ``speaker``
         field = Activity._meta.get_field(name)
-        label = kind.labels.get(name, str(field.verbose_name))
+        # The form's hint "（每行一项）" is for typing, not for reading.
+        label = kind.labels.get(name, str(field.verbose_name)).replace("（每行一项）", "")
         style = "text"
         if name == "speaker":
             value = activity.speaker_display
@@ -280,6 +279,7 @@ def _detail_context(request, branch, activity: Activity, upload_form=None) -> di
         "also": [KINDS[code] for code in evidence.also_counts_as(activity)],
         "fields": _display_fields(activity),
         "attendance": attendance,
+        "present": [row for row in attendance if row.present],
         "absent": [row for row in attendance if not row.present],
         "rate": evidence.attendance_rate(activity),
         "quorum": quorum_results([activity]).get(activity.pk, []),

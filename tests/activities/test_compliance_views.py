@@ -124,3 +124,13 @@ def test_overview_query_count_does_not_grow_with_branches(
 @pytest.mark.parametrize("user", ["secretary", "sibling_secretary", "outsider_reviewer"])
 def test_overview_is_404_for_anyone_not_reviewing_the_organisation(world, as_user, user):
     assert as_user(getattr(world, user)).get(overview_url()).status_code == 404
+
+
+def test_branch_home_shows_the_calendar(world, as_user, frozen_today):
+    meeting = ActivityFactory(branch=world.branch, kind="committee_meeting", date=D(2022, 2, 3))
+    response = as_user(world.secretary).get(reverse("activities:branch_home", args=["kl"]) + "?period=2022H1")
+    html = response.content.decode()
+    assert response.context["calendar"].period.code == "2022H1"
+    assert "2022年上半年三会一课合规日历" in html
+    assert f"?ids={meeting.pk}" in html
+    assert reverse("activities:compliance", args=["kl"]) in html
