@@ -14,8 +14,8 @@ How the PDF refers to a font:
 - configured files, which may sit anywhere, get an ``@font-face`` rule with ``url(file://…)``,
   under a private family name per role (``"GBT Fangsong"`` …), so they work whether or not
   fontconfig knows them.
-Every role ends with the same fallbacks (other CJK fonts, HanaMin for CJK Ext-B such as 𠮷, Noto
-Color Emoji, Unifont), so no character prints as a blank box.
+Every role ends with the same fallbacks (the other CJK fonts, HanaMin for CJK Ext-A/B such as 𠀀,
+Unifont for the rest of the BMP; emoji through fontconfig), so no character prints as a blank box.
 """
 
 from __future__ import annotations
@@ -106,15 +106,17 @@ ROLES: dict[str, Role] = {
     ]
 }
 
-# Tried, in this order, for any character the role's own font lacks.
+# Tried, in this order, for any character the role's own font lacks. Not "Noto Color Emoji":
+# named in a stack, Pango takes it for every character that has an emoji form — digits, 「*」,
+# 「#」 — and prints 2022 as four wide emoji digits. Emoji reach it through fontconfig's own
+# fallback, which Pango consults after the stack.
 FALLBACK_FAMILIES = (
     "Noto Serif CJK SC",
     "Noto Sans CJK SC",
     "HanaMinA",  # CJK Ext-A and the BMP (fonts-hanazono)
     "HanaMinB",  # CJK Ext-B and later, e.g. 𠀀 (U+20000)
-    "Noto Color Emoji",
     "DejaVu Sans",
-    "Unifont",
+    "Unifont",  # the rest of the BMP (fonts-unifont)
     "Unifont Upper",
 )
 

@@ -3,9 +3,11 @@
 ``render(document) -> bytes``. They take a ``reports.document.Document`` and never the database.
 """
 
+from .docx import DocxRenderer
+from .pdf import PdfRenderer
 from .text import TextRenderer
 
-RENDERERS = {renderer.identifier: renderer for renderer in [TextRenderer()]}
+RENDERERS = {renderer.identifier: renderer for renderer in [TextRenderer(), DocxRenderer(), PdfRenderer()]}
 
 
 def get_renderer(identifier: str):

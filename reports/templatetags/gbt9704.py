@@ -20,3 +20,9 @@ def gbt_text(value) -> str:
 def join_ids(ids) -> str:
     """(1, 2, 3) → "1,2,3" for the ``?ids=`` of a figure's link."""
     return ",".join(str(int(i)) for i in ids)
+
+
+@register.filter
+def gbt_plain(value) -> str:
+    """Cleaned text on one line (for <title> and <meta>); Django still escapes it."""
+    return " ".join(clean_text(str(value)).split("\n"))
