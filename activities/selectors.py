@@ -1,0 +1,354 @@
+"""A period's facts: everything the half-year report prints, computed from a branch's records.
+
+``period_facts`` runs a fixed number of queries however many records the period holds:
+
+1. the ``ActivityKind`` rows of the period (kind, record, date, party group) — every count, with
+   the ids of the records behind it, including meetings held as several kinds at once;
+2. the records whose details are printed (materials, forms, speakers, occasions, head counts…),
+   with their speaker joined in;
+3. the branch's party groups, for the monthly party-group-meeting rule;
+4. the period's publicity entries with their outlets;
+5. the rectification items still open at the end of the period.
+
+The counts come from rows rather than ``COUNT(*)`` because every figure keeps the ids of the
+records it counts, for the preview's links; the rows are narrow and the number of queries fixed.
+Only records dated inside the period count.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from branchwork.models import Member, Organisation, PartyGroup
+from branchwork.periods import Period
+
+from .kinds import KINDS
+from .models import Activity, ActivityKind, PublicityEntry
+
+# Kinds whose records' details (not only their number) are printed in the report.
+DETAIL_KINDS = (
+    "study",
+    "themed_day",
+    "party_lecture",
+    "org_life",
+    "democratic_appraisal",
+    "commemoration",
+    "themed_education",
+    "pioneer_post",
+    "warning_education",
+    "integrity_talk",
+    "petition_publicity",
+    "discipline_meeting",
+    "rules_study",
+    "probation_completed",
+    "material_review",
+    "online_conduct",
+    "ideology_meeting",
+)
+IDEOLOGY_KINDS = ("material_review", "online_conduct", "ideology_meeting")
+
+# How a speaker's branch post reads in the report: 书记 → 「支部书记」.
+POST_TITLES = {
+    Member.Post.SECRETARY: "支部书记",
+    Member.Post.DEPUTY_SECRETARY: "支部副书记",
+    Member.Post.ORGANISATION: "组织委员",
+    Member.Post.PUBLICITY: "宣传委员",
+    Member.Post.DISCIPLINE: "纪检委员",
+    Member.Post.YOUTH: "青年委员",
+    Member.Post.COMMITTEE: "支部委员",
+}
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A count with the records behind it."""
+
+    count: int = 0
+    activity_ids: tuple[int, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+@dataclass(frozen=True)
+class Named:
+    """Something named in the records (a material, a form, a title) and the records naming it."""
+
+    name: str
+    activity_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Dated:
+    """One record printed by its date (and title): a meeting, a publicity activity…"""
+
+    id: int
+    kind: str
+    date: datetime.date
+    title: str
+
+
+@dataclass(frozen=True)
+class Lecture:
+    id: int
+    date: datetime.date
+    topic: str
+    speaker: str  # the member's name, or the outside speaker's
+    speaker_post: str  # 「支部书记」「组织委员」…; empty for a member without a post or an outside speaker
+    outside: bool  # given by someone from outside the branch
+
+
+@dataclass(frozen=True)
+class Commemoration:
+    id: int
+    date: datetime.date
+    title: str
+    participants: str
+    place: str
+
+
+@dataclass(frozen=True)
+class IntegrityTalk:
+    id: int
+    date: datetime.date
+    occasion: str  # 春节前, 端午节前…
+    title: str
+
+
+@dataclass(frozen=True)
+class OutletTally:
+    outlet_id: int
+    name: str
+    level: str
+    unit: str  # 篇 or 次
+    count: int
+    publicity_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PeriodFacts:
+    branch_id: int
+    branch_code: str
+    branch_name: str
+    period: Period
+    as_of: datetime.date  # the period's end, or today while the period is still running
+    kinds: Mapping[str, Tally]  # every kind code → its tally (zero for kinds without records)
+    group_meetings_monthly: bool  # every party group met in every month of the period so far
+    party_groups: tuple[str, ...]
+    study_materials: tuple[Named, ...] = ()
+    study_forms: tuple[Named, ...] = ()
+    themed_day_forms: tuple[Named, ...] = ()
+    lectures: tuple[Lecture, ...] = ()
+    commemorations: tuple[Commemoration, ...] = ()
+    themed_education: tuple[Named, ...] = ()
+    org_life: tuple[Dated, ...] = ()
+    democratic_appraisal: tuple[Dated, ...] = ()
+    pioneer_posts: tuple[Named, ...] = ()
+    warning_materials: tuple[Named, ...] = ()
+    integrity_talks: tuple[IntegrityTalk, ...] = ()
+    petition_publicity: tuple[Dated, ...] = ()
+    discipline_meetings: tuple[Dated, ...] = ()
+    rules_materials: tuple[Named, ...] = ()
+    probation_completed: Tally = field(default_factory=Tally)  # count: the sum of head counts
+    ideology: tuple[Dated, ...] = ()
+    publicity: tuple[OutletTally, ...] = ()  # per outlet, in the registry's order
+    open_rectifications: tuple[Named, ...] = ()
+
+    def count(self, kind: str) -> Tally:
+        return self.kinds.get(kind, Tally())
+
+    @property
+    def group_meetings(self) -> Tally:
+        return self.count("group_meeting")
+
+    @property
+    def heart_talks(self) -> Tally:
+        return self.count("heart_talk")
+
+    @property
+    def supervision(self) -> Tally:
+        return self.count("supervision")
+
+    @property
+    def publicity_total(self) -> int:
+        return sum(outlet.count for outlet in self.publicity)
+
+    @property
+    def publicity_ids(self) -> tuple[int, ...]:
+        return tuple(sorted(pk for outlet in self.publicity for pk in outlet.publicity_ids))
+
+
+def period_facts(*, branch: Organisation, period: Period, today: datetime.date | None = None) -> PeriodFacts:
+    """Everything the report prints about ``branch`` in ``period``, in five queries."""
+    today = today or timezone.localdate()
+    as_of = period.end if today > period.end or today < period.start else today
+
+    # 1. Every kind each record of the period counts as.
+    counted_rows = list(
+        ActivityKind.objects.filter(activity__branch=branch, activity__date__range=(period.start, period.end))
+        .order_by("activity__date", "activity_id")
+        .values_list("kind", "activity_id", "activity__date", "activity__party_group_id")
+    )
+    ids_by_kind: dict[str, list[int]] = defaultdict(list)
+    kinds_of: dict[int, set[str]] = defaultdict(set)
+    group_meetings: list[tuple[datetime.date, int | None]] = []
+    for kind, activity_id, day, group_id in counted_rows:
+        ids_by_kind[kind].append(activity_id)
+        kinds_of[activity_id].add(kind)
+        if kind == "group_meeting":
+            group_meetings.append((day, group_id))
+    kinds = {code: Tally(len(ids_by_kind[code]), tuple(ids_by_kind[code])) for code in KINDS}
+
+    # 2. The records whose details are printed.
+    details = list(
+        Activity.objects.for_branch(branch)
+        .in_period(period)
+        .filter(Exists(ActivityKind.objects.filter(activity=OuterRef("pk"), kind__in=DETAIL_KINDS)))
+        .select_related("speaker")
+        .only(
+            "id", "kind", "date", "title", "place", "materials", "study_form", "activity_forms", "occasion",
+            "participants", "speaker_name", "headcount", "speaker__name", "speaker__post",
+        )
+        .order_by("date", "pk")
+    )
+
+    # 3. Party groups, for 「按月召开党小组会议」.
+    groups = list(PartyGroup.objects.filter(branch=branch).only("id", "name", "established_on", "dissolved_on"))
+
+    # 4. Publicity per outlet.
+    publicity = _publicity(branch, period)
+
+    # 5. Rectification items still open at the end of the period.
+    open_rectifications = tuple(
+        Named(a.title, (a.pk,))
+        for a in Activity.objects.for_branch(branch)
+        .filter(kind="rectification", date__lte=period.end)
+        .filter(Q(is_resolved=False) | Q(resolved_on__gt=period.end))
+        .only("id", "title")
+        .order_by("date", "pk")
+    )
+
+    def having(kind: str) -> list[Activity]:
+        return [a for a in details if kind in kinds_of[a.pk]]
+
+    probation = having("probation_completed")
+    return PeriodFacts(
+        branch_id=branch.pk,
+        branch_code=branch.code,
+        branch_name=branch.name,
+        period=period,
+        as_of=as_of,
+        kinds=MappingProxyType(kinds),
+        group_meetings_monthly=groups_met_monthly(groups, group_meetings, period=period, as_of=as_of),
+        party_groups=tuple(group.name for group in _groups_in_force(groups, period, as_of)),
+        study_materials=_named((a.pk, line) for a in having("study") for line in a.material_list),
+        study_forms=_named((a.pk, a.study_form) for a in having("study") if a.study_form),
+        themed_day_forms=_named((a.pk, line) for a in having("themed_day") for line in a.activity_form_list),
+        lectures=tuple(_lecture(a) for a in having("party_lecture")),
+        commemorations=tuple(
+            Commemoration(a.pk, a.date, a.title, a.participants, a.place) for a in having("commemoration")
+        ),
+        themed_education=_named((a.pk, a.title) for a in having("themed_education")),
+        org_life=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in having("org_life")),
+        democratic_appraisal=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in having("democratic_appraisal")),
+        pioneer_posts=_named((a.pk, a.title) for a in having("pioneer_post")),
+        warning_materials=_named(
+            (a.pk, line) for a in having("warning_education") for line in (a.material_list or [a.title])
+        ),
+        integrity_talks=tuple(IntegrityTalk(a.pk, a.date, a.occasion, a.title) for a in having("integrity_talk")),
+        petition_publicity=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in having("petition_publicity")),
+        discipline_meetings=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in having("discipline_meeting")),
+        rules_materials=_named((a.pk, line) for a in having("rules_study") for line in a.material_list),
+        probation_completed=Tally(sum(a.headcount or 0 for a in probation), tuple(a.pk for a in probation)),
+        ideology=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in details if kinds_of[a.pk] & set(IDEOLOGY_KINDS)),
+        publicity=publicity,
+        open_rectifications=open_rectifications,
+    )
+
+
+def _named(pairs: Iterable[tuple[int, str]]) -> tuple[Named, ...]:
+    """Distinct names in order of first appearance, each with the records naming it."""
+    ids: dict[str, list[int]] = {}
+    for activity_id, name in pairs:
+        name = name.strip()
+        if not name:
+            continue
+        record_ids = ids.setdefault(name, [])
+        if activity_id not in record_ids:
+            record_ids.append(activity_id)
+    return tuple(Named(name, tuple(record_ids)) for name, record_ids in ids.items())
+
+
+def _lecture(activity: Activity) -> Lecture:
+    if activity.speaker_id:
+        speaker = activity.speaker
+        return Lecture(activity.pk, activity.date, activity.title, speaker.name, POST_TITLES.get(speaker.post, ""), False)
+    return Lecture(activity.pk, activity.date, activity.title, activity.speaker_name, "", bool(activity.speaker_name))
+
+
+def _publicity(branch: Organisation, period: Period) -> tuple[OutletTally, ...]:
+    rows = (
+        PublicityEntry.objects.for_branch(branch)
+        .in_period(period)
+        .order_by("outlet__sort_order", "outlet_id", "date", "pk")
+        .values_list("pk", "count", "outlet_id", "outlet__name", "outlet__level", "outlet__unit")
+    )
+    outlets: dict[int, dict] = {}
+    for pk, count, outlet_id, name, level, unit in rows:
+        outlet = outlets.setdefault(outlet_id, {"name": name, "level": level, "unit": unit, "count": 0, "ids": []})
+        outlet["count"] += count
+        outlet["ids"].append(pk)
+    return tuple(
+        OutletTally(outlet_id, o["name"], o["level"], o["unit"], o["count"], tuple(o["ids"]))
+        for outlet_id, o in outlets.items()
+    )
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _groups_in_force(groups: Iterable[PartyGroup], period: Period, as_of: datetime.date) -> list[PartyGroup]:
+    return [
+        group
+        for group in groups
+        if (group.established_on is None or group.established_on <= as_of)
+        and (group.dissolved_on is None or group.dissolved_on > period.start)
+    ]
+
+
+def groups_met_monthly(
+    groups: Iterable[PartyGroup],
+    meetings: Iterable[tuple[datetime.date, int | None]],
+    *,
+    period: Period,
+    as_of: datetime.date,
+) -> bool:
+    """Whether every party group met in every month of the period so far.
+
+    A month is owed once it has ended by ``as_of`` (the month in progress may still see its
+    meeting); a group owes months from the one it was established in, and none from the month it
+    was dissolved in. With no group, or no month owed yet, the answer is no: the report then
+    prints the number of meetings rather than claiming a monthly rhythm.
+    """
+    held = {(group_id, day.year, day.month) for day, group_id in meetings if group_id}
+    owed = []
+    for group in groups:
+        for year, month in period.months():
+            last = _month_end(year, month)
+            if last > as_of:
+                continue
+            if group.established_on and group.established_on > last:
+                continue
+            if group.dissolved_on and group.dissolved_on <= last:
+                continue
+            owed.append((group.pk, year, month))
+    return bool(owed) and all(key in held for key in owed)

@@ -1,0 +1,298 @@
+"""The compile step: a period's facts and the report's items go in, a ``Document`` comes out.
+
+Pure functions, apart from ``compile_report``/``compile_defaults`` which load the facts. The
+secretary's text is never changed except where placeholders are: each known 〔名称〕 is replaced by
+a figure run (carrying its name and the ids of the records behind it); unknown 〔…〕 stay literal.
+
+A placeholder with nothing behind it never prints 0. Its clause goes — the text from the previous
+「，」「；」「。」 (or the item's start) up to and including the next one — and a sentence all of
+whose figures are empty goes whole, so no fragment such as 「截至6月30日，」 is left hanging. The
+sentence keeps its closing 「。」 when its last clause went. An item left with nothing is dropped.
+Delimiters inside quotation marks, book-title marks and brackets do not split clauses.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from branchwork.models import Organisation
+from branchwork.periods import Period, chinese_date
+
+from . import defaults
+from .document import Document, Paragraph, Run, Section, chinese_ordinal
+from .models import SECTION_HEADINGS
+from .placeholders import (
+    PLACEHOLDER_RE,
+    PLACEHOLDERS,
+    Placeholder,
+    Value,
+    placeholder_names,
+    unknown_placeholders,
+)
+
+__all__ = [
+    "PLACEHOLDERS",
+    "Placeholder",
+    "ItemDraft",
+    "ReportHeader",
+    "default_header",
+    "default_items",
+    "compile_document",
+    "compile_report",
+    "compile_defaults",
+    "unknown_placeholders",
+]
+
+CLAUSE_ENDS = "，；。！？"
+SENTENCE_ENDS = "。！？"
+OPENERS = "“‘《（(「『【〈"
+CLOSERS = "”’》）)」』】〉"
+# What is left of an item that held only figures which all went: nothing worth printing.
+_BARE = set(CLAUSE_ENDS + "、：:,.;!? \t\r\n　" + OPENERS + CLOSERS)
+
+
+@dataclass
+class ItemDraft:
+    section: int
+    text: str
+    numbered: bool = True
+    origin: str = ""
+
+
+@dataclass
+class ReportHeader:
+    title: str
+    addressee: str
+    opening: str
+    signature: str
+    signed_on: datetime.date
+
+
+# --- defaults ----------------------------------------------------------------------------------
+
+
+def default_header(*, branch: Organisation, period: Period) -> ReportHeader:
+    """The reference's title, addressee and opening for this branch and period; dated the day
+    after the period ends."""
+    superiors = [org.name for org in reversed(branch.ancestors())]
+    opening = defaults.OPENING.format(
+        period=period.label,
+        branch=branch.name,
+        superiors="和".join(superiors[-2:]) if superiors else "上级党组织",
+        half=defaults.OPENING_HALF[period.half],
+    )
+    return ReportHeader(
+        title=defaults.TITLE.format(branch=branch.name, period=period.label),
+        addressee=branch.report_addressee,
+        opening=opening,
+        signature=branch.name,
+        signed_on=period.end + datetime.timedelta(days=1),
+    )
+
+
+def default_items(*, facts) -> list[ItemDraft]:
+    """The items proposed for a period: every default item whose facts are not all empty, and in
+    存在的问题 the open rectification items first, then the generic problems."""
+    values = _values(facts)
+    open_items = list(facts.open_rectifications)
+    open_texts = {_sentence(item.name) for item in open_items}
+    drafts: list[ItemDraft] = []
+    for item in defaults.ITEMS:
+        if item.needs and not any(values.get(name) for name in item.needs):
+            continue
+        if item.origin in defaults.NEEDS_OPEN_RECTIFICATION and not open_items:
+            continue
+        if item.section == 5 and item.numbered and item.text in open_texts:
+            continue  # the same problem is already there as a rectification item
+        if item.origin == "s5.lead":
+            drafts.append(ItemDraft(5, item.text, numbered=False, origin=item.origin))
+            # Origin as the reports workflow marks a carried-over rectification item, so that it
+            # is not offered for carrying over a second time.
+            drafts += [ItemDraft(5, _sentence(r.name), origin=f"carry:rect:{r.activity_ids[0]}") for r in open_items]
+            continue
+        drafts.append(ItemDraft(item.section, item.text, numbered=item.numbered, origin=item.origin))
+    return drafts
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in SENTENCE_ENDS else text + "。"
+
+
+# --- compiling ---------------------------------------------------------------------------------
+
+
+def compile_document(*, header: ReportHeader, items: Sequence, facts, file_stem: str = "") -> Document:
+    """The document for ``items`` (anything with ``.section``, ``.text``, ``.numbered``, in order)."""
+    values = _values(facts)
+    opening = tuple(
+        Paragraph(runs=runs) for line in header.opening.splitlines() if (runs := fill_text(line, values)) is not None
+    )
+    by_section: dict[int, list] = {number: [] for number in SECTION_HEADINGS}
+    for item in items:
+        by_section.setdefault(item.section, []).append(item)
+    sections = []
+    for index, (number, heading) in enumerate(SECTION_HEADINGS.items(), start=1):
+        paragraphs = []
+        ordinal = 0
+        for item in by_section[number]:
+            runs = fill_text(item.text, values)
+            if runs is None:
+                continue
+            if item.numbered:
+                ordinal += 1
+                paragraphs.append(Paragraph(runs=runs, ordinal=f"{chinese_ordinal(ordinal)}是"))
+            else:
+                paragraphs.append(Paragraph(runs=runs))
+        sections.append(Section(number=chinese_ordinal(index), heading=heading, paragraphs=tuple(paragraphs)))
+    return Document(
+        title=header.title,
+        addressee=header.addressee.strip().rstrip("：:"),
+        opening=opening,
+        sections=tuple(sections),
+        signature=header.signature,
+        date_text=chinese_date(header.signed_on),
+        file_stem=file_stem or header.title,
+        meta={"branch": facts.branch_code, "period": facts.period.code, "as_of": facts.as_of.isoformat()},
+    )
+
+
+def compile_report(report) -> Document:
+    """A saved report compiled from today's records."""
+    from activities.selectors import period_facts
+
+    header = ReportHeader(
+        title=report.title,
+        addressee=report.addressee,
+        opening=report.opening,
+        signature=report.signature,
+        signed_on=report.signed_on,
+    )
+    facts = period_facts(branch=report.branch, period=report.period)
+    items = list(report.items.order_by("section", "position", "pk"))
+    return compile_document(header=header, items=items, facts=facts, file_stem=report.title)
+
+
+def compile_defaults(*, branch: Organisation, period: Period) -> Document:
+    """What the report would say for a period nobody has started a report for."""
+    from activities.selectors import period_facts
+
+    facts = period_facts(branch=branch, period=period)
+    header = default_header(branch=branch, period=period)
+    return compile_document(header=header, items=default_items(facts=facts), facts=facts, file_stem=header.title)
+
+
+# --- filling one text --------------------------------------------------------------------------
+
+
+def _values(facts) -> dict[str, Value | None]:
+    return {name: placeholder.fill(facts) for name, placeholder in PLACEHOLDERS.items()}
+
+
+@dataclass
+class _Clause:
+    pieces: list  # literal strings and figure Runs
+    figures: int = 0  # figure placeholders in the clause
+    empty: int = 0  # of which have nothing behind them
+    end: str = ""  # the delimiter closing it, "" at the end of the text
+
+
+def _clauses(text: str, values: dict[str, Value | None]) -> list[_Clause]:
+    clauses: list[_Clause] = []
+    current = _Clause(pieces=[])
+    depth = 0
+    position = 0
+    for match in PLACEHOLDER_RE.finditer(text):
+        name = match.group(1)
+        if name not in PLACEHOLDERS:
+            continue  # unknown 〔…〕: literal text, left for the literal scan below
+        depth, current = _scan(text[position : match.start()], depth, current, clauses)
+        placeholder = PLACEHOLDERS[name]
+        value = values.get(name)
+        if not placeholder.context:
+            current.figures += 1
+        if value is None:
+            current.empty += 1 if not placeholder.context else 0
+        else:
+            current.pieces.append(
+                Run(
+                    text=value.text,
+                    figure=name,
+                    activity_ids=tuple(value.activity_ids),
+                    publicity_ids=tuple(value.publicity_ids),
+                )
+            )
+        position = match.end()
+    depth, current = _scan(text[position:], depth, current, clauses)
+    if current.pieces or current.figures:
+        clauses.append(current)
+    return clauses
+
+
+def _scan(literal: str, depth: int, current: _Clause, clauses: list[_Clause]) -> tuple[int, _Clause]:
+    """Add literal text to the clause being built, closing clauses at delimiters outside quotes."""
+    start = 0
+    for index, char in enumerate(literal):
+        if char in OPENERS:
+            depth += 1
+        elif char in CLOSERS:
+            depth = max(0, depth - 1)
+        elif char in CLAUSE_ENDS and depth == 0:
+            current.pieces.append(literal[start : index + 1])
+            current.end = char
+            clauses.append(current)
+            current = _Clause(pieces=[])
+            start = index + 1
+    if literal[start:]:
+        current.pieces.append(literal[start:])
+    return depth, current
+
+
+def fill_text(text: str, values: dict[str, Value | None]) -> tuple[Run, ...] | None:
+    """The runs of one item's text with its placeholders filled; ``None`` when nothing is left."""
+    sentences: list[list[_Clause]] = [[]]
+    for clause in _clauses(text, values):
+        sentences[-1].append(clause)
+        if clause.end in SENTENCE_ENDS:
+            sentences.append([])
+    pieces: list = []
+    for sentence in sentences:
+        if not sentence:
+            continue
+        figures = sum(c.figures for c in sentence)
+        if figures and sum(c.empty for c in sentence) == figures:
+            continue  # every figure of the sentence is empty: the sentence goes whole
+        kept = [c for c in sentence if not c.empty]
+        if not kept:
+            continue
+        last_pieces = list(kept[-1].pieces)
+        if kept[-1] is not sentence[-1] and kept[-1].end in "，；" and isinstance(last_pieces[-1], str):
+            # The sentence's last clause went: close the sentence as it was closed.
+            last_pieces[-1] = last_pieces[-1][:-1] + sentence[-1].end
+        for clause in kept[:-1]:
+            pieces += clause.pieces
+        pieces += last_pieces
+    runs = _merge(pieces)
+    if not any(run.figure or set(run.text) - _BARE for run in runs):
+        return None
+    return runs
+
+
+def _merge(pieces: list) -> tuple[Run, ...]:
+    runs: list[Run] = []
+    for piece in pieces:
+        if isinstance(piece, Run):
+            runs.append(piece)
+        elif piece:
+            if runs and not runs[-1].figure:
+                runs[-1] = Run(text=runs[-1].text + piece)
+            else:
+                runs.append(Run(text=piece))
+    return tuple(runs)
+
+
+def item_figures(text: str) -> list[str]:
+    """The known placeholders an item's text holds (for the editor)."""
+    return placeholder_names(text)
