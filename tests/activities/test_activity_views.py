@@ -227,3 +227,17 @@ def test_delete_asks_for_confirmation_then_deletes(world, as_user):
     assert not Activity.objects.exists()
     assert not Attendance.objects.exists()
     assert not ActivityKind.objects.exists()
+
+
+# Administration --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["activity", "outlet", "publicityentry", "compliancerule"])
+def test_admin_lists_and_change_pages_load(world, as_user, model):
+    activity = ActivityFactory(branch=world.branch)
+    AttendanceFactory(activity=activity, member=MemberFactory(branch=world.branch))
+    client = as_user(world.admin)
+    assert client.get(reverse(f"admin:activities_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:activities_{model}_add")).status_code == 200
+    if model == "activity":
+        assert client.get(reverse("admin:activities_activity_change", args=[activity.pk])).status_code == 200

@@ -72,7 +72,7 @@ def test_a_member_of_another_branch_is_refused_and_nothing_saved(world, as_user,
 def test_a_member_transferred_out_before_the_meeting_is_not_on_its_roster(world, as_user, roster):
     meeting = ActivityFactory(branch=world.branch, kind="study", date=DAY)
     gone = MemberFactory(branch=world.branch, name="已转出", transferred_out_on=datetime.date(2022, 1, 1))
-    later = MemberFactory(branch=world.branch, name="后入党", joined_on=datetime.date(2022, 5, 1))
+    MemberFactory(branch=world.branch, name="后入党", joined_on=datetime.date(2022, 5, 1))
     client = as_user(world.secretary)
     page = client.get(attendance_url(meeting)).content.decode()
     assert "已转出" not in page and "后入党" not in page
