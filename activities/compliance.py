@@ -102,7 +102,7 @@ def _ancestor_ids(branch: Organisation) -> list[int]:
     return [int(part) for part in branch.path.strip("/").split("/") if part]
 
 
-def _effective_rules(branch: Organisation, rules: Iterable[ComplianceRule]) -> dict[str, ComplianceRule]:
+def effective_rules(branch: Organisation, rules: Iterable[ComplianceRule]) -> dict[str, ComplianceRule]:
     """Per kind, the rule of the nearest organisation above (or at) the branch, else the default."""
     depth = {org_id: index for index, org_id in enumerate(_ancestor_ids(branch))}
     chosen: dict[str, tuple[int, ComplianceRule]] = {}
@@ -122,7 +122,7 @@ def rules_in_force(branch: Organisation) -> list[ComplianceRule]:
     """Every rule deciding the branch's calendar (frequency "none" included, to show it is off),
     in the order of the kind registry. One query."""
     rules = ComplianceRule.objects.for_branch(branch).select_related("organisation")
-    effective = _effective_rules(branch, rules)
+    effective = effective_rules(branch, rules)
     return [effective[code] for code in KINDS if code in effective]
 
 
@@ -135,7 +135,7 @@ def _rules_for_branches(branches: list[Organisation]) -> dict[int, dict[str, Com
     )
     result = {}
     for branch in branches:
-        effective = _effective_rules(branch, rules)
+        effective = effective_rules(branch, rules)
         result[branch.pk] = {
             code: effective[code]
             for code in KINDS

@@ -29,6 +29,7 @@ class RuleForm(forms.ModelForm):
         self.organisation = organisation
         self.instance.organisation = organisation
         self.fields["kind"].choices = [("", "请选择")] + [(kind.code, kind.label) for kind in KINDS.values()]
+        self.fields["frequency"].choices = [("", "请选择")] + list(ComplianceRule.Frequency.choices)
 
     def clean_source(self):
         source = self.cleaned_data["source"].strip()

@@ -17,7 +17,7 @@ from branchwork import access
 from branchwork.models import Organisation
 from branchwork.periods import Period, PeriodError, period_choices
 
-from .compliance import _effective_rules, branch_calendar, branch_calendars, compliance_gaps, rules_in_force
+from .compliance import branch_calendar, branch_calendars, compliance_gaps, effective_rules, rules_in_force
 from .compliance_forms import RuleForm
 from .kinds import KINDS
 from .ledger_forms import LedgerImportForm
@@ -137,7 +137,7 @@ def rule_list(request, code):
             Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids)
         ).select_related("organisation")
     )
-    effective = _effective_rules(organisation, rules)
+    effective = effective_rules(organisation, rules)
     own = sorted(
         (r for r in rules if r.organisation_id == organisation.pk), key=lambda r: list(KINDS).index(r.kind)
     )
