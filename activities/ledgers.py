@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Sum
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -34,6 +35,7 @@ from .quorum import quorum_results
 
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 MAX_IMPORT_ROWS = 2000
+FUTURE_LIMIT = datetime.timedelta(days=365)  # as the record form: a later date is a typo
 
 # --- the ledgers on offer --------------------------------------------------------------------
 
@@ -691,8 +693,10 @@ def _parse_date(value) -> datetime.date:
             raise ValueError(f"日期“{value}”无法识别，应为如 2022-06-30 的日期")
     else:
         raise ValueError(f"日期“{value}”无法识别，应为如 2022-06-30 的日期")
-    if not 1990 <= day.year <= 2100:
-        raise ValueError(f"日期“{value}”超出合理范围")
+    if day.year < 1990:
+        raise ValueError(f"日期“{value}”过早，请检查年份是否填错")
+    if day > timezone.localdate() + FUTURE_LIMIT:
+        raise ValueError(f"日期“{value}”晚于一年以后，请检查年份是否填错")
     return day
 
 
@@ -787,7 +791,8 @@ def meetings_import(*, branch: Organisation, file, by) -> ImportResult:
             problems.append("主题不能为空")
         fields: dict = {}
         if kind_code:
-            allowed = {name for code in [kind_code, *also] for name in KINDS[code].fields}
+            # A combined meeting is recorded with the fields of its first kind (as the form does).
+            allowed = set(KINDS[kind_code].fields)
             for header, name in _MEETING_FIELDS.items():
                 raw = record.get(header)
                 if raw in (None, ""):

@@ -104,13 +104,14 @@ def test_any_bad_row_saves_nothing_and_every_bad_row_is_reported(world, roster):
             meeting(类型="党小组会"),  # row 9: no group
             meeting(类型="支委会", 学习材料="党史"),  # row 10: field the kind does not use
             meeting(类型="党小组会+支委会", 党小组="第一党小组"),  # row 11: not combinable
+            meeting(日期="2202-03-15"),  # row 12: a typo far in the future
         ],
     )
     result = meetings_import(branch=world.branch, file=file, by=world.secretary)
     assert not result.ok
     assert not Activity.objects.exists()
     by_row = {error.row: error.message for error in result.errors}
-    assert sorted(by_row) == [3, 4, 5, 6, 7, 8, 9, 10, 11]
+    assert sorted(by_row) == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     assert "类型“茶话会”不存在" in by_row[3]
     assert "日期“2022-02-30”不存在" in by_row[4]
     assert "无法识别" in by_row[5]
@@ -120,6 +121,15 @@ def test_any_bad_row_saves_nothing_and_every_bad_row_is_reported(world, roster):
     assert "党小组会须填写党小组" in by_row[9]
     assert "支委会不填写“学习材料”" in by_row[10]
     assert "党小组会不能与其他会议合并登记" in by_row[11]
+    assert "晚于一年以后" in by_row[12]
+
+
+def test_combined_meeting_takes_the_fields_of_its_first_kind(world):
+    file = xlsx(MEETING_COLUMNS, [meeting(类型="主题党日+理论学习会", 学习材料="党史")])
+    result = meetings_import(branch=world.branch, file=file, by=world.secretary)
+    assert [(e.row, e.message) for e in result.errors] == [(2, "主题党日不填写“学习材料”，请清空该格或更改类型")]
+    file = xlsx(MEETING_COLUMNS, [meeting(类型="理论学习会+主题党日", 学习材料="党史")])
+    assert meetings_import(branch=world.branch, file=file, by=world.secretary).created == 1
 
 
 def test_blank_rows_are_skipped_and_row_numbers_stay_those_of_the_sheet(world):
