@@ -44,6 +44,14 @@ def editor_data(report, **overrides):
     return data
 
 
+def submit_unrendered(report, by, monkeypatch):
+    """Submit without rendering the files at once (they render on first download): most tests
+    here are about pages, and rendering a PDF costs half a second."""
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "version_files_ensure", lambda *, version, formats=(): version)
+        return services.report_submit(report=report, by=by)
+
+
 def section_texts(report, section):
     return list(ReportItem.objects.filter(report=report, section=section).values_list("text", flat=True))
 
@@ -247,8 +255,8 @@ def test_the_frozen_page_shows_the_submitted_text_not_todays_records(report, wor
 
 
 @pytest.fixture
-def two_versions(report, world):
-    services.report_submit(report=report, by=world.secretary)
+def two_versions(report, world, monkeypatch):
+    submit_unrendered(report, world.secretary, monkeypatch)
     services.report_return(report=report, by=world.reviewer, comment="请修改", section_comments={6: "计划太笼统"})
     data = editor_data(report, **{"new-6-text": "新增<script>alert(1)</script>计划。"})
     data["title"] = report.title + "（修订）"
@@ -258,7 +266,7 @@ def two_versions(report, world):
     client.force_login(world.secretary)
     assert client.post(EDIT, data).status_code == 302
     report.refresh_from_db()
-    services.report_submit(report=report, by=world.secretary)
+    submit_unrendered(report, world.secretary, monkeypatch)
     return report
 
 
@@ -313,8 +321,8 @@ def test_compare_of_a_missing_version_is_404(two_versions, world, as_user):
 
 
 @pytest.fixture
-def submitted(report, world):
-    services.report_submit(report=report, by=world.secretary)
+def submitted(report, world, monkeypatch):
+    submit_unrendered(report, world.secretary, monkeypatch)
     return report
 
 
@@ -419,27 +427,16 @@ def approved(submitted, world):
     return submitted
 
 
-@pytest.fixture
-def approved_unrendered(report, world, monkeypatch):
-    """An approved report whose files are not rendered yet: outsiders never reach them, and
-    skipping the rendering keeps the matrix fast."""
-    with monkeypatch.context() as patch:
-        patch.setattr(services, "version_files_ensure", lambda *, version, formats=(): version)
-        services.report_submit(report=report, by=world.secretary)
-    services.report_approve(report=report, by=world.reviewer)
-    return report
-
-
 @pytest.mark.parametrize(("name", "args", "method"), ALL)
 @pytest.mark.parametrize("user", ["sibling_secretary", "outsider_reviewer", "far_secretary"])
-def test_outsiders_get_404(approved_unrendered, world, client, name, args, method, user):
+def test_outsiders_get_404(approved, world, client, name, args, method, user):
     client.force_login(getattr(world, user))
     response = getattr(client, method)(reverse(name, args=args))
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize(("name", "args", "method"), ALL)
-def test_anonymous_users_are_sent_to_log_in(approved_unrendered, client, name, args, method):
+def test_anonymous_users_are_sent_to_log_in(approved, client, name, args, method):
     response = getattr(client, method)(reverse(name, args=args))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -451,7 +448,7 @@ def test_reviewer_reads_every_page(approved, world, as_user, name, args):
 
 
 @pytest.mark.parametrize(("name", "args"), WRITE_URLS)
-def test_reviewer_cannot_write(approved_unrendered, world, as_user, name, args):
+def test_reviewer_cannot_write(approved, world, as_user, name, args):
     assert as_user(world.reviewer).post(reverse(name, args=args), {"period": "2022H1"}).status_code == 403
 
 
@@ -464,7 +461,7 @@ def test_writers_cannot_review(submitted, world, as_user, name, args, user):
 
 
 @pytest.mark.parametrize(("name", "args"), ORG_URLS)
-def test_secretaries_have_no_review_dashboard(approved_unrendered, world, as_user, name, args):
+def test_secretaries_have_no_review_dashboard(approved, world, as_user, name, args):
     assert as_user(world.secretary).get(reverse(name, args=args)).status_code == 404
 
 
