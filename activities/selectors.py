@@ -10,8 +10,10 @@
 4. the period's publicity entries with their outlets;
 5. the rectification items still open at the end of the period.
 
-The counts come from rows rather than ``COUNT(*)`` because every figure keeps the ids of the
-records it counts, for the preview's links; the rows are narrow and the number of queries fixed.
+Counts and publicity sums are taken from narrow rows (kind and record id; outlet, count and entry
+id) rather than ``COUNT``/``SUM`` aggregates, because every figure keeps the ids of the records it
+counts for the preview's links, and a portable aggregate cannot return them; the number of
+queries stays fixed either way.
 Only records dated inside the period count.
 """
 

@@ -28,7 +28,6 @@ from .placeholders import (
     PLACEHOLDERS,
     Placeholder,
     Value,
-    placeholder_names,
     unknown_placeholders,
 )
 
@@ -47,8 +46,8 @@ __all__ = [
 
 CLAUSE_ENDS = "，；。！？"
 SENTENCE_ENDS = "。！？"
-OPENERS = "“‘《（(「『【〈"
-CLOSERS = "”’》）)」』】〉"
+OPENERS = "“‘《（(「『【〈〔"
+CLOSERS = "”’》）)」』】〉〕"
 # What is left of an item that held only figures which all went: nothing worth printing.
 _BARE = set(CLAUSE_ENDS + "、：:,.;!? \t\r\n　" + OPENERS + CLOSERS)
 
@@ -292,7 +291,3 @@ def _merge(pieces: list) -> tuple[Run, ...]:
                 runs.append(Run(text=piece))
     return tuple(runs)
 
-
-def item_figures(text: str) -> list[str]:
-    """The known placeholders an item's text holds (for the editor)."""
-    return placeholder_names(text)

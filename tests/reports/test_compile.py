@@ -358,3 +358,11 @@ def test_compile_defaults_for_a_period_without_a_report(branch):
     assert document.title == "kl所党支部2022年上半年全面从严治党暨党建工作情况汇报"
     assert "支委会1次" in document.plain_text()
     assert document.meta["period"] == "2022H1"
+
+
+def test_delimiters_inside_unknown_placeholders_do_not_split_clauses(branch):
+    ActivityFactory(branch=branch, kind="study", date=D(2022, 1, 5), materials="党史")
+
+    document = compile_items(branch, ItemDraft(1, "按〔上级，要求〕开展〔党课次数〕，深入学习〔学习材料〕。"))
+
+    assert body(document) == ["一是深入学习党史。"]
