@@ -277,6 +277,9 @@ class ActivityFilterForm(forms.Form):
         self.fields["kind"].error_messages["invalid_choice"] = "没有这种记录类型，已显示全部类型"
         choices = [("", "不限")] + list(period_choices)
         asked = (self.data.get("period") or "").strip().upper() if self.is_bound else ""
+        if asked and self.data.get("period") != asked:
+            self.data = self.data.copy()
+            self.data["period"] = asked  # so that ?period=2022h1 selects 2022年上半年
         if asked and asked not in dict(choices):
             try:
                 choices.append((asked, Period.parse(asked).long_label))

@@ -241,3 +241,10 @@ def test_admin_lists_and_change_pages_load(world, as_user, model):
     assert client.get(reverse(f"admin:activities_{model}_add")).status_code == 200
     if model == "activity":
         assert client.get(reverse("admin:activities_activity_change", args=[activity.pk])).status_code == 200
+
+
+def test_period_code_is_case_insensitive_and_stays_selected(world, as_user):
+    june = ActivityFactory(branch=world.branch, date=datetime.date(2022, 6, 1))
+    response = as_user(world.secretary).get(list_url(), {"period": "2022h1"})
+    assert listed(response) == [june.pk]
+    assert '<option value="2022H1" selected>' in response.content.decode()
