@@ -205,7 +205,7 @@ class StartForm(forms.Form):
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.allowed = {period.code: period for period in start_periods(today)}
+        self.today = today
 
     def clean_period(self) -> Period:
         code = self.cleaned_data["period"]
@@ -213,8 +213,8 @@ class StartForm(forms.Form):
             period = Period.parse(code)
         except PeriodError as error:
             raise forms.ValidationError(str(error)) from None
-        if period.code not in self.allowed:
-            raise forms.ValidationError("只能开始撰写本期、上期或本年度、上年度的工作总结")
+        if period.start > self.today:
+            raise forms.ValidationError(f"{period.long_label}尚未开始，不能撰写该期总结")
         return period
 
 

@@ -111,12 +111,24 @@ def report_list(request, code):
         Report.objects.filter(branch=branch).select_related("updated_by").annotate(latest_version=Max("versions__number"))
     )
     can_write = access.can_write_branch(request.user, branch)
-    have = {report.period for report in reports}
-    startable = [period for period in start_periods(timezone.localdate()) if period not in have] if can_write else []
+    have = {report.period.code for report in reports}
+    today = timezone.localdate()
+    startable = [period for period in start_periods(today) if period.code not in have] if can_write else []
+    other_periods = [
+        (code, label)
+        for code, label in period_choices(today)
+        if code not in have and code not in {period.code for period in startable}
+    ]
     return render(
         request,
         "reports/report_list.html",
-        {"branch": branch, "reports": reports, "can_write": can_write, "startable": startable},
+        {
+            "branch": branch,
+            "reports": reports,
+            "can_write": can_write,
+            "startable": startable,
+            "other_periods": other_periods if can_write else [],
+        },
     )
 
 

@@ -20,15 +20,19 @@ def branch_report_panel(context, branch):
         reverse=True,
     )[:6]
     can_write = bool(user) and access.can_write_branch(user, branch)
-    current = Period.containing(timezone.localdate())
-    started = {report.period for report in reports}
+    # The period the home page shows (its period selector), else the current half-year.
+    shown = context.get("period")
+    current = shown if isinstance(shown, Period) else Period.containing(timezone.localdate())
+    started = set(
+        Report.objects.filter(branch=branch, year=current.year, half=current.half).values_list("year", flat=True)
+    )
     return {
         "branch": branch,
         "reports": reports,
         "user": user,
         "can_write": can_write,
         "current_period": current,
-        "can_start": can_write and current not in started,
+        "can_start": can_write and not started and current.start <= timezone.localdate(),
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -82,10 +82,17 @@ def test_start_creates_the_draft_and_opens_it(world, as_user, settings):
     assert Report.objects.get(branch=world.branch).period == period
 
 
-def test_start_refuses_a_period_far_back(world, as_user):
-    response = as_user(world.secretary).post(reverse("reports:report_start", args=["kl"]), {"period": "1999H1"})
-    assert response.status_code == 302
+@pytest.mark.parametrize(("code", "message"), [("2099H1", "尚未开始"), ("2022H3", "无法识别的期间")])
+def test_start_refuses_a_future_or_malformed_period(world, as_user, code, message):
+    response = as_user(world.secretary).post(reverse("reports:report_start", args=["kl"]), {"period": code}, follow=True)
+    assert message in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_start_a_past_period_for_the_records_of_that_time(world, as_user):
+    response = as_user(world.secretary).post(reverse("reports:report_start", args=["kl"]), {"period": "2022H1"})
+    assert response["Location"] == EDIT
+    assert Report.objects.get().period == H1
 
 
 def test_branch_home_panel_offers_to_start_this_periods_summary(world, as_user):
@@ -93,6 +100,13 @@ def test_branch_home_panel_offers_to_start_this_periods_summary(world, as_user):
     assert "开始撰写本期总结" in page
     page = as_user(world.reviewer).get(reverse("activities:branch_home", args=["kl"])).content.decode()
     assert "开始撰写本期总结" not in page
+
+
+def test_branch_home_panel_starts_the_period_the_home_page_shows(world, as_user):
+    response = as_user(world.secretary).get(reverse("activities:branch_home", args=["kl"]), {"period": "2022H1"})
+    page = response.content.decode()
+    assert 'name="period" value="2022H1"' in page
+    assert "2022年上半年" in page
 
 
 def test_branch_home_panel_links_to_the_reports(report, world, as_user):
