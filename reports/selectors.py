@@ -92,7 +92,11 @@ class Rollup:
     @property
     def summary_sentence(self) -> str:
         """The figures in the wording of the reference, for the general branch's own summary."""
-        parts = [f"{ROLLUP_LABELS[code]}{self.totals[code]}次" for code in ROLLUP_KINDS if self.totals.get(code)]
+        parts = [
+            f"{KINDS[code].short_label or KINDS[code].label}{self.totals[code]}次"
+            for code in ROLLUP_KINDS
+            if self.totals.get(code)
+        ]
         sentence = f"截至{self.period.end.month}月{self.period.end.day}日，所属{len(self.rows)}个党支部"
         sentence += f"共召开{'、'.join(parts)}" if parts else "尚未登记会议"
         if self.publicity_total:

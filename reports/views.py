@@ -425,7 +425,16 @@ def version_compare(request, code, period):
     if a not in by_number or b not in by_number:
         raise Http404("没有该版本")
     rows = compare_documents(Document.from_json(by_number[a].document), Document.from_json(by_number[b].document))
-    context.update({"a": by_number[a], "b": by_number[b], "rows": rows, "changes": sum(1 for row in rows if row.is_change)})
+    only_changes = request.GET.get("only") == "changes"
+    context.update(
+        {
+            "a": by_number[a],
+            "b": by_number[b],
+            "rows": [row for row in rows if row.is_change] if only_changes else rows,
+            "changes": sum(1 for row in rows if row.is_change),
+            "only_changes": only_changes,
+        }
+    )
     return render(request, "reports/version_compare.html", context)
 
 

@@ -16,6 +16,18 @@
     return;
   }
 
+  // Text fields grow with their text, so a whole item is readable without scrolling inside it.
+  function fit(field) {
+    field.style.height = "auto";
+    field.style.height = field.scrollHeight + 2 + "px";
+  }
+  editor.querySelectorAll("textarea").forEach(fit);
+  editor.addEventListener("input", function (event) {
+    if (event.target.matches("textarea")) {
+      fit(event.target);
+    }
+  });
+
   // Insert a placeholder where the cursor was in the last text field used.
   var lastField = null;
   editor.addEventListener("focusin", function (event) {
@@ -39,6 +51,13 @@
       lastField.dispatchEvent(new Event("input", { bubbles: true }));
     });
   });
+
+  // After a refused save, bring the first field to fix into view.
+  var invalid = editor.querySelector(".is-invalid");
+  if (invalid) {
+    invalid.scrollIntoView({ block: "center" });
+    invalid.focus({ preventScroll: true });
+  }
 
   // Warn before leaving with unsaved changes.
   var dirty = false;

@@ -490,3 +490,12 @@ def test_a_period_without_a_report_is_404(world, as_user):
 
 def test_a_malformed_period_is_404(world, as_user):
     assert as_user(world.secretary).get("/b/kl/reports/2022H3/").status_code == 404
+
+
+def test_compare_can_show_only_the_changed_paragraphs(two_versions, world, as_user):
+    response = as_user(world.secretary).get(
+        reverse("reports:version_compare", args=["kl", "2022H1"]), {"a": 1, "b": 2, "only": "changes"}
+    )
+    rows = response.context["rows"]
+    assert rows and all(row.is_change for row in rows)
+    assert len(rows) == response.context["changes"]

@@ -68,7 +68,7 @@ def test_summed_row_adds_up_every_branch(figures):
     assert rollup.total_list == [5, 1, 0, 2, 0, 0]
     assert rollup.publicity_total == 7
     assert rollup.gaps_total == sum(row.gaps for row in rollup.rows)
-    assert rollup.summary_sentence.startswith("截至6月30日，所属2个党支部共召开理论学习会5次、主题党日1次、支委会2次")
+    assert rollup.summary_sentence.startswith("截至6月30日，所属2个党支部共召开理论学习会5次、主题党日活动1次、支委会2次")
     assert "发布新闻宣传稿件7篇（次）" in rollup.summary_sentence
 
 
