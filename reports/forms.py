@@ -14,6 +14,7 @@ from django import forms
 
 from branchwork.periods import Period, PeriodError
 
+from .document import chinese_ordinal
 from .models import SECTION_HEADINGS, Report
 from .services import ItemInput, item_text_errors
 
@@ -233,7 +234,7 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         for number, heading in SECTION_HEADINGS.items():
             self.fields[f"section_{number}"] = forms.CharField(
-                label=f"{_ordinal(number)}、{heading}",
+                label=f"{chinese_ordinal(number)}、{heading}",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
@@ -243,9 +244,3 @@ class ReviewForm(forms.Form):
 
     def section_comments(self) -> dict[int, str]:
         return {number: self.cleaned_data.get(f"section_{number}", "") for number in SECTION_HEADINGS}
-
-
-def _ordinal(number: int) -> str:
-    from .document import chinese_ordinal
-
-    return chinese_ordinal(number)

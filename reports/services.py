@@ -22,11 +22,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from activities.models import Activity
+from activities.selectors import period_facts
 from branchwork import access
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
+from .compile import compile_report, default_header, default_items, unknown_placeholders
+from .document import Document
 from .models import SECTION_HEADINGS, Report, ReportEvent, ReportItem, ReportVersion, ReviewComment
+from .renderers import RENDERERS
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +105,6 @@ def _require_editable(report: Report) -> None:
 
 def item_text_errors(text: str) -> list[str]:
     """What is wrong with an item's text, in Chinese; empty when it may be saved."""
-    from .compile import unknown_placeholders
-
     if not text.strip():
         return ["条目内容不能为空；不需要的条目请删除"]
     unknown = unknown_placeholders(text)
@@ -131,10 +133,6 @@ def _validate(*, title: str, addressee: str, signature: str, items: Sequence[Ite
 def report_create(*, branch: Organisation, period: Period, by: AbstractBaseUser) -> Report:
     """A new draft with the reference's header and a default item for every kind of record the
     period has. Refused if the branch already has a report for the period."""
-    from activities.selectors import period_facts
-
-    from .compile import default_header, default_items
-
     _require_writer(by, branch)
     header = default_header(branch=branch, period=period)
     drafts = default_items(facts=period_facts(branch=branch, period=period))
@@ -283,10 +281,6 @@ def report_recompile(*, report: Report, by: AbstractBaseUser) -> list[ReportItem
     Existing items are never touched: their figures are placeholders, filled afresh every time the
     report is compiled. Default items the secretary deleted stay deleted. Returns the added items.
     """
-    from activities.selectors import period_facts
-
-    from .compile import default_items
-
     _require_writer(by, report.branch)
     drafts = default_items(facts=period_facts(branch=report.branch, period=report.period))
     with transaction.atomic():
@@ -354,8 +348,6 @@ def report_submit(*, report: Report, by: AbstractBaseUser) -> ReportVersion:
     rendered from that stored JSON right after the commit; if rendering fails the submission still
     stands and the files are rendered on first download (``version_files_ensure``).
     """
-    from .compile import compile_report
-
     _require_writer(by, report.branch)
     with transaction.atomic():
         locked = _locked(report)
@@ -389,9 +381,6 @@ def version_files_ensure(*, version: ReportVersion, formats: Sequence[str] = FIL
 
     Files once stored are never rendered again, so a version's downloads stay byte-identical.
     """
-    from .document import Document
-    from .renderers import RENDERERS
-
     missing = [fmt for fmt in formats if not _file_field(version, fmt)]
     if not missing:
         return version

@@ -26,12 +26,14 @@ from django.views.decorators.http import require_POST
 from activities.evidence import missing as missing_evidence
 from activities.evidence import with_evidence
 from activities.models import Activity
+from activities.selectors import period_facts
 from branchwork import access
 from branchwork.models import Organisation
 from branchwork.periods import Period, PeriodError, period_choices
 
 from . import services
 from .compare import compare_documents
+from .compile import PLACEHOLDERS, ItemDraft, compile_document, compile_report, default_header
 from .document import Document
 from .forms import ReportEditor, ReviewForm, StartForm, start_periods
 from .models import SECTION_HEADINGS, Report, ReportEvent, ReportVersion, ReviewComment
@@ -68,8 +70,6 @@ def _events(report: Report):
 def _current_document(report: Report) -> tuple[Document, ReportVersion | None]:
     """What the report reads as now: its frozen latest version once submitted or approved, else
     the draft compiled from today's records."""
-    from .compile import compile_report
-
     if not report.is_editable:
         version = _latest_version(report)
         if version is not None:
@@ -210,10 +210,6 @@ def report_edit(request, code, period):
 
 def _placeholder_values(branch: Organisation, period: Period) -> list[dict]:
     """Every placeholder with its meaning and what it reads as for this period."""
-    from activities.selectors import period_facts
-
-    from .compile import PLACEHOLDERS, ItemDraft, compile_document, default_header
-
     facts = period_facts(branch=branch, period=period)
     names = list(PLACEHOLDERS)
     document = compile_document(
