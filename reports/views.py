@@ -295,7 +295,8 @@ def _render_preview(request, branch: Organisation, report: Report):
             "can_write": can_write,
             "can_review": access.can_review_branch(request.user, branch),
             "evidence_gaps": evidence_gaps,
-            "evidence_ids": ",".join(str(record.pk) for record in evidence_gaps),
+            # Past a few hundred ids the link would outgrow a request line: list the period instead.
+            "evidence_ids": ",".join(str(record.pk) for record in evidence_gaps) if len(evidence_gaps) <= 300 else "",
             "events": _events(report),
             "overall_comments": overall,
             "section_comments": sorted(by_section.items()),
