@@ -18,6 +18,7 @@
 
   // Text fields grow with their text, so a whole item is readable without scrolling inside it.
   function fit(field) {
+    field.rows = 2;
     field.style.height = "auto";
     field.style.height = field.scrollHeight + 2 + "px";
   }
