@@ -162,7 +162,8 @@ class ReviewComment(models.Model):
     class Meta:
         verbose_name = "审阅意见"
         verbose_name_plural = "审阅意见"
-        ordering = ["section", "pk"]
+        # Overall comments (no section) first on every database: PostgreSQL sorts NULL last by default.
+        ordering = [models.F("section").asc(nulls_first=True), "pk"]
 
     def __str__(self) -> str:
         return self.text[:30]
