@@ -264,7 +264,12 @@ def _row_cells(
 
 
 def _calendars(
-    *, branches: list[Organisation], period: Period, today: datetime.date, detail: bool
+    *,
+    branches: list[Organisation],
+    period: Period,
+    today: datetime.date,
+    detail: bool,
+    short_of_quorum_ids: set[int] | None = None,
 ) -> dict[int, Calendar]:
     """Calendars of many branches in a fixed number of queries. ``detail`` adds the records
     behind each cell and the quorum flags; without it the records are only counted."""
@@ -306,9 +311,10 @@ def _calendars(
                 key = (activity.branch_id, row.kind, group_key)
                 counts[key][activity.date.month] += 1
                 ids[key][activity.date.month].append(activity.pk)
-        short = short_of_quorum(
-            a for a in activities.values() if a.date <= period.end and a.date >= period.start
-        )
+        if short_of_quorum_ids is not None:
+            short = short_of_quorum_ids
+        else:
+            short = short_of_quorum(a for a in activities.values() if period.start <= a.date <= period.end)
     else:
         rows = (
             counted.annotate(month=ExtractMonth("activity__date"))
@@ -347,9 +353,16 @@ def _calendars(
     return calendars
 
 
-def branch_calendar(*, branch: Organisation, period: Period, today: datetime.date) -> Calendar:
-    """The branch's calendar for the period with the records behind every cell."""
-    return _calendars(branches=[branch], period=period, today=today, detail=True)[branch.pk]
+def branch_calendar(
+    *, branch: Organisation, period: Period, today: datetime.date, short_of_quorum_ids: set[int] | None = None
+) -> Calendar:
+    """The branch's calendar for the period with the records behind every cell.
+
+    ``short_of_quorum_ids``: the period's records held without quorum, when the caller has
+    computed them already (the branch home page does), so they are not computed twice."""
+    return _calendars(
+        branches=[branch], period=period, today=today, detail=True, short_of_quorum_ids=short_of_quorum_ids
+    )[branch.pk]
 
 
 def branch_calendars(

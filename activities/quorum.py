@@ -37,18 +37,23 @@ def _rules_of(activity: Activity, counted: Iterable[str]) -> list[str]:
 
 
 def quorum_results(activities: Iterable[Activity]) -> dict[int, list[QuorumResult]]:
-    """Quorum results for many records in three queries: records that need a quorum and have
+    """Quorum results for many records in at most three queries: records that need a quorum and have
     attendance registered get one result per rule (a record with none registered gets none —
     the evidence checklist reports the missing attendance instead)."""
     activities = list(activities)
     if not activities:
         return {}
-    ids = [a.pk for a in activities]
     from .models import ActivityKind
 
     counted: dict[int, set[str]] = defaultdict(set)
-    for activity_id, kind in ActivityKind.objects.filter(activity_id__in=ids).values_list("activity_id", "kind"):
-        counted[activity_id].add(kind)
+    # Callers that prefetched ``counted_kinds`` (the branch home, the detail page) save a query.
+    unfetched = [a.pk for a in activities if "counted_kinds" not in getattr(a, "_prefetched_objects_cache", {})]
+    for activity in activities:
+        if activity.pk not in unfetched:
+            counted[activity.pk].update(row.kind for row in activity.counted_kinds.all())
+    if unfetched:
+        for activity_id, kind in ActivityKind.objects.filter(activity_id__in=unfetched).values_list("activity_id", "kind"):
+            counted[activity_id].add(kind)
     needing = {a.pk: a for a in activities if _rules_of(a, counted[a.pk] | {a.kind})}
     if not needing:
         return {}

@@ -90,9 +90,7 @@ def branch_home(request, code):
     short_ids = short_of_quorum(period_records)
     short = [activity for activity in period_records if activity.pk in short_ids]
 
-    # ---- Compliance calendar (三会一课合规日历), rendered by templates/activities/_calendar.html ----
-    calendar = branch_calendar(branch=branch, period=period, today=today)
-    # ------------------------------------------------------------------------------------------
+    calendar = branch_calendar(branch=branch, period=period, today=today, short_of_quorum_ids=short_ids)
 
     return render(
         request,

@@ -60,7 +60,8 @@ def branch_for_user(user, code: str, *, write: bool = False) -> Organisation:
     """The branch with this code if the user may see it: else 404; if ``write`` and the user only
     reads it (a reviewer, an administrator), PermissionDenied."""
     try:
-        branch = visible_branches(user).get(code=code)
+        # The parent is shown on most branch pages (the branch's 党总支), so it comes along.
+        branch = visible_branches(user).select_related("parent").get(code=code)
     except Organisation.DoesNotExist:
         raise Http404("没有找到该党支部") from None
     if write and not can_write_branch(user, branch):
