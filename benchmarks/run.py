@@ -1,0 +1,323 @@
+"""branchwork's benchmark suite: `make bench`.
+
+1. Pages: for each main page, server time (median and p95 over repeated in-process requests) and
+   SQL query count, at one tenth of the full data set and at the full size, side by side.
+2. Exports: compile, DOCX and PDF times and peak memory (benchmarks/export_bench.py).
+3. Load: gunicorn (2 × cores + 1 workers) on loopback under wrk for 60 s, logged-in secretaries
+   and reviewers on a realistic mix of pages: requests/s, latency percentiles, errors.
+
+It prints one table and writes it to benchmarks/results/latest.md. The database is the one
+DATABASE_URL names (the Makefile points it at a PostgreSQL database of its own).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "branchwork.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from benchmarks.generate import PASSWORD, generate  # noqa: E402
+
+TARGETS = {"queries": 15, "p95_ms": 100.0, "rollup_ms": 300.0, "rps": 150.0}
+
+
+class QueryCounter:
+    """An execute wrapper: sees every query, even across the reconnects Django makes per request."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def bench_pages(repeats: int) -> dict[str, dict]:
+    """Time each page in-process with Django's test client (the server's own time, no network)."""
+    from activities.models import Activity
+    from branchwork.models import Organisation
+    from branchwork.periods import Period
+    from reports.models import Report
+
+    settings.ALLOWED_HOSTS = ["*"]
+    today = datetime.date.today()
+    period = Period.containing(today)
+    previous = period.previous()
+    branch = Organisation.objects.get(code="bench-1-1")
+    general = branch.parent
+    activity = Activity.objects.filter(branch=branch, kind="branch_assembly").order_by("-date").first()
+    report = Report.objects.filter(branch=branch, year=previous.year, half=previous.half).first()
+    secretary = Client()
+    secretary.force_login(get_user_model().objects.get(username=f"bench_{branch.code}"))
+    reviewer = Client()
+    reviewer.force_login(get_user_model().objects.get(username=f"bench_{general.code}"))
+    committee_reviewer = Client()
+    top = get_user_model().objects.get(username="bench_top")
+    committee_reviewer.force_login(top)
+
+    pages = {
+        "支部首页（含合规日历）": (secretary, reverse("activities:branch_home", args=[branch.code])),
+        "工作记录列表": (secretary, reverse("activities:activity_list", args=[branch.code])),
+        "工作记录列表（按期间筛选）": (
+            secretary,
+            reverse("activities:activity_list", args=[branch.code]) + f"?period={previous.code}",
+        ),
+        "记录详情": (secretary, reverse("activities:activity_detail", args=[branch.code, activity.pk])),
+        "新闻宣传列表": (secretary, reverse("activities:publicity_list", args=[branch.code])),
+        "花名册": (secretary, reverse("roster:member_list", args=[branch.code])),
+        "总结编辑": (secretary, reverse("reports:report_edit", args=[branch.code, previous.code])),
+        "总结预览": (secretary, reverse("reports:report_preview", args=[branch.code, previous.code])),
+        "审阅汇总（党总支，10个支部）": (
+            reviewer,
+            reverse("reports:review_dashboard", args=[general.code]) + f"?period={previous.code}",
+        ),
+        "审阅汇总（党委，全部支部）": (
+            committee_reviewer,
+            reverse("reports:review_dashboard", args=["bench"]) + f"?period={previous.code}",
+        ),
+    }
+    assert report is not None, "the generator makes a report for the previous half-year"
+    results = {}
+    for name, (client, url) in pages.items():
+        response = client.get(url)  # warm caches, compile templates
+        if response.status_code != 200:
+            raise SystemExit(f"{name} {url} answered {response.status_code}")
+        times = []
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            client.get(url)
+        for _ in range(repeats):
+            started = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        results[name] = {
+            "url": url,
+            "median_ms": statistics.median(times),
+            "p95_ms": percentile(times, 95),
+            "queries": counter.count,
+        }
+    return results
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 60, "ALLOWED_HOSTS": "127.0.0.1",
+           "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "AXES_ENABLED": "0"}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "branchwork.wsgi", "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    import urllib.request
+
+    for _ in range(100):
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def session_cookie(username: str) -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = get_user_model().objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def bench_load(seconds: int) -> dict:
+    """wrk against gunicorn: 80% secretaries on their branch pages, 20% reviewers on roll-ups."""
+    from branchwork.models import Organisation
+    from branchwork.periods import Period
+
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return {"error": "wrk not installed (apt-get install wrk)"}
+    workers = 2 * (os.cpu_count() or 1) + 1
+    port = free_port()
+    previous = Period.containing(datetime.date.today()).previous()
+    requests = []
+    for branch in Organisation.objects.filter(code__startswith="bench-", level="branch").order_by("pk")[:40]:
+        cookie = session_cookie(f"bench_{branch.code}")
+        for path in (
+            reverse("activities:branch_home", args=[branch.code]),
+            reverse("activities:activity_list", args=[branch.code]),
+            reverse("activities:publicity_list", args=[branch.code]),
+            reverse("reports:report_preview", args=[branch.code, previous.code]),
+        ):
+            requests.append((path, cookie))
+    for general in Organisation.objects.filter(code__startswith="bench-g").order_by("pk")[:10]:
+        cookie = session_cookie(f"bench_{general.code}")
+        path = reverse("reports:review_dashboard", args=[general.code]) + f"?period={previous.code}"
+        requests += [(path, cookie)] * 4
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    entries = ",\n".join(f'{{"{p}", "sessionid={c}"}}' for p, c in requests)
+    script.write(
+        "local reqs = {\n" + entries + "\n}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i % #reqs + 1\n"
+        "  return wrk.format('GET', reqs[i][1], {['Cookie'] = reqs[i][2], ['Host'] = '127.0.0.1'})\n"
+        "end\n"
+        "done = function(summary, latency, requests)\n"
+        "  io.write(string.format('JSON {\"requests\": %d, \"non2xx\": %d, \"errors\": %d, \"duration_us\": %d, "
+        "\"p50\": %d, \"p95\": %d, \"p99\": %d}\\n', summary.requests, summary.status or 0, "
+        "summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout + summary.errors.status, "
+        "summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99)))\n"
+        "end\n"
+    )
+    script.close()
+    process = start_gunicorn(port, workers)
+    try:
+        output = subprocess.run(
+            [wrk, "-t2", "-c16", f"-d{seconds}s", "--timeout", "5s", "-s", script.name, f"http://127.0.0.1:{port}"],
+            capture_output=True, text=True, timeout=seconds + 60,
+        ).stdout
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    match = re.search(r"JSON (\{.*\})", output)
+    if not match:
+        return {"error": output[-500:]}
+    data = json.loads(match.group(1))
+    return {
+        "workers": workers,
+        "rps": data["requests"] / (data["duration_us"] / 1e6),
+        "p50_ms": data["p50"] / 1000,
+        "p95_ms": data["p95"] / 1000,
+        "p99_ms": data["p99"] / 1000,
+        "errors": data["errors"],
+        "requests": data["requests"],
+    }
+
+
+def ensure_top_reviewer() -> None:
+    from branchwork.models import Organisation, Role
+
+    User = get_user_model()
+    top, _ = User.objects.get_or_create(username="bench_top", defaults={"first_name": "党委审阅人"})
+    top.set_password(PASSWORD)
+    top.save()
+    Role.objects.get_or_create(user=top, organisation=Organisation.objects.get(code="bench"), kind=Role.Kind.REVIEWER)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="branchwork benchmarks")
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--load-seconds", type=int, default=60)
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--scales", default="0.1,1.0", help="comma-separated; the last is 'full'")
+    args = parser.parse_args()
+
+    scales = [float(part) for part in args.scales.split(",")]
+    small_scale, full_scale = scales[0], scales[-1]
+    sizes = {}
+    for scale in scales:
+        counts = generate(scale=scale)
+        ensure_top_reviewer()
+        print(f"data at scale {scale}: {counts}", flush=True)
+        sizes[scale] = {"counts": counts, "pages": bench_pages(args.repeats)}
+    export = (
+        None if args.skip_export
+        else subprocess.run([sys.executable, "benchmarks/export_bench.py"], cwd=ROOT, capture_output=True, text=True)
+    )
+    load = {} if args.skip_load else bench_load(args.load_seconds)
+
+    lines = [
+        f"# branchwork benchmarks — {datetime.datetime.now():%Y-%m-%d %H:%M}",
+        "",
+        f"Machine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}, "
+        f"database {connection.vendor}.",
+        "",
+        f"Data: full = {sizes[full_scale]['counts']}; one tenth = {sizes[small_scale]['counts']}.",
+        "",
+        "## Pages (server time in-process, ms; SQL queries per request)",
+        "",
+        "| page | 1/10 median | 1/10 p95 | 1/10 queries | full median | full p95 | full queries | target met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    all_met = True
+    for name, small in sizes[small_scale]["pages"].items():
+        full = sizes[full_scale]["pages"][name]
+        limit = TARGETS["rollup_ms"] if "审阅汇总" in name else TARGETS["p95_ms"]
+        met = full["queries"] <= TARGETS["queries"] and full["queries"] == small["queries"] and full["p95_ms"] < limit
+        all_met &= met
+        lines.append(
+            f"| {name} | {small['median_ms']:.1f} | {small['p95_ms']:.1f} | {small['queries']} | "
+            f"{full['median_ms']:.1f} | {full['p95_ms']:.1f} | {full['queries']} | {'yes' if met else 'NO'} |"
+        )
+    if export is not None:
+        lines += ["", "## Exports", "", "```", (export.stdout or export.stderr).strip(), "```", ""]
+    if load:
+        lines += ["## Load (gunicorn on loopback, wrk, 16 connections)", ""]
+        if "error" in load:
+            lines.append(f"Load test failed: {load['error']}")
+            all_met = False
+        else:
+            met = load["errors"] == 0 and load["rps"] >= TARGETS["rps"]
+            all_met &= met
+            lines += [
+                "| workers | requests | req/s | p50 ms | p95 ms | p99 ms | errors | target met |",
+                "|---|---|---|---|---|---|---|---|",
+                f"| {load['workers']} | {load['requests']} | {load['rps']:.0f} | {load['p50_ms']:.1f} | "
+                f"{load['p95_ms']:.1f} | {load['p99_ms']:.1f} | {load['errors']} | {'yes' if met else 'NO'} |",
+            ]
+    lines += ["", f"Targets: ≤ {TARGETS['queries']} queries and the same count at both sizes; p95 < "
+              f"{TARGETS['p95_ms']:.0f} ms per page, roll-up < {TARGETS['rollup_ms']:.0f} ms; load ≥ "
+              f"{TARGETS['rps']:.0f} req/s with zero errors. All met: {'yes' if all_met else 'NO'}."]
+    table = "\n".join(lines) + "\n"
+    print(table)
+    (ROOT / "benchmarks" / "results").mkdir(exist_ok=True)
+    (ROOT / "benchmarks" / "results" / "latest.md").write_text(table, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
