@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .audit.services import audit_bulk_created, audit_bulk_updating
 from .models import Member, Organisation, PartyGroup
 
 logger = logging.getLogger(__name__)
@@ -374,9 +375,22 @@ def _check_row(
     return values, problems
 
 
+def roster_lock(*, branch: Organisation) -> None:
+    """Serialise changes to ``branch``'s roster until the current transaction ends.
+
+    An import and a member form both check the roster before they write (names unique in the
+    branch, one 书记); holding this lock from the check to the commit means neither can change the
+    roster in between. It locks the branch's row FOR NO KEY UPDATE, which does not block records
+    or reports being added for the branch meanwhile. (SQLite ignores it: it has one writer anyway.)
+    """
+    list(Organisation.objects.select_for_update(no_key=True).filter(pk=branch.pk).values_list("pk"))
+
+
+@transaction.atomic
 def roster_import(*, branch: Organisation, file, by) -> ImportResult:
     """Read an .xlsx roster into ``branch``: rows match existing members by name (update) or are
-    added. Nothing is saved unless every row is good; ``result.errors`` names each bad row."""
+    added. Nothing is saved unless every row is good; ``result.errors`` names each bad row.
+    Member edits of the branch wait while an import checks and writes (``roster_lock``)."""
     result = ImportResult()
     try:
         workbook, sheet = _open_sheet(file)
@@ -384,6 +398,7 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
         result.errors.append(RowError(None, str(problem)))
         return result
 
+    roster_lock(branch=branch)
     try:
         rows_iter = sheet.iter_rows(values_only=True)
         try:
@@ -459,8 +474,9 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
         else:
             result.unchanged += 1
     with transaction.atomic():
-        Member.objects.bulk_create(to_create)
+        audit_bulk_created(objects=Member.objects.bulk_create(to_create))
         if to_update:
+            audit_bulk_updating(objects=to_update, fields=fields)
             Member.objects.bulk_update(to_update, [*fields, "updated_at"])
     result.created, result.updated = len(to_create), len(to_update)
     logger.info(

@@ -7,6 +7,7 @@ another branch's member is a 404; a reviewer reads the list and the export, and 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +25,7 @@ from .roster import (
     roster_export,
     roster_filename,
     roster_import,
+    roster_lock,
     roster_order,
     roster_template,
 )
@@ -84,12 +86,17 @@ def member_list(request, code):
 def member_create(request, code):
     branch = access.branch_for_user(request.user, code, write=True)
     form = MemberForm(_post(request), branch=branch)
-    if request.method == "POST" and form.is_valid():
-        member = form.save()
-        messages.success(request, f"已将“{member.name}”添加到花名册。")
-        if "save_and_add" in request.POST:
-            return redirect("roster:member_create", code=branch.code)
-        return redirect("roster:member_list", code=branch.code)
+    if request.method == "POST":
+        # The form checks the roster (unique name, one 书记): check and save under the roster lock,
+        # so that an import or another edit cannot change the roster in between.
+        with transaction.atomic():
+            roster_lock(branch=branch)
+            if form.is_valid():
+                member = form.save()
+                messages.success(request, f"已将“{member.name}”添加到花名册。")
+                if "save_and_add" in request.POST:
+                    return redirect("roster:member_create", code=branch.code)
+                return redirect("roster:member_list", code=branch.code)
     return render(request, "branchwork/member_form.html", {"branch": branch, "form": form, "member": None})
 
 
@@ -97,12 +104,21 @@ def member_create(request, code):
 @require_http_methods(["GET", "POST"])
 def member_update(request, code, pk):
     branch = access.branch_for_user(request.user, code, write=True)
-    member = get_object_or_404(Member.objects.filter(branch=branch).select_related("party_group"), pk=pk)
-    form = MemberForm(_post(request), instance=member, branch=branch)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"已保存“{member.name}”的信息。")
-        return redirect("roster:member_list", code=branch.code)
+    members = Member.objects.filter(branch=branch).select_related("party_group")
+    if request.method != "POST":
+        member = get_object_or_404(members, pk=pk)
+        form = MemberForm(None, instance=member, branch=branch)
+    else:
+        with transaction.atomic():  # see member_create
+            roster_lock(branch=branch)
+            # Read under the lock: saving writes every field, so a stale copy would undo what an
+            # import wrote meanwhile (a transfer out, say).
+            member = get_object_or_404(members, pk=pk)
+            form = MemberForm(request.POST, instance=member, branch=branch)
+            if form.is_valid():
+                form.save()
+                messages.success(request, f"已保存“{member.name}”的信息。")
+                return redirect("roster:member_list", code=branch.code)
     return render(request, "branchwork/member_form.html", {"branch": branch, "form": form, "member": member})
 
 
