@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 
+from branchwork.audit.services import audit_bulk_created
 from branchwork.models import Member, Organisation
 
 from .attachments import validate_upload
@@ -156,10 +157,13 @@ class AttendanceRow:
 
 @transaction.atomic
 def attendance_save(*, activity: Activity, rows: Iterable[AttendanceRow], by=None) -> list[Attendance]:
-    """Replace the meeting's attendance with ``rows`` (members left out are not counted)."""
+    """Make the meeting's attendance ``rows`` (members left out are not counted).
+
+    Only what changed is written — rows added, changed or removed — so the audit log shows who
+    changed whose attendance, not the whole list deleted and created again on every save."""
     rows = list(rows)
-    roster_ids = {member.pk for member in attendance_roster(activity=activity)}
-    strangers = {row.member_id for row in rows} - roster_ids
+    roster = {member.pk: member for member in attendance_roster(activity=activity)}
+    strangers = {row.member_id for row in rows} - set(roster)
     if strangers:
         raise ValueError(f"members {sorted(strangers)} are not on the roster of {activity.branch}")
     if len({row.member_id for row in rows}) != len(rows):
@@ -167,21 +171,27 @@ def attendance_save(*, activity: Activity, rows: Iterable[AttendanceRow], by=Non
     for row in rows:
         if not row.present and not row.absence_reason.strip():
             raise ValueError("an absence needs a reason")
-    activity.attendance.all().delete()
-    created = Attendance.objects.bulk_create(
-        [
-            Attendance(
-                activity=activity,
-                member_id=row.member_id,
-                present=row.present,
-                absence_reason="" if row.present else row.absence_reason.strip(),
-            )
-            for row in rows
-        ]
-    )
+    existing = {row.member_id: row for row in activity.attendance.select_related("member")}
+    wanted = {row.member_id for row in rows}
+    for member_id, row in existing.items():
+        if member_id not in wanted:
+            row.delete()
+    saved, to_create = [], []
+    for row in rows:
+        reason = "" if row.present else row.absence_reason.strip()
+        current = existing.get(row.member_id)
+        if current is None:
+            current = Attendance(activity=activity, member=roster[row.member_id], present=row.present, absence_reason=reason)
+            to_create.append(current)
+        elif (current.present, current.absence_reason) != (row.present, reason):
+            current.present, current.absence_reason = row.present, reason
+            current.save(update_fields=["present", "absence_reason"])
+        saved.append(current)
+    Attendance.objects.bulk_create(to_create)
+    audit_bulk_created(objects=to_create)
     activity.updated_by = by
     activity.save(update_fields=["updated_by", "updated_at"])
-    return created
+    return saved
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "auditlog",
     "branchwork",
+    "branchwork.audit",
     "activities",
     "reports",
 ]
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: every audit-log entry written during the request names its user.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -142,8 +146,37 @@ STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+
+# Files (attachments, submitted versions' DOCX/PDF) go through Django's storage API only: on local
+# disk under MEDIA_ROOT by default, or in an S3-compatible bucket (AWS S3, MinIO, Ceph, OSS…) when
+# S3_BUCKET is set, so that several app servers share them. Downloads always pass through the
+# app's views (access is checked there), so the bucket stays private.
+S3_BUCKET = os.getenv("S3_BUCKET", "").strip()
+if S3_BUCKET:
+    S3_ENDPOINT_URL = os.getenv("S3_ENDPOINT_URL", "").strip() or None
+    _s3_options = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": S3_ENDPOINT_URL,
+        "region_name": os.getenv("S3_REGION", "").strip() or None,
+        # Empty keys leave boto3 to its usual chain (AWS_ACCESS_KEY_ID, instance roles, ~/.aws).
+        "access_key": os.getenv("S3_ACCESS_KEY_ID", "").strip() or None,
+        "secret_key": os.getenv("S3_SECRET_ACCESS_KEY", "").strip() or None,
+        "location": os.getenv("S3_PREFIX", "").strip().strip("/"),
+        # Self-hosted endpoints (MinIO…) want path-style URLs: bucket names are not DNS names there.
+        "addressing_style": os.getenv("S3_ADDRESSING_STYLE", "path" if S3_ENDPOINT_URL else "auto"),
+        "signature_version": "s3v4",
+        # Never replace a stored file: a second file of the same name gets a new name, as on disk.
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+    }
+    if _s3_options["addressing_style"] not in {"auto", "path", "virtual"}:
+        raise ImproperlyConfigured("S3_ADDRESSING_STYLE must be auto, path or virtual")
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -166,6 +199,34 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Cache and sessions. Without REDIS_URL: a per-process memory cache and sessions in the database —
+# right for one server. With REDIS_URL (redis://host:6379/0, rediss:// for TLS): the cache is
+# shared in Redis and sessions are cached there in front of the database ("cached_db": a Redis
+# restart logs nobody out), so any app server behind the load balancer can serve any request.
+REDIS_URL = os.getenv("REDIS_URL", "").strip()
+CACHE_KEY_PREFIX = os.getenv("CACHE_KEY_PREFIX", "branchwork")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://, got {REDIS_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": 300,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "branchwork",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 60 * 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -205,6 +266,43 @@ if envbool("SECURE_PROXY_SSL_HEADER", "0"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz is probed over plain HTTP by load balancers inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Audit log (django-auditlog): who created, changed or deleted each record and report, shown to
+# administrators in Django admin and to reviewers and branches on their 操作日志 pages. Entries are
+# kept in ``audit.AuditEntry``, which also records the organisation each record belongs to so that
+# the pages can be scoped with ``branchwork.access``. Fields that change on every save (timestamps,
+# the optimistic-locking revision) or that are internal are left out of the diffs.
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+# Foreign keys are logged by name (张三 → 李四), so an entry stays readable after the row is gone.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+# loaddata (restoring a backup) replays rows; it is not somebody changing them.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+# Who and when are the entry's own actor and timestamp: the rows' bookkeeping columns are left out.
+_BOOKKEEPING = ["created_at", "updated_at", "created_by", "updated_by"]
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "branchwork.organisation", "exclude_fields": ["path"]},
+    {"model": "branchwork.partygroup"},
+    {"model": "branchwork.member", "exclude_fields": _BOOKKEEPING},
+    {"model": "branchwork.role"},
+    {"model": "activities.activity", "exclude_fields": _BOOKKEEPING},
+    {"model": "activities.attendance"},
+    {
+        "model": "activities.attachment",
+        "exclude_fields": ["uploaded_at", "uploaded_by"],
+        "mapping_fields": {"content_type": "文件类型"},
+    },
+    {"model": "activities.outlet"},
+    {"model": "activities.publicityentry", "exclude_fields": _BOOKKEEPING},
+    {"model": "activities.compliancerule"},
+    {"model": "reports.report", "exclude_fields": [*_BOOKKEEPING, "revision", "dismissed_origins"]},
+    {"model": "reports.reportitem", "exclude_fields": ["origin", "position"]},
+    # Versions are frozen: their metadata (number, files) is logged, not the whole document.
+    {
+        "model": "reports.reportversion",
+        "exclude_fields": ["document", "submitted_by"],
+        "mapping_fields": {"docx_file": "DOCX 文件", "pdf_file": "PDF 文件"},
+    },
+)
 
 LOGGING = {
     "version": 1,

@@ -15,4 +15,5 @@ urlpatterns = [
     path("b/<slug:code>/members/", include("branchwork.roster_urls")),
     path("", include("activities.urls")),
     path("", include("reports.urls")),
+    path("", include("branchwork.audit.urls")),
 ]

@@ -24,6 +24,7 @@ from django.db.models import Max
 from activities.models import Activity
 from activities.selectors import period_facts
 from branchwork import access
+from branchwork.audit.services import audit_bulk_created, audit_bulk_updating
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
@@ -160,7 +161,7 @@ def _create(*, branch: Organisation, period: Period, header, drafts, by: Abstrac
         created_by=by,
         updated_by=by,
     )
-    ReportItem.objects.bulk_create(_new_items(report, drafts, start={}))
+    audit_bulk_created(objects=ReportItem.objects.bulk_create(_new_items(report, drafts, start={})))
     ReportEvent.objects.create(report=report, action=ReportEvent.Action.CREATE, by=by)
     return report
 
@@ -238,8 +239,9 @@ def report_save(
         removed = [item for pk, item in existing.items() if pk not in kept]
         dismissed = set(locked.dismissed_origins) | {item.origin for item in removed if item.origin}
         ReportItem.objects.filter(pk__in=[item.pk for item in removed]).delete()
+        audit_bulk_updating(objects=to_update, fields=["text", "numbered", "position", "section"])
         ReportItem.objects.bulk_update(to_update, ["text", "numbered", "position", "section"])
-        ReportItem.objects.bulk_create(to_create)
+        audit_bulk_created(objects=ReportItem.objects.bulk_create(to_create))
 
         locked.title, locked.addressee, locked.opening = title.strip(), addressee.strip(), opening.strip()
         locked.signature, locked.signed_on = signature.strip(), signed_on
@@ -269,6 +271,7 @@ def _append(locked: Report, drafts: Sequence, by: AbstractBaseUser) -> list[Repo
         return []
     last = dict(locked.items.values_list("section").annotate(last=Max("position")).values_list("section", "last"))
     created = ReportItem.objects.bulk_create(_new_items(locked, drafts, start=last))
+    audit_bulk_created(objects=created)
     locked.revision += 1
     locked.updated_by = by
     locked.save(update_fields=["revision", "updated_by", "updated_at"])

@@ -1,0 +1,52 @@
+"""Audit entries for bulk writes, which Django's model signals (and so django-auditlog) never see.
+
+``bulk_create`` and ``bulk_update`` send no ``post_save``; services that use them call these so
+the audit log stays complete. Queryset ``delete()`` needs nothing: it sends ``post_delete``.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from auditlog.context import auditlog_disabled
+from auditlog.diff import model_instance_diff
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.db import models
+
+from .models import AuditEntry
+
+
+def _enabled(model: type[models.Model]) -> bool:
+    return auditlog.contains(model) and not auditlog_disabled.get()
+
+
+def audit_bulk_created(*, objects: Iterable[models.Model]) -> None:
+    """Log the creation of rows just saved by ``bulk_create`` (their primary keys must be set)."""
+    for instance in objects:
+        if not _enabled(type(instance)):
+            continue
+        changes = model_instance_diff(
+            None, instance, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
+        )
+        if changes:
+            AuditEntry.objects.log_create(instance, action=AuditEntry.Action.CREATE, changes=changes)
+
+
+def audit_bulk_updating(*, objects: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Log the changes ``bulk_update(objects, fields)`` is about to write.
+
+    Call it inside the same transaction, just before ``bulk_update``: the rows are read back from
+    the database in one query as they still are, and compared with the objects in memory.
+    """
+    if not objects or not _enabled(type(objects[0])):
+        return
+    model = type(objects[0])
+    before = model._base_manager.in_bulk([instance.pk for instance in objects])
+    for instance in objects:
+        old = before.get(instance.pk)
+        if old is None:
+            continue
+        changes = model_instance_diff(
+            old, instance, fields_to_check=fields, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
+        )
+        if changes:
+            AuditEntry.objects.log_create(instance, action=AuditEntry.Action.UPDATE, changes=changes)
