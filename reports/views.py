@@ -16,6 +16,7 @@ import zipfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -173,8 +174,16 @@ def report_edit(request, code, period):
     if not editor.is_valid():
         messages.error(request, f"有 {editor.error_count()} 处需要修改，内容尚未保存。您填写的文字都保留在下方。")
         return _render_editor(request, branch, report, editor, status=400)
+    keys = request.POST.getlist("carry")
+    added = []
     try:
-        services.report_save(report=report, by=request.user, **editor.save_arguments())
+        # The save and the recompile or carry-over asked for with it are one request: all or nothing.
+        with transaction.atomic():
+            services.report_save(report=report, by=request.user, **editor.save_arguments())
+            if action == "recompile":
+                added = services.report_recompile(report=report, by=request.user)
+            elif action == "carry" and keys:
+                added = services.report_carry_over(report=report, keys=keys, by=request.user)
     except services.ReportConflict as conflict:
         editor.set_revision(conflict.report.revision)
         return _render_editor(request, branch, report, editor, conflict=conflict.report, status=409)
@@ -188,14 +197,11 @@ def report_edit(request, code, period):
 
     url = reverse("reports:report_edit", kwargs={"code": branch.code, "period": period})
     if action == "recompile":
-        added = services.report_recompile(report=report, by=request.user)
         if added:
             messages.success(request, f"已保存并重新汇总：数据按最新记录更新，新增 {len(added)} 条默认条目（标有“新增”）。")
         else:
             messages.success(request, "已保存并重新汇总：数据按最新记录更新，没有需要新增的条目。")
     elif action == "carry":
-        keys = request.POST.getlist("carry")
-        added = services.report_carry_over(report=report, keys=keys, by=request.user) if keys else []
         if added:
             messages.success(request, f"已保存，并沿用了 {len(added)} 条上期内容，请根据本期情况修改。")
             editor.anchor = f"section-{added[0].section}"
