@@ -2,9 +2,11 @@
 attendance is replaced as a whole; attachments are checked by content before they are stored."""
 
 import datetime
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -15,6 +17,8 @@ from branchwork.models import Member, Organisation
 from .attachments import validate_upload
 from .kinds import COMMON_FIELDS, KINDS, Kind
 from .models import Activity, ActivityKind, Attachment, Attendance
+
+logger = logging.getLogger(__name__)
 
 # Fields a form or an import may set; ``kind`` and ``branch`` are fixed when a record is created.
 EDITABLE_FIELDS = (
@@ -242,7 +246,14 @@ def attachment_add(*, activity: Activity, upload: UploadedFile, category: str, b
         uploaded_by=by,
     )
     upload.seek(0)
-    attachment.file.save(attachment.original_name, upload, save=False)
+    try:
+        attachment.file.save(attachment.original_name, upload, save=False)
+    except Exception as error:  # the storage (disk full, read-only, bucket unreachable), not the upload
+        logger.exception("Storing an attachment of activity %s failed", activity.pk)
+        raise ValidationError(
+            "附件未能保存：服务器的文件存储已满或暂时无法写入。记录本身不受影响，请稍后重新上传；"
+            "如果问题持续，请联系系统管理员。"
+        ) from error
     try:
         with transaction.atomic():
             attachment.save()
