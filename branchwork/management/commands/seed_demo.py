@@ -7,7 +7,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from activities.demo import seed_activities
-
         from branchwork.demo import seed_organisations
 
         with transaction.atomic():
