@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Submitted text loses the control characters no database or document can hold (branchwork.text).
+    "branchwork.middleware.StripControlCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: every audit-log entry written during the request names its user.
     "auditlog.middleware.AuditlogMiddleware",
