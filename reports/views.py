@@ -416,7 +416,13 @@ def version_download(request, code, period, number, fmt):
 def version_compare(request, code, period):
     branch, report = _report_for(request.user, code, period)
     versions = list(report.versions.select_related("submitted_by").order_by("number"))
-    context = {"branch": branch, "report": report, "versions": versions, "rows": None}
+    context = {
+        "branch": branch,
+        "report": report,
+        "versions": versions,
+        "rows": None,
+        "can_review": access.can_review_branch(request.user, branch),
+    }
     if len(versions) < 2:
         return render(request, "reports/version_compare.html", context)
     by_number = {version.number: version for version in versions}
