@@ -28,6 +28,19 @@
       fit(event.target);
     }
   });
+  // A phone turned upright wraps the text onto more lines: fit again, or the end is cut off.
+  var lastWidth = window.innerWidth;
+  var refit = null;
+  window.addEventListener("resize", function () {
+    if (window.innerWidth === lastWidth) {
+      return; // only the height changed (a phone's on-screen keyboard): nothing rewraps
+    }
+    lastWidth = window.innerWidth;
+    window.clearTimeout(refit);
+    refit = window.setTimeout(function () {
+      editor.querySelectorAll("textarea").forEach(fit);
+    }, 100);
+  });
 
   // Insert a placeholder where the cursor was in the last text field used.
   var lastField = null;
