@@ -1,0 +1,33 @@
+"""Report the size of the permission matrix and the hostile-input example counts at the end of the
+run, in the terminal summary (and as warnings from the tests themselves, which pytest-xdist
+relays from its workers: a conftest below the root is not loaded by the xdist controller).
+
+Tests report by ``record_property("security:<what>", n)``; the numbers are summed here.
+"""
+
+from collections import Counter
+
+PREFIX = "security:"
+_totals: Counter = Counter()
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "call":
+        return
+    for name, value in getattr(report, "user_properties", ()):
+        if isinstance(name, str) and name.startswith(PREFIX):
+            _totals[name[len(PREFIX) :]] += int(value)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _totals:
+        return
+    terminalreporter.section("security coverage")
+    labels = {
+        "matrix_requests": "permission matrix requests (URL × role × method)",
+        "wrong_tenant_requests": "wrong-tenant object requests",
+        "hostile_examples": "hostile-input examples (hypothesis)",
+        "upload_attacks": "hostile uploads refused",
+    }
+    for key, value in sorted(_totals.items()):
+        terminalreporter.write_line(f"{labels.get(key, key)}: {value}")

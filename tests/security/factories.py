@@ -1,0 +1,161 @@
+"""The objects the security tests attack: one branch's records of every sort, its general
+branch's registries, and reports in the states the workflow pages need.
+
+Built with the real services where they exist (so the objects are what the app itself makes),
+with the reports' version files stored small and fake: rendering a PDF costs half a second and
+these tests are about who may reach what, not about layout.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from activities import services as activity_services
+from activities.ledgers import MEETING_COLUMNS
+from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
+from branchwork.models import Member, Organisation, PartyGroup
+from branchwork.periods import Period
+from branchwork.roster import COLUMNS as ROSTER_COLUMNS
+from reports import services as report_services
+from reports.models import Report
+from tests.factories import AttendanceFactory, MemberFactory, OutletFactory, PartyGroupFactory
+
+D = datetime.date
+
+# The smallest file the attachment check accepts as a PDF (it sniffs the bytes, not the name).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+H1 = Period(2022, "H1")
+H2 = Period(2022, "H2")
+
+
+@dataclass
+class BranchObjects:
+    branch: Organisation
+    group: PartyGroup
+    member: Member
+    activity: Activity
+    attachment: Attachment
+    publicity: PublicityEntry
+
+
+@dataclass
+class OrgObjects:
+    organisation: Organisation
+    outlet: Outlet
+    rule: ComplianceRule
+
+
+def pdf_upload(name: str = "会议纪要.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def org_objects(organisation: Organisation) -> OrgObjects:
+    outlet = OutletFactory(organisation=organisation, name=f"{organisation.code}工作简报")
+    rule = ComplianceRule.objects.create(
+        organisation=organisation, kind="study", frequency=ComplianceRule.Frequency.MONTHLY, source="本单位通知"
+    )
+    return OrgObjects(organisation, outlet, rule)
+
+
+def branch_objects(branch: Organisation, *, outlet: Outlet, by) -> BranchObjects:
+    group = PartyGroupFactory(branch=branch, name=f"{branch.code}第一党小组", established_on=D(2020, 1, 1))
+    member = MemberFactory(branch=branch, name=f"{branch.code}王书记", post=Member.Post.SECRETARY, party_group=group)
+    other = MemberFactory(branch=branch, name=f"{branch.code}李党员", party_group=group)
+    activity = activity_services.activity_create(
+        branch=branch, kind="study", by=by, date=D(2022, 3, 15), title="学习党的二十大精神", content="集中学习"
+    )
+    for person in (member, other):
+        AttendanceFactory(activity=activity, member=person, present=True)
+    attachment = activity_services.attachment_add(
+        activity=activity, upload=pdf_upload(), category=Attachment.Category.MINUTES, by=by
+    )
+    publicity = PublicityEntry.objects.create(
+        branch=branch, outlet=outlet, date=D(2022, 4, 1), count=1, title="春运保通纪实", created_by=by
+    )
+    return BranchObjects(branch, group, member, activity, attachment, publicity)
+
+
+def _store_fake_files(version) -> None:
+    """Give a version stored files so that downloading it renders nothing."""
+    version.docx_file.save(f"v{version.pk}.docx", ContentFile(b"PK fake docx"), save=False)
+    version.pdf_file.save(f"v{version.pk}.pdf", ContentFile(PDF_BYTES), save=False)
+    version.save(update_fields=["docx_file", "pdf_file"])
+
+
+def workflow_reports(branch: Organisation, *, secretary, reviewer, monkeypatch) -> dict[str, Report]:
+    """2022H1 returned with version 1 (editable, submittable, has a version); 2022H2 submitted
+    (reviewable). Submitting renders no files here (see the module docstring)."""
+    monkeypatch.setattr(report_services, "FILE_FORMATS", ())
+    returned = report_services.report_create(branch=branch, period=H1, by=secretary)
+    version = report_services.report_submit(report=returned, by=secretary)
+    _store_fake_files(version)
+    report_services.report_return(report=returned, by=reviewer, comment="请补充第五部分")
+    submitted = report_services.report_create(branch=branch, period=H2, by=secretary)
+    _store_fake_files(report_services.report_submit(report=submitted, by=secretary))
+    return {"returned": returned, "submitted": submitted}
+
+
+# --- Excel files for the imports ---------------------------------------------------------------
+
+
+def xlsx_bytes(header: list[str], rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def roster_xlsx(name: str = "新党员甲") -> SimpleUploadedFile:
+    row = {column: "" for column in ROSTER_COLUMNS}
+    row.update({"姓名": name, "性别": "女", "政治面貌": "正式党员", "入党（列为）日期": "2015-07-01", "支部职务": "无"})
+    return SimpleUploadedFile("花名册.xlsx", xlsx_bytes(ROSTER_COLUMNS, [[row[c] for c in ROSTER_COLUMNS]]))
+
+
+def meetings_xlsx(title: str = "导入的学习会") -> SimpleUploadedFile:
+    row = dict.fromkeys(MEETING_COLUMNS)
+    row.update({"类型": "理论学习会", "日期": D(2022, 4, 20), "主题": title})
+    return SimpleUploadedFile("台账.xlsx", xlsx_bytes(MEETING_COLUMNS, [[row[c] for c in MEETING_COLUMNS]]))
+
+
+# --- did anything change? ----------------------------------------------------------------------
+
+FINGERPRINT_APPS = ("branchwork", "activities", "reports")
+
+
+def _fingerprinted_models():
+    models = [model for label in FINGERPRINT_APPS for model in apps.get_app_config(label).get_models()]
+    return [*models, get_user_model()]
+
+
+def db_fingerprint() -> str:
+    """A hash of every row of every app model and of the users: any insert, update or delete
+    changes it. (Sessions are left out: logging in writes them, and they are not records.)"""
+    digest = hashlib.sha256()
+    for model in _fingerprinted_models():
+        digest.update(model._meta.label.encode())
+        for row in model._default_manager.order_by("pk").values_list():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def media_fingerprint() -> frozenset[tuple[str, int]]:
+    root = Path(settings.MEDIA_ROOT)
+    if not root.exists():
+        return frozenset()
+    return frozenset((str(path.relative_to(root)), path.stat().st_size) for path in root.rglob("*") if path.is_file())

@@ -1,0 +1,370 @@
+"""The permission matrix: every URL of the project × every role × GET and POST.
+
+After pretix's ``tests/control/test_permissions.py``: the URLs come from walking the URLconf
+(``urlconf.app_routes``), so a page added later is attacked here without anyone listing it, and a
+URL whose arguments the matrix cannot build fails ``test_every_url_can_be_filled``.
+
+The objects attacked belong to one branch (kl) and its general branch (hw). Expected:
+
+    role                         branch read   branch write   review action   hw registries
+    anonymous                    login         login          login           login
+    secretary / 支委 of kl        served        served         403             404
+    reviewer of hw (above)       served        403            served          served
+    administrator                served        403            403             served
+    secretary of sibling xy      404           404            404             404
+    reviewer of another 党总支     404           404            404             404
+
+Wherever a role has no right (login, 403, 404) the database and the stored files must not change;
+reads never change them for anyone; and the POST of the roles with the right must change the
+database, which proves the posted data is a real write and not a form error.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
+from branchwork.models import Member, PartyGroup
+
+from .factories import (
+    branch_objects,
+    db_fingerprint,
+    media_fingerprint,
+    meetings_xlsx,
+    org_objects,
+    pdf_upload,
+    roster_xlsx,
+    workflow_reports,
+)
+from .urlconf import NoBuilder, Route, app_routes, build_kwargs, model_for
+
+ROUTES = app_routes()
+METHODS = ("GET", "POST")
+ROLES = (
+    "anonymous",
+    "secretary",
+    "committee_member",
+    "reviewer",
+    "admin",
+    "sibling_secretary",
+    "outsider_reviewer",
+)
+
+# --- what each URL is ------------------------------------------------------------------------------
+
+# Branch pages that every reader of the branch gets: its own people, the reviewer above and an
+# administrator. Every other branch URL changes something and is for the branch's own people only.
+READS = {
+    "roster:member_list",
+    "roster:export",
+    "roster:import_template",
+    "roster:group_list",
+    "activities:branch_home",
+    "activities:activity_list",
+    "audit:branch_log",
+    "activities:activity_detail",
+    "activities:attachment_download",
+    "activities:member_attendance",
+    "activities:compliance",
+    "activities:publicity_list",
+    "activities:ledger_index",
+    "activities:ledger_export",
+    "reports:report_list",
+    "reports:report_preview",
+    "reports:report_print",
+    "reports:report_download",
+    "reports:report_versions",
+    "reports:version_detail",
+    "reports:version_download",
+    "reports:version_compare",
+}
+# Readers see the report with GET (read-only, as a preview); POST saves it.
+READ_THEN_WRITE = {"reports:report_edit"}
+# The reviewer above acts on a submitted report; a branch never reviews itself.
+REVIEWS = {"reports:report_review", "reports:report_return", "reports:report_approve"}
+
+
+@dataclass
+class Scene:
+    world: object
+    kl: object  # BranchObjects of the attacked branch
+    hw: object  # OrgObjects of its general branch
+    reports: dict
+    xy: object  # the sibling branch's objects, for wrong-tenant ids
+    lz: object  # another general branch's registries
+
+    def objects(self, branch, org) -> dict:
+        return {
+            Activity: branch.activity,
+            Attachment: branch.attachment,
+            Member: branch.member,
+            PartyGroup: branch.group,
+            PublicityEntry: branch.publicity,
+            Outlet: org.outlet,
+            ComplianceRule: org.rule,
+        }
+
+
+def _editor_data(report, title: str) -> dict:
+    data = {
+        "revision": str(report.revision),
+        "title": title,
+        "addressee": report.addressee,
+        "opening": report.opening,
+        "signature": report.signature,
+        "signed_on": report.signed_on.isoformat(),
+        "action": "save",
+        "item": [],
+    }
+    for item in report.items.all():
+        data["item"].append(str(item.pk))
+        data[f"item-{item.pk}-section"] = str(item.section)
+        data[f"item-{item.pk}-text"] = item.text
+        if item.numbered:
+            data[f"item-{item.pk}-numbered"] = "1"
+    return data
+
+
+def _member(name: str, scene: Scene) -> dict:
+    return {"name": name, "gender": "男", "status": "正式党员", "joined_on": "2012-07-01", "post": "", "party_group": scene.kl.group.pk}
+
+
+def _attendance(scene: Scene) -> dict:
+    data = {f"m{m.pk}-status": "present" for m in Member.objects.filter(branch=scene.kl.branch)}
+    data.update({f"m{scene.kl.member.pk}-status": "absent", f"m{scene.kl.member.pk}-reason": "出差"})
+    return data
+
+
+# Plausible POST data for every URL that writes: what its form would send to change something.
+POST_DATA = {
+    "roster:member_create": lambda s: _member("新党员丙", s),
+    "roster:member_update": lambda s: {**_member(s.kl.member.name, s), "post": "书记", "status": "正式党员", "gender": "女"},
+    "roster:member_transfer": lambda s: {"transferred_out_on": "2022-05-01", "transferred_to": "某某党支部"},
+    "roster:import": lambda s: {"file": roster_xlsx()},
+    "roster:group_create": lambda s: {"name": "第二党小组", "established_on": "2021-01-01"},
+    "roster:group_update": lambda s: {"name": "改名的党小组", "established_on": "2020-01-01"},
+    "activities:activity_create": lambda s: {"date": "2022-04-10", "title": "新的学习会", "study_form": "集体学习"},
+    "activities:activity_update": lambda s: {"date": "2022-03-15", "title": "改过的主题"},
+    "activities:activity_delete": lambda s: {},
+    "activities:activity_attendance": lambda s: _attendance(s),
+    "activities:attachment_upload": lambda s: {"category": "photo", "file": pdf_upload("照片说明.pdf")},
+    "activities:attachment_delete": lambda s: {},
+    "activities:publicity_create": lambda s: {"outlet": s.hw.outlet.pk, "date": "2022-05-01", "count": 2, "title": "新稿件"},
+    "activities:publicity_update": lambda s: {"outlet": s.hw.outlet.pk, "date": "2022-04-01", "count": 3, "title": "改过的稿件"},
+    "activities:publicity_delete": lambda s: {},
+    "activities:ledger_import": lambda s: {"type": "meetings", "file": meetings_xlsx()},
+    "activities:rule_create": lambda s: {"kind": "party_lecture", "frequency": "quarterly", "source": "处党总支通知"},
+    "activities:rule_update": lambda s: {"kind": "study", "frequency": "quarterly", "source": "改过的依据"},
+    "activities:rule_delete": lambda s: {},
+    "activities:outlet_create": lambda s: {"name": "新媒体", "level": "省级", "unit": "篇", "sort_order": 20},
+    "activities:outlet_update": lambda s: {"name": "改名的媒体", "level": "行业", "unit": "次", "sort_order": 5},
+    "reports:report_start": lambda s: {"period": "2021H2"},
+    "reports:report_edit": lambda s: _editor_data(s.reports["returned"], "改过的标题"),
+    "reports:report_submit": lambda s: {},
+    "reports:report_return": lambda s: {"version": "1", "comment": "请补充"},
+    "reports:report_approve": lambda s: {"version": "1", "comment": ""},
+}
+
+
+def access(route: Route, method: str) -> str:
+    if route.scope == "none":
+        return "personal"
+    if route.scope == "org":
+        return "manage"
+    if route.name in REVIEWS:
+        return "review"
+    if route.name in READ_THEN_WRITE:
+        return "read" if method == "GET" else "write"
+    return "read" if route.name in READS else "write"
+
+
+def expected(route: Route, method: str, role: str) -> str:
+    """"login", "hidden" (404), "denied" (403, or 404) or "served"."""
+    if role == "anonymous":
+        return "login"
+    kind = access(route, method)
+    if kind == "personal":
+        return "served"
+    if role in ("sibling_secretary", "outsider_reviewer"):
+        return "hidden"
+    if kind == "manage":
+        return "served" if role in ("reviewer", "admin") else "hidden"
+    if kind == "read":
+        return "served"
+    if kind == "write":
+        return "served" if role in ("secretary", "committee_member") else "denied"
+    return "served" if role == "reviewer" else "denied"  # review
+
+
+def owner(route: Route) -> str:
+    return "reviewer" if route.scope == "org" else "secretary"
+
+
+# --- fixtures ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scene(world, monkeypatch) -> Scene:
+    hw = org_objects(world.general)
+    lz = org_objects(world.other_general)
+    kl = branch_objects(world.branch, outlet=hw.outlet, by=world.secretary)
+    xy = branch_objects(world.sibling, outlet=hw.outlet, by=world.sibling_secretary)
+    reports = workflow_reports(world.branch, secretary=world.secretary, reviewer=world.reviewer, monkeypatch=monkeypatch)
+    return Scene(world, kl, hw, reports, xy, lz)
+
+
+@pytest.fixture
+def clients(world) -> dict[str, Client]:
+    result = {"anonymous": Client()}
+    for role, user in world.users().items():
+        result[role] = Client()
+        result[role].force_login(user)  # before any fingerprint: it writes last_login
+    return result
+
+
+def attempt(client: Client, method: str, url: str, data: dict | None, db_before: str):
+    """One request in a savepoint rolled back afterwards, so every attempt meets the same data
+    (``db_before``, the fingerprint taken once). Returns (response, database changed, stored
+    files changed)."""
+    media_before = media_fingerprint()
+    with transaction.atomic():
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data or {})
+        db_changed = db_fingerprint() != db_before
+        transaction.set_rollback(True)
+    if hasattr(response, "streaming_content"):
+        response.close()
+    return response, db_changed, media_fingerprint() != media_before
+
+
+def check(route, method, role, outcome, response, db_changed, media_changed, method_allowed) -> list[str]:
+    status = response.status_code
+    where = f"{method} {route.name} as {role}: expected {outcome}, got {status}"
+    problems = []
+    if outcome == "login":
+        location = response.get("Location", "")
+        if status != 302 or not location.startswith(reverse("login")):
+            problems.append(f"{where} → {location!r}")
+    elif not method_allowed and status == 405:
+        pass  # the view refuses this method to everyone, before looking at the branch
+    elif outcome == "hidden" and status != 404:
+        problems.append(where)
+    elif outcome == "denied" and status not in (403, 404):
+        problems.append(where)
+    elif outcome == "served":
+        location = response.get("Location", "")
+        if status not in (200, 302) or (status == 302 and location.startswith(reverse("login"))):
+            problems.append(f"{where} {location}")
+    writes = outcome == "served" and method == "POST" and access(route, method) != "read" and method_allowed
+    if writes and route.name in POST_DATA and not db_changed:
+        problems.append(f"{where}: the POST of a role with the right changed nothing — is the test data plausible?")
+    if not writes and db_changed:
+        problems.append(f"{where}: the database changed")
+    if outcome != "served" and media_changed:
+        problems.append(f"{where}: stored files changed")
+    return problems
+
+
+# --- the tests -----------------------------------------------------------------------------------------
+
+
+def test_every_url_can_be_filled():
+    """A URL the matrix cannot build arguments for fails here: add a builder in urlconf.py."""
+    fake = {model: type("Obj", (), {"pk": 1})() for model in (Activity, Attachment, Member, PartyGroup, PublicityEntry, Outlet, ComplianceRule)}
+    unfillable = []
+    for route in ROUTES:
+        try:
+            reverse(route.name, kwargs=build_kwargs(route, branch_code="kl", org_code="hw", objects=fake))
+        except NoBuilder as error:
+            unfillable.append(str(error))
+    assert not unfillable, unfillable
+    size = len(ROUTES) * len(ROLES) * len(METHODS)
+    warnings.warn(
+        f"permission matrix: {len(ROUTES)} URLs × {len(ROLES)} roles × {len(METHODS)} methods = {size} requests",
+        UserWarning,
+        stacklevel=1,
+    )
+
+
+def test_every_writing_url_has_post_data():
+    """Every URL that writes has plausible POST data, so its matrix row proves a real write."""
+    writing = {r.name for r in ROUTES if access(r, "POST") in ("write", "review")}
+    assert writing - set(POST_DATA) <= {
+        # GET-only views: POST is refused with 405 for everyone (checked in the matrix).
+        "activities:import_template",
+        # The review page itself; its forms post to report_return and report_approve.
+        "reports:report_review",
+    }, sorted(writing - set(POST_DATA))
+    assert set(POST_DATA) <= {r.name for r in ROUTES}, "POST_DATA names a URL that no longer exists"
+
+
+def test_the_lists_name_only_existing_urls():
+    names = {r.name for r in ROUTES}
+    assert READS | READ_THEN_WRITE | REVIEWS <= names, sorted((READS | READ_THEN_WRITE | REVIEWS) - names)
+
+
+def test_the_walk_finds_urls_of_every_app():
+    names = {r.name for r in ROUTES}
+    assert {"home", "roster:member_list", "activities:activity_detail", "reports:report_edit"} <= names
+    assert not any(r.name.startswith("admin:") for r in ROUTES)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_permission_matrix(route, scene, clients, record_property):
+    kwargs = build_kwargs(route, branch_code="kl", org_code="hw", objects=scene.objects(scene.kl, scene.hw))
+    url = reverse(route.name, kwargs=kwargs)
+    baseline = db_fingerprint()
+    problems = []
+    for method in METHODS:
+        roles = [owner(route)] + [role for role in ROLES if role != owner(route)]
+        method_allowed = True
+        for role in roles:
+            builder = POST_DATA.get(route.name)
+            data = builder(scene) if method == "POST" and builder else None
+            response, db_changed, media_changed = attempt(clients[role], method, url, data, baseline)
+            if role == owner(route):
+                method_allowed = response.status_code != 405
+            outcome = expected(route, method, role)
+            problems += check(route, method, role, outcome, response, db_changed, media_changed, method_allowed)
+    record_property("security:matrix_requests", len(ROLES) * len(METHODS))
+    assert not problems, "\n".join(problems)
+
+
+OBJECT_ROUTES = [route for route in ROUTES if any(a == "pk" or a.endswith("_pk") for a in route.arguments)]
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=str)
+def test_another_branchs_object_under_ones_own_code_is_404(route, scene, clients, record_property):
+    """pretix's wrong-tenant check: kl's own people (hw's reviewer for hw's registries) asking
+    for the sibling's (or another 党总支's) object under their own code get 404, and nothing
+    changes — each object argument swapped on its own."""
+    own = scene.objects(scene.kl, scene.hw)
+    foreign = scene.objects(scene.xy, scene.lz)
+    role = owner(route)
+    baseline = db_fingerprint()
+    problems = []
+    for argument in [a for a in route.arguments if a == "pk" or a.endswith("_pk")]:
+        model = model_for(route, argument)
+        # Only the one argument is foreign: the others stay kl's own.
+        kwargs = build_kwargs(route, branch_code="kl", org_code="hw", objects=own)
+        kwargs[argument] = foreign[model].pk
+        url = reverse(route.name, kwargs=kwargs)
+        for method in METHODS:
+            builder = POST_DATA.get(route.name)
+            data = builder(scene) if method == "POST" and builder else None
+            response, db_changed, media_changed = attempt(clients[role], method, url, data, baseline)
+            if response.status_code not in (404, 405) or db_changed or media_changed:
+                problems.append(
+                    f"{method} {url} as {role} ({argument} of another tenant): {response.status_code}, "
+                    f"database changed: {db_changed}, files changed: {media_changed}"
+                )
+            record_property("security:wrong_tenant_requests", 1)
+    assert not problems, "\n".join(problems)
