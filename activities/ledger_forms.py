@@ -3,6 +3,8 @@
 from django import forms
 from django.conf import settings
 
+from branchwork.uploads import refuse_zip_bomb
+
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -30,4 +32,5 @@ class LedgerImportForm(forms.Form):
         upload.seek(0)
         if head != b"PK\x03\x04":
             raise forms.ValidationError("文件内容不是 Excel（.xlsx）格式，请用导入模板重新保存后上传")
+        refuse_zip_bomb(upload)
         return upload

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .models import Member, Organisation, PartyGroup
 from .periods import chinese_date
+from .uploads import refuse_zip_bomb
 
 ROSTER_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -247,4 +248,5 @@ class RosterImportForm(forms.Form):
         upload.seek(0)
         if head != b"PK\x03\x04":
             raise forms.ValidationError("该文件不是有效的 .xlsx 文件，请用 Excel 或 WPS 重新保存后再导入。")
+        refuse_zip_bomb(upload)
         return upload
