@@ -110,6 +110,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Every request is one transaction: a view that fails half-way (the database going away, a bug)
+# leaves nothing half-written — not even a record saved without its audit-log entry. Services keep
+# their own transaction.atomic blocks too, for callers outside requests (commands, imports).
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

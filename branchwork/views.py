@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -26,6 +26,7 @@ def home(request):
 
 @require_GET
 @never_cache
+@transaction.non_atomic_requests  # opening the request's transaction would fail before we can say 503
 def healthz(request):
     """200 when the database answers, 503 when it does not. For load balancers; no login."""
     try:
