@@ -21,7 +21,8 @@ from openpyxl import Workbook
 from activities.ledgers import MEETING_COLUMNS, PUBLICITY_COLUMNS
 from activities.models import Activity, ActivityKind, Attachment, Attendance, PublicityEntry
 from branchwork import roster
-from branchwork.models import Member
+from branchwork.audit.models import AuditEntry
+from branchwork.models import Member, PartyGroup
 from branchwork.periods import Period
 from reports import services
 from reports.models import Report, ReportEvent, ReportItem, ReportVersion, ReviewComment
@@ -97,7 +98,7 @@ def test_database_lost_while_saving_attendance_keeps_the_previous_attendance(wor
     a, b = (MemberFactory(branch=world.branch, name=name) for name in ("甲", "乙"))
     AttendanceFactory(activity=meeting, member=a, present=True)
     AttendanceFactory(activity=meeting, member=b, present=False, absence_reason="出差")
-    monkeypatch.setattr(Attendance.objects, "bulk_create", database_gone)  # after the old rows are deleted
+    monkeypatch.setattr(Attendance.objects, "bulk_create", database_gone)  # after the changed rows are saved
 
     response = browser.post(
         reverse("activities:activity_attendance", args=["kl", meeting.pk]),
@@ -156,6 +157,32 @@ def test_database_lost_during_a_roster_import_leaves_the_roster_as_it_was(world,
     assert list(Member.objects.values_list("name", "post")) == [("王建国", "")]
     kept.refresh_from_db()
     assert kept.post == ""
+
+
+def test_database_lost_while_logging_a_new_publicity_entry_leaves_no_entry_without_its_log(
+    world, browser, monkeypatch
+):
+    outlet = OutletFactory(organisation=world.general, name="澎湃新闻")
+    monkeypatch.setattr(AuditEntry.objects, "log_create", database_gone)  # after the entry's own row
+
+    response = browser.post(
+        reverse("activities:publicity_create", args=["kl"]),
+        {"outlet": outlet.pk, "date": "2022-04-01", "count": "1", "title": "春运保通", "link": ""},
+    )
+
+    assert_error_page(response)
+    assert not PublicityEntry.objects.exists()
+
+
+def test_database_lost_while_logging_a_new_party_group_leaves_no_group_without_its_log(
+    world, browser, monkeypatch
+):
+    monkeypatch.setattr(AuditEntry.objects, "log_create", database_gone)
+
+    response = browser.post(reverse("roster:group_create", args=["kl"]), {"name": "收费一班党小组"})
+
+    assert_error_page(response)
+    assert not PartyGroup.objects.exists()
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -351,3 +378,18 @@ def test_an_upload_the_storage_cannot_write_says_so_and_keeps_the_form(world, br
     assert "三月理论学习" in page  # the record's page, with the upload form
     assert response.context["upload_form"]["category"].value() == "minutes"
     assert not Attachment.objects.exists()
+
+
+# --- the health check ---------------------------------------------------------------------------
+
+
+def test_health_check_says_503_not_500_when_the_database_is_unreachable(client, db, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr(connection, "ensure_connection", database_gone)
+    client.raise_request_exception = False
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable"}
