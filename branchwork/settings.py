@@ -281,6 +281,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # the pages can be scoped with ``branchwork.access``. Fields that change on every save (timestamps,
 # the optimistic-locking revision) or that are internal are left out of the diffs.
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+# auditlog's own migrations would still create its (swapped-out, unused) auditlog_logentry table,
+# whose foreign keys to users and content types no model knows of: PostgreSQL then refuses to
+# truncate those tables, breaking ``manage.py flush`` and every transactional test (live_server, threads).
+MIGRATION_MODULES = {"auditlog": None}
 # Foreign keys are logged by name (张三 → 李四), so an entry stays readable after the row is gone.
 AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 # loaddata (restoring a backup) replays rows; it is not somebody changing them.
