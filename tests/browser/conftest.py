@@ -1,6 +1,14 @@
 """Headless Chromium (Debian's) driven by Playwright for Python against pytest-django's live server.
 
 Screenshots of the key pages go to ``test-artifacts/screenshots/`` so a person can look at them.
+Every page made by ``new_page`` records what a person would never want to see happen:
+
+- ``page.outside_requests``: any request to a host other than the live server (no CDN, ever),
+  which is refused before it leaves;
+- ``page.console_errors``: console errors, uncaught script errors and Content-Security-Policy
+  violations, each as ``(text, url)``;
+- ``page.dialogs``: the text of every ``confirm()``/``alert()``, which are accepted as a person
+  answering “确定” would.
 """
 
 import os
@@ -11,8 +19,16 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+DESK, PHONE = 1280, 375
 
 pytestmark = pytest.mark.browser
+
+# Chromium reports CSP violations on the console too; this makes sure, and names the directive.
+_REPORT_CSP = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline"));
+});
+"""
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +44,13 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--lang=zh-CN",
+            ],
         )
         yield browser
         browser.close()
@@ -40,20 +62,38 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """``new_page(width=1280)`` → a page in a fresh context, requests outside the live server refused."""
+    """``new_page(width=1280)`` → a page in a fresh context (its own cookies: one person)."""
     contexts = []
 
-    def make(width: int = 1280, height: int = 900):
+    def make(width: int = DESK, height: int = 900):
         context = browser.new_context(
-            viewport={"width": width, "height": height}, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
+            viewport={"width": width, "height": height},
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            accept_downloads=True,
         )
+        context.add_init_script(_REPORT_CSP)
+        # Nothing may leave the machine: requests to any other host are recorded and refused.
+        local = (live_server.url, "data:", "blob:")
+        context.route(lambda url: not url.startswith(local), lambda route: route.abort())
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        # Nothing may leave the machine: fail loudly on any request to another host.
         outside = []
-        page.on("request", lambda r: None if r.url.startswith((live_server.url, "data:", "blob:")) else outside.append(r.url))
+        page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
         page.outside_requests = outside
+        errors = []
+        page.on("console", lambda m: errors.append((m.text, page.url)) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append((f"uncaught: {e}", page.url)))
+        page.console_errors = errors
+        dialogs = []
+
+        def answer(dialog):
+            dialogs.append(dialog.message)
+            dialog.accept()
+
+        page.on("dialog", answer)
+        page.dialogs = dialogs
         return page
 
     yield make
@@ -64,8 +104,58 @@ def new_page(browser, live_server):
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
     return path
+
+
+def page_width(page) -> int:
+    """How wide the page lays itself out: wider than the window means sideways scrolling."""
+    return page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+
+
+def overflowing(page, width: int) -> list[str]:
+    """Elements sticking out past ``width`` that no scroll box clips, for a readable failure.
+
+    An absolutely positioned element (such as a ``.visually-hidden`` label) is clipped only by a
+    scroll box that is, or sits inside, its containing block."""
+    return page.evaluate(
+        """(width) => {
+          const out = [];
+          for (const el of document.body.querySelectorAll("*")) {
+            const r = el.getBoundingClientRect();
+            if (r.right <= width + 1 || r.width === 0) continue;
+            let loose = ["absolute", "fixed"].includes(getComputedStyle(el).position), clipped = false;
+            for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+              const s = getComputedStyle(p);
+              if (loose && s.position !== "static") loose = false;
+              if (!loose && s.overflowX !== "visible" && p.getBoundingClientRect().right <= width + 1) { clipped = true; break; }
+            }
+            if (!clipped) out.push(el.tagName.toLowerCase() + (el.className ? "." + String(el.className).trim().split(/\\s+/).join(".") : "")
+              + " right=" + Math.round(r.right));
+          }
+          return out.slice(0, 8);
+        }""",
+        width,
+    )
+
+
+def look(page, name: str, *, phone: bool = True) -> None:
+    """Save the page as a person sees it at a desk (1280 px) and, for the main pages, on a phone
+    (375 px), where nothing may make the page scroll sideways. The page is not reloaded: what was
+    typed stays, and pages must cope with a window that changes width (a phone turned upright)."""
+    screenshot(page, f"{name}-{DESK}")
+    if not phone:
+        return
+    desk = page.viewport_size
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    if page.locator("#report-editor").count():
+        page.wait_for_timeout(150)  # the editor refits its text fields once the resizing settles
+    screenshot(page, f"{name}-{PHONE}")
+    width = page_width(page)
+    assert width <= PHONE, (
+        f"{name}: {width} px wide on a {PHONE} px phone; sticking out: {overflowing(page, PHONE)}"
+    )
+    page.set_viewport_size(desk)
 
 
 def login(page, live_server, username: str, password: str) -> None:
@@ -73,4 +163,4 @@ def login(page, live_server, username: str, password: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
