@@ -40,7 +40,9 @@ def audit_bulk_updating(*, objects: Sequence[models.Model], fields: Sequence[str
     if not objects or not _enabled(type(objects[0])):
         return
     model = type(objects[0])
-    before = model._base_manager.in_bulk([instance.pk for instance in objects])
+    # Foreign keys are logged by name: fetch the related rows with the old ones, not one by one.
+    related = [name for name in fields if model._meta.get_field(name).many_to_one]
+    before = model._base_manager.select_related(*related).in_bulk([instance.pk for instance in objects])
     for instance in objects:
         old = before.get(instance.pk)
         if old is None:
