@@ -33,6 +33,7 @@ from activities.models import Activity, Attachment, ComplianceRule, Outlet, Publ
 from branchwork.models import Member, PartyGroup
 
 from .factories import (
+    H2,
     branch_objects,
     db_fingerprint,
     media_fingerprint,
@@ -368,3 +369,49 @@ def test_another_branchs_object_under_ones_own_code_is_404(route, scene, clients
                 )
             record_property("security:wrong_tenant_requests", 1)
     assert not problems, "\n".join(problems)
+
+
+# --- another branch's ids inside the posted form ------------------------------------------------------
+
+FOREIGN_FORM_IDS = [
+    # (URL name, extra URL arguments, posted data with one foreign id; the scene gives the objects)
+    ("activities:activity_create", {"kind": "group_meeting"}, lambda s: {"date": "2022-04-01", "title": "党小组会", "party_group": s.xy.group.pk}),
+    ("activities:activity_create", {"kind": "party_lecture"}, lambda s: {"date": "2022-04-01", "title": "党课", "speaker": s.xy.member.pk}),
+    ("activities:activity_attendance", {}, lambda s: {**_attendance(s), f"m{s.xy.member.pk}-status": "present"}),
+    ("activities:publicity_create", {}, lambda s: {"outlet": s.lz.outlet.pk, "date": "2022-05-01", "count": 1, "title": "稿件"}),
+    ("activities:publicity_update", {}, lambda s: {"outlet": s.lz.outlet.pk, "date": "2022-04-01", "count": 1, "title": "稿件"}),
+    ("roster:member_create", {}, lambda s: {**_member("新人", s), "party_group": s.xy.group.pk}),
+    ("roster:member_update", {}, lambda s: {**_member(s.kl.member.name, s), "party_group": s.xy.group.pk}),
+]
+
+
+@pytest.mark.parametrize(("name", "extra", "data"), FOREIGN_FORM_IDS, ids=[f"{n}-{i}" for i, (n, _e, _d) in enumerate(FOREIGN_FORM_IDS)])
+def test_another_branchs_id_inside_the_form_is_refused(name, extra, data, scene, clients):
+    """A tampered form naming another branch's party group, member or outlet saves nothing."""
+    route = next(r for r in ROUTES if r.name == name)
+    kwargs = build_kwargs(route, branch_code="kl", org_code="hw", objects=scene.objects(scene.kl, scene.hw))
+    kwargs.update(extra)
+    baseline = db_fingerprint()
+    response, db_changed, media_changed = attempt(clients["secretary"], "POST", reverse(name, kwargs=kwargs), data(scene), baseline)
+    assert response.status_code == 200, response.status_code
+    assert not db_changed and not media_changed
+    assert response.context["form"].errors
+
+
+def test_another_reports_item_in_the_editor_is_not_touched(scene, clients, world):
+    """The editor posts item ids: one of another branch's report becomes a new item of this
+    report, and the other report's item stays as it was."""
+    from reports import services as report_services
+
+    foreign = report_services.report_create(branch=world.sibling, period=H2, by=world.sibling_secretary)
+    foreign_item = foreign.items.first()
+    before = (foreign_item.report_id, foreign_item.text)
+    data = POST_DATA["reports:report_edit"](scene)
+    data["item"].append(str(foreign_item.pk))
+    data[f"item-{foreign_item.pk}-section"] = "1"
+    data[f"item-{foreign_item.pk}-text"] = "篡改的条目"
+    response = clients["secretary"].post(reverse("reports:report_edit", args=["kl", "2022H1"]), data)
+    assert response.status_code == 302
+    foreign_item.refresh_from_db()
+    assert (foreign_item.report_id, foreign_item.text) == before
+    assert scene.reports["returned"].items.filter(text="篡改的条目").exists()

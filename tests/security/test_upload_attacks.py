@@ -216,6 +216,7 @@ def test_hostile_import_is_refused_and_nothing_saved(world, as_user, name, extra
     before_db, before_media = db_fingerprint(), media_fingerprint()
     response = client.post(reverse(name, args=["kl"]), {**extra, "file": upload(filename, content)})
     _refused(response, before_db, before_media, message=message)
+    assert response.context["form"].errors["file"]
     if extra:
         assert response.context["form"]["type"].value() == extra["type"], "the chosen import type is kept"
     record_property("security:upload_attacks", 1)
