@@ -131,6 +131,8 @@ def backup_write(*, target: str | os.PathLike, using: str = DEFAULT_DB_ALIAS) ->
     target = Path(target)
     partial = target.with_name(target.name + ".part")
     summary = Summary()
+    if _unapplied_migrations(using):
+        raise BackupError("数据库尚未完成迁移，表结构与程序不一致：请先执行 python manage.py migrate，再备份。")
     model_list = backed_up_models()
     try:
         with _snapshot(using):
@@ -241,10 +243,13 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict:
     return manifest
 
 
+def _unapplied_migrations(using: str) -> list:
+    executor = MigrationExecutor(connections[using])
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
 def _check_schema(manifest: dict, using: str) -> None:
-    connection = connections[using]
-    executor = MigrationExecutor(connection)
-    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+    if _unapplied_migrations(using):
         raise BackupError("目标数据库尚未完成迁移：请先执行 python manage.py migrate，再恢复。")
     applied = _applied_migrations(using)
     newer = [
