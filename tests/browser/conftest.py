@@ -31,14 +31,20 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser():
+    """Chromium for one test, started after the test's database is set up and closed before it is
+    torn down.
+
+    Playwright's sync API runs an event loop in this thread for as long as it is open, and while a
+    loop runs Django hands the thread other connection objects: a serialized rollback (which puts
+    back what migrations wrote, such as the default meeting rules) would silently not happen. So no
+    browser may outlive a test. Django's ORM also refuses to run under a loop unless told it is
+    safe; it is here, the test thread only sets up and checks data."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}: run .ci/install-debian-packages")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run while
-    # any loop runs unless told it is safe. It is here: the test thread only sets up data.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
