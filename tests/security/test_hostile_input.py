@@ -353,10 +353,26 @@ def test_report_keeps_hostile_text_in_preview_docx_and_pdf(world, record_propert
     examples = Examples(record_property, "report items, header and review comments")
 
     @settings(PROFILE, max_examples=max(5, PROFILE.max_examples // 3))
-    @given(item=text(long_one_in=4), new_item=text(), title=text(long_one_in=10), opening=text(), comment=text())
+    @given(
+        item=text(long_one_in=4),
+        new_item=text(),
+        title=text(long_one_in=10),
+        opening=text(),
+        comment=text(),
+        record=text(pieces=3),
+        lines=text(),
+    )
     @rolled_back
-    def run(item, new_item, title, opening, comment):
+    def run(item, new_item, title, opening, comment, record, lines):
         examples.count += 1
+        # Records whose text the compiled report quotes: materials studied, lecture topics and
+        # speakers, commemorations. (Refused ones simply add nothing.)
+        for kind, fields in (
+            ("study", {"title": record, "materials": lines}),
+            ("party_lecture", {"title": record, "speaker_name": record[:50]}),
+            ("commemoration", {"title": record, "place": record[:200], "participants": record[:200]}),
+        ):
+            secretary.post(reverse("activities:activity_create", args=["kl", kind]), {"date": "2022-04-01", **fields})
         data = _editor_data(report)
         first = report.items.order_by("section", "position").first()
         data[f"item-{first.pk}-text"] = item

@@ -271,7 +271,7 @@ def check(route, method, role, outcome, response, db_changed, media_changed, met
         problems.append(f"{where}: the POST of a role with the right changed nothing — is the test data plausible?")
     if not writes and db_changed:
         problems.append(f"{where}: the database changed")
-    if outcome != "served" and media_changed:
+    if not writes and media_changed:
         problems.append(f"{where}: stored files changed")
     return problems
 
