@@ -424,3 +424,35 @@ def test_report_keeps_hostile_text_in_preview_docx_and_pdf(world, record_propert
 
     run()
     examples.report()
+
+
+# --- the version comparison: the one page that builds its own HTML (mark_safe) -------------------------
+
+
+def test_version_comparison_escapes_every_fragment(world, record_property):
+    """Two versions whose texts differ by hostile fragments: the character diff wraps changes in
+    <ins>/<del> and must escape every piece it cuts, so no markup typed survives as markup."""
+    from reports.models import ReportVersion
+    from tests.reports.sample_documents import small_document
+
+    client = Client()
+    client.force_login(world.reviewer)
+    report = report_services.report_create(branch=world.branch, period=H1, by=world.secretary)
+    url = reverse("reports:version_compare", args=["kl", "2022H1"]) + "?a=1&b=2"
+    examples = Examples(record_property, "version comparison")
+
+    @PROFILE
+    @given(old=text(long_one_in=20), new=text(long_one_in=20), shared=st.sampled_from(PIECES))
+    @rolled_back
+    def run(old, new, shared):
+        examples.count += 1
+        for number, item in ((1, shared + old), (2, shared + new)):
+            document = small_document(strip_control_characters(item), title=strip_control_characters(shared + item))
+            ReportVersion.objects.create(report=report, number=number, document=document.to_json(), submitted_by=world.secretary)
+        body = assert_safe(client.get(url))
+        if shared == SCRIPT:  # the same in both versions: an equal run, escaped whole
+            assert escape(SCRIPT) in body
+        examples.stored += 1
+
+    run()
+    examples.report()
