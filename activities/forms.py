@@ -302,7 +302,7 @@ class ActivityFilterForm(forms.Form):
 
     def clean_ids(self):
         raw = self.cleaned_data["ids"]
-        return sorted({int(part) for part in re.split(r"[,，\s]+", raw) if part.isdigit() and len(part) < 12})
+        return sorted({int(part) for part in re.split(r"[,，\s]+", raw) if part.isdecimal() and len(part) < 12})
 
     def clean(self):
         data = super().clean()

@@ -269,7 +269,10 @@ def outlet_update(request, code, pk):
 
 
 def _ids(raw: str) -> list[int]:
-    return [int(part) for part in raw.split(",") if part.strip().isdigit()][:MAX_IDS_IN_URL]
+    # Decimal digits only (str.isdigit() takes "²", which int() refuses), and short enough for the
+    # database's integer (a longer one overflows it).
+    parts = (part.strip() for part in raw.split(","))
+    return [int(part) for part in parts if part.isdecimal() and len(part) < 12][:MAX_IDS_IN_URL]
 
 
 @login_required
