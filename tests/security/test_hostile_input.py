@@ -17,6 +17,7 @@ import re
 import warnings
 
 import docx
+import pytest
 from django import forms
 from django.db import transaction
 from django.test import Client
@@ -28,17 +29,19 @@ from openpyxl import load_workbook
 
 from activities.forms import ActivityForm
 from activities.kinds import KINDS
-from activities.models import Activity, PublicityEntry
+from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
 from branchwork.middleware import StripControlCharactersMiddleware
 from branchwork.models import Member, PartyGroup
 from branchwork.text import strip_control_characters
 from reports import services as report_services
-from reports.models import Report
+from reports.models import Report, ReportVersion
 from reports.renderers.textclean import clean_text
 from reports.services import item_text_errors
 from tests.factories import MemberFactory, OutletFactory, PartyGroupFactory
+from tests.reports.sample_documents import small_document
 
-from .factories import H1
+from .factories import H1, branch_objects, org_objects, workflow_reports
+from .urlconf import app_routes, build_kwargs
 
 # Modest: the three tests together stay well under a minute (each report example renders a PDF).
 # HOSTILE_EXAMPLES=200 for a longer hunt.
@@ -432,9 +435,6 @@ def test_report_keeps_hostile_text_in_preview_docx_and_pdf(world, record_propert
 def test_version_comparison_escapes_every_fragment(world, record_property):
     """Two versions whose texts differ by hostile fragments: the character diff wraps changes in
     <ins>/<del> and must escape every piece it cuts, so no markup typed survives as markup."""
-    from reports.models import ReportVersion
-    from tests.reports.sample_documents import small_document
-
     client = Client()
     client.force_login(world.reviewer)
     report = report_services.report_create(branch=world.branch, period=H1, by=world.secretary)
@@ -456,3 +456,64 @@ def test_version_comparison_escapes_every_fragment(world, record_property):
 
     run()
     examples.report()
+
+
+# --- query strings: every page's filters and parameters ------------------------------------------------
+
+QUERY_NAMES = [
+    # read by views (request.GET) and by the filter forms bound to it
+    "a", "b", "gaps", "ids", "kind", "only", "page", "period", "sort", "type",
+    "q", "status", "group", "state", "outlet", "date_from", "date_to", "next",
+]  # fmt: skip
+QUERY_VALUES = [
+    SCRIPT,
+    IMG,
+    "99999999999999999999999999",
+    "-1",
+    "0",
+    "\x00",
+    "9999-99-99",
+    "2022H1' OR '1'='1",
+    "１２３",
+    "²,³",  # digits to str.isdigit(), not to int()
+    "1,2,,99999999999999999999999,x",
+    "%",
+    "",
+]
+
+
+@pytest.fixture
+def scene(world, monkeypatch):
+    hw = org_objects(world.general)
+    kl = branch_objects(world.branch, outlet=hw.outlet, by=world.secretary)
+    workflow_reports(world.branch, secretary=world.secretary, reviewer=world.reviewer, monkeypatch=monkeypatch)
+    return kl, hw
+
+
+@pytest.mark.parametrize("route", app_routes(), ids=str)
+def test_hostile_query_strings_never_break_a_page(route, world, scene, record_property):
+    """Every page, as the one who may read it, with every parameter any page reads set to each
+    hostile value: no 500 and no markup echoed back unescaped."""
+    kl, hw = scene
+    objects = {
+        Activity: kl.activity,
+        Attachment: kl.attachment,
+        Member: kl.member,
+        PartyGroup: kl.group,
+        PublicityEntry: kl.publicity,
+        Outlet: hw.outlet,
+        ComplianceRule: hw.rule,
+    }
+    url = reverse(route.name, kwargs=build_kwargs(route, branch_code="kl", org_code="hw", objects=objects))
+    client = Client()
+    client.force_login(world.reviewer if route.scope == "org" or route.name.startswith("reports:report_review") else world.secretary)
+    for value in QUERY_VALUES:
+        with transaction.atomic():
+            response = client.get(url, dict.fromkeys(QUERY_NAMES, value))
+            if response.streaming:
+                b"".join(response.streaming_content)
+            elif response["Content-Type"].startswith("text/html"):
+                assert_safe(response)
+            assert response.status_code < 500
+            transaction.set_rollback(True)
+    record_property("security:hostile_query_strings", len(QUERY_VALUES))
