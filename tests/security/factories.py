@@ -107,6 +107,40 @@ def workflow_reports(branch: Organisation, *, secretary, reviewer, monkeypatch) 
     return {"returned": returned, "submitted": submitted}
 
 
+@dataclass
+class Scene:
+    """Everything the matrix attacks: kl's records and hw's registries, kl's reports, and the
+    same of the sibling branch xy and of another 党总支 lz, for wrong-tenant ids."""
+
+    world: object
+    kl: BranchObjects
+    hw: OrgObjects
+    reports: dict
+    xy: BranchObjects
+    lz: OrgObjects
+
+    def objects(self, branch: BranchObjects, org: OrgObjects) -> dict:
+        """Model → the instance to put in a URL."""
+        return {
+            Activity: branch.activity,
+            Attachment: branch.attachment,
+            Member: branch.member,
+            PartyGroup: branch.group,
+            PublicityEntry: branch.publicity,
+            Outlet: org.outlet,
+            ComplianceRule: org.rule,
+        }
+
+
+def build_scene(world, monkeypatch) -> Scene:
+    hw = org_objects(world.general)
+    lz = org_objects(world.other_general)
+    kl = branch_objects(world.branch, outlet=hw.outlet, by=world.secretary)
+    xy = branch_objects(world.sibling, outlet=hw.outlet, by=world.sibling_secretary)
+    reports = workflow_reports(world.branch, secretary=world.secretary, reviewer=world.reviewer, monkeypatch=monkeypatch)
+    return Scene(world, kl, hw, reports, xy, lz)
+
+
 # --- Excel files for the imports ---------------------------------------------------------------
 
 

@@ -22,11 +22,8 @@ database, which proves the posted data is a real write and not a form error.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 
 import pytest
-from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 
 from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
@@ -34,15 +31,9 @@ from branchwork.models import Member, PartyGroup
 
 from .factories import (
     H2,
-    branch_objects,
     db_fingerprint,
-    media_fingerprint,
-    meetings_xlsx,
-    org_objects,
-    pdf_upload,
-    roster_xlsx,
-    workflow_reports,
 )
+from .posting import POST_DATA, attempt, attendance_data, member_data
 from .urlconf import NoBuilder, Route, app_routes, build_kwargs, model_for
 
 ROUTES = app_routes()
@@ -91,88 +82,6 @@ READ_THEN_WRITE = {"reports:report_edit"}
 REVIEWS = {"reports:report_review", "reports:report_return", "reports:report_approve"}
 
 
-@dataclass
-class Scene:
-    world: object
-    kl: object  # BranchObjects of the attacked branch
-    hw: object  # OrgObjects of its general branch
-    reports: dict
-    xy: object  # the sibling branch's objects, for wrong-tenant ids
-    lz: object  # another general branch's registries
-
-    def objects(self, branch, org) -> dict:
-        return {
-            Activity: branch.activity,
-            Attachment: branch.attachment,
-            Member: branch.member,
-            PartyGroup: branch.group,
-            PublicityEntry: branch.publicity,
-            Outlet: org.outlet,
-            ComplianceRule: org.rule,
-        }
-
-
-def _editor_data(report, title: str) -> dict:
-    data = {
-        "revision": str(report.revision),
-        "title": title,
-        "addressee": report.addressee,
-        "opening": report.opening,
-        "signature": report.signature,
-        "signed_on": report.signed_on.isoformat(),
-        "action": "save",
-        "item": [],
-    }
-    for item in report.items.all():
-        data["item"].append(str(item.pk))
-        data[f"item-{item.pk}-section"] = str(item.section)
-        data[f"item-{item.pk}-text"] = item.text
-        if item.numbered:
-            data[f"item-{item.pk}-numbered"] = "1"
-    return data
-
-
-def _member(name: str, scene: Scene) -> dict:
-    return {"name": name, "gender": "男", "status": "正式党员", "joined_on": "2012-07-01", "post": "", "party_group": scene.kl.group.pk}
-
-
-def _attendance(scene: Scene) -> dict:
-    data = {f"m{m.pk}-status": "present" for m in Member.objects.filter(branch=scene.kl.branch)}
-    data.update({f"m{scene.kl.member.pk}-status": "absent", f"m{scene.kl.member.pk}-reason": "出差"})
-    return data
-
-
-# Plausible POST data for every URL that writes: what its form would send to change something.
-POST_DATA = {
-    "roster:member_create": lambda s: _member("新党员丙", s),
-    "roster:member_update": lambda s: {**_member(s.kl.member.name, s), "post": "书记", "status": "正式党员", "gender": "女"},
-    "roster:member_transfer": lambda s: {"transferred_out_on": "2022-05-01", "transferred_to": "某某党支部"},
-    "roster:import": lambda s: {"file": roster_xlsx()},
-    "roster:group_create": lambda s: {"name": "第二党小组", "established_on": "2021-01-01"},
-    "roster:group_update": lambda s: {"name": "改名的党小组", "established_on": "2020-01-01"},
-    "activities:activity_create": lambda s: {"date": "2022-04-10", "title": "新的学习会", "study_form": "集体学习"},
-    "activities:activity_update": lambda s: {"date": "2022-03-15", "title": "改过的主题"},
-    "activities:activity_delete": lambda s: {},
-    "activities:activity_attendance": lambda s: _attendance(s),
-    "activities:attachment_upload": lambda s: {"category": "photo", "file": pdf_upload("照片说明.pdf")},
-    "activities:attachment_delete": lambda s: {},
-    "activities:publicity_create": lambda s: {"outlet": s.hw.outlet.pk, "date": "2022-05-01", "count": 2, "title": "新稿件"},
-    "activities:publicity_update": lambda s: {"outlet": s.hw.outlet.pk, "date": "2022-04-01", "count": 3, "title": "改过的稿件"},
-    "activities:publicity_delete": lambda s: {},
-    "activities:ledger_import": lambda s: {"type": "meetings", "file": meetings_xlsx()},
-    "activities:rule_create": lambda s: {"kind": "party_lecture", "frequency": "quarterly", "source": "处党总支通知"},
-    "activities:rule_update": lambda s: {"kind": "study", "frequency": "quarterly", "source": "改过的依据"},
-    "activities:rule_delete": lambda s: {},
-    "activities:outlet_create": lambda s: {"name": "新媒体", "level": "省级", "unit": "篇", "sort_order": 20},
-    "activities:outlet_update": lambda s: {"name": "改名的媒体", "level": "行业", "unit": "次", "sort_order": 5},
-    "reports:report_start": lambda s: {"period": "2021H2"},
-    "reports:report_edit": lambda s: _editor_data(s.reports["returned"], "改过的标题"),
-    "reports:report_submit": lambda s: {},
-    "reports:report_return": lambda s: {"version": "1", "comment": "请补充"},
-    "reports:report_approve": lambda s: {"version": "1", "comment": ""},
-}
-
-
 def access(route: Route, method: str) -> str:
     if route.scope == "none":
         return "personal"
@@ -205,47 +114,6 @@ def expected(route: Route, method: str, role: str) -> str:
 
 def owner(route: Route) -> str:
     return "reviewer" if route.scope == "org" else "secretary"
-
-
-# --- fixtures ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def scene(world, monkeypatch) -> Scene:
-    hw = org_objects(world.general)
-    lz = org_objects(world.other_general)
-    kl = branch_objects(world.branch, outlet=hw.outlet, by=world.secretary)
-    xy = branch_objects(world.sibling, outlet=hw.outlet, by=world.sibling_secretary)
-    reports = workflow_reports(world.branch, secretary=world.secretary, reviewer=world.reviewer, monkeypatch=monkeypatch)
-    return Scene(world, kl, hw, reports, xy, lz)
-
-
-@pytest.fixture
-def clients(world) -> dict[str, Client]:
-    result = {"anonymous": Client()}
-    for role, user in world.users().items():
-        result[role] = Client()
-        result[role].force_login(user)  # before any fingerprint: it writes last_login
-    return result
-
-
-def attempt(client: Client, method: str, url: str, data: dict | None, db_before: str):
-    """One request in a savepoint rolled back afterwards, so every attempt meets the same data
-    (``db_before``, the fingerprint taken once). Returns (response, database changed, stored
-    files changed)."""
-    media_before = media_fingerprint()
-    with transaction.atomic():
-        if method == "GET":
-            response = client.get(url)
-        else:
-            response = client.post(url, data or {})
-        db_changed = db_fingerprint() != db_before
-        transaction.set_rollback(True)
-    if response.streaming:
-        # Read through the client's wrapper, which closes the file without closing the database
-        # connection (response.close() alone would, on PostgreSQL, inside the test transaction).
-        b"".join(response.streaming_content)
-    return response, db_changed, media_fingerprint() != media_before
 
 
 def check(route, method, role, outcome, response, db_changed, media_changed, method_allowed) -> list[str]:
@@ -379,11 +247,11 @@ FOREIGN_FORM_IDS = [
     # (URL name, extra URL arguments, posted data with one foreign id; the scene gives the objects)
     ("activities:activity_create", {"kind": "group_meeting"}, lambda s: {"date": "2022-04-01", "title": "党小组会", "party_group": s.xy.group.pk}),
     ("activities:activity_create", {"kind": "party_lecture"}, lambda s: {"date": "2022-04-01", "title": "党课", "speaker": s.xy.member.pk}),
-    ("activities:activity_attendance", {}, lambda s: {**_attendance(s), f"m{s.xy.member.pk}-status": "present"}),
+    ("activities:activity_attendance", {}, lambda s: {**attendance_data(s), f"m{s.xy.member.pk}-status": "present"}),
     ("activities:publicity_create", {}, lambda s: {"outlet": s.lz.outlet.pk, "date": "2022-05-01", "count": 1, "title": "稿件"}),
     ("activities:publicity_update", {}, lambda s: {"outlet": s.lz.outlet.pk, "date": "2022-04-01", "count": 1, "title": "稿件"}),
-    ("roster:member_create", {}, lambda s: {**_member("新人", s), "party_group": s.xy.group.pk}),
-    ("roster:member_update", {}, lambda s: {**_member(s.kl.member.name, s), "party_group": s.xy.group.pk}),
+    ("roster:member_create", {}, lambda s: {**member_data("新人", s), "party_group": s.xy.group.pk}),
+    ("roster:member_update", {}, lambda s: {**member_data(s.kl.member.name, s), "party_group": s.xy.group.pk}),
 ]
 
 

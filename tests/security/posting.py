@@ -1,0 +1,91 @@
+"""What the security tests post: plausible form data for every URL that writes (so a refused
+request is known to have been a real write), and one request in a savepoint undone afterwards."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.test import Client
+
+from branchwork.models import Member
+
+from .factories import Scene, db_fingerprint, media_fingerprint, meetings_xlsx, pdf_upload, roster_xlsx
+
+
+def editor_data(report, title: str) -> dict:
+    data = {
+        "revision": str(report.revision),
+        "title": title,
+        "addressee": report.addressee,
+        "opening": report.opening,
+        "signature": report.signature,
+        "signed_on": report.signed_on.isoformat(),
+        "action": "save",
+        "item": [],
+    }
+    for item in report.items.all():
+        data["item"].append(str(item.pk))
+        data[f"item-{item.pk}-section"] = str(item.section)
+        data[f"item-{item.pk}-text"] = item.text
+        if item.numbered:
+            data[f"item-{item.pk}-numbered"] = "1"
+    return data
+
+
+def member_data(name: str, scene: Scene) -> dict:
+    return {"name": name, "gender": "男", "status": "正式党员", "joined_on": "2012-07-01", "post": "", "party_group": scene.kl.group.pk}
+
+
+def attendance_data(scene: Scene) -> dict:
+    data = {f"m{m.pk}-status": "present" for m in Member.objects.filter(branch=scene.kl.branch)}
+    data.update({f"m{scene.kl.member.pk}-status": "absent", f"m{scene.kl.member.pk}-reason": "出差"})
+    return data
+
+
+# Plausible POST data for every URL that writes: what its form would send to change something.
+POST_DATA = {
+    "roster:member_create": lambda s: member_data("新党员丙", s),
+    "roster:member_update": lambda s: {**member_data(s.kl.member.name, s), "post": "书记", "status": "正式党员", "gender": "女"},
+    "roster:member_transfer": lambda s: {"transferred_out_on": "2022-05-01", "transferred_to": "某某党支部"},
+    "roster:import": lambda s: {"file": roster_xlsx()},
+    "roster:group_create": lambda s: {"name": "第二党小组", "established_on": "2021-01-01"},
+    "roster:group_update": lambda s: {"name": "改名的党小组", "established_on": "2020-01-01"},
+    "activities:activity_create": lambda s: {"date": "2022-04-10", "title": "新的学习会", "study_form": "集体学习"},
+    "activities:activity_update": lambda s: {"date": "2022-03-15", "title": "改过的主题"},
+    "activities:activity_delete": lambda s: {},
+    "activities:activity_attendance": lambda s: attendance_data(s),
+    "activities:attachment_upload": lambda s: {"category": "photo", "file": pdf_upload("照片说明.pdf")},
+    "activities:attachment_delete": lambda s: {},
+    "activities:publicity_create": lambda s: {"outlet": s.hw.outlet.pk, "date": "2022-05-01", "count": 2, "title": "新稿件"},
+    "activities:publicity_update": lambda s: {"outlet": s.hw.outlet.pk, "date": "2022-04-01", "count": 3, "title": "改过的稿件"},
+    "activities:publicity_delete": lambda s: {},
+    "activities:ledger_import": lambda s: {"type": "meetings", "file": meetings_xlsx()},
+    "activities:rule_create": lambda s: {"kind": "party_lecture", "frequency": "quarterly", "source": "处党总支通知"},
+    "activities:rule_update": lambda s: {"kind": "study", "frequency": "quarterly", "source": "改过的依据"},
+    "activities:rule_delete": lambda s: {},
+    "activities:outlet_create": lambda s: {"name": "新媒体", "level": "省级", "unit": "篇", "sort_order": 20},
+    "activities:outlet_update": lambda s: {"name": "改名的媒体", "level": "行业", "unit": "次", "sort_order": 5},
+    "reports:report_start": lambda s: {"period": "2021H2"},
+    "reports:report_edit": lambda s: editor_data(s.reports["returned"], "改过的标题"),
+    "reports:report_submit": lambda s: {},
+    "reports:report_return": lambda s: {"version": "1", "comment": "请补充"},
+    "reports:report_approve": lambda s: {"version": "1", "comment": ""},
+}
+
+
+def attempt(client: Client, method: str, url: str, data: dict | None, db_before: str):
+    """One request in a savepoint rolled back afterwards, so every attempt meets the same data
+    (``db_before``, the fingerprint taken once). Returns (response, database changed, stored
+    files changed)."""
+    media_before = media_fingerprint()
+    with transaction.atomic():
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data or {})
+        db_changed = db_fingerprint() != db_before
+        transaction.set_rollback(True)
+    if response.streaming:
+        # Read through the client's wrapper, which closes the file without closing the database
+        # connection (response.close() alone would, on PostgreSQL, inside the test transaction).
+        b"".join(response.streaming_content)
+    return response, db_changed, media_fingerprint() != media_before
