@@ -17,6 +17,7 @@ from branchwork.models import Member, Organisation
 from reports.models import Report, ReportItem, ReportVersion
 from tests.branchwork.test_roster_import import xlsx
 from tests.factories import ActivityFactory, BranchFactory, MemberFactory, OutletFactory
+from tests.reports.editor import editor_data
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -174,24 +175,7 @@ def started(world, as_user):
 
 
 def editor_post(client, report, **overrides):
-    data = {
-        "revision": str(report.revision),
-        "title": report.title,
-        "addressee": report.addressee,
-        "opening": report.opening,
-        "signature": report.signature,
-        "signed_on": report.signed_on.isoformat(),
-        "action": "save",
-        "item": [],
-    }
-    for item in report.items.all():
-        data["item"].append(str(item.pk))
-        data[f"item-{item.pk}-section"] = str(item.section)
-        data[f"item-{item.pk}-text"] = item.text
-        if item.numbered:
-            data[f"item-{item.pk}-numbered"] = "1"
-    data.update(overrides)
-    return client.post(reverse("reports:report_edit", args=["kl", "2022H1"]), data)
+    return client.post(reverse("reports:report_edit", args=["kl", "2022H1"]), editor_data(report, **overrides))
 
 
 def test_starting_a_report_logs_the_report_and_each_item(world, started):

@@ -10,6 +10,7 @@ from branchwork.periods import Period
 from reports import services
 from reports.models import Report, ReportItem
 from tests.factories import ActivityFactory
+from tests.reports.editor import editor_data
 
 H1 = Period(2022, "H1")
 EDIT = reverse("reports:report_edit", args=["kl", "2022H1"])
@@ -20,28 +21,6 @@ def report(world):
     for month in (1, 2, 3):
         ActivityFactory(branch=world.branch, kind="study", date=datetime.date(2022, month, 10))
     return services.report_create(branch=world.branch, period=H1, by=world.secretary)
-
-
-def editor_data(report, **overrides):
-    """The editor's POST as the page would send it, from the saved report."""
-    data = {
-        "revision": str(report.revision),
-        "title": report.title,
-        "addressee": report.addressee,
-        "opening": report.opening,
-        "signature": report.signature,
-        "signed_on": report.signed_on.isoformat(),
-        "action": "save",
-        "item": [],
-    }
-    for item in report.items.all():
-        data["item"].append(str(item.pk))
-        data[f"item-{item.pk}-section"] = str(item.section)
-        data[f"item-{item.pk}-text"] = item.text
-        if item.numbered:
-            data[f"item-{item.pk}-numbered"] = "1"
-    data.update(overrides)
-    return data
 
 
 def submit_unrendered(report, by, monkeypatch):

@@ -7,28 +7,9 @@ from django.db import transaction
 from django.test import Client
 
 from branchwork.models import Member
+from tests.reports.editor import editor_data
 
 from .factories import Scene, db_fingerprint, media_fingerprint, meetings_xlsx, pdf_upload, roster_xlsx
-
-
-def editor_data(report, title: str) -> dict:
-    data = {
-        "revision": str(report.revision),
-        "title": title,
-        "addressee": report.addressee,
-        "opening": report.opening,
-        "signature": report.signature,
-        "signed_on": report.signed_on.isoformat(),
-        "action": "save",
-        "item": [],
-    }
-    for item in report.items.all():
-        data["item"].append(str(item.pk))
-        data[f"item-{item.pk}-section"] = str(item.section)
-        data[f"item-{item.pk}-text"] = item.text
-        if item.numbered:
-            data[f"item-{item.pk}-numbered"] = "1"
-    return data
 
 
 def member_data(name: str, scene: Scene) -> dict:
@@ -65,7 +46,7 @@ POST_DATA = {
     "activities:outlet_create": lambda s: {"name": "新媒体", "level": "省级", "unit": "篇", "sort_order": 20},
     "activities:outlet_update": lambda s: {"name": "改名的媒体", "level": "行业", "unit": "次", "sort_order": 5},
     "reports:report_start": lambda s: {"period": "2021H2"},
-    "reports:report_edit": lambda s: editor_data(s.reports["returned"], "改过的标题"),
+    "reports:report_edit": lambda s: editor_data(s.reports["returned"], title="改过的标题"),
     "reports:report_submit": lambda s: {},
     "reports:report_return": lambda s: {"version": "1", "comment": "请补充"},
     "reports:report_approve": lambda s: {"version": "1", "comment": ""},

@@ -38,6 +38,7 @@ from reports.models import Report, ReportVersion
 from reports.renderers.textclean import clean_text
 from reports.services import item_text_errors
 from tests.factories import MemberFactory, OutletFactory, PartyGroupFactory
+from tests.reports.editor import editor_data
 from tests.reports.sample_documents import small_document
 
 from .factories import H1, db_fingerprint
@@ -174,7 +175,7 @@ def test_nul_in_a_record_is_stripped_not_a_500(world, as_user):
 
 def test_nul_in_a_report_item_is_stripped_not_a_500(world, as_user):
     report = report_services.report_create(branch=world.branch, period=H1, by=world.secretary)
-    data = _editor_data(report)
+    data = editor_data(report)
     item = report.items.first()
     data[f"item-{item.pk}-text"] = "加强学习\x00，提高\x0b素养"
     response = as_user(world.secretary).post(reverse("reports:report_edit", args=["kl", "2022H1"]), data)
@@ -324,25 +325,6 @@ def test_roster_and_publicity_keep_hostile_text(world, record_property):
 # --- the report: editor, preview, print, DOCX, PDF, review comments ---------------------------------------
 
 
-def _editor_data(report) -> dict:
-    data = {
-        "revision": str(report.revision),
-        "title": report.title,
-        "addressee": report.addressee,
-        "opening": report.opening,
-        "signature": report.signature,
-        "signed_on": report.signed_on.isoformat(),
-        "action": "save",
-        "item": [],
-    }
-    for item in report.items.all():
-        data["item"].append(str(item.pk))
-        data[f"item-{item.pk}-section"] = str(item.section)
-        data[f"item-{item.pk}-text"] = item.text
-        data[f"item-{item.pk}-numbered"] = "1"
-    return data
-
-
 def visible(value: str) -> str:
     return "".join(ch for ch in clean_text(value) if not ch.isspace())
 
@@ -377,7 +359,7 @@ def test_report_keeps_hostile_text_in_preview_docx_and_pdf(world, record_propert
             ("commemoration", {"title": record, "place": record[:200], "participants": record[:200]}),
         ):
             secretary.post(reverse("activities:activity_create", args=["kl", kind]), {"date": "2022-04-01", **fields})
-        data = _editor_data(report)
+        data = editor_data(report)
         first = report.items.order_by("section", "position").first()
         data[f"item-{first.pk}-text"] = item
         data["new-5-text"] = new_item
