@@ -62,8 +62,6 @@ def member_list(request, code):
             f"s{index}": Count("pk", filter=Q(status=value)) for index, (value, _label) in enumerate(statuses)
         },
     )
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
     return render(
         request,
         "branchwork/member_list.html",
@@ -72,7 +70,6 @@ def member_list(request, code):
             "can_write": access.can_write_branch(request.user, branch),
             "filters": filters,
             "page": page,
-            "querystring": querystring.urlencode(),
             "summary_total": summary.pop("total"),
             "summary": [(label, summary[f"s{index}"]) for index, (_value, label) in enumerate(statuses)],
             "groups": groups,
