@@ -137,7 +137,8 @@ def free_port() -> int:
 
 
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 60, "ALLOWED_HOSTS": "127.0.0.1",
+    # The same SECRET_KEY as this process: the sessions made here carry a hash signed with it.
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1",
            "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "AXES_ENABLED": "0"}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     process = subprocess.Popen(
@@ -216,6 +217,23 @@ def bench_load(seconds: int) -> dict:
     script.close()
     process = start_gunicorn(port, workers)
     try:
+        # Every request of the mix must be a real page (200), not a redirect to the login page.
+        import urllib.error
+        import urllib.request
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None  # a redirect surfaces as an HTTPError with its status
+
+        opener = urllib.request.build_opener(NoRedirect)
+        for path, cookie in set(requests):
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"sessionid={cookie}"})
+            try:
+                status = opener.open(request, timeout=30).status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            if status != 200:
+                raise SystemExit(f"load mix: {path} answered {status}, not 200")
         output = subprocess.run(
             [wrk, "-t2", "-c16", f"-d{seconds}s", "--timeout", "5s", "-s", script.name, f"http://127.0.0.1:{port}"],
             capture_output=True, text=True, timeout=seconds + 60,
