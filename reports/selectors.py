@@ -74,6 +74,7 @@ class Rollup:
     publicity_total: int = 0
     gaps_total: int = 0
     status_counts: dict[str, int] = field(default_factory=dict)
+    as_of: datetime.date | None = None  # the day the figures run to: the period's end, or today
 
     @property
     def total_list(self) -> list[int]:
@@ -97,7 +98,8 @@ class Rollup:
             for code in ROLLUP_KINDS
             if self.totals.get(code)
         ]
-        sentence = f"截至{self.period.end.month}月{self.period.end.day}日，所属{len(self.rows)}个党支部"
+        as_of = self.as_of or self.period.end
+        sentence = f"截至{as_of.month}月{as_of.day}日，所属{len(self.rows)}个党支部"
         sentence += f"共召开{'、'.join(parts)}" if parts else "尚未登记会议"
         if self.publicity_total:
             sentence += f"，发布新闻宣传稿件{self.publicity_total}篇（次）"
@@ -166,7 +168,14 @@ def review_rollup(*, organisation: Organisation, period: Period, today: datetime
     branch_rows.sort(key=lambda row: row.branch.name)
     branch_rows.sort(key=lambda row: row.sort_value(key), reverse=descending)
 
-    rollup = Rollup(organisation=organisation, period=period, rows=branch_rows, sort=("-" if descending else "") + key)
+    rollup = Rollup(
+        organisation=organisation,
+        period=period,
+        rows=branch_rows,
+        sort=("-" if descending else "") + key,
+        # A period still running is counted up to today, as the compiled reports say (截至11月24日).
+        as_of=min(period.end, today),
+    )
     rollup.totals = {code: sum(row.counts.get(code, 0) for row in branch_rows) for code in ROLLUP_KINDS}
     rollup.publicity_total = sum(row.publicity for row in branch_rows)
     rollup.gaps_total = sum(row.gaps for row in branch_rows)

@@ -72,6 +72,11 @@ def test_summed_row_adds_up_every_branch(figures):
     assert "发布新闻宣传稿件7篇（次）" in rollup.summary_sentence
 
 
+def test_summary_of_a_period_still_running_counts_up_to_today(figures):
+    rollup = review_rollup(organisation=figures.general, period=H1, today=datetime.date(2022, 5, 20))
+    assert rollup.summary_sentence.startswith("截至5月20日，所属2个党支部")
+
+
 def test_compliance_gaps_count_missed_meetings(figures):
     rollup = review_rollup(organisation=figures.general, period=H1, today=TODAY)
     # xy held no 支委会 in any month of a finished half-year: at least six gaps, and more than kl.
