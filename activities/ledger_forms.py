@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from branchwork.uploads import refuse_zip_bomb
+from branchwork.uploads import clean_xlsx_upload
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -22,15 +22,5 @@ class LedgerImportForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
         limit = getattr(settings, "LEDGER_IMPORT_MAX_BYTES", IMPORT_MAX_BYTES)
-        if upload.size > limit:
-            raise forms.ValidationError(f"文件超过 {limit // (1024 * 1024)} MB，请拆分后分批导入")
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("只能导入 .xlsx 格式的 Excel 文件（旧版 .xls 请先另存为 .xlsx）")
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError("文件内容不是 Excel（.xlsx）格式，请用导入模板重新保存后上传")
-        refuse_zip_bomb(upload)
-        return upload
+        return clean_xlsx_upload(self.cleaned_data["file"], limit=limit)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .models import Member, Organisation, PartyGroup
 from .periods import chinese_date
-from .uploads import refuse_zip_bomb
+from .uploads import clean_xlsx_upload
 
 ROSTER_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -236,17 +236,5 @@ class RosterImportForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                "只能导入 .xlsx 格式的 Excel 文件。若是 .xls 或 .csv，请先用 Excel 或 WPS 另存为 .xlsx。"
-            )
         limit = getattr(settings, "ROSTER_IMPORT_MAX_BYTES", ROSTER_IMPORT_MAX_BYTES)
-        if upload.size > limit:
-            raise forms.ValidationError(f"文件过大（{upload.size / 1024 / 1024:.1f} MB），不能超过 5 MB。")
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError("该文件不是有效的 .xlsx 文件，请用 Excel 或 WPS 重新保存后再导入。")
-        refuse_zip_bomb(upload)
-        return upload
+        return clean_xlsx_upload(self.cleaned_data["file"], limit=limit)

@@ -260,7 +260,7 @@ def test_file_named_xlsx_that_is_not_one_is_refused(world, as_user):
         reverse("activities:ledger_import", args=["kl"]),
         {"type": "publicity", "file": SimpleUploadedFile("稿件.xlsx", b"name,date\n")},
     )
-    assert "文件内容不是 Excel" in response.content.decode()
+    assert "不是有效的 .xlsx 文件" in response.content.decode()
 
 
 def test_file_over_5_mb_is_refused(world, as_user, settings):
@@ -269,7 +269,8 @@ def test_file_over_5_mb_is_refused(world, as_user, settings):
         reverse("activities:ledger_import", args=["kl"]),
         {"type": "meetings", "file": SimpleUploadedFile("大.xlsx", b"PK\x03\x04" + b"0" * 2000)},
     )
-    assert "文件超过" in response.content.decode()
+    assert "文件过大" in response.content.decode()
+    assert "不能超过 1 KB" in response.content.decode()  # the limit as set, not "0 MB"
     assert not Activity.objects.exists()
 
 
