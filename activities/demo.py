@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from branchwork.figures import figures_changed
 from branchwork.models import Member, Organisation, PartyGroup
 
 from .kinds import KINDS
@@ -176,6 +177,7 @@ def seed_activities(*, today: datetime.date | None = None) -> None:
         _sync_kinds(specs, activities)
         _sync_attendance(specs, activities, roster)
         _sync_publicity(pieces)
+        figures_changed(branch_ids=[branch.pk for branch in branches.values()])  # bulk writes send no signals
 
 
 # --- kl所党支部, 2022年上半年 ------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from branchwork.audit.services import audit_bulk_created
+from branchwork.figures import figures_changed
 from branchwork.models import Member, Organisation
 
 from .attachments import validate_upload
@@ -51,6 +52,7 @@ def activity_set_kinds(*, activity: Activity, also_counts_as: Iterable[str] = ()
     if existing - wanted:
         activity.counted_kinds.filter(kind__in=existing - wanted).delete()
     ActivityKind.objects.bulk_create([ActivityKind(activity=activity, kind=code) for code in wanted - existing])
+    figures_changed(branch_ids=[activity.branch_id])  # bulk_create sends no signals
 
 
 def combinable_with(kind: Kind) -> list[Kind]:
@@ -193,6 +195,7 @@ def attendance_save(*, activity: Activity, rows: Iterable[AttendanceRow], by=Non
         saved.append(current)
     Attendance.objects.bulk_create(to_create)
     audit_bulk_created(objects=to_create)
+    figures_changed(branch_ids=[activity.branch_id])  # bulk_create sends no signals
     activity.updated_by = by
     activity.save(update_fields=["updated_by", "updated_at"])
     return saved

@@ -245,6 +245,9 @@ def generate(scale: float = 1.0, seed: int = 2026, today: datetime.date | None =
             if index % 10 == 0:
                 report_submit(report=report, by=secretary)
             reports += 1
+    from branchwork.figures import figures_changed
+
+    figures_changed(everywhere=True)  # the data was written in bulk, without signals
     # A database that has been running has planner statistics; one filled a second ago has none
     # until autovacuum gets round to it, and its plans would be for empty tables.
     from django.db import connection

@@ -334,6 +334,8 @@ def _restore_rows_and_files(
         call_command("flush", interactive=False, allow_cascade=True, database=using, verbosity=0)
         ContentType.objects.clear_cache()  # natural keys must find the new rows, not cached ids
         loaded = sorted(_load_rows(data, using), key=lambda model: model._meta.label_lower)
+        # Rows are loaded raw, without signals, with their figure versions: a version always stands
+        # for the same data, so a copy cached under a restored version is still right.
         summary.rows = {model._meta.label_lower: model._base_manager.using(using).count() for model in loaded}
         for model_field, name in _stored_files(loaded, using):
             entry = expected.get(name)

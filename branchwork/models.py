@@ -3,6 +3,8 @@
 Who may see what is decided in ``branchwork.access``; models only describe the data.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -39,6 +41,9 @@ class Organisation(models.Model):
         "self", verbose_name="上级组织", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    # Changes with anything the branch's figures are computed from; keys their cached copies
+    # (see branchwork.figures).
+    figures_version = models.UUIDField(default=uuid.uuid4, editable=False)
     addressee = models.CharField(
         "报告主送单位",
         max_length=100,

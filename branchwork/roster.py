@@ -25,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .audit.services import audit_bulk_created, audit_bulk_updating
+from .figures import figures_changed
 from .models import Member, Organisation, PartyGroup
 
 logger = logging.getLogger(__name__)
@@ -478,6 +479,7 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
         if to_update:
             audit_bulk_updating(objects=to_update, fields=fields)
             Member.objects.bulk_update(to_update, [*fields, "updated_at"])
+        figures_changed(branch_ids=[branch.pk])  # bulk writes send no signals
     result.created, result.updated = len(to_create), len(to_update)
     logger.info(
         "roster import into %s by %s: %d created, %d updated",

@@ -232,6 +232,9 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "branchwork",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # Cached figures take one entry per branch and period (300 by default would evict a
+            # large committee's roll-up as fast as it is filled).
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", "20000")},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
