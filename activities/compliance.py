@@ -263,40 +263,127 @@ def _row_cells(
     return cells
 
 
-def _calendars(
-    *,
-    branches: list[Organisation],
-    period: Period,
-    today: datetime.date,
-    detail: bool,
-    short_of_quorum_ids: set[int] | None = None,
-) -> dict[int, Calendar]:
-    """Calendars of many branches in a fixed number of queries. ``detail`` adds the records
-    behind each cell and the quorum flags; without it the records are only counted."""
-    if not branches:
-        return {}
-    months = period.months()
-    year_start, year_end = datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)
-    rules_by_branch = _rules_for_branches(branches)
-    kinds = {code for rules in rules_by_branch.values() for code in rules}
-    branch_ids = [branch.pk for branch in branches]
+def _obligation_windows(
+    frequency: str, group: PartyGroup | None, months: list[Month]
+) -> list[tuple[tuple[int, ...], datetime.date]]:
+    """The windows of a rule that fall in the period's months: for each, the month numbers in which
+    the rule applies (all of them unless a party group was established or dissolved inside it) and
+    the last day of the last such month."""
+    windows = []
+    windows_seen = set()
+    for month in months:
+        if not _group_applies(group, month):
+            continue
+        first, last = _window_of(frequency, month)
+        if first in windows_seen:
+            continue
+        windows_seen.add(first)
+        window_months = [m for m in _months_between(first, last) if _group_applies(group, m)]
+        windows.append((tuple(number for _, number in window_months), _month_end(window_months[-1])))
+    return windows
+
+
+def _row_gaps(
+    windows: list[tuple[tuple[int, ...], datetime.date]], held_counts: dict[int, int], today: datetime.date
+) -> int:
+    """What ``CalendarRow(cells=_row_cells(…)).gaps`` counts, without building the cells (the
+    roll-up needs only the number, for every row of hundreds of branches): a window is missed when
+    none of its months where the rule applies holds a record and the last of them ended before
+    today."""
+    return sum(
+        1
+        for numbers, window_end in windows
+        if window_end < today and not any(held_counts.get(number) for number in numbers)
+    )
+
+
+def _calendar_targets(
+    branch: Organisation, rules: dict[str, ComplianceRule], groups: list[PartyGroup]
+) -> list[tuple[str, ComplianceRule, PartyGroup | None, str]]:
+    """The rows of a branch's calendar: (kind, rule, party group, label); a rule kept per party
+    group gives one row for each group active in the period."""
+    targets = []
+    for code, rule in rules.items():
+        kind = KINDS[code]
+        if rule.per_party_group:
+            targets += [(code, rule, group, f"{kind.label}（{group.name}）") for group in groups]
+        else:
+            targets.append((code, rule, None, kind.label))
+    return targets
+
+
+def _active_groups(
+    branch_ids: list[int], rules_by_branch: dict[int, dict[str, ComplianceRule]], period: Period
+) -> dict[int, list[PartyGroup]]:
+    """Party groups active in the period, by branch; no query when no rule is kept per group."""
     groups_by_branch: dict[int, list[PartyGroup]] = defaultdict(list)
     if any(rule.per_party_group for rules in rules_by_branch.values() for rule in rules.values()):
         for group in PartyGroup.objects.filter(branch_id__in=branch_ids).order_by("name", "pk"):
             if _group_active_in(group, period):
                 groups_by_branch[group.branch_id].append(group)
+    return groups_by_branch
 
-    # (branch, kind, party group) → month → count / ids, over the whole calendar year: windows
-    # (quarter, half, year) never cross a year boundary.
-    counts: dict[tuple[int, str, int | None], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    ids: dict[tuple[int, str, int | None], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    short: set[int] = set()
+
+MonthlyCounts = dict[tuple[int, str, int], dict[int, int]]
+
+
+def monthly_counts(*, branch_ids: list[int], year: int, kinds: Iterable[str] | None = None) -> MonthlyCounts:
+    """(branch id, kind, party group id or ALL_GROUPS) → month → number of records counted as the
+    kind in that month of ``year``, for every kind or only ``kinds``. One aggregate query.
+
+    The whole calendar year, because windows (quarter, half, year) never cross a year boundary
+    and a yearly obligation met in September counts on the first half's calendar too."""
+    counts: MonthlyCounts = defaultdict(lambda: defaultdict(int))
+    if not branch_ids:
+        return counts
     counted = ActivityKind.objects.filter(
-        activity__branch_id__in=branch_ids, activity__date__range=(year_start, year_end), kind__in=kinds
+        activity__branch_id__in=branch_ids,
+        activity__date__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
     )
-    if detail:
-        activities: dict[int, Activity] = {}
-        rows = counted.select_related("activity").only(
+    if kinds is not None:
+        counted = counted.filter(kind__in=list(kinds))
+    rows = (
+        counted.annotate(month=ExtractMonth("activity__date"))
+        .values_list("activity__branch_id", "kind", "activity__party_group_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for branch_id, kind, group_id, month, n in rows:
+        counts[(branch_id, kind, ALL_GROUPS)][month] += n
+        if group_id is not None:
+            counts[(branch_id, kind, group_id)][month] += n
+    return counts
+
+
+def _calendars(
+    *,
+    branches: list[Organisation],
+    period: Period,
+    today: datetime.date,
+    short_of_quorum_ids: set[int] | None = None,
+) -> dict[int, Calendar]:
+    """Detailed calendars of many branches in a fixed number of queries: every cell with the
+    records behind it and the quorum flags."""
+    if not branches:
+        return {}
+    months = period.months()
+    rules_by_branch = _rules_for_branches(branches)
+    kinds = {code for rules in rules_by_branch.values() for code in rules}
+    branch_ids = [branch.pk for branch in branches]
+    groups_by_branch = _active_groups(branch_ids, rules_by_branch, period)
+
+    # (branch, kind, party group) → month → count / ids.
+    counts: MonthlyCounts = defaultdict(lambda: defaultdict(int))
+    ids: dict[tuple[int, str, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    activities: dict[int, Activity] = {}
+    rows = (
+        ActivityKind.objects.filter(
+            activity__branch_id__in=branch_ids,
+            activity__date__range=(datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)),
+            kind__in=kinds,
+        )
+        .select_related("activity")
+        .only(
             "kind",
             "activity__id",
             "activity__kind",
@@ -304,49 +391,35 @@ def _calendars(
             "activity__date",
             "activity__party_group_id",
         )
-        for row in rows:
-            activity = row.activity
-            activities[activity.pk] = activity
-            for group_key in (ALL_GROUPS, activity.party_group_id):
-                key = (activity.branch_id, row.kind, group_key)
-                counts[key][activity.date.month] += 1
-                ids[key][activity.date.month].append(activity.pk)
-        if short_of_quorum_ids is not None:
-            short = short_of_quorum_ids
-        else:
-            short = short_of_quorum(a for a in activities.values() if period.start <= a.date <= period.end)
+    )
+    for row in rows:
+        activity = row.activity
+        activities[activity.pk] = activity
+        for group_key in (ALL_GROUPS, activity.party_group_id):
+            key = (activity.branch_id, row.kind, group_key)
+            counts[key][activity.date.month] += 1
+            ids[key][activity.date.month].append(activity.pk)
+    if short_of_quorum_ids is not None:
+        short = short_of_quorum_ids
     else:
-        rows = (
-            counted.annotate(month=ExtractMonth("activity__date"))
-            .values("activity__branch_id", "kind", "activity__party_group_id", "month")
-            .annotate(n=Count("id"))
-        )
-        for row in rows:
-            for group_key in (ALL_GROUPS, row["activity__party_group_id"]):
-                counts[(row["activity__branch_id"], row["kind"], group_key)][row["month"]] += row["n"]
+        short = short_of_quorum(a for a in activities.values() if period.start <= a.date <= period.end)
 
     calendars = {}
     for branch in branches:
         calendar_rows = []
-        for code, rule in rules_by_branch[branch.pk].items():
-            kind = KINDS[code]
-            if rule.per_party_group:
-                targets = [(group, f"{kind.label}（{group.name}）") for group in groups_by_branch[branch.pk]]
-            else:
-                targets = [(None, kind.label)]
-            for group, label in targets:
-                key = (branch.pk, code, group.pk if group else ALL_GROUPS)
-                held_counts, held_ids = counts.get(key, {}), ids.get(key, {})
-                cells = _row_cells(
-                    rule=rule,
-                    group=group,
-                    months=months,
-                    held_counts=held_counts,
-                    held_ids=held_ids,
-                    short=short,
-                    today=today,
-                )
-                calendar_rows.append(CalendarRow(code, label, rule, group, cells))
+        targets = _calendar_targets(branch, rules_by_branch[branch.pk], groups_by_branch[branch.pk])
+        for code, rule, group, label in targets:
+            key = (branch.pk, code, group.pk if group else ALL_GROUPS)
+            cells = _row_cells(
+                rule=rule,
+                group=group,
+                months=months,
+                held_counts=counts.get(key, {}),
+                held_ids=ids.get(key, {}),
+                short=short,
+                today=today,
+            )
+            calendar_rows.append(CalendarRow(code, label, rule, group, cells))
         calendars[branch.pk] = Calendar(
             period=period, months=months, rows=calendar_rows, gaps=sum(row.gaps for row in calendar_rows)
         )
@@ -360,21 +433,66 @@ def branch_calendar(
 
     ``short_of_quorum_ids``: the period's records held without quorum, when the caller has
     computed them already (the branch home page does), so they are not computed twice."""
-    return _calendars(
-        branches=[branch], period=period, today=today, detail=True, short_of_quorum_ids=short_of_quorum_ids
-    )[branch.pk]
+    return _calendars(branches=[branch], period=period, today=today, short_of_quorum_ids=short_of_quorum_ids)[
+        branch.pk
+    ]
 
 
 def branch_calendars(
     *, branches: Iterable[Organisation], period: Period, today: datetime.date
 ) -> dict[int, Calendar]:
     """Detailed calendars of several branches at once (the reviewer's overview)."""
-    return _calendars(branches=list(branches), period=period, today=today, detail=True)
+    return _calendars(branches=list(branches), period=period, today=today)
+
+
+def compliance_summary(
+    *,
+    branches: Iterable[Organisation],
+    period: Period,
+    today: datetime.date,
+    count_kinds: Iterable[str] = (),
+) -> tuple[dict[int, int], MonthlyCounts]:
+    """Branch id → missed obligations in the period, and the monthly counts they were computed
+    from — of the kinds with a rule and of ``count_kinds`` too, so that the roll-up counts meetings
+    from the same aggregate query instead of a second one. A fixed number of queries."""
+    branches = list(branches)
+    if not branches:
+        return {}, {}
+    months = period.months()
+    rules_by_branch = _rules_for_branches(branches)
+    branch_ids = [branch.pk for branch in branches]
+    groups_by_branch = _active_groups(branch_ids, rules_by_branch, period)
+    kinds = {code for rules in rules_by_branch.values() for code in rules} | set(count_kinds)
+    counts = monthly_counts(branch_ids=branch_ids, year=period.year, kinds=kinds)
+
+    # Hundreds of branches share a handful of (frequency, party group dates) combinations.
+    windows_memo: dict[tuple, list] = {}
+
+    def windows_of(frequency: str, group: PartyGroup | None):
+        memo_key = (frequency, group.established_on, group.dissolved_on) if group else (frequency,)
+        if memo_key not in windows_memo:
+            windows_memo[memo_key] = _obligation_windows(frequency, group, months)
+        return windows_memo[memo_key]
+
+    no_records: dict[int, int] = {}
+    gaps = {}
+    for branch in branches:
+        targets = _calendar_targets(branch, rules_by_branch[branch.pk], groups_by_branch[branch.pk])
+        gaps[branch.pk] = sum(
+            _row_gaps(
+                windows_of(rule.frequency, group),
+                counts.get((branch.pk, code, group.pk if group else ALL_GROUPS), no_records),
+                today,
+            )
+            for code, rule, group, _label in targets
+            if rule.frequency in _WINDOW_MONTHS
+        )
+    return gaps, counts
 
 
 def compliance_gaps(
     *, branches: Iterable[Organisation], period: Period, today: datetime.date
 ) -> dict[int, int]:
     """Branch id → missed obligations in the period, in a fixed number of queries."""
-    calendars = _calendars(branches=list(branches), period=period, today=today, detail=False)
-    return {pk: calendar.gaps for pk, calendar in calendars.items()}
+    gaps, _counts = compliance_summary(branches=branches, period=period, today=today)
+    return gaps

@@ -5,13 +5,17 @@ the compliance calendar's own fixed set)."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Sum
+from django.core.cache import cache
+from django.db.models import Max, Sum
 
-from activities.compliance import compliance_gaps
+from activities.compliance import ALL_GROUPS, compliance_summary
 from activities.kinds import KINDS
-from activities.models import ActivityKind, PublicityEntry
+from activities.models import PublicityEntry
+from branchwork.figures import FIGURES_CACHE_SECONDS, figures_key
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
@@ -75,6 +79,20 @@ class Rollup:
     gaps_total: int = 0
     status_counts: dict[str, int] = field(default_factory=dict)
     as_of: datetime.date | None = None  # the day the figures run to: the period's end, or today
+    today: datetime.date | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever anything the branch table shows changes — a branch's figures (its
+        figures version), a report's status or version, the sort, the day — so the rendered
+        table can be cached under it."""
+        parts = [self.organisation.pk, self.period.code, self.sort, self.today]
+        for row in self.rows:
+            report = row.report
+            parts += [row.branch.pk, row.branch.figures_version.hex]
+            if report is not None:
+                parts += [report.pk, report.status, report.latest_version, report.submitted_at]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     @property
     def total_list(self) -> list[int]:
@@ -112,29 +130,28 @@ def _parse_sort(sort: str) -> tuple[str, bool]:
     return (key, descending) if key in SORT_KEYS else ("name", False)
 
 
-def review_rollup(*, organisation: Organisation, period: Period, today: datetime.date, sort: str = "") -> Rollup:
-    """Every branch below ``organisation`` for ``period``: report status, meetings by kind,
-    publicity total and compliance gaps, sorted by ``sort`` ("gaps", "-study", …)."""
-    below = organisation.path
-    branches = list(Organisation.objects.branches().filter(path__startswith=below).select_related("parent"))
+def _branch_figures(branches: list[Organisation], period: Period, today: datetime.date) -> dict[int, dict]:
+    """Branch id → meetings by kind, publicity total and compliance gaps for the period, each
+    branch's from the cache at its current figures version, the rest computed together in a
+    fixed number of queries (and cached)."""
+    keys = {branch.pk: figures_key("rollup", branch, period.code, today.isoformat()) for branch in branches}
+    cached = cache.get_many(list(keys.values()))
+    figures = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [branch for branch in branches if branch.pk not in figures]
+    if not missing:
+        return figures
 
-    counts: dict[int, dict[str, int]] = {}
-    branch_ids = [branch.pk for branch in branches]
-    # By branch id rather than a join on the organisation path, and COUNT(*) rather than
-    # COUNT(DISTINCT): (activity, kind) is unique. Measured at 300 branches: 115 ms → 30 ms.
-    rows = (
-        ActivityKind.objects.filter(
-            activity__branch_id__in=branch_ids,
-            activity__date__range=(period.start, period.end),
-            kind__in=ROLLUP_KINDS,
-        )
-        .values_list("activity__branch_id", "kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for branch_id, kind, n in rows:
-        counts.setdefault(branch_id, {})[kind] = n
-
+    branch_ids = [branch.pk for branch in missing]
+    # One aggregate over the year's records (by branch, kind, party group and month) serves both
+    # the compliance gaps and the meetings by kind. Measured at 300 branches: two aggregate
+    # queries of ≈ 80 ms and 200 ms of calendar cells → one query and ≈ 30 ms.
+    gaps, monthly = compliance_summary(branches=missing, period=period, today=today, count_kinds=ROLLUP_KINDS)
+    period_months = [number for _, number in period.months()]
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for (branch_id, kind, group_key), by_month in monthly.items():
+        if group_key == ALL_GROUPS and kind in ROLLUP_KINDS:
+            if held := sum(by_month.get(number, 0) for number in period_months):
+                counts[branch_id][kind] = held
     publicity = dict(
         PublicityEntry.objects.filter(branch_id__in=branch_ids, date__range=(period.start, period.end))
         .values_list("branch_id")
@@ -142,6 +159,21 @@ def review_rollup(*, organisation: Organisation, period: Period, today: datetime
         .order_by()
         .values_list("branch_id", "total")
     )
+    computed = {
+        pk: {"counts": counts.get(pk, {}), "publicity": publicity.get(pk) or 0, "gaps": gaps.get(pk, 0)}
+        for pk in branch_ids
+    }
+    cache.set_many({keys[pk]: value for pk, value in computed.items()}, FIGURES_CACHE_SECONDS)
+    return figures | computed
+
+
+def review_rollup(*, organisation: Organisation, period: Period, today: datetime.date, sort: str = "") -> Rollup:
+    """Every branch below ``organisation`` for ``period``: report status, meetings by kind,
+    publicity total and compliance gaps, sorted by ``sort`` ("gaps", "-study", …)."""
+    below = organisation.path
+    branches = list(Organisation.objects.branches().filter(path__startswith=below).select_related("parent"))
+
+    figures = _branch_figures(branches, period, today)
 
     reports = {
         report.branch_id: report
@@ -151,16 +183,8 @@ def review_rollup(*, organisation: Organisation, period: Period, today: datetime
         .annotate(latest_version=Max("versions__number"), submitted_at=Max("versions__submitted_at"))
     }
 
-    gaps = compliance_gaps(branches=branches, period=period, today=today)
-
     branch_rows = [
-        BranchRow(
-            branch=branch,
-            report=reports.get(branch.pk),
-            counts=counts.get(branch.pk, {}),
-            publicity=publicity.get(branch.pk, 0) or 0,
-            gaps=gaps.get(branch.pk, 0),
-        )
+        BranchRow(branch=branch, report=reports.get(branch.pk), **figures[branch.pk])
         for branch in branches
     ]
     key, descending = _parse_sort(sort)
@@ -175,6 +199,7 @@ def review_rollup(*, organisation: Organisation, period: Period, today: datetime
         sort=("-" if descending else "") + key,
         # A period still running is counted up to today, as the compiled reports say (截至11月24日).
         as_of=min(period.end, today),
+        today=today,
     )
     rollup.totals = {code: sum(row.counts.get(code, 0) for row in branch_rows) for code in ROLLUP_KINDS}
     rollup.publicity_total = sum(row.publicity for row in branch_rows)

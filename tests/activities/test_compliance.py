@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from activities.compliance import branch_calendar, compliance_gaps
 from activities.models import ComplianceRule
@@ -296,3 +298,41 @@ def test_compliance_gaps_agrees_with_the_calendar(world):
 def test_every_period_has_one_cell_per_month(world, period):
     calendar = branch_calendar(branch=world.branch, period=period, today=D(2022, 8, 1))
     assert all(len(r.cells) == len(period.months()) for r in calendar.rows)
+
+
+# The roll-up counts gaps without building calendar cells; both must always agree. ---------------
+
+_FREQUENCIES = ["monthly", "quarterly", "half_yearly", "yearly"]
+_month_edges = [
+    edge
+    for month in range(1, 13)
+    for edge in (D(2022, month, 1), (D(2022, month, 28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1))
+]
+# Any day, and often a month's first or last day, where "ended before today" is decided.
+_dates_2022 = st.one_of(st.dates(min_value=D(2021, 11, 1), max_value=D(2023, 2, 28)), st.sampled_from(_month_edges))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    frequency=st.sampled_from(_FREQUENCIES),
+    period=st.sampled_from([Period(2022, "H1"), Period(2022, "H2"), Period(2022)]),
+    held=st.dictionaries(st.integers(1, 12), st.integers(0, 3), max_size=6),
+    established=st.one_of(st.none(), _dates_2022),
+    dissolved=st.one_of(st.none(), _dates_2022),
+    per_group=st.booleans(),
+    today=_dates_2022,
+)
+def test_gap_count_without_cells_agrees_with_the_calendar_row(
+    frequency, period, held, established, dissolved, per_group, today
+):
+    from activities.compliance import CalendarRow, _obligation_windows, _row_cells, _row_gaps
+    from branchwork.models import PartyGroup
+
+    rule = ComplianceRule(kind="group_meeting", frequency=frequency, per_party_group=per_group)
+    group = PartyGroup(name="第一党小组", established_on=established, dissolved_on=dissolved) if per_group else None
+    months = period.months()
+    cells = _row_cells(
+        rule=rule, group=group, months=months, held_counts=held, held_ids={}, short=set(), today=today
+    )
+    expected = CalendarRow("group_meeting", "党小组会", rule, group, cells).gaps
+    assert _row_gaps(_obligation_windows(frequency, group, months), held, today) == expected
