@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from branchwork import access
+from branchwork.figures import figures_key
 from branchwork.models import Organisation
 from branchwork.periods import Period, PeriodError, period_choices
 
@@ -29,15 +30,13 @@ from .ledgers import (
     ledger_info,
     meetings_import,
     publicity_import,
-    publicity_totals,
 )
 from .models import ComplianceRule, Outlet, PublicityEntry
-from .publicity_forms import OutletForm, PublicityEntryForm, PublicityFilterForm
+from .pages import MAX_IDS_IN_URL, PublicityListing
+from .publicity_forms import OutletForm, PublicityEntryForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OVERVIEW_PAGE_SIZE = 20
-PUBLICITY_PAGE_SIZE = 20
-MAX_IDS_IN_URL = 200
 
 
 def _period(request, today) -> Period:
@@ -118,7 +117,6 @@ def compliance_overview(request, code):
             "branches_with_gaps": sum(1 for b in branches if gaps.get(b.pk)),
             "total_gaps": sum(gaps.values()),
             "only_gaps": only_gaps,
-            "query": query.urlencode(),
             **_period_context(period, today),
         },
     )
@@ -268,62 +266,20 @@ def outlet_update(request, code, pk):
 # --- publicity entries ------------------------------------------------------------------------
 
 
-def _ids(raw: str) -> list[int]:
-    # Decimal digits only (str.isdigit() takes "²", which int() refuses), and short enough for the
-    # database's integer (a longer one overflows it).
-    parts = (part.strip() for part in raw.split(","))
-    return [int(part) for part in parts if part.isdecimal() and len(part) < 12][:MAX_IDS_IN_URL]
-
-
 @login_required
 @require_GET
 def publicity_list(request, code):
     branch = access.branch_for_user(request.user, code)
     today = timezone.localdate()
-    entries = PublicityEntry.objects.for_branch(branch).select_related("outlet")
-    ids = _ids(request.GET.get("ids", ""))
-    form = PublicityFilterForm(request.GET or None, branch=branch, today=today)
-    period = None
-    if ids:
-        entries = entries.filter(pk__in=ids)
-    elif form.is_bound and not form.is_valid():
-        entries = entries.none()
-    else:
-        data = form.cleaned_data if form.is_bound else {}
-        if data.get("outlet"):
-            entries = entries.filter(outlet=data["outlet"])
-        if data.get("date_from") or data.get("date_to"):
-            if data.get("date_from"):
-                entries = entries.filter(date__gte=data["date_from"])
-            if data.get("date_to"):
-                entries = entries.filter(date__lte=data["date_to"])
-            if data.get("period") and data["period"] != "all":
-                period = Period.parse(data["period"])
-                entries = entries.in_period(period)
-        elif data.get("period") == "all":
-            pass
-        else:
-            period = Period.parse(data["period"]) if data.get("period") else Period.containing(today)
-            entries = entries.in_period(period)
-    totals = publicity_totals(entries)
-    page = Paginator(entries.order_by("-date", "-pk"), PUBLICITY_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    can_write = access.can_write_branch(request.user, branch)
     return render(
         request,
         "activities/publicity_list.html",
         {
             "branch": branch,
-            "form": form,
-            "page": page,
-            "entries": page.object_list,
-            "totals": totals,
-            "grand_total": sum(t.total for t in totals),
-            "period": period,
-            "ids": ids,
-            "query": query.urlencode(),
-            "can_write": access.can_write_branch(request.user, branch),
-            "has_outlets": Outlet.objects.for_branch(branch).exists(),
+            "listing": PublicityListing(branch=branch, params=request.GET, today=today),
+            "can_write": can_write,
+            "figures_key": figures_key("publicity-list", branch, today.isoformat(), can_write, request.GET.urlencode()),
         },
     )
 

@@ -3,12 +3,10 @@ attachments. Every view loads the branch through ``branchwork.access`` and start
 it, so another branch's record is a 404; reviewers read and get 403 on every change."""
 
 import datetime
-from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,25 +14,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from branchwork.access import branch_for_user, can_write_branch
+from branchwork.figures import figures_key
 from branchwork.models import Member
 from branchwork.periods import Period, PeriodError, period_choices
 
 from . import evidence, services
-from .compliance import branch_calendar
 from .forms import (
     ABSENT,
     NOT_COUNTED,
     PRESENT,
-    ActivityFilterForm,
     ActivityForm,
     AttachmentForm,
     AttendanceForm,
 )
 from .kinds import KINDS, Category, kinds_in
-from .models import Activity, ActivityKind, Attachment
-from .quorum import quorum_results, short_of_quorum
-
-PAGE_SIZE = 25
+from .models import Activity, Attachment
+from .pages import BranchOverview, RecordListing, branch_records, with_details
+from .quorum import quorum_results
 
 
 def _period_from(request, today: datetime.date) -> tuple[Period, str]:
@@ -48,12 +44,8 @@ def _period_from(request, today: datetime.date) -> tuple[Period, str]:
     return Period.containing(today), ""
 
 
-def _records(branch):
-    return Activity.objects.for_branch(branch)
-
-
 def _get_activity(branch, pk: int, queryset=None) -> Activity:
-    return get_object_or_404((queryset if queryset is not None else _records(branch)), pk=pk)
+    return get_object_or_404((queryset if queryset is not None else branch_records(branch)), pk=pk)
 
 
 def _quick_actions() -> list[tuple[str, list]]:
@@ -68,30 +60,7 @@ def branch_home(request, code):
     branch = branch_for_user(request.user, code)
     today = timezone.localdate()
     period, period_error = _period_from(request, today)
-    in_period = _records(branch).in_period(period)
-
-    counts = Counter(
-        dict(
-            ActivityKind.objects.filter(activity__in=in_period)
-            .values_list("kind")
-            .annotate(n=Count("activity_id"))
-            .values_list("kind", "n")
-        )
-    )
-    kind_counts = [
-        (label, [(kind, counts.get(kind.code, 0)) for kind in kinds_in(category)])
-        for category, label in Category.LABELS.items()
-        if kinds_in(category)
-    ]
-
-    period_records = list(with_details(in_period))
-    lacking = [(activity, evidence.missing(activity)) for activity in period_records]
-    lacking = [(activity, items) for activity, items in lacking if items]
-    short_ids = short_of_quorum(period_records)
-    short = [activity for activity in period_records if activity.pk in short_ids]
-
-    calendar = branch_calendar(branch=branch, period=period, today=today, short_of_quorum_ids=short_ids)
-
+    can_write = can_write_branch(request.user, branch)
     return render(
         request,
         "activities/branch_home.html",
@@ -101,20 +70,15 @@ def branch_home(request, code):
             "period_error": period_error,
             "period_choices": period_choices(today),
             "today": today,
-            "can_write": can_write_branch(request.user, branch),
+            "can_write": can_write,
             "quick_actions": _quick_actions(),
-            "kind_counts": kind_counts,
-            "total": len(period_records),
-            "lacking": lacking,
-            "short": short,
-            "calendar": calendar,
+            "overview": BranchOverview(branch=branch, period=period, today=today),
+            # The calendar's status depends on the day; what the page offers, on the user's role.
+            "figures_key": figures_key(
+                "branch-home", branch, period.code, today.isoformat(), can_write, period_error
+            ),
         },
     )
-
-
-def with_details(queryset):
-    # Aggregates drop Meta.ordering, so the order is stated again.
-    return evidence.with_evidence(queryset).select_related("party_group", "speaker").order_by("-date", "-pk")
 
 
 # Record list -----------------------------------------------------------------------------------
@@ -124,30 +88,18 @@ def with_details(queryset):
 def activity_list(request, code):
     branch = branch_for_user(request.user, code)
     today = timezone.localdate()
-    params = request.GET.copy()
-    params.pop("page", None)
-    form = ActivityFilterForm(params or None, period_choices=period_choices(today))
-    records = _records(branch)
-    if form.is_bound:
-        form.is_valid()
-        records = form.filter(records)
-    page = Paginator(with_details(records), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(activity, evidence.missing(activity), evidence.attendance_rate(activity)) for activity in page]
-    cleaned = getattr(form, "cleaned_data", {})
-    kind_code = cleaned.get("kind") or ""
+    can_write = can_write_branch(request.user, branch)
     return render(
         request,
         "activities/activity_list.html",
         {
             "branch": branch,
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "ids": cleaned.get("ids") or [],
-            "kind": KINDS.get(kind_code),
-            "filtered": bool(params),
-            "can_write": can_write_branch(request.user, branch),
+            "listing": RecordListing(branch=branch, params=request.GET, today=today),
+            "can_write": can_write,
             "quick_actions": _quick_actions(),
+            "figures_key": figures_key(
+                "record-list", branch, today.isoformat(), can_write, request.GET.urlencode()
+            ),
         },
     )
 
@@ -191,7 +143,7 @@ def activity_create(request, code, kind):
 @login_required
 def activity_update(request, code, pk):
     branch = branch_for_user(request.user, code, write=True)
-    activity = _get_activity(branch, pk, _records(branch).prefetch_related("counted_kinds"))
+    activity = _get_activity(branch, pk, branch_records(branch).prefetch_related("counted_kinds"))
     original_title = activity.title
     form = ActivityForm(request.POST or None, instance=activity, kind=activity.kind_info, branch=branch)
     if request.method == "POST" and form.is_valid():
@@ -218,7 +170,7 @@ def activity_update(request, code, pk):
 def activity_delete(request, code, pk):
     branch = branch_for_user(request.user, code, write=True)
     activity = _get_activity(
-        branch, pk, _records(branch).annotate(n_attendance=Count("attendance", distinct=True), n_attachments=Count("attachments", distinct=True))
+        branch, pk, branch_records(branch).annotate(n_attendance=Count("attendance", distinct=True), n_attachments=Count("attachments", distinct=True))
     )
     if request.method == "POST":
         label = str(activity)
@@ -289,7 +241,7 @@ def _detail_context(request, branch, activity: Activity, upload_form=None) -> di
 
 
 def _detail_queryset(branch):
-    return with_details(_records(branch)).select_related("created_by", "updated_by")
+    return with_details(branch_records(branch)).select_related("created_by", "updated_by")
 
 
 @login_required
@@ -358,7 +310,7 @@ def attachment_delete(request, code, pk, attachment_pk):
 @login_required
 def activity_attendance(request, code, pk):
     branch = branch_for_user(request.user, code, write=True)
-    activity = _get_activity(branch, pk, _records(branch).select_related("party_group"))
+    activity = _get_activity(branch, pk, branch_records(branch).select_related("party_group"))
     if not activity.kind_info.takes_attendance:
         raise Http404("该类记录不登记出席情况")
     roster = services.attendance_roster(activity=activity)

@@ -2,6 +2,7 @@
 submitted versions, events and comments are read-only here (a frozen version must never change)."""
 
 from django.contrib import admin
+from django.db.models import F
 
 from .models import Report, ReportEvent, ReportItem, ReportVersion, ReviewComment
 
@@ -45,6 +46,12 @@ class ReportAdmin(admin.ModelAdmin):
     raw_id_fields = ["branch"]
     readonly_fields = ["revision", "created_by", "created_at", "updated_by", "updated_at", "dismissed_origins"]
     inlines = [ReportItemInline, ReportVersionInline, ReportEventInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # An administrator's correction is a change like any other: an editor still open on the
+        # old text is now stale (optimistic locking), and compiled drafts must be compiled again.
+        Report.objects.filter(pk=form.instance.pk).update(revision=F("revision") + 1)
 
 
 @admin.register(ReportVersion)

@@ -19,6 +19,8 @@ from branchwork.figures import FIGURES_CACHE_SECONDS, figures_key
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
+from .compile import compile_report
+from .document import Document
 from .models import Report
 
 # Meetings by kind, in the order the report's first section names them.
@@ -122,6 +124,17 @@ class Rollup:
         if self.publicity_total:
             sentence += f"，发布新闻宣传稿件{self.publicity_total}篇（次）"
         return sentence + "。"
+
+
+def draft_document(report: Report, *, today: datetime.date) -> Document:
+    """The draft compiled from today's records, from the cache while neither the report (its
+    revision and status) nor the branch's figures (its version) nor the day has changed."""
+    key = figures_key("report-draft", report.branch, report.pk, report.revision, report.status, today.isoformat())
+    compiled = cache.get(key)
+    if compiled is None:
+        compiled = compile_report(report).to_json()
+        cache.set(key, compiled, FIGURES_CACHE_SECONDS)
+    return Document.from_json(compiled)
 
 
 def _parse_sort(sort: str) -> tuple[str, bool]:

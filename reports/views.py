@@ -29,17 +29,18 @@ from activities.evidence import with_evidence
 from activities.models import Activity
 from activities.selectors import period_facts
 from branchwork import access
+from branchwork.figures import cached_figures, figures_key
 from branchwork.models import Organisation
 from branchwork.periods import Period, PeriodError, period_choices
 
 from . import services
 from .compare import compare_documents
-from .compile import PLACEHOLDERS, ItemDraft, compile_document, compile_report, default_header
+from .compile import PLACEHOLDERS, ItemDraft, compile_document, default_header
 from .document import Document
 from .forms import ReportEditor, ReviewForm, StartForm, start_periods
 from .models import SECTION_HEADINGS, Report, ReportEvent, ReportVersion, ReviewComment
 from .renderers import RENDERERS
-from .selectors import ROLLUP_LABELS, SORT_KEYS, STATUS_LABELS, review_rollup
+from .selectors import ROLLUP_LABELS, SORT_KEYS, STATUS_LABELS, draft_document, review_rollup
 
 DOWNLOAD_FORMATS = ("docx", "pdf")
 
@@ -75,7 +76,7 @@ def _current_document(report: Report) -> tuple[Document, ReportVersion | None]:
         version = _latest_version(report)
         if version is not None:
             return Document.from_json(version.document), version
-    return compile_report(report), None
+    return draft_document(report, today=timezone.localdate()), None
 
 
 def _sorted_by_period(reports) -> list[Report]:
@@ -278,10 +279,14 @@ def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: R
 # --- preview, print, download, submit -------------------------------------------------------
 
 
-def _evidence_gaps(branch: Organisation, period: Period) -> list[Activity]:
-    """Records of the period that lack evidence their checklist asks for (minutes, photos…)."""
-    records = with_evidence(Activity.objects.for_branch(branch).in_period(period)).order_by("date", "pk")
-    return [record for record in records if missing_evidence(record)]
+def _evidence_gaps(branch: Organisation, period: Period) -> list[int]:
+    """Ids of the period's records that lack evidence their checklist asks for (minutes, photos…)."""
+
+    def compute():
+        records = with_evidence(Activity.objects.for_branch(branch).in_period(period)).order_by("date", "pk")
+        return [record.pk for record in records if missing_evidence(record)]
+
+    return cached_figures("evidence-gaps", branch, (period.code,), compute)
 
 
 def _render_preview(request, branch: Organisation, report: Report):
@@ -290,6 +295,13 @@ def _render_preview(request, branch: Organisation, report: Report):
     evidence_gaps = _evidence_gaps(branch, report.period) if can_write and report.is_editable else []
     comments_version = _latest_version(report) if report.status == Report.Status.RETURNED else None
     overall, by_section = _section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
+    events = list(_events(report))
+    if version is not None:  # a frozen version reads the same for ever
+        document_key = figures_key("version-html", branch, version.pk)
+    else:
+        document_key = figures_key(
+            "draft-html", branch, report.pk, report.revision, report.status, timezone.localdate().isoformat()
+        )
     return render(
         request,
         "reports/report_preview.html",
@@ -297,13 +309,16 @@ def _render_preview(request, branch: Organisation, report: Report):
             "branch": branch,
             "report": report,
             "document": document,
+            "document_key": document_key,
             "version": version,
             "can_write": can_write,
             "can_review": access.can_review_branch(request.user, branch),
             "evidence_gaps": evidence_gaps,
             # Past a few hundred ids the link would outgrow a request line: list the period instead.
-            "evidence_ids": ",".join(str(record.pk) for record in evidence_gaps) if len(evidence_gaps) <= 300 else "",
-            "events": _events(report),
+            "evidence_ids": ",".join(map(str, evidence_gaps)) if len(evidence_gaps) <= 300 else "",
+            "events": events,
+            # Every version was submitted by an event that names it: no query of its own.
+            "has_versions": any(event.version_id for event in events),
             "overall_comments": overall,
             "section_comments": sorted(by_section.items()),
             "section_headings": SECTION_HEADINGS,

@@ -30,3 +30,27 @@ def cn_duration(value) -> str:
     hours, minutes = divmod(minutes, 60)
     parts = ([f"{hours} 小时"] if hours else []) + ([f"{minutes} 分钟"] if minutes else [])
     return " ".join(parts)
+
+
+@register.tag("cache_figures")
+def do_cache_figures(parser, token):
+    """``{% cache_figures key %}…{% endcache_figures %}``: the fragment rendered once per ``key``
+    — a key from ``branchwork.figures.figures_key``, which changes with everything the fragment
+    shows — and kept for ``FIGURES_CACHE_SECONDS``. Context values the fragment alone uses should
+    be computed lazily, so that a cached fragment costs nothing to produce."""
+    from django.templatetags.cache import CacheNode
+
+    from branchwork.figures import FIGURES_CACHE_SECONDS
+
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("cache_figures takes exactly one argument, the key")
+    nodelist = parser.parse(("endcache_figures",))
+    parser.delete_first_token()
+    return CacheNode(
+        nodelist,
+        parser.compile_filter(str(FIGURES_CACHE_SECONDS)),
+        "figures",
+        [parser.compile_filter(bits[1])],
+        None,
+    )

@@ -25,7 +25,7 @@ def test_home_shows_branch_parent_and_counts_by_kind(world, as_user):
     response = home(as_user(world.secretary))
     page = response.content.decode()
     assert "kl所党支部" in page and "省高速公路处党总支" in page
-    counts = {kind.code: count for _label, kinds in response.context["kind_counts"] for kind, count in kinds}
+    counts = {kind.code: count for _label, kinds in response.context["overview"].kind_counts for kind, count in kinds}
     assert counts["study"] == 3
     assert counts["themed_day"] == 1
     assert counts["branch_assembly"] == 1
@@ -39,7 +39,7 @@ def test_records_missing_evidence_are_listed_with_what_is_missing(world, as_user
     AttendanceFactory(activity=bare, member=MemberFactory(branch=world.branch))
     Attachment.objects.create(activity=bare, category="photo", file="p.png", original_name="p.png", content_type="image/png", size=1)
     response = home(as_user(world.secretary))
-    lacking = {activity.pk: [item.label for item in items] for activity, items in response.context["lacking"]}
+    lacking = {activity.pk: [item.label for item in items] for activity, items in response.context["overview"].lacking}
     assert lacking == {bare.pk: ["会议记录（纪要）"]}
     assert complete.pk not in lacking
     page = response.content.decode()
@@ -50,7 +50,7 @@ def test_records_missing_evidence_are_listed_with_what_is_missing(world, as_user
 def test_non_meeting_minutes_are_satisfied_by_content(world, as_user):
     meeting = ActivityFactory(branch=world.branch, kind="discipline_meeting", content="研究部署纪检工作")
     response = home(as_user(world.secretary))
-    assert meeting.pk not in {activity.pk for activity, _items in response.context["lacking"]}
+    assert meeting.pk not in {activity.pk for activity, _items in response.context["overview"].lacking}
 
 
 def test_a_meeting_short_of_quorum_is_listed(world, as_user):
@@ -61,7 +61,7 @@ def test_a_meeting_short_of_quorum_is_listed(world, as_user):
         AttendanceFactory(activity=short, member=member, present=index < 2, absence_reason="" if index < 2 else "病假")
         AttendanceFactory(activity=fine, member=member, present=index < 3, absence_reason="" if index < 3 else "病假")
     response = home(as_user(world.secretary))
-    assert [activity.pk for activity in response.context["short"]] == [short.pk]
+    assert [activity.pk for activity in response.context["overview"].short] == [short.pk]
     assert "人数不足的大会" in response.content.decode().split('id="short-of-quorum"')[1].split("</section>")[0]
 
 

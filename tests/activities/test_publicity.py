@@ -190,9 +190,9 @@ def test_list_filters_by_period_and_totals_per_outlet_with_units(world, as_user,
         branch=world.sibling, outlet=outlets["site"], date=D(2022, 3, 1), count=7
     )  # sibling
     response = as_user(world.secretary).get(list_url(period="2022H1"))
-    totals = [(t.outlet.name, t.total) for t in response.context["totals"]]
+    totals = [(t.outlet.name, t.total) for t in response.context["listing"].totals]
     assert totals == [("省交通厅网站和微信公众号", 5), ("新华网客户端", 1)]
-    assert response.context["grand_total"] == 6
+    assert response.context["listing"].grand_total == 6
     html = response.content.decode()
     assert "共发布新闻宣传稿件 6 篇（次）" in html
     assert "新华网客户端 <strong>1</strong>次" in html
@@ -206,7 +206,7 @@ def test_list_filters_by_outlet_and_date_range(world, as_user, outlets):
     response = as_user(world.secretary).get(
         list_url(outlet=outlets["site"].pk, date_from="2022-02-01", date_to="2022-02-28")
     )
-    assert [e.title for e in response.context["entries"]] == ["二月"]
+    assert [e.title for e in response.context["listing"].page] == ["二月"]
 
 
 def test_end_before_start_is_reported(world, as_user, outlets):
@@ -219,17 +219,17 @@ def test_list_by_ids_shows_just_those_entries_of_this_branch(world, as_user, out
     PublicityEntryFactory(branch=world.branch, outlet=outlets["site"])
     theirs = PublicityEntryFactory(branch=world.sibling, outlet=outlets["site"])
     response = as_user(world.secretary).get(list_url(ids=f"{mine.pk},{theirs.pk}"))
-    assert list(response.context["entries"]) == [mine]
+    assert list(response.context["listing"].page) == [mine]
 
 
 def test_list_is_paginated(world, as_user, outlets):
     for day in range(1, 26):
         PublicityEntryFactory(branch=world.branch, outlet=outlets["site"], date=D(2022, 3, day))
     first = as_user(world.secretary).get(list_url(period="2022H1"))
-    assert len(first.context["entries"]) == 20
+    assert len(first.context["listing"].page) == 20
     second = as_user(world.secretary).get(list_url(period="2022H1", page=2))
-    assert len(second.context["entries"]) == 5
-    assert second.context["grand_total"] == 25
+    assert len(second.context["listing"].page) == 5
+    assert second.context["listing"].grand_total == 25
 
 
 def test_empty_period_says_what_to_do(world, as_user, outlets):
