@@ -21,7 +21,8 @@ def _roles(user) -> list[Role]:
         return []
     cached = getattr(user, "_branchwork_roles", None)
     if cached is None:
-        cached = list(Role.objects.filter(user=user).select_related("organisation"))
+        # With each organisation's parent: a secretary's own branch comes from here, no query.
+        cached = list(Role.objects.filter(user=user).select_related("organisation__parent"))
         user._branchwork_roles = cached
     return cached
 
@@ -59,6 +60,9 @@ def can_review_branch(user, branch: Organisation) -> bool:
 def branch_for_user(user, code: str, *, write: bool = False) -> Organisation:
     """The branch with this code if the user may see it: else 404; if ``write`` and the user only
     reads it (a reviewer, an administrator), PermissionDenied."""
+    for role in _roles(user):  # the user's own branch, already loaded with the roles
+        if role.writes_branch and role.organisation.code == code and role.organisation.is_branch:
+            return role.organisation
     try:
         # The parent is shown on most branch pages (the branch's 党总支), so it comes along.
         branch = visible_branches(user).select_related("parent").get(code=code)
@@ -72,13 +76,14 @@ def branch_for_user(user, code: str, *, write: bool = False) -> Organisation:
 def reviewer_scope_for_user(user, code: str) -> Organisation:
     """An organisation the user reviews (or, for a superuser, any non-branch organisation)."""
     if user.is_authenticated and user.is_superuser:
-        qs = Organisation.objects.exclude(level=Organisation.Level.BRANCH)
-    else:
-        qs = Organisation.objects.filter(pk__in=[org.pk for org in reviewed_organisations(user)])
-    try:
-        return qs.get(code=code)
-    except Organisation.DoesNotExist:
-        raise Http404("没有找到该党组织") from None
+        try:
+            return Organisation.objects.exclude(level=Organisation.Level.BRANCH).get(code=code)
+        except Organisation.DoesNotExist:
+            raise Http404("没有找到该党组织") from None
+    for organisation in reviewed_organisations(user):  # loaded with the roles, no query
+        if organisation.code == code:
+            return organisation
+    raise Http404("没有找到该党组织")
 
 
 def home_branch_codes(user) -> list[str]:

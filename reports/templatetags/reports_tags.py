@@ -14,21 +14,19 @@ def branch_report_panel(context, branch):
     """The reports box on a branch's home page: its reports, newest first, and for writers a
     button to start this half-year's summary when it has not been started."""
     user = context.get("user")
-    reports = sorted(
+    all_reports = sorted(
         Report.objects.filter(branch=branch),
         key=lambda report: (report.period.end, report.half == ""),
         reverse=True,
-    )[:6]
+    )
     can_write = bool(user) and access.can_write_branch(user, branch)
     # The period the home page shows (its period selector), else the current half-year.
     shown = context.get("period")
     current = shown if isinstance(shown, Period) else Period.containing(timezone.localdate())
-    started = set(
-        Report.objects.filter(branch=branch, year=current.year, half=current.half).values_list("year", flat=True)
-    )
+    started = any(report.year == current.year and report.half == current.half for report in all_reports)
     return {
         "branch": branch,
-        "reports": reports,
+        "reports": all_reports[:6],
         "user": user,
         "can_write": can_write,
         "current_period": current,
