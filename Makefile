@@ -43,13 +43,15 @@ BENCH_PGHOST ?= 127.0.0.1
 BENCH_PGUSER ?= postgres
 BENCH_DATABASE_URL ?= postgres://$(BENCH_PGUSER)@$(BENCH_PGHOST):5432/$(BENCH_DB)
 BENCH_ARGS ?=
+# The workers share a cache as a multi-worker deployment should; empty: each process's memory.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 bench: setup
 	command -v wrk >/dev/null || { $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq wrk; }
 	psql -h $(BENCH_PGHOST) -U $(BENCH_PGUSER) -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 \
 	  || psql -h $(BENCH_PGHOST) -U $(BENCH_PGUSER) -d postgres -qc "CREATE DATABASE $(BENCH_DB)"
 	DATABASE_URL=$(BENCH_DATABASE_URL) MEDIA_ROOT=$(CURDIR)/benchmarks/results/media $(PY) manage.py migrate --noinput -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) MEDIA_ROOT=$(CURDIR)/benchmarks/results/media $(PY) benchmarks/run.py $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) MEDIA_ROOT=$(CURDIR)/benchmarks/results/media $(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -7,7 +7,12 @@
    and reviewers on a realistic mix of pages: requests/s, latency percentiles, errors.
 
 It prints one table and writes it to benchmarks/results/latest.md. The database is the one
-DATABASE_URL names (the Makefile points it at a PostgreSQL database of its own).
+DATABASE_URL names (the Makefile points it at a PostgreSQL database of its own). Everything runs
+with production settings (DEBUG off). Pages are measured cold (the cache emptied before every
+request: the first view after a restart or at midnight), cached (nothing changed since the last
+view) and, for the roll-ups, after one branch changed (what a reviewer usually meets). The cache
+is Redis when REDIS_URL names a reachable one — as a deployment with several workers should —
+else each process's memory.
 """
 
 import argparse
@@ -28,6 +33,32 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "branchwork.settings")
+# Production settings, served over plain HTTP on loopback (no TLS redirect, no secure-only cookies).
+os.environ.update(
+    DEBUG="0",
+    SECURE_SSL_REDIRECT="0",
+    SESSION_COOKIE_SECURE="0",
+    CSRF_COOKIE_SECURE="0",
+    AXES_ENABLED="0",
+    ALLOWED_HOSTS="127.0.0.1,testserver",
+)
+os.environ.setdefault("SECRET_KEY", "benchmark-" + os.urandom(16).hex())
+
+
+def _redis_reachable(url: str) -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        return True
+    except Exception:  # noqa: BLE001 — any failure means: use the memory cache
+        return False
+
+
+if os.environ.get("REDIS_URL") and not _redis_reachable(os.environ["REDIS_URL"]):
+    print(f"REDIS_URL {os.environ['REDIS_URL']} does not answer: using each process's memory cache", flush=True)
+    del os.environ["REDIS_URL"]
+os.environ.setdefault("CACHE_KEY_PREFIX", "branchwork-bench")
 
 import django  # noqa: E402
 
@@ -35,11 +66,13 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from benchmarks.generate import PASSWORD, generate  # noqa: E402
+from branchwork.figures import figures_changed  # noqa: E402
 
 TARGETS = {"queries": 15, "p95_ms": 100.0, "rollup_ms": 300.0, "rps": 150.0}
 
@@ -68,7 +101,6 @@ def bench_pages(repeats: int) -> dict[str, dict]:
     from branchwork.periods import Period
     from reports.models import Report
 
-    settings.ALLOWED_HOSTS = ["*"]
     today = datetime.date.today()
     period = Period.containing(today)
     previous = period.previous()
@@ -106,26 +138,46 @@ def bench_pages(repeats: int) -> dict[str, dict]:
         ),
     }
     assert report is not None, "the generator makes a report for the previous half-year"
+    draft_branch = Organisation.objects.get(code="bench-1-2")  # one in ten has submitted; this one has not
+    drafter = Client()
+    drafter.force_login(get_user_model().objects.get(username=f"bench_{draft_branch.code}"))
+    pages["总结预览（草稿）"] = (drafter, reverse("reports:report_preview", args=[draft_branch.code, previous.code]))
+
+    branch_ids = list(Organisation.objects.branches().values_list("pk", flat=True))
+    changed = iter(branch_ids * repeats)
+
+    def one_branch_changed():
+        figures_changed(branch_ids=[next(changed)])
+
     results = {}
     for name, (client, url) in pages.items():
-        response = client.get(url)  # warm caches, compile templates
+        response = client.get(url)  # compile templates, fill the cache
         if response.status_code != 200:
             raise SystemExit(f"{name} {url} answered {response.status_code}")
-        times = []
-        counter = QueryCounter()
-        with connection.execute_wrapper(counter):
-            client.get(url)
-        for _ in range(repeats):
-            started = time.perf_counter()
-            client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        results[name] = {
-            "url": url,
-            "median_ms": statistics.median(times),
-            "p95_ms": percentile(times, 95),
-            "queries": counter.count,
-        }
+        result = {"url": url}
+        result["cold"] = _timed(client, url, repeats, before=cache.clear)
+        result["cached"] = _timed(client, url, repeats)
+        if "审阅汇总" in name:
+            result["one_changed"] = _timed(client, url, repeats, before=one_branch_changed)
+        results[name] = result
     return results
+
+
+def _timed(client, url: str, repeats: int, before=None) -> dict:
+    """Median and p95 server time over ``repeats`` requests, each after ``before()`` (untimed),
+    and the SQL queries of one of them."""
+    times, counter = [], QueryCounter()
+    for index in range(repeats):
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        if index == 0:
+            with connection.execute_wrapper(counter):
+                client.get(url)
+        else:
+            client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    return {"median_ms": statistics.median(times), "p95_ms": percentile(times, 95), "queries": counter.count}
 
 
 def free_port() -> int:
@@ -137,10 +189,9 @@ def free_port() -> int:
 
 
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    # The same SECRET_KEY as this process: the sessions made here carry a hash signed with it.
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1",
-           "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "AXES_ENABLED": "0"}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    # This process's settings (set at the top), and its SECRET_KEY: the sessions made here carry
+    # a hash signed with it.
+    env = {**os.environ, "SECRET_KEY": settings.SECRET_KEY}
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "branchwork.wsgi", "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
@@ -275,12 +326,15 @@ def main() -> None:
     parser.add_argument("--scales", default="0.1,1.0", help="comma-separated; the last is 'full'")
     args = parser.parse_args()
 
+    # DEBUG is off: static files come from the collected manifest, as in production.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True)
     scales = [float(part) for part in args.scales.split(",")]
     small_scale, full_scale = scales[0], scales[-1]
     sizes = {}
     for scale in scales:
         counts = generate(scale=scale)
         ensure_top_reviewer()
+        cache.clear()
         print(f"data at scale {scale}: {counts}", flush=True)
         sizes[scale] = {"counts": counts, "pages": bench_pages(args.repeats)}
     export = (
@@ -288,34 +342,49 @@ def main() -> None:
         else subprocess.run([sys.executable, "benchmarks/export_bench.py"], cwd=ROOT, capture_output=True, text=True)
     )
     load = {} if args.skip_load else bench_load(args.load_seconds)
+    cache_name = "Redis (shared by all workers)" if os.environ.get("REDIS_URL") else "each process's memory"
 
     lines = [
         f"# branchwork benchmarks — {datetime.datetime.now():%Y-%m-%d %H:%M}",
         "",
         f"Machine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}, "
-        f"database {connection.vendor}.",
+        f"database {connection.vendor}; DEBUG off; cache: {cache_name}.",
         "",
         f"Data: full = {sizes[full_scale]['counts']}; one tenth = {sizes[small_scale]['counts']}.",
         "",
         "## Pages (server time in-process, ms; SQL queries per request)",
         "",
-        "| page | 1/10 median | 1/10 p95 | 1/10 queries | full median | full p95 | full queries | target met |",
-        "|---|---|---|---|---|---|---|---|",
+        "Cold: the cache emptied before every request (the first view after a restart or at midnight). "
+        "Cached: nothing changed since the last view. One changed: a different branch's records changed "
+        "before every request (what a reviewer usually meets). Targets are judged on cold pages, and on "
+        "the committee roll-up also after one change.",
+        "",
+        "| page | queries cold (1/10 → full) | queries cached | 1/10 cold p95 | full cold median | full cold p95 "
+        "| full cached median | full cached p95 | full one changed p95 | target met |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     all_met = True
     for name, small in sizes[small_scale]["pages"].items():
         full = sizes[full_scale]["pages"][name]
         limit = TARGETS["rollup_ms"] if "审阅汇总" in name else TARGETS["p95_ms"]
-        met = full["queries"] <= TARGETS["queries"] and full["queries"] == small["queries"] and full["p95_ms"] < limit
+        queries_ok = all(
+            full[state]["queries"] <= TARGETS["queries"] and full[state]["queries"] == small[state]["queries"]
+            for state in ("cold", "cached")
+        )
+        met = queries_ok and full["cold"]["p95_ms"] < limit
+        one_changed = f"{full['one_changed']['p95_ms']:.1f}" if "one_changed" in full else "—"
         all_met &= met
         lines.append(
-            f"| {name} | {small['median_ms']:.1f} | {small['p95_ms']:.1f} | {small['queries']} | "
-            f"{full['median_ms']:.1f} | {full['p95_ms']:.1f} | {full['queries']} | {'yes' if met else 'NO'} |"
+            f"| {name} | {small['cold']['queries']} → {full['cold']['queries']} | "
+            f"{small['cached']['queries']} → {full['cached']['queries']} | {small['cold']['p95_ms']:.1f} | "
+            f"{full['cold']['median_ms']:.1f} | {full['cold']['p95_ms']:.1f} | {full['cached']['median_ms']:.1f} | "
+            f"{full['cached']['p95_ms']:.1f} | {one_changed} | "
+            f"{'yes' if met else 'NO'} |"
         )
     if export is not None:
         lines += ["", "## Exports", "", "```", (export.stdout or export.stderr).strip(), "```", ""]
     if load:
-        lines += ["## Load (gunicorn on loopback, wrk, 16 connections)", ""]
+        lines += [f"## Load (gunicorn on loopback, wrk, 16 connections, {args.load_seconds} s; cache: {cache_name})", ""]
         if "error" in load:
             lines.append(f"Load test failed: {load['error']}")
             all_met = False
