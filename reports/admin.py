@@ -3,6 +3,7 @@ submitted versions, events and comments are read-only here (a frozen version mus
 
 from django.contrib import admin
 from django.db.models import F
+from django.utils import timezone
 
 from .models import Report, ReportEvent, ReportItem, ReportVersion, ReviewComment
 
@@ -51,7 +52,7 @@ class ReportAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # An administrator's correction is a change like any other: an editor still open on the
         # old text is now stale (optimistic locking), and compiled drafts must be compiled again.
-        Report.objects.filter(pk=form.instance.pk).update(revision=F("revision") + 1)
+        Report.objects.filter(pk=form.instance.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
 
 
 @admin.register(ReportVersion)

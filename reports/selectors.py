@@ -126,10 +126,16 @@ class Rollup:
         return sentence + "。"
 
 
+def report_state(report: Report) -> tuple:
+    """What identifies the report's current text: its revision, and the moment it was saved —
+    a revision number can come round again after a rolled-back save, a save time cannot."""
+    return (report.pk, report.revision, report.updated_at.isoformat(), report.status)
+
+
 def draft_document(report: Report, *, today: datetime.date) -> Document:
     """The draft compiled from today's records, from the cache while neither the report (its
     revision and status) nor the branch's figures (its version) nor the day has changed."""
-    key = figures_key("report-draft", report.branch, report.pk, report.revision, report.status, today.isoformat())
+    key = figures_key("report-draft", report.branch, *report_state(report), today.isoformat())
     compiled = cache.get(key)
     if compiled is None:
         compiled = compile_report(report).to_json()

@@ -40,7 +40,7 @@ from .document import Document
 from .forms import ReportEditor, ReviewForm, StartForm, start_periods
 from .models import SECTION_HEADINGS, Report, ReportEvent, ReportVersion, ReviewComment
 from .renderers import RENDERERS
-from .selectors import ROLLUP_LABELS, SORT_KEYS, STATUS_LABELS, draft_document, review_rollup
+from .selectors import ROLLUP_LABELS, SORT_KEYS, STATUS_LABELS, draft_document, report_state, review_rollup
 
 DOWNLOAD_FORMATS = ("docx", "pdf")
 
@@ -299,9 +299,7 @@ def _render_preview(request, branch: Organisation, report: Report):
     if version is not None:  # a frozen version reads the same for ever
         document_key = figures_key("version-html", branch, version.pk)
     else:
-        document_key = figures_key(
-            "draft-html", branch, report.pk, report.revision, report.status, timezone.localdate().isoformat()
-        )
+        document_key = figures_key("draft-html", branch, *report_state(report), timezone.localdate().isoformat())
     return render(
         request,
         "reports/report_preview.html",
