@@ -25,8 +25,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth
+from django.db import connection
+from django.db.models import Count, IntegerField, Q
+from django.db.models.functions import Cast, ExtractMonth
 
 from branchwork.models import Organisation, PartyGroup
 from branchwork.periods import Period, chinese_date
@@ -336,22 +337,28 @@ def monthly_counts(*, branch_ids: list[int], year: int, kinds: Iterable[str] | N
     counts: MonthlyCounts = defaultdict(lambda: defaultdict(int))
     if not branch_ids:
         return counts
+    # The copies on ActivityKind: one index range, no join with the records.
     counted = ActivityKind.objects.filter(
-        activity__branch_id__in=branch_ids,
-        activity__date__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
+        branch_id__in=branch_ids, date__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     )
     if kinds is not None:
         counted = counted.filter(kind__in=list(kinds))
     rows = (
-        counted.annotate(month=ExtractMonth("activity__date"))
-        .values_list("activity__branch_id", "kind", "activity__party_group_id", "month")
+        # As an integer: PostgreSQL's EXTRACT gives a numeric, read back as a slow Decimal.
+        counted.annotate(month=Cast(ExtractMonth("date"), IntegerField()))
+        .values_list("branch_id", "kind", "party_group_id", "month")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for branch_id, kind, group_id, month, n in rows:
-        counts[(branch_id, kind, ALL_GROUPS)][month] += n
-        if group_id is not None:
-            counts[(branch_id, kind, group_id)][month] += n
+    # Tens of thousands of rows for a committee's roll-up: read straight from the cursor, without
+    # the ORM's per-value converters (a third of the time).
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for branch_id, kind, group_id, month, n in cursor:
+            counts[(branch_id, kind, ALL_GROUPS)][month] += n
+            if group_id is not None:
+                counts[(branch_id, kind, group_id)][month] += n
     return counts
 
 
@@ -378,8 +385,8 @@ def _calendars(
     activities: dict[int, Activity] = {}
     rows = (
         ActivityKind.objects.filter(
-            activity__branch_id__in=branch_ids,
-            activity__date__range=(datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)),
+            branch_id__in=branch_ids,
+            date__range=(datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)),
             kind__in=kinds,
         )
         .select_related("activity")

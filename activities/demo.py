@@ -558,6 +558,8 @@ def _sync_activities(specs: list[Spec]) -> dict[tuple, Activity]:
     Activity.objects.bulk_create(created)
     if changed:
         Activity.objects.bulk_update(changed, sorted(changed_fields))
+        for activity in changed:  # bulk_update skips Activity.save
+            activity.copy_to_kinds()
     return {spec.key: existing[spec.key] for spec in specs}
 
 

@@ -51,7 +51,7 @@ def activity_set_kinds(*, activity: Activity, also_counts_as: Iterable[str] = ()
     existing = set(activity.counted_kinds.values_list("kind", flat=True))
     if existing - wanted:
         activity.counted_kinds.filter(kind__in=existing - wanted).delete()
-    ActivityKind.objects.bulk_create([ActivityKind(activity=activity, kind=code) for code in wanted - existing])
+    ActivityKind.objects.bulk_create([ActivityKind.of(activity, code) for code in wanted - existing])
     figures_changed(branch_ids=[activity.branch_id])  # bulk_create sends no signals
 
 

@@ -108,7 +108,7 @@ def compiled_documents() -> list[tuple[str, object, float, int]]:
         kinds.append([row.kind for row in source.counted_kinds.all()])
     Activity.objects.bulk_create(copies, batch_size=500)
     ActivityKind.objects.bulk_create(
-        [ActivityKind(activity=copy, kind=kind) for copy, copy_kinds in zip(copies, kinds, strict=True) for kind in copy_kinds],
+        [ActivityKind.of(copy, kind) for copy, copy_kinds in zip(copies, kinds, strict=True) for kind in copy_kinds],
         batch_size=1000,
     )
     seconds, (document, queries) = timed(compile_once)
