@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Activity, ActivityKind, Attachment, Attendance, ComplianceRule, Outlet, PublicityEntry
 
@@ -58,6 +59,8 @@ class PublicityEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     list_select_related = ["outlet", "branch"]
     raw_id_fields = ["branch", "outlet"]
+    # A link typed without a scheme is taken as https:// (Django 6's default, said explicitly now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(ComplianceRule)
