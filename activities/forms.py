@@ -255,6 +255,14 @@ def kind_filter_choices() -> list:
     return choices
 
 
+def parse_ids(raw: str) -> list[int]:
+    """Record ids from ``?ids=1,2,3`` (the links behind a report's figures), sorted, once each.
+
+    Decimal digits only (str.isdigit() takes "²", which int() refuses), and short enough for the
+    database's integer (a longer one overflows it)."""
+    return sorted({int(part) for part in re.split(r"[,，\s]+", raw) if part.isdecimal() and len(part) < 12})
+
+
 class ActivityFilterForm(forms.Form):
     kind = forms.ChoiceField(label="类型", required=False, choices=kind_filter_choices)
     period = forms.CharField(label="期间", required=False, max_length=10)
@@ -301,8 +309,7 @@ class ActivityFilterForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
 
     def clean_ids(self):
-        raw = self.cleaned_data["ids"]
-        return sorted({int(part) for part in re.split(r"[,，\s]+", raw) if part.isdecimal() and len(part) < 12})
+        return parse_ids(self.cleaned_data["ids"])
 
     def clean(self):
         data = super().clean()
