@@ -328,9 +328,9 @@ def _active_groups(
 MonthlyCounts = dict[tuple[int, str, int], dict[int, int]]
 
 
-def monthly_counts(*, branch_ids: list[int], year: int, kinds: Iterable[str] | None = None) -> MonthlyCounts:
-    """(branch id, kind, party group id or ALL_GROUPS) → month → number of records counted as the
-    kind in that month of ``year``, for every kind or only ``kinds``. One aggregate query.
+def monthly_counts(*, branch_ids: list[int], year: int, kinds: Iterable[str]) -> MonthlyCounts:
+    """(branch id, kind, party group id or ALL_GROUPS) → month → number of records counted as
+    each of ``kinds`` in that month of ``year``. One aggregate query.
 
     The whole calendar year, because windows (quarter, half, year) never cross a year boundary
     and a yearly obligation met in September counts on the first half's calendar too."""
@@ -339,10 +339,10 @@ def monthly_counts(*, branch_ids: list[int], year: int, kinds: Iterable[str] | N
         return counts
     # The copies on ActivityKind: one index range, no join with the records.
     counted = ActivityKind.objects.filter(
-        branch_id__in=branch_ids, date__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        branch_id__in=branch_ids,
+        date__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
+        kind__in=list(kinds),
     )
-    if kinds is not None:
-        counted = counted.filter(kind__in=list(kinds))
     rows = (
         # As an integer: PostgreSQL's EXTRACT gives a numeric, read back as a slow Decimal.
         counted.annotate(month=Cast(ExtractMonth("date"), IntegerField()))

@@ -20,7 +20,7 @@ from branchwork.periods import Period, period_choices
 
 from . import evidence
 from .compliance import Calendar, branch_calendar
-from .forms import ActivityFilterForm
+from .forms import ActivityFilterForm, parse_ids
 from .kinds import KINDS, Category, Kind, kinds_in
 from .ledgers import publicity_totals
 from .models import Activity, ActivityKind, Outlet, PublicityEntry
@@ -30,14 +30,6 @@ from .quorum import short_of_quorum
 PAGE_SIZE = 25
 PUBLICITY_PAGE_SIZE = 20
 MAX_IDS_IN_URL = 200
-
-
-def ids_param(raw: str) -> list[int]:
-    """Record ids from ``?ids=1,2,3`` (a report figure's link)."""
-    # Decimal digits only (str.isdigit() takes "²", which int() refuses), and short enough for the
-    # database's integer (a longer one overflows it).
-    parts = (part.strip() for part in raw.split(","))
-    return [int(part) for part in parts if part.isdecimal() and len(part) < 12][:MAX_IDS_IN_URL]
 
 
 def branch_records(branch: Organisation):
@@ -65,7 +57,8 @@ class BranchOverview:
         """(category label, [(kind, records counted as it)]) in the registry's order."""
         counts = Counter(
             dict(
-                ActivityKind.objects.filter(activity__in=self._in_period)
+                # The copies of branch and date on ActivityKind: no join with the records.
+                ActivityKind.objects.filter(branch=self.branch, date__range=(self.period.start, self.period.end))
                 .values_list("kind")
                 .annotate(n=Count("activity_id"))
                 .values_list("kind", "n")
@@ -160,7 +153,7 @@ class PublicityListing:
 
     def __init__(self, *, branch: Organisation, params: QueryDict, today: datetime.date):
         self.branch, self.params, self.today = branch, params, today
-        self.ids = ids_param(params.get("ids", ""))
+        self.ids = parse_ids(params.get("ids", ""))[:MAX_IDS_IN_URL]
 
     @cached_property
     def form(self) -> PublicityFilterForm:
