@@ -15,7 +15,7 @@ from django.db.models import Max, Sum
 from activities.compliance import ALL_GROUPS, compliance_summary
 from activities.kinds import KINDS
 from activities.models import PublicityEntry
-from branchwork.figures import FIGURES_CACHE_SECONDS, figures_key
+from branchwork.figures import FIGURES_CACHE_SECONDS, cached_figures, figures_key
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
@@ -135,11 +135,9 @@ def report_state(report: Report) -> tuple:
 def draft_document(report: Report, *, today: datetime.date) -> Document:
     """The draft compiled from today's records, from the cache while neither the report (its
     revision and status) nor the branch's figures (its version) nor the day has changed."""
-    key = figures_key("report-draft", report.branch, *report_state(report), today.isoformat())
-    compiled = cache.get(key)
-    if compiled is None:
-        compiled = compile_report(report).to_json()
-        cache.set(key, compiled, FIGURES_CACHE_SECONDS)
+    compiled = cached_figures(
+        "report-draft", report.branch, (*report_state(report), today.isoformat()), lambda: compile_report(report).to_json()
+    )
     return Document.from_json(compiled)
 
 

@@ -31,7 +31,7 @@ def linked_records(response) -> set[int]:
     return {int(pk) for ids in re.findall(r"ids=([0-9,]+)", sheet(response)) for pk in ids.split(",") if pk}
 
 
-def test_a_second_preview_is_not_compiled_again(report, world, as_user, django_assert_max_num_queries, monkeypatch):  # noqa: F811
+def test_a_second_preview_is_not_compiled_again(report, world, as_user, monkeypatch):  # noqa: F811
     client = as_user(world.secretary)
     first = client.get(PREVIEW)
     compiled = []
