@@ -1,9 +1,11 @@
 """factory_boy factories for every model tests build on."""
 
 import datetime
+import io
 
 import factory
 from django.contrib.auth import get_user_model
+from openpyxl import Workbook
 
 from activities.models import Activity, ActivityKind, Attendance, Outlet, PublicityEntry
 from branchwork.models import Member, Organisation, PartyGroup, Role
@@ -118,3 +120,17 @@ class PublicityEntryFactory(factory.django.DjangoModelFactory):
     date = datetime.date(2022, 3, 1)
     count = 1
     title = factory.Sequence(lambda n: f"稿件{n}")
+
+
+def xlsx_bytes(header, rows, *, sheet_title: str | None = None) -> bytes:
+    """An Excel workbook of one sheet: ``header`` then ``rows``, as a user would upload it."""
+    workbook = Workbook()
+    sheet = workbook.active
+    if sheet_title:
+        sheet.title = sheet_title
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from activities.ledgers import (
     MEETING_COLUMNS,
@@ -16,22 +16,14 @@ from activities.ledgers import (
     publicity_import,
 )
 from activities.models import Activity, ActivityKind, PublicityEntry
-from tests.factories import MemberFactory, OutletFactory, PartyGroupFactory
+from tests.factories import MemberFactory, OutletFactory, PartyGroupFactory, xlsx_bytes
 
 D = datetime.date
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def xlsx(headers, rows) -> io.BytesIO:
-    workbook = Workbook()
-    ws = workbook.active
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return buffer
+    return io.BytesIO(xlsx_bytes(headers, rows))
 
 
 def meeting(**values):

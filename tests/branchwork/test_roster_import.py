@@ -4,25 +4,17 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from branchwork.models import Member
 from branchwork.roster import COLUMNS, roster_export, roster_import, roster_template
-from tests.factories import MemberFactory, PartyGroupFactory
+from tests.factories import MemberFactory, PartyGroupFactory, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
 
 def xlsx(rows, header=COLUMNS, name="花名册.xlsx") -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "花名册"
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
+    return SimpleUploadedFile(name, xlsx_bytes(header, rows, sheet_title="花名册"))
 
 
 @pytest.fixture

@@ -9,14 +9,12 @@ steps really ran, so only a transaction around the whole write can undo them.
 
 import datetime
 import errno
-import io
 
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.urls import reverse
-from openpyxl import Workbook
 
 from activities.ledgers import MEETING_COLUMNS, PUBLICITY_COLUMNS
 from activities.models import Activity, ActivityKind, Attachment, Attendance, PublicityEntry
@@ -27,7 +25,7 @@ from branchwork.periods import Period
 from reports import services
 from reports.models import Report, ReportEvent, ReportItem, ReportVersion, ReviewComment
 from reports.renderers import RENDERERS
-from tests.factories import ActivityFactory, AttendanceFactory, MemberFactory, OutletFactory
+from tests.factories import ActivityFactory, AttendanceFactory, MemberFactory, OutletFactory, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -67,14 +65,7 @@ def assert_error_page(response):
 
 
 def xlsx(headers, rows, name="导入.xlsx") -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
+    return SimpleUploadedFile(name, xlsx_bytes(headers, rows))
 
 
 # --- records ------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
 from activities import services as activity_services
 from activities.ledgers import MEETING_COLUMNS
@@ -29,7 +27,7 @@ from branchwork.periods import Period
 from branchwork.roster import COLUMNS as ROSTER_COLUMNS
 from reports import services as report_services
 from reports.models import Report
-from tests.factories import AttendanceFactory, MemberFactory, OutletFactory, PartyGroupFactory
+from tests.factories import AttendanceFactory, MemberFactory, OutletFactory, PartyGroupFactory, xlsx_bytes
 
 D = datetime.date
 
@@ -142,17 +140,6 @@ def build_scene(world, monkeypatch) -> Scene:
 
 
 # --- Excel files for the imports ---------------------------------------------------------------
-
-
-def xlsx_bytes(header: list[str], rows: list[list]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def roster_xlsx(name: str = "新党员甲") -> SimpleUploadedFile:
