@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "branchwork.audit",
     "activities",
     "reports",
+    # Demo data and ``seed_demo``; no product app imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -19,9 +19,11 @@ from branchwork.figures import FIGURES_CACHE_SECONDS, cached_figures, figures_ke
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
+from .claims import ParagraphFlags, check_document
 from .compile import compile_report
 from .document import Document
 from .models import Report
+from .profile import report_facts
 
 # Meetings by kind, in the order the report's first section names them.
 ROLLUP_KINDS = ("study", "themed_day", "branch_assembly", "committee_meeting", "org_life", "party_lecture")
@@ -139,6 +141,19 @@ def draft_document(report: Report, *, today: datetime.date) -> Document:
         "report-draft", report.branch, (*report_state(report), today.isoformat()), lambda: compile_report(report).to_json()
     )
     return Document.from_json(compiled)
+
+
+def document_claims(
+    report: Report, document: Document, *, today: datetime.date, version_pk: int | None = None
+) -> list[ParagraphFlags]:
+    """The claim check of ``document`` (the draft, or a frozen version) against the period's records
+    as they stand today; cached like the draft, by the report's state and the branch's figures."""
+    state = ("version", version_pk) if version_pk else report_state(report)
+
+    def compute() -> list[ParagraphFlags]:
+        return check_document(document, report_facts(branch=report.branch, period=report.period, today=today))
+
+    return cached_figures("report-claims", report.branch, (*state, today.isoformat()), compute)
 
 
 def _parse_sort(sort: str) -> tuple[str, bool]:

@@ -27,7 +27,14 @@ from branchwork.periods import Period
 from branchwork.roster import COLUMNS as ROSTER_COLUMNS
 from reports import services as report_services
 from reports.models import Report
-from tests.factories import AttendanceFactory, MemberFactory, OutletFactory, PartyGroupFactory, xlsx_bytes
+from tests.factories import (
+    AttendanceFactory,
+    MemberFactory,
+    OutletFactory,
+    PartyGroupFactory,
+    report_written,
+    xlsx_bytes,
+)
 
 D = datetime.date
 
@@ -96,11 +103,11 @@ def workflow_reports(branch: Organisation, *, secretary, reviewer, monkeypatch) 
     """2022H1 returned with version 1 (editable, submittable, has a version); 2022H2 submitted
     (reviewable). Submitting renders no files here (see the module docstring)."""
     monkeypatch.setattr(report_services, "FILE_FORMATS", ())
-    returned = report_services.report_create(branch=branch, period=H1, by=secretary)
+    returned = report_written(branch, H1, secretary)
     version = report_services.report_submit(report=returned, by=secretary)
     _store_fake_files(version)
     report_services.report_return(report=returned, by=reviewer, comment="请补充第五部分")
-    submitted = report_services.report_create(branch=branch, period=H2, by=secretary)
+    submitted = report_written(branch, H2, secretary)
     _store_fake_files(report_services.report_submit(report=submitted, by=secretary))
     return {"returned": returned, "submitted": submitted}
 
