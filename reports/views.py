@@ -40,7 +40,15 @@ from .document import Document
 from .forms import ReportEditor, ReviewForm, StartForm, start_periods
 from .models import SECTION_HEADINGS, Report, ReportEvent, ReportVersion, ReviewComment
 from .renderers import RENDERERS
-from .selectors import ROLLUP_LABELS, SORT_KEYS, STATUS_LABELS, draft_document, report_state, review_rollup
+from .selectors import (
+    ROLLUP_LABELS,
+    SORT_KEYS,
+    STATUS_LABELS,
+    draft_document,
+    report_state,
+    review_queue,
+    review_rollup,
+)
 
 DOWNLOAD_FORMATS = ("docx", "pdf")
 
@@ -589,6 +597,7 @@ def review_dashboard(request, code):
             "period_error": period_error,
             "period_choices": period_choices(timezone.localdate()),
             "rollup": rollup,
+            "queue": review_queue(organisation=organisation),
             "sort_links": sort_links,
             "kind_labels": list(ROLLUP_LABELS.values()),
             "status_labels": STATUS_LABELS,
