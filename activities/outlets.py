@@ -101,4 +101,5 @@ def next_sort_order(organisation: Organisation) -> int:
     """After every outlet the organisation's branches see now (its own and those above), so a new
     one is listed last in reports."""
     above = Outlet.objects.filter(organisation_id__in=_ancestor_ids(organisation))
-    return (above.aggregate(last=Max("sort_order"))["last"] or 0) + SORT_STEP
+    last = above.aggregate(last=Max("sort_order"))["last"] or 0
+    return (last // SORT_STEP + 1) * SORT_STEP  # a round number after the last
