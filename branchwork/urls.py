@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("reports.urls")),
     path("", include("branchwork.audit.urls")),
+    path("", include("notifications.urls")),
 ]

@@ -62,6 +62,11 @@ class BranchRow:
     def count_list(self) -> list[int]:
         return [self.counts.get(code, 0) for code in ROLLUP_KINDS]
 
+    @property
+    def labelled_counts(self) -> list[tuple[str, int]]:
+        """(column label, count): phones show each figure with its label, not under a header."""
+        return list(zip(ROLLUP_LABELS.values(), self.count_list, strict=True))
+
     def sort_value(self, key: str):
         if key == "name":
             return self.branch.name
@@ -103,10 +108,8 @@ class Rollup:
         return [self.totals.get(code, 0) for code in ROLLUP_KINDS]
 
     @property
-    def queue(self) -> list[Report]:
-        """Submitted reports awaiting review, the longest waiting first."""
-        reports = [row.report for row in self.rows if row.status == Report.Status.SUBMITTED]
-        return sorted(reports, key=lambda report: (report.submitted_at, report.pk))
+    def labelled_totals(self) -> list[tuple[str, int]]:
+        return list(zip(ROLLUP_LABELS.values(), self.total_list, strict=True))
 
     @property
     def approved(self) -> list[Report]:
@@ -126,6 +129,37 @@ class Rollup:
         if self.publicity_total:
             sentence += f"，发布新闻宣传稿件{self.publicity_total}篇（次）"
         return sentence + "。"
+
+
+@dataclass
+class ReviewQueue:
+    reports: list[Report]  # the longest waiting first, at most QUEUE_LIMIT
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.reports)
+
+
+# A committee's queue at a deadline can hold hundreds: the page lists the longest waiting, the
+# table of each period has the rest.
+QUEUE_LIMIT = 100
+
+
+def review_queue(*, organisation: Organisation, limit: int = QUEUE_LIMIT) -> ReviewQueue:
+    """Every report waiting for review below ``organisation`` — submitted or resubmitted, of any
+    period — the longest waiting first, each with its latest version's number and time. Two
+    queries at most (the count only when the list is cut short)."""
+    waiting = Report.objects.filter(
+        branch__path__startswith=organisation.path, status=Report.Status.SUBMITTED
+    ).exclude(branch=organisation)
+    reports = list(
+        waiting.select_related("branch", "branch__parent")
+        .annotate(latest_version=Max("versions__number"), submitted_at=Max("versions__submitted_at"))
+        .order_by("submitted_at", "pk")[: limit + 1]
+    )
+    total = len(reports) if len(reports) <= limit else waiting.count()
+    return ReviewQueue(reports=reports[:limit], total=total)
 
 
 def report_state(report: Report) -> tuple:

@@ -49,6 +49,7 @@ from .selectors import (
     document_claims,
     draft_document,
     report_state,
+    review_queue,
     review_rollup,
 )
 
@@ -618,6 +619,7 @@ def review_dashboard(request, code):
             "period_error": period_error,
             "period_choices": period_choices(timezone.localdate()),
             "rollup": rollup,
+            "queue": review_queue(organisation=organisation),
             "sort_links": sort_links,
             "kind_labels": list(ROLLUP_LABELS.values()),
             "status_labels": STATUS_LABELS,

@@ -25,6 +25,7 @@ from activities.models import Activity, Attachment, ComplianceRule, Outlet, Publ
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 from branchwork.roster import COLUMNS as ROSTER_COLUMNS
+from notifications.models import Notification
 from reports import services as report_services
 from reports.models import Report
 from tests.factories import (
@@ -53,6 +54,7 @@ class BranchObjects:
     activity: Activity
     attachment: Attachment
     publicity: PublicityEntry
+    outlet: Outlet  # the branch's own
 
 
 @dataclass
@@ -60,6 +62,7 @@ class OrgObjects:
     organisation: Organisation
     outlet: Outlet
     rule: ComplianceRule
+    notification: Notification | None = None  # one of its reviewer's
 
 
 def pdf_upload(name: str = "会议纪要.pdf") -> SimpleUploadedFile:
@@ -89,7 +92,8 @@ def branch_objects(branch: Organisation, *, outlet: Outlet, by) -> BranchObjects
     publicity = PublicityEntry.objects.create(
         branch=branch, outlet=outlet, date=D(2022, 4, 1), count=1, title="春运保通纪实", created_by=by
     )
-    return BranchObjects(branch, group, member, activity, attachment, publicity)
+    own_outlet = OutletFactory(organisation=branch, name=f"{branch.code}所微信公众号")
+    return BranchObjects(branch, group, member, activity, attachment, publicity, own_outlet)
 
 
 def _store_fake_files(version) -> None:
@@ -133,7 +137,9 @@ class Scene:
             PartyGroup: branch.group,
             PublicityEntry: branch.publicity,
             Outlet: org.outlet,
+            (Outlet, "branch"): branch.outlet,
             ComplianceRule: org.rule,
+            Notification: org.notification,
         }
 
 
@@ -143,6 +149,15 @@ def build_scene(world, monkeypatch) -> Scene:
     kl = branch_objects(world.branch, outlet=hw.outlet, by=world.secretary)
     xy = branch_objects(world.sibling, outlet=hw.outlet, by=world.sibling_secretary)
     reports = workflow_reports(world.branch, secretary=world.secretary, reviewer=world.reviewer, monkeypatch=monkeypatch)
+    # Submitting told hw's reviewer; lz's reviewer has a notification of their own.
+    hw.notification = Notification.objects.filter(recipient=world.reviewer).unread().latest("pk")
+    lz.notification = Notification.objects.create(
+        recipient=world.outsider_reviewer,
+        event=Notification.Event.SUBMITTED,
+        report=reports["submitted"],
+        version_number=1,
+        text="另一党总支的消息",
+    )
     return Scene(world, kl, hw, reports, xy, lz)
 
 
@@ -163,7 +178,7 @@ def meetings_xlsx(title: str = "导入的学习会") -> SimpleUploadedFile:
 
 # --- did anything change? ----------------------------------------------------------------------
 
-FINGERPRINT_APPS = ("branchwork", "activities", "reports")
+FINGERPRINT_APPS = ("branchwork", "activities", "reports", "notifications")
 
 
 def _fingerprinted_models():

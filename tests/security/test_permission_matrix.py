@@ -6,13 +6,15 @@ URL whose arguments the matrix cannot build fails ``test_every_url_can_be_filled
 
 The objects attacked belong to one branch (kl) and its general branch (hw). Expected:
 
-    role                         branch read   branch write   review action   hw registries
-    anonymous                    login         login          login           login
-    secretary / 支委 of kl        served        served         403             404
-    reviewer of hw (above)       served        403            served          served
-    administrator                served        403            403             served
-    secretary of sibling xy      404           404            404             404
-    reviewer of another 党总支     404           404            404             404
+    role                         branch read   branch write   review action   hw registries   hw reviewer's notification
+    anonymous                    login         login          login           login           login
+    secretary / 支委 of kl        served        served         403             404             404
+    reviewer of hw (above)       served        403            served          served          served
+    administrator                served        403            403             served          404
+    secretary of sibling xy      404           404            404             404             404
+    reviewer of another 党总支     404           404            404             404             404
+
+Personal pages (one's own inbox) are served to everyone logged in.
 
 Wherever a role has no right (login, 403, 404) the database and the stored files must not change;
 reads never change them for anyone; and the POST of the roles with the right must change the
@@ -28,6 +30,7 @@ from django.urls import reverse
 
 from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
 from branchwork.models import Member, PartyGroup
+from notifications.models import Notification
 
 from .factories import (
     H2,
@@ -65,6 +68,7 @@ READS = {
     "activities:member_attendance",
     "activities:compliance",
     "activities:publicity_list",
+    "activities:outlet_branch_list",
     "activities:ledger_index",
     "activities:ledger_export",
     "reports:report_list",
@@ -85,9 +89,13 @@ REDIRECTING_PAGES = {
 }
 # The reviewer above acts on a submitted report; a branch never reviews itself.
 REVIEWS = {"reports:report_review", "reports:report_return", "reports:report_approve"}
+# One person's own objects (the scene's belong to hw's reviewer): anyone else gets 404.
+OWN_OBJECTS = {"notifications:notification_open"}
 
 
 def access(route: Route, method: str) -> str:
+    if route.name in OWN_OBJECTS:
+        return "own"
     if route.scope == "none":
         return "personal"
     if route.scope == "org":
@@ -106,6 +114,8 @@ def expected(route: Route, method: str, role: str) -> str:
     kind = access(route, method)
     if kind == "personal":
         return "served"
+    if kind == "own":
+        return "served" if role == "reviewer" else "hidden"
     if role in ("sibling_secretary", "outsider_reviewer"):
         return "hidden"
     if kind == "manage":
@@ -118,7 +128,7 @@ def expected(route: Route, method: str, role: str) -> str:
 
 
 def owner(route: Route) -> str:
-    return "reviewer" if route.scope == "org" else "secretary"
+    return "reviewer" if route.scope == "org" or route.name in OWN_OBJECTS else "secretary"
 
 
 def check(route, method, role, outcome, response, db_changed, media_changed, method_allowed) -> list[str]:
@@ -155,7 +165,8 @@ def check(route, method, role, outcome, response, db_changed, media_changed, met
 
 def test_every_url_can_be_filled():
     """A URL the matrix cannot build arguments for fails here: add a builder in urlconf.py."""
-    fake = {model: type("Obj", (), {"pk": 1})() for model in (Activity, Attachment, Member, PartyGroup, PublicityEntry, Outlet, ComplianceRule)}
+    models = (Activity, Attachment, Member, PartyGroup, PublicityEntry, Outlet, ComplianceRule, Notification)
+    fake = {model: type("Obj", (), {"pk": 1})() for model in models}
     unfillable = []
     for route in ROUTES:
         try:
@@ -185,13 +196,19 @@ def test_every_writing_url_has_post_data():
 
 def test_the_lists_name_only_existing_urls():
     names = {r.name for r in ROUTES}
-    listed = READS | READ_THEN_WRITE | REVIEWS | REDIRECTING_PAGES
+    listed = READS | READ_THEN_WRITE | REVIEWS | REDIRECTING_PAGES | OWN_OBJECTS
     assert listed <= names, sorted(listed - names)
 
 
 def test_the_walk_finds_urls_of_every_app():
     names = {r.name for r in ROUTES}
-    assert {"home", "roster:member_list", "activities:activity_detail", "reports:report_edit"} <= names
+    assert {
+        "home",
+        "roster:member_list",
+        "activities:activity_detail",
+        "reports:report_edit",
+        "notifications:notification_list",
+    } <= names
     assert not any(r.name.startswith("admin:") for r in ROUTES)
 
 
