@@ -315,6 +315,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "activities.compliancerule"},
     {"model": "reports.report", "exclude_fields": [*_BOOKKEEPING, "revision", "dismissed_origins"]},
     {"model": "reports.reportitem", "exclude_fields": ["origin", "position"]},
+    {"model": "reports.branchprofile", "exclude_fields": ["updated_at"]},
+    {"model": "reports.profileyear"},
+    {"model": "reports.standingwork"},
     # Versions are frozen: their metadata (number, files) is logged, not the whole document.
     {
         "model": "reports.reportversion",

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from django import forms
 
+from branchwork.models import Organisation
 from branchwork.periods import Period, PeriodError
 
 from .document import chinese_ordinal
-from .models import SECTION_HEADINGS, Report
+from .models import SECTION_HEADINGS, BranchProfile, ProfileYear, Report, StandingWork
 from .services import HEADING_MAX_LENGTH, ItemInput, item_text_errors
 
 
@@ -257,3 +258,78 @@ class ReviewForm(forms.Form):
 
     def section_comments(self) -> dict[int, str]:
         return {number: self.cleaned_data.get(f"section_{number}", "") for number in SECTION_HEADINGS}
+
+
+# --- the branch profile (支部概况) ----------------------------------------------------------------
+
+PROFILE_TEXT_FIELDS = ("key_work", "superiors", "institutions", "work_style_rules", "key_tasks")
+
+
+class BranchProfileForm(forms.ModelForm):
+    """What the unit does and how it writes about itself; every field may stay empty."""
+
+    class Meta:
+        model = BranchProfile
+        fields = [
+            "unit_name",
+            "core_business",
+            "key_work",
+            "served",
+            "superiors",
+            "superiors_opening",
+            "standardisation",
+            "ledgers",
+            "institutions",
+            "work_style_rules",
+            "key_tasks",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in PROFILE_TEXT_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number, default in SECTION_HEADINGS.items():
+            saved = (self.instance.headings or {}).get(str(number), "")
+            self.fields[f"heading_{number}"] = forms.CharField(
+                label=f"{chinese_ordinal(number)}、",
+                required=False,
+                max_length=HEADING_MAX_LENGTH,
+                initial=saved,
+                help_text=f"默认：{default}",
+                error_messages={"max_length": f"标题不能超过{HEADING_MAX_LENGTH}个字"},
+            )
+
+    def heading_fields(self):
+        return [self[f"heading_{number}"] for number in SECTION_HEADINGS]
+
+    def headings(self) -> dict[int, str]:
+        return {number: self.cleaned_data.get(f"heading_{number}", "") for number in SECTION_HEADINGS}
+
+
+class ProfileYearForm(forms.ModelForm):
+    class Meta:
+        model = ProfileYear
+        fields = ["goals", "campaigns"]
+        widgets = {"campaigns": forms.Textarea(attrs={"rows": 2})}
+
+
+class StandingWorkForm(forms.ModelForm):
+    class Meta:
+        model = StandingWork
+        fields = ["title", "section", "measures", "sort_order"]
+        widgets = {"measures": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "title": {"required": "请填写工作名称", "max_length": "工作名称不能超过 %(limit_value)d 个字"},
+            "measures": {"required": "请填写主要做法"},
+        }
+
+
+StandingWorkFormSet = forms.inlineformset_factory(
+    Organisation,
+    StandingWork,
+    form=StandingWorkForm,
+    fk_name="branch",
+    extra=1,
+    max_num=20,
+    validate_max=True,
+    can_delete=True,
+)

@@ -31,8 +31,16 @@ from notifications.services import notify_report_approved, notify_report_returne
 from .claims import empty_sections
 from .compile import compile_report, default_header, default_items, unknown_placeholders
 from .document import Document, chinese_ordinal
-from .models import SECTION_HEADINGS, Report, ReportEvent, ReportItem, ReportVersion, ReviewComment
-from .profile import report_facts
+from .models import (
+    SECTION_HEADINGS,
+    BranchProfile,
+    Report,
+    ReportEvent,
+    ReportItem,
+    ReportVersion,
+    ReviewComment,
+)
+from .profile import profile_changed, report_facts
 from .renderers import RENDERERS
 
 logger = logging.getLogger(__name__)
@@ -368,6 +376,37 @@ def report_carry_over(*, report: Report, keys: Iterable[str], by: AbstractBaseUs
         added = _append(locked, drafts, by)
     _sync(report, locked)
     return added
+
+
+# --- the branch profile ------------------------------------------------------------------------
+
+
+def profile_save(
+    *,
+    branch: Organisation,
+    by: AbstractBaseUser,
+    profile_form,
+    headings: dict[int, str],
+    year_form,
+    standing_formset,
+) -> BranchProfile:
+    """Save the branch's profile, one year's goals and its standing work together, and renew the
+    branch's figures version so that every cached draft is compiled again with the new words.
+    The forms must be valid; writers of the branch only."""
+    _require_writer(by, branch)
+    with transaction.atomic():
+        profile = profile_form.save(commit=False)
+        profile.branch = branch
+        profile.headings = heading_overrides(headings)
+        profile.save()
+        year_row = year_form.save(commit=False)
+        year_row.branch = branch
+        if year_row.goals.strip() or year_row.campaigns.strip() or year_row.pk:
+            year_row.save()
+        standing_formset.instance = branch
+        standing_formset.save()
+        profile_changed(branch=branch)
+    return profile
 
 
 # --- submission and stored files --------------------------------------------------------------

@@ -80,8 +80,8 @@ READS = {
     "reports:version_download",
     "reports:version_compare",
 }
-# Readers see the report with GET (read-only, as a preview); POST saves it.
-READ_THEN_WRITE = {"reports:report_edit"}
+# Readers see the report (or the branch profile) with GET, read-only; POST saves it.
+READ_THEN_WRITE = {"reports:report_edit", "reports:branch_profile"}
 # Pages that answer a GET with a redirect by design.
 REDIRECTING_PAGES = {
     "home",  # to the user's branch, or the organisation they review
