@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from branchwork.uploads import clean_xlsx_upload
+from branchwork.spreadsheets import clean_xlsx_upload
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 

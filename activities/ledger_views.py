@@ -6,17 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from branchwork import access
 from branchwork.figures import figures_key
 from branchwork.models import Organisation
 from branchwork.periods import Period, PeriodError, period_choices
+from branchwork.spreadsheets import xlsx_response
 
 from .compliance import branch_calendar, branch_calendars, compliance_gaps, effective_rules, rules_in_force
 from .compliance_forms import RuleForm
@@ -36,7 +36,6 @@ from .outlets import DEFAULT_OUTLETS, next_sort_order, outlets_seed_defaults, un
 from .pages import MAX_IDS_IN_URL, PublicityListing
 from .publicity_forms import OutletForm, PublicityEntryForm
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OVERVIEW_PAGE_SIZE = 20
 
 
@@ -56,12 +55,6 @@ def _period_context(period: Period, today) -> dict:
     if period.code not in dict(choices):
         choices.append((period.code, period.long_label))
     return {"period": period, "period_choices": choices}
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
 
 
 # --- compliance calendar --------------------------------------------------------------------
@@ -473,7 +466,7 @@ def ledger_export_view(request, code, name):
         content = ledger_export(branch=branch, period=period, name=name)
     except KeyError:
         raise Http404("没有这种台账") from None
-    return _xlsx_response(content, ledger_filename(branch=branch, period=period, name=name))
+    return xlsx_response(content, ledger_filename(branch=branch, period=period, name=name))
 
 
 @login_required
@@ -484,7 +477,7 @@ def import_template_view(request, code):
     if kind not in ("meetings", "publicity"):
         raise Http404("没有这种导入模板")
     label = "会议及活动记录" if kind == "meetings" else "新闻宣传稿件"
-    return _xlsx_response(import_template(branch=branch, type=kind), f"{branch.name}-{label}导入模板.xlsx")
+    return xlsx_response(import_template(branch=branch, type=kind), f"{branch.name}-{label}导入模板.xlsx")
 
 
 @login_required

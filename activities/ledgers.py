@@ -8,34 +8,43 @@ the whole file is good.
 """
 
 import datetime
-import io
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Sum
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet.datavalidation import DataValidation
 
+from branchwork import spreadsheets as xlsx
+from branchwork.audit.services import audit_bulk_created
+from branchwork.figures import figures_changed
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
+from branchwork.spreadsheets import (
+    CellError,
+    ImportResult,
+    SheetRow,
+    SpreadsheetError,
+    cell_date,
+    cell_int,
+    cell_text,
+)
 
 from .kinds import KINDS, Category, Kind, kinds_in
-from .models import Activity, Attachment, Attendance, Outlet, PublicityEntry
+from .models import Activity, ActivityKind, Attachment, Attendance, Outlet, PublicityEntry
 from .publicity_forms import http_url
 from .quorum import quorum_results
 
-DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 MAX_IMPORT_ROWS = 2000
+IMPORT_LIMITS = xlsx.ReadLimits(max_rows=MAX_IMPORT_ROWS)
 FUTURE_LIMIT = datetime.timedelta(days=365)  # as the record form: a later date is a typo
+EARLIEST_DATE = datetime.date(1990, 1, 1)  # an earlier year is a typo in a branch's records
 
 # --- the ledgers on offer --------------------------------------------------------------------
 
@@ -89,13 +98,6 @@ _HEADER_FILL = PatternFill("solid", fgColor="F3E5E5")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _clean(value):
-    """Cell-safe value: no control characters (invalid in XML), text never read as a formula."""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -106,46 +108,37 @@ class Column:
 
 def _write_sheet(ws, *, title: str, columns: list[Column], rows: list, totals: list | None = None) -> None:
     """Title row across all columns, a header row, one row per item; dates as Excel dates."""
-    ws.cell(row=1, column=1, value=_clean(title)).font = Font(size=14, bold=True)
+    xlsx.write_cell(ws, 1, 1, title).font = Font(size=14, bold=True)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
     if len(columns) > 1:
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     ws.row_dimensions[1].height = 28
-    for index, column in enumerate(columns, start=1):
-        cell = ws.cell(row=2, column=index, value=column.header)
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
+    header = xlsx.write_header(
+        ws,
+        [column.header for column in columns],
+        row=2,
+        widths=[column.width for column in columns],
+        fill=_HEADER_FILL,
+        font=Font(bold=True),
+    )
+    for cell in header:
         cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(index)].width = column.width
     for row_number, item in enumerate(rows, start=3):
-        for index, column in enumerate(columns, start=1):
-            value = column.value(item) if not isinstance(item, list) else item[index - 1]
-            cell = ws.cell(row=row_number, column=index, value=_clean(value))
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"
+        values = item if isinstance(item, list) else [column.value(item) for column in columns]
+        for column, cell in zip(columns, xlsx.write_row(ws, values, row=row_number), strict=True):
             cell.border = _BORDER
             cell.alignment = _WRAP
             if column.is_date:
-                cell.number_format = DATE_FORMAT
+                cell.number_format = xlsx.DATE_FORMAT
     if totals:
-        row_number = len(rows) + 3
-        for index, value in enumerate(totals, start=1):
-            cell = ws.cell(row=row_number, column=index, value=value)
+        for cell in xlsx.write_row(ws, totals, row=len(rows) + 3):
             cell.font = Font(bold=True)
             cell.border = _BORDER
-    ws.freeze_panes = "A3"
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _to_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 # --- activity ledgers ------------------------------------------------------------------------
@@ -287,9 +280,7 @@ def _activity_ledger(branch: Organisation, period: Period, name: str) -> Workboo
     counted = {ck.kind for a in activities for ck in a.counted_kinds.all()} | set(info.kinds)
     has_quorum = any(KINDS[code].quorum for code in counted)
     columns = _activity_columns(kinds, single=single, has_combined=has_combined, has_quorum=has_quorum)
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = info.title[:31]
+    workbook, ws = xlsx.new_workbook(info.title)
     _write_sheet(
         ws, title=ledger_title(branch=branch, period=period, name=name), columns=columns, rows=activities
     )
@@ -321,9 +312,7 @@ def _publicity_ledger(branch: Organisation, period: Period) -> Workbook:
     )
     for index, entry in enumerate(entries, start=1):
         entry.ledger_index = index
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = "稿件明细"
+    workbook, ws = xlsx.new_workbook("稿件明细")
     columns = [
         Column("序号", 6, lambda e: e.ledger_index),
         Column("发布日期", 16, lambda e: e.date, is_date=True),
@@ -407,9 +396,7 @@ def _attendance_ledger(branch: Organisation, period: Period) -> Workbook:
                 "；".join(entry["absent"]),
             ]
         )
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = "出席统计"
+    workbook, ws = xlsx.new_workbook("出席统计")
     _write_sheet(
         ws,
         title=ledger_title(branch=branch, period=period, name="attendance"),
@@ -455,7 +442,7 @@ def ledger_export(*, branch: Organisation, period: Period, name: str) -> bytes:
         workbook = _activity_ledger(branch, period, name)
     workbook.properties.creator = "支部工作台"
     workbook.properties.title = ledger_title(branch=branch, period=period, name=name)
-    return _to_bytes(workbook)
+    return xlsx.workbook_bytes(workbook)
 
 
 # --- import templates ------------------------------------------------------------------------
@@ -522,24 +509,18 @@ def import_template(*, branch: Organisation, type: str) -> bytes:
     """An empty import sheet with drop-down choices for this branch, plus how to fill it in."""
     if type not in ("meetings", "publicity"):
         raise KeyError(type)
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = "导入"
+    workbook, ws = xlsx.new_workbook("导入")
     columns = MEETING_COLUMNS if type == "meetings" else PUBLICITY_COLUMNS
     required = MEETING_REQUIRED if type == "meetings" else PUBLICITY_REQUIRED
-    for index, header in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=index, value=header)
+    for cell, header in zip(xlsx.write_header(ws, columns, fill=_HEADER_FILL, font=None), columns, strict=True):
         cell.font = Font(bold=True, color="C8161D" if header in required else "000000")
-        cell.fill = _HEADER_FILL
         cell.border = _BORDER
-        letter = get_column_letter(index)
+        letter = cell.column_letter
         ws.column_dimensions[letter].width = _COLUMN_WIDTHS[header]
         if header in ("日期", "发布日期"):
             for row in range(2, 502):
                 ws[f"{letter}{row}"].number_format = "yyyy-mm-dd"
-    ws.freeze_panes = "A2"
 
-    options = workbook.create_sheet("选项")
     if type == "meetings":
         lists = {
             "类型": [kind.label for kind in KINDS.values()],
@@ -554,162 +535,49 @@ def import_template(*, branch: Organisation, type: str) -> bytes:
         lists = {
             "媒体": [outlet.name for outlet in Outlet.objects.for_branch(branch).order_by("sort_order", "pk")]
         }
-    for col, (header, values) in enumerate(lists.items(), start=1):
-        options.cell(row=1, column=col, value=header).font = Font(bold=True)
-        options.column_dimensions[get_column_letter(col)].width = 28
-        for row, value in enumerate(values, start=2):
-            options.cell(row=row, column=col, value=_clean(value))
-        if values:
-            letter = get_column_letter(col)
-            validation = DataValidation(
-                type="list",
-                formula1=f"'选项'!${letter}$2:${letter}${len(values) + 1}",
-                allow_blank=True,
-                # 类型 may combine kinds ("主题党日+支部党员大会"): offer the list, accept other text.
-                showErrorMessage=header != "类型",
-                errorTitle="请从列表中选择",
-                error=f"请从列表中选择{header}",
-            )
-            ws.add_data_validation(validation)
-            target = get_column_letter(columns.index(header) + 1)
-            validation.add(f"{target}2:{target}{MAX_IMPORT_ROWS + 1}")
+    for header, values in lists.items():
+        target = get_column_letter(columns.index(header) + 1)
+        xlsx.add_choices(
+            ws,
+            f"{target}2:{target}{MAX_IMPORT_ROWS + 1}",
+            values,
+            name=header,
+            # 类型 may combine kinds ("主题党日+支部党员大会"): offer the list, accept other text.
+            strict=header != "类型",
+            hidden=False,  # the help below points people to it
+        )
 
     guide = workbook.create_sheet("填写说明")
     guide.column_dimensions["A"].width = 14
     guide.column_dimensions["B"].width = 90
-    guide.cell(
-        row=1,
-        column=1,
-        value=f"{branch.name} {'会议及活动记录' if type == 'meetings' else '新闻宣传稿件'}导入说明",
+    xlsx.write_cell(
+        guide, 1, 1, f"{branch.name} {'会议及活动记录' if type == 'meetings' else '新闻宣传稿件'}导入说明"
     ).font = Font(size=14, bold=True)
-    guide.cell(
-        row=2,
-        column=1,
-        value="在“导入”表第2行起每行填写一条，不要修改第1行的列名。整张表全部正确才会导入，有错误的行会逐行提示。",
+    xlsx.write_cell(
+        guide, 2, 1, "在“导入”表第2行起每行填写一条，不要修改第1行的列名。整张表全部正确才会导入，有错误的行会逐行提示。"
     )
     for row, (header, text) in enumerate(_MEETING_HELP if type == "meetings" else _PUBLICITY_HELP, start=4):
-        guide.cell(row=row, column=1, value=header).font = Font(bold=True)
-        guide.cell(row=row, column=2, value=text).alignment = Alignment(wrap_text=True)
-    return _to_bytes(workbook)
+        xlsx.write_cell(guide, row, 1, header).font = Font(bold=True)
+        xlsx.write_cell(guide, row, 2, text).alignment = Alignment(wrap_text=True)
+    return xlsx.workbook_bytes(workbook)
 
 
 # --- imports ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # None: the file as a whole
-    message: str
-
-    @property
-    def where(self) -> str:
-        return f"第{self.row}行" if self.row else "文件"
-
-
-@dataclass
-class ImportResult:
-    created_ids: list[int] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def created(self) -> int:
-        return len(self.created_ids)
-
-
-class _FileError(Exception):
-    pass
-
-
-def _read_rows(file, columns: list[str], required: set[str]) -> list[tuple[int, dict]]:
-    """(row number, {header: value}) for every non-empty row of the first sheet."""
-    try:
-        file.seek(0)
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as error:  # a corrupt or foreign file can fail in many ways inside openpyxl
-        raise _FileError("无法读取该 Excel 文件，请确认它是用导入模板填写并保存的 .xlsx 文件") from error
-    try:
-        ws = workbook.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        if not header:
-            raise _FileError("文件是空的：第1行应为列名")
-        names = [
-            re.sub(r"[\s*＊]|（.*?）|\(.*?\)", "", str(value)) if value is not None else ""
-            for value in header
-        ]
-        missing = [name for name in columns if name not in names]
-        missing_required = [name for name in missing if name in required]
-        if missing_required:
-            raise _FileError(f"缺少列：{'、'.join(missing_required)}。请使用导入模板，不要修改第1行的列名")
-        positions = {name: names.index(name) for name in columns if name in names}
-        result = []
-        for number, values in enumerate(rows, start=2):
-            record = {name: (values[pos] if pos < len(values) else None) for name, pos in positions.items()}
-            record = {
-                name: value.strip() if isinstance(value, str) else value for name, value in record.items()
-            }
-            if all(value in (None, "") for value in record.values()):
-                continue
-            result.append((number, record))
-            if len(result) > MAX_IMPORT_ROWS:
-                raise _FileError(f"一次最多导入{MAX_IMPORT_ROWS}行，请拆分后分批导入")
-        return result
-    finally:
-        workbook.close()
-
-
-_DATE_PATTERNS = [
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-]
-
-
-def _parse_date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        day = value.date()
-    elif isinstance(value, datetime.date):
-        day = value
-    elif isinstance(value, int | float) and not isinstance(value, bool) and 1 < value < 80000:
-        converted = from_excel(value)
-        day = converted.date() if isinstance(converted, datetime.datetime) else converted
-    elif isinstance(value, str):
-        text = value.strip().split(" ")[0]
-        for pattern in _DATE_PATTERNS:
-            match = pattern.match(text)
-            if match:
-                try:
-                    day = datetime.date(*(int(part) for part in match.groups()))
-                    break
-                except ValueError:
-                    raise ValueError(f"日期“{value}”不存在") from None
-        else:
-            raise ValueError(f"日期“{value}”无法识别，应为如 2022-06-30 的日期")
-    else:
-        raise ValueError(f"日期“{value}”无法识别，应为如 2022-06-30 的日期")
-    if day.year < 1990:
-        raise ValueError(f"日期“{value}”过早，请检查年份是否填错")
-    if day > timezone.localdate() + FUTURE_LIMIT:
-        raise ValueError(f"日期“{value}”晚于一年以后，请检查年份是否填错")
+def _date(row: SheetRow, column: str) -> datetime.date:
+    """A required date of a record: the one date rule, within the years a record can have."""
+    day = cell_date(
+        row[column], label=column, earliest=EARLIEST_DATE, latest=timezone.localdate() + FUTURE_LIMIT
+    )
+    if day is None:
+        raise CellError(f"{column}不能为空")
     return day
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value)).strip()
-
-
 def _lines(value) -> str:
-    return "\n".join(part.strip() for part in re.split(r"[\n；;]", _text(value)) if part.strip())
+    """A list typed one item a line, or separated by ；."""
+    return "\n".join(part.strip() for part in re.split(r"[\n；;]", cell_text(value, multiline=True)) if part.strip())
 
 
 _LABEL_TO_KIND = {kind.label: kind.code for kind in KINDS.values()} | {
@@ -752,41 +620,40 @@ def _messages(error: ValidationError) -> list[str]:
     return messages
 
 
-def meetings_import(*, branch: Organisation, file, by) -> ImportResult:
-    """Meetings and other records from the import template; all or nothing."""
-    from .services import activity_create
+def _read(file, columns: list[str], required: set[str], nothing: str) -> list[SheetRow]:
+    rows = xlsx.read_rows(file, columns=columns, required=required, limits=IMPORT_LIMITS)
+    if not rows:
+        raise SpreadsheetError(nothing)
+    return rows
 
+
+def meetings_import(*, branch: Organisation, file, by) -> ImportResult:
+    """Meetings and other records from the import template; all or nothing. Every row is
+    checked as the record form checks it, then all are written in a few bulk queries."""
     result = ImportResult()
     try:
-        rows = _read_rows(file, MEETING_COLUMNS, MEETING_REQUIRED)
-    except _FileError as error:
-        result.errors.append(RowError(None, str(error)))
-        return result
-    if not rows:
-        result.errors.append(RowError(None, "文件中没有可导入的记录：请从第2行起填写"))
-        return result
+        rows = _read(file, MEETING_COLUMNS, MEETING_REQUIRED, "文件中没有可导入的记录：请从第2行起填写")
+    except SpreadsheetError as error:
+        return ImportResult.failed(str(error))
     groups = {group.name: group for group in PartyGroup.objects.filter(branch=branch)}
     members_by_name: dict[str, list[Member]] = defaultdict(list)
     for member in Member.objects.filter(branch=branch).order_by("transferred_out_on", "pk"):
         members_by_name[member.name].append(member)
 
     pending = []
-    for number, record in rows:
+    for row in rows:
         problems = []
         kind_code, also = None, []
         try:
-            kind_code, also = _kinds_of(_text(record.get("类型")))
+            kind_code, also = _kinds_of(row.text("类型"))
         except ValueError as error:
             problems.append(str(error))
         day = None
-        if record.get("日期") in (None, ""):
-            problems.append("日期不能为空")
-        else:
-            try:
-                day = _parse_date(record["日期"])
-            except ValueError as error:
-                problems.append(str(error))
-        title = _text(record.get("主题"))
+        try:
+            day = _date(row, "日期")
+        except CellError as error:
+            problems.append(str(error))
+        title = row.text("主题")
         if not title:
             problems.append("主题不能为空")
         fields: dict = {}
@@ -794,85 +661,72 @@ def meetings_import(*, branch: Organisation, file, by) -> ImportResult:
             # A combined meeting is recorded with the fields of its first kind (as the form does).
             allowed = set(KINDS[kind_code].fields)
             for header, name in _MEETING_FIELDS.items():
-                raw = record.get(header)
-                if raw in (None, ""):
+                if row.is_blank(header):
                     continue
                 if name not in allowed:
                     problems.append(f"{KINDS[kind_code].label}不填写“{header}”，请清空该格或更改类型")
                     continue
+                text = row.text(header)
                 if name == "party_group":
-                    group = groups.get(_text(raw))
+                    group = groups.get(text)
                     if group is None:
-                        problems.append(f"党小组“{_text(raw)}”不是本支部的党小组")
+                        problems.append(f"党小组“{text}”不是本支部的党小组")
                     else:
                         fields["party_group"] = group
                 elif name == "speaker":
-                    found = members_by_name.get(_text(raw), [])
+                    found = members_by_name.get(text, [])
                     if not found:
-                        problems.append(f"主讲人“{_text(raw)}”不在本支部花名册中")
+                        problems.append(f"主讲人“{text}”不在本支部花名册中")
                     elif len(found) > 1 and sum(1 for m in found if m.is_active) != 1:
-                        problems.append(f"本支部有多名党员名为“{_text(raw)}”，请导入后在系统中选定主讲人")
+                        problems.append(f"本支部有多名党员名为“{text}”，请导入后在系统中选定主讲人")
                     else:
                         fields["speaker"] = next((m for m in found if m.is_active), found[0])
                 elif name in ("materials", "activity_forms"):
-                    fields[name] = _lines(raw)
+                    fields[name] = _lines(row[header])
+                elif name == "content":
+                    fields[name] = row.text(header, multiline=True)
                 else:
-                    fields[name] = _text(raw)
+                    fields[name] = text
             if (
                 "party_group" in KINDS[kind_code].fields
                 and "party_group" not in fields
                 and not any("党小组“" in p for p in problems)
             ):
                 problems.append(f"{KINDS[kind_code].label}须填写党小组")
+        candidate = None
         if not problems and kind_code:
-            candidate = Activity(branch=branch, kind=kind_code, date=day, title=title, **fields)
+            candidate = Activity(
+                branch=branch, kind=kind_code, date=day, title=title, created_by=by, updated_by=by, **fields
+            )
             try:
                 candidate.full_clean(exclude=["branch", "created_by", "updated_by"])
             except ValidationError as error:
                 problems.extend(_messages(error))
         if problems:
-            result.errors.append(RowError(number, "；".join(problems)))
+            result.add_error(row.number, "；".join(problems))
         else:
-            pending.append((kind_code, also, {"date": day, "title": title, **fields}))
+            pending.append((candidate, [kind_code, *also]))
 
     if result.errors:
         return result
     with transaction.atomic():
-        for kind_code, also, fields in pending:
-            activity = activity_create(branch=branch, kind=kind_code, by=by, also_counts_as=also, **fields)
-            result.created_ids.append(activity.pk)
+        activities = Activity.objects.bulk_create([activity for activity, _kinds in pending])
+        ActivityKind.objects.bulk_create(
+            [ActivityKind.of(activity, code) for activity, kinds in pending for code in dict.fromkeys(kinds)]
+        )
+        audit_bulk_created(objects=activities)
+        figures_changed(branch_ids=[branch.pk])  # bulk writes send no signals
+    result.created_ids = [activity.pk for activity in activities]
     return result
-
-
-def _parse_count(value) -> int:
-    if value in (None, ""):
-        return 1
-    if isinstance(value, bool):
-        raise ValueError(f"数量“{value}”不是整数")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError(f"数量“{value:g}”不是整数")
-        value = int(value)
-    if isinstance(value, str):
-        if not re.fullmatch(r"-?\d+", value.strip()):
-            raise ValueError(f"数量“{value}”不是整数")
-        value = int(value.strip())
-    if value < 1:
-        raise ValueError("数量至少为1")
-    return value
 
 
 def publicity_import(*, branch: Organisation, file, by) -> ImportResult:
     """Publicity entries from the import template; all or nothing."""
     result = ImportResult()
     try:
-        rows = _read_rows(file, PUBLICITY_COLUMNS, PUBLICITY_REQUIRED)
-    except _FileError as error:
-        result.errors.append(RowError(None, str(error)))
-        return result
-    if not rows:
-        result.errors.append(RowError(None, "文件中没有可导入的稿件：请从第2行起填写"))
-        return result
+        rows = _read(file, PUBLICITY_COLUMNS, PUBLICITY_REQUIRED, "文件中没有可导入的稿件：请从第2行起填写")
+    except SpreadsheetError as error:
+        return ImportResult.failed(str(error))
     # Nearest organisation's outlet wins when two levels registered the same name.
     outlets: dict[str, Outlet] = {}
     depth = {int(part): i for i, part in enumerate(branch.path.strip("/").split("/")) if part}
@@ -880,10 +734,10 @@ def publicity_import(*, branch: Organisation, file, by) -> ImportResult:
         outlets[outlet.name] = outlet
 
     pending = []
-    for number, record in rows:
+    for row in rows:
         problems = []
         outlet = None
-        name = _text(record.get("媒体"))
+        name = row.text("媒体")
         if not name:
             problems.append("媒体不能为空")
         else:
@@ -891,24 +745,21 @@ def publicity_import(*, branch: Organisation, file, by) -> ImportResult:
             if outlet is None:
                 problems.append(f"媒体“{name}”未在上级党组织的媒体名录中登记")
         day = None
-        if record.get("发布日期") in (None, ""):
-            problems.append("发布日期不能为空")
-        else:
-            try:
-                day = _parse_date(record["发布日期"])
-            except ValueError as error:
-                problems.append(str(error))
         try:
-            count = _parse_count(record.get("数量"))
-        except ValueError as error:
+            day = _date(row, "发布日期")
+        except CellError as error:
+            problems.append(str(error))
+        try:
+            count = cell_int(row["数量"], label="数量", default=1, minimum=1)
+        except CellError as error:
             problems.append(str(error))
             count = None
-        title = _text(record.get("标题"))
+        title = row.text("标题")
         if not title:
             problems.append("标题不能为空")
         elif len(title) > 200:
             problems.append(f"标题过长（{len(title)}字），最多200字")
-        link = _text(record.get("链接"))
+        link = row.text("链接")
         if link:
             try:
                 http_url(link)
@@ -917,7 +768,7 @@ def publicity_import(*, branch: Organisation, file, by) -> ImportResult:
             except ValidationError as error:
                 problems.extend(error.messages)
         if problems:
-            result.errors.append(RowError(number, "；".join(problems)))
+            result.add_error(row.number, "；".join(problems))
         else:
             pending.append(
                 PublicityEntry(
@@ -928,7 +779,8 @@ def publicity_import(*, branch: Organisation, file, by) -> ImportResult:
     if result.errors:
         return result
     with transaction.atomic():
-        for entry in pending:
-            entry.save()
-            result.created_ids.append(entry.pk)
+        entries = PublicityEntry.objects.bulk_create(pending)
+        audit_bulk_created(objects=entries)
+        figures_changed(branch_ids=[branch.pk])  # bulk writes send no signals
+    result.created_ids = [entry.pk for entry in entries]
     return result

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .models import Member, Organisation, PartyGroup
 from .periods import chinese_date
-from .uploads import clean_xlsx_upload
+from .spreadsheets import clean_xlsx_upload
 
 ROSTER_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 

@@ -9,24 +9,19 @@ whole file is good.
 from __future__ import annotations
 
 import datetime
-import io
 import logging
-import re
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.styles import Font
 
+from . import spreadsheets as xlsx
 from .audit.services import audit_bulk_created, audit_bulk_updating
 from .figures import figures_changed
 from .models import Member, Organisation, PartyGroup
+from .spreadsheets import CellError, ImportResult, RowError, SpreadsheetError, cell_date
 
 logger = logging.getLogger(__name__)
 
@@ -37,46 +32,11 @@ HELP_SHEET_TITLE = "填写说明"
 STATE_ACTIVE = "在册"
 STATE_TRANSFERRED = "已转出"
 POST_NONE = "无"
-DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-_HEADER_FILL = PatternFill("solid", fgColor="C8161D")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-# Dates typed as text in WPS/Excel: 2022-06-30, 2022/6/30, 2022.6.30, 2022年6月30日, 20220630.
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-@dataclass
-class RowError:
-    row: int | None  # the Excel row number; None for a problem with the whole file
-    message: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行：{self.message}" if self.row else self.message
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def bad_rows(self) -> int:
-        return len({error.row for error in self.errors if error.row})
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged
+LIMITS = xlsx.ReadLimits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+# The Party was founded on 1 July 1921: no one joined it earlier.
+EARLIEST_JOINED = datetime.date(1921, 7, 1)
 
 
 def roster_order(members: QuerySet[Member]) -> QuerySet[Member]:
@@ -108,18 +68,9 @@ def _group_names(branch: Organisation) -> list[str]:
     )
 
 
-def _new_workbook(branch: Organisation) -> tuple[Workbook, object]:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    sheet.append(COLUMNS)
-    for index, width in enumerate(COLUMN_WIDTHS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.fill = _HEADER_FILL
-        cell.font = _HEADER_FONT
-        cell.alignment = Alignment(horizontal="center")
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+def _new_workbook(branch: Organisation):
+    workbook, sheet = xlsx.new_workbook(SHEET_TITLE)
+    xlsx.write_header(sheet, COLUMNS, widths=COLUMN_WIDTHS)
     _add_dropdowns(sheet, branch)
     _add_help_sheet(workbook, branch)
     return workbook, sheet
@@ -127,28 +78,20 @@ def _new_workbook(branch: Organisation) -> tuple[Workbook, object]:
 
 def _add_dropdowns(sheet, branch: Organisation) -> None:
     """Drop-down lists in Excel/WPS, so most mistakes cannot be typed in the first place."""
+    rows = f"2:{MAX_ROWS + 1}"
 
-    def dropdown(column: str, values: list[str]) -> None:
-        formula = '"' + ",".join(values) + '"'
-        if len(formula) > 255:  # Excel's limit for an inline list
-            return
-        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
-        validation.error = "请从下拉列表中选择，详见“填写说明”工作表"
-        validation.errorTitle = "取值不在列表中"
-        validation.showErrorMessage = True
-        sheet.add_data_validation(validation)
-        validation.add(f"{column}2:{column}{MAX_ROWS + 1}")
+    def dropdown(column: str, name: str, values: list[str]) -> None:
+        first, last = rows.split(":")
+        xlsx.add_choices(sheet, f"{column}{first}:{column}{last}", values, name=name)
 
-    dropdown("B", list(Member.Gender.values))
-    dropdown("C", list(Member.Status.values))
-    dropdown("E", [POST_NONE] + [value for value in Member.Post.values if value])
-    groups = _group_names(branch)
-    if groups:
-        dropdown("F", groups)
-    dropdown("G", [STATE_ACTIVE, STATE_TRANSFERRED])
+    dropdown("B", "性别", list(Member.Gender.values))
+    dropdown("C", "政治面貌", list(Member.Status.values))
+    dropdown("E", "支部职务", [POST_NONE] + [value for value in Member.Post.values if value])
+    dropdown("F", "党小组", _group_names(branch))
+    dropdown("G", "状态", [STATE_ACTIVE, STATE_TRANSFERRED])
 
 
-def _add_help_sheet(workbook: Workbook, branch: Organisation) -> None:
+def _add_help_sheet(workbook, branch: Organisation) -> None:
     sheet = workbook.create_sheet(HELP_SHEET_TITLE)
     groups = _group_names(branch)
     rows = [
@@ -183,8 +126,8 @@ def _add_help_sheet(workbook: Workbook, branch: Organisation) -> None:
         ("", "", "导入时逐行检查，只要有一行有误，整个文件都不会导入，请按提示改正后重新上传。"),
         ("", "", "文件须为 .xlsx 格式，不超过 5 MB。"),
     ]
-    for row in rows:
-        sheet.append(row)
+    for number, row in enumerate(rows, start=1):
+        xlsx.write_row(sheet, row, row=number)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 18
@@ -192,18 +135,13 @@ def _add_help_sheet(workbook: Workbook, branch: Organisation) -> None:
     sheet.column_dimensions["C"].width = 90
 
 
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def roster_export(*, branch: Organisation) -> bytes:
     """The whole roster of ``branch``, active members first, as an .xlsx file."""
     workbook, sheet = _new_workbook(branch)
     members = roster_order(Member.objects.filter(branch=branch).select_related("party_group"))
     for number, member in enumerate(members, start=2):
-        sheet.append(
+        xlsx.write_row(
+            sheet,
             [
                 member.name,
                 member.gender,
@@ -214,17 +152,16 @@ def roster_export(*, branch: Organisation) -> bytes:
                 STATE_ACTIVE if member.is_active else STATE_TRANSFERRED,
                 member.transferred_out_on,
                 member.transferred_to,
-            ]
+            ],
+            row=number,
         )
-        for column in ("D", "H"):
-            sheet[f"{column}{number}"].number_format = DATE_FORMAT
-    return _save(workbook)
+    return xlsx.workbook_bytes(workbook)
 
 
 def roster_template(*, branch: Organisation) -> bytes:
     """The blank import template: the export's columns, drop-downs and the 填写说明 sheet."""
     workbook, _sheet = _new_workbook(branch)
-    return _save(workbook)
+    return xlsx.workbook_bytes(workbook)
 
 
 def roster_filename(branch: Organisation, *, template: bool = False) -> str:
@@ -236,58 +173,6 @@ def roster_filename(branch: Organisation, *, template: bool = False) -> str:
 # --- import -------------------------------------------------------------------------------------
 
 
-class _FileProblem(Exception):
-    pass
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(_CONTROL.sub("", str(value)).split())
-
-
-def _date(value, label: str) -> datetime.date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
-    if match:
-        try:
-            return datetime.date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            pass
-    raise ValueError(f"{label}“{text}”不是有效日期，请按 2022-06-30 或 2022年6月30日 的格式填写")
-
-
-def _open_sheet(file):
-    size = getattr(file, "size", None)
-    if size is not None and size > MAX_BYTES:
-        raise _FileProblem("文件过大，不能超过 5 MB。")
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise _FileProblem(
-            "无法读取该文件，请确认是 .xlsx 格式的 Excel 文件（可用 Excel 或 WPS 另存为 .xlsx）。"
-        ) from None
-    sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
-    return workbook, sheet
-
-
-def _header_map(header: tuple) -> dict[str, int]:
-    names = [_text(value) for value in header]
-    positions = {name: index for index, name in enumerate(names) if name}
-    missing = [name for name in COLUMNS if name not in positions]
-    if missing:
-        raise _FileProblem(f"第1行缺少列：{'、'.join(missing)}。请使用下载的导入模板，不要修改第1行的列名。")
-    return positions
-
-
 @dataclass
 class _Row:
     number: int
@@ -295,35 +180,33 @@ class _Row:
     values: dict
 
 
-def _check_row(
-    number: int, cells: dict, groups: dict[str, PartyGroup], today: datetime.date
-) -> tuple[dict, list[str]]:
+def _check_row(cells, groups: dict[str, PartyGroup], today: datetime.date) -> tuple[dict, list[str]]:
     """The member fields of one row, and what is wrong with it (empty when the row is good)."""
     problems: list[str] = []
     values: dict = {}
 
-    name = _text(cells["姓名"])
+    name = cells.text("姓名")
     if not name:
         problems.append("缺少姓名")
     elif len(name) > 50:
         problems.append("姓名超过50个字")
     values["name"] = name
 
-    gender = _text(cells["性别"])
+    gender = cells.text("性别")
     if not gender:
         problems.append("缺少性别")
     elif gender not in Member.Gender.values:
         problems.append(f"性别“{gender}”无法识别，应为“男”或“女”")
     values["gender"] = gender
 
-    status = _text(cells["政治面貌"])
+    status = cells.text("政治面貌")
     if not status:
         problems.append("缺少政治面貌")
     elif status not in Member.Status.values:
         problems.append(f"政治面貌“{status}”无法识别，应为{'、'.join(Member.Status.values)}之一")
     values["status"] = status
 
-    post = _text(cells["支部职务"])
+    post = cells.text("支部职务")
     if post == POST_NONE:
         post = ""
     if post not in Member.Post.values:
@@ -331,7 +214,7 @@ def _check_row(
         problems.append(f"支部职务“{post}”无法识别，应为{allowed}之一或留空")
     values["post"] = post
 
-    group_name = _text(cells["党小组"])
+    group_name = cells.text("党小组")
     values["party_group"] = None
     if group_name:
         if group_name in groups:
@@ -343,22 +226,18 @@ def _check_row(
     joined = out = None
     out_unreadable = False
     try:
-        joined = _date(cells["入党（列为）日期"], "入党（列为）日期")
-        if joined and joined > today:
-            problems.append("入党（列为）日期晚于今天")
-    except ValueError as error:
+        joined = cell_date(cells["入党（列为）日期"], label="入党（列为）日期", earliest=EARLIEST_JOINED, latest=today)
+    except CellError as error:
         problems.append(str(error))
     try:
-        out = _date(cells["转出日期"], "转出日期")
-        if out and out > today:
-            problems.append("转出日期晚于今天")
-    except ValueError as error:
+        out = cell_date(cells["转出日期"], label="转出日期", earliest=EARLIEST_JOINED, latest=today)
+    except CellError as error:
         out_unreadable = True
         problems.append(str(error))
     values["joined_on"] = joined
 
-    state = _text(cells["状态"])
-    destination = _text(cells["转往"])
+    state = cells.text("状态")
+    destination = cells.text("转往")
     if len(destination) > 100:
         problems.append("转往超过100个字")
     if state not in ("", STATE_ACTIVE, STATE_TRANSFERRED):
@@ -394,48 +273,28 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
     Member edits of the branch wait while an import checks and writes (``roster_lock``)."""
     result = ImportResult()
     try:
-        workbook, sheet = _open_sheet(file)
-    except _FileProblem as problem:
-        result.errors.append(RowError(None, str(problem)))
-        return result
+        sheet_rows = xlsx.read_rows(file, columns=COLUMNS, sheet=SHEET_TITLE, limits=LIMITS)
+    except SpreadsheetError as problem:
+        return ImportResult.failed(str(problem))
+    if not sheet_rows:
+        return ImportResult.failed(f"文件中没有党员：请从“{SHEET_TITLE}”工作表第2行起填写。")
 
     roster_lock(branch=branch)
-    try:
-        rows_iter = sheet.iter_rows(values_only=True)
-        try:
-            positions = _header_map(next(rows_iter))
-        except StopIteration:
-            raise _FileProblem("文件是空的：第1行应为列名，第2行起为党员。") from None
-
-        groups = {group.name: group for group in PartyGroup.objects.filter(branch=branch)}
-        today = timezone.localdate()
-        rows: list[_Row] = []
-        first_row_of: dict[str, int] = {}
-        for number, raw in enumerate(rows_iter, start=2):
-            if raw is None or all(_text(value) == "" for value in raw):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise _FileProblem(f"一次最多导入 {MAX_ROWS} 行，请分批导入。")
-            cells = {name: (raw[index] if index < len(raw) else None) for name, index in positions.items()}
-            values, problems = _check_row(number, cells, groups, today)
-            name = values["name"]
-            if name:
-                if name in first_row_of:
-                    problems.append(f"姓名“{name}”与第{first_row_of[name]}行重复")
-                else:
-                    first_row_of[name] = number
-            for problem in problems:
-                result.errors.append(RowError(number, problem))
-            rows.append(_Row(number, name, values))
-    except _FileProblem as problem:
-        result.errors = [RowError(None, str(problem))]
-        return result
-    finally:
-        workbook.close()
-
-    if not rows and not result.errors:
-        result.errors.append(RowError(None, f"文件中没有党员：请从“{SHEET_TITLE}”工作表第2行起填写。"))
-        return result
+    groups = {group.name: group for group in PartyGroup.objects.filter(branch=branch)}
+    today = timezone.localdate()
+    rows: list[_Row] = []
+    first_row_of: dict[str, int] = {}
+    for sheet_row in sheet_rows:
+        values, problems = _check_row(sheet_row, groups, today)
+        name = values["name"]
+        if name:
+            if name in first_row_of:
+                problems.append(f"姓名“{name}”与第{first_row_of[name]}行重复")
+            else:
+                first_row_of[name] = sheet_row.number
+        for problem in problems:
+            result.add_error(sheet_row.number, problem)
+        rows.append(_Row(sheet_row.number, name, values))
 
     existing: dict[str, list[Member]] = {}
     for member in Member.objects.filter(branch=branch):
@@ -451,7 +310,7 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
     _check_one_secretary(rows, existing, result)
 
     if result.errors:
-        result.errors.sort(key=lambda error: error.row or 0)
+        result.sort_errors()
         return result
 
     fields = ["gender", "status", "joined_on", "post", "party_group", "transferred_out_on", "transferred_to"]
@@ -475,12 +334,13 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
         else:
             result.unchanged += 1
     with transaction.atomic():
-        audit_bulk_created(objects=Member.objects.bulk_create(to_create))
+        created = Member.objects.bulk_create(to_create)
+        audit_bulk_created(objects=created)
         if to_update:
             audit_bulk_updating(objects=to_update, fields=fields)
             Member.objects.bulk_update(to_update, [*fields, "updated_at"])
         figures_changed(branch_ids=[branch.pk])  # bulk writes send no signals
-    result.created, result.updated = len(to_create), len(to_update)
+    result.created_ids, result.updated = [member.pk for member in created], len(to_update)
     logger.info(
         "roster import into %s by %s: %d created, %d updated",
         branch.code,

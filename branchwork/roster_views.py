@@ -9,9 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from . import access
@@ -19,7 +17,6 @@ from .forms import MemberFilterForm, MemberForm, PartyGroupForm, RosterImportFor
 from .models import Member, PartyGroup
 from .periods import chinese_date
 from .roster import (
-    XLSX_CONTENT_TYPE,
     describe_result,
     member_transfer_out,
     roster_export,
@@ -29,6 +26,7 @@ from .roster import (
     roster_order,
     roster_template,
 )
+from .spreadsheets import xlsx_response
 
 PAGE_SIZE = 50
 
@@ -37,12 +35,6 @@ def _post(request):
     """Form data only for POST. (``request.POST or None`` would leave an empty POST unbound, and so
     silently skip the "required" errors.)"""
     return request.POST if request.method == "POST" else None
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 @login_required
@@ -154,13 +146,13 @@ def member_transfer(request, code, pk):
 @login_required
 def export(request, code):
     branch = access.branch_for_user(request.user, code)
-    return _xlsx_response(roster_export(branch=branch), roster_filename(branch))
+    return xlsx_response(roster_export(branch=branch), roster_filename(branch))
 
 
 @login_required
 def import_template(request, code):
     branch = access.branch_for_user(request.user, code)
-    return _xlsx_response(roster_template(branch=branch), roster_filename(branch, template=True))
+    return xlsx_response(roster_template(branch=branch), roster_filename(branch, template=True))
 
 
 @login_required

@@ -17,7 +17,7 @@ from branchwork.periods import Period, PeriodError
 
 from .document import chinese_ordinal
 from .models import SECTION_HEADINGS, BranchProfile, ProfileYear, Report, StandingWork
-from .services import HEADING_MAX_LENGTH, ItemInput, item_text_errors
+from .services import HEADING_MAX_LENGTH, ItemInput, item_text_errors, opening_errors, report_size_errors
 
 
 class ReportHeaderForm(forms.ModelForm):
@@ -48,6 +48,13 @@ class ReportHeaderForm(forms.ModelForm):
         if not self.is_bound and self.instance.pk:
             self.initial["revision"] = self.instance.revision
         self.fields["revision"].error_messages = {"required": "页面已过期，请刷新后重试", "invalid": "页面已过期，请刷新后重试"}
+
+    def clean_opening(self) -> str:
+        opening = self.cleaned_data["opening"]
+        errors = opening_errors(opening)
+        if errors:
+            raise forms.ValidationError(errors)
+        return opening
 
 
 @dataclass
@@ -168,7 +175,10 @@ class ReportEditor:
             if section.new_text.strip():
                 section.new_errors += item_text_errors(section.new_text)
             valid = valid and not section.new_errors
-        return valid
+        # The opening's own limit is the header form's; here what the report as a whole exceeds.
+        opening = self.header.data.get("opening", "") if self.data is not None else self.report.opening
+        self.errors = report_size_errors(opening=opening, texts=[item.text for item in self.items()])
+        return valid and not self.errors
 
     def items(self) -> list[ItemInput]:
         """Every item in order, the new-item boxes' text appended to their sections (typed text
@@ -195,7 +205,7 @@ class ReportEditor:
         }
 
     def error_count(self) -> int:
-        count = len(self.header.errors)
+        count = len(self.header.errors) + len(self.errors)
         for section in self.sections.values():
             count += sum(1 for row in section.rows if row.errors) + (1 if section.new_errors else 0)
             count += 1 if section.heading_errors else 0

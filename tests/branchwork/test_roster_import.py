@@ -71,7 +71,7 @@ def test_a_file_with_good_and_bad_rows_saves_nothing_and_names_each_bad_row(worl
     assert "缺少姓名" in by_row[3]
     assert "性别“公”无法识别" in by_row[4][0]
     assert "政治面貌“群众”无法识别" in by_row[5][0]
-    assert "“2020-13-45”不是有效日期" in by_row[6][0]
+    assert "入党（列为）日期“2020-13-45”不存在" in by_row[6][0]
     assert "支部职务“主任”无法识别" in by_row[7][0]
     assert "党小组“收费党小组”不是本支部的党小组" in by_row[8][0]
     assert "与第2行重复" in by_row[9][0]
@@ -120,7 +120,7 @@ def test_a_broken_file_is_reported_not_raised(world):
     result = roster_import(
         branch=world.branch, file=SimpleUploadedFile("x.xlsx", b"PK\x03\x04 not really"), by=world.secretary
     )
-    assert not result.ok and "无法读取该文件" in result.errors[0].message
+    assert not result.ok and "无法读取该 Excel 文件" in result.errors[0].message
 
 
 def test_export_round_trips_through_import(world, groups):

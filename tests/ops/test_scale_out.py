@@ -406,7 +406,7 @@ ALLOWED = {
     ("reports/views.py", "ZipFile()"): "writes into that spooled temporary file",
     ("activities/attachments.py", "ZipFile()"): "reads an uploaded Office file to check what is inside",
     (
-        "branchwork/uploads.py",
+        "branchwork/spreadsheets.py",
         "ZipFile()",
     ): "reads an uploaded .xlsx's directory to refuse zip bombs before importing",
     (
