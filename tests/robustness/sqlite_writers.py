@@ -33,7 +33,6 @@ from django.urls import reverse  # noqa: E402
 
 from branchwork.models import Role  # noqa: E402
 from branchwork.periods import Period  # noqa: E402
-from reports import services  # noqa: E402
 from reports.models import Report  # noqa: E402
 from reports.renderers import RENDERERS  # noqa: E402
 from tests.factories import (  # noqa: E402
@@ -42,6 +41,7 @@ from tests.factories import (  # noqa: E402
     GeneralBranchFactory,
     RoleFactory,
     UserFactory,
+    report_written,
 )
 from tests.reports.editor import editor_data  # noqa: E402
 
@@ -99,7 +99,7 @@ def main() -> None:
         secretary, member = UserFactory(username=f"s{number}"), UserFactory(username=f"m{number}")
         RoleFactory(user=secretary, organisation=branch, kind=Role.Kind.SECRETARY)
         RoleFactory(user=member, organisation=branch, kind=Role.Kind.COMMITTEE)
-        services.report_create(branch=branch, period=H1, by=secretary)
+        report_written(branch, H1, secretary)
         people.append((branch, secretary, member))
     connections.close_all()
 

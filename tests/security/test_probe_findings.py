@@ -41,7 +41,7 @@ from reports import services as report_services
 from reports.models import Report, ReportItem, ReportVersion
 from reports.renderers import RENDERERS
 from tests.conftest import PASSWORD
-from tests.factories import MemberFactory, OutletFactory, PartyGroupFactory, ole_bytes
+from tests.factories import MemberFactory, OutletFactory, PartyGroupFactory, ole_bytes, report_written
 from tests.reports.editor import editor_data
 
 from .factories import PDF_BYTES, db_fingerprint, media_fingerprint
@@ -228,7 +228,7 @@ def test_an_upload_of_900000_empty_looking_rows_is_refused_in_seconds(world, nam
 def test_zip_member_names_are_clean_and_unique(world, monkeypatch):
     monkeypatch.setattr(report_services, "FILE_FORMATS", ())
     for branch, user in ((world.branch, world.secretary), (world.sibling, world.sibling_secretary)):
-        report = report_services.report_create(branch=branch, period=H1, by=user)
+        report = report_written(branch, H1, user)
         Report.objects.filter(pk=report.pk).update(title="../../../../../../x/zipslip-poc")
         report.refresh_from_db()
         version = report_services.report_submit(report=report, by=user)
@@ -276,7 +276,7 @@ def test_a_corrupt_or_hostile_workbook_gets_a_chinese_message_and_stores_nothing
 
 @pytest.fixture
 def draft(world):
-    return report_services.report_create(branch=world.branch, period=H1, by=world.secretary)
+    return report_written(world.branch, H1, world.secretary)
 
 
 @pytest.mark.parametrize("field", ["opening", "new-1-text"])
