@@ -23,6 +23,7 @@ from reports.document import Document, Paragraph
 from reports.fonts import ROLES
 
 from .textclean import clean_text
+from .titles import title_lines
 
 TITLE_FONT = ROLES["xiaobiaosong"].docx_name
 BODY_FONT = ROLES["fangsong"].docx_name
@@ -285,7 +286,12 @@ class _Builder:
         props.comments = ""
         props.revision = 1
 
-        self.paragraph(document.title, self.title, TITLE_FONT)
+        title = self.doc.add_paragraph(style=self.title)
+        lines = title_lines(clean_text(document.title))
+        for index, line in enumerate(lines):
+            run = self.run(title, line, TITLE_FONT)
+            if index < len(lines) - 1:
+                run.add_break()  # the same breaks as the PDF (reports.renderers.titles)
         self.blank_line()
         addressee = clean_text(document.addressee).rstrip("：:")
         if addressee:

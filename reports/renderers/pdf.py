@@ -14,6 +14,7 @@ import threading
 from reports.document import Document
 from reports.fonts import FontSetup, font_setup, pdf_font_css
 
+from . import cjk_justify
 from .html import render_print_html, stylesheet_path
 
 _local = threading.local()
@@ -25,6 +26,8 @@ class _Engine:
     def __init__(self, setup: FontSetup) -> None:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
+
+        cjk_justify.install()
 
         self.font_config = FontConfiguration()
         layout = stylesheet_path()

@@ -41,7 +41,11 @@ def test_open_stand_ins_are_found_for_every_role():
     setup = fonts.discover()
     if not setup.faces:
         pytest.skip("no CJK font installed: apt-get install fonts-noto-cjk fonts-lxgw-wenkai")
-    assert setup.faces["fangsong"].family == "Noto Serif CJK SC"
+    # The body is a real 仿宋 (Fandol, unpacked by .ci/install-debian-packages), not a 宋体.
+    assert setup.faces["fangsong"].family == "FandolFang"
+    assert setup.faces["kaiti"].family == "FandolKai"
+    assert setup.faces["songti"].family == "FandolSong"
+    assert setup.second_best() == []
     assert setup.faces["xiaobiaosong"].bold is True
     assert setup.faces["heiti"].family == "Noto Sans CJK SC"
     assert not any(face.configured for face in setup.faces.values())
