@@ -146,6 +146,10 @@ def signature_right_indents(signature: str, date_text: str) -> tuple[float, floa
 BODY, TITLE, ADDRESSEE, HEADING, SIGNATURE, PAGE_NUMBER = (
     "Normal", "GBTitle", "GBAddressee", "GBHeading1", "GBSignature", "GBPageNumber",
 )
+# Tables of the other printed documents (meeting records): 4号 text in 仿宋, labels in 黑体.
+TABLE_TEXT, TABLE_LABEL = "GBTableText", "GBTableLabel"
+TABLE_SIZE = Pt(14)
+TABLE_LINE_SPACING = Pt(22)
 ORDINAL = "GBOrdinal"
 
 # docProps/app.xml: python-docx's template says "Microsoft Macintosh Word" (and 1 page, 0 words).
@@ -274,6 +278,16 @@ class _Template:
         page_number.paragraph_format.line_spacing = PAGE_NUMBER_SIZE
         _no_first_line_indent(page_number.element.get_or_add_pPr())
         _set_character_spacing(page_number.element.get_or_add_rPr(), 0)
+
+        for name, style_id, font, centred in (
+            ("表格文字", TABLE_TEXT, BODY_FONT, False),
+            ("表格项目", TABLE_LABEL, HEADING_FONT, True),
+        ):
+            style = self._paragraph_style(name, style_id, normal, font, TABLE_SIZE)
+            style.paragraph_format.line_spacing = TABLE_LINE_SPACING
+            style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.JUSTIFY
+            _no_first_line_indent(style.element.get_or_add_pPr())
+            _set_character_spacing(style.element.get_or_add_rPr(), 0)
 
         ordinal = styles.add_style("序数词", WD_STYLE_TYPE.CHARACTER)
         ordinal.style_id = ORDINAL

@@ -1,0 +1,74 @@
+"""Meeting records, their book and ledgers as PDF, through the report's WeasyPrint engine."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.template.loader import render_to_string
+
+from activities.minutes import LedgerTable, Minutes, MinutesBook
+from reports.renderers.html import STYLESHEET
+from reports.renderers.pdf import render_pdf
+
+STYLESHEETS = (STYLESHEET, "css/minutes.css")
+
+
+class MinutesPdfRenderer:
+    identifier = "pdf"
+    verbose_name = "PDF 文档"
+    extension = "pdf"
+    content_type = "application/pdf"
+
+    def render(self, minutes: Minutes) -> bytes:
+        return render_pdf(render_to_string("activities/print/minutes.html", {"minutes": minutes}), STYLESHEETS)
+
+
+class BookPdfRenderer:
+    identifier = "pdf"
+    verbose_name = "PDF 汇编（封面、目录）"
+    extension = "pdf"
+    content_type = "application/pdf"
+
+    def render(self, book: MinutesBook) -> bytes:
+        return render_pdf(render_to_string("activities/print/minutes_book.html", {"book": book}), STYLESHEETS)
+
+
+class BookZipRenderer:
+    """Each record as a DOCX (to edit), numbered in date order, and the whole book as one PDF (to
+    print): a PDF per record would cost ≈ 0.1 s each, the book one layout."""
+
+    identifier = "zip"
+    verbose_name = "ZIP 压缩包（每份记录的 DOCX 与全部记录的 PDF）"
+    extension = "zip"
+    content_type = "application/zip"
+
+    def render(self, book: MinutesBook) -> bytes:
+        from .docx import MinutesDocxRenderer
+
+        docx_renderer = MinutesDocxRenderer()
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            width = len(str(len(book.minutes)))
+            for number, minutes in enumerate(book.minutes, start=1):
+                stem = f"{number:0{width}d}-{safe_name(minutes.file_stem)}"
+                archive.writestr(f"{stem}.docx", docx_renderer.render(minutes))
+            archive.writestr(f"{safe_name(book.file_stem)}.pdf", BookPdfRenderer().render(book))
+        return out.getvalue()
+
+
+class LedgerPdfRenderer:
+    identifier = "pdf"
+    verbose_name = "PDF 打印版"
+    extension = "pdf"
+    content_type = "application/pdf"
+
+    def render(self, table: LedgerTable) -> bytes:
+        total = sum(table.widths) or 1
+        widths = [f"{100 * width / total:.2f}" for width in table.widths]
+        return render_pdf(render_to_string("activities/print/ledger.html", {"table": table, "widths": widths}), STYLESHEETS)
+
+
+def safe_name(name: str) -> str:
+    """A file name inside a ZIP: no path separators or characters Windows refuses."""
+    return "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in name).strip() or "记录"
