@@ -69,6 +69,18 @@ class LedgerPdfRenderer:
         return render_pdf(render_to_string("activities/print/ledger.html", {"table": table, "widths": widths}), STYLESHEETS)
 
 
+def preload() -> None:
+    """Parse the meeting records' stylesheet and lay out a small record once (see
+    ``reports.renderers.pdf.preload``)."""
+    from activities.minutes import Field
+
+    sample = Minutes(
+        organisation="党支部", name="支委会", topic="议题", date_text="2022年7月1日",
+        fields=(Field("会议名称", ("支委会",)), Field("会议内容", ("内容。",), long=True)), file_stem="",
+    )
+    MinutesPdfRenderer().render(sample)
+
+
 def safe_name(name: str) -> str:
     """A file name inside a ZIP: no path separators or characters Windows refuses."""
     return "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in name).strip() or "记录"

@@ -5,7 +5,7 @@ WeasyPrint costs ~0.5 s to import and a FontConfiguration plus parsed stylesheet
 thread (they are not shared between threads), per font set-up (settings.REPORT_FONT_FILES) and
 per set of stylesheets: warm renders of the reference report take a fraction of a second.
 ``preload()`` does all of that ahead of the first request (a gunicorn worker calls it when it
-starts: see ``branchwork/gunicorn.conf.py``). Fonts are embedded subset, which is fast only
+starts: see ``gunicorn.conf.py``). Fonts are embedded subset, which is fast only
 with HarfBuzz-Subset (libharfbuzz-subset0; see reports.checks).
 
 ``render_pdf(html, stylesheets)`` is shared with the other printed documents (meeting records,
@@ -15,9 +15,8 @@ ledgers: ``activities.renderers``), so they use the same fonts and page numbers.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
-from reports.document import Document
+from reports.document import Document, Paragraph, Run, Section
 from reports.fonts import FontSetup, font_setup, pdf_font_css
 
 from . import cjk_justify
@@ -27,52 +26,66 @@ _local = threading.local()
 
 
 class _Engine:
-    """A FontConfiguration and the stylesheets parsed against it."""
+    """A FontConfiguration (one per thread and font set-up) and the stylesheets parsed against it,
+    per set of stylesheets: the report's and the meeting records' share the loaded fonts."""
 
-    def __init__(self, setup: FontSetup, stylesheets: tuple[str, ...]) -> None:
+    def __init__(self, setup: FontSetup) -> None:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         cjk_justify.install()
+        self.setup = setup
         self.font_config = FontConfiguration()
-        paths = [static_path(name) for name in stylesheets]
-        self.stylesheets = [CSS(filename=str(path), font_config=self.font_config) for path in paths]
-        self.stylesheets.append(CSS(string=pdf_font_css(setup), font_config=self.font_config))
-        self.key = _key(setup, paths)
-        self.base_url = str(paths[0].parent)
+        self.font_css = CSS(string=pdf_font_css(setup), font_config=self.font_config)
+        self.stylesheets: dict[tuple[str, ...], tuple[tuple, list]] = {}
 
-    def render(self, html: str) -> bytes:
+    def _stylesheets(self, names: tuple[str, ...]) -> list:
+        from weasyprint import CSS
+
+        paths = [static_path(name) for name in names]
+        key = tuple((str(path), path.stat().st_mtime_ns) for path in paths)
+        cached = self.stylesheets.get(names)
+        if cached is None or cached[0] != key:
+            sheets = [CSS(filename=str(path), font_config=self.font_config) for path in paths]
+            cached = self.stylesheets[names] = (key, [*sheets, self.font_css])
+        return cached[1]
+
+    def render(self, html: str, names: tuple[str, ...]) -> bytes:
         from weasyprint import HTML
 
-        page = HTML(string=html, base_url=self.base_url)
-        return page.write_pdf(stylesheets=self.stylesheets, font_config=self.font_config)
+        stylesheets = self._stylesheets(names)
+        page = HTML(string=html, base_url=str(static_path(names[0]).parent))
+        return page.write_pdf(stylesheets=stylesheets, font_config=self.font_config)
 
 
-def _key(setup: FontSetup, paths: list[Path]) -> tuple:
-    return (setup, tuple((str(path), path.stat().st_mtime_ns) for path in paths))
-
-
-def _engine(stylesheets: tuple[str, ...]) -> _Engine:
-    engines = getattr(_local, "engines", None)
-    if engines is None:
-        engines = _local.engines = {}
+def _engine() -> _Engine:
     setup = font_setup()
-    engine = engines.get(stylesheets)
-    if engine is None or engine.key != _key(setup, [static_path(name) for name in stylesheets]):
-        engine = engines[stylesheets] = _Engine(setup, stylesheets)
+    engine = getattr(_local, "engine", None)
+    if engine is None or engine.setup != setup:
+        engine = _local.engine = _Engine(setup)
     return engine
 
 
 def render_pdf(html: str, stylesheets: tuple[str, ...] = (STYLESHEET,)) -> bytes:
     """A PDF of ``html`` laid out with the static ``stylesheets`` and the fonts of reports.fonts."""
-    return _engine(stylesheets).render(html)
+    return _engine().render(html, stylesheets)
 
 
-def preload(stylesheets: tuple[tuple[str, ...], ...] = ((STYLESHEET,),)) -> None:
-    """Import WeasyPrint, load the fonts and lay out a small page once, so that the first PDF a
-    process makes costs no more than the next (≈ 0.6 s moved from the first request to start-up)."""
-    for names in stylesheets:
-        _engine(names).render('<html lang="zh-CN"><body><p class="gbt-body">党建工作 2022</p></body></html>')
+SAMPLE = Document(
+    title="党支部2022年上半年党建工作情况汇报",
+    addressee="党总支",
+    opening=(Paragraph(runs=(Run("2022年上半年，党支部认真开展党建工作。"),)),),
+    sections=(Section("一", "加强思想建设", (Paragraph(runs=(Run("严格落实组织生活制度。"),), ordinal="一是"),)),),
+    signature="党支部",
+    date_text="2022年7月1日",
+)
+
+
+def preload() -> None:
+    """Import WeasyPrint, load every role's font and the templates by making a small report once,
+    so that the first PDF a process makes costs no more than the next (≈ 1 s moved from the first
+    request to the worker's start: Pango opens a font file the first time a page uses it)."""
+    PdfRenderer().render(SAMPLE)
 
 
 class PdfRenderer:
