@@ -42,13 +42,19 @@ def test_open_stand_ins_are_found_for_every_role():
     if not setup.faces:
         pytest.skip("no CJK font installed: apt-get install fonts-noto-cjk fonts-lxgw-wenkai")
     # The body is a real 仿宋 (Fandol, unpacked by .ci/install-debian-packages), not a 宋体.
-    assert setup.faces["fangsong"].family == "FandolFang"
+    assert setup.faces["fangsong"].family == "FandolFang" and not setup.faces["fangsong"].pinned
+    assert setup.faces["heiti"].family == "FandolHei"
     assert setup.faces["kaiti"].family == "FandolKai"
-    assert setup.faces["songti"].family == "FandolSong"
-    assert setup.second_best() == []
-    assert setup.faces["xiaobiaosong"].bold is True
-    assert setup.faces["heiti"].family == "Noto Sans CJK SC"
     assert not any(face.configured for face in setup.faces.values())
+    assert setup.second_best() == []
+    # FandolSong's Regular (page numbers) and Bold (title) both claim weight 400: each role gets
+    # its own file through @font-face, under a private name.
+    title, page_number = setup.faces["xiaobiaosong"], setup.faces["songti"]
+    assert title.path.endswith("FandolSong-Bold.otf") and title.pinned and title.bold
+    assert page_number.path.endswith("FandolSong-Regular.otf") and page_number.pinned
+    css = fonts.pdf_font_css(setup)
+    assert '@font-face { font-family: "GBT Xiaobiaosong"; src: url("file:///' in css
+    assert "font-weight: normal" in css.split(".gbt-title {")[1].split("}")[0]  # the file is bold
 
 
 def test_configured_files_take_the_role_their_family_name_names(tmp_path):
