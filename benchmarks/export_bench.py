@@ -56,12 +56,14 @@ TARGET_WORKER_FIRST_PDF_S = 0.5
 TARGET_MINUTES_PDF_S = 0.15
 
 
-def timed(function, repeats: int = REPEATS) -> tuple[float, object]:
+def timed(function, repeats: int = REPEATS, clock=time.perf_counter) -> tuple[float, object]:
+    """Median time of ``repeats`` calls by ``clock``: wall time, or with ``time.process_time`` the
+    CPU time of this process (what the render costs when other processes share the cores)."""
     times, result = [], None
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         result = function()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times), result
 
 
@@ -138,6 +140,7 @@ def hand_built_documents() -> list[tuple[str, object, float | None, int | None]]
 
 
 LIBREOFFICE_PEAK_KIB: list[int] = []
+LIBREOFFICE_CPU_S: list[float] = []
 
 
 def libreoffice_seconds(docx: bytes, workdir: Path, profile: Path) -> tuple[float | None, str]:
@@ -146,7 +149,7 @@ def libreoffice_seconds(docx: bytes, workdir: Path, profile: Path) -> tuple[floa
         return None, "LibreOffice not installed (apt-get install libreoffice-writer-nogui)"
     # GNU time reports LibreOffice's own peak: this process's RUSAGE_CHILDREN would count the
     # Python process a child was forked from.
-    gnu_time = ["/usr/bin/time", "-f", "%M"] if os.path.exists("/usr/bin/time") else []
+    gnu_time = ["/usr/bin/time", "-f", "%M %U %S"] if os.path.exists("/usr/bin/time") else []
     source = workdir / "report.docx"
     source.write_bytes(docx)
     target = workdir / "report.pdf"
@@ -158,13 +161,15 @@ def libreoffice_seconds(docx: bytes, workdir: Path, profile: Path) -> tuple[floa
     def convert():
         target.unlink(missing_ok=True)
         result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-        last = (result.stderr.strip().splitlines() or [""])[-1]
-        if gnu_time and last.isdigit():
-            LIBREOFFICE_PEAK_KIB.append(int(last))
+        last = (result.stderr.strip().splitlines() or [""])[-1].split()
+        if gnu_time and len(last) == 3 and last[0].isdigit():
+            LIBREOFFICE_PEAK_KIB.append(int(last[0]))
+            LIBREOFFICE_CPU_S.append(float(last[1]) + float(last[2]))
         if not target.exists():  # soffice exits 0 even when it failed
             raise RuntimeError("LibreOffice produced no PDF")
 
     convert()  # warm-up: the profile is created on the first run
+    LIBREOFFICE_CPU_S.clear()
     seconds, _ = timed(convert, repeats=3)
     return seconds, ""
 
@@ -184,12 +189,16 @@ def minutes_figures() -> dict:
     pdf.render(minutes)  # the meeting records' stylesheet, parsed once per process
     docx_s, _ = timed(lambda: MINUTES_RENDERERS["docx"].render(minutes))
     pdf_s, _ = timed(lambda: pdf.render(minutes))
+    pdf_cpu_s, _ = timed(lambda: pdf.render(minutes), clock=time.process_time)
     book = minutes_book(branch=branch, period=period)
     book_s, content = timed(lambda: BOOK_RENDERERS["pdf"].render(book), repeats=1)
     import pypdf
 
     pages = len(pypdf.PdfReader(__import__("io").BytesIO(content)).pages)
-    return {"docx": docx_s, "pdf": pdf_s, "book": book_s, "book_records": len(book.minutes), "book_pages": pages}
+    return {
+        "docx": docx_s, "pdf": pdf_s, "pdf_cpu": pdf_cpu_s, "book": book_s,
+        "book_records": len(book.minutes), "book_pages": pages,
+    }
 
 
 def _free_port() -> int:
@@ -206,6 +215,12 @@ def _children(pid: int) -> list[int]:
     except OSError:
         return []
     return [int(part) for part in text.split()]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _peak_rss_mib(pid: int) -> float | None:
@@ -266,18 +281,20 @@ def gunicorn_first_pdf(database: Path, *, preload: bool) -> dict:
             except OSError:
                 time.sleep(0.1)
         ready_s = time.perf_counter() - started
-        times = []
+        workers = _children(process.pid)
+        times, cpu = [], []
         for _ in range(2):
             request = urllib.request.Request(url, headers={"Cookie": cookie})
+            before = _cpu_seconds(workers[0]) if workers else 0.0
             started = time.perf_counter()
             with urllib.request.urlopen(request, timeout=120) as response:
                 body = response.read()
             times.append(time.perf_counter() - started)
+            cpu.append(_cpu_seconds(workers[0]) - before if workers else float("nan"))
             if not body.startswith(b"%PDF"):
                 raise RuntimeError("the worker did not serve a PDF")
-        workers = _children(process.pid)
         rss = _peak_rss_mib(workers[0]) if workers else None
-        return {"ready": ready_s, "first": times[0], "second": times[1], "rss": rss}
+        return {"ready": ready_s, "first": times[0], "second": times[1], "first_cpu": cpu[0], "rss": rss}
     finally:
         os.killpg(process.pid, 15)
         process.wait(timeout=30)
@@ -320,6 +337,8 @@ def main() -> int:
             pdf_bytes = pdf_renderer.render(document)
             first_s = time.perf_counter() - started + (import_seconds if index == 0 else 0.0)
             warm_s, pdf_bytes = timed(lambda document=document: pdf_renderer.render(document))
+            warm_cpu_s, _ = timed(lambda document=document: pdf_renderer.render(document), clock=time.process_time)
+            docx_cpu_s, _ = timed(lambda document=document: docx_renderer.render(document), clock=time.process_time)
             tracemalloc.start()
             pdf_renderer.render(document)
             _, traced_peak = tracemalloc.get_traced_memory()
@@ -327,6 +346,7 @@ def main() -> int:
             pages = len(pypdf.PdfReader(__import__("io").BytesIO(pdf_bytes)).pages)
             lo_s, lo_note = libreoffice_seconds(docx_bytes, workdir, workdir / f"lo_profile_{index}")
             ratio = lo_s / warm_s if lo_s else None
+            lo_cpu_s = statistics.median(LIBREOFFICE_CPU_S) if lo_s and LIBREOFFICE_CPU_S else None
             if index == 0:  # the targets are set for the reference report
                 met &= docx_s <= TARGET_DOCX_S and warm_s <= TARGET_PDF_S
                 met &= ratio is None or ratio >= TARGET_LO_RATIO
@@ -336,12 +356,12 @@ def main() -> int:
                     "chars": len(document.plain_text()),
                     "pages": pages,
                     "compile": "—" if compile_s is None else f"{compile_s:.3f} ({queries} q)",
-                    "docx": f"{docx_s:.3f}",
+                    "docx": f"{docx_s:.3f} ({docx_cpu_s:.3f})",
                     "pdf_first": f"{first_s:.3f}",
-                    "pdf_warm": f"{warm_s:.3f}",
+                    "pdf_warm": f"{warm_s:.3f} ({warm_cpu_s:.3f})",
                     "pdf_kib": f"{len(pdf_bytes) / 1024:.0f}",
-                    "lo": f"{lo_s:.2f}" if lo_s else "—",
-                    "ratio": f"{ratio:.1f}×" if ratio else "—",
+                    "lo": (f"{lo_s:.2f}" + (f" ({lo_cpu_s:.2f})" if lo_cpu_s else "")) if lo_s else "—",
+                    "ratio": (f"{ratio:.1f}×" + (f" ({lo_cpu_s / warm_cpu_s:.1f}×)" if lo_cpu_s else "")) if ratio else "—",
                     "traced": f"{traced_peak / 2**20:.1f}",
                 }
             )
@@ -371,8 +391,8 @@ def main() -> int:
         print(f"import weasyprint: {import_seconds:.2f} s (once per process; included in the first PDF)")
         headers = {
             "document": "document", "chars": "chars", "pages": "pages", "compile": "compile s (SQL)",
-            "docx": "DOCX s", "pdf_first": "PDF first s", "pdf_warm": "PDF warm s", "pdf_kib": "PDF KiB",
-            "lo": "LibreOffice s", "ratio": "LO/PDF", "traced": "PDF peak MiB (tracemalloc)",
+            "docx": "DOCX s (CPU)", "pdf_first": "PDF first s", "pdf_warm": "PDF warm s (CPU)", "pdf_kib": "PDF KiB",
+            "lo": "LibreOffice s (CPU)", "ratio": "LO/PDF (CPU)", "traced": "PDF peak MiB (tracemalloc)",
         }
         widths = {key: max(len(headers[key]), *(len(str(row[key])) for row in rows)) for key in headers}
         print(" | ".join(headers[key].ljust(widths[key]) for key in headers))
@@ -384,15 +404,18 @@ def main() -> int:
         print(f"peak resident memory (ru_maxrss): this process {own:.0f} MiB; LibreOffice {libreoffice}")
         if minutes:
             print(
-                f"meeting record (支部党员大会): DOCX {minutes['docx']:.3f} s, PDF warm {minutes['pdf']:.3f} s; "
+                f"meeting record (支部党员大会): DOCX {minutes['docx']:.3f} s, PDF warm {minutes['pdf']:.3f} s "
+                f"(CPU {minutes['pdf_cpu']:.3f} s); "
                 f"the period's {minutes['book_records']} records as one PDF ({minutes['book_pages']} pages): "
                 f"{minutes['book']:.2f} s"
             )
         if worker and cold_worker:
             print(
-                f"gunicorn worker, reference report PDF over HTTP: first {worker['first']:.3f} s, second "
+                f"gunicorn worker, reference report PDF over HTTP: first {worker['first']:.3f} s "
+                f"(worker CPU {worker['first_cpu']:.2f} s), second "
                 f"{worker['second']:.3f} s with the preload (worker ready {worker['ready']:.2f} s after start); "
-                f"without it first {cold_worker['first']:.3f} s, second {cold_worker['second']:.3f} s"
+                f"without it first {cold_worker['first']:.3f} s (CPU {cold_worker['first_cpu']:.2f} s), "
+                f"second {cold_worker['second']:.3f} s"
             )
             rss = worker["rss"]
             cold = cold_worker["rss"]

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 
 from activities.minutes import LedgerTable, Minutes, MinutesBook
 from reports.renderers.html import STYLESHEET
-from reports.renderers.pdf import render_pdf
+from reports.renderers.pdf import layout_pdf, render_pdf
 
 STYLESHEETS = (STYLESHEET, "css/minutes.css")
 
@@ -25,21 +25,39 @@ class MinutesPdfRenderer:
 
 
 class BookPdfRenderer:
+    """The records laid out once, their first pages read from the layout, then the cover and the
+    contents (with those page numbers) laid out and put in front. (A contents that asks
+    WeasyPrint for ``target-counter()`` lays the whole book out twice.) The records are numbered
+    from 1, the cover and contents not at all, as a book's front matter."""
+
     identifier = "pdf"
     verbose_name = "PDF 汇编（封面、目录）"
     extension = "pdf"
     content_type = "application/pdf"
 
     def render(self, book: MinutesBook) -> bytes:
-        return render_pdf(render_to_string("activities/print/minutes_book.html", {"book": book}), STYLESHEETS)
+        records = layout_pdf(render_to_string("activities/print/minutes_book.html", {"book": book}), STYLESHEETS)
+        first_pages = {}
+        for number, page in enumerate(records.pages, start=1):
+            for anchor in page.anchors:
+                first_pages.setdefault(anchor, number)
+        contents = [
+            (minutes, first_pages.get(f"minutes-{index}", ""))
+            for index, minutes in enumerate(book.minutes, start=1)
+        ]
+        front = layout_pdf(
+            render_to_string("activities/print/minutes_book_front.html", {"book": book, "contents": contents}),
+            STYLESHEETS,
+        )
+        return front.copy([*front.pages, *records.pages]).write_pdf()
 
 
 class BookZipRenderer:
-    """Each record as a DOCX (to edit), numbered in date order, and the whole book as one PDF (to
-    print): a PDF per record would cost ≈ 0.1 s each, the book one layout."""
+    """Each record as a DOCX, to edit, numbered in date order (the book's PDF is its own download:
+    a PDF per record would cost ≈ 0.1 s each)."""
 
     identifier = "zip"
-    verbose_name = "ZIP 压缩包（每份记录的 DOCX 与全部记录的 PDF）"
+    verbose_name = "ZIP 压缩包（每份记录的 Word 文件）"
     extension = "zip"
     content_type = "application/zip"
 
@@ -53,7 +71,6 @@ class BookZipRenderer:
             for number, minutes in enumerate(book.minutes, start=1):
                 stem = f"{number:0{width}d}-{safe_name(minutes.file_stem)}"
                 archive.writestr(f"{stem}.docx", docx_renderer.render(minutes))
-            archive.writestr(f"{safe_name(book.file_stem)}.pdf", BookPdfRenderer().render(book))
         return out.getvalue()
 
 

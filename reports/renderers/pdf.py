@@ -50,12 +50,15 @@ class _Engine:
             cached = self.stylesheets[names] = (key, [*sheets, self.font_css])
         return cached[1]
 
-    def render(self, html: str, names: tuple[str, ...]) -> bytes:
+    def layout(self, html: str, names: tuple[str, ...]):
+        """The laid-out pages (a ``weasyprint.Document``), e.g. to read where anchors fell."""
         from weasyprint import HTML
 
-        stylesheets = self._stylesheets(names)
         page = HTML(string=html, base_url=str(static_path(names[0]).parent))
-        return page.write_pdf(stylesheets=stylesheets, font_config=self.font_config)
+        return page.render(stylesheets=self._stylesheets(names), font_config=self.font_config)
+
+    def render(self, html: str, names: tuple[str, ...]) -> bytes:
+        return self.layout(html, names).write_pdf()
 
 
 def _engine() -> _Engine:
@@ -69,6 +72,12 @@ def _engine() -> _Engine:
 def render_pdf(html: str, stylesheets: tuple[str, ...] = (STYLESHEET,)) -> bytes:
     """A PDF of ``html`` laid out with the static ``stylesheets`` and the fonts of reports.fonts."""
     return _engine().render(html, stylesheets)
+
+
+def layout_pdf(html: str, stylesheets: tuple[str, ...] = (STYLESHEET,)):
+    """``html`` laid out as by ``render_pdf``, not yet written: a ``weasyprint.Document`` whose
+    ``pages`` may be joined with another's (``document.copy(pages).write_pdf()``)."""
+    return _engine().layout(html, stylesheets)
 
 
 SAMPLE = Document(
