@@ -93,3 +93,18 @@ def test_pdf_embeds_a_configured_licensed_font(settings, tmp_path):
     assert any(name.endswith("+GBT-Fangsong") for name in names)
     # Characters the licensed font lacks still print, from the fallbacks.
     assert any("Noto" in name for name in names) or not fonts.discover().faces
+
+
+def test_check_warns_when_the_body_falls_back_to_a_songti(monkeypatch):
+    from reports import checks
+
+    setup = fonts.discover()
+    if "fangsong" not in setup.faces:
+        pytest.skip("no CJK font installed")
+    second_best = fonts.Face("fangsong", "/usr/share/fonts/x.ttc", "Noto Serif CJK SC", preferred=False)
+    faces = {**setup.faces, "fangsong": second_best}
+    monkeypatch.setattr(fonts, "font_setup", lambda: fonts.FontSetup(faces=faces, extra_fallbacks=(), problems=()))
+    messages = checks.check_report_fonts()
+    assert [message.id for message in messages] == ["reports.W005"]
+    assert "正文（仿宋）→Noto Serif CJK SC" in messages[0].msg
+    assert ".ci/install-debian-packages" in messages[0].hint
