@@ -151,6 +151,10 @@ TABLE_TEXT, TABLE_LABEL = "GBTableText", "GBTableLabel"
 TABLE_SIZE = Pt(14)
 TABLE_LINE_SPACING = Pt(22)
 ORDINAL = "GBOrdinal"
+KEPT_STYLES = {
+    BODY, TITLE, ADDRESSEE, HEADING, SIGNATURE, PAGE_NUMBER, "GBTableText", "GBTableLabel", ORDINAL,
+    "DefaultParagraphFont", "TableNormal", "NoList",
+}
 
 # docProps/app.xml: python-docx's template says "Microsoft Macintosh Word" (and 1 page, 0 words).
 APP_PROPERTIES = (
@@ -172,6 +176,7 @@ class _Template:
         self.doc = docx.Document()
         self._setup_document()
         self._setup_styles()
+        self._prune()
         self._setup_package()
         section = self.doc.sections[0]
         self.page_number_footer(section.footer, align_right=True)  # odd pages
@@ -216,6 +221,22 @@ class _Template:
         # Word sets the footer's line from its bottom: the line box of 14 pt (exact) whose middle,
         # where the 一字线 sits, is 7 mm below the type area: 35 − 7 mm − 7 pt from the page's foot.
         section.footer_distance = Mm(28) - Pt(7)
+
+    def _prune(self) -> None:
+        """Only the styles the documents use: python-docx's template carries 160 styles and their
+        2010 copy (stylesWithEffects.xml), 780 KB that every DOCX parsed, wrote and zipped again."""
+        styles = self.doc.styles.element
+        latent = styles.find(qn("w:latentStyles"))
+        if latent is not None:
+            styles.remove(latent)
+        for style in styles.findall(qn("w:style")):
+            if style.get(qn("w:styleId")) not in KEPT_STYLES:
+                styles.remove(style)
+        part = self.doc.part
+        for rId, rel in list(part.rels.items()):
+            if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
+                part.rels.pop(rId)
+                part.rels._target_parts_by_rId.pop(rId, None)
 
     def _setup_package(self) -> None:
         package = self.doc.part.package
