@@ -389,6 +389,10 @@ def main() -> int:
             f"{', ' + lo_version if lo_version else ''}"
         )
         print(f"import weasyprint: {import_seconds:.2f} s (once per process; included in the first PDF)")
+        print(
+            "load average at the end: {:.1f} {:.1f} {:.1f} — wall times grow with it; the CPU times in brackets "
+            "are what a render costs on a core of its own".format(*os.getloadavg())
+        )
         headers = {
             "document": "document", "chars": "chars", "pages": "pages", "compile": "compile s (SQL)",
             "docx": "DOCX s (CPU)", "pdf_first": "PDF first s", "pdf_warm": "PDF warm s (CPU)", "pdf_kib": "PDF KiB",
