@@ -10,30 +10,103 @@
 
 kl所党支部 has a short profile (支部概况: its main work and the rules it keeps), so that a report
 started from a few study sessions has something true to say in every section and can be submitted.
+
+The cast is built once per test module where the module allows it (``tests/shared.py``) and each
+test gets its own copy; the database is as if it had been built for the test alone.
 """
 
+import copy
+import itertools
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.test.utils import override_settings
 
 from branchwork.models import Organisation, Role
 from reports.models import BranchProfile
 
+from . import shared
 from .factories import BranchFactory, CommitteeFactory, GeneralBranchFactory, RoleFactory, UserFactory
+from .timing import pytest_runtest_logreport, pytest_terminal_summary  # noqa: F401 (hooks)
 
 PASSWORD = "pass-word-123"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+_media_numbers = itertools.count()
+
+
+def pytest_collection_modifyitems(items):
+    """In pytest-django's order (tests on the database, then transactional ones, whose flush
+    leaves the database without what migrations put in, then the rest), and within it modules
+    with browser journeys first, then those with slow tests, each module kept whole: the workers
+    of ``make test`` start on the long tests, and short ones even out the end."""
+
+    def stage(item) -> int:
+        return 1 if shared.transactional(item) else 0 if shared.uses_database(item) else 2
+
+    rank: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        mine = 0 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("slow") else 2
+        rank[module] = min(rank.get(module, 2), mine)
+    items.sort(key=lambda item: (stage(item), rank[item.nodeid.split("::")[0]]))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """For the whole run, so that data built once per module (before any test's own settings)
+    hashes its passwords fast too."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
+
+@pytest.fixture(scope="session")
+def _media_base(tmp_path_factory):
+    return tmp_path_factory.getbasetemp() / "media"
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _fast_and_isolated(settings, _media_base):
+    # A media folder of the test's own, made only when something is stored (no tmp_path per test).
+    media = _media_base / str(next(_media_numbers))
+    shared.start_media(media)
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.MEDIA_ROOT = media
     settings.AXES_ENABLED = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Nothing cached by an earlier test (or by a module's shared data) is found by this one.
+    for cache in caches.all(initialized_only=True):
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+
+
+@pytest.fixture(scope="module")
+def module_data(request, django_db_setup, django_db_blocker, _media_base):
+    """The module's transaction for data built once (``tests/shared.py``), or None where the module
+    cannot share and each test builds its own."""
+    items = [item for item in request.session.items if getattr(item, "module", None) is request.module]
+    if not shared.may_share(items):
+        yield None
+        return
+    with shared.ModuleData(django_db_blocker, _media_base / f"module-{next(_media_numbers)}") as data:
+        yield data
+
+
+@pytest.fixture
+def copies():
+    """One deep-copy memo per test, so that shared objects copied by several fixtures (the cast,
+    the security scene) are still the same objects in the test."""
+    return {}
+
+
+def shared_copy(built, copies: dict, build):
+    """The test's copy of module data ``built`` once, or ``build()`` when the module cannot share."""
+    return build() if built is None else copy.deepcopy(built, copies)
 
 
 @dataclass
@@ -63,8 +136,7 @@ class World:
         }
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
     committee = CommitteeFactory(name="省中心党委", code="center")
     general = GeneralBranchFactory(name="省高速公路处党总支", code="hw", parent=committee)
     branch = BranchFactory(name="kl所党支部", code="kl", parent=general, addressee="**省高速公路处党总支")
@@ -94,6 +166,16 @@ def world(db) -> World:
         far_secretary=user("far", far, Role.Kind.SECRETARY),
         admin=admin,
     )
+
+
+@pytest.fixture(scope="module")
+def _module_world(module_data):
+    return module_data.build(build_world) if module_data else None
+
+
+@pytest.fixture
+def world(_module_world, copies, db) -> World:
+    return shared_copy(_module_world, copies, build_world)
 
 
 @pytest.fixture

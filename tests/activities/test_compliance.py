@@ -348,6 +348,7 @@ _month_edges = [
 _dates_2022 = st.one_of(st.dates(min_value=D(2021, 11, 1), max_value=D(2023, 2, 28)), st.sampled_from(_month_edges))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     frequency=st.sampled_from(_FREQUENCIES),

@@ -31,6 +31,7 @@ def test_healthz_needs_no_login_and_is_not_cached(client, db):
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
+@pytest.mark.slow  # manage.py in a process of its own
 def test_check_deploy_is_clean_under_production_settings():
     env = {
         **os.environ,

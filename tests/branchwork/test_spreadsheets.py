@@ -202,6 +202,7 @@ def test_reading_stops_at_the_time_budget():
         xlsx.read_rows(upload(content), columns=["姓名"], limits=ReadLimits(seconds=0))
 
 
+@pytest.mark.slow
 def test_a_sheet_of_900000_rows_outside_the_named_columns_is_refused_at_once():
     content = sparse_rows(["姓名", "性别"])
     with pytest.raises(SpreadsheetError, match="过于庞杂"):

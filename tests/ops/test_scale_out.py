@@ -221,6 +221,7 @@ def _csrf_form(browser: Browser, url: str) -> None:
     assert status == 200 and browser.cookie("csrftoken"), url
 
 
+@pytest.mark.slow  # two gunicorn processes on a freshly migrated database
 def test_a_login_on_one_server_is_a_session_in_redis_that_the_other_server_serves(two_servers, redis_client):
     (a, b), database, prefix = two_servers
     browser = Browser()

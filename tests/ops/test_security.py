@@ -35,6 +35,7 @@ def run_check_deploy(env: dict) -> subprocess.CompletedProcess:
 # --- check --deploy with the README's variables ---------------------------------------------------
 
 
+@pytest.mark.slow  # manage.py in a process of its own
 def test_readme_production_variables_pass_check_deploy_with_no_warning():
     env = production_env()
     assert env["DEBUG"] == "0"
@@ -43,6 +44,7 @@ def test_readme_production_variables_pass_check_deploy_with_no_warning():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+@pytest.mark.slow
 def test_scale_out_variables_pass_check_deploy_too():
     env = production_env(scale_out=True)
     assert env["REDIS_URL"].startswith("redis://") and env["S3_BUCKET"]

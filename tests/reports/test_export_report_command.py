@@ -159,6 +159,7 @@ def test_the_reference_checker_passes_after_seed_demo(tmp_path):
     assert "All reference figures present." in result.stdout
 
 
+@pytest.mark.slow  # renders every meeting record of the half-year
 def test_exports_a_meeting_record_and_a_periods_records(kl, tmp_path):
     assembly = Activity.objects.filter(branch=kl, kind="branch_assembly").order_by("date").first()
     target = tmp_path / "会议记录.docx"

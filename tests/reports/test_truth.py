@@ -118,6 +118,7 @@ def test_every_item_that_says_what_was_done_declares_its_backing():
 RECORDABLE = sorted(code for code in KINDS if code not in ("rectification",))
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     kinds=st.sets(st.sampled_from(RECORDABLE), max_size=8),

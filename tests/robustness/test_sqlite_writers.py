@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a process of its own, 20 trials
+
 ROOT = Path(__file__).resolve().parents[2]
 TRIALS = 20
 

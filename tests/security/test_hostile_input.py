@@ -45,6 +45,8 @@ from .factories import H1, db_fingerprint
 from .posting import POST_DATA, attempt
 from .urlconf import app_routes, build_kwargs
 
+pytestmark = pytest.mark.matrix
+
 # Modest: the three tests together stay well under a minute (each report example renders a PDF).
 # HOSTILE_EXAMPLES=200 for a longer hunt.
 settings.register_profile(

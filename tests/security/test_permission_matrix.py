@@ -39,6 +39,8 @@ from .factories import (
 from .posting import POST_DATA, attempt, attendance_data, member_data
 from .urlconf import NoBuilder, Route, app_routes, build_kwargs, model_for
 
+pytestmark = pytest.mark.matrix
+
 ROUTES = app_routes()
 METHODS = ("GET", "POST")
 ROLES = (

@@ -180,6 +180,7 @@ def huge_versions(world):
     return report
 
 
+@pytest.mark.slow
 def test_comparing_two_huge_versions_answers_in_seconds_then_from_the_cache(huge_versions, world, monkeypatch, record_property):
     client = _no_500_client(world.reviewer)
     url = reverse("reports:version_compare", args=["kl", "2022H1"]) + "?a=1&b=2"
@@ -202,6 +203,7 @@ def test_comparing_two_huge_versions_answers_in_seconds_then_from_the_cache(huge
 # --- 3. 900,000 rows in a column nobody reads ---------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "extra", "columns"),
     [("roster:import", {}, ROSTER_COLUMNS), ("activities:ledger_import", {"type": "meetings"}, MEETING_COLUMNS)],

@@ -1,0 +1,90 @@
+"""Data built once for a test module instead of once per test — Django's ``setUpTestData`` for
+pytest.
+
+A module whose tests all start from the same data (the shared cast, the security tests' scene,
+the seeded demo) builds it once inside a transaction that stays open for the whole module; each
+test runs inside it in a savepoint of its own (pytest-django's ``db``), which is rolled back after
+the test, and gets deep copies of the Python objects, so no test sees what another changed. At the
+end of the module the transaction is rolled back: nothing is left for the next module.
+
+The database holds more than a test asked for while the transaction is open, so a module shares
+only when every test in it that uses the database asks for the shared data (``module_data`` is in
+its fixture closure) and none is transactional (a ``TransactionTestCase`` flushes the database and
+a live server reads it from another connection, neither of which may happen inside the module's
+transaction). Otherwise the data is built afresh for every test, as before.
+
+Files stored while the data is built go to a media folder of the module's; each test's own media
+folder starts as a copy of it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from django.db import transaction
+from django.test.utils import override_settings
+
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+SHARED = "module_data"
+
+# The module transaction open in this process, if any (one at a time: modules run one after another).
+current: ModuleData | None = None
+
+
+def transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (
+        (marker.args and marker.args[0])
+        or any(marker.kwargs.get(name) for name in ("transaction", "reset_sequences", "serialized_rollback"))
+    ):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def uses_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "db" in getattr(item, "fixturenames", ())
+
+
+def may_share(items) -> bool:
+    """Whether the module of ``items`` (its selected tests) can build its data once."""
+    return not any(
+        transactional(item) or (uses_database(item) and SHARED not in item.fixturenames) for item in items
+    )
+
+
+class ModuleData:
+    """The open transaction of one module; ``build(function, ...)`` runs ``function`` inside it."""
+
+    def __init__(self, blocker, media: Path):
+        self.blocker = blocker
+        self.media = media
+        self._atomic = transaction.atomic()
+        self._settings = override_settings(MEDIA_ROOT=media)
+
+    def __enter__(self) -> ModuleData:
+        global current
+        with self.blocker.unblock():
+            self._atomic.__enter__()
+        self._settings.enable()
+        current = self
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        global current
+        current = None
+        self._settings.disable()
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+        shutil.rmtree(self.media, ignore_errors=True)
+
+    def build(self, function, *args, **kwargs):
+        with self.blocker.unblock():
+            return function(*args, **kwargs)
+
+
+def start_media(media: Path) -> None:
+    """A test's media folder: a copy of what the module's shared data stored, if anything."""
+    if current is not None and current.media.is_dir():
+        shutil.copytree(current.media, media)

@@ -1,0 +1,43 @@
+"""How long a test takes, at the end of every run: the median and 95th percentile of each test's
+time (set-up, call and tear-down together: the shared fixtures are most of it) and of the calls
+alone, and the test modules that took longest.
+
+Hooked in by ``tests/conftest.py``, which pytest-xdist's controller loads too: the workers' reports
+reach it, so the figures cover the whole run however many workers ran it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+
+_total: dict[str, float] = defaultdict(float)
+_call: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report) -> None:
+    _total[report.nodeid] += report.duration
+    if report.when == "call":
+        _call[report.nodeid] = report.duration
+
+
+def _quantiles(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not _call:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("test durations")
+    tests = [_total[nodeid] for nodeid in _call]
+    median, p95 = _quantiles(tests)
+    write(f"{len(tests)} tests, {sum(tests):.1f} s in all: per test median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
+    median, p95 = _quantiles(list(_call.values()))
+    write(f"the test functions alone (no fixtures): median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
+    modules: dict[str, list[float]] = defaultdict(list)
+    for nodeid in _call:
+        modules[nodeid.split("::")[0]].append(_total[nodeid])
+    slowest = sorted(modules.items(), key=lambda entry: -sum(entry[1]))[:5]
+    write("slowest modules: " + ", ".join(f"{path} {sum(times):.1f} s/{len(times)}" for path, times in slowest))
