@@ -15,7 +15,6 @@ The cast is built once per test module where the module allows it (``tests/share
 test gets its own copy; the database is as if it had been built for the test alone.
 """
 
-import copy
 import itertools
 from dataclasses import dataclass
 
@@ -104,11 +103,6 @@ def copies():
     return {}
 
 
-def shared_copy(built, copies: dict, build):
-    """The test's copy of module data ``built`` once, or ``build()`` when the module cannot share."""
-    return build() if built is None else copy.deepcopy(built, copies)
-
-
 @dataclass
 class World:
     committee: Organisation
@@ -175,7 +169,7 @@ def _module_world(module_data):
 
 @pytest.fixture
 def world(_module_world, copies, db) -> World:
-    return shared_copy(_module_world, copies, build_world)
+    return shared.copy_or_build(_module_world, copies, build_world)
 
 
 @pytest.fixture

@@ -19,9 +19,11 @@ folder starts as a copy of it.
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
+import pytest
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -82,6 +84,25 @@ class ModuleData:
     def build(self, function, *args, **kwargs):
         with self.blocker.unblock():
             return function(*args, **kwargs)
+
+
+def built_once(build):
+    """A module-scoped fixture that runs ``build()`` once inside the module's transaction and says
+    whether it did; where the module cannot share it did not, and each test must build for itself."""
+
+    @pytest.fixture(scope="module")
+    def fixture(module_data) -> bool:
+        if module_data:
+            module_data.build(build)
+        return module_data is not None
+
+    return fixture
+
+
+def copy_or_build(built, copies: dict, build):
+    """The test's copy of module data ``built`` once, or ``build()`` when the module cannot share.
+    ``copies`` is the test's deep-copy memo: objects shared by several fixtures stay shared."""
+    return build() if built is None else copy.deepcopy(built, copies)
 
 
 def start_media(media: Path) -> None:

@@ -12,6 +12,7 @@ from branchwork.models import Organisation
 from branchwork.periods import Period
 from demo.organisations import seed_organisations
 from demo.records import seed_activities
+from tests.shared import built_once
 
 D = datetime.date
 TODAY = D(2026, 5, 15)
@@ -32,10 +33,18 @@ FIGURES = {
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def kl():
+def seed() -> None:
     seed_organisations()
     seed_activities(today=TODAY)
+
+
+_seeded = built_once(seed)  # once for the module (tests/shared.py), when the module can share
+
+
+@pytest.fixture
+def kl(_seeded):
+    if not _seeded:
+        seed()
     return Organisation.objects.get(code="kl")
 
 

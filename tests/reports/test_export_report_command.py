@@ -20,12 +20,10 @@ from demo.records import seed_activities
 from reports.compile import compile_defaults
 from reports.management.commands.export_report import export_document
 from reports.models import Report, ReportItem, ReportVersion
+from tests.shared import built_once
 
 D = datetime.date
 CHECKER = Path(settings.BASE_DIR).parent / "shared" / "tools" / "check-seed-report"
-
-pytestmark = pytest.mark.django_db
-
 
 def export(*args) -> str:
     out = io.StringIO()
@@ -33,10 +31,18 @@ def export(*args) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def kl():
+def seed() -> None:
     seed_organisations()
     seed_activities(today=D(2026, 5, 15))
+
+
+_seeded = built_once(seed)  # once for the module (tests/shared.py), when the module can share
+
+
+@pytest.fixture
+def kl(_seeded, db):
+    if not _seeded:
+        seed()
     return Organisation.objects.get(code="kl")
 
 

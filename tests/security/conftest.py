@@ -8,7 +8,11 @@ Tests report by ``record_property("security:<what>", n)``; the numbers are summe
 from collections import Counter
 
 import pytest
+from django.conf import settings
 from django.test import Client
+
+from reports import services as report_services
+from tests.shared import copy_or_build
 
 from .factories import Scene, build_scene
 
@@ -40,16 +44,43 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"{labels.get(key, key)}: {value}")
 
 
-@pytest.fixture
-def scene(world, monkeypatch) -> Scene:
-    return build_scene(world, monkeypatch)
+@pytest.fixture(scope="module")
+def _module_scene(module_data, _module_world) -> Scene | None:
+    if module_data is None:
+        return None
+    with pytest.MonkeyPatch.context() as patch:
+        return module_data.build(build_scene, _module_world, patch)
 
 
 @pytest.fixture
-def clients(world) -> dict[str, Client]:
-    """A logged-in client per role of the shared cast, and ``anonymous``."""
-    result = {"anonymous": Client()}
+def scene(_module_scene, world, copies, monkeypatch) -> Scene:
+    """The scene, built once per module where the module allows it (``tests/shared.py``)."""
+    # As while it was built: submitting a report renders no files (see security/factories.py).
+    monkeypatch.setattr(report_services, "FILE_FORMATS", ())
+    return copy_or_build(_module_scene, copies, lambda: build_scene(world, monkeypatch))
+
+
+def _sessions(world) -> dict[str, str]:
+    """Each role of the shared cast logged in: its session key."""
+    keys = {}
     for role, user in world.users().items():
+        client = Client()
+        client.force_login(user)  # before any fingerprint is taken: it writes last_login
+        keys[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+@pytest.fixture(scope="module")
+def _module_sessions(module_data, _module_world) -> dict[str, str] | None:
+    return module_data.build(_sessions, _module_world) if module_data else None
+
+
+@pytest.fixture
+def clients(_module_sessions, world) -> dict[str, Client]:
+    """A logged-in client per role of the shared cast, and ``anonymous``. Each test's clients are
+    its own; where the module shares, they carry sessions opened once for the module."""
+    result = {"anonymous": Client()}
+    for role, key in (_module_sessions or _sessions(world)).items():
         result[role] = Client()
-        result[role].force_login(user)  # before any fingerprint is taken: it writes last_login
+        result[role].cookies[settings.SESSION_COOKIE_NAME] = key
     return result
