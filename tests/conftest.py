@@ -37,20 +37,20 @@ _media_numbers = itertools.count()
 
 
 def pytest_collection_modifyitems(items):
-    """In pytest-django's order (tests on the database, then transactional ones, whose flush
-    leaves the database without what migrations put in, then the rest), and within it modules
-    with browser journeys first, then those with slow tests, each module kept whole: the workers
-    of ``make test`` start on the long tests, and short ones even out the end."""
+    """Transactional tests last, as pytest-django orders them: their flush leaves the database
+    without what migrations put in, which the other tests expect. Before them, modules with slow
+    tests first, each module kept whole: the workers of ``make test`` start on the long tests, and
+    the short ones even out the end. (Browser journeys are transactional: first among the last.)"""
 
     def stage(item) -> int:
-        return 1 if shared.transactional(item) else 0 if shared.uses_database(item) else 2
+        return 1 if shared.transactional(item) else 0
 
     rank: dict[str, int] = {}
     for item in items:
         module = item.nodeid.split("::")[0]
         mine = 0 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("slow") else 2
         rank[module] = min(rank.get(module, 2), mine)
-    items.sort(key=lambda item: (stage(item), rank[item.nodeid.split("::")[0]]))
+    items.sort(key=lambda item: (stage(item), rank[item.nodeid.split("::")[0]], item.nodeid.split("::")[0]))
 
 
 @pytest.fixture(scope="session", autouse=True)
