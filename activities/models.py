@@ -239,7 +239,7 @@ class Attachment(models.Model):
 class OutletQuerySet(models.QuerySet):
     def for_branch(self, branch: Organisation):
         """Outlets registered by any organisation above the branch (its 党总支 or 党委)."""
-        ancestor_ids = [int(part) for part in branch.path.strip("/").split("/") if part]
+        ancestor_ids = branch.lineage_ids
         return self.filter(organisation_id__in=ancestor_ids)
 
 
@@ -309,7 +309,7 @@ class ComplianceRuleQuerySet(models.QuerySet):
     def for_branch(self, branch: Organisation):
         """Rules in force for a branch: per kind, the nearest organisation's rule wins over a
         rule set higher up, and any organisation's rule wins over the system default."""
-        ancestor_ids = [int(part) for part in branch.path.strip("/").split("/") if part]
+        ancestor_ids = branch.lineage_ids
         return self.filter(Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids))
 
 

@@ -51,10 +51,6 @@ def unit_name(organisation: Organisation) -> str:
     return organisation.name
 
 
-def _ancestor_ids(organisation: Organisation) -> list[int]:
-    return [int(part) for part in organisation.path.strip("/").split("/") if part]
-
-
 def outlets_seed_defaults(*, organisation: Organisation) -> list[Outlet]:
     """Give a 党委 or 党总支 the default registry: every outlet of ``DEFAULT_OUTLETS`` that neither
     it nor an organisation above it has registered by that name (its own website always, as it
@@ -64,7 +60,7 @@ def outlets_seed_defaults(*, organisation: Organisation) -> list[Outlet]:
     if organisation.is_branch:
         return []
     with transaction.atomic():
-        taken = set(Outlet.objects.filter(organisation_id__in=_ancestor_ids(organisation)).values_list("name", flat=True))
+        taken = set(Outlet.objects.filter(organisation_id__in=organisation.lineage_ids).values_list("name", flat=True))
         own = Outlet.objects.filter(organisation=organisation)
         last = own.aggregate(last=Max("sort_order"))["last"] or 0
         created = []
@@ -100,6 +96,6 @@ def organisations_without_outlets() -> list[Organisation]:
 def next_sort_order(organisation: Organisation) -> int:
     """After every outlet the organisation's branches see now (its own and those above), so a new
     one is listed last in reports."""
-    above = Outlet.objects.filter(organisation_id__in=_ancestor_ids(organisation))
+    above = Outlet.objects.filter(organisation_id__in=organisation.lineage_ids)
     last = above.aggregate(last=Max("sort_order"))["last"] or 0
     return (last // SORT_STEP + 1) * SORT_STEP  # a round number after the last

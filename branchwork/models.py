@@ -84,9 +84,19 @@ class Organisation(models.Model):
             return self.addressee
         return self.parent.name if self.parent_id else ""
 
+    @property
+    def lineage_ids(self) -> list[int]:
+        """Ids from the top of the tree down to this organisation itself, read off ``path``."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids of the organisations above this one, top first."""
+        return self.lineage_ids[:-1]
+
     def ancestors(self) -> list["Organisation"]:
         """Nearest first. One query: the ids are in the path."""
-        ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        ids = self.ancestor_ids
         by_id = {org.pk: org for org in Organisation.objects.filter(pk__in=ids)}
         return [by_id[pk] for pk in reversed(ids) if pk in by_id]
 

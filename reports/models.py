@@ -18,8 +18,9 @@ SECTION_CHOICES = [(number, heading) for number, heading in SECTION_HEADINGS.ite
 
 
 class ReportQuerySet(models.QuerySet):
-    def for_branches(self, branches):
-        return self.filter(branch__in=branches)
+    def below(self, organisation: Organisation):
+        """Reports of the branches under ``organisation`` (the organisation itself included)."""
+        return self.filter(branch__path__startswith=organisation.path)
 
     def for_period(self, period: Period):
         return self.filter(year=period.year, half=period.half)

@@ -27,7 +27,7 @@ from branchwork import access
 from branchwork.downloads import file_download
 from branchwork.figures import cached_figures, figures_key
 from branchwork.models import Organisation
-from branchwork.periods import Period, PeriodError, period_choices
+from branchwork.periods import Period, period_choices, period_from_query
 
 from . import files, services
 from .claims import check_items
@@ -554,21 +554,10 @@ def report_approve(request, code, period):
 # --- the reviewer's roll-up ------------------------------------------------------------------
 
 
-def _review_period(request) -> tuple[Period, str]:
-    default = Period.containing(timezone.localdate())
-    code = request.GET.get("period", "").strip()
-    if not code:
-        return default, ""
-    try:
-        return Period.parse(code), ""
-    except PeriodError as error:
-        return default, str(error)
-
-
 @login_required
 def review_dashboard(request, code):
     organisation = access.reviewer_scope_for_user(request.user, code)
-    period, period_error = _review_period(request)
+    period, period_error = period_from_query(request.GET, timezone.localdate())
     rollup = review_rollup(
         organisation=organisation, period=period, today=timezone.localdate(), sort=request.GET.get("sort", "")
     )
