@@ -188,7 +188,9 @@ def review_rollup(*, organisation: Organisation, period: Period, today: datetime
     """Every branch below ``organisation`` for ``period``: report status, meetings by kind,
     publicity total and compliance gaps, sorted by ``sort`` ("gaps", "-study", …)."""
     below = organisation.path
-    branches = list(Organisation.objects.branches().filter(path__startswith=below).select_related("parent"))
+    branches = list(
+        Organisation.objects.branches().filter(path__startswith=below).open_during(period.start).select_related("parent")
+    )
 
     figures = _branch_figures(branches, period, today)
 
