@@ -20,7 +20,7 @@ class OrganisationQuerySet(models.QuerySet):
         """The organisation itself and everything under it in the tree."""
         return self.filter(path__startswith=organisation.path)
 
-    def open(self):
+    def not_closed(self):
         """Organisations not closed (撤销): the ones new work, accounts and rosters go to."""
         return self.filter(closed_on__isnull=True)
 
@@ -226,7 +226,9 @@ class Role(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.organisation} · {self.get_kind_display()}"
+        from .accounts import person_label  # accounts imports the models
+
+        return f"{person_label(self.user)} · {self.organisation} · {self.get_kind_display()}"
 
     @property
     def writes_branch(self) -> bool:

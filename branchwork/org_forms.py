@@ -41,7 +41,7 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 
 def scope_choices(scope: Organisation, *, levels=None):
     """Open organisations at and below ``scope`` (of ``levels``), in tree order."""
-    organisations = Organisation.objects.below(scope).open().order_by("path")
+    organisations = Organisation.objects.below(scope).not_closed().order_by("path")
     if levels is not None:
         organisations = organisations.filter(level__in=levels)
     return organisations

@@ -242,8 +242,9 @@ class Plan:
             + len(self.updated_members)
         )
 
-    def summary(self) -> list[dict]:
-        """Per sheet: what would be created, changed, and how many rows change nothing."""
+    def summary(self, verb: str = "将") -> list[dict]:
+        """Per sheet: a headline (``verb`` 将 for a preview, 已 once written), and lines of what
+        is created and changed, for people to check."""
         org = self.orgs_by_code
         role_label = dict(Role.Kind.choices)
 
@@ -251,37 +252,49 @@ class Plan:
             found = org.get(code)
             return found.name if found is not None else code
 
+        new_members: dict[str, list[str]] = defaultdict(list)
+        for code, values in self.new_members:
+            new_members[code].append(values["name"])
+        new_groups: dict[str, list[str]] = defaultdict(list)
+        for code, name in self.new_groups:
+            new_groups[code].append(name)
+        account_changes = len(self.renamed_accounts) + len(self.new_roles)
         return [
             {
                 "sheet": SHEET_ORGS,
+                "headline": f"{verb}新建 {len(self.new_orgs)} 个党组织，{verb}改名 {len(self.renamed_orgs)} 个，"
+                f"无变化 {self.orgs_unchanged} 个",
                 "created": [
                     f"{o.get_level_display()} {o.name}（{o.code}）"
                     + (f"，上级 {org_name(o.parent_code)}" if o.parent_code else "，最上级")
                     for o in self.new_orgs
                 ],
                 "changed": [f"{o.name}（{o.code}）改名为“{name}”" for o, name in self.renamed_orgs],
-                "unchanged": self.orgs_unchanged,
             },
             {
                 "sheet": SHEET_ACCOUNTS,
+                "headline": f"{verb}新建 {len(self.new_accounts)} 个账号，{verb}修改 {account_changes} 处，"
+                f"无变化 {self.accounts_unchanged} 项",
                 "created": [
                     f"{a.name}（{a.username}）："
-                    + "、".join(f"{org_name(code)}{role_label[kind]}" for code, kind in a.roles)
+                    + "、".join(f"{org_name(code)}·{role_label[kind]}" for code, kind in a.roles)
                     for a in self.new_accounts
                 ],
                 "changed": [f"{u.username} 姓名改为“{name}”" for u, name in self.renamed_accounts]
-                + [f"{u.username} 增加角色：{org_name(code)}{role_label[kind]}" for u, code, kind in self.new_roles],
-                "unchanged": self.accounts_unchanged,
+                + [f"{u.username} 增加角色：{org_name(code)}·{role_label[kind]}" for u, code, kind in self.new_roles],
             },
             {
                 "sheet": SHEET_MEMBERS,
-                "created": [f"{org_name(code)} 新设党小组“{name}”" for code, name in self.new_groups]
-                + [f"{org_name(code)} {values['name']}" for code, values in self.new_members],
+                "headline": f"{verb}新增党员 {len(self.new_members)} 人、新设党小组 {len(self.new_groups)} 个，"
+                f"{verb}更新 {len(self.updated_members)} 人，无变化 {self.members_unchanged} 人",
+                "created": [
+                    f"{org_name(code)}：新设{'、'.join(names)}" for code, names in new_groups.items()
+                ]
+                + [f"{org_name(code)}：{len(names)} 人（{'、'.join(names)}）" for code, names in new_members.items()],
                 "changed": [
                     f"{m.branch.name} {m.name}：{'、'.join(str(Member._meta.get_field(f).verbose_name) for f in fields)}"
                     for m, fields in self.updated_members
                 ],
-                "unchanged": self.members_unchanged,
             },
         ]
 
@@ -734,7 +747,7 @@ def _write_accounts(plan: Plan, orgs: dict[str, Organisation], by) -> list[Issue
             IssuedAccount(
                 account.username,
                 account.name,
-                "、".join(f"{orgs[code].name}{role_label[kind]}" for code, kind in account.roles),
+                "、".join(f"{orgs[code].name}·{role_label[kind]}" for code, kind in account.roles),
                 password,
             )
         )
@@ -798,7 +811,7 @@ def import_template(*, scope: Organisation | None) -> bytes:
     accounts_sheet = workbook.create_sheet(SHEET_ACCOUNTS)
     members_sheet = workbook.create_sheet(SHEET_MEMBERS)  # the three first, before the options sheet
     xlsx.write_header(orgs_sheet, ORG_COLUMNS, widths=[14, 30, 10, 14])
-    existing = list(_scope_orgs(scope).open().order_by("path")) if scope is not None else []
+    existing = list(_scope_orgs(scope).not_closed().order_by("path")) if scope is not None else []
     for number, org in enumerate(existing, start=2):
         xlsx.write_row(
             orgs_sheet,

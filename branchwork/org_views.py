@@ -619,7 +619,7 @@ def import_confirm(request, code):
         )
     del request.session[_import_key(PENDING_IMPORT, scope)]
     request.session[_import_key(IMPORT_RESULT, scope)] = {
-        "sheets": outcome.plan.summary(),
+        "sheets": outcome.plan.summary("已"),
         "issued": [vars(account) for account in outcome.issued],
     }
     return redirect("orgadmin:import_done", code=scope.code)

@@ -2,7 +2,7 @@
 setup workbook: which level may sit under which, creating, renaming, closing and reopening.
 
 Organisations are closed (撤销), never deleted: a closed branch keeps its records, reports and
-audit log, readable as before; it drops out of the lists where new work is done (``open()``).
+audit log, readable as before; it drops out of the lists where new work is done (``not_closed()``).
 Every change is an ORM save, so django-auditlog records it (an organisation's row belongs to its
 parent's log: the level above manages it).
 """
@@ -106,7 +106,7 @@ def organisation_update(*, organisation: Organisation, name: str, addressee: str
 
 
 def open_children(organisation: Organisation) -> list[Organisation]:
-    return list(Organisation.objects.filter(parent=organisation).open().order_by("name"))
+    return list(Organisation.objects.filter(parent=organisation).not_closed().order_by("name"))
 
 
 @transaction.atomic

@@ -26,12 +26,12 @@ def home(request):
     if user.is_superuser and not Organisation.objects.branches().exists():
         return redirect("setup")  # first run: no branch yet, so nothing to show but the setup
     if user.is_superuser:
-        administered = list(Organisation.objects.filter(parent__isnull=True).open().order_by("name"))
+        administered = list(Organisation.objects.filter(parent__isnull=True).not_closed().order_by("name"))
     return render(
         request,
         "branchwork/home.html",
         {
-            "branches": access.visible_branches(user).open().select_related("parent"),
+            "branches": access.visible_branches(user).not_closed().select_related("parent"),
             "reviewed": reviewed,
             "administered": administered,
         },

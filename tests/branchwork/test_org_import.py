@@ -113,9 +113,10 @@ def test_one_workbook_sets_up_a_committee_and_a_second_import_changes_nothing(wo
     preview = run(committee_file(), scope=world.committee, by=world.admin, commit=False)
     assert preview.plan.ok and not preview.applied and counts() == before
     sheets = {s["sheet"]: s for s in preview.plan.summary()}
-    assert len(sheets[SHEET_ORGS]["created"]) == 8
+    assert sheets[SHEET_ORGS]["headline"] == "将新建 8 个党组织，将改名 0 个，无变化 0 个"
     assert len(sheets[SHEET_ACCOUNTS]["created"]) == 8
-    assert len(sheets[SHEET_MEMBERS]["created"]) == 6 * 3 + 150  # party groups, then members
+    assert sheets[SHEET_MEMBERS]["headline"] == "将新增党员 150 人、新设党小组 18 个，将更新 0 人，无变化 0 人"
+    assert "第1党支部：25 人（党员1-1、党员1-2" in "".join(sheets[SHEET_MEMBERS]["created"])
 
     outcome = run(committee_file(), scope=world.committee, by=world.admin)
     assert outcome.applied
@@ -293,7 +294,7 @@ def test_the_command_previews_with_dry_run_and_prints_passwords_once_when_it_wri
     path.write_bytes(committee_file(branches=2, generals=1, members_per_branch=2))
     out = io.StringIO()
     call_command("import_org", str(path), "--under", "center", "--dry-run", stdout=out)
-    assert "“组织”表：将新建 3 项" in out.getvalue() and "试运行" in out.getvalue()
+    assert "“组织”表：将新建 3 个党组织" in out.getvalue() and "试运行" in out.getvalue()
     assert not Organisation.objects.filter(code="g1").exists()
     out = io.StringIO()
     call_command("import_org", str(path), "--under", "center", stdout=out)

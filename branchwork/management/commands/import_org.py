@@ -48,12 +48,8 @@ class Command(BaseCommand):
             for error in plan.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"文件有 {len(plan.errors)} 处问题，没有导入任何内容。请改正后重新运行。")
-        verb = "已" if outcome.applied else "将"
-        for sheet in plan.summary():
-            self.stdout.write(
-                f"“{sheet['sheet']}”表：{verb}新建 {len(sheet['created'])} 项，{verb}修改 {len(sheet['changed'])} 项，"
-                f"无变化 {sheet['unchanged']} 项"
-            )
+        for sheet in plan.summary("已" if outcome.applied else "将"):
+            self.stdout.write(f"“{sheet['sheet']}”表：{sheet['headline']}")
             for line in sheet["created"]:
                 self.stdout.write(f"  + {line}")
             for line in sheet["changed"]:
