@@ -133,14 +133,30 @@ def clean_person_name(name: str) -> str:
     return name
 
 
+def grant_problem(*, kind: str, organisation: Organisation, by) -> str | None:
+    """Why ``by`` may not give the role ``kind`` in ``organisation`` (None: they may). 组织员 are
+    appointed from above: a 组织员 appoints them only in organisations below their own."""
+    if kind != Role.Kind.ADMINISTRATOR or by is None or by.is_superuser or organisation.pk is None:
+        return None
+    from .access import administered_organisations
+
+    if any(organisation.path.startswith(o.path) and o.pk != organisation.pk for o in administered_organisations(by)):
+        return None
+    return "组织员由上级组织员或系统管理员设立，不能在您自己管理的组织再设组织员"
+
+
+def _check_role(kind: str, organisation: Organisation, by) -> None:
+    problem = role_problem(kind, organisation) or grant_problem(kind=kind, organisation=organisation, by=by)
+    if problem:
+        raise AccountProblem(problem + "。")
+
+
 @transaction.atomic
 def account_create(*, username: str, name: str, organisation: Organisation, kind: str, by) -> tuple[object, str]:
     """A new account holding one role; returns it with its initial password (shown once)."""
     username = clean_username(username)
     name = clean_person_name(name)
-    problem = role_problem(kind, organisation)
-    if problem:
-        raise AccountProblem(problem + "。")
+    _check_role(kind, organisation, by)
     if organisation.is_closed:
         raise AccountProblem(f"{organisation.name}已撤销，不能再为它新建账号。")
     if User.objects.filter(username__iexact=username).exists():
@@ -192,10 +208,8 @@ def account_set_active(*, user, active: bool, organisation: Organisation, by) ->
 
 
 @transaction.atomic
-def role_add(*, user, organisation: Organisation, kind: str) -> Role:
-    problem = role_problem(kind, organisation)
-    if problem:
-        raise AccountProblem(problem + "。")
+def role_add(*, user, organisation: Organisation, kind: str, by) -> Role:
+    _check_role(kind, organisation, by)
     if organisation.is_closed:
         raise AccountProblem(f"{organisation.name}已撤销，不能再分配角色。")
     role, created = Role.objects.get_or_create(user=user, organisation=organisation, kind=kind)

@@ -48,6 +48,7 @@ from .accounts import (
     clean_person_name,
     clean_username,
     generate_password,
+    grant_problem,
     issued_password_hash,
 )
 from .audit.services import audit_bulk_created, audit_bulk_updating
@@ -314,7 +315,7 @@ def import_plan(*, workbook: Workbook, scope: Organisation | None, by) -> Plan:
     plan = Plan(scope=scope)
     existing = {org.code: org for org in _scope_orgs(scope)}
     _plan_orgs(plan, workbook.rows(SHEET_ORGS), existing, by)
-    _plan_accounts(plan, workbook.rows(SHEET_ACCOUNTS))
+    _plan_accounts(plan, workbook.rows(SHEET_ACCOUNTS), by)
     _plan_members(plan, workbook.rows(SHEET_MEMBERS))
     plan.errors.sort(key=lambda error: (list(SHEETS).index(error.sheet) if error.sheet in SHEETS else 9, error.row or 0))
     return plan
@@ -456,7 +457,11 @@ def _as_organisation(org) -> Organisation | None:
     return Organisation(code=org.code, name=org.name, level=org.level)
 
 
-def _plan_accounts(plan: Plan, rows: list[SheetRow]) -> None:
+def _holds(user, org: Organisation, kind: str) -> bool:
+    return user is not None and any(r.organisation_id == org.pk and r.kind == kind for r in user.roles.all())
+
+
+def _plan_accounts(plan: Plan, rows: list[SheetRow], by) -> None:
     scope = plan.scope
     usernames = {_text(row, "用户名").lower() for row in rows if _text(row, "用户名")}
     users = {
@@ -486,8 +491,12 @@ def _plan_accounts(plan: Plan, rows: list[SheetRow]) -> None:
         org = _known_org(plan, code, problems)
         if org is not None and kind:
             problem = role_problem(kind, _as_organisation(org))
+            granted = isinstance(org, Organisation) and _holds(users.get(username.lower()), org, kind)
+            refused = None if granted or not isinstance(org, Organisation) else grant_problem(kind=kind, organisation=org, by=by)
             if problem:
                 problems.append(f"{org.name}是{org.get_level_display()}：{problem}")
+            elif refused:
+                problems.append(refused)
             elif org.is_closed:
                 problems.append(f"{org.name}已撤销，不能再分配角色")
         key = username.lower()

@@ -488,7 +488,9 @@ def role_create(request, code, user_pk):
     form = RoleForm(request.POST, scope=scope, prefix="role")
     if form.is_valid():
         try:
-            role = role_add(user=account, organisation=form.cleaned_data["organisation"], kind=form.cleaned_data["kind"])
+            role = role_add(
+                user=account, organisation=form.cleaned_data["organisation"], kind=form.cleaned_data["kind"], by=request.user
+            )
         except AccountProblem as problem:
             messages.error(request, str(problem))
         else:

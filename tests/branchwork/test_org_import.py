@@ -431,3 +431,9 @@ def test_nothing_the_import_writes_can_run_as_a_formula(world):
     assert formula_findings(import_template(scope=world.general)) == []
     issued = [IssuedAccount("=1+1", "-李", "@a", "+x")]
     assert formula_findings(passwords_workbook(issued)) == []
+
+
+def test_an_organiser_appoints_no_peer_organiser_by_import(world):
+    content = workbook_bytes(accounts=[["peer", "同级", "hw", "组织员"], ["organiser", "", "hw", "组织员"]])
+    plan = run(content, scope=world.general, by=world.organiser, commit=False).plan
+    assert [(e.row, "组织员由上级组织员或系统管理员设立" in e.message) for e in plan.errors] == [(2, True)]

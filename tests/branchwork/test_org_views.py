@@ -56,6 +56,7 @@ def test_a_superuser_administers_everything(world, as_user):
     client = as_user(world.admin)
     for code in ("center", "hw", "lz"):
         assert client.get(url("overview", code)).status_code == 200
+    assert "省中心党委 · 组织管理" in client.get(reverse("home")).content.decode()  # in the navigation
 
 
 def test_the_organiser_reads_the_branches_below_but_writes_none_of_their_records(world, as_user):
@@ -354,3 +355,15 @@ def test_a_branch_closed_before_a_period_leaves_its_roll_up_and_stays_in_earlier
     h2 = client.get(reverse("reports:review_dashboard", args=["hw"]) + "?period=2022H2").context["rollup"]
     assert "xy" in [row.branch.code for row in h1.rows]
     assert "xy" not in [row.branch.code for row in h2.rows] and "kl" in [row.branch.code for row in h2.rows]
+
+
+def test_an_organiser_appoints_organisers_only_below_their_own_organisation(world, as_user):
+    client = as_user(world.organiser)
+    peer = create_account(client, username="peer", organisation=world.general.pk, kind="organiser")
+    assert "组织员由上级组织员或系统管理员设立" in peer.content.decode()
+    client.post(url("role_create", "hw", world.reviewer.pk), {"role-organisation": world.general.pk, "role-kind": "organiser"})
+    assert not Role.objects.filter(user=world.reviewer, kind=Role.Kind.ADMINISTRATOR).exists()
+    top = UserFactory(username="top_org")
+    RoleFactory(user=top, organisation=world.committee, kind=Role.Kind.ADMINISTRATOR)
+    as_user(top).post(url("role_create", "center", world.reviewer.pk), {"role-organisation": world.general.pk, "role-kind": "organiser"})
+    assert Role.objects.filter(user=world.reviewer, organisation=world.general, kind=Role.Kind.ADMINISTRATOR).exists()
