@@ -17,6 +17,11 @@ its status:
 - future: the window has not started;
 - na: the rule does not apply that month (a party group not yet established or dissolved).
 
+Some kinds have a row even where no rule is in force (``RECORDED_WITHOUT_RULE``): the central
+texts set no numeric frequency for a branch's 党课 (「按期」), so the calendar shows the months a
+党课 was held and nothing is due or missed — unless an organisation above sets a 党课 rule, when
+its row is an ordinary rule's. Their cells without a record are "open": no obligation.
+
 Everything is computed in a fixed number of queries for any number of branches.
 """
 
@@ -36,9 +41,12 @@ from .kinds import KINDS
 from .models import Activity, ActivityKind, ComplianceRule
 from .quorum import short_of_quorum
 
-DONE, MISSED, DUE, FUTURE, NA = "done", "missed", "due", "future", "na"
+DONE, MISSED, DUE, FUTURE, NA, OPEN = "done", "missed", "due", "future", "na", "open"
 
-STATUS_LABELS = {DONE: "已召开", MISSED: "未召开", DUE: "待召开", FUTURE: "未到期", NA: "不适用"}
+STATUS_LABELS = {DONE: "已召开", MISSED: "未召开", DUE: "待召开", FUTURE: "未到期", NA: "不适用", OPEN: "不作要求"}
+
+# Kinds the calendar shows with what was held even where no rule is in force.
+RECORDED_WITHOUT_RULE = ("party_lecture",)
 
 Month = tuple[int, int]
 ALL_GROUPS = 0  # key of a kind's records whatever their party group (primary keys start at 1)
@@ -46,11 +54,12 @@ ALL_GROUPS = 0  # key of a kind's records whatever their party group (primary ke
 
 @dataclass
 class CalendarCell:
-    status: str  # "done" | "missed" | "due" | "future" | "na"
+    status: str  # "done" | "missed" | "due" | "future" | "na" | "open"
     count: int
     short_of_quorum: bool
     activity_ids: tuple[int, ...]
     label: str
+    month: int = 0  # 1–12: phones show each cell with its month, not under a column header
 
     @property
     def status_label(self) -> str:
@@ -65,14 +74,14 @@ class CalendarCell:
 class CalendarRow:
     kind: str
     label: str
-    rule: ComplianceRule
+    rule: ComplianceRule | None  # None: a kind recorded without a rule (RECORDED_WITHOUT_RULE)
     group: PartyGroup | None
     cells: list[CalendarCell]
 
     @property
     def gaps(self) -> int:
         """Missed obligations of the row: a window counts once, however many months it spans."""
-        if self.rule.frequency not in _WINDOW_MONTHS:
+        if self.rule is None or self.rule.frequency not in _WINDOW_MONTHS:
             return 0
         return len(
             {
@@ -93,6 +102,11 @@ class Calendar:
     @property
     def month_labels(self) -> list[str]:
         return [f"{month}月" for _, month in self.months]
+
+    @property
+    def has_rules(self) -> bool:
+        """Whether anything is required at all (rows recorded without a rule require nothing)."""
+        return any(row.rule is not None for row in self.rows)
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -238,7 +252,7 @@ def _row_cells(
                 label = f"{window_name}已召开（{label}）"
             if flagged:
                 label += "，有会议未达到法定人数"
-            cells.append(CalendarCell(DONE, count, flagged, ids, label))
+            cells.append(CalendarCell(DONE, count, flagged, ids, label, month[1]))
             continue
         if not _group_applies(group, month):
             reason = (
@@ -246,21 +260,43 @@ def _row_cells(
                 if group and group.established_on and group.established_on > _month_end(month)
                 else "党小组已撤销"
             )
-            cells.append(CalendarCell(NA, 0, False, (), f"{month[1]}月：{reason}，不作要求"))
+            cells.append(CalendarCell(NA, 0, False, (), f"{month[1]}月：{reason}，不作要求", month[1]))
             continue
         window_start = _month_start(window_months[0])
         window_end = _month_end(window_months[-1])
         if held_months:
             where = "、".join(f"{m[1]}月" for m in held_months)
-            cells.append(CalendarCell(DONE, 0, False, (), f"{window_name}已于{where}召开"))
+            cells.append(CalendarCell(DONE, 0, False, (), f"{window_name}已于{where}召开", month[1]))
         elif window_end < today:
-            cells.append(CalendarCell(MISSED, 0, False, (), f"{window_name}未召开"))
+            cells.append(CalendarCell(MISSED, 0, False, (), f"{window_name}未召开", month[1]))
         elif window_start <= today:
             cells.append(
-                CalendarCell(DUE, 0, False, (), f"{window_name}待召开，截至{chinese_date(window_end)}")
+                CalendarCell(DUE, 0, False, (), f"{window_name}待召开，截至{chinese_date(window_end)}", month[1])
             )
         else:
-            cells.append(CalendarCell(FUTURE, 0, False, (), f"{window_name}尚未开始"))
+            cells.append(CalendarCell(FUTURE, 0, False, (), f"{window_name}尚未开始", month[1]))
+    return cells
+
+
+def _recorded_cells(
+    *,
+    kind_label: str,
+    months: list[Month],
+    held_counts: dict[int, int],
+    held_ids: dict[int, list[int]],
+    short: set[int],
+) -> list[CalendarCell]:
+    """A row without a rule: what was held each month; nothing is due or missed."""
+    cells = []
+    for _year, number in months:
+        count = held_counts.get(number, 0)
+        if count:
+            ids = tuple(sorted(held_ids.get(number, ())))
+            flagged = any(pk in short for pk in ids)
+            label = f"{number}月召开{count}次" + ("，有会议未达到法定人数" if flagged else "")
+            cells.append(CalendarCell(DONE, count, flagged, ids, label, number))
+        else:
+            cells.append(CalendarCell(OPEN, 0, False, (), f"{number}月：无{kind_label}记录，上级未规定频次，不作要求", number))
     return cells
 
 
@@ -375,7 +411,7 @@ def _calendars(
         return {}
     months = period.months()
     rules_by_branch = _rules_for_branches(branches)
-    kinds = {code for rules in rules_by_branch.values() for code in rules}
+    kinds = {code for rules in rules_by_branch.values() for code in rules} | set(RECORDED_WITHOUT_RULE)
     branch_ids = [branch.pk for branch in branches]
     groups_by_branch = _active_groups(branch_ids, rules_by_branch, period)
 
@@ -427,6 +463,20 @@ def _calendars(
                 today=today,
             )
             calendar_rows.append(CalendarRow(code, label, rule, group, cells))
+        for code in RECORDED_WITHOUT_RULE:
+            if code in rules_by_branch[branch.pk]:
+                continue  # a rule is in force: its row is above
+            key = (branch.pk, code, ALL_GROUPS)
+            cells = _recorded_cells(
+                kind_label=KINDS[code].label,
+                months=months,
+                held_counts=counts.get(key, {}),
+                held_ids=ids.get(key, {}),
+                short=short,
+            )
+            calendar_rows.append(CalendarRow(code, KINDS[code].label, None, None, cells))
+        order = {code: index for index, code in enumerate(KINDS)}
+        calendar_rows.sort(key=lambda row: order[row.kind])  # stable: party groups keep their order
         calendars[branch.pk] = Calendar(
             period=period, months=months, rows=calendar_rows, gaps=sum(row.gaps for row in calendar_rows)
         )

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from branchwork import access
 from branchwork.figures import figures_key
@@ -32,6 +32,7 @@ from .ledgers import (
     publicity_import,
 )
 from .models import ComplianceRule, Outlet, PublicityEntry
+from .outlets import DEFAULT_OUTLETS, next_sort_order, outlets_seed_defaults, unit_name
 from .pages import MAX_IDS_IN_URL, PublicityListing
 from .publicity_forms import OutletForm, PublicityEntryForm
 
@@ -209,6 +210,9 @@ def rule_delete(request, code, pk):
 
 # --- outlets ----------------------------------------------------------------------------------
 
+# A committee's page lists the outlets its branches registered themselves up to this many.
+BRANCH_OUTLETS_SHOWN = 200
+
 
 @login_required
 @require_GET
@@ -217,11 +221,36 @@ def outlet_list(request, code):
     ancestor_ids = [int(part) for part in organisation.path.strip("/").split("/") if part][:-1]
     own = Outlet.objects.filter(organisation=organisation)
     inherited = Outlet.objects.filter(organisation_id__in=ancestor_ids).select_related("organisation")
+    # What branches below registered for themselves: their superiors see where their news went.
+    of_branches = Outlet.objects.filter(
+        organisation__path__startswith=organisation.path, organisation__level=Organisation.Level.BRANCH
+    ).select_related("organisation").order_by("organisation__path", "sort_order", "pk")
+    branch_outlets = list(of_branches[: BRANCH_OUTLETS_SHOWN + 1])
     return render(
         request,
         "activities/outlet_list.html",
-        {"organisation": organisation, "outlets": own, "inherited": inherited},
+        {
+            "organisation": organisation,
+            "outlets": own,
+            "inherited": inherited,
+            "branch_outlets": branch_outlets[:BRANCH_OUTLETS_SHOWN],
+            "branch_outlets_more": len(branch_outlets) > BRANCH_OUTLETS_SHOWN,
+            "defaults": [name.format(unit=unit_name(organisation)) for name, _level, _unit in DEFAULT_OUTLETS],
+        },
     )
+
+
+@login_required
+@require_POST
+def outlet_defaults(request, code):
+    """Register the default outlets this organisation and those above it do not have yet."""
+    organisation = access.reviewer_scope_for_user(request.user, code)
+    created = outlets_seed_defaults(organisation=organisation)
+    if created:
+        messages.success(request, f"已登记{len(created)}个常用媒体，请按本单位实际修改名称（如将“省级党报”改为报纸的名称）")
+    else:
+        messages.info(request, "常用媒体均已登记，没有需要添加的媒体")
+    return redirect("activities:outlet_list", code=organisation.code)
 
 
 @login_required
@@ -260,6 +289,66 @@ def outlet_update(request, code, pk):
     )
 
 
+# A branch's own outlets: registered by its secretary or committee members, next to its superiors'.
+
+
+@login_required
+@require_GET
+def outlet_branch_list(request, code):
+    branch = access.branch_for_user(request.user, code)
+    outlets = list(Outlet.objects.for_branch(branch).select_related("organisation").order_by("sort_order", "pk"))
+    return render(
+        request,
+        "activities/outlet_branch_list.html",
+        {
+            "branch": branch,
+            "own": [outlet for outlet in outlets if outlet.organisation_id == branch.pk],
+            "inherited": [outlet for outlet in outlets if outlet.organisation_id != branch.pk],
+            "can_write": access.can_write_branch(request.user, branch),
+        },
+    )
+
+
+def _after_branch_outlet(request, branch: Organisation, outlet: Outlet):
+    """Back to the entry the secretary was about to record, with the new outlet chosen; or to the list."""
+    if request.GET.get("then") == "publicity":
+        return redirect(reverse("activities:publicity_create", args=[branch.code]) + f"?outlet={outlet.pk}")
+    return redirect("activities:outlet_branch_list", code=branch.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outlet_branch_create(request, code):
+    branch = access.branch_for_user(request.user, code, write=True)
+    form = OutletForm(request.POST or None, organisation=branch, initial={"sort_order": next_sort_order(branch)})
+    if request.method == "POST" and form.is_valid():
+        outlet = form.save()
+        messages.success(request, f"已登记本支部的媒体“{outlet.name}”，上级党组织可在宣传媒体名录中看到")
+        return _after_branch_outlet(request, branch, outlet)
+    return render(
+        request,
+        "activities/outlet_branch_form.html",
+        {"branch": branch, "form": form, "outlet": None, "then": request.GET.get("then", "")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outlet_branch_update(request, code, pk):
+    branch = access.branch_for_user(request.user, code, write=True)
+    outlet = get_object_or_404(Outlet, organisation=branch, pk=pk)
+    form = OutletForm(request.POST or None, instance=outlet, organisation=branch)
+    if request.method == "POST" and form.is_valid():
+        outlet = form.save()
+        messages.success(request, f"已保存媒体“{outlet.name}”")
+        return redirect("activities:outlet_branch_list", code=branch.code)
+    return render(
+        request,
+        "activities/outlet_branch_form.html",
+        {"branch": branch, "form": form, "outlet": outlet, "then": ""},
+    )
+
+
 # --- publicity entries ------------------------------------------------------------------------
 
 
@@ -285,9 +374,10 @@ def publicity_list(request, code):
 @require_http_methods(["GET", "POST"])
 def publicity_create(request, code):
     branch = access.branch_for_user(request.user, code, write=True)
-    form = PublicityEntryForm(
-        request.POST or None, branch=branch, initial={"date": timezone.localdate(), "count": 1}
-    )
+    initial = {"date": timezone.localdate(), "count": 1}
+    if request.GET.get("outlet", "").isdigit():  # just registered on the way here; the form checks it
+        initial["outlet"] = int(request.GET["outlet"])
+    form = PublicityEntryForm(request.POST or None, branch=branch, initial=initial)
     if request.method == "POST" and form.is_valid():
         entry = form.save(commit=False)
         entry.created_by = request.user

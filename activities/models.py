@@ -56,6 +56,27 @@ class Activity(models.Model):
         Member, verbose_name="主讲人", null=True, blank=True, on_delete=models.SET_NULL, related_name="lectures"
     )
     speaker_name = models.CharField("主讲人（非本支部）", max_length=50, blank=True)
+    speaker_post = models.CharField(
+        "主讲人职务",
+        max_length=50,
+        blank=True,
+        help_text="写入报告的称谓，如“所党委书记”“支部书记”；本支部党员留空时按花名册中的支部职务",
+    )
+    joint_with = models.CharField(
+        "联合开展单位", max_length=200, blank=True, help_text="与其他党组织或单位联合开展时填写，如“省农科院作物所党支部”"
+    )
+    basis = models.TextField(
+        "依据（上级文件、通知，每行一项）",
+        blank=True,
+        help_text="如：厅党组《关于以折达公路问题为案例开展作风建设警示教育的通知》",
+    )
+    year_of = models.PositiveSmallIntegerField(
+        "所属年度",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1990)],
+        help_text="年度组织生活会、民主评议党员所属的年度，如 2021；专题组织生活会留空",
+    )
     headcount = models.PositiveIntegerField("人数", null=True, blank=True, validators=[MinValueValidator(1)])
     is_resolved = models.BooleanField("已整改", default=False)
     resolved_on = models.DateField("整改完成日期", null=True, blank=True)
@@ -115,6 +136,10 @@ class Activity(models.Model):
     @property
     def activity_form_list(self) -> list[str]:
         return _lines(self.activity_forms)
+
+    @property
+    def basis_list(self) -> list[str]:
+        return _lines(self.basis)
 
     @property
     def speaker_display(self) -> str:

@@ -39,11 +39,24 @@ class OutletForm(forms.ModelForm):
         self.instance.organisation = organisation
 
     def clean_name(self):
+        """One name once in what a branch chooses from: not again at this organisation, nor at
+        one above it (a branch would see the same outlet twice)."""
         name = self.cleaned_data["name"].strip()
-        taken = Outlet.objects.filter(organisation=self.organisation, name=name).exclude(pk=self.instance.pk)
-        if taken.exists():
+        ids = [int(part) for part in self.organisation.path.strip("/").split("/") if part]
+        taken = (
+            Outlet.objects.filter(organisation_id__in=ids, name=name)
+            .exclude(pk=self.instance.pk)
+            .select_related("organisation")
+            .first()
+        )
+        if taken is None:
+            return name
+        if taken.organisation_id == self.organisation.pk:
             raise forms.ValidationError("本单位已登记名为“%(name)s”的媒体", params={"name": name})
-        return name
+        raise forms.ValidationError(
+            "%(organisation)s已登记“%(name)s”，可直接选用，无需再登记",
+            params={"name": name, "organisation": taken.organisation.name},
+        )
 
 
 class PublicityEntryForm(forms.ModelForm):
@@ -62,7 +75,7 @@ class PublicityEntryForm(forms.ModelForm):
         widgets = {"date": DATE_WIDGET}
         help_texts = {"count": "同一篇稿件被多家媒体转载时，请按媒体分别登记"}
         error_messages = {
-            "outlet": {"required": "请选择发布媒体", "invalid_choice": "请从列表中选择上级党组织登记的媒体"},
+            "outlet": {"required": "请选择发布媒体", "invalid_choice": "请从列表中选择媒体"},
             "date": {"required": "请填写发布日期", "invalid": "日期格式不正确，应为如 2022-06-30"},
             "count": {"required": "请填写数量", "invalid": "数量应为整数", "min_value": "数量至少为1"},
             "title": {"required": "请填写稿件标题"},

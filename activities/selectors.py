@@ -8,7 +8,8 @@
    with their speaker joined in;
 3. the branch's party groups, for the monthly party-group-meeting rule;
 4. the period's publicity entries with their outlets;
-5. the rectification items still open at the end of the period.
+5. the rectification items still open at the end of the period or found in it;
+6. the branch's roster (narrow rows), for membership figures and to name a host by post.
 
 Counts and publicity sums are taken from narrow rows (kind and record id; outlet, count and entry
 id) rather than ``COUNT``/``SUM`` aggregates, because every figure keeps the ids of the records it
@@ -54,6 +55,7 @@ DETAIL_KINDS = (
     "material_review",
     "online_conduct",
     "ideology_meeting",
+    "supervision",
 )
 IDEOLOGY_KINDS = ("material_review", "online_conduct", "ideology_meeting")
 
@@ -104,8 +106,54 @@ class Lecture:
     date: datetime.date
     topic: str
     speaker: str  # the member's name, or the outside speaker's
-    speaker_post: str  # 「支部书记」「组织委员」…; empty for a member without a post or an outside speaker
+    speaker_post: str  # 「支部书记」「所党委书记」…; empty when neither the record nor the roster gives one
     outside: bool  # given by someone from outside the branch
+    participants: str = ""  # 「全体党员」…, as recorded
+    joint_with: str = ""
+    # The post was typed on the record (「所党委书记」) rather than read off the roster (「支部书记」):
+    # a typed post is printed with the name, as 「所党委书记刘玉宏同志」.
+    post_typed: bool = False
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A record printed by its own content: what it was, where, who, on what basis."""
+
+    id: int
+    kind: str
+    date: datetime.date
+    title: str
+    place: str = ""
+    host: str = ""
+    host_post: str = ""  # the host's branch post read off the roster: 「支部书记」…
+    participants: str = ""
+    occasion: str = ""
+    joint_with: str = ""
+    content: str = ""
+    forms: tuple[str, ...] = ()  # activity forms, or a pioneer post's tasks
+    basis: tuple[str, ...] = ()  # the superior's notices or rules it follows
+    year_of: int | None = None  # the year an annual 组织生活会 reviews
+
+
+@dataclass(frozen=True)
+class Membership:
+    """The roster over a period: Party members at its start and end, and who came, left or advanced.
+
+    Each list holds member ids; counts are their lengths.
+    """
+
+    at_start: tuple[int, ...] = ()
+    at_end: tuple[int, ...] = ()
+    transferred_in: tuple[int, ...] = ()
+    transferred_out: tuple[int, ...] = ()
+    activists: tuple[int, ...] = ()  # 列为入党积极分子
+    candidates: tuple[int, ...] = ()  # 列为发展对象
+    admitted: tuple[int, ...] = ()  # 接收为预备党员
+    confirmed: tuple[int, ...] = ()  # 预备党员转为正式党员
+
+    @property
+    def has_movement(self) -> bool:
+        return any((self.transferred_in, self.transferred_out, self.activists, self.candidates, self.admitted, self.confirmed))
 
 
 @dataclass(frozen=True)
@@ -163,21 +211,26 @@ class PeriodFacts:
     ideology: tuple[Dated, ...] = ()
     publicity: tuple[OutletTally, ...] = ()  # per outlet, in the registry's order
     open_rectifications: tuple[Named, ...] = ()
+    # Every printed record with its own content, in date order (see ``Detail``).
+    details: tuple[Detail, ...] = ()
+    membership: Membership = field(default_factory=Membership)
+    # Rectification items found in the period (fixed since or not): 「列出问题查摆清单」 is true.
+    rectifications_found: tuple[int, ...] = ()
 
     def count(self, kind: str) -> Tally:
         return self.kinds.get(kind, Tally())
 
+    def has(self, kind: str) -> bool:
+        return bool(self.count(kind))
+
+    def of_kind(self, kind: str) -> tuple[Detail, ...]:
+        """The printed records that count as ``kind`` (their own kind or held together with it)."""
+        ids = set(self.count(kind).activity_ids)
+        return tuple(detail for detail in self.details if detail.id in ids)
+
     @property
     def group_meetings(self) -> Tally:
         return self.count("group_meeting")
-
-    @property
-    def heart_talks(self) -> Tally:
-        return self.count("heart_talk")
-
-    @property
-    def supervision(self) -> Tally:
-        return self.count("supervision")
 
     @property
     def publicity_total(self) -> int:
@@ -189,7 +242,7 @@ class PeriodFacts:
 
 
 def period_facts(*, branch: Organisation, period: Period, today: datetime.date | None = None) -> PeriodFacts:
-    """Everything the report prints about ``branch`` in ``period``, in five queries."""
+    """Everything the report prints about ``branch`` in ``period``, in six queries."""
     today = today or timezone.localdate()
     as_of = period.end if today > period.end or today < period.start else today
 
@@ -216,8 +269,9 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         .filter(Exists(ActivityKind.objects.filter(activity=OuterRef("pk"), kind__in=DETAIL_KINDS)))
         .select_related("speaker")
         .only(
-            "id", "kind", "date", "title", "place", "materials", "study_form", "activity_forms", "occasion",
-            "participants", "speaker_name", "headcount", "speaker__name", "speaker__post",
+            "id", "kind", "date", "title", "place", "host", "content", "materials", "study_form", "activity_forms",
+            "occasion", "participants", "speaker_name", "speaker_post", "joint_with", "basis", "year_of", "headcount",
+            "speaker__name", "speaker__post",
         )
         .order_by("date", "pk")
     )
@@ -228,15 +282,29 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
     # 4. Publicity per outlet.
     publicity = _publicity(branch, period)
 
-    # 5. Rectification items still open at the end of the period.
-    open_rectifications = tuple(
-        Named(a.title, (a.pk,))
-        for a in Activity.objects.for_branch(branch)
+    # 5. Rectification items found by the end of the period: those still open then, and those
+    # found in the period (「列出问题查摆清单」).
+    rectifications = list(
+        Activity.objects.for_branch(branch)
         .filter(kind="rectification", date__lte=period.end)
-        .filter(Q(is_resolved=False) | Q(resolved_on__gt=period.end))
-        .only("id", "title")
+        .filter(Q(is_resolved=False) | Q(resolved_on__gt=period.end) | Q(date__gte=period.start))
+        .only("id", "title", "date", "is_resolved", "resolved_on")
         .order_by("date", "pk")
     )
+    open_rectifications = tuple(
+        Named(a.title, (a.pk,))
+        for a in rectifications
+        if not a.is_resolved or (a.resolved_on is not None and a.resolved_on > period.end)
+    )
+
+    # 6. The roster, for membership figures and for naming a host by post.
+    members = list(
+        Member.objects.filter(branch=branch).values(
+            "id", "name", "status", "post", "joined_on", "activist_on", "candidate_on", "full_on",
+            "transferred_in_on", "transferred_out_on",
+        )
+    )
+    post_of = {m["name"]: POST_TITLES.get(m["post"], "") for m in members if m["transferred_out_on"] is None}
 
     def having(kind: str) -> list[Activity]:
         return [a for a in details if kind in kinds_of[a.pk]]
@@ -273,6 +341,9 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         ideology=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in details if kinds_of[a.pk] & set(IDEOLOGY_KINDS)),
         publicity=publicity,
         open_rectifications=open_rectifications,
+        details=tuple(_detail(a, post_of) for a in details),
+        membership=membership(members, period=period, as_of=as_of),
+        rectifications_found=tuple(a.pk for a in rectifications if period.contains(a.date)),
     )
 
 
@@ -290,10 +361,79 @@ def _named(pairs: Iterable[tuple[int, str]]) -> tuple[Named, ...]:
 
 
 def _lecture(activity: Activity) -> Lecture:
+    typed = activity.speaker_post.strip()
+    extra = {"participants": activity.participants.strip(), "joint_with": activity.joint_with.strip(), "post_typed": bool(typed)}
     if activity.speaker_id:
         speaker = activity.speaker
-        return Lecture(activity.pk, activity.date, activity.title, speaker.name, POST_TITLES.get(speaker.post, ""), False)
-    return Lecture(activity.pk, activity.date, activity.title, activity.speaker_name, "", bool(activity.speaker_name))
+        post = typed or POST_TITLES.get(speaker.post, "")
+        return Lecture(activity.pk, activity.date, activity.title, speaker.name, post, False, **extra)
+    name = activity.speaker_name.strip()
+    return Lecture(activity.pk, activity.date, activity.title, name, typed, bool(name), **extra)
+
+
+def _detail(activity: Activity, post_of: Mapping[str, str]) -> Detail:
+    host = activity.host.strip()
+    return Detail(
+        id=activity.pk,
+        kind=activity.kind,
+        date=activity.date,
+        title=activity.title.strip(),
+        place=activity.place.strip(),
+        host=host,
+        host_post=post_of.get(host, ""),
+        participants=activity.participants.strip(),
+        occasion=activity.occasion.strip(),
+        joint_with=activity.joint_with.strip(),
+        content=activity.content.strip(),
+        forms=tuple(activity.activity_form_list),
+        basis=tuple(activity.basis_list),
+        year_of=activity.year_of,
+    )
+
+
+def _party_member_on(member: Mapping, day: datetime.date) -> bool:
+    """Whether the roster row was a Party member of the branch on ``day`` (dates left blank are
+    taken as "before any period", as the roster had them before they were recorded)."""
+    if member["status"] not in (Member.Status.FULL, Member.Status.PROBATIONARY):
+        return False
+    if member["joined_on"] and member["joined_on"] > day:
+        return False
+    if member["transferred_in_on"] and member["transferred_in_on"] > day:
+        return False
+    return not (member["transferred_out_on"] and member["transferred_out_on"] <= day)
+
+
+def membership(members: Iterable[Mapping], *, period: Period, as_of: datetime.date) -> Membership:
+    """Party members at the start and end of the period and the roster's movements inside it.
+
+    A stage counts in the period its own date falls in: 列为积极分子 (``activist_on``, or the
+    date of an activist's current status), 列为发展对象 (``candidate_on`` likewise), 接收预备党员
+    (``joined_on`` of a Party member), 转正 (``full_on``).
+    """
+    members = list(members)
+    start_eve = period.start - datetime.timedelta(days=1)
+
+    def inside(day: datetime.date | None) -> bool:
+        return day is not None and period.start <= day <= as_of
+
+    def ids(test) -> tuple[int, ...]:
+        return tuple(m["id"] for m in members if test(m))
+
+    party = (Member.Status.FULL, Member.Status.PROBATIONARY)
+    return Membership(
+        at_start=ids(lambda m: _party_member_on(m, start_eve)),
+        at_end=ids(lambda m: _party_member_on(m, as_of)),
+        transferred_in=ids(lambda m: inside(m["transferred_in_on"])),
+        transferred_out=ids(lambda m: inside(m["transferred_out_on"])),
+        activists=ids(
+            lambda m: inside(m["activist_on"] or (m["joined_on"] if m["status"] == Member.Status.ACTIVIST else None))
+        ),
+        candidates=ids(
+            lambda m: inside(m["candidate_on"] or (m["joined_on"] if m["status"] == Member.Status.CANDIDATE else None))
+        ),
+        admitted=ids(lambda m: m["status"] in party and inside(m["joined_on"]) and not inside(m["transferred_in_on"])),
+        confirmed=ids(lambda m: inside(m["full_on"])),
+    )
 
 
 def _publicity(branch: Organisation, period: Period) -> tuple[OutletTally, ...]:

@@ -177,6 +177,13 @@ class Member(models.Model):
     status = models.CharField("政治面貌", max_length=10, choices=Status.choices, default=Status.FULL)
     joined_on = models.DateField("入党（列为）日期", null=True, blank=True)
     post = models.CharField("支部职务", max_length=10, choices=Post.choices, blank=True, default="")
+    # Stages of 发展党员, each dated when it happened, so a period's figures do not depend on
+    # today's status. ``joined_on`` stays the date of the current status (入党 for Party members).
+    activist_on = models.DateField("列为入党积极分子日期", null=True, blank=True)
+    candidate_on = models.DateField("列为发展对象日期", null=True, blank=True)
+    full_on = models.DateField("转为正式党员日期", null=True, blank=True)
+    transferred_in_on = models.DateField("转入日期", null=True, blank=True, help_text="从其他党组织转入本支部的日期")
+    transferred_from = models.CharField("转自", max_length=100, blank=True)
     transferred_out_on = models.DateField("转出日期", null=True, blank=True)
     transferred_to = models.CharField("转往", max_length=100, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)

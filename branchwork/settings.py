@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "branchwork.audit",
     "activities",
     "reports",
+    "notifications",
+    # Demo data and ``seed_demo``; no product app imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branchwork.context_processors.navigation",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -336,6 +340,24 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "mapping_fields": {"docx_file": "DOCX 文件", "pdf_file": "PDF 文件"},
     },
 )
+
+# Email. Notifications (a report submitted, returned, approved) are mailed as well as shown in the
+# app when EMAIL_HOST is set (Django's SMTP backend); in development they are printed to the console.
+EMAIL_HOST = os.getenv("EMAIL_HOST", "").strip()
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = envint("EMAIL_PORT", "25")
+    EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+    EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "0")
+    EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "支部工作台 <noreply@localhost>")
+NOTIFICATION_EMAILS = bool(EMAIL_HOST) or DEBUG
+# The address people open the app at, for the links in emails (e.g. https://dj.example.org).
+SITE_URL = os.getenv("SITE_URL", CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "").strip()
 
 LOGGING = {
     "version": 1,

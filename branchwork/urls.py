@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("reports.urls")),
     path("", include("branchwork.audit.urls")),
+    path("", include("notifications.urls")),
 ]

@@ -14,6 +14,7 @@ Delimiters inside quotation marks, book-title marks and brackets do not split cl
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from branchwork.periods import Period, chinese_date
 
 from . import defaults
 from .document import Document, Paragraph, Run, Section, chinese_ordinal
-from .models import SECTION_HEADINGS
+from .models import SECTION_HEADINGS, resolved_headings
 from .placeholders import (
     PLACEHOLDER_RE,
     PLACEHOLDERS,
@@ -30,6 +31,7 @@ from .placeholders import (
     Value,
     unknown_placeholders,
 )
+from .profile import ProfileFacts, profile_facts, report_facts
 
 __all__ = [
     "PLACEHOLDERS",
@@ -41,7 +43,9 @@ __all__ = [
     "compile_document",
     "compile_report",
     "compile_defaults",
+    "report_header",
     "unknown_placeholders",
+    "EMPTY_SECTION",
 ]
 
 CLAUSE_ENDS = "，；。！？"
@@ -67,19 +71,31 @@ class ReportHeader:
     opening: str
     signature: str
     signed_on: datetime.date
+    headings: dict | None = None  # section number (as text) → heading, where not the default
+
+
+# What a draft shows in place of a section nobody has written; submitting refuses it.
+EMPTY_SECTION = "〔本部分尚未撰写〕"
 
 
 # --- defaults ----------------------------------------------------------------------------------
 
 
-def default_header(*, branch: Organisation, period: Period) -> ReportHeader:
-    """The reference's title, addressee and opening for this branch and period; dated the day
-    after the period ends."""
-    superiors = [org.name for org in reversed(branch.ancestors())]
+def default_header(*, branch: Organisation, period: Period, profile: ProfileFacts | None = None) -> ReportHeader:
+    """The reference's title, addressee and opening for this branch and period, in the words of
+    its profile (how it names its superiors, the year's goals); dated the first working day after
+    the period ends."""
+    profile = profile if profile is not None else profile_facts(branch=branch, year=period.year)
+    superiors = profile.superiors_opening or profile.superiors_text or "上级党组织"
+    if profile.goals:
+        goals = defaults.OPENING_GOALS.format(goals=profile.goals)
+    else:
+        goals = defaults.OPENING_NO_GOALS.format(superior=profile.superiors[-1] if profile.superiors else "")
     opening = defaults.OPENING.format(
         period=period.label,
         branch=branch.name,
-        superiors="和".join(superiors[-2:]) if superiors else "上级党组织",
+        superiors=superiors,
+        goals=goals,
         half=defaults.OPENING_HALF[period.half],
     )
     return ReportHeader(
@@ -87,31 +103,69 @@ def default_header(*, branch: Organisation, period: Period) -> ReportHeader:
         addressee=branch.report_addressee,
         opening=opening,
         signature=branch.name,
-        signed_on=period.end + datetime.timedelta(days=1),
+        signed_on=defaults.signing_date(period.end),
+        headings=dict(profile.headings),
     )
 
 
+_CHOICE_RE = re.compile(r"\{([^{}?|]+)\?([^{}|]*)\|([^{}]*)\}")
+_OPTIONAL_RE = re.compile(r"\[([^\[\]]*)\]")
+
+
+def resolve_options(text: str, values: dict[str, Value | None]) -> str:
+    """Write a default item's variant for this branch, once, when it is proposed.
+
+    ``{名称?甲|乙}`` is 甲 when the placeholder 名称 has a value for the period, else 乙;
+    ``[……]`` stays only when every placeholder inside it has a value. Placeholders that stay are
+    filled afresh at every compile, like any the secretary typed.
+    """
+    text = _CHOICE_RE.sub(lambda m: m.group(2) if values.get(m.group(1).strip()) else m.group(3), text)
+
+    def optional(match: re.Match) -> str:
+        names = PLACEHOLDER_RE.findall(match.group(1))
+        return match.group(1) if all(values.get(name) for name in names) else ""
+
+    return _OPTIONAL_RE.sub(optional, text)
+
+
+def _backed(item: defaults.DefaultItem, values: dict[str, Value | None]) -> bool:
+    """The truth rule: an item is proposed only when something in the period stands behind it."""
+    if item.backed_by and not any(values.get(name) for name in item.backed_by):
+        return False
+    return all(values.get(name) for name in item.requires)
+
+
 def default_items(*, facts) -> list[ItemDraft]:
-    """The items proposed for a period: every default item whose facts are not all empty, and in
-    存在的问题 the open rectification items first, then the generic problems."""
-    values = _values(facts)
+    """The items proposed for a period: every default item backed by the period's records, roster or
+    profile; the branch's standing work where its section has it; and in 存在的问题 the open
+    rectification items first, then the general problems."""
+    values = fill_values(facts)
+    profile = getattr(facts, "profile", None) or ProfileFacts()
     open_items = list(facts.open_rectifications)
     open_texts = {_sentence(item.name) for item in open_items}
     drafts: list[ItemDraft] = []
     for item in defaults.ITEMS:
-        if item.needs and not any(values.get(name) for name in item.needs):
+        if item.origin == defaults.STANDING_WORK:
+            drafts += [
+                ItemDraft(item.section, defaults.standing_work_text(work.title, work.measures), origin=f"standing:{work.id}")
+                for work in profile.standing
+                if work.section == item.section and work.title
+            ]
+            continue
+        if not _backed(item, values):
             continue
         if item.origin in defaults.NEEDS_OPEN_RECTIFICATION and not open_items:
             continue
-        if item.section == 5 and item.numbered and item.text in open_texts:
+        text = resolve_options(item.text_for(facts), values)
+        if item.section == 5 and item.numbered and text in open_texts:
             continue  # the same problem is already there as a rectification item
         if item.origin == "s5.lead":
-            drafts.append(ItemDraft(5, item.text, numbered=False, origin=item.origin))
+            drafts.append(ItemDraft(5, text, numbered=False, origin=item.origin))
             # Origin as the reports workflow marks a carried-over rectification item, so that it
             # is not offered for carrying over a second time.
             drafts += [ItemDraft(5, _sentence(r.name), origin=f"carry:rect:{r.activity_ids[0]}") for r in open_items]
             continue
-        drafts.append(ItemDraft(item.section, item.text, numbered=item.numbered, origin=item.origin))
+        drafts.append(ItemDraft(item.section, text, numbered=item.numbered, origin=item.origin))
     return drafts
 
 
@@ -125,7 +179,7 @@ def _sentence(text: str) -> str:
 
 def compile_document(*, header: ReportHeader, items: Sequence, facts, file_stem: str = "") -> Document:
     """The document for ``items`` (anything with ``.section``, ``.text``, ``.numbered``, in order)."""
-    values = _values(facts)
+    values = fill_values(facts)
     opening = tuple(
         Paragraph(runs=runs) for line in header.opening.splitlines() if (runs := fill_text(line, values)) is not None
     )
@@ -133,18 +187,20 @@ def compile_document(*, header: ReportHeader, items: Sequence, facts, file_stem:
     for item in items:
         by_section.setdefault(item.section, []).append(item)
     sections = []
-    for index, (number, heading) in enumerate(SECTION_HEADINGS.items(), start=1):
+    for index, (number, heading) in enumerate(resolved_headings(header.headings).items(), start=1):
+        filled = [(item, runs) for item in by_section[number] if (runs := fill_text(item.text, values)) is not None]
+        # 「一是」 only where a 「二是」 follows: a lone numbered item is written without it.
+        numbered = sum(1 for item, _ in filled if item.numbered)
         paragraphs = []
         ordinal = 0
-        for item in by_section[number]:
-            runs = fill_text(item.text, values)
-            if runs is None:
-                continue
-            if item.numbered:
+        for item, runs in filled:
+            if item.numbered and numbered > 1:
                 ordinal += 1
                 paragraphs.append(Paragraph(runs=runs, ordinal=f"{chinese_ordinal(ordinal)}是"))
             else:
                 paragraphs.append(Paragraph(runs=runs))
+        if not paragraphs:
+            paragraphs.append(Paragraph(runs=(Run(text=EMPTY_SECTION),)))
         sections.append(Section(number=chinese_ordinal(index), heading=heading, paragraphs=tuple(paragraphs)))
     return Document(
         title=header.title,
@@ -158,35 +214,35 @@ def compile_document(*, header: ReportHeader, items: Sequence, facts, file_stem:
     )
 
 
-def compile_report(report) -> Document:
-    """A saved report compiled from today's records."""
-    from activities.selectors import period_facts
-
-    header = ReportHeader(
+def report_header(report) -> ReportHeader:
+    return ReportHeader(
         title=report.title,
         addressee=report.addressee,
         opening=report.opening,
         signature=report.signature,
         signed_on=report.signed_on,
+        headings=report.headings,
     )
-    facts = period_facts(branch=report.branch, period=report.period)
+
+
+def compile_report(report) -> Document:
+    """A saved report compiled from today's records."""
+    facts = report_facts(branch=report.branch, period=report.period)
     items = list(report.items.order_by("section", "position", "pk"))
-    return compile_document(header=header, items=items, facts=facts, file_stem=report.title)
+    return compile_document(header=report_header(report), items=items, facts=facts, file_stem=report.title)
 
 
 def compile_defaults(*, branch: Organisation, period: Period) -> Document:
     """What the report would say for a period nobody has started a report for."""
-    from activities.selectors import period_facts
-
-    facts = period_facts(branch=branch, period=period)
-    header = default_header(branch=branch, period=period)
+    facts = report_facts(branch=branch, period=period)
+    header = default_header(branch=branch, period=period, profile=facts.profile)
     return compile_document(header=header, items=default_items(facts=facts), facts=facts, file_stem=header.title)
 
 
 # --- filling one text --------------------------------------------------------------------------
 
 
-def _values(facts) -> dict[str, Value | None]:
+def fill_values(facts) -> dict[str, Value | None]:
     return {name: placeholder.fill(facts) for name, placeholder in PLACEHOLDERS.items()}
 
 

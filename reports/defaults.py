@@ -1,32 +1,147 @@
-"""Default wording of a report, in the register of the reference summary (kl所党支部 2022年上半年).
+"""The wording the system proposes for a new report, in the register of the reference summary.
 
-Each default item is prose the secretary may rewrite; figures stand in it only as placeholders
-(see ``reports.placeholders``). ``needs`` names the placeholders an item is about: it is proposed
-only when at least one of them has something behind it for the period. Items with no ``needs``
-are the generic duties every summary states and are always proposed.
+The truth rule: every proposed sentence is backed by the branch's own records, roster or profile.
+So every item declares what backs it — ``backed_by``, placeholders of which at least one must have
+something behind it in the period, and ``requires``, placeholders that all must — and an item
+whose backing is empty is not proposed. Lists inside a sentence are placeholders filled from the
+records (〔思想引导形式〕 → 「谈心谈话、组织生活会、支部书记上党课」), never fixed text. Where a
+sentence is only true for some branches (one with party groups, one whose members had
+heart-to-heart talks), ``text`` is a function of the facts that writes the branch's variant.
+
+Items of 存在的问题 and 下一步工作计划 may be general commitments; they never state an activity as
+done, and never name what the branch does not have (党小组, 先锋示范岗).
+
+Figures the reference does not state (谈心谈话4次, 监督检查3次…) are not proposed; the secretary
+can insert any of them from the placeholder list.
 """
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from activities.selectors import PeriodFacts
 
 
 @dataclass(frozen=True)
 class DefaultItem:
     origin: str  # stable key, kept on the ReportItem, so a recompile never proposes an item twice
     section: int
-    text: str
+    text: str | Callable[[PeriodFacts], str]
     numbered: bool = True
-    needs: tuple[str, ...] = ()
+    backed_by: tuple[str, ...] = ()  # at least one of these placeholders has a value
+    requires: tuple[str, ...] = ()  # every one of these has a value
 
+    def text_for(self, facts: PeriodFacts) -> str:
+        return self.text(facts) if callable(self.text) else self.text
+
+
+# Where the branch's standing work (支部概况 → 常态化工作) goes among a section's items.
+STANDING_WORK = "standing"
 
 TITLE = "{branch}{period}全面从严治党暨党建工作情况汇报"
 
 OPENING = (
     "{period}{branch}在{superiors}的正确领导下，突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实。"
-    "紧紧围绕上级党组织党建工作要点，紧密结合工作实际，扎实有效地开展党建和思想政治工作，"
+    "{goals}紧密结合工作实际，扎实有效地开展党建和思想政治工作，"
     "充分发挥党支部战斗堡垒作用和党员先锋模范作用。现将{half}全面从严治党暨党建工作情况汇报如下："
 )
+# 「紧紧围绕省中心“提效能、优服务、冲百亿”目标计划和党建工作要点，」, or without a goal recorded,
+# the nearest superior's 党建工作要点.
+OPENING_GOALS = "紧紧围绕{goals}和党建工作要点，"
+OPENING_NO_GOALS = "紧紧围绕{superior}党建工作要点，"
 # How the opening's last sentence names the period: 「现将上半年……汇报如下」.
 OPENING_HALF = {"H1": "上半年", "H2": "下半年", "": "一年来"}
+
+
+def _groups(facts: PeriodFacts) -> bool:
+    return bool(facts.party_groups)
+
+
+def _lectures(facts: PeriodFacts) -> str:
+    heading = "创新党课形式。" if len(facts.lectures) > 1 else "认真开展讲党课活动。"
+    return (
+        heading + "〔党课开展情况〕，教育引导党员干部职工牢记党的宗旨，树立正确政绩观，真抓实干、转变作风，"
+        "用心用情用力解决好群众急难愁盼问题，让群众有更多、更直接、更实在的获得感、幸福感、安全感。"
+    )
+
+
+def _themed_days(facts: PeriodFacts) -> str:
+    if facts.count("themed_day").count > 1:
+        return (
+            "丰富“主题党日+具体活动”形式，增强党组织的吸引力和凝聚力。〔本期以来〕，支部不断创新主题党日活动形式，"
+            "通过组织〔主题党日形式〕等形式多样、内容丰富的主题活动，〔联合开展主题党日〕，极大提升了组织的吸引力和凝聚力，"
+            "促进了支部党员之间的有效交流与沟通，增强了党员的归属感、责任感和荣誉感。"
+        )
+    return (
+        "扎实开展主题党日活动。支部以〔主题党日形式〕为内容，〔联合开展主题党日〕，"
+        "促进了支部党员之间的有效交流与沟通，增强了党员的归属感、责任感和荣誉感。"
+    )
+
+
+def _standardisation(facts: PeriodFacts) -> str:
+    if _groups(facts):
+        return (
+            "夯实党支部建设，筑牢党支部战斗堡垒。[以〔标准化建设依据〕为基准，][进一步规范细化〔台账〕，]严抓党小组、党员队伍管理，"
+            "引领各党小组及全体党员[贴近〔主责主业〕发展、][更贴近〔服务对象〕需求]开展组织生活，发挥党小组的基石作用，"
+            "从而凝聚党支部战斗堡垒合力。"
+        )
+    return (
+        "夯实党支部建设，筑牢党支部战斗堡垒。[以〔标准化建设依据〕为基准，][进一步规范细化〔台账〕，]严抓党员队伍管理，"
+        "引领全体党员[贴近〔主责主业〕发展、][更贴近〔服务对象〕需求]开展组织生活，从而凝聚党支部战斗堡垒合力。"
+    )
+
+
+def _org_life(facts: PeriodFacts) -> str:
+    text = (
+        "开展〔组织生活会与民主评议〕工作。按照〔上级党组织〕要求，支部认真开展会前专题学习讨论，广泛征求意见，"
+        "将优质、高频建议进行梳理汇总，列入支部党建工作计划。"
+    )
+    talks = facts.has("heart_talk")
+    if talks:
+        text += (
+            "为达到交流思想、解决问题、促进团结、共同提高的目的，支部书记与党员、党员与党员之间开展了深入、真切的谈心谈话。"
+        )
+    if facts.rectifications_found:
+        source = "谈心谈话及征求到的意见" if talks else "征求到的意见"
+        text += f"根据{source}，支部列出问题查摆清单，制定具体整改措施，做到整改有方向、措施有力度。"
+    return text
+
+
+def _discipline_rules(facts: PeriodFacts) -> str:
+    text = "严守政治纪律和政治规矩。"
+    if facts.has("rules_study"):
+        text += (
+            "坚持把学习党章党规党纪作为党员干部职工的必修课，定期组织学习〔党规党纪学习材料〕等党规党纪，"
+            "增强政治敏锐性和政治鉴别力，做到党中央提倡的坚决响应、党中央决定的坚决照办、党中央禁止的坚决杜绝，"
+            "确保党员干部在大是大非和原则问题上立场坚定、旗帜鲜明。"
+        )
+    return text + "[严格落实〔重要制度〕等各项制度，主要领导干部带头发扬民主，善于集中集体智慧，严格按程序规矩办事。]"
+
+
+TALKS = (
+    "〔廉政谈话情况〕，要求党员干部增强廉洁意识，严以律己，坚持依法依规办事，充分发挥党员先锋模范作用和表率作用，"
+    "切实在思想上和行动上同向转作风树新风。"
+)
+
+
+def _warning_education(facts: PeriodFacts) -> str:
+    if facts.has("warning_education"):
+        return (
+            "常抓廉政警示教育。按照〔警示教育依据〕精神，支部深入开展作风建设警示教育，〔年度〕带领党员学习观看了"
+            "〔警示教育材料〕等警示教育材料，引导党员干部远离纪律规矩红线，增强不想腐的思想自觉。同时，" + TALKS
+        )
+    return "加强廉洁自律教育。" + TALKS
+
+
+def _s6_theory(facts: PeriodFacts) -> str:
+    who = "各党小组及全体党员职工" if _groups(facts) else "全体党员职工"
+    return (
+        "深入学习宣传贯彻党的创新理论和上级重要会议精神，把会议精神作为行动的先导和指南，"
+        f"教育引领{who}切实把思想和行动统一到党中央决策部署上来，全力推动会议精神落到实处、取得实效。"
+    )
+
 
 ITEMS: list[DefaultItem] = [
     # 一、思想建设
@@ -35,177 +150,142 @@ ITEMS: list[DefaultItem] = [
         1,
         "严格落实党内组织生活制度。始终把政治建设摆在首位，采取〔学习形式〕等方式，深入学习〔学习材料〕等学习材料，"
         "引导党员职工筑牢信仰之基、补足精神之钙、把稳思想之舵。截至〔截至日期〕，共召开〔会议次数〕，〔党小组会议〕。",
-        needs=("会议次数", "党小组会议", "学习材料", "学习形式"),
+        backed_by=("会议次数", "党小组会议", "学习材料", "学习形式"),
     ),
-    DefaultItem(
-        "s1.party_lectures",
-        1,
-        "创新党课形式。支部共开展〔党课次数〕讲党课活动，其中〔党课情况〕，教育引导党员干部职工牢记党的宗旨，"
-        "树立正确政绩观，真抓实干、转变作风，用心用情用力解决好群众急难愁盼问题，"
-        "让群众有更多、更直接、更实在的获得感、幸福感、安全感。",
-        needs=("党课次数",),
-    ),
-    DefaultItem(
-        "s1.themed_days",
-        1,
-        "丰富“主题党日+具体活动”形式，增强党组织的吸引力和凝聚力。今年以来，支部不断创新主题党日活动形式，"
-        "通过组织〔主题党日形式〕等形式多样、内容丰富的主题活动，极大提升了组织的吸引力和凝聚力，"
-        "促进了支部党员之间的有效交流与沟通，增强了党员的归属感、责任感和荣誉感。",
-        needs=("主题党日形式",),
-    ),
+    DefaultItem("s1.party_lectures", 1, _lectures, backed_by=("党课开展情况",)),
+    DefaultItem("s1.themed_days", 1, _themed_days, backed_by=("主题党日形式",)),
     DefaultItem(
         "s1.commemoration",
         1,
         "开展主题纪念活动，传承红色基因。〔纪念活动〕，引导党员感受在中国共产党坚强领导下取得的历史性成就和变化，"
         "补充党员干部精神之“钙”。",
-        needs=("纪念活动",),
+        backed_by=("纪念活动",),
     ),
     DefaultItem(
         "s1.themed_education",
         1,
         "深入开展〔主题教育活动〕等活动，引导党员职工树立正确的世界观、人生观、价值观，树立强烈的事业心、责任感，"
         "始终坚持工作的高标准和求真务实的工作作风。",
-        needs=("主题教育活动",),
+        backed_by=("主题教育活动",),
     ),
+    DefaultItem(STANDING_WORK, 1, ""),
     # 二、支部建设
-    DefaultItem(
-        "s2.standardisation",
-        2,
-        "夯实党支部建设，筑牢党支部战斗堡垒。以党支部标准化规范化建设为抓手，进一步规范细化各类工作台账，"
-        "严抓党小组、党员队伍管理，引领各党小组及全体党员贴近中心工作、贴近群众需求开展组织生活，"
-        "发挥党小组的基石作用，从而凝聚党支部战斗堡垒合力。",
-    ),
+    DefaultItem("s2.standardisation", 2, _standardisation, backed_by=("标准化建设依据", "台账")),
     DefaultItem(
         "s2.responsibility",
         2,
         "落实管党治党责任，保障党建任务落地见效。党支部书记严格落实第一责任人责任，班子成员严格履行“一岗双责”，"
-        "在各项重点工作中提高议事决策水平和政治站位，从党建工作角度审视业务发展问题，从业务发展视角研究党建工作，"
-        "不同层面实现党建工作与业务工作的深度融合。",
+        "在〔主要业务〕等工作中提高议事决策水平和政治站位，[从党建工作角度审视〔主责主业〕发展问题，]"
+        "不同层面实现党建工作与{主责主业?〔主责主业〕|业务}工作的深度融合。",
+        backed_by=("主要业务",),
     ),
     DefaultItem(
-        "s2.org_life",
+        "s2.membership",
         2,
-        "开展〔组织生活会与民主评议〕工作。按照上级党组织要求，支部认真开展会前专题学习讨论，广泛征求意见，"
-        "将优质、高频建议进行梳理汇总，列入支部党建工作计划。为达到交流思想、解决问题、促进团结、共同提高的目的，"
-        "支部书记与党员、党员与党员之间开展了深入、真切的谈心谈话，根据谈心谈话及征求到的意见，支部列出问题查摆清单，"
-        "制定具体整改措施，做到整改有方向、措施有力度。〔本期〕共开展谈心谈话〔谈心谈话次数〕。",
-        needs=("组织生活会与民主评议",),
+        "加强党员队伍建设。坚持标准、严格程序，〔发展党员情况〕。截至〔截至日期〕，支部共有党员〔期末党员人数〕，〔党员转接情况〕。",
+        backed_by=("发展党员情况", "党员转接情况"),
     ),
+    DefaultItem("s2.org_life", 2, _org_life, backed_by=("组织生活会与民主评议",)),
+    DefaultItem(STANDING_WORK, 2, ""),
     DefaultItem(
         "s2.pioneer_posts",
         2,
-        "积极开展“党员先锋示范岗”创建活动。支部设立〔先锋示范岗〕，教育引导党员时刻谨记“一个党员就是一面旗帜，"
-        "一个岗位就是一份责任”，充分发挥党员在急难险重任务中的先锋模范和表率示范作用，"
+        "积极开展“党员先锋示范岗”创建活动。通过开展“党员先锋示范岗”创建活动，教育引导党员时刻谨记“一个党员就是一面旗帜，"
+        "一个岗位就是一份责任”，充分发挥党员〔先锋岗作用〕的先锋模范和表率示范作用，"
         "营造学有榜样、干有示范、赶有目标的良好氛围，推动各项工作提质增效。",
-        needs=("先锋示范岗",),
+        backed_by=("先锋岗作用",),
     ),
     DefaultItem(
         "s2.publicity",
         2,
-        "坚持正确的舆论导向，紧抓工作特色亮点，加强新闻宣传报道及舆情管控。〔本期〕各大媒体网站共发布新闻宣传稿件"
+        "坚持正确的舆论导向，紧抓工作特色亮点，加强新闻宣传报道及舆情管控，截至〔截至日期〕，各大媒体网站共发布新闻宣传稿件"
         "〔宣传稿件总数〕（其中：〔宣传稿件分项〕）。",
-        needs=("宣传稿件总数",),
+        backed_by=("宣传稿件总数",),
     ),
     # 三、作风建设
-    DefaultItem(
-        "s3.discipline_rules",
-        3,
-        "严守政治纪律和政治规矩。坚持把学习党章党规党纪作为党员干部职工的必修课，增强政治敏锐性和政治鉴别力，"
-        "做到党中央提倡的坚决响应、党中央决定的坚决照办、党中央禁止的坚决杜绝，"
-        "确保党员干部在大是大非和原则问题上立场坚定、旗帜鲜明。〔本期〕组织学习了〔党规党纪学习材料〕等党规党纪。"
-        "严格执行重大事项报告制度，严格落实民主集中制、议事规则和财务联签等各项制度，"
-        "主要领导干部带头发扬民主，善于集中集体智慧，严格按程序规矩办事。",
-    ),
+    DefaultItem("s3.discipline_rules", 3, _discipline_rules, backed_by=("党规党纪学习材料", "重要制度")),
     DefaultItem(
         "s3.work_style",
         3,
-        "从严落实作风建设各项规定。坚持破除形式主义、官僚主义，严格遵守中央八项规定及其实施细则精神和上级关于加强作风建设的"
-        "相关要求，坚持不懈纠正“四风”问题，严格落实上级关于解决形式主义突出问题为基层减负的决策部署，精简文件和会议，"
-        "规范督查检查考核，防止过多过频、过度留痕问题。",
+        "从严落实作风建设各项规定。坚持破除形式主义、官僚主义，严格遵守〔作风建设规定〕[和〔上级党组织列举〕关于加强作风建设的"
+        "相关要求]，坚持不懈纠正“四风”问题，严格落实上级关于解决形式主义突出问题为基层减负的决策部署，精简文件和会议，"
+        "规范督查检查考核，防止督查检查考核过多过频、过度留痕问题。",
+        backed_by=("作风建设规定",),
     ),
-    DefaultItem(
-        "s3.warning_education",
-        3,
-        "常抓廉政警示教育。坚持在理论学习中不断深化警示教育工作，〔本期〕带领党员学习观看了〔警示教育材料〕等警示教育材料，"
-        "引导党员干部远离纪律规矩红线，增强不想腐的思想自觉。同时，在〔廉政谈话时机〕，支部书记对全体党员干部进行集体廉政谈话，"
-        "要求党员干部增强廉洁意识，严以律己，坚持依法依规办事，充分发挥党员先锋模范作用和表率作用，"
-        "切实在思想上和行动上同向转作风树新风。",
-        needs=("警示教育材料", "廉政谈话时机"),
-    ),
+    DefaultItem("s3.warning_education", 3, _warning_education, backed_by=("警示教育材料", "廉政谈话情况")),
     DefaultItem(
         "s3.cadres",
         3,
-        "建强管理人员队伍。持续优化管理人员培养和配备，着力培养一批业务精、会管理、能干事的管理人员，"
+        "建强〔试用期满人员类别〕队伍。持续优化〔试用期满人员类别〕培养和配备，着力培养一批业务精、会管理、能干事的管理人员，"
         "切实让想干事的人员有更多机会，让肯干事的人员有关键岗位，让敢干事的人员有制度保障，让干成事的人员受褒奖得重用，"
-        "严格执行管理人员选拔任用管理办法，把牢选人用人过程关。〔本期〕结束管理人员试用期〔试用期满人数〕。",
-        needs=("试用期满人数",),
+        "不断加强管理人员队伍。严格执行〔选拔任用依据〕，把牢选人用人过程关。〔本期以来〕，〔试用期满人员类别〕试用期满"
+        "〔试用期满人数〕。",
+        backed_by=("试用期满人数",),
     ),
     DefaultItem(
         "s3.supervision",
         3,
-        "强化监督执纪问责，推进纪检监察工作。严格贯彻落实上级纪检监察工作要点，制定支部纪检监察工作计划。"
-        "〔信访举报宣传时间〕开展了纪检监察信访举报宣传活动，领导班子定期深入一线检查督导工作，共开展监督检查〔监督检查次数〕。"
-        "〔纪检工作会议时间〕，召开纪检工作会议，总结纪检监察工作情况，分析存在的问题与不足，安排部署下一步工作任务，"
-        "推动纪检工作高质量发展。",
-        needs=("信访举报宣传时间", "监督检查次数", "纪检工作会议时间"),
+        "强化监督执纪问责，推进纪检监察工作。严格贯彻落实〔上级党组织列举〕关于纪检监察工作的部署要求。"
+        "〔信访举报宣传时间〕开展了纪检监察信访举报宣传活动，〔监督检查情况〕。〔纪检工作会议情况〕，推动纪检工作高质量发展。",
+        backed_by=("信访举报宣传时间", "监督检查情况", "纪检工作会议情况"),
     ),
+    DefaultItem(STANDING_WORK, 3, ""),
     # 四、意识形态工作
     DefaultItem(
         "s4.lead",
         4,
-        "〔年度〕以来，支部认真贯彻落实上级党组织关于意识形态工作的决策部署和指示精神，牢牢把握正确的政治方向，"
+        "〔年度〕以来，支部认真贯彻落实〔上级党组织〕关于意识形态工作的决策部署和指示精神，牢牢把握正确的政治方向，"
         "不断增强责任意识、阵地意识。",
         numbered=False,
+        backed_by=("审核对象", "意识形态会议情况", "网络言行教育引导次数"),
     ),
     DefaultItem(
         "s4.theory",
         4,
         "加强理论武装，强化意识形态建设。党支部从加强理论学习出发，带领支部全体党员干部用党的创新理论武装头脑、指导实践、推动工作。",
+        backed_by=("学习材料", "理论学习会次数"),
     ),
     DefaultItem(
-        "s4.material_review",
+        "s4.leadership",
         4,
-        "加强对意识形态工作的统一领导，做好对日常党建学习材料、活动方案以及宣传稿件的审核工作，"
-        "〔本期〕共审核〔学习宣传材料审核次数〕。",
-        needs=("学习宣传材料审核次数",),
+        "加强对意识形态工作的统一领导，〔意识形态会议情况〕，做好对〔审核对象〕的审核工作。",
+        backed_by=("审核对象", "意识形态会议情况"),
     ),
     DefaultItem(
         "s4.guidance",
         4,
-        "不断加强对党员的思想教育引导，针对广大党员干部职工的不同情况，通过谈心谈话、组织生活会、支部书记上党课等形式加强引导，"
+        "不断加强对党员的思想教育引导，针对广大党员干部职工的不同情况，通过〔思想引导形式〕等形式加强引导，"
         "提高党员对中国特色社会主义的理论认同、政治认同和情感认同。",
+        backed_by=("思想引导形式",),
     ),
     DefaultItem(
         "s4.online_conduct",
         4,
-        "加强职工在朋友圈、抖音号、快手号等社交平台与自媒体言行的教育引导监督，开展专题教育引导〔网络言行教育引导次数〕，"
-        "引导职工遵守网络行为规范，培育积极健康、向上向善的网络文化，确保支部上下始终保持正确的政治方向、舆论导向、价值取向，"
+        "加强职工在朋友圈、抖音号、快手号等社交平台与自媒体言行的教育引导监督，引导职工遵守网络行为规范，"
+        "培育积极健康、向上向善的网络文化，确保支部上下始终保持正确的政治方向、舆论导向、价值取向，"
         "牢牢掌握意识形态工作的主动权主导权。",
-        needs=("网络言行教育引导次数",),
+        backed_by=("网络言行教育引导次数",),
     ),
+    DefaultItem(STANDING_WORK, 4, ""),
     # 五、存在的问题 (open rectification items come first; see compile.default_items)
-    DefaultItem(
-        "s5.lead",
-        5,
-        "根据上级党组织要求及标准，结合目前工作实际，还存在以下问题：",
-        numbered=False,
-    ),
+    DefaultItem("s5.lead", 5, "根据〔上级党组织〕要求及标准，结合目前工作实际，还存在以下问题：", numbered=False),
     DefaultItem("s5.integration", 5, "党建与业务工作融合方面，工作措施和力度不够。"),
     DefaultItem("s5.mechanism", 5, "在建立完善工作机制方面，对考核办法的修订完善以及执行力度不够。"),
-    DefaultItem("s5.party_groups", 5, "在特色党小组建设方面，各党小组工作措施不多、特色亮点不多。"),
+    DefaultItem(
+        "s5.party_groups",
+        5,
+        "在特色党小组建设方面，各党小组工作措施不多、特色亮点不多。",
+        requires=("党小组名称",),
+    ),
     DefaultItem(
         "s5.pioneers",
         5,
         "在“党员先锋示范岗”创建方面，个别党员积极性和主动性不够高，日常工作中把自己等同于普通群众，"
         "大局意识、核心意识和看齐意识不够，不注重发挥先锋模范作用，存在精神缺钙的问题。",
+        requires=("先锋示范岗",),
     ),
     # 六、下一步工作计划
-    DefaultItem(
-        "s6.theory",
-        6,
-        "深入学习宣传贯彻党的创新理论和上级重要会议精神，把会议精神作为行动的先导和指南，"
-        "教育引领各党小组及全体党员职工切实把思想和行动统一到党中央决策部署上来，全力推动会议精神落到实处、取得实效。",
-    ),
+    DefaultItem("s6.theory", 6, _s6_theory),
     DefaultItem(
         "s6.rectification",
         6,
@@ -215,28 +295,50 @@ ITEMS: list[DefaultItem] = [
         "s6.branch_quality",
         6,
         "不断夯实党支部建设质量，进一步在党支部建设标准化工作上下功夫，全力实现达标提质、提质增效，"
-        "深入将党建工作和业务工作融合，发挥党支部的战斗堡垒作用，推进各项工作稳步有序开展。",
+        "[深入将党建工作和〔主责主业〕工作融合，]发挥党支部的战斗堡垒作用，"
+        "推进[〔单位简称〕]{主责主业?〔主责主业〕工作|各项工作}稳步有序开展。",
     ),
     DefaultItem(
         "s6.organisational_life",
         6,
-        "严格落实“三会一课”组织生活，强化党员学习教育，教育引导党员职工不断提升“窗口”服务质量，"
-        "在各项重点工作中严格履行职责、践行初心使命，发挥党员作用。同时创新主题党日活动形式与内容，活跃支部生活，"
+        "严格落实“三会一课”组织生活，强化党员学习教育，[以〔年度主题活动〕为契机，]教育引导党员职工立足岗位、担当作为，"
+        "[在〔重点工作〕等重点工作中]严格履行职责、践行初心使命，发挥党员作用。同时创新主题党日活动形式与内容，活跃支部生活，"
         "增强组织的凝聚力与吸引力。",
     ),
     DefaultItem(
         "s6.ideology",
         6,
-        "进一步强化意识形态工作，领导班子认真落实工作责任制，深入贯彻上级党组织工作部署，靠实工作责任，"
-        "紧抓职工队伍建设，切实将意识形态工作抓好抓实。",
+        "进一步强化意识形态工作，领导班子认真落实工作责任制，深入贯彻〔上级党组织〕工作部署，靠实工作责任，"
+        "紧抓党员队伍建设，切实将意识形态工作抓好抓实。",
     ),
     DefaultItem(
         "s6.pioneers",
         6,
         "深入开展“党员先锋示范岗”创建活动。严格按照阶段步骤落实落细各项举措，认真总结工作经验、不断创新工作方法，"
         "有效使创建“党员先锋示范岗”活动成为推动党建与业务深度融合的重要举措。",
+        requires=("先锋示范岗",),
     ),
 ]
 
 # 「s6.rectification」 is proposed only when there are open rectification items to work on.
 NEEDS_OPEN_RECTIFICATION = {"s6.rectification"}
+
+
+def standing_work_text(title: str, measures: str) -> str:
+    """「积极做好“模范机关”创建工作。支部以……」"""
+    measures = measures.strip()
+    if measures and measures[-1] not in "。！？":
+        measures += "。"
+    return f"积极做好{title.strip()}工作。{measures}"
+
+
+# 元旦 and the days off around it; a summary of 下半年 or 全年 is not dated on a holiday.
+_NEW_YEAR_HOLIDAY = ((1, 1), (1, 2), (1, 3))
+
+
+def signing_date(period_end: datetime.date) -> datetime.date:
+    """The first working day after the period ends: not a Saturday or Sunday, not 元旦."""
+    day = period_end + datetime.timedelta(days=1)
+    while day.weekday() >= 5 or (day.month, day.day) in _NEW_YEAR_HOLIDAY:
+        day += datetime.timedelta(days=1)
+    return day

@@ -16,7 +16,7 @@ from branchwork.periods import Period, PeriodError
 
 from .document import chinese_ordinal
 from .models import SECTION_HEADINGS, Report
-from .services import ItemInput, item_text_errors
+from .services import HEADING_MAX_LENGTH, ItemInput, item_text_errors
 
 
 class ReportHeaderForm(forms.ModelForm):
@@ -59,6 +59,7 @@ class ItemRow:
     numbered: bool = True
     origin: str = ""
     errors: list[str] = field(default_factory=list)
+    flags: list = field(default_factory=list)  # the claim check's warnings (reports.claims.Flag)
 
     @property
     def pk(self) -> int | None:
@@ -73,6 +74,8 @@ class SectionRows:
     new_text: str = ""
     new_errors: list[str] = field(default_factory=list)
     comments: list = field(default_factory=list)
+    default_heading: str = ""
+    heading_errors: list[str] = field(default_factory=list)
 
 
 class ReportEditor:
@@ -87,7 +90,10 @@ class ReportEditor:
         self.data = data
         # A copy: validating a ModelForm writes onto its instance, and the saved report is shown beside.
         self.header = ReportHeaderForm(data, instance=copy.copy(report)) if data is not None else ReportHeaderForm(instance=report)
-        self.sections = {number: SectionRows(number, heading, []) for number, heading in SECTION_HEADINGS.items()}
+        self.sections = {
+            number: SectionRows(number, heading, [], default_heading=SECTION_HEADINGS[number])
+            for number, heading in report.section_headings.items()
+        }
         self.errors: list[str] = []
         self.anchor = ""
         if data is None:
@@ -115,6 +121,8 @@ class ReportEditor:
                 )
             for number, section in self.sections.items():
                 section.new_text = data.get(f"new-{number}-text", "")
+                if f"heading-{number}" in data:
+                    section.heading = " ".join(data.get(f"heading-{number}", "").split()) or section.default_heading
 
     # --- the buttons ------------------------------------------------------------------------
 
@@ -150,6 +158,9 @@ class ReportEditor:
     def is_valid(self) -> bool:
         valid = self.header.is_valid()
         for section in self.sections.values():
+            if len(section.heading) > HEADING_MAX_LENGTH:
+                section.heading_errors = [f"标题不能超过{HEADING_MAX_LENGTH}个字"]
+                valid = False
             for row in section.rows:
                 row.errors = item_text_errors(row.text)
                 valid = valid and not row.errors
@@ -179,12 +190,14 @@ class ReportEditor:
             "signature": data["signature"],
             "signed_on": data["signed_on"],
             "items": self.items(),
+            "headings": {number: section.heading for number, section in self.sections.items()},
         }
 
     def error_count(self) -> int:
         count = len(self.header.errors)
         for section in self.sections.values():
             count += sum(1 for row in section.rows if row.errors) + (1 if section.new_errors else 0)
+            count += 1 if section.heading_errors else 0
         return count
 
     def set_revision(self, revision: int) -> None:

@@ -9,7 +9,7 @@ from branchwork.periods import Period
 SECTION_HEADINGS = {
     1: "加强思想建设，提高党员理论水平和政治素养",
     2: "加强支部建设，提高党组织的规范性和战斗力",
-    3: "加强作风建设，打造“过硬”职工队伍",
+    3: "加强作风建设，打造“过硬”党员干部队伍",
     4: "加强意识形态建设，增强党员阵地意识",
     5: "存在的问题",
     6: "下一步工作计划",
@@ -50,6 +50,9 @@ class Report(models.Model):
     revision = models.PositiveIntegerField("修订号", default=1, editable=False)
     # Origins of default items the secretary deleted: recompiling does not bring them back.
     dismissed_origins = models.JSONField("已删除的默认条目", default=list, blank=True, editable=False)
+    # Section headings that differ from the defaults, by section number ("1"…"6"); the six
+    # sections and their order are fixed.
+    headings = models.JSONField("各部分标题", default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -84,6 +87,110 @@ class Report(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def section_headings(self) -> dict[int, str]:
+        return resolved_headings(self.headings)
+
+
+def resolved_headings(overrides: dict | None) -> dict[int, str]:
+    """The six headings in order, each the override when one is written, else the default."""
+    overrides = overrides or {}
+    return {number: (overrides.get(str(number)) or "").strip() or heading for number, heading in SECTION_HEADINGS.items()}
+
+
+class BranchProfile(models.Model):
+    """What a branch is, in its own words: the report's drafts draw on it instead of saying
+    「上级党组织」「各项重点工作」. Every field may stay empty; a sentence built on an empty field is
+    simply not proposed."""
+
+    branch = models.OneToOneField(
+        Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="report_profile"
+    )
+    unit_name = models.CharField("单位简称", max_length=50, blank=True, help_text="报告中对本单位的称呼，如“kl所”“历史所”")
+    core_business = models.CharField(
+        "主责主业", max_length=50, blank=True, help_text="一个词，如“收费运营”“科研”；用于“党建与……深度融合”"
+    )
+    key_work = models.TextField(
+        "主要业务工作（每行一项）", blank=True, help_text="如：收费运营、隧道安全管理、车辆数据稽核"
+    )
+    served = models.CharField("服务对象", max_length=50, blank=True, help_text="如“广大司乘人员”“人民群众”")
+    superiors = models.TextField(
+        "上级党组织简称（每行一个，由上到下）",
+        blank=True,
+        help_text="报告中对上级的称呼，如：中心党委、处党总支；留空则用组织名称",
+    )
+    superiors_opening = models.CharField(
+        "开头段的上级称谓", max_length=100, blank=True, help_text="“在……的正确领导下”，如“省中心党委和处党总支”"
+    )
+    standardisation = models.CharField(
+        "标准化建设依据", max_length=100, blank=True, help_text="如“《标准化手册》”"
+    )
+    ledgers = models.CharField("规范的台账", max_length=50, blank=True, help_text="如“十个台账”")
+    institutions = models.TextField(
+        "严格执行的制度（每行一项）",
+        blank=True,
+        help_text="如：重大事项报告制度、民主集中制、党政议事规则、财务联签",
+    )
+    work_style_rules = models.TextField(
+        "遵守的作风建设规定（每行一项）",
+        blank=True,
+        help_text="如：中央八项规定及实施细则、省委省政府转变工作作风“十不准”规定",
+    )
+    key_tasks = models.TextField(
+        "下一步的重点工作（每行一项）", blank=True, help_text="如：通行费征收、节假日保通保畅、隧道安全管理"
+    )
+    headings = models.JSONField("各部分标题", default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "支部概况"
+        verbose_name_plural = "支部概况"
+
+    def __str__(self) -> str:
+        return f"{self.branch}概况"
+
+
+class ProfileYear(models.Model):
+    """A year's goals and campaigns (「提效能、优服务、冲百亿」目标, 「行业管理提升年」活动)."""
+
+    branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="report_years")
+    year = models.PositiveSmallIntegerField("年度")
+    goals = models.CharField(
+        "年度目标", max_length=200, blank=True, help_text="“紧紧围绕……和党建工作要点”，如：省中心“提效能、优服务、冲百亿”目标计划"
+    )
+    campaigns = models.TextField(
+        "年度主题活动（每行一项）", blank=True, help_text="“以……为抓手”，如：“行业管理提升年”、“三比三促三提升”"
+    )
+
+    class Meta:
+        verbose_name = "年度目标"
+        verbose_name_plural = "年度目标"
+        ordering = ["branch", "-year"]
+        constraints = [models.UniqueConstraint(fields=["branch", "year"], name="one_profile_year_per_branch")]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.year}年"
+
+
+class StandingWork(models.Model):
+    """Work the branch does all year round and reports every time: 「模范机关」创建…"""
+
+    branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="standing_work")
+    section = models.PositiveSmallIntegerField(
+        "写入部分", choices=[(n, h) for n, h in SECTION_HEADINGS.items() if n <= 4], default=2
+    )
+    title = models.CharField("工作名称", max_length=60, help_text="如“‘模范机关’创建”，报告中写作“积极做好……工作”")
+    measures = models.TextField("主要做法", help_text="本支部的具体做法，将写入报告初稿")
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "常态化工作"
+        verbose_name_plural = "常态化工作"
+        ordering = ["branch", "section", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ReportItem(models.Model):

@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from activities.kinds import KINDS
-from activities.models import Outlet
+from activities.models import Activity, Outlet
 from activities.selectors import Named, OutletTally, PeriodFacts
+
+from .profile import ProfileFacts
 
 PLACEHOLDER_RE = re.compile(r"〔([^〔〕\n]{1,40})〕")
 
@@ -157,23 +159,58 @@ def _pioneer_posts(facts: PeriodFacts) -> Value | None:
     return Value(join_list(names), _ids(posts))
 
 
+def _topic(title: str) -> str:
+    title = title.strip()
+    return quoted(title) if re.search(r"[，；。,;\s]", title) else title
+
+
+def _lecturer(lecture) -> str:
+    """「支部书记」 (the roster's post, as the reference writes it), 「所党委书记刘玉宏同志」 (a post
+    typed on the record, with the name), 「党员张三同志」, 「刘玉宏同志」."""
+    if lecture.speaker_post and (lecture.post_typed or lecture.outside):
+        return f"{lecture.speaker_post}{lecture.speaker}同志" if lecture.speaker else lecture.speaker_post
+    if lecture.speaker_post:
+        return lecture.speaker_post
+    if lecture.speaker:
+        return f"{lecture.speaker}同志" if lecture.outside else f"党员{lecture.speaker}同志"
+    return ""
+
+
+def lecture_phrase(lecture) -> str:
+    """One 党课 as its record has it: who spoke, to whom, on what — nothing guessed.
+
+    A title that names the event rather than a topic (「全体党员听所党委书记讲党课」) is not made
+    into 「围绕……讲授」: the record is then named by its title."""
+    who = _lecturer(lecture)
+    audience = f"为{lecture.participants}" if lecture.participants else ""
+    joint = f"与{lecture.joint_with}联合" if lecture.joint_with else ""
+    title = lecture.topic.strip()
+    if "党课" in title:
+        by = f"，由{who}主讲" if who else ""
+        return f"{joint}开展{quoted(title)}活动{by}"
+    if who:
+        return f"{joint}{who}围绕{_topic(title)}{audience}讲授专题党课"
+    return f"{joint}围绕{_topic(title)}{audience}开展专题党课"
+
+
 def _lectures(facts: PeriodFacts) -> Value | None:
+    """Each 党课 as its record has it, one after another: 「支部书记围绕……讲授专题党课，……」."""
     if not facts.lectures:
         return None
-    parts = []
-    for lecture in facts.lectures:
-        topic = lecture.topic.strip()
-        if re.search(r"[，；。,;\s]", topic):
-            topic = quoted(topic)
-        if lecture.speaker_post:
-            parts.append(f"{lecture.speaker_post}围绕{topic}讲授专题党课")
-        elif lecture.outside:
-            parts.append(f"邀请{lecture.speaker}围绕{topic}讲授专题党课")
-        elif lecture.speaker:
-            parts.append(f"党员{lecture.speaker}围绕{topic}讲授专题党课")
-        else:
-            parts.append(f"围绕{topic}开展专题党课")
-    return Value("，".join(parts), _ids(facts.lectures))
+    return Value("，".join(lecture_phrase(lecture) for lecture in facts.lectures), _ids(facts.lectures))
+
+
+def _lectures_held(facts: PeriodFacts) -> Value | None:
+    """「支部共开展2次讲党课活动，其中支部书记围绕……」; a single lecture is told with its date:
+    「7月1日，院党委副书记周立平同志围绕……为全体党员讲授专题党课」."""
+    lectures = facts.lectures
+    if not lectures:
+        return None
+    phrases = [lecture_phrase(lecture) for lecture in lectures]
+    if len(lectures) == 1:
+        day = lectures[0].date
+        return Value(f"{day.month}月{day.day}日，{phrases[0]}", _ids(lectures))
+    return Value(f"支部共开展{len(lectures)}次讲党课活动，其中" + "，".join(phrases), _ids(lectures))
 
 
 def _commemorations(facts: PeriodFacts) -> Value | None:
@@ -190,22 +227,33 @@ def _commemorations(facts: PeriodFacts) -> Value | None:
 
 
 def _org_life(facts: PeriodFacts) -> Value | None:
-    """「2021年度组织生活会与民主评议党员」: a meeting held in the first half of a year is the
-    previous year's annual one."""
+    """「2021年度组织生活会与民主评议党员」 when the records give the year they review; a meeting
+    without one (a 专题组织生活会) is named by its title. The year is never guessed."""
     records = [*facts.org_life, *facts.democratic_appraisal]
     if not records:
         return None
-    years: dict[int, set[str]] = {}
-    for code, held in (("org_life", facts.org_life), ("appraisal", facts.democratic_appraisal)):
-        for record in held:
-            year = record.date.year - 1 if record.date.month <= 6 else record.date.year
-            years.setdefault(year, set()).add(code)
+    details = {detail.id: detail for detail in facts.details}
+    appraisal_ids = {record.id for record in facts.democratic_appraisal}
+    annual: dict[int, set[str]] = {}
+    named: list[str] = []
+    for record in sorted({record.id: record for record in records}.values(), key=lambda r: (r.date, r.id)):
+        detail = details.get(record.id)
+        year = detail.year_of if detail else None
+        kinds = {"appraisal"} if record.id in appraisal_ids else set()
+        if any(r.id == record.id for r in facts.org_life):
+            kinds.add("org_life")
+        if year:
+            annual.setdefault(year, set()).update(kinds)
+            continue
+        title = record.title.strip()
+        named.append(title if title.endswith(("组织生活会", "民主评议党员")) else quoted(title))
     parts = []
-    for year in sorted(years):
+    for year in sorted(annual):
         what = "与".join(
-            label for code, label in (("org_life", "组织生活会"), ("appraisal", "民主评议党员")) if code in years[year]
+            label for code, label in (("org_life", "组织生活会"), ("appraisal", "民主评议党员")) if code in annual[year]
         )
         parts.append(f"{year}年度{what}")
+    parts += _distinct(named)
     return Value("、".join(parts), _ids(records))
 
 
@@ -220,6 +268,21 @@ def _integrity_talks(facts: PeriodFacts) -> Value | None:
     else:
         text = "、".join(occasions)
     return Value(text, _ids(talks))
+
+
+def _integrity_talk_phrase(facts: PeriodFacts) -> Value | None:
+    """「在春节、端午节前，支部书记对全体党员干部进行集体廉政谈话」: occasions, who talked and to
+    whom, as recorded."""
+    timing = _integrity_talks(facts)
+    if timing is None:
+        return None
+    talks = facts.of_kind("integrity_talk")
+    hosts = _distinct(detail.host_post or (f"{detail.host}同志" if detail.host else "") for detail in talks)
+    audience = _distinct(detail.participants for detail in talks)
+    who = "、".join(hosts) if hosts else "支部"
+    whom = f"对{'、'.join(audience)}" if audience else ""
+    when = timing.text if timing.text.endswith("前") else f"{timing.text}"
+    return Value(f"在{when}，{who}{whom}进行集体廉政谈话", timing.activity_ids)
 
 
 def _petition_months(facts: PeriodFacts) -> Value | None:
@@ -300,6 +363,227 @@ def _publicity_items(facts: PeriodFacts) -> Value | None:
     return Value(publicity_breakdown(facts.publicity), publicity_ids=facts.publicity_ids)
 
 
+# --- more of the records' own content ------------------------------------------------------------
+
+
+def _profile(facts: PeriodFacts) -> ProfileFacts:
+    return getattr(facts, "profile", None) or ProfileFacts()
+
+
+def join_he(names: Sequence[str]) -> str:
+    """「A和B」, 「A、B和C」 — book titles run together as GB/T 15834 sets them."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return join_list(names[:-1]) + "和" + names[-1]
+
+
+def _summary(content: str, limit: int = 80) -> str:
+    """A record's content as a clause: its first sentence, when short enough to quote."""
+    first = re.split(r"[。！？\n]", content.strip(), maxsplit=1)[0].strip().rstrip("，；、")
+    return first if 0 < len(first) <= limit else ""
+
+
+def _themed_day_forms(facts: PeriodFacts) -> Value | None:
+    """The forms recorded for each 主题党日; a day recorded without forms is named by its theme."""
+    pairs: list[tuple[int, str]] = []
+    for detail in facts.of_kind("themed_day"):
+        if detail.forms:
+            pairs += [(detail.id, form) for form in detail.forms]
+        elif detail.title:
+            pairs.append((detail.id, quoted(_strip_suffix(detail.title, "活动"))))
+    named: dict[str, list[int]] = {}
+    for pk, name in pairs:
+        named.setdefault(name, []).append(pk)
+    if not named:
+        return None
+    return Value(join_list(list(named)), tuple(sorted({pk for ids in named.values() for pk in ids})))
+
+
+def _joint_themed_days(facts: PeriodFacts) -> Value | None:
+    joint = [detail for detail in facts.of_kind("themed_day") if detail.joint_with]
+    if not joint:
+        return None
+    partners = _distinct(detail.joint_with for detail in joint)
+    return Value(f"与{'、'.join(partners)}联合开展主题党日活动", _ids(joint))
+
+
+PIONEER_SUFFIXES = ("党员先锋示范岗", "先锋示范岗", "示范岗")
+
+
+def _pioneer_role(facts: PeriodFacts) -> Value | None:
+    """「在收费服务、ETC客服以及疫情防控、保通保畅等急难险重任务中」: the posts, and the tasks
+    recorded for them."""
+    posts = facts.of_kind("pioneer_post")
+    if not posts:
+        return None
+    names = []
+    for detail in posts:
+        name = detail.title
+        for suffix in PIONEER_SUFFIXES:
+            name = _strip_suffix(name, suffix)
+        names.append(name)
+    names = _distinct(names)
+    tasks = _distinct(task for detail in posts for task in detail.forms)
+    if tasks:
+        return Value(f"在{'、'.join(names)}以及{'、'.join(tasks)}等急难险重任务中", _ids(posts))
+    return Value(f"在{'、'.join(names)}等岗位上", _ids(posts))
+
+
+def _basis(kind: str) -> Callable[[PeriodFacts], Value | None]:
+    def fill(facts: PeriodFacts) -> Value | None:
+        records = [detail for detail in facts.of_kind(kind) if detail.basis]
+        if not records:
+            return None
+        return Value(join_he(_distinct(line for detail in records for line in detail.basis)), _ids(records))
+
+    return fill
+
+
+def _probation_category(facts: PeriodFacts) -> Value | None:
+    """Who finished probation: 「站股级管理人员」 as recorded, else 「管理人员」."""
+    records = facts.of_kind("probation_completed")
+    if not records:
+        return None
+    categories = _distinct(detail.participants for detail in records)
+    return Value("、".join(categories) if categories else "管理人员", _ids(records))
+
+
+def _supervision(facts: PeriodFacts) -> Value | None:
+    """「2月、4月、5月深入各收费站开展监督检查」; four months or more read 「定期」."""
+    records = facts.of_kind("supervision")
+    if not records:
+        return None
+    months = _distinct(f"{detail.date.month}月" for detail in records)
+    when = "定期" if len(months) >= 4 else "、".join(months)
+    places = _distinct(detail.place for detail in records)
+    where = f"深入{'、'.join(places[:3])}" if places else ""
+    return Value(f"{when}{where}开展监督检查", _ids(records))
+
+
+def _discipline_meeting_phrase(facts: PeriodFacts) -> Value | None:
+    """「6月底，召开kl所纪检工作会议，总结……」: when, the meeting's title and its content."""
+    records = facts.of_kind("discipline_meeting")
+    if not records:
+        return None
+    parts = []
+    for detail in records:
+        summary = _summary(detail.content)
+        parts.append(f"{_month_part(detail.date)}，召开{detail.title}" + (f"，{summary}" if summary else ""))
+    return Value("；".join(parts), _ids(records))
+
+
+def _review_objects(facts: PeriodFacts) -> Value | None:
+    """What was reviewed: 「日常党建学习材料、活动方案以及宣传稿件」 from the reviews' titles."""
+    records = facts.of_kind("material_review")
+    if not records:
+        return None
+    names = _distinct(_strip_suffix(detail.title.removeprefix("对"), "审核") for detail in records)
+    return Value(join_list_yiji(names), _ids(records))
+
+
+def _ideology_meetings(facts: PeriodFacts) -> Value | None:
+    records = facts.of_kind("ideology_meeting")
+    if not records:
+        return None
+    return Value("、".join(f"{detail.date.month}月召开{detail.title}" for detail in records), _ids(records))
+
+
+def _guidance_forms(facts: PeriodFacts) -> Value | None:
+    """「谈心谈话、组织生活会、支部书记上党课」: the ways of guiding members that the period's
+    records show, at most three, in the reference's order."""
+    forms: list[tuple[str, tuple[int, ...]]] = []
+    if facts.has("heart_talk"):
+        forms.append(("谈心谈话", facts.count("heart_talk").activity_ids))
+    if facts.has("org_life"):
+        forms.append(("组织生活会", facts.count("org_life").activity_ids))
+    if facts.lectures:
+        by_secretary = any(lecture.speaker_post == "支部书记" for lecture in facts.lectures)
+        forms.append(("支部书记上党课" if by_secretary else "讲党课", _ids(facts.lectures)))
+    if facts.has("themed_day"):
+        forms.append(("主题党日", facts.count("themed_day").activity_ids))
+    seminars = next((named for named in facts.study_forms if named.name == Activity.StudyForm.SEMINAR), None)
+    if seminars:
+        forms.append(("专题研讨", seminars.activity_ids))
+    if not forms:
+        return None
+    forms = forms[:3]
+    return Value("、".join(name for name, _ in forms), tuple(sorted({pk for _, ids in forms for pk in ids})))
+
+
+# --- the roster ----------------------------------------------------------------------------------
+
+
+def _headcount(attribute: str) -> Callable[[PeriodFacts], Value | None]:
+    def fill(facts: PeriodFacts) -> Value | None:
+        ids = getattr(facts.membership, attribute)
+        return Value(f"{len(ids)}名") if ids else None
+
+    return fill
+
+
+def _transfers(facts: PeriodFacts) -> Value | None:
+    membership = facts.membership
+    parts = [
+        f"{label}{len(ids)}名"
+        for label, ids in (("转入", membership.transferred_in), ("转出", membership.transferred_out))
+        if ids
+    ]
+    return Value("、".join(parts)) if parts else None
+
+
+def _development(facts: PeriodFacts) -> Value | None:
+    """「确定入党积极分子2名、发展对象1名，接收预备党员1名，预备党员转正2名」"""
+    membership = facts.membership
+    listed = [
+        f"{label}{len(ids)}名"
+        for label, ids in (("入党积极分子", membership.activists), ("发展对象", membership.candidates))
+        if ids
+    ]
+    parts = [f"确定{'、'.join(listed)}"] if listed else []
+    if membership.admitted:
+        parts.append(f"接收预备党员{len(membership.admitted)}名")
+    if membership.confirmed:
+        parts.append(f"预备党员转正{len(membership.confirmed)}名")
+    return Value("，".join(parts)) if parts else None
+
+
+def _party_groups(facts: PeriodFacts) -> Value | None:
+    return Value("、".join(facts.party_groups)) if facts.party_groups else None
+
+
+# --- the branch's profile ------------------------------------------------------------------------
+
+
+def _profile_text(attribute: str, join: Callable[[Sequence[str]], str] = join_list) -> Callable[[PeriodFacts], Value | None]:
+    def fill(facts: PeriodFacts) -> Value | None:
+        value = getattr(_profile(facts), attribute)
+        if isinstance(value, tuple):
+            value = join(value) if value else ""
+        return Value(value) if value else None
+
+    return fill
+
+
+def _superiors(facts: PeriodFacts) -> Value | None:
+    text = _profile(facts).superiors_text
+    return Value(text) if text else None
+
+
+def _superiors_listed(facts: PeriodFacts) -> Value | None:
+    superiors = _profile(facts).superiors[-2:]
+    return Value("、".join(superiors)) if superiors else None
+
+
+def _campaigns(facts: PeriodFacts) -> Value | None:
+    """「“行业管理提升年”和“三比三促三提升”活动」"""
+    campaigns = _profile(facts).campaigns
+    if not campaigns:
+        return None
+    text = join_he([quoted(name) for name in campaigns])
+    return Value(text if text.endswith("活动") else text + "活动")
+
+
 # --- context -----------------------------------------------------------------------------------
 
 
@@ -315,12 +599,17 @@ def _half(facts: PeriodFacts) -> Value:
     return Value(facts.period.half_label)
 
 
+def _since(facts: PeriodFacts) -> Value:
+    return Value({"H1": "今年以来", "H2": "下半年以来", "": "一年来"}[facts.period.half])
+
+
 # --- the registry ------------------------------------------------------------------------------
 
 _NAMED = [
     Placeholder("截至日期", "统计截止日期", "期末日期（本期未结束时为今天），如“6月30日”", _as_of, context=True),
     Placeholder("年度", "年度", "本期所在年份，如“2022年”", _year, context=True),
     Placeholder("本期", "本期", "“上半年”“下半年”或“全年”", _half, context=True),
+    Placeholder("本期以来", "本期以来", "“今年以来”（上半年）、“下半年以来”或“一年来”（全年）", _since, context=True),
     Placeholder(
         "会议次数",
         "各类会议次数",
@@ -343,14 +632,27 @@ _NAMED = [
     Placeholder(
         "主题党日形式",
         "主题党日具体活动形式",
-        "如“观看反腐题材影片、春耕、赴党史教育基地”",
-        _list("themed_day_forms"),
+        "各次主题党日登记的具体活动形式，未登记形式的写主题，如“观看反腐题材影片、春耕、赴党史教育基地”",
+        _themed_day_forms,
+    ),
+    Placeholder(
+        "联合开展主题党日",
+        "联合开展的主题党日",
+        "登记了联合开展单位的主题党日，如“与省档案馆党支部联合开展主题党日活动”",
+        _joint_themed_days,
     ),
     Placeholder(
         "党课情况",
-        "党课主讲人与题目",
-        "如“支部书记围绕习近平总书记关于作风建设重要论述讲授专题党课”",
+        "党课主讲人、对象与题目",
+        "每次党课依次写出，如“支部书记围绕……讲授专题党课，院党委副书记周立平同志围绕……为全体党员讲授专题党课”",
         _lectures,
+    ),
+    Placeholder(
+        "党课开展情况",
+        "讲党课活动（含次数）",
+        "一次如“7月1日，院党委副书记周立平同志围绕……为全体党员讲授专题党课”；多次如“支部共开展2次讲党课活动，"
+        "其中支部书记围绕……讲授专题党课，……”",
+        _lectures_held,
     ),
     Placeholder(
         "纪念活动",
@@ -367,11 +669,17 @@ _NAMED = [
     Placeholder(
         "组织生活会与民主评议",
         "组织生活会与民主评议党员",
-        "如“2021年度组织生活会与民主评议党员”（上半年召开的为上一年度）",
+        "按记录的“所属年度”，如“2021年度组织生活会与民主评议党员”；未填年度的专题组织生活会写其名称",
         _org_life,
     ),
     Placeholder(
         "先锋示范岗", "党员先锋示范岗", "登记的示范岗名称，如“收费服务、ETC客服党员先锋示范岗”", _pioneer_posts
+    ),
+    Placeholder(
+        "先锋岗作用",
+        "先锋示范岗的岗位与任务",
+        "如“在收费服务、ETC客服以及疫情防控、保通保畅等急难险重任务中”；未登记任务时为“在……等岗位上”",
+        _pioneer_role,
     ),
     Placeholder("宣传稿件总数", "新闻宣传稿件总数", "各媒体发布数量之和，如“82篇”", _publicity_total),
     Placeholder(
@@ -387,12 +695,75 @@ _NAMED = [
         _list("warning_materials"),
     ),
     Placeholder("廉政谈话时机", "集体廉政谈话的时机", "如“春节、端午节前”", _integrity_talks),
+    Placeholder(
+        "廉政谈话情况",
+        "集体廉政谈话的时机、谈话人与对象",
+        "如“在春节、端午节前，支部书记对全体党员干部进行集体廉政谈话”",
+        _integrity_talk_phrase,
+    ),
+    Placeholder(
+        "警示教育依据",
+        "警示教育依据的上级通知",
+        "警示教育记录中登记的依据，如“厅党组《关于……的通知》和《……的通知》”",
+        _basis("warning_education"),
+    ),
     Placeholder("信访举报宣传时间", "信访举报宣传的月份", "如“4月份”", _petition_months),
     Placeholder("纪检工作会议时间", "纪检工作会议召开时间", "如“6月底”", _discipline_meetings),
+    Placeholder(
+        "纪检工作会议情况",
+        "纪检工作会议的时间、名称与内容",
+        "如“6月底，召开kl所纪检工作会议，总结今年以来纪检监察工作情况……”",
+        _discipline_meeting_phrase,
+    ),
+    Placeholder("监督检查情况", "监督检查的时间与地点", "如“2月、4月、5月深入各收费站开展监督检查”", _supervision),
+    Placeholder(
+        "审核对象", "学习宣传材料审核的对象", "如“日常党建学习材料、活动方案以及宣传稿件”", _review_objects
+    ),
+    Placeholder("意识形态会议情况", "意识形态专题会议", "如“1月召开意识形态工作专题会议”", _ideology_meetings),
+    Placeholder(
+        "思想引导形式",
+        "思想教育引导的形式",
+        "本期记录中有的形式（至多三项），如“谈心谈话、组织生活会、支部书记上党课”",
+        _guidance_forms,
+    ),
     Placeholder(
         "党规党纪学习材料", "党规党纪学习材料", "如“《党章》《准则》《纪律处分条例》《问责条例》”", _list("rules_materials")
     ),
     Placeholder("试用期满人数", "管理人员试用期满人数", "各条试用期满记录的人数之和，如“3人”", _probation),
+    Placeholder("试用期满人员类别", "试用期满人员类别", "记录中的人员类别，如“站股级管理人员”", _probation_category),
+    Placeholder(
+        "选拔任用依据", "选拔任用依据的制度", "如“省**处站股级管理人员选拔任用管理办法”", _basis("probation_completed")
+    ),
+    # The roster
+    Placeholder("期初党员人数", "期初党员人数", "本期开始时的党员（含预备党员）人数，如“12名”", _headcount("at_start")),
+    Placeholder("期末党员人数", "期末党员人数", "期末（本期未结束时为今天）的党员人数，如“13名”", _headcount("at_end")),
+    Placeholder("党员转接情况", "党员组织关系转入转出", "如“转入1名、转出1名”", _transfers),
+    Placeholder(
+        "发展党员情况",
+        "发展党员情况",
+        "按花名册中各阶段日期，如“确定入党积极分子2名、发展对象1名，接收预备党员1名，预备党员转正1名”",
+        _development,
+    ),
+    Placeholder("党小组名称", "党小组", "本期存在的党小组，如“收费一班党小组、综合党小组”", _party_groups),
+    # The branch's profile (支部概况)
+    Placeholder("单位简称", "单位简称", "支部概况中的单位简称，如“kl所”", _profile_text("unit_name")),
+    Placeholder("主责主业", "主责主业", "支部概况中的主责主业，如“收费运营”“科研”", _profile_text("core_business")),
+    Placeholder("主要业务", "主要业务工作", "如“收费运营、隧道安全管理、车辆数据稽核”", _profile_text("key_work")),
+    Placeholder("服务对象", "服务对象", "如“广大司乘人员”", _profile_text("served")),
+    Placeholder("上级党组织", "上级党组织", "支部概况中的上级简称，未填时为组织名称，如“中心党委和处党总支”", _superiors),
+    Placeholder(
+        "上级党组织列举", "上级党组织（顿号分隔）", "与其他名称并列时的写法，如“中心党委、处党总支”", _superiors_listed
+    ),
+    Placeholder("标准化建设依据", "标准化建设依据", "如“《标准化手册》”", _profile_text("standardisation")),
+    Placeholder("台账", "规范的台账", "如“十个台账”", _profile_text("ledgers")),
+    Placeholder("重要制度", "严格执行的制度", "如“重大事项报告制度、民主集中制、党政议事规则”", _profile_text("institutions")),
+    Placeholder(
+        "作风建设规定", "遵守的作风建设规定", "如“中央八项规定及实施细则、省委省政府转变工作作风“十不准”规定”",
+        _profile_text("work_style_rules"),
+    ),
+    Placeholder("重点工作", "下一步重点工作", "如“通行费征收、节假日保通保畅、隧道安全管理”", _profile_text("key_tasks")),
+    Placeholder("年度目标", "年度目标", "如“省中心“提效能、优服务、冲百亿”目标计划”", _profile_text("goals")),
+    Placeholder("年度主题活动", "年度主题活动", "如““行业管理提升年”和“三比三促三提升”活动”", _campaigns),
 ]
 
 # 〔理论学习会次数〕〔支委会次数〕〔谈心谈话次数〕…: one per kind counted in times.
@@ -414,3 +785,20 @@ def unknown_placeholders(text: str) -> list[str]:
 def placeholder_names(text: str) -> list[str]:
     """Known placeholders in ``text``, in order of appearance, each once."""
     return _distinct(name for name in PLACEHOLDER_RE.findall(text or "") if name in PLACEHOLDERS)
+
+
+def placeholder_values(facts: PeriodFacts) -> list[dict]:
+    """Every placeholder with its meaning and what it reads as for the period: the editor's list."""
+    rows = []
+    for name, placeholder in PLACEHOLDERS.items():
+        value = placeholder.fill(facts)
+        rows.append(
+            {
+                "name": name,
+                "token": placeholder.token,
+                "label": placeholder.label,
+                "help": placeholder.help,
+                "value": value.text if value else "",
+            }
+        )
+    return rows

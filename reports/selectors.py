@@ -19,9 +19,11 @@ from branchwork.figures import FIGURES_CACHE_SECONDS, cached_figures, figures_ke
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
+from .claims import ParagraphFlags, check_document
 from .compile import compile_report
 from .document import Document
 from .models import Report
+from .profile import report_facts
 
 # Meetings by kind, in the order the report's first section names them.
 ROLLUP_KINDS = ("study", "themed_day", "branch_assembly", "committee_meeting", "org_life", "party_lecture")
@@ -59,6 +61,11 @@ class BranchRow:
     @property
     def count_list(self) -> list[int]:
         return [self.counts.get(code, 0) for code in ROLLUP_KINDS]
+
+    @property
+    def labelled_counts(self) -> list[tuple[str, int]]:
+        """(column label, count): phones show each figure with its label, not under a header."""
+        return list(zip(ROLLUP_LABELS.values(), self.count_list, strict=True))
 
     def sort_value(self, key: str):
         if key == "name":
@@ -101,10 +108,8 @@ class Rollup:
         return [self.totals.get(code, 0) for code in ROLLUP_KINDS]
 
     @property
-    def queue(self) -> list[Report]:
-        """Submitted reports awaiting review, the longest waiting first."""
-        reports = [row.report for row in self.rows if row.status == Report.Status.SUBMITTED]
-        return sorted(reports, key=lambda report: (report.submitted_at, report.pk))
+    def labelled_totals(self) -> list[tuple[str, int]]:
+        return list(zip(ROLLUP_LABELS.values(), self.total_list, strict=True))
 
     @property
     def approved(self) -> list[Report]:
@@ -126,6 +131,37 @@ class Rollup:
         return sentence + "。"
 
 
+@dataclass
+class ReviewQueue:
+    reports: list[Report]  # the longest waiting first, at most QUEUE_LIMIT
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.reports)
+
+
+# A committee's queue at a deadline can hold hundreds: the page lists the longest waiting, the
+# table of each period has the rest.
+QUEUE_LIMIT = 100
+
+
+def review_queue(*, organisation: Organisation, limit: int = QUEUE_LIMIT) -> ReviewQueue:
+    """Every report waiting for review below ``organisation`` — submitted or resubmitted, of any
+    period — the longest waiting first, each with its latest version's number and time. Two
+    queries at most (the count only when the list is cut short)."""
+    waiting = Report.objects.filter(
+        branch__path__startswith=organisation.path, status=Report.Status.SUBMITTED
+    ).exclude(branch=organisation)
+    reports = list(
+        waiting.select_related("branch", "branch__parent")
+        .annotate(latest_version=Max("versions__number"), submitted_at=Max("versions__submitted_at"))
+        .order_by("submitted_at", "pk")[: limit + 1]
+    )
+    total = len(reports) if len(reports) <= limit else waiting.count()
+    return ReviewQueue(reports=reports[:limit], total=total)
+
+
 def report_state(report: Report) -> tuple:
     """What identifies the report's current text: its revision, and the moment it was saved —
     a revision number can come round again after a rolled-back save, a save time cannot."""
@@ -139,6 +175,19 @@ def draft_document(report: Report, *, today: datetime.date) -> Document:
         "report-draft", report.branch, (*report_state(report), today.isoformat()), lambda: compile_report(report).to_json()
     )
     return Document.from_json(compiled)
+
+
+def document_claims(
+    report: Report, document: Document, *, today: datetime.date, version_pk: int | None = None
+) -> list[ParagraphFlags]:
+    """The claim check of ``document`` (the draft, or a frozen version) against the period's records
+    as they stand today; cached like the draft, by the report's state and the branch's figures."""
+    state = ("version", version_pk) if version_pk else report_state(report)
+
+    def compute() -> list[ParagraphFlags]:
+        return check_document(document, report_facts(branch=report.branch, period=report.period, today=today))
+
+    return cached_figures("report-claims", report.branch, (*state, today.isoformat()), compute)
 
 
 def _parse_sort(sort: str) -> tuple[str, bool]:

@@ -22,15 +22,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from activities.models import Activity
-from activities.selectors import period_facts
 from branchwork import access
 from branchwork.audit.services import audit_bulk_created, audit_bulk_updating
 from branchwork.models import Organisation
 from branchwork.periods import Period
+from notifications.services import notify_report_approved, notify_report_returned, notify_report_submitted
 
+from .claims import empty_sections
 from .compile import compile_report, default_header, default_items, unknown_placeholders
-from .document import Document
+from .document import Document, chinese_ordinal
 from .models import SECTION_HEADINGS, Report, ReportEvent, ReportItem, ReportVersion, ReviewComment
+from .profile import report_facts
 from .renderers import RENDERERS
 
 logger = logging.getLogger(__name__)
@@ -115,8 +117,16 @@ def item_text_errors(text: str) -> list[str]:
     return []
 
 
-def _validate(*, title: str, addressee: str, signature: str, items: Sequence[ItemInput]) -> None:
+HEADING_MAX_LENGTH = 60
+
+
+def _validate(
+    *, title: str, addressee: str, signature: str, items: Sequence[ItemInput], headings: dict[int, str] | None = None
+) -> None:
     errors = []
+    for number, heading in (headings or {}).items():
+        if len(heading.strip()) > HEADING_MAX_LENGTH:
+            errors.append(f"第{chinese_ordinal(number)}部分的标题不能超过{HEADING_MAX_LENGTH}个字")
     for label, value in (("标题", title), ("主送", addressee), ("落款", signature)):
         if not value.strip():
             errors.append(f"{label}不能为空")
@@ -135,8 +145,9 @@ def report_create(*, branch: Organisation, period: Period, by: AbstractBaseUser)
     """A new draft with the reference's header and a default item for every kind of record the
     period has. Refused if the branch already has a report for the period."""
     _require_writer(by, branch)
-    header = default_header(branch=branch, period=period)
-    drafts = default_items(facts=period_facts(branch=branch, period=period))
+    facts = report_facts(branch=branch, period=period)
+    header = default_header(branch=branch, period=period, profile=facts.profile)
+    drafts = default_items(facts=facts)
     exists = WorkflowError(f"{period.long_label}的工作总结已经开始撰写")
     if Report.objects.filter(branch=branch, year=period.year, half=period.half).exists():
         raise exists
@@ -158,6 +169,7 @@ def _create(*, branch: Organisation, period: Period, header, drafts, by: Abstrac
         opening=header.opening,
         signature=header.signature,
         signed_on=header.signed_on,
+        headings={key: value for key, value in (header.headings or {}).items() if value},
         created_by=by,
         updated_by=by,
     )
@@ -198,8 +210,12 @@ def report_save(
     signed_on,
     items: Sequence[ItemInput],
     by: AbstractBaseUser,
+    headings: dict[int, str] | None = None,
 ) -> Report:
     """Write the header and the whole list of items (in order) as the editor shows them.
+
+    ``headings`` gives section headings by number; one left empty or equal to the default is the
+    default (the six sections and their order never change). ``None`` keeps the saved headings.
 
     Optimistic locking: the report row is locked and its revision compared with the one the form
     was loaded at; if someone saved in between, ``ReportConflict`` is raised and nothing is written.
@@ -207,7 +223,7 @@ def report_save(
     recompiling does not bring it back.
     """
     _require_writer(by, report.branch)
-    _validate(title=title, addressee=addressee, signature=signature, items=items)
+    _validate(title=title, addressee=addressee, signature=signature, items=items, headings=headings)
     with transaction.atomic():
         locked = _locked(report)
         _require_editable(locked)
@@ -246,10 +262,13 @@ def report_save(
         locked.title, locked.addressee, locked.opening = title.strip(), addressee.strip(), opening.strip()
         locked.signature, locked.signed_on = signature.strip(), signed_on
         locked.dismissed_origins = sorted(dismissed)
+        if headings is not None:
+            locked.headings = heading_overrides(headings)
         locked.revision += 1
         locked.updated_by = by
         locked.save(
             update_fields=[
+                "headings",
                 "title",
                 "addressee",
                 "opening",
@@ -263,6 +282,16 @@ def report_save(
         )
     _sync(report, locked)
     return report
+
+
+def heading_overrides(headings: dict[int, str]) -> dict[str, str]:
+    """The headings that differ from the defaults, keyed "1"…"6" as the report stores them."""
+    overrides = {}
+    for number, default in SECTION_HEADINGS.items():
+        text = " ".join((headings.get(number) or "").split())
+        if text and text != default:
+            overrides[str(number)] = text
+    return overrides
 
 
 def _append(locked: Report, drafts: Sequence, by: AbstractBaseUser) -> list[ReportItem]:
@@ -285,7 +314,7 @@ def report_recompile(*, report: Report, by: AbstractBaseUser) -> list[ReportItem
     report is compiled. Default items the secretary deleted stay deleted. Returns the added items.
     """
     _require_writer(by, report.branch)
-    drafts = default_items(facts=period_facts(branch=report.branch, period=report.period))
+    drafts = default_items(facts=report_facts(branch=report.branch, period=report.period))
     with transaction.atomic():
         locked = _locked(report)
         _require_editable(locked)
@@ -359,6 +388,10 @@ def report_submit(*, report: Report, by: AbstractBaseUser) -> ReportVersion:
         if locked.status == Report.Status.APPROVED:
             raise WorkflowError("该报告已审核通过，不能再次报送")
         document = compile_report(locked)
+        empty = empty_sections(document)
+        if empty:
+            names = "、".join(f"“{chinese_ordinal(n)}、{document.sections[n - 1].heading}”" for n in empty)
+            raise WorkflowError(f"{names}还没有内容。每个部分都须有内容才能报送，请补充后再报送")
         number = (locked.versions.aggregate(last=Max("number"))["last"] or 0) + 1
         version = ReportVersion.objects.create(report=locked, number=number, document=document.to_json(), submitted_by=by)
         locked.status = Report.Status.SUBMITTED
@@ -366,6 +399,7 @@ def report_submit(*, report: Report, by: AbstractBaseUser) -> ReportVersion:
         locked.updated_by = by
         locked.save(update_fields=["status", "revision", "updated_by", "updated_at"])
         ReportEvent.objects.create(report=locked, version=version, action=ReportEvent.Action.SUBMIT, by=by)
+        notify_report_submitted(report=locked, version=version, by=by)
     _sync(report, locked)
     for fmt in FILE_FORMATS:
         try:
@@ -464,6 +498,7 @@ def report_return(
             for number, text in sorted(sections.items())
         ]
         ReviewComment.objects.bulk_create(comments)
+        notify_report_returned(report=locked, version=version, by=by, comment=comment)
     _sync(report, locked)
     return event
 
@@ -485,5 +520,6 @@ def report_approve(
         )
         if comment:
             ReviewComment.objects.create(version=version, event=event, section=None, text=comment, by=by)
+        notify_report_approved(report=locked, version=version, by=by, comment=comment)
     _sync(report, locked)
     return event

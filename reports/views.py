@@ -26,21 +26,32 @@ from django.views.decorators.http import require_POST
 
 from activities.evidence import missing as missing_evidence
 from activities.evidence import with_evidence
+from activities.kinds import KINDS
 from activities.models import Activity
-from activities.selectors import period_facts
 from branchwork import access
 from branchwork.figures import cached_figures, figures_key
 from branchwork.models import Organisation
 from branchwork.periods import Period, PeriodError, period_choices
 
 from . import services
+from .claims import check_items
 from .compare import compare_documents
-from .compile import PLACEHOLDERS, ItemDraft, compile_document, default_header
 from .document import Document
 from .forms import ReportEditor, ReviewForm, StartForm, start_periods
 from .models import SECTION_HEADINGS, Report, ReportEvent, ReportVersion, ReviewComment
+from .placeholders import placeholder_values
+from .profile import report_facts
 from .renderers import RENDERERS
-from .selectors import ROLLUP_LABELS, SORT_KEYS, STATUS_LABELS, draft_document, report_state, review_rollup
+from .selectors import (
+    ROLLUP_LABELS,
+    SORT_KEYS,
+    STATUS_LABELS,
+    document_claims,
+    draft_document,
+    report_state,
+    review_queue,
+    review_rollup,
+)
 
 DOWNLOAD_FORMATS = ("docx", "pdf")
 
@@ -91,6 +102,32 @@ def _renderer(fmt: str):
     if fmt not in DOWNLOAD_FORMATS or fmt not in RENDERERS:
         raise Http404("不支持的文件格式")
     return RENDERERS[fmt]
+
+
+def _claim_rows(claims, document: Document, branch: Organisation, period: Period, *, can_write: bool) -> list[dict]:
+    """The claim check's flags as the pages list them: where, what, and a link to the records
+    behind it or to where to add one."""
+    records = reverse("activities:activity_list", args=[branch.code])
+    rows = []
+    for located in claims:
+        if located.section == 0:
+            where = "开头段落"
+        else:
+            section = document.sections[located.section - 1]
+            where = f"{section.number}、{section.heading}" + (f" 第{located.index + 1}段" if len(section.paragraphs) > 1 else "")
+        for flag in located.flags:
+            links = []
+            if flag.kind in KINDS:
+                label = KINDS[flag.kind].label
+                links.append((f"查看本期{label}记录", f"{records}?kind={flag.kind}&period={period.code}"))
+                if can_write:
+                    links.append((f"登记{label}", reverse("activities:activity_create", args=[branch.code, flag.kind])))
+            elif flag.kind == "publicity":
+                links.append(("查看新闻宣传登记", reverse("activities:publicity_list", args=[branch.code])))
+            elif flag.rule == "party_groups":
+                links.append(("查看党小组", reverse("roster:group_list", args=[branch.code])))
+            rows.append({"where": where, "section": located.section, "flag": flag, "links": links})
+    return rows
 
 
 def _section_comments(comments) -> tuple[list, dict[int, list]]:
@@ -215,33 +252,6 @@ def report_edit(request, code, period):
     return redirect(f"{url}#{editor.anchor}" if editor.anchor else url)
 
 
-def _placeholder_values(branch: Organisation, period: Period) -> list[dict]:
-    """Every placeholder with its meaning and what it reads as for this period."""
-    facts = period_facts(branch=branch, period=period)
-    names = list(PLACEHOLDERS)
-    document = compile_document(
-        header=default_header(branch=branch, period=period),
-        items=[ItemDraft(section=1, text=f"〔{name}〕", numbered=False) for name in names],
-        facts=facts,
-    )
-    values: dict[str, str] = {}
-    for section in document.sections:
-        for paragraph in section.paragraphs:
-            for run in paragraph.runs:
-                if run.figure and run.figure not in values:
-                    values[run.figure] = run.text
-    return [
-        {
-            "name": name,
-            "token": f"〔{name}〕",
-            "label": PLACEHOLDERS[name].label,
-            "help": PLACEHOLDERS[name].help,
-            "value": values.get(name, ""),
-        }
-        for name in names
-    ]
-
-
 def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: Report | None = None, status=200):
     returned_version = None
     if report.status == Report.Status.RETURNED:
@@ -253,6 +263,10 @@ def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: R
     else:
         overall = []
     carry_options = services.report_carry_over_options(report=report)
+    facts = report_facts(branch=branch, period=report.period)
+    rows = [row for section in editor.sections.values() for row in section.rows]
+    for row, flags in zip(rows, check_items(rows, facts), strict=True):
+        row.flags = flags
     saved_sections = []
     if conflict is not None:
         items = list(conflict.items.all())
@@ -265,7 +279,7 @@ def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: R
         "report": report,
         "editor": editor,
         "sections": list(editor.sections.values()),
-        "placeholders": _placeholder_values(branch, report.period),
+        "placeholders": placeholder_values(facts),
         "carry_options": {5: [o for o in carry_options if o.section == 5], 6: [o for o in carry_options if o.section == 6]},
         "returned_version": returned_version,
         "overall_comments": overall,
@@ -296,6 +310,8 @@ def _render_preview(request, branch: Organisation, report: Report):
     comments_version = _latest_version(report) if report.status == Report.Status.RETURNED else None
     overall, by_section = _section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
     events = list(_events(report))
+    today = timezone.localdate()
+    claims = document_claims(report, document, today=today, version_pk=version.pk if version else None)
     if version is not None:  # a frozen version reads the same for ever
         document_key = figures_key("version-html", branch, version.pk)
     else:
@@ -320,6 +336,7 @@ def _render_preview(request, branch: Organisation, report: Report):
             "overall_comments": overall,
             "section_comments": sorted(by_section.items()),
             "section_headings": SECTION_HEADINGS,
+            "claims": _claim_rows(claims, document, branch, report.period, can_write=can_write and report.is_editable),
         },
     )
 
@@ -465,6 +482,18 @@ def version_compare(request, code, period):
 
 def _render_review(request, branch, report, form: ReviewForm, *, status=200, unsent: dict | None = None):
     version = _latest_version(report)
+    document = Document.from_json(version.document) if version else None
+    claims = (
+        _claim_rows(
+            document_claims(report, document, today=timezone.localdate(), version_pk=version.pk),
+            document,
+            branch,
+            report.period,
+            can_write=False,
+        )
+        if version
+        else []
+    )
     previous_comments = (
         ReviewComment.objects.filter(version__report=report).select_related("by", "version").order_by("-version__number", "section", "pk")
     )
@@ -475,7 +504,8 @@ def _render_review(request, branch, report, form: ReviewForm, *, status=200, uns
             "branch": branch,
             "report": report,
             "version": version,
-            "document": Document.from_json(version.document) if version else None,
+            "document": document,
+            "claims": claims,
             "form": form,
             "events": _events(report),
             "previous_comments": previous_comments,
@@ -589,6 +619,7 @@ def review_dashboard(request, code):
             "period_error": period_error,
             "period_choices": period_choices(timezone.localdate()),
             "rollup": rollup,
+            "queue": review_queue(organisation=organisation),
             "sort_links": sort_links,
             "kind_labels": list(ROLLUP_LABELS.values()),
             "status_labels": STATUS_LABELS,

@@ -7,6 +7,9 @@
     └── other_general 另一党总支  reviewer: ``outsider_reviewer``
         └── far     远方党支部     secretary: ``far_secretary``
     ``admin`` is a superuser.
+
+kl所党支部 has a short profile (支部概况: its main work and the rules it keeps), so that a report
+started from a few study sessions has something true to say in every section and can be submitted.
 """
 
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from branchwork.models import Organisation, Role
+from reports.models import BranchProfile
 
 from .factories import BranchFactory, CommitteeFactory, GeneralBranchFactory, RoleFactory, UserFactory
 
@@ -75,6 +79,7 @@ def world(db) -> World:
         RoleFactory(user=u, organisation=org, kind=kind)
         return u
 
+    BranchProfile.objects.create(branch=branch, key_work="收费运营、隧道安全管理", institutions="民主集中制")
     admin = get_user_model().objects.create_superuser("admin", "admin@example.com", PASSWORD)
     return World(
         committee=committee,

@@ -134,3 +134,33 @@ def xlsx_bytes(header, rows, *, sheet_title: str | None = None) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def report_written(branch, period, by):
+    """A report started as a secretary starts one, with a written item in each section the period's
+    records left empty — as the secretary must before submitting (empty sections are refused)."""
+    from reports import services
+    from reports.models import SECTION_HEADINGS
+
+    report = services.report_create(branch=branch, period=period, by=by)
+    items = [
+        services.ItemInput(section=item.section, text=item.text, numbered=item.numbered, pk=item.pk, origin=item.origin)
+        for item in report.items.all()
+    ]
+    filled = {item.section for item in items}
+    items += [
+        services.ItemInput(section=number, text="按照上级党组织部署，认真抓好本部分各项工作。")
+        for number in SECTION_HEADINGS
+        if number not in filled
+    ]
+    return services.report_save(
+        report=report,
+        expected_revision=report.revision,
+        title=report.title,
+        addressee=report.addressee,
+        opening=report.opening,
+        signature=report.signature,
+        signed_on=report.signed_on,
+        items=items,
+        by=by,
+    )

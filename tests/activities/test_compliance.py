@@ -33,16 +33,51 @@ def statuses(calendar, kind, group=None):
     return [cell.status for cell in row(calendar, kind, group).cells]
 
 
-def test_default_rules_give_one_row_per_required_kind(world):
+def test_default_rules_give_one_row_per_required_kind_and_one_for_party_lectures(world):
     calendar = branch_calendar(branch=world.branch, period=H1, today=D(2022, 7, 1))
     assert [r.kind for r in calendar.rows] == [
         "themed_day",
         "branch_assembly",
         "committee_meeting",
+        "party_lecture",
         "org_life",
         "democratic_appraisal",
     ]  # no party group yet, so no 党小组会 row; registry order
+    assert row(calendar, "party_lecture").rule is None  # no default rule: shown, not required
     assert calendar.months == [(2022, m) for m in range(1, 7)]
+    assert [cell.month for cell in row(calendar, "themed_day").cells] == [1, 2, 3, 4, 5, 6]
+
+
+def test_party_lectures_without_a_rule_show_what_was_held_and_nothing_due_or_missed(world):
+    lecture = ActivityFactory(branch=world.branch, kind="party_lecture", date=D(2022, 3, 30))
+    ActivityFactory(branch=world.sibling, kind="party_lecture", date=D(2022, 4, 2))  # not kl's
+    calendar = branch_calendar(branch=world.branch, period=H1, today=D(2022, 7, 1))
+    lectures = row(calendar, "party_lecture")
+    assert [c.status for c in lectures.cells] == ["open", "open", "done", "open", "open", "open"]
+    assert lectures.cells[2].activity_ids == (lecture.pk,)
+    assert lectures.cells[2].label == "3月召开1次"
+    assert lectures.gaps == 0
+    assert "上级未规定频次" in lectures.cells[0].label
+    # The gaps of the calendar and of the roll-up are the required meetings' only.
+    assert calendar.gaps == sum(r.gaps for r in calendar.rows if r.rule is not None)
+    assert compliance_gaps(branches=[world.branch], period=H1, today=D(2022, 7, 1))[world.branch.pk] == calendar.gaps
+
+
+def test_a_party_lecture_rule_switched_off_above_still_shows_what_was_held(world):
+    ComplianceRule.objects.create(organisation=world.general, kind="party_lecture", frequency="none", source="另行安排")
+    ActivityFactory(branch=world.branch, kind="party_lecture", date=D(2022, 5, 6))
+    calendar = branch_calendar(branch=world.branch, period=H1, today=D(2022, 7, 1))
+    lectures = row(calendar, "party_lecture")
+    assert lectures.rule is None
+    assert [c.status for c in lectures.cells] == ["open"] * 4 + ["done", "open"]
+
+
+def test_a_calendar_without_rules_still_shows_party_lectures(world):
+    for rule in ComplianceRule.objects.filter(organisation=None):
+        ComplianceRule.objects.create(organisation=world.general, kind=rule.kind, frequency="none", source="停用")
+    calendar = branch_calendar(branch=world.branch, period=H1, today=D(2022, 7, 1))
+    assert [r.kind for r in calendar.rows] == ["party_lecture"]
+    assert not calendar.has_rules and calendar.gaps == 0
 
 
 def test_committee_meeting_on_march_31_counts_for_march(world):
@@ -187,7 +222,8 @@ def test_general_branch_rule_overrides_a_default_and_adds_party_lecture(world):
     # A branch of another general branch keeps the defaults.
     far = branch_calendar(branch=world.far, period=H1, today=D(2022, 7, 1))
     assert row(far, "committee_meeting").rule.organisation is None
-    assert not [r for r in far.rows if r.kind == "party_lecture"]
+    assert row(far, "party_lecture").rule is None  # shown, never due or missed
+    assert "missed" not in statuses(far, "party_lecture")
 
 
 def test_nearest_organisation_rule_wins(world):

@@ -72,7 +72,7 @@ def test_missing_fields_have_chinese_messages(world, outlets):
 
 
 def test_outlet_of_another_general_branch_cannot_be_chosen(world, outlets):
-    assert form_errors(world, entry_data(outlets["far"]))["outlet"] == ["请从列表中选择上级党组织登记的媒体"]
+    assert form_errors(world, entry_data(outlets["far"]))["outlet"] == ["请从列表中选择媒体"]
 
 
 def test_outlets_of_the_committee_above_are_offered(world, outlets):

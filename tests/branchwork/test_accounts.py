@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from branchwork import access
-from branchwork.demo import seed_organisations
 from branchwork.models import Organisation
+from demo.organisations import seed_organisations
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from branchwork.accounts import person_label, person_name
 from branchwork.periods import Period
 from reports import services as report_services
-from tests.factories import MemberFactory, RoleFactory, UserFactory
+from tests.factories import MemberFactory, RoleFactory, UserFactory, report_written
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -217,7 +217,7 @@ def test_the_admin_user_form_has_one_name_field_and_stores_it_whole(world, as_us
 def test_the_secretary_is_named_surname_first_where_their_report_is_seen(world, as_user):
     world.secretary.first_name, world.secretary.last_name = "一帅", "李"
     world.secretary.save()
-    report = report_services.report_create(branch=world.branch, period=Period(2022, "H1"), by=world.secretary)
+    report = report_written(world.branch, Period(2022, "H1"), world.secretary)
     report_services.report_submit(report=report, by=world.secretary)
     page = as_user(world.reviewer).get(reverse("reports:report_review", args=["kl", "2022H1"])).content.decode()
     assert "李一帅于" in page and "一帅 李" not in page
@@ -226,7 +226,7 @@ def test_the_secretary_is_named_surname_first_where_their_report_is_seen(world, 
 
 
 def test_names_entered_in_two_fields_become_one(world):
-    migration = importlib.import_module("branchwork.migrations.0003_administrators_closed_organisations_issued_passwords")
+    migration = importlib.import_module("branchwork.migrations.0004_administrators_closed_organisations_issued_passwords")
     li = UserFactory(username="li", first_name="一帅", last_name="李")
     smith = UserFactory(username="js", first_name="John", last_name="Smith")
     migration.whole_chinese_names(django_apps, None)

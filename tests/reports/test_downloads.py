@@ -14,7 +14,7 @@ from branchwork.models import Role
 from branchwork.periods import Period
 from reports import services
 from reports.models import ReportVersion
-from tests.factories import ActivityFactory, RoleFactory, UserFactory
+from tests.factories import ActivityFactory, RoleFactory, UserFactory, report_written
 
 H1 = Period(2022, "H1")
 STEM = "kl所党支部2022年上半年全面从严治党暨党建工作情况汇报"
@@ -107,7 +107,7 @@ def test_missing_files_are_rendered_once_on_first_download(report, world, as_use
 
 
 def _approved(branch, secretary, reviewer):
-    report = services.report_create(branch=branch, period=H1, by=secretary)
+    report = report_written(branch, H1, secretary)
     services.report_submit(report=report, by=secretary)
     services.report_approve(report=report, by=reviewer)
     return report
@@ -116,7 +116,7 @@ def _approved(branch, secretary, reviewer):
 @pytest.fixture
 def bundle(world):
     kl = _approved(world.branch, world.secretary, world.reviewer)
-    submitted = services.report_create(branch=world.sibling, period=H1, by=world.sibling_secretary)
+    submitted = report_written(world.sibling, H1, world.sibling_secretary)
     services.report_submit(report=submitted, by=world.sibling_secretary)
     far = _approved(world.far, world.far_secretary, world.outsider_reviewer)
     other_period = services.report_create(branch=world.branch, period=Period(2021, "H2"), by=world.secretary)

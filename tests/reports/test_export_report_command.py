@@ -12,11 +12,11 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from activities.demo import seed_activities
 from activities.models import Activity
-from branchwork.demo import seed_organisations
 from branchwork.models import Organisation
 from branchwork.periods import Period
+from demo.organisations import seed_organisations
+from demo.records import seed_activities
 from reports.compile import compile_defaults
 from reports.management.commands.export_report import export_document
 from reports.models import Report, ReportItem, ReportVersion
@@ -53,7 +53,7 @@ def test_the_demo_report_prints_every_reference_figure(kl):
     assert re.search(r"试用期[^。]{0,30}3人", text)
     assert "支部书记围绕习近平总书记关于作风建设重要论述" in text
     assert "在春节、端午节前，支部书记对全体党员干部进行集体廉政谈话" in text
-    assert "4月份开展了纪检监察信访举报宣传活动" in text and "6月底，召开纪检工作会议" in text
+    assert "4月份开展了纪检监察信访举报宣传活动" in text and "6月底，召开kl所纪检工作会议" in text
     assert not re.search(r"(?<!\d)0(次|篇|人)", text)
 
 
@@ -80,7 +80,8 @@ def test_a_draft_report_is_compiled_from_its_items(kl):
     text = export("--branch", "kl", "--period", "2022H1")
 
     assert text.startswith("草稿标题\n")
-    assert "一是我们共召开理论学习会6次、主题党日活动6次" in text
+    # The only item of its section: no 「一是」 without a 「二是」.
+    assert "\n我们共召开理论学习会6次、主题党日活动6次" in text
 
 
 def test_a_submitted_report_is_exported_as_frozen(kl):

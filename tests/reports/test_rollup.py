@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from branchwork.periods import Period
 from reports.models import Report
-from reports.selectors import review_rollup
+from reports.selectors import review_queue, review_rollup
 from tests.factories import ActivityFactory, BranchFactory, OutletFactory, PublicityEntryFactory
 
 from .factories import ReportFactory, ReportVersionFactory
@@ -106,13 +106,34 @@ def test_an_unknown_sort_key_falls_back_to_names(figures):
     assert rollup.sort == "name"
 
 
-def test_queue_lists_submitted_reports_longest_waiting_first(figures):
+def test_queue_lists_waiting_reports_of_every_period_longest_waiting_first(figures):
     first = ReportFactory(branch=figures.sibling, status=Report.Status.SUBMITTED)
     ReportVersionFactory(report=first)
-    second = ReportFactory(branch=figures.branch, status=Report.Status.SUBMITTED)
-    ReportVersionFactory(report=second)
-    rollup = review_rollup(organisation=figures.general, period=H1, today=TODAY)
-    assert [report.pk for report in rollup.queue] == [first.pk, second.pk]
+    older_period = ReportFactory(branch=figures.branch, year=2021, half="H2", status=Report.Status.SUBMITTED)
+    ReportVersionFactory(report=older_period)
+    resubmitted = ReportFactory(branch=figures.branch, status=Report.Status.SUBMITTED)
+    ReportVersionFactory(report=resubmitted, number=1)
+    ReportVersionFactory(report=resubmitted, number=2)
+    ReportVersionFactory(report=ReportFactory(branch=figures.branch, half="H2", status=Report.Status.RETURNED))
+    ReportVersionFactory(report=ReportFactory(branch=figures.far, status=Report.Status.SUBMITTED))  # not below hw
+    queue = review_queue(organisation=figures.general)
+    assert [report.pk for report in queue.reports] == [first.pk, older_period.pk, resubmitted.pk]
+    assert [report.period.code for report in queue.reports] == ["2022H1", "2021H2", "2022H1"]
+    assert queue.reports[2].latest_version == 2
+    assert queue.total == 3 and queue.more == 0
+    # The committee above sees them all, the far branch's too.
+    assert review_queue(organisation=figures.committee).total == 4
+
+
+def test_a_long_queue_is_cut_short_and_says_how_many_more(figures, django_assert_num_queries):
+    for branch in (figures.branch, figures.sibling):
+        for year in (2020, 2021):
+            ReportVersionFactory(report=ReportFactory(branch=branch, year=year, status=Report.Status.SUBMITTED))
+    with django_assert_num_queries(1):
+        assert review_queue(organisation=figures.general, limit=4).more == 0
+    with django_assert_num_queries(2):
+        queue = review_queue(organisation=figures.general, limit=3)
+    assert (len(queue.reports), queue.total, queue.more) == (3, 4, 1)
 
 
 def _branches(general, n):

@@ -148,7 +148,8 @@ def test_recompile_keeps_written_text_and_adds_new_defaults_once(report, records
 
     added = services.report_recompile(report=report, by=records.secretary)
 
-    assert [a.origin for a in added] == ["s1.party_lectures"]
+    # The lecture backs its own item, and 「讲党课」 among the ways members are guided.
+    assert [a.origin for a in added] == ["s1.party_lectures", "s4.guidance"]
     assert report.items.get(pk=item.pk).text == rewritten
     assert services.report_recompile(report=report, by=records.secretary) == []
     assert report.items.filter(origin="s1.party_lectures").count() == 1

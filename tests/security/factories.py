@@ -25,9 +25,17 @@ from activities.models import Activity, Attachment, ComplianceRule, Outlet, Publ
 from branchwork.models import Member, Organisation, PartyGroup, Role
 from branchwork.periods import Period
 from branchwork.roster import COLUMNS as ROSTER_COLUMNS
+from notifications.models import Notification
 from reports import services as report_services
 from reports.models import Report
-from tests.factories import AttendanceFactory, MemberFactory, OutletFactory, PartyGroupFactory, xlsx_bytes
+from tests.factories import (
+    AttendanceFactory,
+    MemberFactory,
+    OutletFactory,
+    PartyGroupFactory,
+    report_written,
+    xlsx_bytes,
+)
 
 D = datetime.date
 
@@ -46,6 +54,7 @@ class BranchObjects:
     activity: Activity
     attachment: Attachment
     publicity: PublicityEntry
+    outlet: Outlet  # the branch's own
 
 
 @dataclass
@@ -57,6 +66,7 @@ class OrgObjects:
     unit: Organisation | None = None
     account: object = None
     role: Role | None = None
+    notification: Notification | None = None  # one of its reviewer's
 
 
 def pdf_upload(name: str = "会议纪要.pdf") -> SimpleUploadedFile:
@@ -86,7 +96,8 @@ def branch_objects(branch: Organisation, *, outlet: Outlet, by) -> BranchObjects
     publicity = PublicityEntry.objects.create(
         branch=branch, outlet=outlet, date=D(2022, 4, 1), count=1, title="春运保通纪实", created_by=by
     )
-    return BranchObjects(branch, group, member, activity, attachment, publicity)
+    own_outlet = OutletFactory(organisation=branch, name=f"{branch.code}所微信公众号")
+    return BranchObjects(branch, group, member, activity, attachment, publicity, own_outlet)
 
 
 def _store_fake_files(version) -> None:
@@ -100,11 +111,11 @@ def workflow_reports(branch: Organisation, *, secretary, reviewer, monkeypatch) 
     """2022H1 returned with version 1 (editable, submittable, has a version); 2022H2 submitted
     (reviewable). Submitting renders no files here (see the module docstring)."""
     monkeypatch.setattr(report_services, "FILE_FORMATS", ())
-    returned = report_services.report_create(branch=branch, period=H1, by=secretary)
+    returned = report_written(branch, H1, secretary)
     version = report_services.report_submit(report=returned, by=secretary)
     _store_fake_files(version)
     report_services.report_return(report=returned, by=reviewer, comment="请补充第五部分")
-    submitted = report_services.report_create(branch=branch, period=H2, by=secretary)
+    submitted = report_written(branch, H2, secretary)
     _store_fake_files(report_services.report_submit(report=submitted, by=secretary))
     return {"returned": returned, "submitted": submitted}
 
@@ -130,10 +141,12 @@ class Scene:
             PartyGroup: branch.group,
             PublicityEntry: branch.publicity,
             Outlet: org.outlet,
+            (Outlet, "branch"): branch.outlet,
             ComplianceRule: org.rule,
             Organisation: org.unit,
             get_user_model(): org.account,
             Role: org.role,
+            Notification: org.notification,
         }
 
 
@@ -151,6 +164,15 @@ def build_scene(world, monkeypatch) -> Scene:
     kl = branch_objects(world.branch, outlet=hw.outlet, by=world.secretary)
     xy = branch_objects(world.sibling, outlet=hw.outlet, by=world.sibling_secretary)
     reports = workflow_reports(world.branch, secretary=world.secretary, reviewer=world.reviewer, monkeypatch=monkeypatch)
+    # Submitting told hw's reviewer; lz's reviewer has a notification of their own.
+    hw.notification = Notification.objects.filter(recipient=world.reviewer).unread().latest("pk")
+    lz.notification = Notification.objects.create(
+        recipient=world.outsider_reviewer,
+        event=Notification.Event.SUBMITTED,
+        report=reports["submitted"],
+        version_number=1,
+        text="另一党总支的消息",
+    )
     return Scene(world, kl, hw, reports, xy, lz)
 
 
@@ -171,7 +193,7 @@ def meetings_xlsx(title: str = "导入的学习会") -> SimpleUploadedFile:
 
 # --- did anything change? ----------------------------------------------------------------------
 
-FINGERPRINT_APPS = ("branchwork", "activities", "reports")
+FINGERPRINT_APPS = ("branchwork", "activities", "reports", "notifications")
 
 
 def _fingerprinted_models():

@@ -37,7 +37,7 @@ from reports import services as report_services
 from reports.models import Report, ReportVersion
 from reports.renderers.textclean import clean_text
 from reports.services import item_text_errors
-from tests.factories import MemberFactory, OutletFactory, PartyGroupFactory
+from tests.factories import MemberFactory, OutletFactory, PartyGroupFactory, report_written
 from tests.reports.editor import editor_data
 from tests.reports.sample_documents import small_document
 
@@ -334,7 +334,7 @@ def test_report_keeps_hostile_text_in_preview_docx_and_pdf(world, record_propert
     secretary, reviewer = Client(), Client()
     secretary.force_login(world.secretary)
     reviewer.force_login(world.reviewer)
-    report = report_services.report_create(branch=world.branch, period=H1, by=world.secretary)
+    report = report_written(world.branch, H1, world.secretary)
     edit = reverse("reports:report_edit", args=["kl", "2022H1"])
     examples = Examples(record_property, "report items, header and review comments")
 

@@ -6,16 +6,17 @@ URL whose arguments the matrix cannot build fails ``test_every_url_can_be_filled
 
 The objects attacked belong to one branch (kl) and its general branch (hw). Expected:
 
-    role                         branch read   branch write   review action   hw registries   hw administration
-    anonymous                    login         login          login           login           login
-    secretary / 支委 of kl        served        served         403             404             404
-    reviewer of hw (above)       served        403            served          served          404
-    组织员 of hw (above)          served        403            403             404 (log: served) served
-    superuser                    served        403            403             served          served
-    secretary of sibling xy      404           404            404             404             404
-    reviewer of another 党总支     404           404            404             404             404
+    role                         branch read   branch write   review action   hw registries      hw reviewer's notification   hw administration
+    anonymous                    login         login          login           login              login                        login
+    secretary / 支委 of kl        served        served         403             404                404                          404
+    reviewer of hw (above)       served        403            served          served             served                       404
+    组织员 of hw (above)          served        403            403             404 (log: served)  404                          served
+    superuser                    served        403            403             served             404                          served
+    secretary of sibling xy      404           404            404             404                404                          404
+    reviewer of another 党总支     404           404            404             404                404                          404
 
-The first-run setup page is the superuser's alone (404 to everyone else).
+Personal pages (one's own inbox) are served to everyone logged in; the first-run setup page is the
+superuser's alone (404 to everyone else).
 
 Wherever a role has no right (login, 403, 404) the database and the stored files must not change;
 reads never change them for anyone; and the POST of the roles with the right must change the
@@ -32,6 +33,7 @@ from django.urls import reverse
 
 from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
 from branchwork.models import Member, Organisation, PartyGroup, Role
+from notifications.models import Notification
 
 from .factories import (
     H2,
@@ -70,6 +72,7 @@ READS = {
     "activities:member_attendance",
     "activities:compliance",
     "activities:publicity_list",
+    "activities:outlet_branch_list",
     "activities:ledger_index",
     "activities:ledger_export",
     "reports:report_list",
@@ -91,6 +94,8 @@ REDIRECTING_PAGES = {
 }
 # The reviewer above acts on a submitted report; a branch never reviews itself.
 REVIEWS = {"reports:report_review", "reports:report_return", "reports:report_approve"}
+# One person's own objects (the scene's belong to hw's reviewer): anyone else gets 404.
+OWN_OBJECTS = {"notifications:notification_open"}
 
 
 # The administrator's pages (组织员 of hw, and superusers) and the superuser's first-run setup.
@@ -111,6 +116,8 @@ def access(route: Route, method: str) -> str:
         return "superuser"
     if route.name.startswith(ADMINISTRATION_NAMESPACE + ":"):
         return "administer"
+    if route.name in OWN_OBJECTS:
+        return "own"
     if route.scope == "none":
         return "personal"
     if route.scope == "org":
@@ -133,6 +140,8 @@ def expected(route: Route, method: str, role: str) -> str:
         return "served" if role in ("organiser", "admin") else "hidden"
     if kind == "personal":
         return "served"
+    if kind == "own":
+        return "served" if role == "reviewer" else "hidden"
     if role in ("sibling_secretary", "outsider_reviewer"):
         return "hidden"
     if kind == "manage":
@@ -152,7 +161,7 @@ def owner(route: Route) -> str:
         return "admin"
     if kind == "administer":
         return "organiser"
-    return "reviewer" if route.scope == "org" else "secretary"
+    return "reviewer" if route.scope == "org" or route.name in OWN_OBJECTS else "secretary"
 
 
 def check(route, method, role, outcome, response, db_changed, media_changed, method_allowed) -> list[str]:
@@ -191,7 +200,10 @@ def check(route, method, role, outcome, response, db_changed, media_changed, met
 
 def test_every_url_can_be_filled():
     """A URL the matrix cannot build arguments for fails here: add a builder in urlconf.py."""
-    models = (Activity, Attachment, Member, PartyGroup, PublicityEntry, Outlet, ComplianceRule, Organisation, Role, get_user_model())
+    models = (
+        Activity, Attachment, Member, PartyGroup, PublicityEntry, Outlet, ComplianceRule, Notification,
+        Organisation, Role, get_user_model(),
+    )
     fake = {model: type("Obj", (), {"pk": 1})() for model in models}
     unfillable = []
     for route in ROUTES:
@@ -229,14 +241,20 @@ def test_every_writing_url_has_post_data():
 
 def test_the_lists_name_only_existing_urls():
     names = {r.name for r in ROUTES}
-    listed = READS | READ_THEN_WRITE | REVIEWS | REDIRECTING_PAGES | SUPERUSER_ONLY | ORGANISER_READS
+    listed = READS | READ_THEN_WRITE | REVIEWS | REDIRECTING_PAGES | OWN_OBJECTS | SUPERUSER_ONLY | ORGANISER_READS
     listed |= ADMINISTRATION_WITHOUT_WRITE
     assert listed <= names, sorted(listed - names)
 
 
 def test_the_walk_finds_urls_of_every_app():
     names = {r.name for r in ROUTES}
-    assert {"home", "roster:member_list", "activities:activity_detail", "reports:report_edit"} <= names
+    assert {
+        "home",
+        "roster:member_list",
+        "activities:activity_detail",
+        "reports:report_edit",
+        "notifications:notification_list",
+    } <= names
     assert not any(r.name.startswith("admin:") for r in ROUTES)
 
 

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
 from branchwork.models import Member, Organisation, PartyGroup, Role
+from notifications.models import Notification
 
 # Left out of the matrix, on purpose:
 SKIPPED_NAMESPACES = {
@@ -91,6 +92,7 @@ MODEL_BY_NAME_PREFIX = {
     "rule": ComplianceRule,
     "outlet": Outlet,
     "publicity": PublicityEntry,
+    "notification": Notification,
 }
 # ``<thing>_pk`` is an object of the model named by its prefix.
 MODEL_BY_ARGUMENT_PREFIX = {
@@ -132,16 +134,19 @@ def model_for(route: Route, argument: str):
 
 def build_kwargs(route: Route, *, branch_code: str, org_code: str, objects: dict) -> dict:
     """Arguments for ``reverse(route.name, kwargs=...)``: ``objects`` maps a model to the instance
-    to use (the owning branch's, or another's to test that it is refused)."""
+    to use (the owning branch's, or another's to test that it is refused); a ``(model, scope)``
+    key overrides it for the URLs of that scope (a branch's own outlet under b/…, an
+    organisation's under o/…)."""
     kwargs = {}
     for argument in route.arguments:
         if argument == "code":
             kwargs[argument] = org_code if route.scope == "org" else branch_code
         elif argument == "pk" or argument.endswith("_pk"):
             model = model_for(route, argument)
-            if model not in objects:
+            instance = objects.get((model, route.scope), objects.get(model))
+            if instance is None:
                 raise NoBuilder(f"{route.name}: no {model.__name__} object to use for {argument!r}")
-            kwargs[argument] = objects[model].pk
+            kwargs[argument] = instance.pk
         elif argument in OVERRIDES.get(route.name, {}):
             kwargs[argument] = OVERRIDES[route.name][argument]
         elif argument in VALUES:

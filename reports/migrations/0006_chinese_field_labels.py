@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_comment_order_overall_first'),
+        ('reports', '0005_branch_profile'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,10 +1,15 @@
-"""Demo organisation of the reference report: 省高速公路服务中心党委 → **省高速公路处党总支 →
-kl所党支部 (the reference branch), xy所党支部 and 处机关党支部, with party groups, about 30 members
-across all four statuses, and one login per role.
+"""Demo organisations.
 
-Idempotent: every row is found by its natural key and written only when it differs, and passwords
-are reset to the values below, so running it twice leaves identical data. ``activities.demo``
-builds on it: it looks branches up by code, kl's 书记 by post, and party groups by branch.
+- The reference report's: 省高速公路服务中心党委 → **省高速公路处党总支 → kl所党支部 (the reference
+  branch), xy所党支部 and 处机关党支部, with party groups and about 30 members across all four
+  statuses.
+- A branch of another kind: 省社会科学院党委 → 历史研究所党支部, ten members, no party groups, no
+  publicity, a few records; its roster moved in 2022 (a transfer in, an activist, a 转正).
+
+One login per role. Idempotent: every row is found by its natural key and written only when it
+differs, and passwords are reset to the values below, so running it twice leaves identical data.
+``demo.records`` builds on it: it looks branches up by code, secretaries by post, and party
+groups by branch.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
-from .models import Member, Organisation, PartyGroup, Role
+from branchwork.models import Member, Organisation, PartyGroup, Role
 
 D = datetime.date
 FULL, PROBATIONARY = Member.Status.FULL, Member.Status.PROBATIONARY
@@ -27,6 +32,8 @@ ORGANISATIONS = [
     ("kl", "kl所党支部", Organisation.Level.BRANCH, "hw", ""),
     ("xy", "xy所党支部", Organisation.Level.BRANCH, "hw", ""),
     ("jg", "处机关党支部", Organisation.Level.BRANCH, "hw", ""),
+    ("skw", "省社会科学院党委", Organisation.Level.COMMITTEE, None, ""),
+    ("lsy", "历史研究所党支部", Organisation.Level.BRANCH, "skw", ""),
 ]
 
 PARTY_GROUPS = {
@@ -86,7 +93,27 @@ MEMBERS = {
         ("杨帆", "男", CANDIDATE, D(2021, 11, 5), "", "机关党小组", None, ""),
         ("秦月", "女", ACTIVIST, D(2022, 4, 2), "", "机关党小组", None, ""),
     ],
+    "lsy": [
+        ("林振华", "男", FULL, D(2002, 6, 28), "书记", None, None, ""),
+        ("吴雅琴", "女", FULL, D(2008, 12, 15), "组织委员", None, None, ""),
+        ("何明远", "男", FULL, D(2011, 5, 20), "纪检委员", None, None, ""),
+        ("郭晓东", "男", FULL, D(2006, 7, 1), "", None, None, ""),
+        ("许静怡", "女", FULL, D(2013, 11, 8), "", None, None, ""),
+        ("邓文博", "男", FULL, D(2015, 6, 30), "", None, None, ""),
+        ("曹丽华", "女", FULL, D(2017, 7, 1), "", None, None, ""),
+        ("彭宇", "男", FULL, D(2021, 6, 18), "", None, None, ""),
+        ("宋佳", "女", FULL, D(2016, 5, 4), "", None, None, ""),
+        ("梁思远", "男", ACTIVIST, D(2022, 4, 15), "", None, None, ""),
+    ],
 }
+
+# Roster facts beyond the columns above: the stages of 发展党员 and transfers in, each dated.
+MEMBER_DATES = {
+    ("lsy", "彭宇"): {"full_on": D(2022, 6, 24)},
+    ("lsy", "宋佳"): {"transferred_in_on": D(2022, 3, 1), "transferred_from": "省社会科学院文学研究所党支部"},
+    ("lsy", "梁思远"): {"activist_on": D(2022, 4, 15)},
+}
+STAGE_FIELDS = ("activist_on", "candidate_on", "full_on", "transferred_in_on", "transferred_from")
 
 # username, password, full name, organisation code, role kind, description
 USERS = [
@@ -95,6 +122,8 @@ USERS = [
     ("xy_shuji", "Hongqi-xy-2022", "赵卫东", "xy", Role.Kind.SECRETARY, "xy所党支部书记"),
     ("jg_shuji", "Hongqi-jg-2022", "陈志刚", "jg", Role.Kind.SECRETARY, "处机关党支部书记"),
     ("hw_shenyue", "Hongqi-hw-2022", "何国平", "hw", Role.Kind.REVIEWER, "**省高速公路处党总支审阅人"),
+    ("lsy_shuji", "Hongqi-lsy-2022", "林振华", "lsy", Role.Kind.SECRETARY, "历史研究所党支部书记（记录较少的支部）"),
+    ("skw_shenyue", "Hongqi-skw-2022", "赵文澜", "skw", Role.Kind.REVIEWER, "省社会科学院党委审阅人"),
 ]
 ADMIN = ("admin", "Hongqi-admin-2022", "系统管理员", "系统管理员（可进入“系统管理”维护党组织、账号与角色）")
 
@@ -146,6 +175,7 @@ def seed_organisations() -> list[tuple[str, str, str]]:
         branch = orgs[code]
         groups = {group.name: group for group in PartyGroup.objects.filter(branch=branch)}
         for name, gender, status, joined, post, group, out_on, out_to in rows:
+            dates = MEMBER_DATES.get((code, name), {})
             _upsert(
                 Member,
                 {"branch": branch, "name": name},
@@ -154,9 +184,10 @@ def seed_organisations() -> list[tuple[str, str, str]]:
                     "status": status,
                     "joined_on": joined,
                     "post": post,
-                    "party_group": groups[group],
+                    "party_group": groups[group] if group else None,
                     "transferred_out_on": out_on,
                     "transferred_to": out_to,
+                    **{field: dates.get(field, "" if field == "transferred_from" else None) for field in STAGE_FIELDS},
                 },
             )
 

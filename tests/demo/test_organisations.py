@@ -6,8 +6,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 
-from branchwork.demo import seed_organisations
 from branchwork.models import Member, Organisation, PartyGroup, Role
+from demo.organisations import seed_organisations
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -53,17 +53,29 @@ def test_seeding_repairs_edited_demo_data():
 def test_the_organisation_is_the_reference_reports():
     seed_organisations()
     orgs = {o.code: o for o in Organisation.objects.select_related("parent")}
-    assert set(orgs) == {"center", "hw", "kl", "xy", "jg"}
+    assert set(orgs) == {"center", "hw", "kl", "xy", "jg", "skw", "lsy"}
     assert orgs["center"].name == "省高速公路服务中心党委" and orgs["center"].parent is None
     assert orgs["hw"].name == "**省高速公路处党总支" and orgs["hw"].parent == orgs["center"]
     assert {orgs[c].name for c in ("kl", "xy", "jg")} == {"kl所党支部", "xy所党支部", "处机关党支部"}
     assert all(orgs[c].parent == orgs["hw"] and orgs[c].is_branch for c in ("kl", "xy", "jg"))
     assert orgs["kl"].addressee == "" and orgs["kl"].report_addressee == "**省高速公路处党总支"
+    # A branch of another kind, straight under its committee.
+    assert orgs["lsy"].name == "历史研究所党支部" and orgs["lsy"].parent == orgs["skw"] and orgs["lsy"].is_branch
+
+
+def test_the_research_branch_has_no_party_groups_and_a_roster_that_moved_in_2022():
+    seed_organisations()
+    lsy = Organisation.objects.get(code="lsy")
+    members = Member.objects.filter(branch=lsy)
+    assert members.count() == 10 and not PartyGroup.objects.filter(branch=lsy).exists()
+    assert members.get(name="彭宇").full_on == datetime.date(2022, 6, 24)
+    assert members.get(name="宋佳").transferred_in_on == datetime.date(2022, 3, 1)
+    assert members.get(name="梁思远").status == Member.Status.ACTIVIST
 
 
 def test_the_roster_covers_every_status_with_one_secretary_per_branch():
     seed_organisations()
-    assert 28 <= Member.objects.count() <= 32
+    assert 28 <= Member.objects.exclude(branch__code="lsy").count() <= 32
     assert set(Member.objects.values_list("status", flat=True)) == set(Member.Status.values)
     for code in ("kl", "xy", "jg"):
         branch = Organisation.objects.get(code=code)
@@ -100,7 +112,9 @@ def test_kl_fits_the_2022_first_half_report():
 def test_demo_logins_work_with_passwords_that_pass_the_validators():
     logins = seed_organisations()
     usernames = [username for username, _password, _description in logins]
-    assert usernames == ["kl_shuji", "kl_zhiwei", "xy_shuji", "jg_shuji", "hw_shenyue", "admin"]
+    assert usernames == [
+        "kl_shuji", "kl_zhiwei", "xy_shuji", "jg_shuji", "hw_shenyue", "lsy_shuji", "skw_shenyue", "admin"
+    ]
     for username, password, description in logins:
         user = User.objects.get(username=username)
         validate_password(password, user)
@@ -113,12 +127,14 @@ def test_demo_logins_work_with_passwords_that_pass_the_validators():
         ("xy_shuji", "xy", "secretary"),
         ("jg_shuji", "jg", "secretary"),
         ("hw_shenyue", "hw", "reviewer"),
+        ("lsy_shuji", "lsy", "secretary"),
+        ("skw_shenyue", "skw", "reviewer"),
     }
     assert User.objects.get(username="admin").is_superuser
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("activities.demo") is None, reason="activities.demo not written yet"
+    importlib.util.find_spec("demo.records") is None, reason="activities.demo not written yet"
 )
 def test_seed_demo_command_twice_gives_the_same_data(capsys):
     call_command("seed_demo")

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0003_activitykind_copies'),
+        ('activities', '0004_activity_report_details'),
         ('branchwork', '0002_organisation_figures_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -22,7 +22,7 @@ def whole_chinese_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('branchwork', '0002_organisation_figures_version'),
+        ('branchwork', '0003_member_stages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

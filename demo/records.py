@@ -1,10 +1,13 @@
 """Demo records: kl所党支部's first half of 2022, reproducing every figure of the reference report
-(``shared/reference/seed-figures.json``), one record just after it (2022-07-01), and ordinary
-records for the current year in every demo branch, so that calendars and dashboards are alive.
+(``shared/reference/seed-figures.json``) and, from the records' own content, its specific items;
+one record just after it (2022-07-01); 历史研究所党支部's few records of 2022 (no party groups, no
+publicity, its only 党课 on 7月1日); and ordinary records for the current year in every demo
+branch, so that calendars and dashboards are alive.
 
-Builds on ``branchwork.demo.seed_organisations``: organisations are looked up by code (general
-branch "hw", branches "kl", "xy", "jg"), the secretary by post, party groups and the roster by
-branch. Idempotent and deterministic: records are found by (branch, kind, date, title), outlets by
+The records are tables (one per kind of record the reference mentions), turned into specs by
+short functions. Builds on ``demo.organisations``: organisations are looked up by code (general
+branch "hw", branches "kl", "xy", "jg", "lsy"), the secretary by post, party groups and the roster
+by branch. Idempotent and deterministic: records are found by (branch, kind, date, title), outlets by
 (organisation, name), publicity entries by (branch, outlet, date, title), attendance by (record,
 member); each is written only when it differs, so a second run leaves the same data.
 """
@@ -18,12 +21,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from activities.kinds import KINDS
+from activities.models import Activity, ActivityKind, Attendance, Outlet, PublicityEntry
+from activities.services import activity_set_kinds
 from branchwork.figures import figures_changed
 from branchwork.models import Member, Organisation, PartyGroup
-
-from .kinds import KINDS
-from .models import Activity, ActivityKind, Attendance, Outlet, PublicityEntry
-from .services import activity_set_kinds
 
 D = datetime.date
 T = datetime.time
@@ -163,65 +165,132 @@ def seed_activities(*, today: datetime.date | None = None) -> None:
     with transaction.atomic():
         general = Organisation.objects.get(code="hw")
         branches = {code: Organisation.objects.get(code=code) for code in ("kl", "xy", "jg")}
-        roster = Roster(list(branches.values()))
+        lsy = Organisation.objects.get(code="lsy")
+        roster = Roster([*branches.values(), lsy])
         outlets = _seed_outlets(general)
 
         kl = branches["kl"]
-        specs = _kl_2022h1(kl, roster) + _kl_after_2022h1(kl, roster)
+        specs = _kl_2022h1(kl, roster) + _kl_after_2022h1(kl, roster) + _lsy_2022(lsy, roster)
         pieces = _kl_2022h1_publicity(kl, outlets)
         for index, branch in enumerate(branches.values()):
             specs += _current_year(branch, roster, today)
             pieces += _current_year_publicity(branch, outlets, today, offset=index)
+        specs += _current_year_sparse(lsy, roster, today)
 
+        _prune(specs, branches=[kl, lsy], year=2022)
         activities = _sync_activities(specs)
         _sync_kinds(specs, activities)
         _sync_attendance(specs, activities, roster)
         _sync_publicity(pieces)
-        figures_changed(branch_ids=[branch.pk for branch in branches.values()])  # bulk writes send no signals
+        # Bulk writes send no signals.
+        figures_changed(branch_ids=[branch.pk for branch in branches.values()] + [lsy.pk])
 
 
-# --- kl所党支部, 2022年上半年 ------------------------------------------------------------------
+# --- kl所党支部, 2022年上半年: the reference's records, as tables -----------------------------------
+
+HALL = "kl所党员活动室"
+PLAZA = "kl所收费广场"
+
+# 理论学习会: the reference's six materials in three forms. (date, title, form, materials)
+KL_STUDIES = [
+    (D(2022, 1, 12), "学习党的十九届六中全会精神", "集体学习", ["党的十九届六次全会精神"]),
+    (D(2022, 2, 16), "党史、新中国史专题自学交流", "个人自学", ["党史", "新中国史"]),
+    (D(2022, 3, 16), "改革开放史、社会主义发展史专题研讨", "专题研讨", ["改革开放史", "社会主义发展史"]),
+    (D(2022, 4, 13), "深入学习党的十九届六中全会精神和党史", "集体学习", ["党的十九届六次全会精神", "党史"]),
+    (D(2022, 5, 18), "学习省第十四次党代会精神", "集体学习", ["省第十四次党代会精神"]),
+    (D(2022, 6, 15), "学习贯彻省第十四次党代会精神专题研讨", "专题研讨", ["省第十四次党代会精神"]),
+]
+
+# 主题党日: six, with the reference's seven activity forms; February's is held together with a
+# 支部党员大会 (one record counting as both). (date, theme, forms, also counts as)
+KL_THEMED_DAYS = [
+    (D(2022, 1, 21), "观看反腐题材影片，筑牢拒腐防变思想防线", ["观看反腐题材影片"], ()),
+    (D(2022, 2, 23), "主题党日暨支部党员大会：党史学习教育专题交流研讨", ["召开专题交流研讨会议"], ("branch_assembly",)),
+    (D(2022, 3, 23), "助力春耕，党员志愿服务进乡村", ["春耕"], ()),
+    (D(2022, 4, 3), "清明节假日保通保畅党员先锋行动", ["节假日保通保畅"], ()),
+    (D(2022, 5, 27), "路域环境整治暨“六一”捐资助学", ["路域环境整治", "贫困小学捐资助学"], ()),
+    (D(2022, 6, 17), "赴党史教育基地接受红色教育", ["赴党史教育基地"], ()),
+]
+
+KL_HEART_TALKS = [
+    (D(2022, 2, 10), "组织生活会前谈心谈话（书记与支委）"),
+    (D(2022, 2, 11), "组织生活会前谈心谈话（书记与党员）"),
+    (D(2022, 2, 14), "组织生活会前谈心谈话（支委与党员）"),
+    (D(2022, 5, 12), "新进职工思想动态谈心谈话"),
+]
+
+KL_THEMED_EDUCATION = [
+    (D(2022, 3, 10), "“社会主义核心价值观主题实践教育月”"),
+    (D(2022, 4, 15), "全民国家安全教育日普法宣传"),
+    (D(2022, 6, 24), "“健康人生、绿色无毒”主题禁毒宣传"),
+]
+
+# Pioneer posts and the urgent tasks their members took on.
+KL_PIONEER_POSTS = [("收费服务党员先锋示范岗", ["疫情防控", "保通保畅"]), ("ETC客服党员先锋示范岗", ["疫情防控", "保通保畅"])]
+
+# 警示教育: (date, title, material, the superior's notices it follows)
+KL_WARNING_BASIS = (
+    "厅党组《关于以折达公路问题为案例开展作风建设警示教育的通知》\n"
+    "《中共**省交通运输厅党组关于严肃整治“酒杯中的奢靡之风”的通知》"
+)
+KL_WARNING_EDUCATION = [
+    (D(2022, 1, 11), "学习“@党员干部，这样的生活方式要远离”", "“@党员干部，这样的生活方式要远离”", KL_WARNING_BASIS),
+    (
+        D(2022, 1, 25),
+        "学习中央纪委国家监委公开通报的典型问题",
+        "中央纪委国家监委公开通报十起违反中央八项规定精神典型问题",
+        KL_WARNING_BASIS,
+    ),
+    (D(2022, 2, 18), "组织观看反腐败斗争电视专题片《零容忍》", "反腐败斗争电视专题片《零容忍》", ""),
+]
+
+KL_SUPERVISION = [
+    (D(2022, 2, 15), "所领导班子包站联系督导检查（春运保畅）"),
+    (D(2022, 4, 12), "所领导班子包站联系督导检查（收费现场管理）"),
+    (D(2022, 5, 10), "所领导班子包站联系督导检查（廉政风险点）"),
+]
+
+# Ideology-front work: (date, kind, title)
+KL_IDEOLOGY = [
+    (D(2022, 1, 18), "ideology_meeting", "意识形态工作专题会议"),
+    (D(2022, 3, 8), "material_review", "日常党建学习材料审核"),
+    (D(2022, 4, 26), "online_conduct", "职工网络言行规范专题教育"),
+    (D(2022, 5, 6), "material_review", "活动方案审核"),
+    (D(2022, 6, 20), "material_review", "宣传稿件审核"),
+]
+
+# Rectification items from the 组织生活会: (title, measures, fixed on)
+KL_RECTIFICATION = [
+    ("党建与业务工作融合方面，工作措施和力度不够", "结合收费运营重点工作研究党建举措。", None),
+    ("部分党小组会议记录不够规范", "统一会议记录模板，支委逐月检查。", D(2022, 4, 30)),
+]
+
+
+class _Records:
+    """Collects one branch's specs; meetings get the branch's place, host and hours."""
+
+    def __init__(self, branch: Organisation, host: str, place: str, today: datetime.date | None = None):
+        self.branch, self.host, self.place, self.today = branch, host, place, today
+        self.specs: list[Spec] = []
+
+    def add(self, kind: str, day: datetime.date, title: str, also: tuple[str, ...] = (), **values) -> None:
+        if self.today and day > self.today:
+            return
+        if KINDS[kind].takes_attendance:
+            values = {"place": self.place, "host": self.host, "start_time": T(15, 0), "end_time": T(16, 30), **values}
+        self.specs.append(Spec(self.branch, kind, day, title, values, also))
 
 
 def _kl_2022h1(kl: Organisation, roster: Roster) -> list[Spec]:
     secretary = roster.secretary(kl)
     host = secretary.name if secretary else ""
-    hall = "kl所党员活动室"
-    specs: list[Spec] = []
+    records = _Records(kl, host, HALL)
+    add = records.add
 
-    def add(kind: str, day: datetime.date, title: str, also: tuple[str, ...] = (), **values) -> None:
-        if KINDS[kind].takes_attendance:
-            values = {"place": hall, "host": host, "start_time": T(15, 0), "end_time": T(16, 30), **values}
-        specs.append(Spec(kl, kind, day, title, values, also))
-
-    # 理论学习会: six sessions, the reference's six materials, three forms.
-    for day, title, form, materials in [
-        (D(2022, 1, 12), "学习党的十九届六中全会精神", "集体学习", ["党的十九届六次全会精神"]),
-        (D(2022, 2, 16), "党史、新中国史专题自学交流", "个人自学", ["党史", "新中国史"]),
-        (D(2022, 3, 16), "改革开放史、社会主义发展史专题研讨", "专题研讨", ["改革开放史", "社会主义发展史"]),
-        (D(2022, 4, 13), "深入学习党的十九届六中全会精神和党史", "集体学习", ["党的十九届六次全会精神", "党史"]),
-        (D(2022, 5, 18), "学习省第十四次党代会精神", "集体学习", ["省第十四次党代会精神"]),
-        (D(2022, 6, 15), "学习贯彻省第十四次党代会精神专题研讨", "专题研讨", ["省第十四次党代会精神"]),
-    ]:
-        add(
-            "study",
-            day,
-            title,
-            study_form=form,
-            materials="\n".join(materials),
-            content=f"{form}{'、'.join(materials)}，结合收费运营工作交流学习体会。",
-        )
-
-    # 主题党日: six, with the reference's seven activity forms; February's is held together with
-    # a 支部党员大会 (one record counting as both).
-    for day, title, forms, also in [
-        (D(2022, 1, 21), "观看反腐题材影片，筑牢拒腐防变思想防线", ["观看反腐题材影片"], ()),
-        (D(2022, 2, 23), "主题党日暨支部党员大会：党史学习教育专题交流研讨", ["召开专题交流研讨会议"], ("branch_assembly",)),
-        (D(2022, 3, 23), "助力春耕，党员志愿服务进乡村", ["春耕"], ()),
-        (D(2022, 4, 3), "清明节假日保通保畅党员先锋行动", ["节假日保通保畅"], ()),
-        (D(2022, 5, 27), "路域环境整治暨“六一”捐资助学", ["路域环境整治", "贫困小学捐资助学"], ()),
-        (D(2022, 6, 17), "赴党史教育基地接受红色教育", ["赴党史教育基地"], ()),
-    ]:
+    for day, title, form, materials in KL_STUDIES:
+        text = "、".join(materials)
+        add("study", day, title, study_form=form, materials="\n".join(materials), content=f"{form}{text}，结合收费运营工作交流学习体会。")
+    for day, title, forms, also in KL_THEMED_DAYS:
         add("themed_day", day, title, also, activity_forms="\n".join(forms), content=f"开展{'、'.join(forms)}活动。")
     add(
         "branch_assembly",
@@ -230,9 +299,7 @@ def _kl_2022h1(kl: Organisation, roster: Roster) -> list[Spec]:
         content="通报上半年党建工作情况，讨论发展党员工作。",
         decisions="同意将入党积极分子列为发展对象，报处党总支审查。",
     )
-
-    # 支委会: four a month.
-    for month, topics in enumerate(KL_COMMITTEE_TOPICS, start=1):
+    for month, topics in enumerate(KL_COMMITTEE_TOPICS, start=1):  # 支委会: four a month
         for week, topic in enumerate(topics):
             add(
                 "committee_meeting",
@@ -243,41 +310,32 @@ def _kl_2022h1(kl: Organisation, roster: Roster) -> list[Spec]:
                 content=f"{topic}。",
                 decisions="会议形成一致意见，明确责任人和完成时限。",
             )
-
-    # 党小组会: every month, every group.
-    for index, group in enumerate(roster.groups[kl.pk]):
+    for index, group in enumerate(roster.groups[kl.pk]):  # 党小组会: every month, every group
         for month in range(1, 7):
             day = D(2022, month, 9 + index)
-            if group.established_on and group.established_on > day:
-                continue
-            add(
-                "group_meeting",
-                day,
-                f"{group.name}{month}月份党小组会",
-                party_group=group,
-                content="学习支部当月学习材料，交流思想和工作情况。",
-            )
-
-    # 组织生活会 with 民主评议党员, and the heart-to-heart talks before it.
+            if not group.established_on or group.established_on <= day:
+                add(
+                    "group_meeting",
+                    day,
+                    f"{group.name}{month}月份党小组会",
+                    party_group=group,
+                    content="学习支部当月学习材料，交流思想和工作情况。",
+                )
     add(
         "org_life",
         D(2022, 2, 25),
         "2021年度组织生活会和民主评议党员",
         ("democratic_appraisal",),
+        year_of=2021,
         content="开展批评与自我批评，进行民主评议党员。",
         decisions="梳理问题查摆清单，制定整改措施。",
     )
-    for day, title in [
-        (D(2022, 2, 10), "组织生活会前谈心谈话（书记与支委）"),
-        (D(2022, 2, 11), "组织生活会前谈心谈话（书记与党员）"),
-        (D(2022, 2, 14), "组织生活会前谈心谈话（支委与党员）"),
-        (D(2022, 5, 12), "新进职工思想动态谈心谈话"),
-    ]:
-        specs.append(Spec(kl, "heart_talk", day, title, {"host": host, "place": hall, "content": "交流思想，征求意见建议。"}))
+    for day, title in KL_HEART_TALKS:
+        add("heart_talk", day, title, host=host, place=HALL, content="交流思想，征求意见建议。")
 
-    # 党课: the secretary on work style, and one more.
+    # 党课: the secretary on work style, and the 组织委员 on the provincial congress.
     second = roster.with_post(kl, Member.Post.ORGANISATION) or roster.with_post(kl, Member.Post.DEPUTY_SECRETARY)
-    add("party_lecture", D(2022, 3, 30), "习近平总书记关于作风建设重要论述", speaker=secretary, speaker_name="")
+    add("party_lecture", D(2022, 3, 30), "习近平总书记关于作风建设重要论述的丰富内涵", speaker=secretary, speaker_name="")
     add(
         "party_lecture",
         D(2022, 6, 22),
@@ -285,129 +343,160 @@ def _kl_2022h1(kl: Organisation, roster: Roster) -> list[Spec]:
         speaker=second,
         speaker_name="" if second else "处党总支书记",
     )
-
-    # The 101st anniversary, and the themed education activities.
-    specs.append(
-        Spec(
-            kl,
-            "commemoration",
-            D(2022, 6, 28),
-            "庆祝建党101周年主题党日+党史学习教育",
-            {"place": "*村", "participants": "全体党员、发展对象、入党积极分子", "content": "参观*村发展变化，重温入党誓词。"},
-        )
+    add(
+        "commemoration",
+        D(2022, 6, 28),
+        "庆祝建党101周年主题党日+党史学习教育",
+        place="*村",
+        participants="全体党员、发展对象、入党积极分子",
+        content="参观*村发展变化，重温入党誓词。",
     )
-    for day, title in [
-        (D(2022, 3, 10), "“社会主义核心价值观主题实践教育月”"),
-        (D(2022, 4, 15), "全民国家安全教育日普法宣传"),
-        (D(2022, 6, 24), "“健康人生、绿色无毒”主题禁毒宣传"),
-    ]:
-        specs.append(Spec(kl, "themed_education", day, title, {"place": "kl所收费广场", "content": f"开展{title}活动。"}))
-
-    # Pioneer posts.
+    for day, title in KL_THEMED_EDUCATION:
+        add("themed_education", day, title, place=PLAZA, content=f"开展{title}活动。")
     staff = [m for m in roster.members[kl.pk] if m.status == Member.Status.FULL and not m.post]
-    for index, area in enumerate(["收费服务", "ETC客服", "疫情防控", "保通保畅"]):
-        post_holder = staff[index % len(staff)] if staff else None
-        specs.append(
-            Spec(
-                kl,
-                "pioneer_post",
-                D(2022, 3, 1),
-                f"{area}党员先锋示范岗",
-                {"speaker": post_holder, "content": f"在{area}岗位亮身份、作表率。"},
-            )
+    for index, (title, tasks) in enumerate(KL_PIONEER_POSTS):
+        add(
+            "pioneer_post",
+            D(2022, 3, 1),
+            title,
+            speaker=staff[index % len(staff)] if staff else None,
+            activity_forms="\n".join(tasks),
+            content=f"在{title.removesuffix('党员先锋示范岗')}岗位亮身份、作表率。",
         )
 
     # Discipline and work style.
-    for day, title, material in [
-        (D(2022, 1, 11), "学习“@党员干部，这样的生活方式要远离”", "“@党员干部，这样的生活方式要远离”"),
-        (
-            D(2022, 1, 25),
-            "学习中央纪委国家监委公开通报的典型问题",
-            "中央纪委国家监委公开通报十起违反中央八项规定精神典型问题",
-        ),
-        (D(2022, 2, 18), "组织观看反腐败斗争电视专题片《零容忍》", "反腐败斗争电视专题片《零容忍》"),
-    ]:
-        specs.append(
-            Spec(kl, "warning_education", day, title, {"place": hall, "host": host, "materials": material, "content": title + "。"})
-        )
+    for day, title, material, basis in KL_WARNING_EDUCATION:
+        add("warning_education", day, title, place=HALL, host=host, materials=material, basis=basis, content=title + "。")
     for day, occasion in [(D(2022, 1, 27), "春节前"), (D(2022, 5, 31), "端午节前")]:
-        specs.append(
-            Spec(
-                kl,
-                "integrity_talk",
-                day,
-                f"{occasion}集体廉政谈话",
-                {"occasion": occasion, "host": host, "place": hall, "content": "提醒党员干部严守廉洁纪律。"},
-            )
+        add(
+            "integrity_talk",
+            day,
+            f"{occasion}集体廉政谈话",
+            occasion=occasion,
+            host=host,
+            place=HALL,
+            participants="全体党员干部",
+            content="提醒党员干部严守廉洁纪律。",
         )
-    specs.append(
-        Spec(
-            kl,
-            "rules_study",
-            D(2022, 3, 8),
-            "党章党规党纪集中学习",
-            {"materials": "《党章》\n《准则》\n《纪律处分条例》\n《问责条例》", "place": hall, "host": host},
-        )
+    add(
+        "rules_study",
+        D(2022, 3, 8),
+        "党章党规党纪集中学习",
+        materials="《党章》\n《准则》\n《纪律处分条例》\n《问责条例》",
+        place=HALL,
+        host=host,
     )
-    specs.append(
-        Spec(kl, "petition_publicity", D(2022, 4, 20), "纪检监察信访举报宣传活动", {"place": "kl所收费广场", "content": "发放信访举报宣传资料。"})
+    add("petition_publicity", D(2022, 4, 20), "纪检监察信访举报宣传活动", place=PLAZA, content="发放信访举报宣传资料。")
+    for day, title in KL_SUPERVISION:
+        add("supervision", day, title, host=host, place="各收费站", content="深入一线检查督导工作。")
+    add(
+        "discipline_meeting",
+        D(2022, 6, 29),
+        "kl所纪检工作会议",
+        content="总结今年以来纪检监察工作情况，分析存在的问题与不足，安排部署下半年工作任务。",
     )
-    for day, title in [
-        (D(2022, 2, 15), "所领导班子包站联系督导检查（春运保畅）"),
-        (D(2022, 4, 12), "所领导班子包站联系督导检查（收费现场管理）"),
-        (D(2022, 5, 10), "所领导班子包站联系督导检查（廉政风险点）"),
-    ]:
-        specs.append(Spec(kl, "supervision", day, title, {"host": host, "place": "各收费站", "content": "深入一线检查督导工作。"}))
-    specs.append(
-        Spec(
-            kl,
-            "discipline_meeting",
-            D(2022, 6, 29),
-            "kl所纪检工作会议",
-            {
-                "place": hall,
-                "host": host,
-                "content": "总结今年以来纪检监察工作情况，分析存在的问题与不足，安排部署下半年工作任务。",
-            },
+    for day, headcount in [(D(2022, 3, 31), 2), (D(2022, 6, 30), 1)]:  # managers finishing probation: three
+        add(
+            "probation_completed",
+            day,
+            "站股级管理人员试用期满",
+            headcount=headcount,
+            participants="站股级管理人员",
+            basis="省**处站股级管理人员选拔任用管理办法",
+            content="试用期满考核合格，正式任职。",
         )
-    )
-
-    # People: managers finishing probation, three in all.
-    for day, headcount in [(D(2022, 3, 31), 2), (D(2022, 6, 30), 1)]:
-        specs.append(
-            Spec(kl, "probation_completed", day, "站股级管理人员试用期满", {"headcount": headcount, "content": "试用期满考核合格，正式任职。"})
-        )
-
-    # Ideology-front work.
-    for day, kind, title in [
-        (D(2022, 1, 18), "ideology_meeting", "意识形态工作专题会议"),
-        (D(2022, 3, 8), "material_review", "主题党日活动方案审核"),
-        (D(2022, 4, 26), "online_conduct", "职工网络言行规范专题教育"),
-        (D(2022, 5, 6), "material_review", "新闻宣传稿件审核"),
-        (D(2022, 6, 20), "material_review", "庆祝建党101周年活动方案审核"),
-    ]:
-        specs.append(Spec(kl, kind, day, title, {"content": title + "。"}))
-
-    # Rectification items from the 组织生活会: one fixed, one still open.
-    specs.append(
-        Spec(
-            kl,
+    for day, kind, title in KL_IDEOLOGY:
+        add(kind, day, title, content=title + "。")
+    for title, measures, fixed_on in KL_RECTIFICATION:
+        add(
             "rectification",
             D(2022, 2, 25),
-            "党建与业务工作融合方面，工作措施和力度不够",
-            {"content": "结合收费运营重点工作研究党建举措。", "is_resolved": False, "resolved_on": None},
+            title,
+            content=measures,
+            is_resolved=fixed_on is not None,
+            resolved_on=fixed_on,
         )
+    return records.specs
+
+
+# --- 历史研究所党支部: a branch of another kind, with few records ------------------------------------
+
+LSY_PLACE = "历史所会议室"
+# (date, title, form, materials)
+LSY_STUDIES = [
+    (D(2022, 2, 18), "学习党的十九届六中全会《决议》", "集体学习", ["党的十九届六中全会《决议》"]),
+    (
+        D(2022, 3, 25),
+        "学习习近平总书记关于哲学社会科学工作的重要论述",
+        "专题研讨",
+        ["习近平总书记关于哲学社会科学工作的重要论述"],
+    ),
+    (D(2022, 4, 22), "学习《关于新时代加强和改进思想政治工作的意见》", "集体学习", ["《关于新时代加强和改进思想政治工作的意见》"]),
+    (D(2022, 5, 20), "研讨以史为鉴、资政育人", "专题研讨", ["习近平总书记关于历史研究的重要论述"]),
+    (D(2022, 6, 17), "学习省第十四次党代会精神", "集体学习", ["省第十四次党代会精神"]),
+]
+LSY_COMMITTEE = [
+    (D(2022, 1, 10), "研究2022年支部工作计划"),
+    (D(2022, 3, 14), "研究主题党日活动方案"),
+    (D(2022, 6, 13), "研究预备党员转正事宜"),
+]
+
+
+def _lsy_2022(lsy: Organisation, roster: Roster) -> list[Spec]:
+    secretary = roster.secretary(lsy)
+    records = _Records(lsy, secretary.name if secretary else "", LSY_PLACE)
+    add = records.add
+    for day, title, form, materials in LSY_STUDIES:
+        add("study", day, title, study_form=form, materials="\n".join(materials), content=f"{form}{'、'.join(materials)}。")
+    for day, title in LSY_COMMITTEE:
+        add("committee_meeting", day, title, content=f"{title}。", decisions="形成一致意见。")
+    add(
+        "org_life",
+        D(2022, 1, 20),
+        "党史学习教育专题组织生活会",
+        content="对照党史学习教育目标任务，开展批评与自我批评。",
     )
-    specs.append(
-        Spec(
-            kl,
-            "rectification",
-            D(2022, 2, 25),
-            "部分党小组会议记录不够规范",
-            {"content": "统一会议记录模板，支委逐月检查。", "is_resolved": True, "resolved_on": D(2022, 4, 30)},
-        )
+    add(
+        "ideology_meeting",
+        D(2022, 3, 11),
+        "意识形态工作专题会议",
+        content="研究学术讲座、论坛和出版物的审核把关工作。",
     )
-    return specs
+    add(
+        "warning_education",
+        D(2022, 4, 8),
+        "观看警示教育片《国家监察》",
+        materials="警示教育片《国家监察》",
+        place=LSY_PLACE,
+        content="组织党员观看警示教育片并交流体会。",
+    )
+    add(
+        "themed_day",
+        D(2022, 5, 27),
+        "“追寻红色足迹”主题党日",
+        activity_forms="参观“百年党史档案文献展”",
+        participants="全体党员",
+        joint_with="省档案馆利用部党支部",
+        place="省档案馆",
+        content="与省档案馆利用部党支部联合参观档案文献展，交流研读党史档案的体会。",
+    )
+    add(
+        "branch_assembly",
+        D(2022, 6, 24),
+        "支部党员大会：讨论彭宇同志预备党员转正",
+        content="讨论彭宇同志转为正式党员。",
+        decisions="同意彭宇同志按期转为中共正式党员，报院党委审批。",
+    )
+    add(
+        "party_lecture",
+        D(2022, 7, 1),
+        "坚定历史自信，把握历史主动",
+        speaker_name="周立平",
+        speaker_post="院党委副书记",
+        participants="全体党员",
+        content="院党委副书记周立平同志为全体党员讲党课。",
+    )
+    return records.specs
 
 
 def _kl_after_2022h1(kl: Organisation, roster: Roster) -> list[Spec]:
@@ -467,17 +556,8 @@ CURRENT_STORIES = ["扎实做好保通保畅工作", "开展主题党日活动",
 
 def _current_year(branch: Organisation, roster: Roster, today: datetime.date) -> list[Spec]:
     secretary = roster.secretary(branch)
-    host = secretary.name if secretary else ""
-    place = f"{branch.name.removesuffix('党支部')}会议室"
-    specs: list[Spec] = []
-
-    def add(kind: str, day: datetime.date, title: str, also: tuple[str, ...] = (), **values) -> None:
-        if day > today:
-            return
-        if KINDS[kind].takes_attendance:
-            values = {"place": place, "host": host, "start_time": T(15, 0), "end_time": T(16, 30), **values}
-        specs.append(Spec(branch, kind, day, title, values, also))
-
+    records = _Records(branch, secretary.name if secretary else "", f"{branch.name.removesuffix('党支部')}会议室", today)
+    add = records.add
     year = today.year
     for month in range(1, today.month + 1):
         material, form = STUDY_TOPICS[(month - 1) % len(STUDY_TOPICS)]
@@ -500,7 +580,19 @@ def _current_year(branch: Organisation, roster: Roster, today: datetime.date) ->
             add("org_life", D(year, 2, 24), f"{year - 1}年度组织生活会和民主评议党员", ("democratic_appraisal",))
         if month in (2, 8):
             add("heart_talk", D(year, month, 15), f"{month}月份谈心谈话", content="交流思想，征求意见建议。")
-    return specs
+    return records.specs
+
+
+def _current_year_sparse(branch: Organisation, roster: Roster, today: datetime.date) -> list[Spec]:
+    """A branch with few records: a study session and a 支委会 every other month."""
+    secretary = roster.secretary(branch)
+    records = _Records(branch, secretary.name if secretary else "", LSY_PLACE, today)
+    year = today.year
+    for month in range(1, today.month + 1, 2):
+        material, form = STUDY_TOPICS[(month - 1) // 2 % len(STUDY_TOPICS)]
+        records.add("committee_meeting", D(year, month, 8), f"研究部署{month}月份支部工作", content=f"研究部署{month}月份支部工作。")
+        records.add("study", D(year, month, 15), f"学习{material}", study_form=form, materials=material, content=f"{form}{material}。")
+    return records.specs
 
 
 def _current_year_publicity(branch: Organisation, outlets: list[Outlet], today: datetime.date, *, offset: int) -> list[PieceSpec]:
@@ -531,6 +623,19 @@ def _seed_outlets(general: Organisation) -> list[Outlet]:
             outlet.save(update_fields=["level", "unit", "sort_order"])
         outlets.append(outlet)
     return outlets
+
+
+def _prune(specs: list[Spec], *, branches: list[Organisation], year: int) -> None:
+    """The demo's historical year is exactly its tables: records left by an earlier version of the
+    demo (a renamed title, say) go, so re-seeding an old database gives the same report."""
+    wanted = {spec.key for spec in specs}
+    stale = [
+        a.pk
+        for a in Activity.objects.filter(branch__in=branches, date__year=year).only("id", "branch_id", "kind", "date", "title")
+        if (a.branch_id, a.kind, a.date, a.title) not in wanted
+    ]
+    if stale:
+        Activity.objects.filter(pk__in=stale).delete()
 
 
 def _sync_activities(specs: list[Spec]) -> dict[tuple, Activity]:

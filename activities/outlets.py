@@ -1,0 +1,105 @@
+"""The outlet registry (宣传媒体名录): what a new organisation starts with, and what a branch sees.
+
+An organisation's outlets serve every branch below it; a branch may register outlets of its own
+(its unit's WeChat account, a local paper its superiors never listed), so that no branch is ever
+kept from recording its news. Its superiors see those outlets in their own registry page.
+
+A new 党委 or 党总支 starts with ``DEFAULT_OUTLETS``: the kinds of outlet a unit's publicity
+appears in — its own website and WeChat account, its superior department's and trade press, the
+central, provincial and local media — named so that an organisation recognises them and renames
+them to its own (省级党报 → 甘肃日报). Outlets already registered above are not registered again,
+so the branches below never see one outlet twice.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+
+from branchwork.audit.services import audit_bulk_created
+from branchwork.figures import figures_changed
+from branchwork.models import Organisation
+
+from .models import Outlet
+
+L, U = Outlet.Level, Outlet.Unit
+OWN_SITE = "{unit}网站和微信公众号"
+# In the order a report lists them (the reference's: trade, central, provincial, local).
+DEFAULT_OUTLETS: tuple[tuple[str, str, str], ...] = (
+    (OWN_SITE, L.INDUSTRY, U.PIECE),
+    ("上级主管部门网站和微信公众号", L.INDUSTRY, U.PIECE),
+    ("行业报刊", L.INDUSTRY, U.PIECE),
+    ("人民网", L.CENTRAL, U.TIMES),
+    ("新华网", L.CENTRAL, U.TIMES),
+    ("中央广播电视总台", L.CENTRAL, U.TIMES),
+    ("学习强国学习平台", L.CENTRAL, U.PIECE),
+    ("省级党报", L.PROVINCIAL, U.PIECE),
+    ("省级广播电视台", L.PROVINCIAL, U.TIMES),
+    ("省级新闻网站和客户端", L.PROVINCIAL, U.TIMES),
+    ("市县级媒体", L.LOCAL, U.PIECE),
+)
+SORT_STEP = 10
+PARTY_SUFFIXES = ("党总支", "党委", "党支部")
+
+
+def unit_name(organisation: Organisation) -> str:
+    """The unit a party organisation belongs to, as its website is named: 省高速公路处党总支 → 省高速公路处."""
+    for suffix in PARTY_SUFFIXES:
+        stem = organisation.name.removesuffix(suffix)
+        if stem != organisation.name and stem:
+            return stem
+    return organisation.name
+
+
+def _ancestor_ids(organisation: Organisation) -> list[int]:
+    return [int(part) for part in organisation.path.strip("/").split("/") if part]
+
+
+def outlets_seed_defaults(*, organisation: Organisation) -> list[Outlet]:
+    """Give a 党委 or 党总支 the default registry: every outlet of ``DEFAULT_OUTLETS`` that neither
+    it nor an organisation above it has registered by that name (its own website always, as it
+    is its own). Call it when an organisation is created; calling it again adds only what is
+    missing. Branches get nothing: they use their superiors' registry and add their own.
+    Returns the outlets created."""
+    if organisation.is_branch:
+        return []
+    with transaction.atomic():
+        taken = set(Outlet.objects.filter(organisation_id__in=_ancestor_ids(organisation)).values_list("name", flat=True))
+        own = Outlet.objects.filter(organisation=organisation)
+        last = own.aggregate(last=Max("sort_order"))["last"] or 0
+        created = []
+        for template, level, unit in DEFAULT_OUTLETS:
+            name = template.format(unit=unit_name(organisation)[:90])
+            if name in taken:
+                continue
+            taken.add(name)
+            last += SORT_STEP
+            created.append(Outlet(organisation=organisation, name=name, level=level, unit=unit, sort_order=last))
+        if created:
+            created = Outlet.objects.bulk_create(created)
+            audit_bulk_created(objects=created)
+            figures_changed(below=organisation)  # bulk_create sends no post_save
+    return created
+
+
+def organisations_without_outlets() -> list[Organisation]:
+    """The 党委 and 党总支 under which no branch can choose an outlet yet: nothing is registered
+    at them, above them or below them. Topmost first; seeding one of them covers those below."""
+    registering = set(Outlet.objects.values_list("organisation__path", flat=True).distinct())
+    candidates = Organisation.objects.exclude(level=Organisation.Level.BRANCH).order_by("path")
+    chosen: list[Organisation] = []
+    for organisation in candidates:
+        if any(organisation.path.startswith(top.path) for top in chosen):
+            continue  # covered by the registry seeded above it
+        near = any(path.startswith(organisation.path) or organisation.path.startswith(path) for path in registering)
+        if not near:
+            chosen.append(organisation)
+    return chosen
+
+
+def next_sort_order(organisation: Organisation) -> int:
+    """After every outlet the organisation's branches see now (its own and those above), so a new
+    one is listed last in reports."""
+    above = Outlet.objects.filter(organisation_id__in=_ancestor_ids(organisation))
+    last = above.aggregate(last=Max("sort_order"))["last"] or 0
+    return (last // SORT_STEP + 1) * SORT_STEP  # a round number after the last

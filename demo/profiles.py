@@ -1,0 +1,79 @@
+"""Demo branch profiles (支部概况): what each unit does and how it writes about itself.
+
+kl所's profile carries what the reference report says of the unit beyond its records — its main
+business, how it names its superiors, the year's goals and campaigns, its standards and ledgers,
+its 「模范机关」 standing work — so that the proposed draft recovers those items from data.
+历史研究所党支部's is short, as a new branch's would be. Idempotent like the rest of the demo.
+"""
+
+from __future__ import annotations
+
+from branchwork.models import Organisation
+from reports.models import BranchProfile, ProfileYear, StandingWork
+from reports.profile import profile_changed
+
+PROFILES = {
+    "kl": {
+        "unit_name": "kl所",
+        "core_business": "收费运营",
+        "key_work": "收费运营、隧道安全管理、车辆数据稽核",
+        "served": "广大司乘人员",
+        "superiors": "中心党委\n处党总支",
+        "superiors_opening": "省中心党委和处党总支",
+        "standardisation": "《标准化手册》",
+        "ledgers": "十个台账",
+        "institutions": "重大事项报告制度\n民主集中制\n党政议事规则\n财务联签\n主要领导末位表态发言",
+        "work_style_rules": "中央八项规定及实施细则\n省委省政府转变工作作风“十不准”规定",
+        "key_tasks": "通行费征收\n节假日保通保畅\n隧道安全管理\n疫情防控\nETC推广及客服服务",
+        "headings": {"3": "加强作风建设，打造“过硬”职工队伍"},
+    },
+    "lsy": {
+        "unit_name": "历史所",
+        "core_business": "科研",
+        "key_work": "地方史研究、地方志编纂、决策咨询",
+        "superiors": "院党委",
+        "superiors_opening": "院党委",
+    },
+}
+
+YEARS = {
+    ("kl", 2022): {
+        "goals": "省中心“提效能、优服务、冲百亿”目标计划",
+        "campaigns": "“行业管理提升年”\n“三比三促三提升”",
+    },
+    ("lsy", 2022): {"goals": "院党委“强基础、出精品、创一流”工作部署"},
+}
+
+STANDING_WORK = {
+    "kl": [
+        (
+            2,
+            "“模范机关”创建",
+            "支部以“行业管理提升年”和“三比三促三提升”活动为抓手，坚决执行机关人员24小时值班制度和在岗时间外出报备制度，"
+            "严查机关工作人员迟到早退现象；严肃查纠只说不做、以后再说、弄虚作假、推诿拖拉、消极怠工等不正之风；"
+            "严肃查纠不作为、慢作为等不良风气；紧盯不敬畏、不在乎、喊口号、装样子的错误表现，"
+            "不断推动党建工作与核心业务互促互进，全面提升支部党建工作水平。",
+        )
+    ],
+}
+
+
+def seed_profiles() -> None:
+    branches = {org.code: org for org in Organisation.objects.filter(code__in=PROFILES)}
+    for code, values in PROFILES.items():
+        branch = branches[code]
+        profile, created = BranchProfile.objects.get_or_create(branch=branch, defaults=values)
+        changed = [name for name, value in values.items() if getattr(profile, name) != value]
+        if changed:
+            for name in changed:
+                setattr(profile, name, values[name])
+            profile.save()
+        for (year_code, year), year_values in YEARS.items():
+            if year_code == code:
+                ProfileYear.objects.update_or_create(branch=branch, year=year, defaults=year_values)
+        for order, (section, title, measures) in enumerate(STANDING_WORK.get(code, []), start=1):
+            StandingWork.objects.update_or_create(
+                branch=branch, title=title, defaults={"section": section, "measures": measures, "sort_order": order}
+            )
+        if created or changed:
+            profile_changed(branch=branch)

@@ -1,0 +1,66 @@
+"""What the navigation bar counts on every page: unread notifications (from the cache) and, for
+a reviewer, the reports waiting below each organisation they review (one COUNT query)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.db.models import Count, Q
+
+from branchwork import access
+from branchwork.models import Organisation
+from reports.models import Report
+
+from .models import Notification
+
+# The services delete a user's count when it changes; a count a slow request computed from data
+# older than that deletion (and stored after it) lives no longer than this.
+UNREAD_CACHE_SECONDS = 60
+
+
+def unread_cache_key(user: AbstractBaseUser) -> str:
+    # date_joined tells apart two accounts that came to have the same id (a database restored).
+    joined = user.date_joined.timestamp() if getattr(user, "date_joined", None) else 0
+    return f"notifications:unread:{user.pk}:{joined}"
+
+
+def unread_count(user: AbstractBaseUser) -> int:
+    key = unread_cache_key(user)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.for_user(user).unread().count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
+
+
+def waiting_counts(organisations: list[Organisation]) -> dict[int, int]:
+    """Organisation id → reports submitted (or resubmitted) below it, of any period. One query."""
+    if not organisations:
+        return {}
+    totals = Report.objects.filter(status=Report.Status.SUBMITTED).aggregate(
+        **{
+            f"o{org.pk}": Count("pk", filter=Q(branch__path__startswith=org.path) & ~Q(branch_id=org.pk))
+            for org in organisations
+        }
+    )
+    return {org.pk: totals[f"o{org.pk}"] or 0 for org in organisations}
+
+
+class NavigationCounts:
+    """Computed when the navigation bar first asks, once per request."""
+
+    def __init__(self, user: AbstractBaseUser):
+        self.user = user
+
+    @cached_property
+    def unread(self) -> int:
+        return unread_count(self.user)
+
+    @cached_property
+    def reviewed(self) -> list[tuple[Organisation, int]]:
+        """The organisations the user reviews, each with its number of waiting reports."""
+        organisations = access.reviewed_organisations(self.user)
+        counts = waiting_counts(organisations)
+        return [(org, counts[org.pk]) for org in organisations]

@@ -1,0 +1,146 @@
+"""A branch's profile as the compile step reads it, and the facts a report is compiled from.
+
+``ReportFacts`` is a period's facts (``activities.selectors.PeriodFacts``) with the branch's
+profile attached: what the unit does, how it names its superiors, the year's goals and
+campaigns, its standing work. Placeholders read both; nothing here touches a record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field, fields
+
+from activities.selectors import PeriodFacts, period_facts
+from branchwork.figures import figures_changed
+from branchwork.models import Organisation
+from branchwork.periods import Period
+
+from .models import BranchProfile, ProfileYear, StandingWork, resolved_headings
+
+_OPENERS, _CLOSERS = "“‘《（(「", "”’》）)」"
+
+
+def split_items(line: str) -> list[str]:
+    """「A、B、C」 → [A, B, C]; a 顿号 inside quotation or book-title marks does not split
+    (「“提效能、优服务、冲百亿”目标」 stays whole)."""
+    parts, current, depth = [], "", 0
+    for char in line:
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+        elif char in "、，," and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        current += char
+    parts.append(current)
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    """Items of a 「每行一项」 field; a list written on one line with 顿号 counts as items too."""
+    items: list[str] = []
+    for line in (text or "").splitlines():
+        items += split_items(line)
+    return tuple(dict.fromkeys(items))
+
+
+@dataclass(frozen=True)
+class Standing:
+    id: int
+    section: int
+    title: str
+    measures: str
+
+
+@dataclass(frozen=True)
+class ProfileFacts:
+    unit_name: str = ""
+    core_business: str = ""
+    key_work: tuple[str, ...] = ()
+    served: str = ""
+    # How the report names the organisations above, top first: 「中心党委」「处党总支」. From the
+    # profile, else the organisations' own names.
+    superiors: tuple[str, ...] = ()
+    superiors_opening: str = ""
+    standardisation: str = ""
+    ledgers: str = ""
+    institutions: tuple[str, ...] = ()
+    work_style_rules: tuple[str, ...] = ()
+    key_tasks: tuple[str, ...] = ()
+    goals: str = ""
+    campaigns: tuple[str, ...] = ()
+    standing: tuple[Standing, ...] = ()
+    headings: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def superiors_text(self) -> str:
+        """「中心党委和处党总支」 (the nearest two, as the reference names them)."""
+        return "和".join(self.superiors[-2:])
+
+    @property
+    def section_headings(self) -> dict[int, str]:
+        return resolved_headings(self.headings)
+
+
+@dataclass(frozen=True)
+class ReportFacts(PeriodFacts):
+    """A period's facts and the branch's profile: what a report is compiled from."""
+
+    profile: ProfileFacts = field(default_factory=ProfileFacts)
+
+    @classmethod
+    def of(cls, facts: PeriodFacts, profile: ProfileFacts) -> ReportFacts:
+        if isinstance(facts, ReportFacts):
+            facts = PeriodFacts(**{f.name: getattr(facts, f.name) for f in fields(PeriodFacts)})
+        return cls(**{f.name: getattr(facts, f.name) for f in fields(PeriodFacts)}, profile=profile)
+
+
+def profile_facts(*, branch: Organisation, year: int) -> ProfileFacts:
+    """The branch's profile for ``year``, in three queries (profile, the year's row, standing work)."""
+    profile = BranchProfile.objects.filter(branch=branch).first()
+    year_row = ProfileYear.objects.filter(branch=branch, year=year).first()
+    standing = tuple(
+        Standing(work.pk, work.section, work.title.strip(), work.measures.strip())
+        for work in StandingWork.objects.filter(branch=branch)
+    )
+    superiors = _lines(profile.superiors) if profile else ()
+    if not superiors:
+        superiors = tuple(org.name for org in reversed(branch.ancestors()))
+    if profile is None:
+        return ProfileFacts(
+            superiors=superiors,
+            goals=year_row.goals.strip() if year_row else "",
+            campaigns=_lines(year_row.campaigns) if year_row else (),
+            standing=standing,
+        )
+    return ProfileFacts(
+        unit_name=profile.unit_name.strip(),
+        core_business=profile.core_business.strip(),
+        key_work=_lines(profile.key_work),
+        served=profile.served.strip(),
+        superiors=superiors,
+        superiors_opening=profile.superiors_opening.strip(),
+        standardisation=profile.standardisation.strip(),
+        ledgers=profile.ledgers.strip(),
+        institutions=_lines(profile.institutions),
+        work_style_rules=_lines(profile.work_style_rules),
+        key_tasks=_lines(profile.key_tasks),
+        goals=year_row.goals.strip() if year_row else "",
+        campaigns=_lines(year_row.campaigns) if year_row else (),
+        standing=standing,
+        headings=dict(profile.headings or {}),
+    )
+
+
+def report_facts(*, branch: Organisation, period: Period, today: datetime.date | None = None) -> ReportFacts:
+    """Everything a report of ``branch`` for ``period`` is compiled from."""
+    return ReportFacts.of(
+        period_facts(branch=branch, period=period, today=today), profile_facts(branch=branch, year=period.year)
+    )
+
+
+def profile_changed(*, branch: Organisation) -> None:
+    """Compiled drafts are cached by the branch's figures version: a profile edit renews it."""
+    figures_changed(branch_ids=[branch.pk])
