@@ -1,8 +1,9 @@
 """Excel (.xlsx): the one module every import, export and template of branchwork goes through.
 
 Reading an upload
-    ``read_rows(upload, columns=[...], required=[...], sheet="花名册")`` checks the file (type, size,
-    zip bomb, an XML part too big to parse in time), opens it with openpyxl (which uses defusedxml:
+    ``read_rows(upload, columns=[...], required=[...], sheet="花名册")`` — or, for a workbook of
+    several sheets, ``read_sheets(upload, {"党组织": SheetSpec(columns=[...]), ...})`` — checks
+    the file (type, size, zip bomb, an XML part too big to parse in time), opens it with openpyxl (which uses defusedxml:
     no entity expansion, no external entities) and returns one ``SheetRow`` per row that has
     something in a named column. Every row read counts toward ``ReadLimits.max_rows_read``, empty
     or not, and reading stops at ``ReadLimits.seconds``: a file of 900,000 rows filled only in a
@@ -27,6 +28,26 @@ Writing
     stored as a string cell. ``add_choices`` makes a drop-down list whose values live in cells of a
     (hidden) options sheet, referenced by range, so no value can break out of the list.
     ``workbook_bytes`` saves, and ``xlsx_response`` serves the bytes as a private download.
+
+An import, in short::
+
+    try:
+        rows = read_rows(upload, columns=["名称", "成立日期"], required=["名称"], sheet="党组织")
+    except SpreadsheetError as error:
+        return ImportResult.failed(str(error))
+    result = ImportResult()
+    for row in rows:
+        if not row.text("名称"):
+            result.add_error(row.number, "名称不能为空", sheet="党组织")
+        try:
+            founded = cell_date(row["成立日期"], label="成立日期", latest=timezone.localdate())
+        except CellError as error:
+            result.add_error(row.number, str(error), sheet="党组织")
+    if result.errors: return result   # nothing written; else write everything in one transaction
+
+and an export: ``workbook, ws = new_workbook("党组织")``, ``write_header(ws, COLUMNS, widths=...)``,
+``write_row(ws, values)`` per row, ``add_choices(ws, "C2:C2001", names, name="上级组织")``, then
+``xlsx_response(workbook_bytes(workbook), "文件名.xlsx")`` in the view.
 """
 
 from __future__ import annotations
@@ -37,7 +58,8 @@ import math
 import re
 import time
 import zipfile
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -284,10 +306,48 @@ def read_rows(
     columns are ignored. Rows empty in every named column are skipped, but count toward
     ``limits.max_rows_read``. Raises ``SpreadsheetError`` for a file that cannot be imported.
     """
-    started = time.monotonic()
-    deadline = started + limits.seconds
+    with _opened(upload, limits) as (workbook, deadline):
+        if not workbook.worksheets:
+            raise SpreadsheetError("文件中没有工作表。请使用下载的导入模板。")
+        ws = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook.worksheets[0]
+        return _rows_of(ws, SheetSpec(columns, required), limits, deadline, label="")
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """What ``read_sheets`` reads from one worksheet: its ``columns`` (``required`` ones must be in
+    the header; all by default). An ``optional`` sheet may be missing from the file."""
+
+    columns: Sequence[str]
+    required: Collection[str] | None = None
+    optional: bool = False
+
+
+def read_sheets(
+    upload, sheets: Mapping[str, SheetSpec], *, limits: ReadLimits = DEFAULT_LIMITS
+) -> dict[str, list[SheetRow]]:
+    """Several named worksheets of one upload (opened once, read within one time budget): sheet
+    title → its rows, as ``read_rows`` returns them. Row limits apply to each sheet. A missing
+    sheet (unless ``optional``) and a sheet's missing columns raise ``SpreadsheetError`` naming
+    the sheet; row errors of the caller should carry ``sheet=`` the title too."""
+    with _opened(upload, limits) as (workbook, deadline):
+        missing = [title for title, spec in sheets.items() if title not in workbook.sheetnames and not spec.optional]
+        if missing:
+            raise SpreadsheetError(
+                f"文件中缺少工作表：{'、'.join(f'“{title}”' for title in missing)}。请使用下载的导入模板，不要修改工作表名称。"
+            )
+        return {
+            title: _rows_of(workbook[title], spec, limits, deadline, label=title) if title in workbook.sheetnames else []
+            for title, spec in sheets.items()
+        }
+
+
+@contextmanager
+def _opened(upload, limits: ReadLimits):
+    """The upload checked and opened read-only: (workbook, deadline). Whatever goes wrong inside
+    openpyxl — now or while rows are read — becomes a ``SpreadsheetError``."""
+    deadline = time.monotonic() + limits.seconds
     check_xlsx_upload(upload, max_bytes=limits.max_bytes)
-    required = list(columns) if required is None else [name for name in columns if name in set(required)]
     try:
         with zipfile.ZipFile(upload) as archive:
             _count_elements(archive, deadline)
@@ -298,24 +358,24 @@ def read_rows(
     except Exception:  # a corrupt, hostile or foreign file fails in many ways inside openpyxl
         raise SpreadsheetError(_UNREADABLE) from None
     try:
-        return _rows_of(workbook, columns, required, sheet, limits, deadline)
+        yield workbook, deadline
     except SpreadsheetError:
         raise
-    except Exception:  # XML errors surface while the sheet is read: entities, truncated parts
+    except Exception:  # XML errors surface while a sheet is read: entities, truncated parts
         raise SpreadsheetError(_UNREADABLE) from None
     finally:
         workbook.close()
         upload.seek(0)
 
 
-def _rows_of(workbook, columns, required, sheet_title, limits: ReadLimits, deadline: float) -> list[SheetRow]:
-    if not workbook.worksheets:
-        raise SpreadsheetError("文件中没有工作表。请使用下载的导入模板。")
-    ws = workbook[sheet_title] if sheet_title and sheet_title in workbook.sheetnames else workbook.worksheets[0]
+def _rows_of(ws, spec: SheetSpec, limits: ReadLimits, deadline: float, *, label: str) -> list[SheetRow]:
+    where = f"“{label}”表" if label else ""
+    columns = list(spec.columns)
+    required = columns if spec.required is None else [name for name in columns if name in set(spec.required)]
     rows = ws.iter_rows(values_only=True, max_col=limits.max_columns)
     header = next(rows, None)
     if not header or not any(cell_text(value) for value in header):
-        raise SpreadsheetError("文件是空的：第1行应为列名，第2行起逐行填写。")
+        raise SpreadsheetError(f"{where or '文件'}是空的：第1行应为列名，第2行起逐行填写。")
     keys = [header_key(value) for value in header]
     positions = {}
     for name in columns:
@@ -325,13 +385,13 @@ def _rows_of(workbook, columns, required, sheet_title, limits: ReadLimits, deadl
     missing = [name for name in required if name not in positions]
     if missing:
         raise SpreadsheetError(
-            f"第1行缺少列：{'、'.join(missing)}。请使用下载的导入模板，不要修改第1行的列名。"
+            f"{where}第1行缺少列：{'、'.join(missing)}。请使用下载的导入模板，不要修改第1行的列名。"
         )
     result: list[SheetRow] = []
     for read, values in enumerate(rows, start=1):
         if read > limits.max_rows_read:
             raise SpreadsheetError(
-                f"文件的行数过多（含空行超过 {limits.max_rows_read} 行）。"
+                f"{where or '文件'}的行数过多（含空行超过 {limits.max_rows_read} 行）。"
                 "请把要导入的行复制到新下载的导入模板中再上传。"
             )
         if time.monotonic() > deadline:
@@ -345,7 +405,7 @@ def _rows_of(workbook, columns, required, sheet_title, limits: ReadLimits, deadl
         if all(value is None or value == "" for value in cells.values()):
             continue
         if len(result) >= limits.max_rows:
-            raise SpreadsheetError(f"一次最多导入 {limits.max_rows} 行，请拆分后分批导入。")
+            raise SpreadsheetError(f"{where}一次最多导入 {limits.max_rows} 行，请拆分后分批导入。")
         result.append(SheetRow(number=read + 1, cells=cells))
     return result
 

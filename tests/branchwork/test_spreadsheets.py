@@ -256,3 +256,41 @@ def test_import_result_counts():
     result.sort_errors()
     assert [error.row for error in result.errors] == [5, 5, 2]
     assert ImportResult.failed("坏文件").errors == [RowError(None, "坏文件")]
+
+
+def _two_sheets() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    first = workbook.active
+    first.title = "党组织"
+    first.append(["名称", "代码"])
+    first.append(["kl所党支部", "kl"])
+    second = workbook.create_sheet("用户")
+    second.append(["用户名"])
+    second.append(["secretary"])
+    second.append(["reviewer"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_read_sheets_reads_several_named_sheets_at_once():
+    sheets = xlsx.read_sheets(
+        upload(_two_sheets()),
+        {
+            "党组织": xlsx.SheetSpec(columns=["名称", "代码"]),
+            "用户": xlsx.SheetSpec(columns=["用户名"]),
+            "角色": xlsx.SheetSpec(columns=["用户名", "角色"], optional=True),
+        },
+    )
+    assert [row.text("代码") for row in sheets["党组织"]] == ["kl"]
+    assert [(row.number, row.text("用户名")) for row in sheets["用户"]] == [(2, "secretary"), (3, "reviewer")]
+    assert sheets["角色"] == []
+
+
+def test_read_sheets_names_the_missing_sheet_and_columns():
+    with pytest.raises(SpreadsheetError, match="缺少工作表：“角色”"):
+        xlsx.read_sheets(upload(_two_sheets()), {"角色": xlsx.SheetSpec(columns=["角色"])})
+    with pytest.raises(SpreadsheetError, match="“用户”表第1行缺少列：姓名"):
+        xlsx.read_sheets(upload(_two_sheets()), {"用户": xlsx.SheetSpec(columns=["用户名", "姓名"])})
