@@ -240,13 +240,13 @@ def test_a_file_without_the_sheets_or_with_a_renamed_column_is_refused_in_words(
     other = Workbook()
     buffer = io.BytesIO()
     other.save(buffer)
-    with pytest.raises(SpreadsheetError, match="没有“组织”“账号”“党员”工作表"):
+    with pytest.raises(SpreadsheetError, match="文件中没有要导入的内容：请使用组织设置模板"):
         read_workbook(upload(buffer.getvalue()))
     workbook = load_workbook(io.BytesIO(workbook_bytes([["g1", "x", "党总支", ""]])))
     workbook[SHEET_ACCOUNTS]["A1"] = "登录名"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    with pytest.raises(SpreadsheetError, match="“账号”表：第1行缺少列：用户名"):
+    with pytest.raises(SpreadsheetError, match="“账号”表第1行缺少列：用户名"):
         read_workbook(upload(buffer.getvalue()))
 
 

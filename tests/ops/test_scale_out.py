@@ -417,10 +417,6 @@ ALLOWED = {
         "branchwork/backup.py",
         "os file op",
     ): "backup_data renames its finished archive into place (command line)",
-    (
-        "branchwork/org_import.py",
-        "ZipFile()",
-    ): "reads the list of sheets of an uploaded setup workbook (already checked) before importing",
     ("branchwork/settings.py", "MEDIA_ROOT"): "the setting itself",
 }
 
