@@ -6,8 +6,8 @@ Every view loads its branch through ``branch_for_user`` (or starts its query fro
 - a secretary or committee member (支委) reads and writes their own branch;
 - a reviewer of an organisation (党总支/党委) reads every branch below it and writes none;
 - an administrator (组织员) of a 党委 or 党总支 manages the organisations, party groups and
-  accounts below it in the app (``organisation_for_admin``) and reads its branches, writing none
-  of their records;
+  accounts below it in the app (``organisation_for_admin``), keeps the rosters of its branches
+  (``roster_branch_for_user``) and reads their records, writing none of them;
 - a superuser reads every branch, administers every organisation, and alone enters Django admin.
 """
 
@@ -126,3 +126,23 @@ def organisation_for_admin(user, code: str) -> Organisation:
 def administers(user) -> bool:
     """Whether the user has any organisation to administer in the app (for the navigation)."""
     return user.is_authenticated and (user.is_superuser or bool(administered_organisations(user)))
+
+
+def administers_branch(user, branch: Organisation) -> bool:
+    """Whether the user administers the organisation ``branch`` belongs to (superusers: all)."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return any(branch.path.startswith(org.path) for org in administered_organisations(user))
+
+
+def can_manage_roster(user, branch: Organisation) -> bool:
+    """The roster (花名册, 党小组) is kept by the branch's own people and by its administrators."""
+    return can_write_branch(user, branch) or administers_branch(user, branch)
+
+
+def roster_branch_for_user(user, code: str, *, write: bool = False) -> Organisation:
+    """``branch_for_user`` for the roster pages: administrators above the branch write it too."""
+    branch = branch_for_user(user, code)
+    if write and not can_manage_roster(user, branch):
+        raise PermissionDenied("您只能查阅该党支部的花名册，不能修改")
+    return branch

@@ -59,12 +59,20 @@ def test_a_superuser_administers_everything(world, as_user):
     assert "省中心党委 · 组织管理" in client.get(reverse("home")).content.decode()  # in the navigation
 
 
-def test_the_organiser_reads_the_branches_below_but_writes_none_of_their_records(world, as_user):
+def test_the_organiser_keeps_the_rosters_below_and_writes_none_of_their_records(world, as_user):
     client = as_user(world.organiser)
-    assert client.get(reverse("roster:member_list", args=["kl"])).status_code == 200
+    roster = client.get(reverse("roster:member_list", args=["kl"]))
+    assert roster.status_code == 200 and reverse("roster:import", args=["kl"]) in roster.content.decode()
     assert client.get(reverse("activities:branch_home", args=["kl"])).status_code == 200
-    assert client.get(reverse("roster:member_create", args=["kl"])).status_code == 403
+    response = client.post(
+        reverse("roster:member_create", args=["kl"]),
+        {"name": "新党员", "gender": "男", "status": "正式党员", "joined_on": "2015-07-01", "post": ""},
+    )
+    assert response.status_code == 302 and world.branch.members.filter(name="新党员").exists()
+    assert client.get(reverse("activities:activity_create", args=["kl", "study"])).status_code == 403
     assert client.get(reverse("roster:member_list", args=["lz1"])).status_code == 404
+    assert client.get(reverse("roster:member_create", args=["lz1"])).status_code == 404
+    assert as_user(world.reviewer).get(reverse("roster:member_create", args=["kl"])).status_code == 403
 
 
 def test_the_organiser_lands_on_their_organisation_and_sees_it_in_the_navigation(world, as_user):

@@ -10,8 +10,10 @@ The objects attacked belong to one branch (kl) and its general branch (hw). Expe
     anonymous                    login         login          login           login              login                        login
     secretary / 支委 of kl        served        served         403             404                404                          404
     reviewer of hw (above)       served        403            served          served             served                       404
-    组织员 of hw (above)          served        403            403             404 (log: served)  404                          served
-    superuser                    served        403            403             served             404                          served
+    组织员 of hw (above)          served        403 (roster:   403             404 (log: served)  404                          served
+                                               served)
+    superuser                    served        403 (roster:   403             served             404                          served
+                                               served)
     secretary of sibling xy      404           404            404             404                404                          404
     reviewer of another 党总支     404           404            404             404                404                          404
 
@@ -101,6 +103,8 @@ OWN_OBJECTS = {"notifications:notification_open"}
 # The administrator's pages (组织员 of hw, and superusers) and the superuser's first-run setup.
 ADMINISTRATION_NAMESPACE = "orgadmin"
 SUPERUSER_ONLY = {"setup"}
+# A branch's roster is kept by its own people and by the administrators above it.
+ROSTER_NAMESPACE = "roster"
 # Organisation pages the 组织员 reads besides their own: the log of the changes they make.
 ORGANISER_READS = {"audit:organisation_log"}
 # Administration URLs whose POST by the right role writes nothing by design.
@@ -151,6 +155,8 @@ def expected(route: Route, method: str, role: str) -> str:
     if kind == "read":
         return "served"
     if kind == "write":
+        if route.name.startswith(ROSTER_NAMESPACE + ":"):
+            return "served" if role in ("secretary", "committee_member", "organiser", "admin") else "denied"
         return "served" if role in ("secretary", "committee_member") else "denied"
     return "served" if role == "reviewer" else "denied"  # review
 
