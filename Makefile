@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup system-deps lint bench clean
+.PHONY: run test setup system-deps lint bench bench-worst clean
 
 system-deps:
 	bash .ci/install-debian-packages
@@ -52,6 +52,10 @@ bench: setup
 	  || psql -h $(BENCH_PGHOST) -U $(BENCH_PGUSER) -d postgres -qc "CREATE DATABASE $(BENCH_DB)"
 	DATABASE_URL=$(BENCH_DATABASE_URL) MEDIA_ROOT=$(CURDIR)/benchmarks/results/media $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) MEDIA_ROOT=$(CURDIR)/benchmarks/results/media $(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# The most expensive input each page accepts, timed through the real views (a temporary SQLite DB).
+bench-worst: setup
+	$(PY) benchmarks/worst_case.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

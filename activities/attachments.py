@@ -1,7 +1,8 @@
 """Upload validation for attachments: the type is decided by the bytes, not by the name.
 
 Accepted: PDF, JPEG, PNG, GIF, WEBP, DOCX/XLSX/PPTX (checked as zip packages, with limits against
-zip bombs), DOC/XLS (OLE compound files) and plain text in UTF-8. The extension must agree with
+zip bombs), DOC/XLS (OLE compound files whose directory holds a Word or Excel stream) and plain
+text in UTF-8. The extension must agree with
 what the content is. Anything a browser could run (SVG, HTML) is refused whatever its name.
 """
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 import filetype
+import olefile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -142,10 +144,7 @@ def _detect(upload: UploadedFile, head: bytes) -> FileType | None:
     if head.startswith(ZIP_MAGIC):
         return _office_package(upload)
     if head.startswith(OLE_MAGIC):
-        # Word and Excel 97-2003 share the OLE container; telling them apart reliably needs a
-        # full parser, so the extension (.doc/.xls) decides which of the two it is.
-        name_ext = extension_of(upload.name)
-        return XLS if name_ext == ".xls" else DOC
+        return _ole_document(upload)
     kind = filetype.guess(head)
     if kind is not None:
         return _BY_SNIFFED_MIME.get(kind.mime)
@@ -176,6 +175,26 @@ def _office_package(upload: UploadedFile) -> FileType | None:
     for file_type, folder, main_part in _OOXML:
         if any(name.startswith(folder) for name in names) and main_part.encode() in content_types:
             return file_type
+    return None
+
+
+# The stream that makes an OLE compound file a Word or an Excel 97-2003 file (Excel 5/95: "Book").
+_OLE_STREAMS = ((DOC, ("WordDocument",)), (XLS, ("Workbook", "Book")))
+
+
+def _ole_document(upload: UploadedFile) -> FileType | None:
+    """DOC or XLS if the OLE container parses and its directory has that format's main stream;
+    eight bytes of signature alone prove nothing."""
+    upload.seek(0)
+    try:
+        with olefile.OleFileIO(upload) as ole:
+            for file_type, streams in _OLE_STREAMS:
+                if any(ole.exists(name) and ole.get_type(name) == olefile.STGTY_STREAM for name in streams):
+                    return file_type
+    except Exception:  # olefile raises OSError, ValueError, struct.error… on a damaged container
+        return None
+    finally:
+        upload.seek(0)
     return None
 
 

@@ -146,6 +146,8 @@ class ActivityForm(forms.ModelForm):
                 and "speaker" not in self.errors
             ):
                 self.add_error("speaker", "请选择主讲人，或填写非本支部主讲人的姓名")
+        if data.get("year_of") and data.get("date") and not 0 <= data["date"].year - data["year_of"] <= 1:
+            self.add_error("year_of", f"所属年度应为会议当年或上一年（{data['date'].year - 1}或{data['date'].year}）")
         if "resolved_on" in self.fields:
             resolved_on = data.get("resolved_on")
             if resolved_on and not data.get("is_resolved"):

@@ -183,6 +183,10 @@ def activity_delete(request, code, pk):
 # Detail and attachments ------------------------------------------------------------------------
 
 
+# Fields typed one item a line, shown as a list: field → the model's list of its lines.
+LINE_FIELDS = {"materials": "material_list", "activity_forms": "activity_form_list", "basis": "basis_list"}
+
+
 def _display_fields(activity: Activity) -> list[tuple[str, object, str]]:
     """(label, value, how to show it) for each field the kind uses, in the form's order."""
     kind = activity.kind_info
@@ -192,12 +196,12 @@ def _display_fields(activity: Activity) -> list[tuple[str, object, str]]:
             continue  # shown together with ``speaker``
         field = Activity._meta.get_field(name)
         # The form's hint "（每行一项）" is for typing, not for reading.
-        label = kind.labels.get(name, str(field.verbose_name)).replace("（每行一项）", "")
+        label = kind.labels.get(name, str(field.verbose_name)).replace("（每行一项）", "").replace("，每行一项", "")
         style = "text"
         if name == "speaker":
             value = activity.speaker_display
-        elif name in ("materials", "activity_forms"):
-            value, style = (activity.material_list if name == "materials" else activity.activity_form_list), "lines"
+        elif name in LINE_FIELDS:
+            value, style = getattr(activity, LINE_FIELDS[name]), "lines"
         elif name in ("content", "decisions"):
             value, style = getattr(activity, name), "paragraphs"
         elif name == "study_form":

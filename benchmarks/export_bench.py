@@ -17,9 +17,16 @@ and warm (median of 5), and, in the same run on the same DOCX, ``soffice --headl
 (tracemalloc) during a warm PDF render, and the peak resident size of this process and of
 LibreOffice (ru_maxrss).
 
-Targets for the reference report: DOCX < 0.1 s; PDF < 0.5 s warm; PDF ≥ 3× faster than
-LibreOffice's conversion of the same DOCX. (LibreOffice's time is mostly start-up and hardly grows
-with the document; WeasyPrint's grows by 20–40 ms a page, so the ratio shrinks for long reports.)
+Then, compiled from the demo data only: a meeting record (the first 支部党员大会 of the period) as
+DOCX and PDF (warm, median of 5), the period's book of meeting records as one PDF, and a gunicorn
+worker (the project's gunicorn.conf.py, which preloads WeasyPrint and the fonts when the worker
+starts) serving the reference report's PDF: its first and second request, the same without the
+preload (REPORT_PDF_PRELOAD=0), and the worker's peak resident memory after them (VmHWM).
+
+Targets: DOCX ≤ 60 ms for the reference report; its PDF ≤ 0.4 s warm and ≥ 3× faster than
+LibreOffice's conversion of the same DOCX; the first PDF a gunicorn worker serves ≤ 0.5 s; a
+meeting record's PDF ≤ 0.15 s warm. (LibreOffice's time is mostly start-up and hardly grows with
+the document; WeasyPrint's grows by 20–40 ms a page, so the ratio shrinks for long reports.)
 """
 
 from __future__ import annotations
@@ -42,17 +49,21 @@ sys.path.insert(0, str(ROOT))
 
 REPEATS = 5
 RECORDS = 2000
-TARGET_DOCX_S = 0.1
-TARGET_PDF_S = 0.5
+TARGET_DOCX_S = 0.06
+TARGET_PDF_S = 0.4
 TARGET_LO_RATIO = 3.0
+TARGET_WORKER_FIRST_PDF_S = 0.5
+TARGET_MINUTES_PDF_S = 0.15
 
 
-def timed(function, repeats: int = REPEATS) -> tuple[float, object]:
+def timed(function, repeats: int = REPEATS, clock=time.perf_counter) -> tuple[float, object]:
+    """Median time of ``repeats`` calls by ``clock``: wall time, or with ``time.process_time`` the
+    CPU time of this process (what the render costs when other processes share the cores)."""
     times, result = [], None
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         result = function()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times), result
 
 
@@ -114,6 +125,8 @@ def compiled_documents() -> list[tuple[str, object, float, int]]:
     seconds, (document, queries) = timed(compile_once)
     records = Activity.objects.filter(branch=branch, date__range=(period.start, period.end)).count()
     results.append((f"{records} records", document, seconds, queries))
+    # Back to the demo data for the meeting records and the gunicorn worker measured after.
+    Activity.objects.filter(pk__in=[copy.pk for copy in copies]).delete()
     return results
 
 
@@ -127,6 +140,7 @@ def hand_built_documents() -> list[tuple[str, object, float | None, int | None]]
 
 
 LIBREOFFICE_PEAK_KIB: list[int] = []
+LIBREOFFICE_CPU_S: list[float] = []
 
 
 def libreoffice_seconds(docx: bytes, workdir: Path, profile: Path) -> tuple[float | None, str]:
@@ -135,7 +149,7 @@ def libreoffice_seconds(docx: bytes, workdir: Path, profile: Path) -> tuple[floa
         return None, "LibreOffice not installed (apt-get install libreoffice-writer-nogui)"
     # GNU time reports LibreOffice's own peak: this process's RUSAGE_CHILDREN would count the
     # Python process a child was forked from.
-    gnu_time = ["/usr/bin/time", "-f", "%M"] if os.path.exists("/usr/bin/time") else []
+    gnu_time = ["/usr/bin/time", "-f", "%M %U %S"] if os.path.exists("/usr/bin/time") else []
     source = workdir / "report.docx"
     source.write_bytes(docx)
     target = workdir / "report.pdf"
@@ -147,15 +161,143 @@ def libreoffice_seconds(docx: bytes, workdir: Path, profile: Path) -> tuple[floa
     def convert():
         target.unlink(missing_ok=True)
         result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-        last = (result.stderr.strip().splitlines() or [""])[-1]
-        if gnu_time and last.isdigit():
-            LIBREOFFICE_PEAK_KIB.append(int(last))
+        last = (result.stderr.strip().splitlines() or [""])[-1].split()
+        if gnu_time and len(last) == 3 and last[0].isdigit():
+            LIBREOFFICE_PEAK_KIB.append(int(last[0]))
+            LIBREOFFICE_CPU_S.append(float(last[1]) + float(last[2]))
         if not target.exists():  # soffice exits 0 even when it failed
             raise RuntimeError("LibreOffice produced no PDF")
 
     convert()  # warm-up: the profile is created on the first run
+    LIBREOFFICE_CPU_S.clear()
     seconds, _ = timed(convert, repeats=3)
     return seconds, ""
+
+
+def minutes_figures() -> dict:
+    """A meeting record's DOCX and PDF (warm) and the period's book, from the demo data."""
+    from activities.minutes import minutes_book, minutes_of_record, minutes_queryset
+    from activities.renderers import BOOK_RENDERERS, MINUTES_RENDERERS
+    from branchwork.models import Organisation
+    from branchwork.periods import Period
+
+    branch = Organisation.objects.get(code="kl")
+    period = Period.parse("2022H1")
+    activity = minutes_queryset(branch).in_period(period).filter(kind="branch_assembly").order_by("date").first()
+    minutes = minutes_of_record(activity)
+    pdf = MINUTES_RENDERERS["pdf"]
+    pdf.render(minutes)  # the meeting records' stylesheet, parsed once per process
+    docx_s, _ = timed(lambda: MINUTES_RENDERERS["docx"].render(minutes))
+    pdf_s, _ = timed(lambda: pdf.render(minutes))
+    pdf_cpu_s, _ = timed(lambda: pdf.render(minutes), clock=time.process_time)
+    book = minutes_book(branch=branch, period=period)
+    book_s, content = timed(lambda: BOOK_RENDERERS["pdf"].render(book), repeats=1)
+    import pypdf
+
+    pages = len(pypdf.PdfReader(__import__("io").BytesIO(content)).pages)
+    return {
+        "docx": docx_s, "pdf": pdf_s, "pdf_cpu": pdf_cpu_s, "book": book_s,
+        "book_records": len(book.minutes), "book_pages": pages,
+    }
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(part) for part in text.split()]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _peak_rss_mib(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def gunicorn_first_pdf(database: Path, *, preload: bool) -> dict:
+    """One gunicorn worker with the project's gunicorn.conf.py: the first and second PDF of the
+    reference report it serves (a logged-in secretary, over loopback), and its peak memory."""
+    import urllib.request
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    from branchwork.models import Organisation
+    from branchwork.periods import Period
+    from reports.models import Report
+    from reports.services import report_create
+
+    branch = Organisation.objects.get(code="kl")
+    period = Period.parse("2022H1")
+    secretary = "kl_shuji"
+    if not Report.objects.filter(branch=branch, year=period.year, half=period.half).exists():
+        from django.contrib.auth import get_user_model
+
+        report_create(branch=branch, period=period, by=get_user_model().objects.get(username=secretary))
+    # The page benchmark's session helper; importing it also sets this process's environment to
+    # production settings (DEBUG off, loopback hosts), which the worker started below inherits.
+    from benchmarks.run import session_cookie
+
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session_cookie(secretary)}"
+    port = _free_port()
+    env = {
+        **os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": settings.SECRET_KEY,
+        "REPORT_PDF_PRELOAD": "1" if preload else "0",
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    process = subprocess.Popen(
+        [str(gunicorn), "branchwork.wsgi", "-c", str(ROOT / "gunicorn.conf.py"), "--workers", "1",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
+        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}" + reverse("reports:report_download", args=[branch.code, period.code, "pdf"])
+    try:
+        started = time.perf_counter()
+        for _ in range(300):  # the worker answers once its post_worker_init (the preload) is done
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-500:]}")
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        ready_s = time.perf_counter() - started
+        workers = _children(process.pid)
+        times, cpu = [], []
+        for _ in range(2):
+            request = urllib.request.Request(url, headers={"Cookie": cookie})
+            before = _cpu_seconds(workers[0]) if workers else 0.0
+            started = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=120) as response:
+                body = response.read()
+            times.append(time.perf_counter() - started)
+            cpu.append(_cpu_seconds(workers[0]) - before if workers else float("nan"))
+            if not body.startswith(b"%PDF"):
+                raise RuntimeError("the worker did not serve a PDF")
+        rss = _peak_rss_mib(workers[0]) if workers else None
+        return {"ready": ready_s, "first": times[0], "second": times[1], "first_cpu": cpu[0], "rss": rss}
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)
 
 
 def main() -> int:
@@ -195,6 +337,8 @@ def main() -> int:
             pdf_bytes = pdf_renderer.render(document)
             first_s = time.perf_counter() - started + (import_seconds if index == 0 else 0.0)
             warm_s, pdf_bytes = timed(lambda document=document: pdf_renderer.render(document))
+            warm_cpu_s, _ = timed(lambda document=document: pdf_renderer.render(document), clock=time.process_time)
+            docx_cpu_s, _ = timed(lambda document=document: docx_renderer.render(document), clock=time.process_time)
             tracemalloc.start()
             pdf_renderer.render(document)
             _, traced_peak = tracemalloc.get_traced_memory()
@@ -202,8 +346,9 @@ def main() -> int:
             pages = len(pypdf.PdfReader(__import__("io").BytesIO(pdf_bytes)).pages)
             lo_s, lo_note = libreoffice_seconds(docx_bytes, workdir, workdir / f"lo_profile_{index}")
             ratio = lo_s / warm_s if lo_s else None
+            lo_cpu_s = statistics.median(LIBREOFFICE_CPU_S) if lo_s and LIBREOFFICE_CPU_S else None
             if index == 0:  # the targets are set for the reference report
-                met &= docx_s < TARGET_DOCX_S and warm_s < TARGET_PDF_S
+                met &= docx_s <= TARGET_DOCX_S and warm_s <= TARGET_PDF_S
                 met &= ratio is None or ratio >= TARGET_LO_RATIO
             rows.append(
                 {
@@ -211,17 +356,28 @@ def main() -> int:
                     "chars": len(document.plain_text()),
                     "pages": pages,
                     "compile": "—" if compile_s is None else f"{compile_s:.3f} ({queries} q)",
-                    "docx": f"{docx_s:.3f}",
+                    "docx": f"{docx_s:.3f} ({docx_cpu_s:.3f})",
                     "pdf_first": f"{first_s:.3f}",
-                    "pdf_warm": f"{warm_s:.3f}",
+                    "pdf_warm": f"{warm_s:.3f} ({warm_cpu_s:.3f})",
                     "pdf_kib": f"{len(pdf_bytes) / 1024:.0f}",
-                    "lo": f"{lo_s:.2f}" if lo_s else "—",
-                    "ratio": f"{ratio:.1f}×" if ratio else "—",
+                    "lo": (f"{lo_s:.2f}" + (f" ({lo_cpu_s:.2f})" if lo_cpu_s else "")) if lo_s else "—",
+                    "ratio": (f"{ratio:.1f}×" + (f" ({lo_cpu_s / warm_cpu_s:.1f}×)" if lo_cpu_s else "")) if ratio else "—",
                     "traced": f"{traced_peak / 2**20:.1f}",
                 }
             )
             if lo_note:
                 note = (note + "; " if note else "") + lo_note
+
+        minutes = worker = cold_worker = None
+        if not args.hand_built and not note.startswith("compiling failed"):
+            minutes = minutes_figures()
+            met &= minutes["pdf"] <= TARGET_MINUTES_PDF_S
+            try:
+                worker = gunicorn_first_pdf(workdir / "bench.sqlite3", preload=True)
+                cold_worker = gunicorn_first_pdf(workdir / "bench.sqlite3", preload=False)
+                met &= worker["first"] <= TARGET_WORKER_FIRST_PDF_S
+            except Exception as error:  # no gunicorn, a port in use …: the rest still stands
+                note = (note + "; " if note else "") + f"gunicorn not measured ({error})"
 
         lo_version = ""
         soffice = shutil.which("soffice")
@@ -233,10 +389,14 @@ def main() -> int:
             f"{', ' + lo_version if lo_version else ''}"
         )
         print(f"import weasyprint: {import_seconds:.2f} s (once per process; included in the first PDF)")
+        print(
+            "load average at the end: {:.1f} {:.1f} {:.1f} — wall times grow with it; the CPU times in brackets "
+            "are what a render costs on a core of its own".format(*os.getloadavg())
+        )
         headers = {
             "document": "document", "chars": "chars", "pages": "pages", "compile": "compile s (SQL)",
-            "docx": "DOCX s", "pdf_first": "PDF first s", "pdf_warm": "PDF warm s", "pdf_kib": "PDF KiB",
-            "lo": "LibreOffice s", "ratio": "LO/PDF", "traced": "PDF peak MiB (tracemalloc)",
+            "docx": "DOCX s (CPU)", "pdf_first": "PDF first s", "pdf_warm": "PDF warm s (CPU)", "pdf_kib": "PDF KiB",
+            "lo": "LibreOffice s (CPU)", "ratio": "LO/PDF (CPU)", "traced": "PDF peak MiB (tracemalloc)",
         }
         widths = {key: max(len(headers[key]), *(len(str(row[key])) for row in rows)) for key in headers}
         print(" | ".join(headers[key].ljust(widths[key]) for key in headers))
@@ -246,9 +406,31 @@ def main() -> int:
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         libreoffice = f"{max(LIBREOFFICE_PEAK_KIB) / 1024:.0f} MiB" if LIBREOFFICE_PEAK_KIB else "not measured"
         print(f"peak resident memory (ru_maxrss): this process {own:.0f} MiB; LibreOffice {libreoffice}")
+        if minutes:
+            print(
+                f"meeting record (支部党员大会): DOCX {minutes['docx']:.3f} s, PDF warm {minutes['pdf']:.3f} s "
+                f"(CPU {minutes['pdf_cpu']:.3f} s); "
+                f"the period's {minutes['book_records']} records as one PDF ({minutes['book_pages']} pages): "
+                f"{minutes['book']:.2f} s"
+            )
+        if worker and cold_worker:
+            print(
+                f"gunicorn worker, reference report PDF over HTTP: first {worker['first']:.3f} s "
+                f"(worker CPU {worker['first_cpu']:.2f} s), second "
+                f"{worker['second']:.3f} s with the preload (worker ready {worker['ready']:.2f} s after start); "
+                f"without it first {cold_worker['first']:.3f} s (CPU {cold_worker['first_cpu']:.2f} s), "
+                f"second {cold_worker['second']:.3f} s"
+            )
+            rss = worker["rss"]
+            cold = cold_worker["rss"]
+            print(
+                "worker peak resident memory (VmHWM) after two PDFs: "
+                f"{rss:.0f} MiB with the preload, {cold:.0f} MiB without" if rss and cold else "worker memory not measured"
+            )
         print(
-            f"targets (reference report): DOCX < {TARGET_DOCX_S} s, PDF warm < {TARGET_PDF_S} s, "
-            f"PDF ≥ {TARGET_LO_RATIO:.0f}× faster than LibreOffice: {'met' if met else 'NOT MET'}"
+            f"targets: DOCX ≤ {TARGET_DOCX_S * 1000:.0f} ms and PDF warm ≤ {TARGET_PDF_S} s (reference report), "
+            f"PDF ≥ {TARGET_LO_RATIO:.0f}× faster than LibreOffice, first PDF of a gunicorn worker ≤ "
+            f"{TARGET_WORKER_FIRST_PDF_S} s, meeting record PDF ≤ {TARGET_MINUTES_PDF_S} s: {'met' if met else 'NOT MET'}"
         )
         if note:
             print(f"note: {note}")

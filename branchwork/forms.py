@@ -31,22 +31,40 @@ class BranchGroupChoiceField(forms.ModelChoiceField):
     default_error_messages = {"invalid_choice": "所选党小组不属于本支部，请从列表中选择本支部的党小组。"}
 
 
+# The roster's dated stages (发展党员 and transfers in): optional, they feed the report's
+# membership figures.
+STAGE_DATES = ("activist_on", "candidate_on", "full_on", "transferred_in_on")
+STAGE_FIELDS = (*STAGE_DATES, "transferred_from")
+
+
 class MemberForm(forms.ModelForm):
     """Add or edit one member of ``branch``. Transfer out has its own form and confirmation."""
 
     class Meta:
         model = Member
-        fields = ["name", "gender", "status", "joined_on", "post", "party_group"]
-        widgets = {"joined_on": DateInput()}
+        fields = [
+            "name",
+            "gender",
+            "status",
+            "joined_on",
+            "post",
+            "party_group",
+            *STAGE_FIELDS,
+        ]
+        widgets = {"joined_on": DateInput(), **{name: DateInput() for name in STAGE_DATES}}
         help_texts = {
             "joined_on": "正式党员、预备党员填入党日期；发展对象、入党积极分子填列为的日期",
             "post": "支部委员会中的职务；普通党员选“无”",
+            "activist_on": "选填。各阶段日期用于工作总结中的发展党员情况，只计日期在当期的",
+            "full_on": "选填。预备党员按期转为正式党员的日期",
+            "transferred_in_on": "选填。从其他党组织转入本支部的，填转入日期",
         }
         error_messages = {
             "name": {"required": "请填写姓名。"},
             "gender": {"required": "请选择性别。"},
             "status": {"required": "请选择政治面貌。"},
             "joined_on": {"invalid": "日期格式不正确，请按 2022-06-30 的格式填写。"},
+            **{name: {"invalid": "日期格式不正确，请按 2022-06-30 的格式填写。"} for name in STAGE_DATES},
         }
 
     def __init__(self, *args, branch: Organisation, **kwargs):
@@ -88,6 +106,10 @@ class MemberForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in STAGE_DATES:
+            day = cleaned.get(name)
+            if day and (day > _today() or day.year < 1921):
+                self.add_error(name, f"{Member._meta.get_field(name).verbose_name}应在1921年至今天之间。")
         post = cleaned.get("post")
         if post == Member.Post.SECRETARY and self.instance.is_active:
             other = (

@@ -116,6 +116,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time. A transaction that reads first and writes later cannot wait
+    # for the lock (SQLite would deadlock) and fails at once with "database is locked"; begun
+    # IMMEDIATE it takes the write lock at its start, and a second writer waits for it (up to
+    # ``SQLITE_TIMEOUT`` seconds), then sees what the first wrote: a 409 conflict, never a 500.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": envint("SQLITE_TIMEOUT", "20")}
+    )
 # Every request is one transaction: a view that fails half-way (the database going away, a bug)
 # leaves nothing half-written — not even a record saved without its audit-log entry. Services keep
 # their own transaction.atomic blocks too, for callers outside requests (commands, imports).
@@ -152,6 +160,12 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: five failures for one username from one address locks it for 15 minutes.
+# The address is the client's as our own reverse proxies report it (TRUSTED_PROXY_COUNT of them,
+# none by default): see branchwork/proxies.py.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+AXES_CLIENT_IP_CALLABLE = "branchwork.proxies.client_ip"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "15") / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -333,6 +347,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "activities.compliancerule"},
     {"model": "reports.report", "exclude_fields": [*_BOOKKEEPING, "revision", "dismissed_origins"]},
     {"model": "reports.reportitem", "exclude_fields": ["origin", "position"]},
+    {"model": "reports.branchprofile", "exclude_fields": ["updated_at"]},
+    {"model": "reports.profileyear"},
+    {"model": "reports.standingwork"},
     # Versions are frozen: their metadata (number, files) is logged, not the whole document.
     {
         "model": "reports.reportversion",

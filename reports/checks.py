@@ -16,6 +16,7 @@ from reports import fonts
 
 TAG = "reports"
 INSTALL_HINT = "apt-get install fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0"
+FANDOL_HINT = "运行 .ci/install-debian-packages（从 Debian 的 texlive-lang-chinese 中只取出 Fandol 字体）"
 
 # The names WeasyPrint tries (weasyprint/text/ffi.py), Linux first.
 HARFBUZZ_SUBSET_NAMES = (
@@ -77,6 +78,20 @@ def check_report_fonts(app_configs=None, **kwargs) -> list:
                     " (Some font roles have no font; the PDF uses a fallback.)",
                     hint=f"请安装：{INSTALL_HINT}。 (Install: {INSTALL_HINT}.)",
                     id="reports.W004",
+                )
+            )
+        second_best = setup.second_best()
+        if second_best:
+            described = "、".join(f"{fonts.ROLES[face.role].label}→{face.family}" for face in second_best)
+            messages.append(
+                Warning(
+                    f"以下用途未找到首选的开源字体，PDF 以相近的字体代替：{described}。"
+                    " (The first-choice open font of some roles is missing; the PDF uses a second best,"
+                    " e.g. a 宋体 for the 仿宋 body.)",
+                    hint=f"请{FANDOL_HINT}，或在 REPORT_FONT_FILES 中配置已授权的字体文件。"
+                    " (Run .ci/install-debian-packages to install the Fandol fonts, or list licensed"
+                    " font files in REPORT_FONT_FILES.)",
+                    id="reports.W005",
                 )
             )
     return messages

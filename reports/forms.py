@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 from django import forms
 
+from branchwork.models import Organisation
 from branchwork.periods import Period, PeriodError
 
 from .document import chinese_ordinal
-from .models import SECTION_HEADINGS, Report
-from .services import HEADING_MAX_LENGTH, ItemInput, item_text_errors
+from .models import SECTION_HEADINGS, BranchProfile, ProfileYear, Report, StandingWork
+from .services import HEADING_MAX_LENGTH, ItemInput, item_text_errors, opening_errors, report_size_errors
 
 
 class ReportHeaderForm(forms.ModelForm):
@@ -47,6 +48,13 @@ class ReportHeaderForm(forms.ModelForm):
         if not self.is_bound and self.instance.pk:
             self.initial["revision"] = self.instance.revision
         self.fields["revision"].error_messages = {"required": "页面已过期，请刷新后重试", "invalid": "页面已过期，请刷新后重试"}
+
+    def clean_opening(self) -> str:
+        opening = self.cleaned_data["opening"]
+        errors = opening_errors(opening)
+        if errors:
+            raise forms.ValidationError(errors)
+        return opening
 
 
 @dataclass
@@ -167,7 +175,10 @@ class ReportEditor:
             if section.new_text.strip():
                 section.new_errors += item_text_errors(section.new_text)
             valid = valid and not section.new_errors
-        return valid
+        # The opening's own limit is the header form's; here what the report as a whole exceeds.
+        opening = self.header.data.get("opening", "") if self.data is not None else self.report.opening
+        self.errors = report_size_errors(opening=opening, texts=[item.text for item in self.items()])
+        return valid and not self.errors
 
     def items(self) -> list[ItemInput]:
         """Every item in order, the new-item boxes' text appended to their sections (typed text
@@ -194,7 +205,7 @@ class ReportEditor:
         }
 
     def error_count(self) -> int:
-        count = len(self.header.errors)
+        count = len(self.header.errors) + len(self.errors)
         for section in self.sections.values():
             count += sum(1 for row in section.rows if row.errors) + (1 if section.new_errors else 0)
             count += 1 if section.heading_errors else 0
@@ -257,3 +268,78 @@ class ReviewForm(forms.Form):
 
     def section_comments(self) -> dict[int, str]:
         return {number: self.cleaned_data.get(f"section_{number}", "") for number in SECTION_HEADINGS}
+
+
+# --- the branch profile (支部概况) ----------------------------------------------------------------
+
+PROFILE_TEXT_FIELDS = ("key_work", "superiors", "institutions", "work_style_rules", "key_tasks")
+
+
+class BranchProfileForm(forms.ModelForm):
+    """What the unit does and how it writes about itself; every field may stay empty."""
+
+    class Meta:
+        model = BranchProfile
+        fields = [
+            "unit_name",
+            "core_business",
+            "key_work",
+            "served",
+            "superiors",
+            "superiors_opening",
+            "standardisation",
+            "ledgers",
+            "institutions",
+            "work_style_rules",
+            "key_tasks",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in PROFILE_TEXT_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number, default in SECTION_HEADINGS.items():
+            saved = (self.instance.headings or {}).get(str(number), "")
+            self.fields[f"heading_{number}"] = forms.CharField(
+                label=f"{chinese_ordinal(number)}、",
+                required=False,
+                max_length=HEADING_MAX_LENGTH,
+                initial=saved,
+                help_text=f"默认：{default}",
+                error_messages={"max_length": f"标题不能超过{HEADING_MAX_LENGTH}个字"},
+            )
+
+    def heading_fields(self):
+        return [self[f"heading_{number}"] for number in SECTION_HEADINGS]
+
+    def headings(self) -> dict[int, str]:
+        return {number: self.cleaned_data.get(f"heading_{number}", "") for number in SECTION_HEADINGS}
+
+
+class ProfileYearForm(forms.ModelForm):
+    class Meta:
+        model = ProfileYear
+        fields = ["goals", "campaigns"]
+        widgets = {"campaigns": forms.Textarea(attrs={"rows": 2})}
+
+
+class StandingWorkForm(forms.ModelForm):
+    class Meta:
+        model = StandingWork
+        fields = ["title", "section", "measures", "sort_order"]
+        widgets = {"measures": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "title": {"required": "请填写工作名称", "max_length": "工作名称不能超过 %(limit_value)d 个字"},
+            "measures": {"required": "请填写主要做法"},
+        }
+
+
+StandingWorkFormSet = forms.inlineformset_factory(
+    Organisation,
+    StandingWork,
+    form=StandingWorkForm,
+    fk_name="branch",
+    extra=1,
+    max_num=20,
+    validate_max=True,
+    can_delete=True,
+)

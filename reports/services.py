@@ -31,14 +31,28 @@ from notifications.services import notify_report_approved, notify_report_returne
 from .claims import empty_sections
 from .compile import compile_report, default_header, default_items, unknown_placeholders
 from .document import Document, chinese_ordinal
-from .models import SECTION_HEADINGS, Report, ReportEvent, ReportItem, ReportVersion, ReviewComment
-from .profile import report_facts
+from .models import (
+    SECTION_HEADINGS,
+    BranchProfile,
+    Report,
+    ReportEvent,
+    ReportItem,
+    ReportVersion,
+    ReviewComment,
+)
+from .profile import profile_changed, report_facts
 from .renderers import RENDERERS
 
 logger = logging.getLogger(__name__)
 
 CARRY_SECTIONS = (5, 6)
 FILE_FORMATS = ("docx", "pdf")
+
+# Bounds on what a report may hold, so that every page, comparison and file made from it is made in
+# seconds. Generous: the reference half-year report has 4,300 characters and 20 items.
+ITEM_MAX_CHARS = 5_000  # one item, and the opening paragraph
+REPORT_MAX_CHARS = 60_000  # the opening and every item together
+REPORT_MAX_ITEMS = 200
 
 
 class WorkflowError(Exception):
@@ -110,6 +124,8 @@ def item_text_errors(text: str) -> list[str]:
     """What is wrong with an item's text, in Chinese; empty when it may be saved."""
     if not text.strip():
         return ["条目内容不能为空；不需要的条目请删除"]
+    if len(text.strip()) > ITEM_MAX_CHARS:
+        return [f"本条有 {len(text.strip()):,} 字，每条最多 {ITEM_MAX_CHARS:,} 字，请精简或拆成几条"]
     unknown = unknown_placeholders(text)
     if unknown:
         names = "、".join(f"〔{name}〕" for name in unknown)
@@ -117,11 +133,38 @@ def item_text_errors(text: str) -> list[str]:
     return []
 
 
+def opening_errors(opening: str) -> list[str]:
+    if len(opening.strip()) > ITEM_MAX_CHARS:
+        return [f"开头段落有 {len(opening.strip()):,} 字，最多 {ITEM_MAX_CHARS:,} 字，请精简"]
+    return []
+
+
+def report_size_errors(*, opening: str, texts: Sequence[str]) -> list[str]:
+    """What makes the report as a whole too long (its items, and all its text together), in
+    Chinese; empty when it may be saved."""
+    errors = []
+    if len(texts) > REPORT_MAX_ITEMS:
+        errors.append(f"报告共有 {len(texts)} 条，最多 {REPORT_MAX_ITEMS} 条，请合并或删除部分条目")
+    total = len(opening.strip()) + sum(len(text.strip()) for text in texts)
+    if total > REPORT_MAX_CHARS:
+        errors.append(
+            f"报告正文共 {total:,} 字，超过 {REPORT_MAX_CHARS:,} 字的上限，请精简后再保存"
+            "（半年工作总结一般在一万字以内）"
+        )
+    return errors
+
+
 HEADING_MAX_LENGTH = 60
 
 
 def _validate(
-    *, title: str, addressee: str, signature: str, items: Sequence[ItemInput], headings: dict[int, str] | None = None
+    *,
+    title: str,
+    addressee: str,
+    opening: str,
+    signature: str,
+    items: Sequence[ItemInput],
+    headings: dict[int, str] | None = None,
 ) -> None:
     errors = []
     for number, heading in (headings or {}).items():
@@ -134,6 +177,8 @@ def _validate(
         if item.section not in SECTION_HEADINGS:
             errors.append(f"无效的部分编号：{item.section}")
         errors += item_text_errors(item.text)
+    errors += opening_errors(opening)
+    errors += report_size_errors(opening=opening, texts=[item.text for item in items])
     if errors:
         raise ValidationError(errors)
 
@@ -223,7 +268,7 @@ def report_save(
     recompiling does not bring it back.
     """
     _require_writer(by, report.branch)
-    _validate(title=title, addressee=addressee, signature=signature, items=items, headings=headings)
+    _validate(title=title, addressee=addressee, opening=opening, signature=signature, items=items, headings=headings)
     with transaction.atomic():
         locked = _locked(report)
         _require_editable(locked)
@@ -368,6 +413,37 @@ def report_carry_over(*, report: Report, keys: Iterable[str], by: AbstractBaseUs
         added = _append(locked, drafts, by)
     _sync(report, locked)
     return added
+
+
+# --- the branch profile ------------------------------------------------------------------------
+
+
+def profile_save(
+    *,
+    branch: Organisation,
+    by: AbstractBaseUser,
+    profile_form,
+    headings: dict[int, str],
+    year_form,
+    standing_formset,
+) -> BranchProfile:
+    """Save the branch's profile, one year's goals and its standing work together, and renew the
+    branch's figures version so that every cached draft is compiled again with the new words.
+    The forms must be valid; writers of the branch only."""
+    _require_writer(by, branch)
+    with transaction.atomic():
+        profile = profile_form.save(commit=False)
+        profile.branch = branch
+        profile.headings = heading_overrides(headings)
+        profile.save()
+        year_row = year_form.save(commit=False)
+        year_row.branch = branch
+        if year_row.goals.strip() or year_row.campaigns.strip() or year_row.pk:
+            year_row.save()
+        standing_formset.instance = branch
+        standing_formset.save()
+        profile_changed(branch=branch)
+    return profile
 
 
 # --- submission and stored files --------------------------------------------------------------

@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from branchwork.periods import Period
 
-from . import views
+from . import profile_views, views
 
 
 class PeriodConverter:
@@ -23,6 +23,7 @@ app_name = "reports"
 urlpatterns = [
     path("b/<slug:code>/reports/", views.report_list, name="report_list"),
     path("b/<slug:code>/reports/start/", views.report_start, name="report_start"),
+    path("b/<slug:code>/reports/profile/", profile_views.branch_profile, name="branch_profile"),
     path("b/<slug:code>/reports/<report_period:period>/", views.report_edit, name="report_edit"),
     path("b/<slug:code>/reports/<report_period:period>/preview/", views.report_preview, name="report_preview"),
     path("b/<slug:code>/reports/<report_period:period>/print/", views.report_print, name="report_print"),

@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,13 +29,14 @@ from activities.evidence import with_evidence
 from activities.kinds import KINDS
 from activities.models import Activity
 from branchwork import access
+from branchwork.downloads import clean_filename, file_download, unique_filename
 from branchwork.figures import cached_figures, figures_key
 from branchwork.models import Organisation
 from branchwork.periods import Period, PeriodError, period_choices
 
 from . import services
 from .claims import check_items
-from .compare import compare_documents
+from .compare import compare_versions
 from .document import Document
 from .forms import ReportEditor, ReviewForm, StartForm, start_periods
 from .models import SECTION_HEADINGS, Report, ReportEvent, ReportVersion, ReviewComment
@@ -354,25 +355,31 @@ def report_print(request, code, period):
     return render(request, "reports/print.html", {"document": document, "branch": branch, "report": report})
 
 
-def _serve_version_file(version: ReportVersion, fmt: str, filename: str) -> FileResponse:
+def _serve_version_file(version: ReportVersion, fmt: str, filename: str):
     renderer = _renderer(fmt)
     services.version_files_ensure(version=version, formats=(fmt,))
     stored = version.docx_file if fmt == "docx" else version.pdf_file
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type=renderer.content_type)
+    return file_download(stored.open("rb"), filename=filename, content_type=renderer.content_type)
 
 
 @login_required
 def report_download(request, code, period, fmt):
-    """Drafts render on demand from today's records; a submitted or approved report serves its
-    latest version's stored file."""
+    """Drafts render from today's records, once per revision of the report and of the branch's
+    figures (then from the cache); a submitted or approved report serves its latest version's
+    stored file."""
     branch, report = _report_for(request.user, code, period)
     renderer = _renderer(fmt)
     document, version = _current_document(report)
     if version is not None:
         return _serve_version_file(version, fmt, f"{_file_stem(version.document, report)}.{renderer.extension}")
-    content = renderer.render(document)
+    content = cached_figures(
+        "draft-file",
+        branch,
+        (fmt, *report_state(report), timezone.localdate().isoformat()),
+        lambda: renderer.render(document),
+    )
     filename = f"{document.file_stem or report.title}（草稿）.{renderer.extension}"
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=renderer.content_type)
+    return file_download(io.BytesIO(content), filename=filename, content_type=renderer.content_type)
 
 
 @login_required
@@ -463,7 +470,7 @@ def version_compare(request, code, period):
         raise Http404("版本号无效") from None
     if a not in by_number or b not in by_number:
         raise Http404("没有该版本")
-    rows = compare_documents(Document.from_json(by_number[a].document), Document.from_json(by_number[b].document))
+    rows = compare_versions(by_number[a], by_number[b])
     only_changes = request.GET.get("only") == "changes"
     context.update(
         {
@@ -627,16 +634,6 @@ def review_dashboard(request, code):
     )
 
 
-def _unique_name(name: str, used: set[str]) -> str:
-    stem, dot, extension = name.rpartition(".")
-    candidate, counter = name, 2
-    while candidate in used:
-        candidate = f"{stem}（{counter}）{dot}{extension}"
-        counter += 1
-    used.add(candidate)
-    return candidate
-
-
 @login_required
 def approved_zip(request, code, period):
     """Every approved report of the period below the reviewer, as stored PDFs and DOCXs in one ZIP."""
@@ -663,12 +660,13 @@ def approved_zip(request, code, period):
             if version is None:
                 continue
             services.version_files_ensure(version=version)
-            stem = _file_stem(version.document, report)
+            # Cleaned as a single download's name is: a title cannot make a path in the ZIP.
+            stem = clean_filename(_file_stem(version.document, report), fallback=clean_filename(report.branch.name))
             for fmt in DOWNLOAD_FORMATS:
                 stored = version.docx_file if fmt == "docx" else version.pdf_file
-                name = _unique_name(f"{stem}.{RENDERERS[fmt].extension}", used)
+                name = unique_filename(f"{stem}.{RENDERERS[fmt].extension}", used)
                 with stored.open("rb") as source, bundle.open(name, "w") as target:
                     shutil.copyfileobj(source, target)
     archive.seek(0)
     filename = f"{organisation.name}{period.long_label}已审核工作总结.zip"
-    return FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
+    return file_download(archive, filename=filename, content_type="application/zip")

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import struct
 
 import factory
 from django.contrib.auth import get_user_model
@@ -164,3 +165,33 @@ def report_written(branch, period, by):
         items=items,
         by=by,
     )
+
+
+def ole_bytes(stream: str = "WordDocument", size: int = 4096) -> bytes:
+    """A minimal OLE compound file (what .doc and .xls files are) holding one stream named
+    ``stream`` of ``size`` bytes (at least 4096, so that it lives in ordinary sectors)."""
+    sector, free, end, fat_sector, no_stream = 512, 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+    data_sectors = -(-max(size, 4096) // sector)
+    if 2 + data_sectors > sector // 4:
+        raise ValueError("stream too large for this one-FAT-sector file")
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16)
+    header += struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
+    header += struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+    header += struct.pack("<I", 0) + struct.pack("<I", free) * 108  # the FAT is sector 0
+    fat = [fat_sector, end] + [3 + n for n in range(data_sectors - 1)] + [end]
+    fat += [free] * (sector // 4 - len(fat))
+
+    def entry(name: str, kind: int, child: int, start: int, length: int) -> bytes:
+        encoded = name.encode("utf-16-le") + b"\x00\x00"
+        return (
+            encoded.ljust(64, b"\x00")
+            + struct.pack("<HBB", len(encoded), kind, 1)
+            + struct.pack("<III", no_stream, no_stream, child)
+            + bytes(16 + 4 + 16)
+            + struct.pack("<IQ", start, length)
+        )
+
+    directory = entry("Root Entry", 5, 1, end, 0) + entry(stream, 2, no_stream, 2, max(size, 4096))
+    directory = directory.ljust(sector, b"\x00")
+    body = b"\x01" * (data_sectors * sector)
+    return header + struct.pack(f"<{sector // 4}I", *fat) + directory + body

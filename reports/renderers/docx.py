@@ -8,13 +8,17 @@ attributes would otherwise win in Word. Page numbers are real PAGE fields in odd
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import io
 import unicodedata
 
 import docx
+from django.utils import timezone
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -23,6 +27,7 @@ from reports.document import Document, Paragraph
 from reports.fonts import ROLES
 
 from .textclean import clean_text
+from .titles import title_lines
 
 TITLE_FONT = ROLES["xiaobiaosong"].docx_name
 BODY_FONT = ROLES["fangsong"].docx_name
@@ -96,6 +101,19 @@ def _first_line_indent(ppr, chars: int = 2) -> None:
     ind.attrib.pop(qn("w:hanging"), None)
 
 
+def _set_chinese_layout(ppr) -> None:
+    """Chinese line breaking as Word's own 公文 templates set it: 按中文习惯控制首尾字符 on;
+    允许标点溢出边界 on, written out (Word's default, which keeps 28 characters a line when a line
+    ends in 「，」; LibreOffice, reading the attribute the other way round, then neither hangs nor
+    drops the mark — without it LibreOffice 7.4 loses 「。」 at line ends); no automatic space between
+    Chinese and Latin letters or digits (「2022年」, not 「2022 年」), which would also break the
+    28-characters-a-line grid. (LibreOffice ignores autoSpaceDE/DN when it opens a DOCX.)"""
+    _set_child(ppr, "w:kinsoku", val="1")
+    _set_child(ppr, "w:overflowPunct", val="1")
+    _set_child(ppr, "w:autoSpaceDE", val="0")
+    _set_child(ppr, "w:autoSpaceDN", val="0")
+
+
 def _no_first_line_indent(ppr) -> None:
     _set_child(ppr, "w:ind", firstLineChars="0", firstLine="0")
 
@@ -124,12 +142,46 @@ def signature_right_indents(signature: str, date_text: str) -> tuple[float, floa
     return 4 + date - name, 2.0
 
 
-class _Builder:
+# Style ids of the template (paragraph styles, then the character style of 「一是」).
+BODY, TITLE, ADDRESSEE, HEADING, SIGNATURE, PAGE_NUMBER = (
+    "Normal", "GBTitle", "GBAddressee", "GBHeading1", "GBSignature", "GBPageNumber",
+)
+# Tables of the other printed documents (meeting records): 4号 text in 仿宋, labels in 黑体.
+TABLE_TEXT, TABLE_LABEL = "GBTableText", "GBTableLabel"
+TABLE_SIZE = Pt(14)
+TABLE_LINE_SPACING = Pt(22)
+ORDINAL = "GBOrdinal"
+KEPT_STYLES = {
+    BODY, TITLE, ADDRESSEE, HEADING, SIGNATURE, PAGE_NUMBER, "GBTableText", "GBTableLabel", ORDINAL,
+    "DefaultParagraphFont", "TableNormal", "NoList",
+}
+
+# docProps/app.xml: python-docx's template says "Microsoft Macintosh Word" (and 1 page, 0 words).
+APP_PROPERTIES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Template>Normal.dotm</Template><TotalTime>0</TotalTime><Application>branchwork</Application>"
+    b"<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
+THUMBNAIL_RELTYPE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+
+
+class _Template:
+    """Sets up python-docx's default document as a GB/T 9704 template: fonts, page, styles,
+    settings, page-number footers, package properties. Done once per process (``template_bytes``)."""
+
     def __init__(self) -> None:
         self.doc = docx.Document()
         self._setup_document()
+        self._setup_styles()
+        self._prune()
+        self._setup_package()
+        section = self.doc.sections[0]
+        self.page_number_footer(section.footer, align_right=True)  # odd pages
+        self.page_number_footer(section.even_page_footer, align_right=False)
 
-    # -- document-wide set-up --------------------------------------------------------------
     def _setup_document(self) -> None:
         doc = self.doc
         styles_element = doc.styles.element
@@ -143,6 +195,7 @@ class _Builder:
         _set_child(rpr, "w:szCs", val="32")
         _set_language(rpr)
         ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+        _set_chinese_layout(ppr)
         _set_child(ppr, "w:spacing", before="0", after="0", line="579", lineRule="exact")
 
         settings = doc.settings
@@ -150,6 +203,13 @@ class _Builder:
         theme_lang = settings.element.find(qn("w:themeFontLang"))
         if theme_lang is not None:
             theme_lang.set(qn("w:eastAsia"), "zh-CN")
+        # No preview picture: Word would otherwise save a thumbnail of the first page.
+        for element in settings.element.findall(qn("w:savePreviewPicture")):
+            settings.element.remove(element)
+        # Full-width punctuation keeps its full width (no compression): the 28-character grid.
+        spacing_control = settings.element.find(qn("w:characterSpacingControl"))
+        if spacing_control is not None:
+            spacing_control.set(qn("w:val"), "doNotCompress")
 
         section = doc.sections[0]
         section.start_type = WD_SECTION.NEW_PAGE
@@ -158,10 +218,34 @@ class _Builder:
         section.left_margin, section.right_margin = Mm(28), Mm(26)
         section.gutter = Mm(0)
         section.header_distance = Mm(15)
-        # The footer's line starts 7 mm below the type area (35 mm − 7 mm from the page's foot).
-        section.footer_distance = Mm(28) - PAGE_NUMBER_SIZE
+        # Word sets the footer's line from its bottom: the line box of 14 pt (exact) whose middle,
+        # where the 一字线 sits, is 7 mm below the type area: 35 − 7 mm − 7 pt from the page's foot.
+        section.footer_distance = Mm(28) - Pt(7)
 
-        self._setup_styles()
+    def _prune(self) -> None:
+        """Only the styles the documents use: python-docx's template carries 160 styles and their
+        2010 copy (stylesWithEffects.xml), 780 KB that every DOCX parsed, wrote and zipped again."""
+        styles = self.doc.styles.element
+        latent = styles.find(qn("w:latentStyles"))
+        if latent is not None:
+            styles.remove(latent)
+        for style in styles.findall(qn("w:style")):
+            if style.get(qn("w:styleId")) not in KEPT_STYLES:
+                styles.remove(style)
+        part = self.doc.part
+        for rId, rel in list(part.rels.items()):
+            if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
+                part.rels.pop(rId)
+                part.rels._target_parts_by_rId.pop(rId, None)
+
+    def _setup_package(self) -> None:
+        package = self.doc.part.package
+        for rId, rel in list(package.rels.items()):
+            if rel.reltype == THUMBNAIL_RELTYPE:  # python-docx's blank thumbnail.jpeg
+                package.rels.pop(rId)
+                package.rels._target_parts_by_rId.pop(rId, None)
+            elif rel.reltype == RT.EXTENDED_PROPERTIES:
+                rel.target_part._blob = APP_PROPERTIES
 
     def _paragraph_style(self, name: str, style_id: str, base, font: str, size):
         style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -189,70 +273,51 @@ class _Builder:
         fmt.widow_control = True
         fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         normal_ppr = normal.element.get_or_add_pPr()
-        # No automatic space between Chinese and Latin letters or digits: it would break the
-        # 28-characters-a-line grid, and the PDF (like a typist's document) has none.
-        _set_child(normal_ppr, "w:autoSpaceDE", val="0")
-        _set_child(normal_ppr, "w:autoSpaceDN", val="0")
+        _set_chinese_layout(normal_ppr)
         _first_line_indent(normal_ppr)
-        self.body = normal
 
-        self.title = self._paragraph_style("公文标题", "GBTitle", normal, TITLE_FONT, TITLE_SIZE)
-        self.title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.title.paragraph_format.keep_with_next = True
-        _no_first_line_indent(self.title.element.get_or_add_pPr())
-        _set_character_spacing(self.title.element.get_or_add_rPr(), 0)
+        title = self._paragraph_style("公文标题", TITLE, normal, TITLE_FONT, TITLE_SIZE)
+        title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        title.paragraph_format.keep_with_next = True
+        _no_first_line_indent(title.element.get_or_add_pPr())
+        _set_character_spacing(title.element.get_or_add_rPr(), 0)
 
-        self.addressee = self._paragraph_style("主送机关", "GBAddressee", normal, BODY_FONT, BODY_SIZE)
-        self.addressee.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        _no_first_line_indent(self.addressee.element.get_or_add_pPr())
+        addressee = self._paragraph_style("主送机关", ADDRESSEE, normal, BODY_FONT, BODY_SIZE)
+        addressee.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        _no_first_line_indent(addressee.element.get_or_add_pPr())
 
-        self.heading = self._paragraph_style("一级标题", "GBHeading1", normal, HEADING_FONT, BODY_SIZE)
-        self.heading.paragraph_format.keep_with_next = True
-        _set_child(self.heading.element.get_or_add_pPr(), "w:outlineLvl", val="0")
+        heading = self._paragraph_style("一级标题", HEADING, normal, HEADING_FONT, BODY_SIZE)
+        heading.paragraph_format.keep_with_next = True
+        _set_child(heading.element.get_or_add_pPr(), "w:outlineLvl", val="0")
 
-        self.signature = self._paragraph_style("发文机关署名", "GBSignature", normal, BODY_FONT, BODY_SIZE)
-        self.signature.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        self.signature.paragraph_format.keep_with_next = True
-        _no_first_line_indent(self.signature.element.get_or_add_pPr())
+        signature = self._paragraph_style("发文机关署名", SIGNATURE, normal, BODY_FONT, BODY_SIZE)
+        signature.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        signature.paragraph_format.keep_with_next = True
+        _no_first_line_indent(signature.element.get_or_add_pPr())
 
-        self.page_number = self._paragraph_style("页码", "GBPageNumber", normal, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
-        self.page_number.paragraph_format.line_spacing = PAGE_NUMBER_SIZE
-        _no_first_line_indent(self.page_number.element.get_or_add_pPr())
-        _set_character_spacing(self.page_number.element.get_or_add_rPr(), 0)
+        page_number = self._paragraph_style("页码", PAGE_NUMBER, normal, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+        page_number.paragraph_format.line_spacing = PAGE_NUMBER_SIZE
+        _no_first_line_indent(page_number.element.get_or_add_pPr())
+        _set_character_spacing(page_number.element.get_or_add_rPr(), 0)
 
-        self.ordinal = styles.add_style("序数词", WD_STYLE_TYPE.CHARACTER)
-        self.ordinal.style_id = "GBOrdinal"
-        _set_fonts(self.ordinal.element.get_or_add_rPr(), ORDINAL_FONT)
+        for name, style_id, font, centred in (
+            ("表格文字", TABLE_TEXT, BODY_FONT, False),
+            ("表格项目", TABLE_LABEL, HEADING_FONT, True),
+        ):
+            style = self._paragraph_style(name, style_id, normal, font, TABLE_SIZE)
+            style.paragraph_format.line_spacing = TABLE_LINE_SPACING
+            style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.JUSTIFY
+            _no_first_line_indent(style.element.get_or_add_pPr())
+            _set_character_spacing(style.element.get_or_add_rPr(), 0)
 
-    # -- content ---------------------------------------------------------------------------
-    def run(self, paragraph, text: str, font: str, style=None):
-        run = paragraph.add_run(clean_text(text), style=style)
-        _set_fonts(run._r.get_or_add_rPr(), font)
-        return run
-
-    def paragraph(self, text: str, style, font: str):
-        paragraph = self.doc.add_paragraph(style=style)
-        if text:
-            self.run(paragraph, text, font)
-        return paragraph
-
-    def blank_line(self):
-        return self.doc.add_paragraph(style=self.addressee)
-
-    def body_paragraph(self, source: Paragraph):
-        paragraph = self.doc.add_paragraph(style=self.body)
-        _first_line_indent(paragraph._p.get_or_add_pPr())
-        if source.ordinal:
-            self.run(paragraph, source.ordinal, ORDINAL_FONT, style=self.ordinal)
-        for run in source.runs:
-            if run.text:
-                self.run(paragraph, run.text, BODY_FONT)
-        return paragraph
+        ordinal = styles.add_style("序数词", WD_STYLE_TYPE.CHARACTER)
+        ordinal.style_id = ORDINAL
+        _set_fonts(ordinal.element.get_or_add_rPr(), ORDINAL_FONT)
 
     def page_number_footer(self, footer, align_right: bool) -> None:
         footer.is_linked_to_previous = False
         paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-        paragraph.style = self.page_number
+        paragraph._p.style = PAGE_NUMBER
         fmt = paragraph.paragraph_format
         if align_right:
             fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -260,9 +325,9 @@ class _Builder:
         else:
             fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
             fmt.left_indent = PAGE_NUMBER_SIZE
-        self.run(paragraph, "— ", PAGE_NUMBER_FONT)
+        add_run(paragraph, "— ", PAGE_NUMBER_FONT)
         for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("result", "1"), ("end", None)):
-            run = self.run(paragraph, "", PAGE_NUMBER_FONT)
+            run = add_run(paragraph, "", PAGE_NUMBER_FONT)
             if kind == "instr":
                 instr = OxmlElement("w:instrText")
                 instr.set(qn("xml:space"), "preserve")
@@ -274,45 +339,112 @@ class _Builder:
                 fld = OxmlElement("w:fldChar")
                 fld.set(qn("w:fldCharType"), kind)
                 run._r.append(fld)
-        self.run(paragraph, " —", PAGE_NUMBER_FONT)
+        add_run(paragraph, " —", PAGE_NUMBER_FONT)
 
-    def build(self, document: Document) -> bytes:
-        doc = self.doc
-        props = doc.core_properties
-        props.title = clean_text(document.title)
-        props.author = props.last_modified_by = clean_text(document.signature)
+    def save(self) -> bytes:
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+
+@functools.lru_cache(maxsize=1)
+def template_bytes() -> bytes:
+    """The GB/T 9704 template as a .docx, made once per process (≈ 30 ms)."""
+    return _Template().save()
+
+
+def add_run(paragraph, text: str, font: str, style_id: str = ""):
+    """A run of ``text`` in ``font`` (East Asian attribute set), with a character style by id."""
+    run = paragraph.add_run(clean_text(text))
+    if style_id:
+        run._r.style = style_id
+    _set_fonts(run._r.get_or_add_rPr(), font)
+    return run
+
+
+class GbtDocx:
+    """A new document on the template: paragraphs by style id (python-docx's lookup of a style
+    object scans every style of the template, which cost half the render), then ``finish``."""
+
+    def __init__(self) -> None:
+        self.doc = docx.Document(io.BytesIO(template_bytes()))
+
+    def paragraph(self, text: str, style_id: str, font: str):
+        paragraph = self.doc.add_paragraph()
+        paragraph._p.style = style_id
+        if text:
+            add_run(paragraph, text, font)
+        return paragraph
+
+    def blank_line(self):
+        return self.paragraph("", ADDRESSEE, BODY_FONT)
+
+    def title(self, text: str):
+        """The title in the lines ``titles.title_lines`` chooses (explicit breaks, as the PDF)."""
+        paragraph = self.paragraph("", TITLE, TITLE_FONT)
+        lines = title_lines(clean_text(text))
+        for index, line in enumerate(lines):
+            run = add_run(paragraph, line, TITLE_FONT)
+            if index < len(lines) - 1:
+                run.add_break()
+        return paragraph
+
+    def body_paragraph(self, source: Paragraph):
+        paragraph = self.paragraph("", BODY, BODY_FONT)
+        _first_line_indent(paragraph._p.get_or_add_pPr())
+        if source.ordinal:
+            add_run(paragraph, source.ordinal, ORDINAL_FONT, ORDINAL)
+        for run in source.runs:
+            if run.text:
+                add_run(paragraph, run.text, BODY_FONT)
+        return paragraph
+
+    def signature(self, signature: str, date_text: str, *, after=None) -> None:
+        """Signature without seal (GB/T 9704 7.3.5.2), kept on one page with ``after``, the last
+        paragraph before it."""
+        if after is not None:
+            after.paragraph_format.keep_with_next = True
+            after.paragraph_format.keep_together = True
+        self.blank_line().paragraph_format.keep_with_next = True
+        name_right, date_right = signature_right_indents(clean_text(signature), clean_text(date_text))
+        for text, right in ((signature, name_right), (date_text, date_right)):
+            paragraph = self.paragraph(text, SIGNATURE, BODY_FONT)
+            paragraph.paragraph_format.right_indent = Pt(right * CHAR_TWIPS / 20)
+
+    def finish(self, *, title: str, author: str, subject: str = "") -> bytes:
+        """Core properties as of now (not python-docx's template of 2013), then the file."""
+        props = self.doc.core_properties
+        props.title = clean_text(title)
+        props.subject = clean_text(subject)
+        props.author = props.last_modified_by = clean_text(author)
         props.language = "zh-CN"
         props.comments = ""
+        props.keywords = ""
         props.revision = 1
-
-        self.paragraph(document.title, self.title, TITLE_FONT)
-        self.blank_line()
-        addressee = clean_text(document.addressee).rstrip("：:")
-        if addressee:
-            self.paragraph(addressee + "：", self.addressee, BODY_FONT)
-        for paragraph in document.opening:
-            self.body_paragraph(paragraph)
-        for section in document.sections:
-            self.paragraph(section.heading_text, self.heading, HEADING_FONT)
-            for paragraph in section.paragraphs:
-                self.body_paragraph(paragraph)
-
-        if document.signature or document.date_text:
-            self.blank_line().paragraph_format.keep_with_next = True
-            name_right, date_right = signature_right_indents(
-                clean_text(document.signature), clean_text(document.date_text)
-            )
-            for text, right in ((document.signature, name_right), (document.date_text, date_right)):
-                paragraph = self.paragraph(text, self.signature, BODY_FONT)
-                paragraph.paragraph_format.right_indent = Pt(right * CHAR_TWIPS / 20)
-
-        section = doc.sections[0]
-        self.page_number_footer(section.footer, align_right=True)  # odd pages
-        self.page_number_footer(section.even_page_footer, align_right=False)
-
+        now = timezone.now().astimezone(dt.UTC).replace(microsecond=0, tzinfo=None)
+        props.created = props.modified = now
         out = io.BytesIO()
-        doc.save(out)
+        self.doc.save(out)
         return out.getvalue()
+
+
+def render_report(document: Document) -> bytes:
+    out = GbtDocx()
+    out.title(document.title)
+    out.blank_line()
+    addressee = clean_text(document.addressee).rstrip("：:")
+    if addressee:
+        out.paragraph(addressee + "：", ADDRESSEE, BODY_FONT)
+    last = None
+    for paragraph in document.opening:
+        last = out.body_paragraph(paragraph)
+    for section in document.sections:
+        last = out.paragraph(section.heading_text, HEADING, HEADING_FONT)
+        for paragraph in section.paragraphs:
+            last = out.body_paragraph(paragraph)
+    if document.signature or document.date_text:
+        out.signature(document.signature, document.date_text, after=last)
+    return out.finish(title=document.title, author=document.signature, subject=document.file_stem)
 
 
 class DocxRenderer:
@@ -322,4 +454,4 @@ class DocxRenderer:
     content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
     def render(self, document: Document) -> bytes:
-        return _Builder().build(document)
+        return render_report(document)

@@ -35,9 +35,14 @@ def render_print_html(document: Document, *, for_pdf: bool = False, request=None
     )
 
 
-def stylesheet_path() -> Path:
-    """Where gbt9704.css is on disk (found as ``collectstatic`` would find it)."""
-    found = finders.find(STYLESHEET)
+def static_path(name: str) -> Path:
+    """Where a static file (a stylesheet) is on disk, found as ``collectstatic`` would find it."""
+    found = finders.find(name)
     if found:
         return Path(found)
-    return Path(settings.BASE_DIR) / "static" / STYLESHEET
+    return Path(settings.BASE_DIR) / "static" / name
+
+
+def stylesheet_path() -> Path:
+    """Where gbt9704.css is on disk."""
+    return static_path(STYLESHEET)

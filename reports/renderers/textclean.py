@@ -7,6 +7,7 @@ cannot hold at all — python-docx raises ValueError on them — and that a PDF 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 controls except \t \n \r; C1 controls (invisible, never meant as text); lone surrogates; the
 # non-characters U+FFFE and U+FFFF. XML 1.0 forbids all but C1 (which Word rejects in practice too).
@@ -54,3 +55,54 @@ def chunks(text: str, size: int = 1000) -> list[str]:
         start = cut
     pieces.append(text[start:])
     return pieces
+
+
+# Symbols that Unicode line breaking lets stand at the start or end of a line, but that Chinese
+# setting keeps with their neighbours: 「“主题党日+具体活动”」 must not print 「+具体」 at the start
+# of a line, nor the 「·」 of a name. (Not 「/」: web addresses must still break.)
+GLUED_SYMBOLS = frozenset("+＋·•‧×÷")
+MAX_UNBREAKABLE = 8  # characters: a longer run (「a+b+c+d+e」) may break between its glued pairs
+
+
+def _is_punctuation(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("P") or ch in "…—"
+
+
+def unbreakable_spans(text: str, *, tail: int = 2) -> list[tuple[int, int]]:
+    """Ranges of ``text`` (start, end) not to be broken across lines: each glued symbol with the
+    characters either side of it, and the paragraph's last ``tail`` characters with the
+    punctuation that follows them, so that no last line holds a single character such as 「力。」.
+    Overlapping ranges are merged; ranges never cross a line break."""
+    spans: list[tuple[int, int]] = []
+    for index, ch in enumerate(text):
+        if ch in GLUED_SYMBOLS:
+            start, end = index, index + 1
+            if start > 0 and not text[start - 1].isspace():
+                start -= 1
+            while end < len(text) and text[end] in GLUED_SYMBOLS:
+                end += 1
+            if end < len(text) and not text[end].isspace():
+                end += 1
+            spans.append((start, end))
+    end = len(text.rstrip())
+    start = end
+    while start > 0 and _is_punctuation(text[start - 1]):
+        start -= 1
+    counted = 0
+    while start > 0 and counted < tail and not text[start - 1].isspace() and not _is_punctuation(text[start - 1]):
+        start -= 1
+        counted += 1
+    if counted == tail and start > 0 and end - start < len(text.strip()):
+        spans.append((start, end))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if "\n" in text[start:end]:
+            continue
+        if merged and start < merged[-1][1]:
+            if max(end, merged[-1][1]) - merged[-1][0] <= MAX_UNBREAKABLE:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+                continue
+            start = merged[-1][1]
+        if start < end:
+            merged.append((start, end))
+    return merged

@@ -4,7 +4,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from reports.renderers.textclean import chunks, clean_text
+from reports.renderers.textclean import chunks, clean_text, unbreakable_spans
+from reports.renderers.titles import title_lines
 
 register = template.Library()
 
@@ -18,6 +19,35 @@ def gbt_text(value) -> str:
     if len(pieces) == 1:
         return mark_safe(pieces[0])
     return mark_safe("".join(f"<span>{piece}</span>" for piece in pieces))
+
+
+@register.filter(is_safe=True)
+def gbt_title(value) -> str:
+    """The title in the lines ``reports.renderers.titles.title_lines`` chooses (as the DOCX sets
+    it), joined by ``<br>``."""
+    return mark_safe("<br>".join(escape(line) for line in title_lines(clean_text(str(value)))))
+
+
+def _html_text(text: str) -> str:
+    return escape(text).replace("\n", "<br>")
+
+
+@register.filter(is_safe=True)
+def gbt_paragraph(paragraph) -> str:
+    """A body paragraph (reports.document.Paragraph) as the PDF and the print view set it: the
+    ordinal in 楷体, then its text, with the stretches Chinese line breaking keeps together
+    (「+党史」, a paragraph's last characters) in ``<span class="gbt-nobr">``."""
+    ordinal = clean_text(paragraph.ordinal)
+    text = clean_text("".join(run.text for run in paragraph.runs))
+    parts = [f'<span class="gbt-ordinal">{_html_text(ordinal)}</span>'] if ordinal else []
+    position = 0
+    for start, end in [*unbreakable_spans(text), (len(text), len(text))]:
+        pieces = chunks(text[position:start]) if start > position else []
+        parts += [f"<span>{_html_text(piece)}</span>" if len(pieces) > 1 else _html_text(piece) for piece in pieces]
+        if end > start:
+            parts.append(f'<span class="gbt-nobr">{_html_text(text[start:end])}</span>')
+        position = end
+    return mark_safe("".join(parts))
 
 
 @register.filter

@@ -12,12 +12,13 @@ from django.urls import reverse
 
 from activities import attachments
 from activities.models import Attachment
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, ole_bytes
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+WORD_97 = ole_bytes("WordDocument")
+EXCEL_97 = ole_bytes("Workbook")
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
@@ -57,8 +58,8 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
         ("纪要.docx", DOCX, attachments.DOCX.content_type),
         ("台账.xlsx", XLSX, attachments.XLSX.content_type),
         ("课件.pptx", PPTX, attachments.PPTX.content_type),
-        ("旧纪要.doc", OLE, "application/msword"),
-        ("旧台账.xls", OLE, "application/vnd.ms-excel"),
+        ("旧纪要.doc", WORD_97, "application/msword"),
+        ("旧台账.xls", EXCEL_97, "application/vnd.ms-excel"),
         ("说明.txt", "会议纪要：全体党员参加。𠮷\n".encode(), "text/plain; charset=utf-8"),
     ],
 )

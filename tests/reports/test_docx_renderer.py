@@ -1,5 +1,6 @@
 """The DOCX renderer, read back with python-docx: GB/T 9704 page set-up, fonts Word shows, content."""
 
+import datetime as dt
 import io
 import shutil
 import subprocess
@@ -58,7 +59,9 @@ def test_page_is_a4_with_gbt9704_margins(word):
 
 def test_title_is_22pt_xiaobiaosong_centred(word):
     title = word.paragraphs[0]
-    assert title.text == TITLE
+    # Broken between words with an explicit line break, where the PDF breaks it too.
+    assert title.text == "kl所党支部2022年上半年\n全面从严治党暨党建工作情况汇报"
+    assert title.text.replace("\n", "") == TITLE
     assert title.style.name == "公文标题"
     assert title.style.font.size == Pt(22)
     assert title.alignment in (None, WD_ALIGN_PARAGRAPH.CENTER)
@@ -227,3 +230,42 @@ def test_libreoffice_converts_the_docx(reference_docx, tmp_path):
     assert "加强思想建设" in text.replace(" ", "") and "理论学习会6次" in text.replace(" ", "")
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert width == pytest.approx(595.3, abs=1) and height == pytest.approx(841.9, abs=1)
+
+
+def test_core_properties_are_set_when_the_file_is_made(word):
+    props = word.core_properties
+    assert props.title == TITLE
+    assert props.author == props.last_modified_by == SIGNATURE
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    for moment in (props.created, props.modified):
+        assert abs((moment.replace(tzinfo=None) - now).total_seconds()) < 600  # not python-docx's 2013
+    assert props.language == "zh-CN"
+
+
+def test_package_has_no_mac_word_claim_and_no_blank_thumbnail(reference_docx):
+    package = zipfile.ZipFile(io.BytesIO(reference_docx))
+    names = package.namelist()
+    assert not any("thumbnail" in name for name in names)
+    assert "thumbnail" not in package.read("_rels/.rels").decode()
+    app = package.read("docProps/app.xml").decode()
+    assert "Macintosh" not in app and "<Application>branchwork</Application>" in app
+    assert "<Pages>" not in app  # python-docx's template claimed one page
+    assert "savePreviewPicture" not in package.read("word/settings.xml").decode()
+
+
+def test_chinese_line_breaking_settings_are_those_of_a_gongwen_template(reference_docx):
+    styles = zipfile.ZipFile(io.BytesIO(reference_docx)).read("word/styles.xml").decode()
+    defaults = styles.split("<w:pPrDefault>")[1].split("</w:pPrDefault>")[0]
+    normal = styles.split('w:styleId="Normal"')[1].split("</w:style>")[0]
+    for ppr in (defaults, normal):
+        assert '<w:kinsoku w:val="1"/>' in ppr
+        assert '<w:overflowPunct w:val="1"/>' in ppr
+        assert '<w:autoSpaceDE w:val="0"/>' in ppr and '<w:autoSpaceDN w:val="0"/>' in ppr
+
+
+def test_last_body_paragraph_is_kept_with_the_signature(word):
+    paragraphs = word.paragraphs
+    signature_index = next(i for i, p in enumerate(paragraphs) if p.text == SIGNATURE and i > 0)
+    last_body = paragraphs[signature_index - 2]
+    assert last_body.text.strip() and last_body.paragraph_format.keep_with_next is True
+    assert paragraphs[signature_index - 1].paragraph_format.keep_with_next is True

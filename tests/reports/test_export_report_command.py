@@ -157,3 +157,24 @@ def test_the_reference_checker_passes_after_seed_demo(tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All reference figures present." in result.stdout
+
+
+def test_exports_a_meeting_record_and_a_periods_records(kl, tmp_path):
+    assembly = Activity.objects.filter(branch=kl, kind="branch_assembly").order_by("date").first()
+    target = tmp_path / "会议记录.docx"
+    call_command("export_report", "--branch", "kl", "--record", str(assembly.pk), "--format", "docx",
+                 "-o", str(target), stdout=io.StringIO(), stderr=io.StringIO())
+    assert target.read_bytes()[:2] == b"PK"
+    book = tmp_path / "会议记录.zip"
+    call_command("export_report", "--branch", "kl", "--period", "2022H1", "--minutes", "--format", "zip",
+                 "-o", str(book), stdout=io.StringIO(), stderr=io.StringIO())
+    assert book.read_bytes()[:2] == b"PK"
+
+
+def test_record_export_refuses_a_record_that_is_not_a_meeting(kl):
+    talk = Activity.objects.filter(branch=kl).exclude(kind__in=("study", "branch_assembly")).filter(kind="heart_talk").first()
+    pk = talk.pk if talk else 10**9
+    with pytest.raises(CommandError, match="会议记录"):
+        export("--branch", "kl", "--record", str(pk), "--format", "pdf", "-o", "/dev/null")
+    with pytest.raises(CommandError, match="--period"):
+        export("--branch", "kl", "--minutes")

@@ -41,10 +41,20 @@ def test_open_stand_ins_are_found_for_every_role():
     setup = fonts.discover()
     if not setup.faces:
         pytest.skip("no CJK font installed: apt-get install fonts-noto-cjk fonts-lxgw-wenkai")
-    assert setup.faces["fangsong"].family == "Noto Serif CJK SC"
-    assert setup.faces["xiaobiaosong"].bold is True
-    assert setup.faces["heiti"].family == "Noto Sans CJK SC"
+    # The body is a real 仿宋 (Fandol, unpacked by .ci/install-debian-packages), not a 宋体.
+    assert setup.faces["fangsong"].family == "FandolFang" and not setup.faces["fangsong"].pinned
+    assert setup.faces["heiti"].family == "FandolHei"
+    assert setup.faces["kaiti"].family == "FandolKai"
     assert not any(face.configured for face in setup.faces.values())
+    assert setup.second_best() == []
+    # FandolSong's Regular (page numbers) and Bold (title) both claim weight 400: each role gets
+    # its own file through @font-face, under a private name.
+    title, page_number = setup.faces["xiaobiaosong"], setup.faces["songti"]
+    assert title.path.endswith("FandolSong-Bold.otf") and title.pinned and title.bold
+    assert page_number.path.endswith("FandolSong-Regular.otf") and page_number.pinned
+    css = fonts.pdf_font_css(setup)
+    assert '@font-face { font-family: "GBT Xiaobiaosong"; src: url("file:///' in css
+    assert "font-weight: normal" in css.split(".gbt-title {")[1].split("}")[0]  # the file is bold
 
 
 def test_configured_files_take_the_role_their_family_name_names(tmp_path):
@@ -83,3 +93,18 @@ def test_pdf_embeds_a_configured_licensed_font(settings, tmp_path):
     assert any(name.endswith("+GBT-Fangsong") for name in names)
     # Characters the licensed font lacks still print, from the fallbacks.
     assert any("Noto" in name for name in names) or not fonts.discover().faces
+
+
+def test_check_warns_when_the_body_falls_back_to_a_songti(monkeypatch):
+    from reports import checks
+
+    setup = fonts.discover()
+    if "fangsong" not in setup.faces:
+        pytest.skip("no CJK font installed")
+    second_best = fonts.Face("fangsong", "/usr/share/fonts/x.ttc", "Noto Serif CJK SC", preferred=False)
+    faces = {**setup.faces, "fangsong": second_best}
+    monkeypatch.setattr(fonts, "font_setup", lambda: fonts.FontSetup(faces=faces, extra_fallbacks=(), problems=()))
+    messages = checks.check_report_fonts()
+    assert [message.id for message in messages] == ["reports.W005"]
+    assert "正文（仿宋）→Noto Serif CJK SC" in messages[0].msg
+    assert ".ci/install-debian-packages" in messages[0].hint

@@ -101,10 +101,9 @@ def test_database_lost_while_saving_attendance_keeps_the_previous_attendance(wor
     assert rows == {a.pk: (True, ""), b.pk: (False, "出差")}
 
 
-def test_database_lost_on_the_third_row_of_a_meetings_import_leaves_no_row(world, browser, monkeypatch):
-    from activities import services as activity_services
-
-    monkeypatch.setattr(activity_services, "activity_create", fail_on_call(3, activity_services.activity_create))
+def test_database_lost_after_the_rows_of_a_meetings_import_leaves_no_row(world, browser, monkeypatch):
+    # The records are inserted; the database goes away as the kinds they count as are written.
+    monkeypatch.setattr(ActivityKind.objects, "bulk_create", database_gone)
     rows = []
     for month in (3, 4, 5):
         row = dict.fromkeys(MEETING_COLUMNS)
@@ -122,7 +121,10 @@ def test_database_lost_on_the_third_row_of_a_meetings_import_leaves_no_row(world
 
 def test_database_lost_during_a_publicity_import_leaves_no_entry(world, browser, monkeypatch):
     OutletFactory(organisation=world.general, name="澎湃新闻")
-    monkeypatch.setattr(PublicityEntry, "save", fail_on_call(2, PublicityEntry.save))
+    from activities import ledgers
+
+    # The entries are inserted; the database goes away as their audit-log entries are written.
+    monkeypatch.setattr(ledgers, "audit_bulk_created", database_gone)
     rows = [["澎湃新闻", "2022-04-01", 1, f"春运保通{n}", None] for n in range(3)]
     assert PUBLICITY_COLUMNS == ["媒体", "发布日期", "数量", "标题", "链接"]
 

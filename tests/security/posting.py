@@ -16,6 +16,18 @@ def member_data(name: str, scene: Scene) -> dict:
     return {"name": name, "gender": "男", "status": "正式党员", "joined_on": "2012-07-01", "post": "", "party_group": scene.kl.group.pk}
 
 
+def profile_data(**fields) -> dict:
+    """The 支部概况 form as the page posts it: no standing work, this year's goals left empty."""
+    return {
+        "year": "2022",
+        "standing-TOTAL_FORMS": "0",
+        "standing-INITIAL_FORMS": "0",
+        "standing-MIN_NUM_FORMS": "0",
+        "standing-MAX_NUM_FORMS": "20",
+        **fields,
+    }
+
+
 def attendance_data(scene: Scene) -> dict:
     data = {f"m{m.pk}-status": "present" for m in Member.objects.filter(branch=scene.kl.branch)}
     data.update({f"m{scene.kl.member.pk}-status": "absent", f"m{scene.kl.member.pk}-reason": "出差"})
@@ -50,6 +62,7 @@ POST_DATA = {
     "activities:outlet_branch_update": lambda s: {"name": "改名的本所媒体", "level": "地方", "unit": "篇", "sort_order": 50},
     "notifications:notification_open": lambda s: {},
     "reports:report_start": lambda s: {"period": "2021H2"},
+    "reports:branch_profile": lambda s: profile_data(core_business="收费运营"),
     "reports:report_edit": lambda s: editor_data(s.reports["returned"], title="改过的标题"),
     "reports:report_submit": lambda s: {},
     "reports:report_return": lambda s: {"version": "1", "comment": "请补充"},

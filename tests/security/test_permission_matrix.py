@@ -77,6 +77,9 @@ READS = {
     "activities:outlet_branch_list",
     "activities:ledger_index",
     "activities:ledger_export",
+    "activities:ledger_pdf",
+    "activities:minutes_download",
+    "activities:minutes_book",
     "reports:report_list",
     "reports:report_preview",
     "reports:report_print",
@@ -86,8 +89,8 @@ READS = {
     "reports:version_download",
     "reports:version_compare",
 }
-# Readers see the report with GET (read-only, as a preview); POST saves it.
-READ_THEN_WRITE = {"reports:report_edit"}
+# Readers see the report (or the branch profile) with GET, read-only; POST saves it.
+READ_THEN_WRITE = {"reports:report_edit", "reports:branch_profile"}
 # Pages that answer a GET with a redirect by design.
 REDIRECTING_PAGES = {
     "home",  # to the user's branch, or the organisation they review

@@ -87,6 +87,7 @@ def app_routes() -> list[Route]:
 MODEL_BY_NAME_PREFIX = {
     "activity": Activity,
     "attachment": Activity,
+    "minutes": Activity,  # …/records/<pk>/minutes.<fmt>: the record's printed meeting record
     "member": Member,
     "group": PartyGroup,
     "rule": ComplianceRule,
@@ -112,6 +113,7 @@ OVERRIDES = {
     "reports:report_review": {"period": "2022H2"},
     "reports:report_return": {"period": "2022H2"},
     "reports:report_approve": {"period": "2022H2"},
+    "activities:minutes_book": {"fmt": "pdf"},  # a period's meeting records: pdf or zip
 }
 
 

@@ -1,0 +1,309 @@
+"""Meeting records (会议记录) as superiors inspect them on paper: the document model, built from
+the records, that ``activities.renderers`` prints as DOCX and PDF.
+
+A meeting record lays out, in the order a 会议记录本 has them: 会议名称, 时间, 地点, 主持人,
+记录人, 应到/实到人数, 出席人员, 缺席人员及原因, 议题, 内容 and 决定事项 (with the quorum for a
+支部党员大会 or 支委会). The app keeps no recorder: 记录人 is left for the recorder to sign on the
+printed sheet. A period's records come as one book (cover, contents, one record a page or more)
+and the period's 三会一课 ledger as a printable table.
+
+Plain dataclasses, as ``reports.document``: renderers never touch the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from branchwork.models import Organisation
+from branchwork.periods import Period
+
+from .kinds import KINDS, MEETING_FIELDS, Category, Kind, kinds_in
+from .models import Activity, Attendance
+from .quorum import quorum_results
+
+# More records than this in one book or ZIP: ask for a shorter period (a request does bounded work:
+# the book's PDF costs ≈ 0.08 s of CPU a record, 300 records ≈ 25 s).
+MAX_BOOK_RECORDS = 300
+
+
+def has_minutes(kind: Kind) -> bool:
+    """Kinds that are meetings with a chair, content and decisions: 三会一课, 组织生活会,
+    民主评议党员, 纪检工作会议, 意识形态专题会议."""
+    return set(MEETING_FIELDS) <= set(kind.fields)
+
+
+MINUTES_KINDS = tuple(code for code, kind in KINDS.items() if has_minutes(kind))
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    lines: tuple[str, ...] = ()  # paragraphs; none: a blank to fill in by hand
+    long: bool = False  # 内容, 决定事项: a paragraph of text under the label, not beside it
+
+
+@dataclass(frozen=True)
+class Minutes:
+    organisation: str  # kl所党支部
+    name: str  # 会议名称: 理论学习会（同时计为主题党日）
+    topic: str  # the record's title
+    date_text: str  # 2022年3月15日
+    fields: tuple[Field, ...]
+    file_stem: str  # kl所党支部-2022年3月15日-理论学习会会议记录
+
+    @property
+    def title(self) -> str:
+        return "会议记录"
+
+    @property
+    def document_title(self) -> str:
+        return f"{self.organisation}{self.name}会议记录（{self.date_text}）"
+
+    def rows(self) -> list[tuple[Field, ...]]:
+        """The table's rows: 主持人 and 记录人 side by side, every other field on a row of its own."""
+        rows: list[tuple[Field, ...]] = []
+        fields = list(self.fields)
+        while fields:
+            field = fields.pop(0)
+            if fields and fields[0].label == "记录人" and not field.long:
+                rows.append((field, fields.pop(0)))
+            else:
+                rows.append((field,))
+        return rows
+
+
+@dataclass(frozen=True)
+class MinutesBook:
+    organisation: str
+    period_label: str  # 2022年上半年
+    minutes: tuple[Minutes, ...]
+    file_stem: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.organisation}{self.period_label}会议记录"
+
+
+@dataclass(frozen=True)
+class LedgerTable:
+    """A ledger (台账) as a printable table: a title, column headings and rows of text."""
+
+    organisation: str
+    title: str
+    columns: tuple[str, ...]
+    widths: tuple[float, ...]  # relative column widths
+    rows: tuple[tuple[str, ...], ...]
+    file_stem: str
+
+
+def cn_date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _time_text(activity: Activity) -> str:
+    text = cn_date(activity.date)
+    if activity.start_time:
+        text += f" {activity.start_time:%H:%M}"
+        if activity.end_time:
+            text += f"—{activity.end_time:%H:%M}"
+    return text
+
+
+def _meeting_name(activity: Activity) -> str:
+    kind = activity.kind_info
+    also = [KINDS[ck.kind].label for ck in activity.counted_kinds.all() if ck.kind != activity.kind]
+    name = kind.label
+    if activity.party_group_id:
+        group = activity.party_group.name
+        # 「收费一班党小组」 + 「党小组会」 → 「收费一班党小组会」
+        name = group + name[3:] if group.endswith("党小组") and name.startswith("党小组") else group + name
+    if also:
+        name += f"（同时计为{'、'.join(also)}）"
+    return name
+
+
+def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
+    """The meeting record of one record (its attendance, kinds, party group and speaker loaded:
+    see ``minutes_queryset``)."""
+    kind = activity.kind_info
+    rows = list(activity.attendance.all())
+    present = [row for row in rows if row.present]
+    absent = [row for row in rows if not row.present]
+    topic_label = kind.label_for("title", "议题")
+    fields = [
+        Field("会议名称", (_meeting_name(activity),)),
+        Field("时间", (_time_text(activity),)),
+        Field("地点", _paragraphs(activity.place)),
+        Field(kind.label_for("host", "主持人"), _paragraphs(activity.host)),
+        Field("记录人"),
+    ]
+    if rows:
+        counts = f"应到{len(rows)}人，实到{len(present)}人，缺席{len(absent)}人"
+        fields.append(Field("应到/实到", (counts, *(result.message for result in quorum or ()))))
+        fields.append(Field("出席人员", ("、".join(row.member.name for row in present),) if present else ("无",)))
+        fields.append(
+            Field(
+                "缺席人员及原因",
+                ("、".join(f"{row.member.name}（{row.absence_reason or '未说明原因'}）" for row in absent),)
+                if absent
+                else ("无",),
+            )
+        )
+    else:
+        fields.append(Field("应到/实到", ("未登记出席情况",)))
+        fields.append(Field("缺席人员及原因"))
+    topic = [activity.title]
+    if activity.speaker_display:
+        topic.append(f"{kind.label_for('speaker', '主讲人')}：{activity.speaker_display}")
+    if "study_form" in kind.fields and activity.study_form:
+        topic.append(f"学习形式：{activity.get_study_form_display()}")
+    fields.append(Field("议题" if topic_label in ("主题", "议题") else topic_label, tuple(topic)))
+    if "materials" in kind.fields and activity.material_list:
+        fields.append(Field("学习材料", tuple(activity.material_list)))
+    if "activity_forms" in kind.fields and activity.activity_form_list:
+        fields.append(Field("活动形式", tuple(activity.activity_form_list)))
+    fields.append(Field("会议内容", _paragraphs(activity.content), long=True))
+    fields.append(Field("决定事项", _paragraphs(activity.decisions) or ("无",), long=True))
+    branch_name = activity.branch.name
+    return Minutes(
+        organisation=branch_name,
+        name=_meeting_name(activity),
+        topic=activity.title,
+        date_text=cn_date(activity.date),
+        fields=tuple(fields),
+        file_stem=f"{branch_name}-{cn_date(activity.date)}-{kind.label}会议记录",
+    )
+
+
+def minutes_queryset(branch: Organisation):
+    """The branch's records that print as meeting records, with what the record needs loaded."""
+    return (
+        Activity.objects.for_branch(branch)
+        .filter(kind__in=MINUTES_KINDS)
+        .select_related("branch", "party_group", "speaker")
+        .prefetch_related(
+            "counted_kinds",
+            Prefetch("attendance", queryset=Attendance.objects.select_related("member").order_by("member__name", "pk")),
+        )
+    )
+
+
+def minutes_of_record(activity: Activity) -> Minutes:
+    return minutes_for(activity, quorum_results([activity]).get(activity.pk, []))
+
+
+def minutes_book(*, branch: Organisation, period: Period) -> MinutesBook:
+    """Every meeting record of a period, oldest first, in a fixed number of queries.
+    ValueError when there are more than ``MAX_BOOK_RECORDS``."""
+    activities = list(minutes_queryset(branch).in_period(period).order_by("date", "start_time", "pk")[: MAX_BOOK_RECORDS + 1])
+    if len(activities) > MAX_BOOK_RECORDS:
+        raise ValueError(f"本期间的会议记录超过{MAX_BOOK_RECORDS}份，请按半年分别导出")
+    quorum = quorum_results(activities)
+    return MinutesBook(
+        organisation=branch.name,
+        period_label=period.label,
+        minutes=tuple(minutes_for(activity, quorum.get(activity.pk, [])) for activity in activities),
+        file_stem=f"{branch.name}-{period.label}-会议记录",
+    )
+
+
+MEETING_LEDGER = Category.MEETING  # 三会一课与组织生活: the ledger printed as a table
+
+
+def meeting_ledger_table(*, branch: Organisation, period: Period, kind: str = "") -> LedgerTable:
+    """The period's 三会一课 ledger (all meeting kinds, or one of them) as a printable table:
+    the rows of the Excel ledger, fewer columns so that they fit an A4 page across."""
+    from .ledgers import ledger_title
+
+    codes = [kind] if kind else [k.code for k in kinds_in(MEETING_LEDGER)]
+    queryset = Activity.objects.for_branch(branch).in_period(period)
+    queryset = queryset.of_kind(kind) if kind else queryset.filter(kind__in=codes)
+    activities = list(
+        queryset.select_related("branch", "party_group", "speaker")
+        .prefetch_related(
+            "counted_kinds",
+            Prefetch("attendance", queryset=Attendance.objects.select_related("member").order_by("member__name", "pk")),
+        )
+        .order_by("date", "start_time", "pk")
+        .distinct()[: MAX_BOOK_RECORDS + 1]
+    )
+    if len(activities) > MAX_BOOK_RECORDS:
+        raise ValueError(f"本期间的记录超过{MAX_BOOK_RECORDS}条，请按半年分别导出")
+    quorum = quorum_results(activities)
+    rows = []
+    for index, activity in enumerate(activities, start=1):
+        attendance = list(activity.attendance.all())
+        present = sum(1 for row in attendance if row.present)
+        absent = [row for row in attendance if not row.present]
+        attendance_text = f"应到{len(attendance)}人\n实到{present}人" if attendance else "未登记"
+        warnings = [result.message for result in quorum.get(activity.pk, []) if not result.met]
+        rows.append(
+            (
+                str(index),
+                f"{activity.date:%Y.%m.%d}",
+                _meeting_name(activity),
+                activity.title,
+                activity.place,
+                activity.host,
+                attendance_text,
+                "、".join(f"{row.member.name}（{row.absence_reason or '未说明'}）" for row in absent)
+                + ("\n" if absent and warnings else "")
+                + "；".join(warnings),
+            )
+        )
+    name = kind or MEETING_LEDGER
+    title = ledger_title(branch=branch, period=period, name=name)
+    return LedgerTable(
+        organisation=branch.name,
+        title=title,
+        columns=("序号", "日期", "会议名称", "主题", "地点", "主持人", "出席", "缺席人员及原因"),
+        widths=(3.5, 8, 13, 26, 13, 6.5, 7.5, 22.5),
+        rows=tuple(rows),
+        file_stem=title.replace(" ", "-"),
+    )
+
+
+# --- rendering (what the views and export_report serve) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def _rendered(renderer, model, stem: str) -> RenderedFile:
+    return RenderedFile(f"{stem}.{renderer.extension}", renderer.content_type, renderer.render(model))
+
+
+def minutes_render(*, activity: Activity, fmt: str) -> RenderedFile:
+    """One record's meeting record as ``fmt`` (docx, pdf). KeyError for another format."""
+    from .renderers import MINUTES_RENDERERS
+
+    minutes = minutes_of_record(activity)
+    return _rendered(MINUTES_RENDERERS[fmt], minutes, minutes.file_stem)
+
+
+def minutes_book_render(*, branch: Organisation, period: Period, fmt: str) -> RenderedFile:
+    """A period's meeting records as one PDF (cover, contents) or a ZIP. KeyError for another
+    format; ValueError (with a message for the user) when the period holds too many."""
+    from .renderers import BOOK_RENDERERS
+
+    renderer = BOOK_RENDERERS[fmt]
+    book = minutes_book(branch=branch, period=period)
+    return _rendered(renderer, book, book.file_stem)
+
+
+def meeting_ledger_render(*, branch: Organisation, period: Period, kind: str = "") -> RenderedFile:
+    """The period's 三会一课 ledger (or one meeting kind's) as a printable PDF."""
+    from .renderers import LEDGER_RENDERERS
+
+    table = meeting_ledger_table(branch=branch, period=period, kind=kind)
+    return _rendered(LEDGER_RENDERERS["pdf"], table, table.file_stem)

@@ -1,0 +1,75 @@
+"""Downloads of the printed meeting records (会议记录) and of the 三会一课 ledger as a PDF. Views
+only find what the user may see (``branchwork.access``) and serve what ``activities.minutes``
+renders."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from branchwork import access
+
+from .kinds import kinds_in
+from .ledger_views import _period
+from .minutes import (
+    MEETING_LEDGER,
+    RenderedFile,
+    meeting_ledger_render,
+    minutes_book_render,
+    minutes_queryset,
+    minutes_render,
+)
+
+
+def _back_to_ledgers(branch, period) -> HttpResponse:
+    return redirect(f"{reverse('activities:ledger_index', args=[branch.code])}?period={period.code}")
+
+
+def _download(rendered: RenderedFile) -> HttpResponse:
+    response = HttpResponse(rendered.content, content_type=rendered.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=rendered.filename)
+    return response
+
+
+@login_required
+@require_GET
+def minutes_download(request, code, pk, fmt):
+    branch = access.branch_for_user(request.user, code)
+    activity = get_object_or_404(minutes_queryset(branch), pk=pk)
+    try:
+        return _download(minutes_render(activity=activity, fmt=fmt))
+    except KeyError:
+        raise Http404("没有这种格式") from None
+
+
+@login_required
+@require_GET
+def minutes_book_download(request, code, fmt):
+    branch = access.branch_for_user(request.user, code)
+    period = _period(request, timezone.localdate())
+    try:
+        return _download(minutes_book_render(branch=branch, period=period, fmt=fmt))
+    except KeyError:
+        raise Http404("没有这种格式") from None
+    except ValueError as error:
+        messages.error(request, str(error))
+        return _back_to_ledgers(branch, period)
+
+
+@login_required
+@require_GET
+def ledger_pdf(request, code, name):
+    branch = access.branch_for_user(request.user, code)
+    period = _period(request, timezone.localdate())
+    kind = request.GET.get("kind", "")
+    if name != MEETING_LEDGER or (kind and kind not in {k.code for k in kinds_in(MEETING_LEDGER)}):
+        raise Http404("没有这种台账的打印版")
+    try:
+        return _download(meeting_ledger_render(branch=branch, period=period, kind=kind))
+    except ValueError as error:
+        messages.error(request, str(error))
+        return _back_to_ledgers(branch, period)

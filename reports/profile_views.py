@@ -1,0 +1,77 @@
+"""The branch profile page (支部概况): what the drafts say about the unit in its own words.
+
+Writers of the branch edit it; reviewers above read it (the same page, read-only). A change
+renews the branch's figures version, so every draft reads the new words at once.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from branchwork import access
+
+from . import services
+from .forms import BranchProfileForm, ProfileYearForm, StandingWorkFormSet
+from .models import BranchProfile, ProfileYear
+
+
+def _year(value: str | None, default: int) -> int:
+    """The year whose goals are shown: ``?year=`` (or the form's) when it is a plausible year."""
+    try:
+        year = int(value or "")
+    except ValueError:
+        return default
+    return year if 1990 <= year <= 2100 else default
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def branch_profile(request, code):
+    branch = access.branch_for_user(request.user, code, write=request.method == "POST")
+    can_write = access.can_write_branch(request.user, branch)
+    params = request.POST if request.method == "POST" else request.GET
+    year = _year(params.get("year"), timezone.localdate().year)
+    profile = BranchProfile.objects.filter(branch=branch).first() or BranchProfile(branch=branch)
+    year_row = ProfileYear.objects.filter(branch=branch, year=year).first() or ProfileYear(branch=branch, year=year)
+    data = request.POST if request.method == "POST" else None
+    profile_form = BranchProfileForm(data, instance=profile)
+    year_form = ProfileYearForm(data, instance=year_row, prefix="year")
+    standing = StandingWorkFormSet(data, instance=branch, prefix="standing")
+
+    if data is not None:
+        if profile_form.is_valid() and year_form.is_valid() and standing.is_valid():
+            services.profile_save(
+                branch=branch,
+                by=request.user,
+                profile_form=profile_form,
+                headings=profile_form.headings(),
+                year_form=year_form,
+                standing_formset=standing,
+            )
+            messages.success(request, "已保存支部概况。新撰写或重新汇总的总结将按此行文。")
+            return redirect(f"{reverse('reports:branch_profile', args=[branch.code])}?year={year}")
+        messages.error(request, "有内容需要修改，尚未保存。您填写的内容都保留在下方。")
+    elif not can_write:
+        for form in (profile_form, year_form, *standing.forms):
+            for field in form.fields.values():
+                field.disabled = True
+
+    return render(
+        request,
+        "reports/branch_profile.html",
+        {
+            "branch": branch,
+            "can_write": can_write,
+            "year": year,
+            "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+            "profile_form": profile_form,
+            "year_form": year_form,
+            "standing": standing,
+        },
+        status=400 if data is not None else 200,
+    )
