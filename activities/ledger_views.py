@@ -84,7 +84,11 @@ def compliance_overview(request, code):
     today = timezone.localdate()
     period = _period(request, today)
     branches = list(
-        Organisation.objects.branches().below(organisation).select_related("parent").order_by("path")
+        Organisation.objects.branches()
+        .below(organisation)
+        .open_during(period.start)  # a branch closed before the period is no longer followed
+        .select_related("parent")
+        .order_by("path")
     )
     gaps = compliance_gaps(branches=branches, period=period, today=today)
     only_gaps = request.GET.get("gaps") == "1"

@@ -234,7 +234,7 @@ def _branch_figures(branches: list[Organisation], period: Period, today: datetim
 def review_rollup(*, organisation: Organisation, period: Period, today: datetime.date, sort: str = "") -> Rollup:
     """Every branch below ``organisation`` for ``period``: report status, meetings by kind,
     publicity total and compliance gaps, sorted by ``sort`` ("gaps", "-study", …)."""
-    branches = list(Organisation.objects.branches().below(organisation).select_related("parent"))
+    branches = list(Organisation.objects.branches().below(organisation).open_during(period.start).select_related("parent"))
 
     figures = _branch_figures(branches, period, today)
 
