@@ -57,6 +57,7 @@ from .roster import POST_NONE, STATE_ACTIVE, STATE_TRANSFERRED
 from .roster import _check_one_secretary as check_one_secretary
 from .roster import _check_row as check_member_row
 from .roster import _Row as MemberRow
+from .signals import organisations_created
 from .spreadsheets import RowError, SheetRow, SpreadsheetError
 
 logger = logging.getLogger(__name__)
@@ -681,6 +682,7 @@ def _create_orgs(plan: Plan, orgs: dict[str, Organisation]) -> None:
     by_depth: dict[int, list[NewOrg]] = defaultdict(list)
     for new in plan.new_orgs:
         by_depth[new.depth].append(new)
+    made: list[Organisation] = []
     for depth in sorted(by_depth):
         layer = [
             Organisation(code=n.code, name=n.name, level=n.level, parent=orgs.get(n.parent_code)) for n in by_depth[depth]
@@ -691,6 +693,9 @@ def _create_orgs(plan: Plan, orgs: dict[str, Organisation]) -> None:
             orgs[org.code] = org
         Organisation.objects.bulk_update(created, ["path"])
         audit_bulk_created(objects=created)
+        made += created
+    if made:
+        organisations_created.send(sender=Organisation, organisations=made)
 
 
 def _rename_orgs(plan: Plan) -> None:

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from .models import Organisation
 from .periods import chinese_date
+from .signals import organisations_created
 
 Level = Organisation.Level
 
@@ -77,7 +78,9 @@ def organisation_create(*, parent: Organisation | None, name: str, code: str, le
     if Organisation.objects.filter(code=code).exists():
         raise OrganisationProblem(f"代码“{code}”已被其他党组织使用，请换一个。")
     _refuse_sibling_name(parent, name)
-    return Organisation.objects.create(parent=parent, name=name, code=code, level=level)
+    organisation = Organisation.objects.create(parent=parent, name=name, code=code, level=level)
+    organisations_created.send(sender=Organisation, organisations=[organisation])
+    return organisation
 
 
 def _refuse_sibling_name(parent: Organisation | None, name: str, *, exclude: Organisation | None = None) -> None:

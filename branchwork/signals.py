@@ -3,10 +3,15 @@ at login, whether the user must first replace a password an administrator issued
 
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .figures import figures_changed
 from .models import IssuedPassword, Member, Organisation, PartyGroup
+
+# Sent by the organisation services (the pages and the setup workbook) once new organisations
+# exist, with ``organisations`` (parents before children). Apps that give a new organisation its
+# starting data listen (activities: the default outlet registry), so the core imports none of them.
+organisations_created = Signal()
 
 
 @receiver([post_save, post_delete], sender=Member)

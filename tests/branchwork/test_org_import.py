@@ -437,3 +437,18 @@ def test_an_organiser_appoints_no_peer_organiser_by_import(world):
     content = workbook_bytes(accounts=[["peer", "同级", "hw", "组织员"], ["organiser", "", "hw", "组织员"]])
     plan = run(content, scope=world.general, by=world.organiser, commit=False).plan
     assert [(e.row, "组织员由上级组织员或系统管理员设立" in e.message) for e in plan.errors] == [(2, True)]
+
+
+def test_new_organisations_start_with_outlets_their_branches_can_record_news_in(world):
+    """The workbook's new 党总支 each get their own 网站和微信公众号 (the general registry comes from
+    above, or with a new 党委), so no branch below is ever without an outlet."""
+    from activities.models import Outlet
+    from activities.outlets import outlets_seed_defaults
+
+    outlets_seed_defaults(organisation=world.committee)  # the 党委 keeps the general registry
+    run(committee_file(branches=2, generals=1, members_per_branch=1), scope=world.committee, by=world.admin)
+
+    general = Organisation.objects.get(code="g1")
+    assert list(Outlet.objects.filter(organisation=general).values_list("name", flat=True)) == ["第1网站和微信公众号"]
+    branch = Organisation.objects.get(code="b1")
+    assert Outlet.objects.for_branch(branch).count() == Outlet.objects.filter(organisation=world.committee).count() + 1

@@ -105,6 +105,17 @@ def test_creating_a_branch_puts_it_in_the_tree_and_the_audit_log(world, as_user)
     assert branch in client.get(url("overview", "hw")).context["units"]
 
 
+def test_a_general_branch_created_on_the_page_starts_with_outlets_and_a_branch_none(world, as_user):
+    from activities.models import Outlet
+
+    client = as_user(world.admin)
+    client.post(url("unit_create", "center"), {"parent": world.committee.pk, "level": "general", "name": "新处党总支", "code": "xc"})
+    client.post(url("unit_create", "center"), {"parent": world.general.pk, "level": "branch", "name": "新所党支部", "code": "xs"})
+
+    assert "新处网站和微信公众号" in Outlet.objects.filter(organisation__code="xc").values_list("name", flat=True)
+    assert not Outlet.objects.filter(organisation__code="xs").exists()
+
+
 def test_a_taken_code_or_a_wrong_level_is_refused_in_words(world, as_user):
     client = as_user(world.organiser)
     before = Organisation.objects.count()
