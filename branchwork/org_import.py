@@ -52,11 +52,19 @@ from .audit.services import audit_bulk_created, audit_bulk_updating
 from .figures import figures_changed
 from .models import IssuedPassword, Member, Organisation, PartyGroup, Role, role_problem
 from .organisations import OrganisationProblem, clean_code, clean_name, parent_problem
+from .roster import BASE_COLUMNS as ROSTER_REQUIRED
 from .roster import COLUMNS as ROSTER_COLUMNS
-from .roster import POST_NONE, STATE_ACTIVE, STATE_TRANSFERRED
-from .roster import _check_one_secretary as check_one_secretary
-from .roster import _check_row as check_member_row
-from .roster import _Row as MemberRow
+from .roster import (
+    MEMBER_FIELDS,
+    POST_NONE,
+    STAGE_FIELDS,
+    STATE_ACTIVE,
+    STATE_TRANSFERRED,
+    MemberRow,
+    check_member_row,
+    check_one_secretary,
+    member_fields,
+)
 from .signals import organisations_created
 from .spreadsheets import RowError, SheetRow, SpreadsheetError
 
@@ -72,6 +80,8 @@ ORG_COLUMNS = ["编码", "名称", "层级", "上级编码"]
 ACCOUNT_COLUMNS = ["用户名", "姓名", "组织编码", "角色"]
 MEMBER_COLUMNS = ["组织编码", *ROSTER_COLUMNS]
 SHEETS = {SHEET_ORGS: ORG_COLUMNS, SHEET_ACCOUNTS: ACCOUNT_COLUMNS, SHEET_MEMBERS: MEMBER_COLUMNS}
+# The 党员 sheet's stage columns are optional, as in the roster's own file.
+REQUIRED = {SHEET_MEMBERS: ["组织编码", *ROSTER_REQUIRED]}
 
 MAX_BYTES = 5 * 1024 * 1024
 # Per sheet: a 党委 of 30 branches and 750 members is a fraction of it.
@@ -129,7 +139,9 @@ class Workbook:
 def read_workbook(upload) -> Workbook:
     """The three sheets of an uploaded workbook (any may be left out, not all), or
     ``SpreadsheetError`` naming the sheet at fault."""
-    sheets = {title: xlsx.SheetSpec(columns, optional=True) for title, columns in SHEETS.items()}
+    sheets = {
+        title: xlsx.SheetSpec(columns, required=REQUIRED.get(title), optional=True) for title, columns in SHEETS.items()
+    }
     rows = xlsx.read_sheets(upload, sheets, limits=LIMITS)
     if not any(rows.values()):
         raise SpreadsheetError(
@@ -600,7 +612,6 @@ def _plan_members(plan: Plan, rows: list[SheetRow]) -> None:
             plan.error(SHEET_MEMBERS, error.row, f"{plan.orgs_by_code[code].name}：{error.message}")
     if any(error.sheet == SHEET_MEMBERS for error in plan.errors):
         return
-    fields = ["gender", "status", "joined_on", "post", "party_group", "transferred_out_on", "transferred_to"]
     for code, branch_rows in by_branch.items():
         for row in branch_rows:
             matches = existing[code].get(row.name)
@@ -608,7 +619,7 @@ def _plan_members(plan: Plan, rows: list[SheetRow]) -> None:
                 plan.new_members.append((code, row.values))
                 continue
             member = matches[0]
-            changed = [name for name in fields if getattr(member, name) != row.values[name]]
+            changed = [name for name in member_fields(row.values) if getattr(member, name) != row.values[name]]
             if changed:
                 plan.updated_members.append((member, changed))
                 for name in changed:
@@ -767,7 +778,8 @@ def _write_members(plan: Plan, orgs: dict[str, Organisation]) -> None:
         group = values.get("party_group")
         members.append(Member(branch=orgs[code], **{**values, "party_group": group}))
     audit_bulk_created(objects=Member.objects.bulk_create(members, batch_size=500))
-    fields = ["gender", "status", "joined_on", "post", "party_group", "transferred_out_on", "transferred_to"]
+    touched_fields = {name for _member, changed in plan.updated_members for name in changed}
+    fields = [name for name in [*MEMBER_FIELDS, *STAGE_FIELDS] if name in touched_fields]
     updated = [member for member, _changed in plan.updated_members]
     if updated:
         now = timezone.now()
@@ -817,7 +829,7 @@ def import_template(*, scope: Organisation | None) -> bytes:
             )
     xlsx.add_choices(accounts_sheet, "D2:D2001", ROLE_CHOICES, name="角色")
 
-    xlsx.write_header(members_sheet, MEMBER_COLUMNS, widths=[14, 14, 6, 14, 18, 10, 18, 8, 16, 30])
+    xlsx.write_header(members_sheet, MEMBER_COLUMNS, widths=[14, 14, 6, 14, 18, 10, 18, 8, 16, 30, 18, 18, 16, 16, 30])
     for column, name, values in [
         ("C", "性别", list(Member.Gender.values)),
         ("D", "政治面貌", list(Member.Status.values)),

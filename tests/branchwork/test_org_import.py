@@ -47,7 +47,7 @@ def member_row(code: str, name: str, **values) -> list:
         "转往": "",
         **values,
     }
-    return [row[column] for column in MEMBER_COLUMNS]
+    return [row.get(column, "") for column in MEMBER_COLUMNS]
 
 
 def workbook_bytes(orgs=(), accounts=(), members=(), *, sheets=(SHEET_ORGS, SHEET_ACCOUNTS, SHEET_MEMBERS)) -> bytes:
