@@ -112,14 +112,9 @@ class Calendar:
 # --- rules -----------------------------------------------------------------------------------
 
 
-def _ancestor_ids(branch: Organisation) -> list[int]:
-    """The organisations on the branch's path, farthest first (the branch itself last)."""
-    return [int(part) for part in branch.path.strip("/").split("/") if part]
-
-
 def effective_rules(branch: Organisation, rules: Iterable[ComplianceRule]) -> dict[str, ComplianceRule]:
     """Per kind, the rule of the nearest organisation above (or at) the branch, else the default."""
-    depth = {org_id: index for index, org_id in enumerate(_ancestor_ids(branch))}
+    depth = {org_id: index for index, org_id in enumerate(branch.lineage_ids)}
     chosen: dict[str, tuple[int, ComplianceRule]] = {}
     for rule in rules:
         if rule.organisation_id is None:
@@ -142,7 +137,7 @@ def rules_in_force(branch: Organisation) -> list[ComplianceRule]:
 
 
 def _rules_for_branches(branches: list[Organisation]) -> dict[int, dict[str, ComplianceRule]]:
-    ancestor_ids = {org_id for branch in branches for org_id in _ancestor_ids(branch)}
+    ancestor_ids = {org_id for branch in branches for org_id in branch.lineage_ids}
     rules = list(
         ComplianceRule.objects.filter(
             Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids)

@@ -65,10 +65,6 @@ class Kind:
     combinable: bool = False
     short_label: str = ""
 
-    @property
-    def is_meeting(self) -> bool:
-        return self.takes_attendance
-
     def label_for(self, field_name: str, default: str) -> str:
         return self.labels.get(field_name, default)
 
@@ -273,10 +269,6 @@ KINDS: dict[str, Kind] = {
 
 KIND_CHOICES = [(kind.code, kind.label) for kind in KINDS.values()]
 COMBINABLE_CHOICES = [(kind.code, kind.label) for kind in KINDS.values() if kind.combinable]
-
-
-def get_kind(code: str) -> Kind:
-    return KINDS[code]
 
 
 def kinds_in(category: str) -> list[Kind]:

@@ -5,7 +5,6 @@ organisation a reviewer manages through ``access.reviewer_scope_for_user``."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from branchwork import access
 from branchwork.figures import figures_key
 from branchwork.models import Organisation
-from branchwork.periods import Period, PeriodError, period_choices
+from branchwork.periods import Period, period_choices, period_from_query
 from branchwork.spreadsheets import xlsx_response
 
 from .compliance import branch_calendar, branch_calendars, compliance_gaps, effective_rules, rules_in_force
@@ -40,14 +39,11 @@ OVERVIEW_PAGE_SIZE = 20
 
 
 def _period(request, today) -> Period:
-    """The period named by ``?period=``, else the current half-year (with a message if unreadable)."""
-    code = request.GET.get("period", "").strip()
-    if code:
-        try:
-            return Period.parse(code)
-        except PeriodError as error:
-            messages.warning(request, f"{error}，已显示本期")
-    return Period.containing(today)
+    """The period named by ``?period=`` (see ``period_from_query``), with its message if unreadable."""
+    period, error = period_from_query(request.GET, today)
+    if error:
+        messages.warning(request, error)
+    return period
 
 
 def _period_context(period: Period, today) -> dict:
@@ -88,7 +84,11 @@ def compliance_overview(request, code):
     today = timezone.localdate()
     period = _period(request, today)
     branches = list(
-        Organisation.objects.branches().below(organisation).select_related("parent").order_by("path")
+        Organisation.objects.branches()
+        .below(organisation)
+        .open_during(period.start)  # a branch closed before the period is no longer followed
+        .select_related("parent")
+        .order_by("path")
     )
     gaps = compliance_gaps(branches=branches, period=period, today=today)
     only_gaps = request.GET.get("gaps") == "1"
@@ -123,12 +123,7 @@ def compliance_overview(request, code):
 @require_GET
 def rule_list(request, code):
     organisation = access.reviewer_scope_for_user(request.user, code)
-    ancestor_ids = [int(part) for part in organisation.path.strip("/").split("/") if part]
-    rules = list(
-        ComplianceRule.objects.filter(
-            Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids)
-        ).select_related("organisation")
-    )
+    rules = list(ComplianceRule.objects.for_branch(organisation).select_related("organisation"))
     effective = effective_rules(organisation, rules)
     own = sorted(
         (r for r in rules if r.organisation_id == organisation.pk), key=lambda r: list(KINDS).index(r.kind)
@@ -214,12 +209,12 @@ BRANCH_OUTLETS_SHOWN = 200
 @require_GET
 def outlet_list(request, code):
     organisation = access.reviewer_scope_for_user(request.user, code)
-    ancestor_ids = [int(part) for part in organisation.path.strip("/").split("/") if part][:-1]
+    ancestor_ids = organisation.ancestor_ids
     own = Outlet.objects.filter(organisation=organisation)
     inherited = Outlet.objects.filter(organisation_id__in=ancestor_ids).select_related("organisation")
     # What branches below registered for themselves: their superiors see where their news went.
     of_branches = Outlet.objects.filter(
-        organisation__path__startswith=organisation.path, organisation__level=Organisation.Level.BRANCH
+        organisation__in=Organisation.objects.below(organisation).branches()
     ).select_related("organisation").order_by("organisation__path", "sort_order", "pk")
     branch_outlets = list(of_branches[: BRANCH_OUTLETS_SHOWN + 1])
     return render(

@@ -729,7 +729,7 @@ def publicity_import(*, branch: Organisation, file, by) -> ImportResult:
         return ImportResult.failed(str(error))
     # Nearest organisation's outlet wins when two levels registered the same name.
     outlets: dict[str, Outlet] = {}
-    depth = {int(part): i for i, part in enumerate(branch.path.strip("/").split("/")) if part}
+    depth = {pk: i for i, pk in enumerate(branch.lineage_ids)}
     for outlet in sorted(Outlet.objects.for_branch(branch), key=lambda o: depth.get(o.organisation_id, 0)):
         outlets[outlet.name] = outlet
 

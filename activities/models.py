@@ -82,13 +82,25 @@ class Activity(models.Model):
     resolved_on = models.DateField("整改完成日期", null=True, blank=True)
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后修改人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     objects = ActivityQuerySet.as_manager()
 
@@ -148,13 +160,19 @@ class ActivityKind(models.Model):
     creates rows in bulk builds them with ``ActivityKind.of``.
     """
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="counted_kinds")
-    kind = models.CharField(max_length=30, choices=KIND_CHOICES)
-    branch = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", editable=False)
-    date = models.DateField(editable=False)
-    party_group = models.ForeignKey(PartyGroup, null=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    activity = models.ForeignKey(Activity, verbose_name="工作记录", on_delete=models.CASCADE, related_name="counted_kinds")
+    kind = models.CharField("计入类型", max_length=30, choices=KIND_CHOICES)
+    branch = models.ForeignKey(
+        Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    date = models.DateField("日期", editable=False)
+    party_group = models.ForeignKey(
+        PartyGroup, verbose_name="党小组", null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
+        verbose_name = "计入类型"
+        verbose_name_plural = "计入类型"
         constraints = [models.UniqueConstraint(fields=["activity", "kind"], name="unique_activity_kind")]
         indexes = [
             models.Index(fields=["kind", "activity"]),
@@ -183,7 +201,7 @@ class ActivityKind(models.Model):
 
 
 class Attendance(models.Model):
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendance")
+    activity = models.ForeignKey(Activity, verbose_name="工作记录", on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="attendance")
     present = models.BooleanField("出席", default=True)
     absence_reason = models.CharField("缺席原因", max_length=100, blank=True)
@@ -212,14 +230,16 @@ class Attachment(models.Model):
         PHOTO = "photo", "照片"
         DOCUMENT = "document", "其他文件"
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
+    activity = models.ForeignKey(Activity, verbose_name="工作记录", on_delete=models.CASCADE, related_name="attachments")
     category = models.CharField("类别", max_length=10, choices=Category.choices, default=Category.DOCUMENT)
     file = models.FileField("文件", upload_to=attachment_path, max_length=255)
     original_name = models.CharField("文件名", max_length=255)
-    content_type = models.CharField(max_length=100)
+    content_type = models.CharField("文件类型", max_length=100)
     size = models.PositiveBigIntegerField("大小")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "附件"
@@ -239,7 +259,7 @@ class Attachment(models.Model):
 class OutletQuerySet(models.QuerySet):
     def for_branch(self, branch: Organisation):
         """Outlets registered by any organisation above the branch (its 党总支 or 党委)."""
-        ancestor_ids = [int(part) for part in branch.path.strip("/").split("/") if part]
+        ancestor_ids = branch.lineage_ids
         return self.filter(organisation_id__in=ancestor_ids)
 
 
@@ -289,9 +309,11 @@ class PublicityEntry(models.Model):
     count = models.PositiveIntegerField("数量", default=1, validators=[MinValueValidator(1)])
     title = models.CharField("标题", max_length=200)
     link = models.URLField("链接", max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     objects = PublicityQuerySet.as_manager()
 
@@ -309,7 +331,7 @@ class ComplianceRuleQuerySet(models.QuerySet):
     def for_branch(self, branch: Organisation):
         """Rules in force for a branch: per kind, the nearest organisation's rule wins over a
         rule set higher up, and any organisation's rule wins over the system default."""
-        ancestor_ids = [int(part) for part in branch.path.strip("/").split("/") if part]
+        ancestor_ids = branch.lineage_ids
         return self.filter(Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids))
 
 

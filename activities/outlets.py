@@ -13,6 +13,9 @@ so the branches below never see one outlet twice.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.db.models import Max
 
@@ -51,34 +54,50 @@ def unit_name(organisation: Organisation) -> str:
     return organisation.name
 
 
-def _ancestor_ids(organisation: Organisation) -> list[int]:
-    return [int(part) for part in organisation.path.strip("/").split("/") if part]
-
-
 def outlets_seed_defaults(*, organisation: Organisation) -> list[Outlet]:
     """Give a 党委 or 党总支 the default registry: every outlet of ``DEFAULT_OUTLETS`` that neither
     it nor an organisation above it has registered by that name (its own website always, as it
     is its own). Call it when an organisation is created; calling it again adds only what is
     missing. Branches get nothing: they use their superiors' registry and add their own.
     Returns the outlets created."""
-    if organisation.is_branch:
+    return outlets_seed_defaults_for(organisations=[organisation])
+
+
+def outlets_seed_defaults_for(*, organisations: Iterable[Organisation]) -> list[Outlet]:
+    """``outlets_seed_defaults`` for several organisations at once (a workbook's new 党委 and
+    党总支), parents before children, in a fixed number of queries."""
+    organisations = sorted((org for org in organisations if not org.is_branch), key=lambda org: org.path)
+    if not organisations:
         return []
     with transaction.atomic():
-        taken = set(Outlet.objects.filter(organisation_id__in=_ancestor_ids(organisation)).values_list("name", flat=True))
-        own = Outlet.objects.filter(organisation=organisation)
-        last = own.aggregate(last=Max("sort_order"))["last"] or 0
+        names: dict[int, set[str]] = defaultdict(set)
+        last: dict[int, int] = defaultdict(int)
+        lineage = {pk for org in organisations for pk in org.lineage_ids}
+        for org_id, name, order in Outlet.objects.filter(organisation_id__in=lineage).values_list(
+            "organisation_id", "name", "sort_order"
+        ):
+            names[org_id].add(name)
+            last[org_id] = max(last[org_id], order)
         created = []
-        for template, level, unit in DEFAULT_OUTLETS:
-            name = template.format(unit=unit_name(organisation)[:90])
-            if name in taken:
-                continue
-            taken.add(name)
-            last += SORT_STEP
-            created.append(Outlet(organisation=organisation, name=name, level=level, unit=unit, sort_order=last))
+        for organisation in organisations:
+            taken = set().union(*(names[pk] for pk in organisation.lineage_ids))
+            for template, level, unit in DEFAULT_OUTLETS:
+                name = template.format(unit=unit_name(organisation)[:90])
+                if name in taken:
+                    continue
+                taken.add(name)
+                names[organisation.pk].add(name)
+                last[organisation.pk] += SORT_STEP
+                created.append(
+                    Outlet(organisation=organisation, name=name, level=level, unit=unit, sort_order=last[organisation.pk])
+                )
         if created:
             created = Outlet.objects.bulk_create(created)
             audit_bulk_created(objects=created)
-            figures_changed(below=organisation)  # bulk_create sends no post_save
+            # bulk_create sends no post_save: renew the figures below each topmost organisation.
+            tops = [org for org in organisations if not any(org.path.startswith(o.path) and o is not org for o in organisations)]
+            for top in tops:
+                figures_changed(below=top)
     return created
 
 
@@ -100,6 +119,6 @@ def organisations_without_outlets() -> list[Organisation]:
 def next_sort_order(organisation: Organisation) -> int:
     """After every outlet the organisation's branches see now (its own and those above), so a new
     one is listed last in reports."""
-    above = Outlet.objects.filter(organisation_id__in=_ancestor_ids(organisation))
+    above = Outlet.objects.filter(organisation_id__in=organisation.lineage_ids)
     last = above.aggregate(last=Max("sort_order"))["last"] or 0
     return (last // SORT_STEP + 1) * SORT_STEP  # a round number after the last

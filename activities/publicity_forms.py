@@ -42,7 +42,7 @@ class OutletForm(forms.ModelForm):
         """One name once in what a branch chooses from: not again at this organisation, nor at
         one above it (a branch would see the same outlet twice)."""
         name = self.cleaned_data["name"].strip()
-        ids = [int(part) for part in self.organisation.path.strip("/").split("/") if part]
+        ids = self.organisation.lineage_ids
         taken = (
             Outlet.objects.filter(organisation_id__in=ids, name=name)
             .exclude(pk=self.instance.pk)

@@ -5,8 +5,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from branchwork.figures import figures_changed
+from branchwork.signals import organisations_created
 
 from .models import Activity, ActivityKind, Attachment, Attendance, ComplianceRule, Outlet, PublicityEntry
+from .outlets import outlets_seed_defaults_for
 
 
 @receiver([post_save, post_delete], sender=Activity)
@@ -40,3 +42,10 @@ def rule_or_outlet_changed(sender, instance, **kwargs):
         figures_changed(everywhere=True)
     else:
         figures_changed(below=instance.organisation)
+
+
+@receiver(organisations_created)
+def give_new_organisations_outlets(sender, organisations, **kwargs):
+    """A new 党委 or 党总支 starts with the default outlet registry (names those above it already
+    registered are skipped), so no branch below it is ever without an outlet to record news in."""
+    outlets_seed_defaults_for(organisations=organisations)

@@ -2,7 +2,6 @@
 attachments. Every view loads the branch through ``branchwork.access`` and starts its queries from
 it, so another branch's record is a 404; reviewers read and get 403 on every change."""
 
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 from branchwork.access import branch_for_user, can_write_branch
 from branchwork.figures import figures_key
 from branchwork.models import Member
-from branchwork.periods import Period, PeriodError, period_choices
+from branchwork.periods import period_choices, period_from_query
 
 from . import evidence, services
 from .forms import (
@@ -31,17 +30,6 @@ from .kinds import KINDS, Category, kinds_in
 from .models import Activity, Attachment
 from .pages import BranchOverview, RecordListing, branch_records, with_details
 from .quorum import quorum_results
-
-
-def _period_from(request, today: datetime.date) -> tuple[Period, str]:
-    """The ``?period=`` asked for (default: the current half-year) and an error message if bad."""
-    code = request.GET.get("period", "").strip()
-    if code:
-        try:
-            return Period.parse(code), ""
-        except PeriodError as error:
-            return Period.containing(today), f"{error}，已显示本半年。"
-    return Period.containing(today), ""
 
 
 def _get_activity(branch, pk: int, queryset=None) -> Activity:
@@ -59,7 +47,7 @@ def _quick_actions() -> list[tuple[str, list]]:
 def branch_home(request, code):
     branch = branch_for_user(request.user, code)
     today = timezone.localdate()
-    period, period_error = _period_from(request, today)
+    period, period_error = period_from_query(request.GET, today)
     can_write = can_write_branch(request.user, branch)
     return render(
         request,
@@ -350,7 +338,7 @@ def member_attendance(request, code, member_pk):
     branch = branch_for_user(request.user, code)
     member = get_object_or_404(Member.objects.filter(branch=branch).select_related("party_group"), pk=member_pk)
     today = timezone.localdate()
-    period, period_error = _period_from(request, today)
+    period, period_error = period_from_query(request.GET, today)
     summary = services.member_attendance(member=member, start=period.start, end=period.end)
     return render(
         request,

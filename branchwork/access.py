@@ -5,7 +5,10 @@ Every view loads its branch through ``branch_for_user`` (or starts its query fro
 
 - a secretary or committee member (支委) reads and writes their own branch;
 - a reviewer of an organisation (党总支/党委) reads every branch below it and writes none;
-- a superuser (administrator) reads every branch, and manages the tree in Django admin.
+- an administrator (组织员) of a 党委 or 党总支 manages the organisations, party groups and
+  accounts below it in the app (``organisation_for_admin``), keeps the rosters of its branches
+  (``roster_branch_for_user``) and reads their records, writing none of them;
+- a superuser reads every branch, administers every organisation, and alone enters Django admin.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -35,6 +38,11 @@ def reviewed_organisations(user) -> list[Organisation]:
     return [role.organisation for role in _roles(user) if role.kind == Role.Kind.REVIEWER]
 
 
+def administered_organisations(user) -> list[Organisation]:
+    """The organisations the user is 组织员 of (superusers administer everything without a role)."""
+    return [role.organisation for role in _roles(user) if role.administers]
+
+
 def visible_branches(user) -> QuerySet[Organisation]:
     """Branches the user may read, as a queryset to build on."""
     branches = Organisation.objects.branches()
@@ -43,7 +51,7 @@ def visible_branches(user) -> QuerySet[Organisation]:
     if user.is_superuser:
         return branches
     condition = Q(pk__in=writable_branch_ids(user))
-    for organisation in reviewed_organisations(user):
+    for organisation in reviewed_organisations(user) + administered_organisations(user):
         condition |= Q(path__startswith=organisation.path)
     return branches.filter(condition)
 
@@ -89,3 +97,52 @@ def reviewer_scope_for_user(user, code: str) -> Organisation:
 def home_branch_codes(user) -> list[str]:
     """Branches the user works in, for the navigation bar and the landing redirect."""
     return [role.organisation.code for role in _roles(user) if role.writes_branch]
+
+
+def organisation_for_admin(user, code: str) -> Organisation:
+    """The 党委 or 党总支 with this code if the user administers it (as its 组织员, or as 组织员
+    of an organisation above it; a superuser administers all): else 404. A branch is administered
+    from the organisation above it, so a branch's code is a 404 here too."""
+    if not user.is_authenticated:
+        raise Http404("没有找到该党组织")
+    organisations = Organisation.objects.exclude(level=Organisation.Level.BRANCH)
+    if not user.is_superuser:
+        for organisation in administered_organisations(user):  # loaded with the roles, no query
+            if organisation.code == code:
+                return organisation
+        roots = administered_organisations(user)
+        if not roots:
+            raise Http404("没有找到该党组织")
+        condition = Q()
+        for root in roots:
+            condition |= Q(path__startswith=root.path)
+        organisations = organisations.filter(condition)
+    try:
+        return organisations.get(code=code)
+    except Organisation.DoesNotExist:
+        raise Http404("没有找到该党组织") from None
+
+
+def administers(user) -> bool:
+    """Whether the user has any organisation to administer in the app (for the navigation)."""
+    return user.is_authenticated and (user.is_superuser or bool(administered_organisations(user)))
+
+
+def administers_branch(user, branch: Organisation) -> bool:
+    """Whether the user administers the organisation ``branch`` belongs to (superusers: all)."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return any(branch.path.startswith(org.path) for org in administered_organisations(user))
+
+
+def can_manage_roster(user, branch: Organisation) -> bool:
+    """The roster (花名册, 党小组) is kept by the branch's own people and by its administrators."""
+    return can_write_branch(user, branch) or administers_branch(user, branch)
+
+
+def roster_branch_for_user(user, code: str, *, write: bool = False) -> Organisation:
+    """``branch_for_user`` for the roster pages: administrators above the branch write it too."""
+    branch = branch_for_user(user, code)
+    if write and not can_manage_roster(user, branch):
+        raise PermissionDenied("您只能查阅该党支部的花名册，不能修改")
+    return branch

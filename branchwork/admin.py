@@ -1,40 +1,105 @@
-"""Django admin for administrators: the organisation tree, party groups, the roster, users and roles."""
+"""Django admin, for superusers only: what no page of the app covers. Daily administration —
+branches, party groups, accounts and roles — is done in the app by 组织员 (``org_views``).
+
+Everything here is Chinese: our own models' labels, one 姓名 field for people, permission names
+(stored in English by Django) shown in Chinese, and third-party apps' words translated in
+``locale/zh_Hans``."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    SetUnusablePasswordMixin,
+    UserChangeForm,
+)
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Count
+from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
+from .accounts import clean_person_name, person_name
 from .models import Member, Organisation, PartyGroup, Role
+from .organisations import parent_problem
 
 admin.site.site_header = "支部工作台 · 系统管理"
 admin.site.site_title = "支部工作台系统管理"
-admin.site.index_title = "党组织、账号与角色"
+admin.site.index_title = "系统管理（仅系统管理员）"
+
+
+def _superusers_only(request) -> bool:
+    """The Django admin is the superuser's: 组织员 administer in the app, within their subtree."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only
 
 User = get_user_model()
+
+
+def _boolean_icon(value) -> str:
+    """Django's yes/no icon, its alt text in Chinese: Django writes "True"/"False" in every language
+    (django.contrib.admin.templatetags.admin_list._boolean_icon, which its list and form helpers
+    import when they draw a boolean)."""
+    icon = {True: "yes", False: "no", None: "unknown"}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), {True: "是", False: "否", None: "未知"}[value])
+
+
+admin_list._boolean_icon = _boolean_icon
+
+
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """Django's admin password form, whose warning it joins to the help text untranslated."""
+
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        gettext_lazy("If disabled, the current password for this user will be lost."),
+    )
+
+# Django names permissions in English ("Can add activity kind") when it creates them.
+PERMISSION_ACTIONS = {"add": "添加", "change": "修改", "delete": "删除", "view": "查看"}
+
+
+def permission_label(permission: Permission) -> str:
+    """党组织与花名册 | 党组织 | 添加: the app, the model and the action, in Chinese."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return permission.name
+    action, _sep, model_name = permission.codename.partition("_")
+    verb = PERMISSION_ACTIONS.get(action) if model_name == model._meta.model_name else None
+    return f"{model._meta.app_config.verbose_name} | {model._meta.verbose_name} | {verb or permission.name}"
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return permission_label(obj)
+
+
+class ChinesePermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request=request, **kwargs)
 
 
 class OrganisationAdminForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "code", "level", "parent", "addressee"]
+        fields = ["name", "code", "level", "parent", "addressee", "closed_on"]
 
     def clean(self):
         cleaned = super().clean()
         level, parent = cleaned.get("level"), cleaned.get("parent")
-        expected_parent = {
-            Organisation.Level.GENERAL_BRANCH: {Organisation.Level.COMMITTEE},
-            Organisation.Level.BRANCH: {Organisation.Level.COMMITTEE, Organisation.Level.GENERAL_BRANCH},
-        }
-        if level in expected_parent:
-            if parent is None:
-                self.add_error("parent", "党总支和党支部必须选择上级党组织。")
-            elif parent.level not in expected_parent[level]:
-                self.add_error(
-                    "parent", f"{Organisation.Level(level).label}的上级不能是{parent.get_level_display()}。"
-                )
+        problem = parent_problem(level, parent) if level else None
+        if problem:
+            self.add_error("parent", problem + "。")
         if parent and self.instance.pk and parent.path.startswith(self.instance.path or "\0"):
             self.add_error("parent", "上级党组织不能是它自己或它的下级。")
         return cleaned
@@ -49,8 +114,8 @@ class PartyGroupInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     form = OrganisationAdminForm
-    list_display = ["tree_name", "code", "level", "parent", "report_addressee"]
-    list_filter = ["level"]
+    list_display = ["tree_name", "code", "level", "parent", "report_addressee", "closed_on"]
+    list_filter = ["level", ("closed_on", admin.EmptyFieldListFilter)]
     search_fields = ["name", "code"]
     ordering = ["path"]
     list_select_related = ["parent"]
@@ -160,12 +225,11 @@ class MemberAdmin(admin.ModelAdmin):
 class RoleAdmin(admin.ModelAdmin):
     """Role.clean (secretaries and committee members belong to a branch) runs in the admin form."""
 
-    list_display = ["user", "user_full_name", "organisation", "kind"]
+    list_display = ["user", "user_name", "organisation", "kind"]
     list_filter = ["kind", "organisation__level"]
     search_fields = [
         "user__username",
         "user__first_name",
-        "user__last_name",
         "organisation__name",
         "organisation__code",
     ]
@@ -173,8 +237,8 @@ class RoleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "organisation"]
 
     @admin.display(description="姓名", ordering="user__first_name")
-    def user_full_name(self, obj: Role) -> str:
-        return obj.user.get_full_name()
+    def user_name(self, obj: Role) -> str:
+        return person_name(obj.user)
 
 
 class RoleInline(admin.TabularInline):
@@ -183,13 +247,77 @@ class RoleInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
 
 
-if admin.site.is_registered(User):
-    admin.site.unregister(User)
+class NameFieldMixin(forms.ModelForm):
+    """One 姓名 field, stored whole in ``first_name`` (``last_name`` stays empty): 李一帅."""
+
+    name = forms.CharField(label="姓名", max_length=150, required=False, help_text="填写完整姓名，如“李一帅”")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["name"].initial = person_name(self.instance) if self.instance.first_name or self.instance.last_name else ""
+
+    def clean_name(self) -> str:
+        value = self.cleaned_data.get("name", "")
+        return clean_person_name(value) if value.strip() else ""
+
+    def save(self, commit=True):
+        self.instance.first_name = self.cleaned_data.get("name", "")
+        self.instance.last_name = ""
+        return super().save(commit=commit)
+
+
+class UserNameChangeForm(NameFieldMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        fields = [
+            "username",
+            "password",
+            "email",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "groups",
+            "user_permissions",
+            "last_login",
+            "date_joined",
+        ]
+
+
+class UserNameCreationForm(NameFieldMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ["username"]
+
+
+for model in (User, Group):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    """The stock user admin with the user's roles edited on the same page."""
+class UserAdmin(ChinesePermissionsMixin, BaseUserAdmin):
+    """The stock user admin with one 姓名 field and the user's roles edited on the same page."""
 
+    form = UserNameChangeForm
+    add_form = UserNameCreationForm
+    change_password_form = PasswordChangeForm
     inlines = [RoleInline]
-    list_display = ["username", "first_name", "is_active", "is_staff", "is_superuser", "last_login"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("name", "email")}),
+        ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("重要日期", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "name", "usable_password", "password1", "password2")}),
+    )
+    list_display = ["username", "user_name", "is_active", "is_staff", "is_superuser", "last_login"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+
+    @admin.display(description="姓名", ordering="first_name")
+    def user_name(self, obj) -> str:
+        return person_name(obj) if obj.first_name or obj.last_name else ""
+
+
+@admin.register(Group)
+class GroupAdmin(ChinesePermissionsMixin, BaseGroupAdmin):
+    pass

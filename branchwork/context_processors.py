@@ -2,12 +2,24 @@ from . import access
 
 
 def navigation(request):
-    """What the navigation bar offers: the user's own branches and the organisations they review."""
+    """What the navigation bar offers: the user's own branches and the organisations they review
+    or administer (a superuser reaches 组织管理 from the home page)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     roles = access._roles(user)
+    administered = [role.organisation for role in roles if role.administers]
+    if user.is_superuser and not administered:
+        # A superuser administers the top organisations; looked up only when the bar is drawn.
+        administered = _top_organisations
     return {
         "nav_branches": [role.organisation for role in roles if role.writes_branch],
         "nav_reviewed": [role.organisation for role in roles if role.kind == role.Kind.REVIEWER],
+        "nav_administered": administered,
     }
+
+
+def _top_organisations():
+    from .models import Organisation
+
+    return list(Organisation.objects.filter(parent__isnull=True).not_closed().order_by("name")[:3])

@@ -3,6 +3,7 @@
 Who may see what is decided in ``branchwork.access``; models only describe the data.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -18,6 +19,14 @@ class OrganisationQuerySet(models.QuerySet):
     def below(self, organisation: "Organisation"):
         """The organisation itself and everything under it in the tree."""
         return self.filter(path__startswith=organisation.path)
+
+    def not_closed(self):
+        """Organisations not closed (撤销): the ones new work, accounts and rosters go to."""
+        return self.filter(closed_on__isnull=True)
+
+    def open_during(self, start: datetime.date):
+        """Organisations not closed before ``start``: those a period from ``start`` still concerns."""
+        return self.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
 
 
 class Organisation(models.Model):
@@ -40,16 +49,19 @@ class Organisation(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name="上级组织", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    path = models.CharField("树路径", max_length=255, editable=False, db_index=True, default="")
     # Changes with anything the branch's figures are computed from; keys their cached copies
     # (see branchwork.figures).
-    figures_version = models.UUIDField(default=uuid.uuid4, editable=False)
+    figures_version = models.UUIDField("数字版本", default=uuid.uuid4, editable=False)
     addressee = models.CharField(
         "报告主送单位",
         max_length=100,
         blank=True,
         help_text="半年总结的主送机关，留空则为上级组织名称",
     )
+    # Closed (撤销), never deleted: the records, reports and audit log of a closed branch are kept
+    # and stay readable; it drops out of the lists where new work is done.
+    closed_on = models.DateField("撤销日期", null=True, blank=True, help_text="党组织撤销后保留全部记录，仅不再出现在日常名单中")
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -79,14 +91,33 @@ class Organisation(models.Model):
         return self.level == self.Level.BRANCH
 
     @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+    @property
+    def depth(self) -> int:
+        """0 for a top organisation, 1 below it, …: from the path, no query."""
+        return max(self.path.strip("/").count("/"), 0)
+
+    @property
     def report_addressee(self) -> str:
         if self.addressee:
             return self.addressee
         return self.parent.name if self.parent_id else ""
 
+    @property
+    def lineage_ids(self) -> list[int]:
+        """Ids from the top of the tree down to this organisation itself, read off ``path``."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids of the organisations above this one, top first."""
+        return self.lineage_ids[:-1]
+
     def ancestors(self) -> list["Organisation"]:
         """Nearest first. One query: the ids are in the path."""
-        ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        ids = self.ancestor_ids
         by_id = {org.pk: org for org in Organisation.objects.filter(pk__in=ids)}
         return [by_id[pk] for pk in reversed(ids) if pk in by_id]
 
@@ -165,8 +196,8 @@ class Member(models.Model):
     transferred_from = models.CharField("转自", max_length=100, blank=True)
     transferred_out_on = models.DateField("转出日期", null=True, blank=True)
     transferred_to = models.CharField("转往", max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     objects = MemberQuerySet.as_manager()
 
@@ -195,6 +226,9 @@ class Role(models.Model):
         SECRETARY = "secretary", "支部书记"
         COMMITTEE = "committee", "支委"
         REVIEWER = "reviewer", "审阅人（上级党组织）"
+        # Manages, in the app, the organisations below a 党委 or 党总支: branches, party groups,
+        # accounts and roles, and the setup workbook. Reads the branches; writes none of their records.
+        ADMINISTRATOR = "organiser", "组织员"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="roles")
     organisation = models.ForeignKey(Organisation, verbose_name="党组织", on_delete=models.CASCADE, related_name="roles")
@@ -209,17 +243,59 @@ class Role(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.organisation} · {self.get_kind_display()}"
+        from .accounts import person_label  # accounts imports the models
+
+        return f"{person_label(self.user)} · {self.organisation} · {self.get_kind_display()}"
 
     @property
     def writes_branch(self) -> bool:
         return self.kind in (self.Kind.SECRETARY, self.Kind.COMMITTEE)
 
+    @property
+    def administers(self) -> bool:
+        return self.kind == self.Kind.ADMINISTRATOR
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.writes_branch and self.organisation_id and not self.organisation.is_branch:
-            raise ValidationError({"organisation": "支部书记和支委只能属于党支部"})
+        problem = role_problem(self.kind, self.organisation) if self.organisation_id else None
+        if problem:
+            raise ValidationError({"organisation": problem})
+
+
+def role_problem(kind: str, organisation: Organisation) -> str | None:
+    """Why ``kind`` cannot be held in ``organisation`` (in words for people), or None."""
+    if kind in (Role.Kind.SECRETARY, Role.Kind.COMMITTEE) and not organisation.is_branch:
+        return "支部书记和支委只能属于党支部"
+    if kind in (Role.Kind.REVIEWER, Role.Kind.ADMINISTRATOR) and organisation.is_branch:
+        return f"{Role.Kind(kind).label}只能属于党委或党总支"
+    return None
 
 
 BRANCH_WRITER_ROLES = Q(kind__in=[Role.Kind.SECRETARY, Role.Kind.COMMITTEE])
+
+
+class IssuedPassword(models.Model):
+    """A password an administrator issued (a new account's, or a reset) and showed them once: the
+    user replaces it with their own at their next login, and the row goes when they have. The
+    password itself is kept nowhere."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="issued_password"
+    )
+    issued_at = models.DateTimeField("发放时间", auto_now=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发放人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "初始密码"
+        verbose_name_plural = "初始密码"
+
+    def __str__(self) -> str:
+        return f"{self.user}的初始密码"

@@ -74,6 +74,18 @@ class Period:
         return self.label
 
 
+def period_from_query(params, today: datetime.date) -> tuple[Period, str]:
+    """The period ``?period=`` names, else the half-year ``today`` falls in; with a Chinese
+    message when the value could not be read (the page then shows the current half-year)."""
+    code = (params.get("period") or "").strip()
+    if code:
+        try:
+            return Period.parse(code), ""
+        except PeriodError as error:
+            return Period.containing(today), f"{error}，已显示本半年。"
+    return Period.containing(today), ""
+
+
 def chinese_date(day: datetime.date | None) -> str:
     """2022年6月30日 — Arabic numerals without zero padding, as GB/T 9704 writes dates."""
     if day is None:

@@ -25,8 +25,21 @@ from .spreadsheets import CellError, ImportResult, RowError, SpreadsheetError, c
 
 logger = logging.getLogger(__name__)
 
-COLUMNS = ["姓名", "性别", "政治面貌", "入党（列为）日期", "支部职务", "党小组", "状态", "转出日期", "转往"]
-COLUMN_WIDTHS = [14, 6, 14, 18, 10, 18, 8, 16, 30]
+BASE_COLUMNS = ["姓名", "性别", "政治面貌", "入党（列为）日期", "支部职务", "党小组", "状态", "转出日期", "转往"]
+# The dated stages of 发展党员 and transfers in: optional columns (a file made before they existed
+# imports as it did, and leaves these dates as they are).
+STAGE_COLUMNS = {
+    "列为积极分子日期": "activist_on",
+    "列为发展对象日期": "candidate_on",
+    "转正日期": "full_on",
+    "转入日期": "transferred_in_on",
+}
+FROM_COLUMN = "转自"
+COLUMNS = [*BASE_COLUMNS, *STAGE_COLUMNS, FROM_COLUMN]
+COLUMN_WIDTHS = [14, 6, 14, 18, 10, 18, 8, 16, 30, 18, 18, 16, 16, 30]
+# What every member row writes; the stage fields only when the file has their columns.
+MEMBER_FIELDS = ["gender", "status", "joined_on", "post", "party_group", "transferred_out_on", "transferred_to"]
+STAGE_FIELDS = [*STAGE_COLUMNS.values(), "transferred_from"]
 SHEET_TITLE = "花名册"
 HELP_SHEET_TITLE = "填写说明"
 STATE_ACTIVE = "在册"
@@ -117,6 +130,11 @@ def _add_help_sheet(workbook, branch: Organisation) -> None:
         ),
         ("转出日期", "已转出时必填", "组织关系转出的日期，格式同上"),
         ("转往", "选填", "转入的党组织或单位"),
+        ("列为积极分子日期", "选填", "列为入党积极分子的日期；以下各阶段日期用于工作总结中的发展党员情况"),
+        ("列为发展对象日期", "选填", "列为发展对象的日期"),
+        ("转正日期", "选填", "预备党员转为正式党员的日期"),
+        ("转入日期", "选填", "从其他党组织转入本支部的日期"),
+        ("转自", "选填", "转入前所在的党组织"),
         ("", "", ""),
         (
             "说明",
@@ -152,6 +170,11 @@ def roster_export(*, branch: Organisation) -> bytes:
                 STATE_ACTIVE if member.is_active else STATE_TRANSFERRED,
                 member.transferred_out_on,
                 member.transferred_to,
+                member.activist_on,
+                member.candidate_on,
+                member.full_on,
+                member.transferred_in_on,
+                member.transferred_from,
             ],
             row=number,
         )
@@ -174,14 +197,20 @@ def roster_filename(branch: Organisation, *, template: bool = False) -> str:
 
 
 @dataclass
-class _Row:
+class MemberRow:
     number: int
     name: str
     values: dict
 
 
-def _check_row(cells, groups: dict[str, PartyGroup], today: datetime.date) -> tuple[dict, list[str]]:
-    """The member fields of one row, and what is wrong with it (empty when the row is good)."""
+def member_fields(values: dict) -> list[str]:
+    """The fields a checked row sets: always the base ones, the stages only when their columns exist."""
+    return [*MEMBER_FIELDS, *(name for name in STAGE_FIELDS if name in values)]
+
+
+def check_member_row(cells, groups: dict[str, PartyGroup], today: datetime.date) -> tuple[dict, list[str]]:
+    """The member fields of one row, and what is wrong with it (empty when the row is good). The
+    roster import and the organisation workbook's 党员 sheet both read rows this way."""
     problems: list[str] = []
     values: dict = {}
 
@@ -252,6 +281,16 @@ def _check_row(cells, groups: dict[str, PartyGroup], today: datetime.date) -> tu
     values["transferred_to"] = destination if out else ""
     if destination and not out and state != STATE_TRANSFERRED:
         problems.append("填写了转往，却没有转出日期")
+    for column, field in STAGE_COLUMNS.items():
+        if column in cells.cells:
+            try:
+                values[field] = cell_date(cells[column], label=column, earliest=EARLIEST_JOINED, latest=today)
+            except CellError as error:
+                problems.append(str(error))
+    if FROM_COLUMN in cells.cells:
+        values["transferred_from"] = cells.text(FROM_COLUMN)
+        if len(values["transferred_from"]) > 100:
+            problems.append("转自超过100个字")
     return values, problems
 
 
@@ -273,7 +312,7 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
     Member edits of the branch wait while an import checks and writes (``roster_lock``)."""
     result = ImportResult()
     try:
-        sheet_rows = xlsx.read_rows(file, columns=COLUMNS, sheet=SHEET_TITLE, limits=LIMITS)
+        sheet_rows = xlsx.read_rows(file, columns=COLUMNS, required=BASE_COLUMNS, sheet=SHEET_TITLE, limits=LIMITS)
     except SpreadsheetError as problem:
         return ImportResult.failed(str(problem))
     if not sheet_rows:
@@ -282,10 +321,10 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
     roster_lock(branch=branch)
     groups = {group.name: group for group in PartyGroup.objects.filter(branch=branch)}
     today = timezone.localdate()
-    rows: list[_Row] = []
+    rows: list[MemberRow] = []
     first_row_of: dict[str, int] = {}
     for sheet_row in sheet_rows:
-        values, problems = _check_row(sheet_row, groups, today)
+        values, problems = check_member_row(sheet_row, groups, today)
         name = values["name"]
         if name:
             if name in first_row_of:
@@ -294,7 +333,7 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
                 first_row_of[name] = sheet_row.number
         for problem in problems:
             result.add_error(sheet_row.number, problem)
-        rows.append(_Row(sheet_row.number, name, values))
+        rows.append(MemberRow(sheet_row.number, name, values))
 
     existing: dict[str, list[Member]] = {}
     for member in Member.objects.filter(branch=branch):
@@ -307,13 +346,13 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
                     f"本支部花名册中有{len(existing[row.name])}名党员叫“{row.name}”，无法确定更新哪一位，请先在花名册中区分姓名",
                 )
             )
-    _check_one_secretary(rows, existing, result)
+    check_one_secretary(rows, existing, result)
 
     if result.errors:
         result.sort_errors()
         return result
 
-    fields = ["gender", "status", "joined_on", "post", "party_group", "transferred_out_on", "transferred_to"]
+    fields = sorted({name for row in rows for name in member_fields(row.values)}, key=[*MEMBER_FIELDS, *STAGE_FIELDS].index)
     to_create: list[Member] = []
     to_update: list[Member] = []
     now = timezone.now()
@@ -324,7 +363,7 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
             continue
         member = matches[0]
         changed = False
-        for name in fields:
+        for name in member_fields(row.values):
             if getattr(member, name) != row.values[name]:
                 setattr(member, name, row.values[name])
                 changed = True
@@ -351,7 +390,7 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
     return result
 
 
-def _check_one_secretary(rows: list[_Row], existing: dict[str, list[Member]], result: ImportResult) -> None:
+def check_one_secretary(rows: list[MemberRow], existing: dict[str, list[Member]], result: ImportResult) -> None:
     """After the import, a branch still has at most one active 书记."""
     in_file = {row.name for row in rows}
     holders = [

@@ -1,6 +1,7 @@
 """Roster (花名册) and party-group pages of one branch, at ``/b/<code>/members/``.
 
-Every view loads the branch through ``access.branch_for_user`` and every query starts from it:
+Every view loads the branch through ``access.branch_for_user`` (``roster_branch_for_user`` to
+write: the administrators above a branch keep its roster too) and every query starts from it:
 another branch's member is a 404; a reviewer reads the list and the export, and gets 403 on writes.
 """
 
@@ -59,7 +60,7 @@ def member_list(request, code):
         "branchwork/member_list.html",
         {
             "branch": branch,
-            "can_write": access.can_write_branch(request.user, branch),
+            "can_write": access.can_manage_roster(request.user, branch),
             "filters": filters,
             "page": page,
             "summary_total": summary.pop("total"),
@@ -73,7 +74,7 @@ def member_list(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request, code):
-    branch = access.branch_for_user(request.user, code, write=True)
+    branch = access.roster_branch_for_user(request.user, code, write=True)
     form = MemberForm(_post(request), branch=branch)
     if request.method == "POST":
         # The form checks the roster (unique name, one 书记): check and save under the roster lock,
@@ -92,7 +93,7 @@ def member_create(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_update(request, code, pk):
-    branch = access.branch_for_user(request.user, code, write=True)
+    branch = access.roster_branch_for_user(request.user, code, write=True)
     members = Member.objects.filter(branch=branch).select_related("party_group")
     if request.method != "POST":
         member = get_object_or_404(members, pk=pk)
@@ -115,7 +116,7 @@ def member_update(request, code, pk):
 @require_http_methods(["GET", "POST"])
 def member_transfer(request, code, pk):
     """Transfer out (组织关系转出): a confirmation page with the date and destination, then POST."""
-    branch = access.branch_for_user(request.user, code, write=True)
+    branch = access.roster_branch_for_user(request.user, code, write=True)
     member = get_object_or_404(Member.objects.filter(branch=branch), pk=pk)
     if not member.is_active:
         messages.info(
@@ -158,7 +159,7 @@ def import_template(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_import_view(request, code):
-    branch = access.branch_for_user(request.user, code, write=True)
+    branch = access.roster_branch_for_user(request.user, code, write=True)
     form = RosterImportForm(_post(request), request.FILES if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -187,14 +188,14 @@ def group_list(request, code):
     return render(
         request,
         "branchwork/group_list.html",
-        {"branch": branch, "groups": groups, "can_write": access.can_write_branch(request.user, branch)},
+        {"branch": branch, "groups": groups, "can_write": access.can_manage_roster(request.user, branch)},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_create(request, code):
-    branch = access.branch_for_user(request.user, code, write=True)
+    branch = access.roster_branch_for_user(request.user, code, write=True)
     form = PartyGroupForm(_post(request), branch=branch)
     if request.method == "POST" and form.is_valid():
         group = form.save()
@@ -206,7 +207,7 @@ def group_create(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_update(request, code, pk):
-    branch = access.branch_for_user(request.user, code, write=True)
+    branch = access.roster_branch_for_user(request.user, code, write=True)
     group = get_object_or_404(PartyGroup.objects.filter(branch=branch), pk=pk)
     form = PartyGroupForm(_post(request), instance=group, branch=branch)
     if request.method == "POST" and form.is_valid():

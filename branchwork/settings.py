@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "branchwork.apps.AxesConfig",  # django-axes, named in Chinese
     "csp",
     "auditlog",
     "branchwork",
@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # After authentication: every audit-log entry written during the request names its user.
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A user on a password an administrator issued sets their own before anything else.
+    "branchwork.middleware.IssuedPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into its lockout response.
@@ -133,6 +135,17 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Django's default hashers (the first hashes every password people choose), and one for the random
+# passwords administrators issue, verified until their owner replaces them (branchwork.hashers).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "branchwork.hashers.IssuedPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     # Ten characters at least: accounts here sign the Party's records and reports.
@@ -165,6 +178,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Chinese for what third-party apps (django-axes, django-auditlog) and Django admin leave in English.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -317,6 +332,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "branchwork.partygroup"},
     {"model": "branchwork.member", "exclude_fields": _BOOKKEEPING},
     {"model": "branchwork.role"},
+    # Accounts: who was created, renamed, deactivated. Passwords are never logged (an issued
+    # password is logged as an event by branchwork.accounts); logins are not changes.
+    {"model": "auth.user", "exclude_fields": ["password", "last_login", "date_joined"]},
     {"model": "activities.activity", "exclude_fields": _BOOKKEEPING},
     {"model": "activities.attendance"},
     {

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import org_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("b/<slug:code>/members/", include("branchwork.roster_urls")),
+    path("o/<slug:code>/manage/", include("branchwork.org_urls")),
+    path("setup/", org_views.setup, name="setup"),
     path("", include("activities.urls")),
     path("", include("reports.urls")),
     path("", include("branchwork.audit.urls")),

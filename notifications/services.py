@@ -33,7 +33,7 @@ DETAIL_MAX_CHARS = 500
 
 
 def _reviewers_above(branch: Organisation):
-    above = [int(part) for part in branch.path.strip("/").split("/") if part and int(part) != branch.pk]
+    above = branch.ancestor_ids
     return get_user_model().objects.filter(
         is_active=True, roles__kind=Role.Kind.REVIEWER, roles__organisation_id__in=above
     ).distinct()

@@ -18,8 +18,9 @@ SECTION_CHOICES = [(number, heading) for number, heading in SECTION_HEADINGS.ite
 
 
 class ReportQuerySet(models.QuerySet):
-    def for_branches(self, branches):
-        return self.filter(branch__in=branches)
+    def below(self, organisation: Organisation):
+        """Reports of the branches under ``organisation`` (the organisation itself included)."""
+        return self.filter(branch__path__startswith=organisation.path)
 
     def for_period(self, period: Period):
         return self.filter(year=period.year, half=period.half)
@@ -47,18 +48,26 @@ class Report(models.Model):
     signature = models.CharField("落款", max_length=100)
     signed_on = models.DateField("成文日期")
     # Optimistic locking: each save states the revision it started from; a stale one is refused.
-    revision = models.PositiveIntegerField(default=1, editable=False)
+    revision = models.PositiveIntegerField("修订号", default=1, editable=False)
     # Origins of default items the secretary deleted: recompiling does not bring them back.
-    dismissed_origins = models.JSONField(default=list, blank=True, editable=False)
+    dismissed_origins = models.JSONField("已删除的默认条目", default=list, blank=True, editable=False)
     # Section headings that differ from the defaults, by section number ("1"…"6"); the six
     # sections and their order are fixed.
     headings = models.JSONField("各部分标题", default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("保存时间", auto_now=True)
     # Who saved last: named in the message when a stale save is refused.
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后保存人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
 
     objects = ReportQuerySet.as_manager()
@@ -192,14 +201,14 @@ class ReportItem(models.Model):
     the period's records, so recompiling never touches a written word.
     """
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="items")
+    report = models.ForeignKey(Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="items")
     section = models.PositiveSmallIntegerField("部分", choices=SECTION_CHOICES)
     position = models.PositiveIntegerField("顺序", default=0)
     numbered = models.BooleanField("编号（一是、二是……）", default=True)
     text = models.TextField("内容")
     # Which default item this came from ("" for an item the secretary added), so a recompile can
     # offer defaults the report does not have yet without duplicating those it has.
-    origin = models.CharField(max_length=50, blank=True)
+    origin = models.CharField("默认条目来源", max_length=50, blank=True)
 
     class Meta:
         verbose_name = "条目"
@@ -213,13 +222,15 @@ class ReportItem(models.Model):
 class ReportVersion(models.Model):
     """A submission, frozen: the compiled document and its files never change afterwards."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    report = models.ForeignKey(Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField("版本")
     document = models.JSONField("报告内容")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField("报送时间", auto_now_add=True)
-    docx_file = models.FileField(upload_to="reports/%Y/", blank=True, max_length=255)
-    pdf_file = models.FileField(upload_to="reports/%Y/", blank=True, max_length=255)
+    docx_file = models.FileField("DOCX 文件", upload_to="reports/%Y/", blank=True, max_length=255)
+    pdf_file = models.FileField("PDF 文件", upload_to="reports/%Y/", blank=True, max_length=255)
 
     class Meta:
         verbose_name = "报送版本"
@@ -240,10 +251,12 @@ class ReportEvent(models.Model):
         RETURN = "return", "退回修改"
         APPROVE = "approve", "审核通过"
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    version = models.ForeignKey(ReportVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    report = models.ForeignKey(Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="events")
+    version = models.ForeignKey(
+        ReportVersion, verbose_name="版本", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
     action = models.CharField("操作", max_length=10, choices=Action.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
     comment = models.TextField("意见", blank=True)
 
@@ -259,12 +272,14 @@ class ReportEvent(models.Model):
 class ReviewComment(models.Model):
     """A reviewer's comment on a version: overall (section empty) or on one section."""
 
-    version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="comments")
-    event = models.ForeignKey(ReportEvent, null=True, on_delete=models.CASCADE, related_name="comments")
+    version = models.ForeignKey(ReportVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="comments")
+    event = models.ForeignKey(
+        ReportEvent, verbose_name="流转记录", null=True, on_delete=models.CASCADE, related_name="comments"
+    )
     section = models.PositiveSmallIntegerField("部分", choices=SECTION_CHOICES, null=True, blank=True)
     text = models.TextField("意见")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审阅人", null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "审阅意见"

@@ -782,10 +782,6 @@ def unknown_placeholders(text: str) -> list[str]:
     return _distinct(name for name in PLACEHOLDER_RE.findall(text or "") if name not in PLACEHOLDERS)
 
 
-def placeholder_names(text: str) -> list[str]:
-    """Known placeholders in ``text``, in order of appearance, each once."""
-    return _distinct(name for name in PLACEHOLDER_RE.findall(text or "") if name in PLACEHOLDERS)
-
 
 def placeholder_values(facts: PeriodFacts) -> list[dict]:
     """Every placeholder with its meaning and what it reads as for the period: the editor's list."""

@@ -150,9 +150,7 @@ def review_queue(*, organisation: Organisation, limit: int = QUEUE_LIMIT) -> Rev
     """Every report waiting for review below ``organisation`` — submitted or resubmitted, of any
     period — the longest waiting first, each with its latest version's number and time. Two
     queries at most (the count only when the list is cut short)."""
-    waiting = Report.objects.filter(
-        branch__path__startswith=organisation.path, status=Report.Status.SUBMITTED
-    ).exclude(branch=organisation)
+    waiting = Report.objects.below(organisation).filter(status=Report.Status.SUBMITTED).exclude(branch=organisation)
     reports = list(
         waiting.select_related("branch", "branch__parent")
         .annotate(latest_version=Max("versions__number"), submitted_at=Max("versions__submitted_at"))
@@ -236,14 +234,13 @@ def _branch_figures(branches: list[Organisation], period: Period, today: datetim
 def review_rollup(*, organisation: Organisation, period: Period, today: datetime.date, sort: str = "") -> Rollup:
     """Every branch below ``organisation`` for ``period``: report status, meetings by kind,
     publicity total and compliance gaps, sorted by ``sort`` ("gaps", "-study", …)."""
-    below = organisation.path
-    branches = list(Organisation.objects.branches().filter(path__startswith=below).select_related("parent"))
+    branches = list(Organisation.objects.branches().below(organisation).open_during(period.start).select_related("parent"))
 
     figures = _branch_figures(branches, period, today)
 
     reports = {
         report.branch_id: report
-        for report in Report.objects.filter(branch__path__startswith=below)
+        for report in Report.objects.below(organisation)
         .for_period(period)
         .select_related("branch")
         .annotate(latest_version=Max("versions__number"), submitted_at=Max("versions__submitted_at"))

@@ -558,7 +558,7 @@ def report_return(
         if int(number) in SECTION_HEADINGS and text.strip()
     }
     if not comment and not sections:
-        raise WorkflowError("退回修改时请至少填写一条意见，说明需要修改什么")
+        raise ValidationError({"comment": "退回修改时请至少填写一条意见，说明需要修改什么。"})
     with transaction.atomic():
         locked = _locked(report)
         version = _require_submitted(locked, by, "退回", version_number)

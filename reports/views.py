@@ -8,11 +8,6 @@ reviewer), returning and approving need review access (403 for a secretary).
 
 from __future__ import annotations
 
-import io
-import shutil
-import tempfile
-import zipfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,12 +24,12 @@ from activities.evidence import with_evidence
 from activities.kinds import KINDS
 from activities.models import Activity
 from branchwork import access
-from branchwork.downloads import clean_filename, file_download, unique_filename
+from branchwork.downloads import file_download
 from branchwork.figures import cached_figures, figures_key
 from branchwork.models import Organisation
-from branchwork.periods import Period, PeriodError, period_choices
+from branchwork.periods import Period, period_choices, period_from_query
 
-from . import services
+from . import files, services
 from .claims import check_items
 from .compare import compare_versions
 from .document import Document
@@ -42,7 +37,6 @@ from .forms import ReportEditor, ReviewForm, StartForm, start_periods
 from .models import SECTION_HEADINGS, Report, ReportEvent, ReportVersion, ReviewComment
 from .placeholders import placeholder_values
 from .profile import report_facts
-from .renderers import RENDERERS
 from .selectors import (
     ROLLUP_LABELS,
     SORT_KEYS,
@@ -53,9 +47,6 @@ from .selectors import (
     review_queue,
     review_rollup,
 )
-
-DOWNLOAD_FORMATS = ("docx", "pdf")
-
 
 # --- loading ---------------------------------------------------------------------------------
 
@@ -93,16 +84,6 @@ def _current_document(report: Report) -> tuple[Document, ReportVersion | None]:
 
 def _sorted_by_period(reports) -> list[Report]:
     return sorted(reports, key=lambda report: (report.period.end, report.half == ""), reverse=True)
-
-
-def _file_stem(document_json: dict, report: Report) -> str:
-    return document_json.get("file_stem") or report.title
-
-
-def _renderer(fmt: str):
-    if fmt not in DOWNLOAD_FORMATS or fmt not in RENDERERS:
-        raise Http404("不支持的文件格式")
-    return RENDERERS[fmt]
 
 
 def _claim_rows(claims, document: Document, branch: Organisation, period: Period, *, can_write: bool) -> list[dict]:
@@ -355,31 +336,17 @@ def report_print(request, code, period):
     return render(request, "reports/print.html", {"document": document, "branch": branch, "report": report})
 
 
-def _serve_version_file(version: ReportVersion, fmt: str, filename: str):
-    renderer = _renderer(fmt)
-    services.version_files_ensure(version=version, formats=(fmt,))
-    stored = version.docx_file if fmt == "docx" else version.pdf_file
-    return file_download(stored.open("rb"), filename=filename, content_type=renderer.content_type)
+def _serve(report_file: files.ReportFile):
+    return file_download(report_file.file, filename=report_file.filename, content_type=report_file.content_type)
 
 
 @login_required
 def report_download(request, code, period, fmt):
-    """Drafts render from today's records, once per revision of the report and of the branch's
-    figures (then from the cache); a submitted or approved report serves its latest version's
-    stored file."""
     branch, report = _report_for(request.user, code, period)
-    renderer = _renderer(fmt)
-    document, version = _current_document(report)
-    if version is not None:
-        return _serve_version_file(version, fmt, f"{_file_stem(version.document, report)}.{renderer.extension}")
-    content = cached_figures(
-        "draft-file",
-        branch,
-        (fmt, *report_state(report), timezone.localdate().isoformat()),
-        lambda: renderer.render(document),
-    )
-    filename = f"{document.file_stem or report.title}（草稿）.{renderer.extension}"
-    return file_download(io.BytesIO(content), filename=filename, content_type=renderer.content_type)
+    try:
+        return _serve(files.report_file(report=report, fmt=fmt, today=timezone.localdate()))
+    except files.UnknownFormat:
+        raise Http404("不支持的文件格式") from None
 
 
 @login_required
@@ -443,10 +410,10 @@ def version_detail(request, code, period, number):
 @login_required
 def version_download(request, code, period, number, fmt):
     branch, report = _report_for(request.user, code, period)
-    version = _version_for(report, number)
-    renderer = _renderer(fmt)
-    filename = f"{_file_stem(version.document, report)}（第{version.number}版）.{renderer.extension}"
-    return _serve_version_file(version, fmt, filename)
+    try:
+        return _serve(files.version_file(version=_version_for(report, number), fmt=fmt, numbered=True))
+    except files.UnknownFormat:
+        raise Http404("不支持的文件格式") from None
 
 
 @login_required
@@ -542,9 +509,6 @@ def _review_action(request, code, period, action: str):
     data = form.cleaned_data
     try:
         if action == "return":
-            if not data["comment"].strip() and not any(text.strip() for text in form.section_comments().values()):
-                form.add_error("comment", "退回修改时请至少填写一条意见，说明需要修改什么。")
-                return _render_review(request, branch, report, form, status=400)
             services.report_return(
                 report=report,
                 by=request.user,
@@ -556,6 +520,10 @@ def _review_action(request, code, period, action: str):
         else:
             services.report_approve(report=report, by=request.user, comment=data["comment"], version_number=data["version"])
             messages.success(request, f"{report.branch.name}的{report.period.long_label}工作总结已审核通过。")
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+        return _render_review(request, branch, report, form, status=400)
     except services.WorkflowError as error:
         messages.error(request, str(error))
         report.refresh_from_db()
@@ -586,21 +554,10 @@ def report_approve(request, code, period):
 # --- the reviewer's roll-up ------------------------------------------------------------------
 
 
-def _review_period(request) -> tuple[Period, str]:
-    default = Period.containing(timezone.localdate())
-    code = request.GET.get("period", "").strip()
-    if not code:
-        return default, ""
-    try:
-        return Period.parse(code), ""
-    except PeriodError as error:
-        return default, str(error)
-
-
 @login_required
 def review_dashboard(request, code):
     organisation = access.reviewer_scope_for_user(request.user, code)
-    period, period_error = _review_period(request)
+    period, period_error = period_from_query(request.GET, timezone.localdate())
     rollup = review_rollup(
         organisation=organisation, period=period, today=timezone.localdate(), sort=request.GET.get("sort", "")
     )
@@ -638,35 +595,8 @@ def review_dashboard(request, code):
 def approved_zip(request, code, period):
     """Every approved report of the period below the reviewer, as stored PDFs and DOCXs in one ZIP."""
     organisation = access.reviewer_scope_for_user(request.user, code)
-    reports = (
-        Report.objects.filter(branch__path__startswith=organisation.path, branch__level=Organisation.Level.BRANCH)
-        .for_period(period)
-        .filter(status=Report.Status.APPROVED)
-        .select_related("branch")
-        .order_by("branch__path")
-    )
-    latest = {}
-    for version in ReportVersion.objects.filter(report__in=reports).select_related("report__branch").order_by("report", "-number"):
-        latest.setdefault(version.report_id, version)
-    if not latest:
+    archive = files.approved_archive(organisation=organisation, period=period)
+    if archive is None:
         messages.info(request, f"{period.long_label}还没有审核通过的工作总结，暂无可下载的文件。")
         return redirect(f"{reverse('reports:review_dashboard', kwargs={'code': organisation.code})}?period={period.code}")
-
-    archive = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
-    used: set[str] = set()
-    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        for report in reports:
-            version = latest.get(report.pk)
-            if version is None:
-                continue
-            services.version_files_ensure(version=version)
-            # Cleaned as a single download's name is: a title cannot make a path in the ZIP.
-            stem = clean_filename(_file_stem(version.document, report), fallback=clean_filename(report.branch.name))
-            for fmt in DOWNLOAD_FORMATS:
-                stored = version.docx_file if fmt == "docx" else version.pdf_file
-                name = unique_filename(f"{stem}.{RENDERERS[fmt].extension}", used)
-                with stored.open("rb") as source, bundle.open(name, "w") as target:
-                    shutil.copyfileobj(source, target)
-    archive.seek(0)
-    filename = f"{organisation.name}{period.long_label}已审核工作总结.zip"
-    return file_download(archive, filename=filename, content_type="application/zip")
+    return _serve(archive)

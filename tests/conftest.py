@@ -1,7 +1,7 @@
 """The shared cast of every test, after healthchecks' BaseTestCase (alice, bob, charlie):
 
     committee 党委
-    ├── general 处党总支          reviewer: ``reviewer``
+    ├── general 处党总支          reviewer: ``reviewer``, administrator (组织员): ``organiser``
     │   ├── branch  kl所党支部    secretary: ``secretary``, committee member: ``member``
     │   └── sibling 另一党支部    secretary: ``sibling``
     └── other_general 另一党总支  reviewer: ``outsider_reviewer``
@@ -118,6 +118,7 @@ class World:
     outsider_reviewer: object
     far_secretary: object
     admin: object
+    organiser: object
 
     def users(self) -> dict:
         return {
@@ -127,6 +128,7 @@ class World:
             "sibling_secretary": self.sibling_secretary,
             "outsider_reviewer": self.outsider_reviewer,
             "admin": self.admin,
+            "organiser": self.organiser,
         }
 
 
@@ -159,6 +161,7 @@ def build_world() -> World:
         outsider_reviewer=user("outsider", other_general, Role.Kind.REVIEWER),
         far_secretary=user("far", far, Role.Kind.SECRETARY),
         admin=admin,
+        organiser=user("organiser", general, Role.Kind.ADMINISTRATOR),
     )
 
 

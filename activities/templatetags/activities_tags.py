@@ -2,6 +2,8 @@
 
 from django import template
 
+from branchwork.accounts import person_name
+
 register = template.Library()
 
 
@@ -10,4 +12,4 @@ def person(user) -> str:
     """Who did something: the user's full name, else the login name; 系统 when nobody is known."""
     if user is None:
         return "系统"
-    return user.get_full_name() or user.get_username()
+    return person_name(user)

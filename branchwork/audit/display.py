@@ -13,6 +13,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
+from branchwork.accounts import person_label
 from branchwork.periods import chinese_date
 
 from .models import AuditEntry
@@ -59,8 +60,7 @@ def when_display(moment: datetime.datetime) -> str:
 def actor_display(entry: AuditEntry) -> str:
     actor = entry.actor
     if actor is not None:
-        full = actor.get_full_name()
-        return f"{full}（{actor.get_username()}）" if full else actor.get_username()
+        return person_label(actor)
     if entry.actor_email:
         return f"已删除的用户（{entry.actor_email}）"
     return SYSTEM_ACTOR

@@ -21,6 +21,9 @@ ORGANISATION_OF = {
     "reports.report": "branch_id",
     "reports.reportitem": "report.branch_id",
     "reports.reportversion": "report.branch_id",
+    # An account belongs to no one organisation: the administrator's services name the one they
+    # acted in (``branchwork.accounts``); changes made in Django admin are system-wide.
+    "auth.user": "_audit_organisation_id",
 }
 
 
@@ -30,7 +33,7 @@ def organisation_id_for(instance: models.Model) -> int | None:
     if path is None:
         return None
     if "." not in path:
-        return getattr(instance, path)
+        return getattr(instance, path, None)
     relation, attribute = path.split(".")
     field = instance._meta.get_field(relation)
     if field.is_cached(instance):

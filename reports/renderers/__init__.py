@@ -8,7 +8,3 @@ from .pdf import PdfRenderer
 from .text import TextRenderer
 
 RENDERERS = {renderer.identifier: renderer for renderer in [TextRenderer(), DocxRenderer(), PdfRenderer()]}
-
-
-def get_renderer(identifier: str):
-    return RENDERERS[identifier]

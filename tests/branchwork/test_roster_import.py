@@ -169,11 +169,10 @@ def test_export_has_chinese_headers_and_dates(world, groups):
     MemberFactory(branch=world.branch, name="王建国", post="", joined_on=datetime.date(2003, 7, 1))
     sheet = load_workbook(io.BytesIO(roster_export(branch=world.branch)))["花名册"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert (
-        list(rows[0])
-        == COLUMNS
-        == ["姓名", "性别", "政治面貌", "入党（列为）日期", "支部职务", "党小组", "状态", "转出日期", "转往"]
-    )
+    assert list(rows[0]) == COLUMNS == [
+        "姓名", "性别", "政治面貌", "入党（列为）日期", "支部职务", "党小组", "状态", "转出日期", "转往",
+        "列为积极分子日期", "列为发展对象日期", "转正日期", "转入日期", "转自",
+    ]
     assert rows[1][:7] == ("王建国", "男", "正式党员", datetime.datetime(2003, 7, 1), "无", None, "在册")
     assert sheet["D2"].number_format == 'yyyy"年"m"月"d"日"'
 
@@ -262,3 +261,25 @@ def test_reviewer_cannot_import(world, groups, as_user):
     response = as_user(world.reviewer).post(reverse("roster:import", args=["kl"]), {"file": xlsx(GOOD)})
     assert response.status_code == 403
     assert not Member.objects.exists()
+
+
+def test_the_dated_stages_round_trip_and_an_old_file_without_them_leaves_them_alone(world):
+    """The 发展党员 stages and transfers in travel with the roster file; a file made before those
+    columns existed still imports and changes none of them."""
+    from branchwork.roster import BASE_COLUMNS
+
+    MemberFactory(branch=world.branch, name="转正者", status="正式党员", full_on=datetime.date(2022, 5, 20),
+                  transferred_in_on=datetime.date(2021, 3, 1), transferred_from="另一支部")
+    exported = roster_export(branch=world.branch)
+    result = roster_import(branch=world.branch, file=SimpleUploadedFile("r.xlsx", exported), by=world.secretary)
+    assert result.ok and result.updated == 0
+
+    old = xlsx_bytes(BASE_COLUMNS, [["转正者", "男", "正式党员", "", "无", "", "在册", "", ""]], sheet_title="花名册")
+    result = roster_import(branch=world.branch, file=SimpleUploadedFile("r.xlsx", old), by=world.secretary)
+    member = Member.objects.get(branch=world.branch, name="转正者")
+    assert result.ok and (member.full_on, member.transferred_from) == (datetime.date(2022, 5, 20), "另一支部")
+
+    header = [*BASE_COLUMNS, "列为积极分子日期"]
+    bad = xlsx_bytes(header, [["新人", "女", "入党积极分子", "", "无", "", "在册", "", "", "2999-01-01"]], sheet_title="花名册")
+    result = roster_import(branch=world.branch, file=SimpleUploadedFile("r.xlsx", bad), by=world.secretary)
+    assert not result.ok and "列为积极分子日期" in result.errors[0].message

@@ -401,10 +401,10 @@ ALLOWED = {
         "Path.write_*()",
     ): "the command-line export writes the file the operator names with -o",
     (
-        "reports/views.py",
+        "reports/files.py",
         "temporary file",
     ): "the approved-reports ZIP is built in a SpooledTemporaryFile: memory up to 32 MB, then a temporary file removed when the download ends",
-    ("reports/views.py", "ZipFile()"): "writes into that spooled temporary file",
+    ("reports/files.py", "ZipFile()"): "writes into that spooled temporary file",
     ("activities/attachments.py", "ZipFile()"): "reads an uploaded Office file to check what is inside",
     (
         "branchwork/spreadsheets.py",

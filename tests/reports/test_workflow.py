@@ -274,7 +274,7 @@ def test_return_stores_overall_and_section_comments(report, records):
 
 def test_return_needs_a_comment(report, records):
     _submitted(report, records)
-    with pytest.raises(services.WorkflowError, match="至少填写一条意见"):
+    with pytest.raises(ValidationError, match="至少填写一条意见"):
         services.report_return(report=report, by=records.reviewer, comment=" ", section_comments={1: ""})
     assert Report.objects.get(pk=report.pk).status == Report.Status.SUBMITTED
 

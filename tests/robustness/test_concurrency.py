@@ -262,8 +262,8 @@ def test_a_member_edit_during_an_import_waits_for_it_and_cannot_duplicate_a_name
 ):
     edit_done = threading.Event()
     # Hold the import once it has read the roster and checked the file, before it writes.
-    hold = HoldAfter(roster._check_one_secretary, release=edit_done)
-    monkeypatch.setattr(roster, "_check_one_secretary", hold)
+    hold = HoldAfter(roster.check_one_secretary, release=edit_done)
+    monkeypatch.setattr(roster, "check_one_secretary", hold)
     editor = _logged_in(world.member)
     li = roster_members["李红梅"]
 
@@ -323,8 +323,8 @@ def test_an_import_during_a_member_edit_waits_and_is_refused_whole_if_it_now_cla
 
 def test_a_member_edit_during_an_import_keeps_what_the_import_wrote(world, roster_members, monkeypatch):
     edit_done = threading.Event()
-    hold = HoldAfter(roster._check_one_secretary, release=edit_done)
-    monkeypatch.setattr(roster, "_check_one_secretary", hold)
+    hold = HoldAfter(roster.check_one_secretary, release=edit_done)
+    monkeypatch.setattr(roster, "check_one_secretary", hold)
     editor = _logged_in(world.member)
     li = roster_members["李红梅"]
     rows = [

@@ -24,7 +24,7 @@ from django.db import connection
 from activities import services as activity_services
 from activities.ledgers import MEETING_COLUMNS
 from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
-from branchwork.models import Member, Organisation, PartyGroup
+from branchwork.models import Member, Organisation, PartyGroup, Role
 from branchwork.periods import Period
 from branchwork.roster import COLUMNS as ROSTER_COLUMNS
 from notifications.models import Notification
@@ -64,6 +64,10 @@ class OrgObjects:
     organisation: Organisation
     outlet: Outlet
     rule: ComplianceRule
+    # For the administrator's pages: a branch below, an account there and a role it holds.
+    unit: Organisation | None = None
+    account: object = None
+    role: Role | None = None
     notification: Notification | None = None  # one of its reviewer's
 
 
@@ -141,13 +145,24 @@ class Scene:
             Outlet: org.outlet,
             (Outlet, "branch"): branch.outlet,
             ComplianceRule: org.rule,
+            Organisation: org.unit,
+            get_user_model(): org.account,
+            Role: org.role,
             Notification: org.notification,
         }
 
 
+def administered_objects(objects: OrgObjects, *, branch: Organisation, account) -> OrgObjects:
+    """A branch below the organisation, an account of it, and a second role of that account (one
+    an administrator can take away: an account keeps at least one)."""
+    objects.unit, objects.account = branch, account
+    objects.role = Role.objects.create(user=account, organisation=branch, kind=Role.Kind.COMMITTEE)
+    return objects
+
+
 def build_scene(world, monkeypatch) -> Scene:
-    hw = org_objects(world.general)
-    lz = org_objects(world.other_general)
+    hw = administered_objects(org_objects(world.general), branch=world.branch, account=world.secretary)
+    lz = administered_objects(org_objects(world.other_general), branch=world.far, account=world.far_secretary)
     kl = branch_objects(world.branch, outlet=hw.outlet, by=world.secretary)
     xy = branch_objects(world.sibling, outlet=hw.outlet, by=world.sibling_secretary)
     reports = workflow_reports(world.branch, secretary=world.secretary, reviewer=world.reviewer, monkeypatch=monkeypatch)

@@ -67,6 +67,19 @@ POST_DATA = {
     "reports:report_submit": lambda s: {},
     "reports:report_return": lambda s: {"version": "1", "comment": "请补充"},
     "reports:report_approve": lambda s: {"version": "1", "comment": ""},
+    # The administrator's pages (the unit is kl, the account kl's secretary).
+    "orgadmin:unit_create": lambda s: {"parent": s.hw.organisation.pk, "level": "branch", "name": "新所党支部", "code": "newb"},
+    "orgadmin:unit_update": lambda s: {"name": "改名的党支部", "addressee": ""},
+    "orgadmin:unit_close": lambda s: {"closed_on": "2024-01-01"},
+    "orgadmin:group_create": lambda s: {"name": "新设的党小组"},
+    "orgadmin:group_update": lambda s: {"name": "改名的党小组"},
+    "orgadmin:account_create": lambda s: {"name": "李一帅", "username": "li_ys", "organisation": s.hw.unit.pk, "kind": "committee"},
+    "orgadmin:account_detail": lambda s: {"name-name": "改过的姓名"},
+    "orgadmin:account_password": lambda s: {},
+    "orgadmin:account_active": lambda s: {"active": "0"},
+    "orgadmin:role_create": lambda s: {"role-organisation": s.hw.organisation.pk, "role-kind": "reviewer"},
+    "orgadmin:role_delete": lambda s: {},
+    "setup": lambda s: {"name": "新的党委", "code": "newtop"},
 }
 
 

@@ -6,15 +6,19 @@ URL whose arguments the matrix cannot build fails ``test_every_url_can_be_filled
 
 The objects attacked belong to one branch (kl) and its general branch (hw). Expected:
 
-    role                         branch read   branch write   review action   hw registries   hw reviewer's notification
-    anonymous                    login         login          login           login           login
-    secretary / 支委 of kl        served        served         403             404             404
-    reviewer of hw (above)       served        403            served          served          served
-    administrator                served        403            403             served          404
-    secretary of sibling xy      404           404            404             404             404
-    reviewer of another 党总支     404           404            404             404             404
+    role                         branch read   branch write   review action   hw registries      hw reviewer's notification   hw administration
+    anonymous                    login         login          login           login              login                        login
+    secretary / 支委 of kl        served        served         403             404                404                          404
+    reviewer of hw (above)       served        403            served          served             served                       404
+    组织员 of hw (above)          served        403 (roster:   403             404 (log: served)  404                          served
+                                               served)
+    superuser                    served        403 (roster:   403             served             404                          served
+                                               served)
+    secretary of sibling xy      404           404            404             404                404                          404
+    reviewer of another 党总支     404           404            404             404                404                          404
 
-Personal pages (one's own inbox) are served to everyone logged in.
+Personal pages (one's own inbox) are served to everyone logged in; the first-run setup page is the
+superuser's alone (404 to everyone else).
 
 Wherever a role has no right (login, 403, 404) the database and the stored files must not change;
 reads never change them for anyone; and the POST of the roles with the right must change the
@@ -26,10 +30,11 @@ from __future__ import annotations
 import warnings
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
-from branchwork.models import Member, PartyGroup
+from branchwork.models import Member, Organisation, PartyGroup, Role
 from notifications.models import Notification
 
 from .factories import (
@@ -51,6 +56,7 @@ ROLES = (
     "admin",
     "sibling_secretary",
     "outsider_reviewer",
+    "organiser",
 )
 
 # --- what each URL is ------------------------------------------------------------------------------
@@ -91,6 +97,7 @@ READ_THEN_WRITE = {"reports:report_edit", "reports:branch_profile"}
 REDIRECTING_PAGES = {
     "home",  # to the user's branch, or the organisation they review
     "reports:approved_zip",  # back to the dashboard while nothing of the period is approved
+    "orgadmin:import_done",  # back to the organisation once the result has been shown
 }
 # The reviewer above acts on a submitted report; a branch never reviews itself.
 REVIEWS = {"reports:report_review", "reports:report_return", "reports:report_approve"}
@@ -98,7 +105,26 @@ REVIEWS = {"reports:report_review", "reports:report_return", "reports:report_app
 OWN_OBJECTS = {"notifications:notification_open"}
 
 
+# The administrator's pages (组织员 of hw, and superusers) and the superuser's first-run setup.
+ADMINISTRATION_NAMESPACE = "orgadmin"
+SUPERUSER_ONLY = {"setup"}
+# A branch's roster is kept by its own people and by the administrators above it.
+ROSTER_NAMESPACE = "roster"
+# Organisation pages the 组织员 reads besides their own: the log of the changes they make.
+ORGANISER_READS = {"audit:organisation_log"}
+# Administration URLs whose POST by the right role writes nothing by design.
+ADMINISTRATION_WITHOUT_WRITE = {
+    "orgadmin:import",  # the upload answers with a preview; nothing is written
+    "orgadmin:import_confirm",  # writes what the session's preview holds: none here (tests/branchwork/test_org_import.py)
+    "orgadmin:unit_reopen",  # only a closed organisation is reopened (tests/branchwork/test_org_views.py)
+}
+
+
 def access(route: Route, method: str) -> str:
+    if route.name in SUPERUSER_ONLY:
+        return "superuser"
+    if route.name.startswith(ADMINISTRATION_NAMESPACE + ":"):
+        return "administer"
     if route.name in OWN_OBJECTS:
         return "own"
     if route.scope == "none":
@@ -117,6 +143,10 @@ def expected(route: Route, method: str, role: str) -> str:
     if role == "anonymous":
         return "login"
     kind = access(route, method)
+    if kind == "superuser":
+        return "served" if role == "admin" else "hidden"
+    if kind == "administer":
+        return "served" if role in ("organiser", "admin") else "hidden"
     if kind == "personal":
         return "served"
     if kind == "own":
@@ -124,15 +154,24 @@ def expected(route: Route, method: str, role: str) -> str:
     if role in ("sibling_secretary", "outsider_reviewer"):
         return "hidden"
     if kind == "manage":
+        if role == "organiser":
+            return "served" if route.name in ORGANISER_READS else "hidden"
         return "served" if role in ("reviewer", "admin") else "hidden"
     if kind == "read":
         return "served"
     if kind == "write":
+        if route.name.startswith(ROSTER_NAMESPACE + ":"):
+            return "served" if role in ("secretary", "committee_member", "organiser", "admin") else "denied"
         return "served" if role in ("secretary", "committee_member") else "denied"
     return "served" if role == "reviewer" else "denied"  # review
 
 
 def owner(route: Route) -> str:
+    kind = access(route, "GET")
+    if kind == "superuser":
+        return "admin"
+    if kind == "administer":
+        return "organiser"
     return "reviewer" if route.scope == "org" or route.name in OWN_OBJECTS else "secretary"
 
 
@@ -156,6 +195,8 @@ def check(route, method, role, outcome, response, db_changed, media_changed, met
         if status not in allowed or (status == 302 and location.startswith(reverse("login"))):
             problems.append(f"{where} {location}")
     writes = outcome == "served" and method == "POST" and access(route, method) != "read" and method_allowed
+    if writes and route.name in ADMINISTRATION_WITHOUT_WRITE:
+        writes = False  # served, and by design writes nothing
     if writes and route.name in POST_DATA and not db_changed:
         problems.append(f"{where}: the POST of a role with the right changed nothing — is the test data plausible?")
     if not writes and db_changed:
@@ -170,7 +211,10 @@ def check(route, method, role, outcome, response, db_changed, media_changed, met
 
 def test_every_url_can_be_filled():
     """A URL the matrix cannot build arguments for fails here: add a builder in urlconf.py."""
-    models = (Activity, Attachment, Member, PartyGroup, PublicityEntry, Outlet, ComplianceRule, Notification)
+    models = (
+        Activity, Attachment, Member, PartyGroup, PublicityEntry, Outlet, ComplianceRule, Notification,
+        Organisation, Role, get_user_model(),
+    )
     fake = {model: type("Obj", (), {"pk": 1})() for model in models}
     unfillable = []
     for route in ROUTES:
@@ -189,19 +233,27 @@ def test_every_url_can_be_filled():
 
 def test_every_writing_url_has_post_data():
     """Every URL that writes has plausible POST data, so its matrix row proves a real write."""
-    writing = {r.name for r in ROUTES if access(r, "POST") in ("write", "review")}
+    writing = {r.name for r in ROUTES if access(r, "POST") in ("write", "review", "administer", "superuser")}
+    writing -= ADMINISTRATION_WITHOUT_WRITE
     assert writing - set(POST_DATA) <= {
         # GET-only views: POST is refused with 405 for everyone (checked in the matrix).
         "activities:import_template",
         # The review page itself; its forms post to report_return and report_approve.
         "reports:report_review",
+        # GET-only administration pages: the overview, lists, the template and the import result.
+        "orgadmin:overview",
+        "orgadmin:unit_detail",
+        "orgadmin:account_list",
+        "orgadmin:import_done",
+        "orgadmin:import_template",
     }, sorted(writing - set(POST_DATA))
     assert set(POST_DATA) <= {r.name for r in ROUTES}, "POST_DATA names a URL that no longer exists"
 
 
 def test_the_lists_name_only_existing_urls():
     names = {r.name for r in ROUTES}
-    listed = READS | READ_THEN_WRITE | REVIEWS | REDIRECTING_PAGES | OWN_OBJECTS
+    listed = READS | READ_THEN_WRITE | REVIEWS | REDIRECTING_PAGES | OWN_OBJECTS | SUPERUSER_ONLY | ORGANISER_READS
+    listed |= ADMINISTRATION_WITHOUT_WRITE
     assert listed <= names, sorted(listed - names)
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
-from branchwork.models import Member, PartyGroup
+from branchwork.models import Member, Organisation, PartyGroup, Role
 from notifications.models import Notification
 
 # Left out of the matrix, on purpose:
@@ -95,7 +96,15 @@ MODEL_BY_NAME_PREFIX = {
     "notification": Notification,
 }
 # ``<thing>_pk`` is an object of the model named by its prefix.
-MODEL_BY_ARGUMENT_PREFIX = {"attachment": Attachment, "member": Member, "activity": Activity}
+MODEL_BY_ARGUMENT_PREFIX = {
+    "attachment": Attachment,
+    "member": Member,
+    "activity": Activity,
+    # The administrator's pages: an organisation below, an account, one of its roles.
+    "unit": Organisation,
+    "user": get_user_model(),
+    "role": Role,
+}
 
 # Plain values by converter name.
 VALUES = {"kind": "study", "period": "2022H1", "fmt": "docx", "name": "meeting", "number": 1}

@@ -1,0 +1,225 @@
+"""Accounts: people's names, and the services an administrator (组织员) uses on the accounts below
+their organisation — create with an initial password, reset it, deactivate, change roles.
+
+Names are Chinese names: one 姓名, stored whole in ``first_name`` with ``last_name`` empty, and
+shown everywhere through ``person_name`` (the template filter ``person_name`` calls it), so a
+secretary is 「李一帅」, never Django's 「一帅 李」.
+
+Passwords an administrator hands out are generated here, shown once, and replaced by the user's
+own at their next login (``IssuedPassword``, ``branchwork.middleware.IssuedPasswordMiddleware``).
+Every change is written to the audit log with the organisation it was made in, so the
+administrator above sees it in 操作日志.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import get_hasher, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .audit.models import AuditEntry
+from .hashers import IssuedPasswordHasher
+from .models import IssuedPassword, Organisation, Role, role_problem
+
+logger = logging.getLogger(__name__)
+
+User = get_user_model()
+
+# Letters and digits nobody misreads on a slip of paper or a phone screen (no 0/O, 1/l/I).
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+USERNAME_MAX = 150
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+class AccountProblem(ValueError):
+    """A change that cannot be made, in words for the administrator."""
+
+
+def person_name(user) -> str:
+    """How a person is named on every page: the whole Chinese name, else the login name.
+
+    Accounts made before names were entered whole may still hold 姓 in ``last_name`` and 名 in
+    ``first_name``: they read surname first, without a space, as Chinese names do."""
+    if user is None:
+        return ""
+    return _whole_name(user) or user.get_username()
+
+
+def person_label(user) -> str:
+    """A name with the login name, where both are needed to tell people apart: 李一帅（li_ys）."""
+    name = _whole_name(user)
+    return f"{name}（{user.get_username()}）" if name else user.get_username()
+
+
+def _whole_name(user) -> str:
+    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    if not last:
+        return first
+    # Chinese names read surname first without a space; a Western name keeps its order.
+    return f"{last}{first}" if _CJK.search(last + first) else f"{first} {last}".strip()
+
+
+def generate_password(user=None) -> str:
+    """A fresh password of three groups of four (``Kq7m-X4pz-9Lrt``), easy to read out and type,
+    that passes the deployment's password rules for ``user``."""
+    while True:
+        groups = ["".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3)]
+        password = "-".join(groups)
+        if not any(c.isdigit() for c in password) or not any(c.isalpha() for c in password):
+            continue
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
+
+
+def issued_password_hash(password: str) -> str:
+    """The stored hash of an issued password: ``branchwork.hashers.IssuedPasswordHasher`` when the
+    deployment lists it (a random 12-character password needs no million rounds; Django rehashes
+    with the default at the first login), else the default hasher."""
+    try:
+        hasher = get_hasher(IssuedPasswordHasher.algorithm)
+    except ValueError:  # not in PASSWORD_HASHERS (the tests' fast hasher)
+        hasher = "default"
+    return make_password(password, hasher=hasher)
+
+
+def _log(instance, *, organisation: Organisation | None, action: int, changes: dict) -> None:
+    AuditEntry.objects.log_create(
+        instance,
+        action=action,
+        changes=changes,
+        organisation_id=organisation.pk if organisation else None,
+    )
+
+
+def issue_password(*, user, by, organisation: Organisation | None) -> str:
+    """Give ``user`` a new generated password that they must replace at their next login; the
+    password is returned to be shown once and is kept nowhere."""
+    password = generate_password(user)
+    user.password = issued_password_hash(password)
+    user.save(update_fields=["password"])
+    IssuedPassword.objects.update_or_create(user=user, defaults={"issued_by": by if getattr(by, "pk", None) else None})
+    _log(user, organisation=organisation, action=AuditEntry.Action.UPDATE, changes={"password": ["", "已发放初始密码"]})
+    return password
+
+
+def clean_username(username: str) -> str:
+    username = (username or "").strip()
+    if not username:
+        raise AccountProblem("请填写用户名。")
+    if len(username) > USERNAME_MAX:
+        raise AccountProblem(f"用户名不能超过{USERNAME_MAX}个字符。")
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        raise AccountProblem(f"用户名“{username}”只能包含字母、数字和 @ . + - _ 符号。") from None
+    return username
+
+
+def clean_person_name(name: str) -> str:
+    name = "".join((name or "").split())  # 李 一帅 → 李一帅: Chinese names have no spaces
+    if not name:
+        raise AccountProblem("请填写姓名。")
+    if len(name) > 150:
+        raise AccountProblem("姓名不能超过150个字。")
+    return name
+
+
+def grant_problem(*, kind: str, organisation: Organisation, by) -> str | None:
+    """Why ``by`` may not give the role ``kind`` in ``organisation`` (None: they may). 组织员 are
+    appointed from above: a 组织员 appoints them only in organisations below their own."""
+    if kind != Role.Kind.ADMINISTRATOR or by is None or by.is_superuser or organisation.pk is None:
+        return None
+    from .access import administered_organisations
+
+    if any(organisation.path.startswith(o.path) and o.pk != organisation.pk for o in administered_organisations(by)):
+        return None
+    return "组织员由上级组织员或系统管理员设立，不能在您自己管理的组织再设组织员"
+
+
+def _check_role(kind: str, organisation: Organisation, by) -> None:
+    problem = role_problem(kind, organisation) or grant_problem(kind=kind, organisation=organisation, by=by)
+    if problem:
+        raise AccountProblem(problem + "。")
+
+
+@transaction.atomic
+def account_create(*, username: str, name: str, organisation: Organisation, kind: str, by) -> tuple[object, str]:
+    """A new account holding one role; returns it with its initial password (shown once)."""
+    username = clean_username(username)
+    name = clean_person_name(name)
+    _check_role(kind, organisation, by)
+    if organisation.is_closed:
+        raise AccountProblem(f"{organisation.name}已撤销，不能再为它新建账号。")
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountProblem(f"用户名“{username}”已被使用，请换一个。")
+    user = User(username=username, first_name=name, last_name="", is_active=True)
+    user.set_unusable_password()
+    user._audit_organisation_id = organisation.pk
+    user.save()
+    Role.objects.create(user=user, organisation=organisation, kind=kind)
+    password = issue_password(user=user, by=by, organisation=organisation)
+    logger.info("account %s created in %s by %s", user.pk, organisation.code, getattr(by, "pk", by))
+    return user, password
+
+
+@transaction.atomic
+def account_reset_password(*, user, organisation: Organisation, by) -> str:
+    """A new initial password for ``user`` (forgotten, or never received); shown once."""
+    password = issue_password(user=user, by=by, organisation=organisation)
+    logger.info("password of %s reset in %s by %s", user.pk, organisation.code, getattr(by, "pk", by))
+    return password
+
+
+@transaction.atomic
+def account_update(*, user, name: str, organisation: Organisation) -> bool:
+    """Correct the 姓名 of ``user``; True when something changed."""
+    name = clean_person_name(name)
+    if user.first_name == name and not user.last_name:
+        return False
+    user.first_name, user.last_name = name, ""
+    user._audit_organisation_id = organisation.pk
+    user.save(update_fields=["first_name", "last_name"])
+    return True
+
+
+@transaction.atomic
+def account_set_active(*, user, active: bool, organisation: Organisation, by) -> None:
+    """Deactivate (the account can no longer log in; its name stays on what it did) or reactivate."""
+    if user.pk == getattr(by, "pk", None) and not active:
+        raise AccountProblem("不能停用自己正在使用的账号。")
+    if user.is_superuser:
+        raise AccountProblem("系统管理员账号只能在“系统管理”中停用。")
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user._audit_organisation_id = organisation.pk
+    # No sessions to end: Django's ModelBackend no longer loads an inactive user, so a session
+    # still open is logged out at its next request.
+    user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def role_add(*, user, organisation: Organisation, kind: str, by) -> Role:
+    _check_role(kind, organisation, by)
+    if organisation.is_closed:
+        raise AccountProblem(f"{organisation.name}已撤销，不能再分配角色。")
+    role, created = Role.objects.get_or_create(user=user, organisation=organisation, kind=kind)
+    if not created:
+        raise AccountProblem(f"该账号已是{organisation.name}的{role.get_kind_display()}。")
+    return role
+
+
+@transaction.atomic
+def role_remove(*, role: Role, by) -> None:
+    if role.user_id == getattr(by, "pk", None) and role.administers:
+        raise AccountProblem("不能撤销自己的组织员角色，请由上级组织员或系统管理员办理。")
+    role.delete()

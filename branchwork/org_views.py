@@ -1,0 +1,662 @@
+"""The administrator's pages (组织员, and superusers), at ``/o/<code>/manage/``: the organisations,
+party groups and accounts below an organisation, and the workbook that sets them all up at once.
+
+Every view loads its organisation through ``access.organisation_for_admin`` and every object from
+the subtree below it, so an object outside is a 404. The rules live in the services
+(``organisations``, ``accounts``, ``org_import``); views only translate HTTP.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import access
+from .accounts import (
+    AccountProblem,
+    account_create,
+    account_reset_password,
+    account_set_active,
+    account_update,
+    person_name,
+    role_add,
+    role_remove,
+)
+from .forms import PartyGroupForm
+from .models import IssuedPassword, Member, Organisation, PartyGroup, Role
+from .org_forms import (
+    AccountCreateForm,
+    AccountNameForm,
+    OrgImportForm,
+    RoleForm,
+    SetupForm,
+    UnitCloseForm,
+    UnitCreateForm,
+    UnitUpdateForm,
+)
+from .org_import import (
+    IssuedAccount,
+    Plan,
+    Workbook,
+    import_template,
+    org_import,
+    passwords_workbook,
+    read_workbook,
+    template_filename,
+)
+from .organisations import (
+    OrganisationProblem,
+    organisation_close,
+    organisation_create,
+    organisation_reopen,
+    organisation_update,
+)
+from .spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, xlsx_response
+
+User = get_user_model()
+ACCOUNTS_PAGE_SIZE = 50
+# The password just issued, kept in the session only until the page that shows it is opened.
+SHOWN_PASSWORD = "orgadmin_issued_password"
+
+
+def _post(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _units(scope: Organisation):
+    return Organisation.objects.below(scope)
+
+
+def _unit(request, scope: Organisation, pk: int, *, change: bool = False) -> Organisation:
+    """An organisation of the scope; to ``change`` it, the user must administer it from above
+    (a 组织员 does not rename or close the organisation they are 组织员 of)."""
+    unit = get_object_or_404(_units(scope).select_related("parent"), pk=pk)
+    if change and not request.user.is_superuser:
+        above = [org for org in access.administered_organisations(request.user) if org.pk != unit.pk]
+        if not any(unit.path.startswith(org.path) for org in above):
+            raise PermissionDenied("本组织的名称和撤销由上级组织员或系统管理员办理")
+    return unit
+
+
+def _accounts(scope: Organisation):
+    """Accounts holding a role somewhere in the scope."""
+    return User.objects.filter(roles__organisation__path__startswith=scope.path).distinct()
+
+
+def _account(scope: Organisation, pk: int):
+    return get_object_or_404(_accounts(scope), pk=pk)
+
+
+def _manage_problem(account, scope: Organisation, roles: list[Role]) -> str | None:
+    """Why this administrator may not rename, reset or deactivate ``account`` (None: they may)."""
+    if account.is_superuser:
+        return "系统管理员账号请在“系统管理”中办理。"
+    outside = [role.organisation.name for role in roles if not role.organisation.path.startswith(scope.path)]
+    if outside:
+        return f"该账号在{'、'.join(outside)}也有角色，其姓名、密码和停用请由共同的上级组织员或系统管理员办理。"
+    return None
+
+
+def _show_password_once(request, user, password: str) -> None:
+    request.session[SHOWN_PASSWORD] = {"user": user.pk, "password": password}
+
+
+# --- the organisation ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def overview(request, code):
+    scope = access.organisation_for_admin(request.user, code)
+    units = list(_units(scope).select_related("parent").order_by("path"))
+    # One grouped count each (joining all three would multiply the rows).
+    members = _counts(Member.objects.active().filter(branch__path__startswith=scope.path), "branch")
+    groups = _counts(
+        PartyGroup.objects.filter(branch__path__startswith=scope.path, dissolved_on__isnull=True), "branch"
+    )
+    accounts = _counts(
+        Role.objects.filter(organisation__path__startswith=scope.path, user__is_active=True), "organisation"
+    )
+    for unit in units:
+        unit.member_count = members.get(unit.pk, 0)
+        unit.group_count = groups.get(unit.pk, 0)
+        unit.account_count = accounts.get(unit.pk, 0)
+    for unit in units:
+        unit.indent = unit.depth - scope.depth
+    open_units = [unit for unit in units if not unit.is_closed]
+    closed_units = [unit for unit in units if unit.is_closed]
+    branches = [unit for unit in open_units if unit.is_branch]
+    return render(
+        request,
+        "branchwork/org_overview.html",
+        {
+            "organisation": scope,
+            "units": open_units,
+            "closed_units": closed_units,
+            "branch_count": len(branches),
+            "member_total": sum(unit.member_count for unit in branches),
+            "account_total": _accounts(scope).filter(is_active=True).count(),
+            "branches_without_secretary": _branches_without_secretary(branches),
+        },
+    )
+
+
+def _counts(queryset, field: str) -> dict[int, int]:
+    return dict(queryset.values_list(field).annotate(count=Count("pk")).order_by().values_list(field, "count"))
+
+
+def _branches_without_secretary(branches: list[Organisation]) -> list[Organisation]:
+    with_secretary = set(
+        Role.objects.filter(
+            organisation__in=branches, kind=Role.Kind.SECRETARY, user__is_active=True
+        ).values_list("organisation_id", flat=True)
+    )
+    return [branch for branch in branches if branch.pk not in with_secretary]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request, code):
+    scope = access.organisation_for_admin(request.user, code)
+    initial = {}
+    if request.GET.get("parent", "").isdigit():
+        initial["parent"] = int(request.GET["parent"])
+    form = UnitCreateForm(_post(request), scope=scope, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = organisation_create(parent=data["parent"], name=data["name"], code=data["code"], level=data["level"])
+        except OrganisationProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, f"已新建{unit.get_level_display()}“{unit.name}”。下一步：为它新建书记或审阅人的账号。")
+            return redirect("orgadmin:unit_detail", code=scope.code, unit_pk=unit.pk)
+    return render(request, "branchwork/org_unit_form.html", {"organisation": scope, "form": form, "unit": None})
+
+
+@login_required
+@require_GET
+def unit_detail(request, code, unit_pk):
+    scope = access.organisation_for_admin(request.user, code)
+    unit = _unit(request, scope, unit_pk)
+    roles = list(
+        Role.objects.filter(organisation=unit).select_related("user").order_by("kind", "user__username")
+    )
+    groups = []
+    if unit.is_branch:
+        groups = list(
+            PartyGroup.objects.filter(branch=unit)
+            .annotate(member_count=Count("members", filter=Q(members__transferred_out_on__isnull=True)))
+            .order_by("dissolved_on", "name")
+        )
+    children = list(Organisation.objects.filter(parent=unit).order_by("closed_on", "name"))
+    return render(
+        request,
+        "branchwork/org_unit_detail.html",
+        {
+            "organisation": scope,
+            "unit": unit,
+            "roles": roles,
+            "groups": groups,
+            "children": children,
+            "member_count": unit.members.active().count() if unit.is_branch else None,
+            "can_change": _can_change(request, unit),
+        },
+    )
+
+
+def _can_change(request, unit: Organisation) -> bool:
+    if request.user.is_superuser:
+        return True
+    return any(unit.path.startswith(org.path) and org.pk != unit.pk for org in access.administered_organisations(request.user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_update(request, code, unit_pk):
+    scope = access.organisation_for_admin(request.user, code)
+    unit = _unit(request, scope, unit_pk, change=True)
+    form = UnitUpdateForm(_post(request), initial={"name": unit.name, "addressee": unit.addressee})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = organisation_update(
+                organisation=unit, name=form.cleaned_data["name"], addressee=form.cleaned_data["addressee"]
+            )
+        except OrganisationProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, f"已保存“{unit.name}”。" if changed else "没有改动。")
+            return redirect("orgadmin:unit_detail", code=scope.code, unit_pk=unit.pk)
+    return render(request, "branchwork/org_unit_form.html", {"organisation": scope, "form": form, "unit": unit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_close(request, code, unit_pk):
+    """撤销: a confirmation page with the date, then POST. Records are kept."""
+    scope = access.organisation_for_admin(request.user, code)
+    unit = _unit(request, scope, unit_pk, change=True)
+    if unit.is_closed:
+        messages.info(request, f"{unit.name}已撤销，无需再次办理。")
+        return redirect("orgadmin:unit_detail", code=scope.code, unit_pk=unit.pk)
+    form = UnitCloseForm(_post(request), initial={"closed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_close(organisation=unit, on=form.cleaned_data["closed_on"])
+        except OrganisationProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, f"已撤销“{unit.name}”。它的记录、总结和操作日志仍然保留，可随时查阅。")
+            return redirect("orgadmin:overview", code=scope.code)
+    active_roles = Role.objects.filter(organisation__path__startswith=unit.path, user__is_active=True).count()
+    return render(
+        request,
+        "branchwork/org_unit_close.html",
+        {
+            "organisation": scope,
+            "unit": unit,
+            "form": form,
+            "member_count": unit.members.active().count() if unit.is_branch else None,
+            "active_roles": active_roles,
+        },
+    )
+
+
+@login_required
+@require_POST
+def unit_reopen(request, code, unit_pk):
+    scope = access.organisation_for_admin(request.user, code)
+    unit = _unit(request, scope, unit_pk, change=True)
+    if not unit.is_closed:
+        messages.info(request, f"{unit.name}没有撤销，无需恢复。")
+        return redirect("orgadmin:unit_detail", code=scope.code, unit_pk=unit.pk)
+    try:
+        organisation_reopen(organisation=unit)
+    except OrganisationProblem as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, f"已恢复“{unit.name}”。")
+    return redirect("orgadmin:unit_detail", code=scope.code, unit_pk=unit.pk)
+
+
+# --- party groups ----------------------------------------------------------------------------------
+
+
+def _branch(request, scope: Organisation, unit_pk: int) -> Organisation:
+    unit = _unit(request, scope, unit_pk)
+    if not unit.is_branch:
+        raise Http404("党小组只能设在党支部")
+    return unit
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_create(request, code, unit_pk):
+    scope = access.organisation_for_admin(request.user, code)
+    branch = _branch(request, scope, unit_pk)
+    form = PartyGroupForm(_post(request), branch=branch)
+    if request.method == "POST" and form.is_valid():
+        group = form.save()
+        messages.success(request, f"已在{branch.name}设立“{group.name}”。")
+        return redirect("orgadmin:unit_detail", code=scope.code, unit_pk=branch.pk)
+    return render(
+        request, "branchwork/org_group_form.html", {"organisation": scope, "unit": branch, "form": form, "group": None}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_update(request, code, unit_pk, pk):
+    """Rename a party group, or dissolve it (撤销日期)."""
+    scope = access.organisation_for_admin(request.user, code)
+    branch = _branch(request, scope, unit_pk)
+    group = get_object_or_404(PartyGroup.objects.filter(branch=branch), pk=pk)
+    form = PartyGroupForm(_post(request), instance=group, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"已保存“{group.name}”。")
+        return redirect("orgadmin:unit_detail", code=scope.code, unit_pk=branch.pk)
+    return render(
+        request, "branchwork/org_group_form.html", {"organisation": scope, "unit": branch, "form": form, "group": group}
+    )
+
+
+# --- accounts --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def account_list(request, code):
+    scope = access.organisation_for_admin(request.user, code)
+    accounts = _accounts(scope)
+    query = request.GET.get("q", "").strip()[:50]
+    if query:
+        accounts = accounts.filter(Q(username__icontains=query) | Q(first_name__contains=query))
+    state = request.GET.get("state", "active")
+    if state == "inactive":
+        accounts = accounts.filter(is_active=False)
+    elif state != "all":
+        state = "active"
+        accounts = accounts.filter(is_active=True)
+    roles = Role.objects.filter(organisation__path__startswith=scope.path).select_related("organisation")
+    accounts = accounts.prefetch_related(Prefetch("roles", queryset=roles.order_by("organisation__path"), to_attr="scope_roles"))
+    page = Paginator(accounts.order_by("username"), ACCOUNTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    waiting = set(
+        IssuedPassword.objects.filter(user__in=[account.pk for account in page.object_list]).values_list("user_id", flat=True)
+    )
+    return render(
+        request,
+        "branchwork/org_account_list.html",
+        {"organisation": scope, "page": page, "query": query, "state": state, "waiting": waiting},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_create_view(request, code):
+    scope = access.organisation_for_admin(request.user, code)
+    initial = {}
+    if request.GET.get("unit", "").isdigit():
+        initial["organisation"] = int(request.GET["unit"])
+    if request.GET.get("kind") in Role.Kind.values:
+        initial["kind"] = request.GET["kind"]
+    form = AccountCreateForm(_post(request), scope=scope, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, password = account_create(
+                username=data["username"],
+                name=data["name"],
+                organisation=data["organisation"],
+                kind=data["kind"],
+                by=request.user,
+            )
+        except AccountProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            _show_password_once(request, user, password)
+            messages.success(request, f"已为{person_name(user)}新建账号。")
+            return redirect("orgadmin:account_detail", code=scope.code, user_pk=user.pk)
+    return render(request, "branchwork/org_account_form.html", {"organisation": scope, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache  # the page may show an issued password: no copy in any cache
+def account_detail(request, code, user_pk):
+    """One account: its 姓名, its roles in the scope, and the initial password just issued (once)."""
+    scope = access.organisation_for_admin(request.user, code)
+    account = _account(scope, user_pk)
+    roles = list(Role.objects.filter(user=account).select_related("organisation").order_by("organisation__path", "kind"))
+    for role in roles:
+        role.in_scope = role.organisation.path.startswith(scope.path)
+    problem = _manage_problem(account, scope, roles)
+    name_form = AccountNameForm(_post(request), initial={"name": person_name(account)}, prefix="name")
+    role_form = RoleForm(None, scope=scope, prefix="role")
+    if request.method == "POST":
+        if problem:
+            raise PermissionDenied(problem)
+        if name_form.is_valid():
+            if account_update(user=account, name=name_form.cleaned_data["name"], organisation=_home(roles, scope)):
+                messages.success(request, f"已将姓名改为“{person_name(account)}”。")
+            return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
+    shown = request.session.get(SHOWN_PASSWORD)
+    password = None
+    if shown and shown.get("user") == account.pk:
+        password = shown["password"]
+        del request.session[SHOWN_PASSWORD]
+    return render(
+        request,
+        "branchwork/org_account_detail.html",
+        {
+            "organisation": scope,
+            "account": account,
+            "roles": roles,
+            "problem": problem,
+            "name_form": name_form,
+            "role_form": role_form,
+            "password": password,
+            "password_waiting": IssuedPassword.objects.filter(user=account).exists(),
+            "is_self": account.pk == request.user.pk,
+        },
+    )
+
+
+def _home(roles: list[Role], scope: Organisation) -> Organisation:
+    """The organisation an account's change is logged under: its first role in the scope."""
+    inside = [role.organisation for role in roles if role.organisation.path.startswith(scope.path)]
+    return inside[0] if inside else scope
+
+
+def _manageable_account(request, scope, user_pk):
+    account = _account(scope, user_pk)
+    roles = list(Role.objects.filter(user=account).select_related("organisation"))
+    problem = _manage_problem(account, scope, roles)
+    if problem:
+        raise PermissionDenied(problem)
+    return account, roles
+
+
+@login_required
+@require_POST
+def account_password(request, code, user_pk):
+    scope = access.organisation_for_admin(request.user, code)
+    account, roles = _manageable_account(request, scope, user_pk)
+    if account.pk == request.user.pk:
+        messages.error(request, "自己的密码请在右上角“修改密码”中修改。")
+        return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
+    password = account_reset_password(user=account, organisation=_home(roles, scope), by=request.user)
+    _show_password_once(request, account, password)
+    messages.success(request, f"已为{person_name(account)}重置密码，原密码即刻失效。")
+    return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
+
+
+@login_required
+@require_POST
+def account_active(request, code, user_pk):
+    scope = access.organisation_for_admin(request.user, code)
+    account, roles = _manageable_account(request, scope, user_pk)
+    active = request.POST.get("active") == "1"
+    try:
+        account_set_active(user=account, active=active, organisation=_home(roles, scope), by=request.user)
+    except AccountProblem as problem:
+        messages.error(request, str(problem))
+    else:
+        if active:
+            messages.success(request, f"已恢复{person_name(account)}的账号，可以重新登录。")
+        else:
+            messages.success(request, f"已停用{person_name(account)}的账号：不能再登录，其以往的操作记录保留。")
+    return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
+
+
+@login_required
+@require_POST
+def role_create(request, code, user_pk):
+    scope = access.organisation_for_admin(request.user, code)
+    account = _account(scope, user_pk)
+    form = RoleForm(request.POST, scope=scope, prefix="role")
+    if form.is_valid():
+        try:
+            role = role_add(
+                user=account, organisation=form.cleaned_data["organisation"], kind=form.cleaned_data["kind"], by=request.user
+            )
+        except AccountProblem as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(request, f"已将{person_name(account)}设为{role.organisation.name}的{role.get_kind_display()}。")
+    else:
+        messages.error(request, "；".join(error for errors in form.errors.values() for error in errors))
+    return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
+
+
+@login_required
+@require_POST
+def role_delete(request, code, user_pk, role_pk):
+    scope = access.organisation_for_admin(request.user, code)
+    account = _account(scope, user_pk)
+    role = get_object_or_404(
+        Role.objects.filter(user=account, organisation__path__startswith=scope.path).select_related("organisation"),
+        pk=role_pk,
+    )
+    if not Role.objects.filter(user=account).exclude(pk=role.pk).exists():
+        messages.error(request, "账号至少要保留一个角色。不再使用的账号请“停用”。")
+        return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
+    try:
+        role_remove(role=role, by=request.user)
+    except AccountProblem as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, f"已取消{person_name(account)}在{role.organisation.name}的{role.get_kind_display()}角色。")
+    return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
+
+
+# --- first run -------------------------------------------------------------------------------------
+
+
+def setup_state() -> dict:
+    """Where a new deployment is in its setup: the top organisations and whether any has branches."""
+    tops = list(Organisation.objects.filter(parent__isnull=True).order_by("name"))
+    has_branches = Organisation.objects.branches().exists()
+    return {"tops": tops, "has_branches": has_branches, "done": bool(tops) and has_branches}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def setup(request):
+    """The superuser's first-run checklist: create the top 党委 → import the workbook → done."""
+    if not request.user.is_superuser:
+        raise Http404("没有找到该页面")
+    form = SetupForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            top = organisation_create(
+                parent=None, name=form.cleaned_data["name"], code=form.cleaned_data["code"], level=Organisation.Level.COMMITTEE
+            )
+        except OrganisationProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, f"已新建“{top.name}”。下一步：下载模板，填好下属党组织、账号和党员后一次导入。")
+            return redirect("setup")
+    return render(request, "branchwork/setup.html", {"form": form, **setup_state()})
+
+
+# --- the setup workbook ----------------------------------------------------------------------------
+
+PENDING_IMPORT = "orgadmin_import_pending"
+IMPORT_RESULT = "orgadmin_import_result"
+
+
+def _import_key(name: str, scope: Organisation) -> str:
+    return f"{name}:{scope.pk}"
+
+
+def _preview(request, scope: Organisation, plan: Plan, *, filename: str, notice: str = ""):
+    return render(
+        request,
+        "branchwork/org_import_preview.html",
+        {"organisation": scope, "plan": plan, "sheets": plan.summary(), "filename": filename, "notice": notice},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request, code):
+    """Upload the workbook: the answer is a preview of what it would do; nothing is written."""
+    scope = access.organisation_for_admin(request.user, code)
+    form = OrgImportForm(_post(request), request.FILES if request.method == "POST" else None)
+    problem = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            workbook = read_workbook(upload)
+        except SpreadsheetError as error:
+            problem = str(error)
+        else:
+            plan = org_import(workbook=workbook, scope=scope, by=request.user, commit=False).plan
+            if plan.ok:
+                request.session[_import_key(PENDING_IMPORT, scope)] = {
+                    "workbook": workbook.to_json(),
+                    "digest": plan.digest(),
+                    "filename": upload.name,
+                }
+            return _preview(request, scope, plan, filename=upload.name)
+    return render(request, "branchwork/org_import.html", {"organisation": scope, "form": form, "problem": problem})
+
+
+@login_required
+@require_POST
+def import_confirm(request, code):
+    """Write what the preview showed, in one transaction — unless the database has changed since,
+    in which case the new preview is shown to be confirmed again."""
+    scope = access.organisation_for_admin(request.user, code)
+    pending = request.session.get(_import_key(PENDING_IMPORT, scope))
+    if not pending:
+        messages.error(request, "没有待确认的导入（可能已经导入，或预览已过期），请重新上传文件。")
+        return redirect("orgadmin:import", code=scope.code)
+    workbook = Workbook.from_json(pending["workbook"])
+    outcome = org_import(workbook=workbook, scope=scope, by=request.user, commit=True, expected=pending["digest"])
+    if not outcome.applied:
+        if outcome.plan.ok:
+            pending["digest"] = outcome.plan.digest()
+            request.session[_import_key(PENDING_IMPORT, scope)] = pending
+        else:
+            del request.session[_import_key(PENDING_IMPORT, scope)]
+        return _preview(
+            request,
+            scope,
+            outcome.plan,
+            filename=pending["filename"],
+            notice="预览之后数据有了变动（可能有人同时修改了组织或账号），本次没有写入。请核对下面的新预览后再确认。",
+        )
+    del request.session[_import_key(PENDING_IMPORT, scope)]
+    request.session[_import_key(IMPORT_RESULT, scope)] = {
+        "sheets": outcome.plan.summary("已"),
+        "issued": [vars(account) for account in outcome.issued],
+    }
+    return redirect("orgadmin:import_done", code=scope.code)
+
+
+@login_required
+@require_GET
+@never_cache  # shows initial passwords: no copy in any cache
+def import_done(request, code):
+    """What the import did, and the new accounts' initial passwords: shown this once."""
+    scope = access.organisation_for_admin(request.user, code)
+    result = request.session.pop(_import_key(IMPORT_RESULT, scope), None)
+    if result is None:
+        messages.info(request, "导入结果（含初始密码）只显示一次，已经显示过了。忘记密码的账号可在“账号”中重置。")
+        return redirect("orgadmin:overview", code=scope.code)
+    issued = [IssuedAccount(**account) for account in result["issued"]]
+    download = ""
+    if issued:
+        # The list travels in the page itself (a data: link), so it is kept nowhere on the server.
+        download = "data:" + XLSX_CONTENT_TYPE + ";base64," + base64.b64encode(passwords_workbook(issued)).decode()
+    return render(
+        request,
+        "branchwork/org_import_done.html",
+        {
+            "organisation": scope,
+            "sheets": result["sheets"],
+            "issued": issued,
+            "download": download,
+            "download_name": f"{scope.name}新账号初始密码{timezone.localdate():%Y%m%d}.xlsx",
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_template_view(request, code):
+    scope = access.organisation_for_admin(request.user, code)
+    return xlsx_response(import_template(scope=scope), template_filename(scope))
