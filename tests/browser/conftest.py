@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -59,6 +60,10 @@ def browser():
             ],
         )
         yield browser
+        # The connections the test thread opened while the loop ran are other objects than its
+        # own (see above): closed here, or PostgreSQL keeps them open and refuses to drop the
+        # test database at the end of the run.
+        connections.close_all()
         browser.close()
     if previous is None:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

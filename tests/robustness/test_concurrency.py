@@ -185,13 +185,19 @@ def test_an_edit_arriving_during_submit_is_refused_and_the_version_keeps_the_tex
 
 
 def test_a_submit_arriving_during_an_edit_freezes_exactly_the_edited_text(report, world, hold_report_lock):
+    others = [(item.section, item.text) for item in report.items.exclude(section=1)]
+
     def edit():
         loaded = Report.objects.get(pk=report.pk)
-        return services.report_save(
-            **_save_arguments(
-                loaded, by=world.member, title="支委改的标题", item_text="支委刚写完的文字", revision=loaded.revision
-            )
+        arguments = _save_arguments(
+            loaded, by=world.member, title="支委改的标题", item_text="支委刚写完的文字", revision=loaded.revision
         )
+        # The other sections stay as written: a report with an empty section cannot be submitted.
+        arguments["items"] += [
+            services.ItemInput(section=item.section, text=item.text, numbered=item.numbered, pk=item.pk, origin=item.origin)
+            for item in loaded.items.exclude(section=1)
+        ]
+        return services.report_save(**arguments)
 
     def submit():
         hold_report_lock.holding.wait(10)  # the edit holds the report's lock now
@@ -202,7 +208,8 @@ def test_a_submit_arriving_during_an_edit_freezes_exactly_the_edited_text(report
     assert edited.error is None and submitted.error is None
     assert hold_report_lock.blocked, "the submit did not wait for the edit's row lock"
     saved = Report.objects.get(pk=report.pk)
-    assert [item.text for item in saved.items.all()] == ["支委刚写完的文字"]
+    assert [item.text for item in saved.items.filter(section=1)] == ["支委刚写完的文字"]
+    assert [(item.section, item.text) for item in saved.items.exclude(section=1)] == others
     version = submitted.value
     version.refresh_from_db()
     document = Document.from_json(version.document)
