@@ -107,6 +107,7 @@ def visible_text(html: str) -> list[str]:
     return [unescape(chunk).strip() for chunk in chunks if chunk.strip()]
 
 
+@pytest.mark.matrix  # every page of the administration
 def test_no_english_is_left_on_any_admin_page(world, as_user):
     client = as_user(world.admin)
     problems = []

@@ -398,7 +398,7 @@ def test_a_hostile_upload_is_refused_and_nothing_is_saved(world, as_user, filena
     assert counts() == before
 
 
-@pytest.mark.parametrize("kind", ["xxe", "billion_laughs", "sparse_rows", "bomb"])
+@pytest.mark.parametrize("kind", ["xxe", "billion_laughs", pytest.param("sparse_rows", marks=pytest.mark.slow), "bomb"])
 def test_hostile_workbooks_are_refused_in_words(world, as_user, kind):
     from tests.security import workbooks
     from tests.security.test_upload_attacks import xlsx_bomb
