@@ -330,6 +330,9 @@ def test_reviewer_returns_the_report_and_approves_the_revision(
 
     # Approve, then download the approved PDF: the revision is in it.
     reviewer.get_by_role("link", name="返回审阅").click()
+    # The page's script (at the end of the body) asks before approving; on a busy machine the
+    # button could be clicked before it had run, and then nothing asked.
+    reviewer.wait_for_load_state()
     reviewer.get_by_role("button", name="审核通过").click()
     reviewer.get_by_text("该报告已审核通过").wait_for()
     assert "定稿" in reviewer.dialogs[-1]
