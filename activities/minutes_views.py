@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET
 from branchwork import access
 
 from .kinds import kinds_in
-from .ledger_views import _period
 from .minutes import (
     MEETING_LEDGER,
     RenderedFile,
@@ -23,6 +22,7 @@ from .minutes import (
     minutes_queryset,
     minutes_render,
 )
+from .pages import period_from_request
 
 
 def _back_to_ledgers(branch, period) -> HttpResponse:
@@ -50,7 +50,7 @@ def minutes_download(request, code, pk, fmt):
 @require_GET
 def minutes_book_download(request, code, fmt):
     branch = access.branch_for_user(request.user, code)
-    period = _period(request, timezone.localdate())
+    period = period_from_request(request, timezone.localdate())
     try:
         return _download(minutes_book_render(branch=branch, period=period, fmt=fmt))
     except KeyError:
@@ -64,7 +64,7 @@ def minutes_book_download(request, code, fmt):
 @require_GET
 def ledger_pdf(request, code, name):
     branch = access.branch_for_user(request.user, code)
-    period = _period(request, timezone.localdate())
+    period = period_from_request(request, timezone.localdate())
     kind = request.GET.get("kind", "")
     if name != MEETING_LEDGER or (kind and kind not in {k.code for k in kinds_in(MEETING_LEDGER)}):
         raise Http404("没有这种台账的打印版")

@@ -11,12 +11,13 @@ import datetime
 from collections import Counter
 from functools import cached_property
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 
 from branchwork.models import Organisation
-from branchwork.periods import Period, period_choices
+from branchwork.periods import Period, period_choices, period_from_query
 
 from . import evidence
 from .compliance import Calendar, branch_calendar
@@ -30,6 +31,22 @@ from .quorum import short_of_quorum
 PAGE_SIZE = 25
 PUBLICITY_PAGE_SIZE = 20
 MAX_IDS_IN_URL = 200
+
+
+def period_from_request(request: HttpRequest, today: datetime.date) -> Period:
+    """The period named by ``?period=`` (see ``period_from_query``), with a message when unreadable."""
+    period, error = period_from_query(request.GET, today)
+    if error:
+        messages.warning(request, error)
+    return period
+
+
+def period_select(period: Period, today: datetime.date) -> dict:
+    """The period selector's context: the period shown, and the usual choices with it among them."""
+    choices = period_choices(today)
+    if period.code not in dict(choices):
+        choices.append((period.code, period.long_label))
+    return {"period": period, "period_choices": choices}
 
 
 def branch_records(branch: Organisation):

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from . import minutes_views, views
-from .ledger_urls import urlpatterns as ledger_urlpatterns
+from . import compliance_urls, ledger_urls, minutes_views, publicity_urls, views
 
 app_name = "activities"
 
@@ -29,4 +28,7 @@ urlpatterns: list = [
     path("b/<slug:code>/records/<int:pk>/minutes.<slug:fmt>", minutes_views.minutes_download, name="minutes_download"),
     path("b/<slug:code>/minutes.<slug:fmt>", minutes_views.minutes_book_download, name="minutes_book"),
     path("b/<slug:code>/ledgers/<slug:name>.pdf", minutes_views.ledger_pdf, name="ledger_pdf"),
-] + ledger_urlpatterns
+    *compliance_urls.urlpatterns,
+    *publicity_urls.urlpatterns,
+    *ledger_urls.urlpatterns,
+]
