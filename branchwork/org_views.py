@@ -62,6 +62,7 @@ from .organisations import (
     organisation_reopen,
     organisation_update,
 )
+from .roster import party_groups_counted
 from .spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, xlsx_response
 
 User = get_user_model()
@@ -195,11 +196,7 @@ def unit_detail(request, code, unit_pk):
     )
     groups = []
     if unit.is_branch:
-        groups = list(
-            PartyGroup.objects.filter(branch=unit)
-            .annotate(member_count=Count("members", filter=Q(members__transferred_out_on__isnull=True)))
-            .order_by("dissolved_on", "name")
-        )
+        groups = list(party_groups_counted(branch=unit))
     children = list(Organisation.objects.filter(parent=unit).order_by("closed_on", "name"))
     return render(
         request,

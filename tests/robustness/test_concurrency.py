@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
-from branchwork import roster, roster_views
+from branchwork import roster
 from branchwork.models import Member, Role
 from branchwork.periods import Period
 from reports import services
@@ -294,7 +294,7 @@ def test_an_import_during_a_member_edit_waits_and_is_refused_whole_if_it_now_cla
     world, roster_members, monkeypatch
 ):
     hold = HoldAfter(roster.roster_lock)
-    monkeypatch.setattr(roster_views, "roster_lock", hold)  # only the edit's lock is held
+    monkeypatch.setattr(roster, "roster_lock", hold)  # the edit takes it first: only its lock is held
     editor = _logged_in(world.member)
     li = roster_members["李红梅"]
 
