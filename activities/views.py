@@ -16,6 +16,7 @@ from branchwork.access import branch_for_user, can_write_branch
 from branchwork.figures import figures_key
 from branchwork.models import Member
 from branchwork.periods import period_choices, period_from_query
+from reports.selectors import branch_report_panel
 
 from . import evidence, services
 from .forms import (
@@ -61,6 +62,8 @@ def branch_home(request, code):
             "can_write": can_write,
             "quick_actions": _quick_actions(),
             "overview": BranchOverview(branch=branch, period=period, today=today),
+            # The reports box beside the records: outside the cached fragment, it changes with a report.
+            "report_panel": branch_report_panel(branch=branch, period=period, today=today, can_write=can_write),
             # The calendar's status depends on the day; what the page offers, on the user's role.
             "figures_key": figures_key(
                 "branch-home", branch, period.code, today.isoformat(), can_write, period_error
