@@ -58,6 +58,11 @@ def with_details(queryset):
     return evidence.with_evidence(queryset).select_related("party_group", "speaker").order_by("-date", "-pk")
 
 
+def with_dependants(queryset):
+    """Each record with ``n_attendance`` and ``n_attachments``: what deleting it deletes with it."""
+    return queryset.annotate(n_attendance=Count("attendance", distinct=True), n_attachments=Count("attachments", distinct=True))
+
+
 class BranchOverview:
     """The branch home page for a period: meetings by kind, what lacks evidence, what was held
     without quorum, and the compliance calendar."""
