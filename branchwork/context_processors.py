@@ -1,5 +1,13 @@
 from . import access
 
+# The sections of a branch the navigation bar lists under it while one of its pages is open.
+BRANCH_SECTIONS = (
+    ("工作记录", "activities:activity_list"),
+    ("新闻宣传", "activities:publicity_list"),
+    ("花名册", "roster:member_list"),
+    ("工作总结", "reports:report_list"),
+)
+
 
 def navigation(request):
     """What the navigation bar offers: the user's own branches and the organisations they review
@@ -16,6 +24,7 @@ def navigation(request):
         "nav_branches": [role.organisation for role in roles if role.writes_branch],
         "nav_reviewed": [role.organisation for role in roles if role.kind == role.Kind.REVIEWER],
         "nav_administered": administered,
+        "nav_branch_sections": BRANCH_SECTIONS,
     }
 
 
