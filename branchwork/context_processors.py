@@ -10,8 +10,9 @@ BRANCH_SECTIONS = (
 
 
 def navigation(request):
-    """What the navigation bar offers: the user's own branches and the organisations they review
-    or administer (a superuser reaches 组织管理 from the home page)."""
+    """What the navigation bar offers: the user's own branches, the sections of the branch open,
+    and the organisations they administer (a superuser reaches 组织管理 from the home page). The
+    organisations they review come with their waiting counts (``notifications.context_processors``)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -22,7 +23,6 @@ def navigation(request):
         administered = _top_organisations
     return {
         "nav_branches": [role.organisation for role in roles if role.writes_branch],
-        "nav_reviewed": [role.organisation for role in roles if role.kind == role.Kind.REVIEWER],
         "nav_administered": administered,
         "nav_branch_sections": BRANCH_SECTIONS,
     }
