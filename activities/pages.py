@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib import messages
@@ -51,6 +53,31 @@ def period_select(period: Period, today: datetime.date) -> dict:
 
 def branch_records(branch: Organisation):
     return Activity.objects.for_branch(branch)
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A box another app shows on the branch home page beside the records: its template and the
+    data it shows (the template takes data only; it queries nothing)."""
+
+    template: str
+    data: object
+
+
+# Boxes other apps add to the branch home page (the reports app: the branch's reports). Each is a
+# callable ``(*, branch, period, today, can_write) -> HomePanel | None``, registered by its app
+# when it is ready, so this app imports none of them.
+BRANCH_HOME_PANELS: list[Callable[..., HomePanel | None]] = []
+
+
+def register_branch_home_panel(panel: Callable[..., HomePanel | None]) -> Callable[..., HomePanel | None]:
+    BRANCH_HOME_PANELS.append(panel)
+    return panel
+
+
+def branch_home_panels(*, branch: Organisation, period: Period, today: datetime.date, can_write: bool) -> list[HomePanel]:
+    panels = (panel(branch=branch, period=period, today=today, can_write=can_write) for panel in BRANCH_HOME_PANELS)
+    return [panel for panel in panels if panel is not None]
 
 
 def with_details(queryset):

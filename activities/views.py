@@ -15,7 +15,6 @@ from branchwork.access import branch_for_user, can_write_branch
 from branchwork.figures import figures_key
 from branchwork.models import Member
 from branchwork.periods import period_choices, period_from_query
-from reports.selectors import branch_report_panel
 
 from . import evidence, services
 from .forms import (
@@ -27,7 +26,14 @@ from .forms import (
 )
 from .kinds import KINDS, Category, kinds_in
 from .models import Activity, Attachment
-from .pages import BranchOverview, RecordListing, branch_records, with_dependants, with_details
+from .pages import (
+    BranchOverview,
+    RecordListing,
+    branch_home_panels,
+    branch_records,
+    with_dependants,
+    with_details,
+)
 from .quorum import quorum_results
 
 
@@ -60,8 +66,9 @@ def branch_home(request, code):
             "can_write": can_write,
             "quick_actions": _quick_actions(),
             "overview": BranchOverview(branch=branch, period=period, today=today),
-            # The reports box beside the records: outside the cached fragment, it changes with a report.
-            "report_panel": branch_report_panel(branch=branch, period=period, today=today, can_write=can_write),
+            # Other apps' boxes beside the records (the reports box): outside the cached fragment,
+            # they change with a report, not with the figures.
+            "panels": branch_home_panels(branch=branch, period=period, today=today, can_write=can_write),
             # The calendar's status depends on the day; what the page offers, on the user's role.
             "figures_key": figures_key(
                 "branch-home", branch, period.code, today.isoformat(), can_write, period_error

@@ -19,6 +19,7 @@ from activities.evidence import missing as missing_evidence
 from activities.evidence import with_evidence
 from activities.kinds import KINDS
 from activities.models import Activity, PublicityEntry
+from activities.pages import HomePanel
 from branchwork.figures import FIGURES_CACHE_SECONDS, cached_figures, figures_key
 from branchwork.models import Organisation
 from branchwork.periods import Period
@@ -238,6 +239,13 @@ def branch_report_panel(
         reports=reports[:PANEL_REPORTS],
         current_period=period,
         can_start=can_write and not started and period.start <= today,
+    )
+
+
+def branch_home_panel(*, branch: Organisation, period: Period, today: datetime.date, can_write: bool) -> HomePanel:
+    """The reports box of the branch home page (registered with activities in ``ReportsConfig``)."""
+    return HomePanel(
+        "reports/_branch_panel.html", branch_report_panel(branch=branch, period=period, today=today, can_write=can_write)
     )
 
 

@@ -1,5 +1,5 @@
 """Downloads of the printed meeting records (会议记录) and of the 三会一课 ledger as a PDF. Views
-only find what the user may see (``branchwork.access``) and serve what ``activities.minutes``
+only find what the user may see (``branchwork.access``) and serve what ``reports.minutes``
 renders."""
 
 from django.contrib import messages
@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from activities.kinds import kinds_in
+from activities.pages import period_from_request
 from branchwork import access
 
-from .kinds import kinds_in
 from .minutes import (
     MEETING_LEDGER,
     RenderedFile,
@@ -22,7 +23,6 @@ from .minutes import (
     minutes_queryset,
     minutes_render,
 )
-from .pages import period_from_request
 
 
 def _back_to_ledgers(branch, period) -> HttpResponse:
