@@ -10,8 +10,8 @@ import pypdf
 import pytest
 from django.urls import reverse
 
-from reports import minutes as minutes_module
 from branchwork.periods import Period
+from reports import minutes as minutes_module
 from reports.minutes import meeting_ledger_table, minutes_book, minutes_of_record, minutes_queryset
 from reports.minutes_renderers import BOOK_RENDERERS, LEDGER_RENDERERS, MINUTES_RENDERERS
 from tests.factories import ActivityFactory, AttendanceFactory, MemberFactory, PartyGroupFactory
