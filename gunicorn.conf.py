@@ -15,7 +15,7 @@ def post_worker_init(worker):
         return
     from django.urls import reverse
 
-    from activities.renderers.pdf import preload as preload_minutes
+    from reports.minutes_renderers.pdf import preload as preload_minutes
     from reports.renderers.pdf import preload
 
     try:

@@ -548,3 +548,70 @@ def compliance_gaps(
     """Branch id → missed obligations in the period, in a fixed number of queries."""
     gaps, _counts = compliance_summary(branches=branches, period=period, today=today)
     return gaps
+
+
+# --- what the pages of rules and of the reviewer's overview show ---------------------------
+
+
+@dataclass
+class GapsOverview:
+    """The branches open below an organisation during a period, in tree order, and their missed
+    obligations (branch id → gaps)."""
+
+    branches: list[Organisation]
+    gaps: dict[int, int]
+
+    @property
+    def with_gaps(self) -> list[Organisation]:
+        return [branch for branch in self.branches if self.gaps.get(branch.pk)]
+
+    @property
+    def total_gaps(self) -> int:
+        return sum(self.gaps.values())
+
+
+def gaps_overview(*, organisation: Organisation, period: Period, today: datetime.date) -> GapsOverview:
+    """Every branch below ``organisation`` still open when ``period`` starts (a branch closed
+    before it is no longer followed), with its gaps. A fixed number of queries."""
+    branches = list(
+        Organisation.objects.branches()
+        .below(organisation)
+        .open_during(period.start)
+        .select_related("parent")
+        .order_by("path")
+    )
+    return GapsOverview(branches=branches, gaps=compliance_gaps(branches=branches, period=period, today=today))
+
+
+@dataclass
+class RuleListing:
+    """An organisation's rules page: its own rules, those it inherits (each marked ``overridden``
+    when a nearer rule decides its kind), and the rules in force below it, in registry order."""
+
+    own: list[ComplianceRule]
+    inherited: list[ComplianceRule]
+    effective: list[ComplianceRule]
+
+    @property
+    def own_kinds(self) -> set[str]:
+        return {rule.kind for rule in self.own}
+
+
+def rule_listing(*, organisation: Organisation) -> RuleListing:
+    """The rules of ``organisation`` and of those above it, and the system defaults. One query."""
+    order = list(KINDS)
+    rules = list(ComplianceRule.objects.for_branch(organisation).select_related("organisation"))
+    effective = effective_rules(organisation, rules)
+    own = sorted((r for r in rules if r.organisation_id == organisation.pk), key=lambda r: order.index(r.kind))
+    inherited = sorted(
+        (r for r in rules if r.organisation_id != organisation.pk),
+        key=lambda r: (order.index(r.kind), r.organisation.path if r.organisation_id else ""),
+    )
+    for rule in inherited:
+        rule.overridden = effective.get(rule.kind) is not rule
+    return RuleListing(own=own, inherited=inherited, effective=[effective[code] for code in KINDS if code in effective])
+
+
+def default_rule(*, kind: str) -> ComplianceRule | None:
+    """The system default rule of ``kind`` (no organisation), if there is one."""
+    return ComplianceRule.objects.filter(organisation__isnull=True, kind=kind).first()

@@ -65,6 +65,12 @@ class Kind:
     combinable: bool = False
     short_label: str = ""
 
+    @property
+    def has_minutes(self) -> bool:
+        """Meetings with a chair, content and decisions print as a meeting record (会议记录):
+        三会一课, 组织生活会, 民主评议党员, 纪检工作会议, 意识形态专题会议."""
+        return set(MEETING_FIELDS) <= set(self.fields)
+
     def label_for(self, field_name: str, default: str) -> str:
         return self.labels.get(field_name, default)
 

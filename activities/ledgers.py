@@ -82,6 +82,16 @@ def ledger_info(name: str) -> LedgerInfo:
     return LedgerInfo(kind.code, kind.label, "", (kind.code,))
 
 
+def ledger_part(name: str, kind: str = "") -> str:
+    """The ledger to export: ``name``, or one ``kind`` of a category's ledger on its own
+    (…/meeting.xlsx?kind=study). KeyError when there is no such ledger, or the kind is not in it."""
+    if not kind:
+        return name
+    if kind not in ledger_info(name).kinds:
+        raise KeyError(kind)
+    return kind
+
+
 def ledger_title(*, branch: Organisation, period: Period, name: str) -> str:
     return f"{branch.name} {period.label} {ledger_info(name).title}台账"
 
@@ -505,9 +515,16 @@ _PUBLICITY_HELP = [
 ]
 
 
+IMPORT_TYPES = {"meetings": "会议及活动记录", "publicity": "新闻宣传稿件"}
+
+
+def import_template_filename(*, branch: Organisation, type: str) -> str:
+    return f"{branch.name}-{IMPORT_TYPES[type]}导入模板.xlsx"
+
+
 def import_template(*, branch: Organisation, type: str) -> bytes:
     """An empty import sheet with drop-down choices for this branch, plus how to fill it in."""
-    if type not in ("meetings", "publicity"):
+    if type not in IMPORT_TYPES:
         raise KeyError(type)
     workbook, ws = xlsx.new_workbook("导入")
     columns = MEETING_COLUMNS if type == "meetings" else PUBLICITY_COLUMNS

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
@@ -122,3 +123,48 @@ def next_sort_order(organisation: Organisation) -> int:
     above = Outlet.objects.filter(organisation_id__in=organisation.lineage_ids)
     last = above.aggregate(last=Max("sort_order"))["last"] or 0
     return (last // SORT_STEP + 1) * SORT_STEP  # a round number after the last
+
+
+def next_own_sort_order(organisation: Organisation) -> int:
+    """After the organisation's own outlets: what a 党总支 or 党委 adds to its registry comes last in it."""
+    last = Outlet.objects.filter(organisation=organisation).aggregate(last=Max("sort_order"))["last"]
+    return (last or 0) + SORT_STEP
+
+
+# A registry page lists the outlets the branches below registered themselves up to this many.
+BRANCH_OUTLETS_SHOWN = 200
+
+
+@dataclass
+class OutletRegistry:
+    """A 党总支's or 党委's registry page: its own outlets, those of the organisations above it,
+    and what the branches below registered for themselves (their superiors see where their news
+    went), the first ``BRANCH_OUTLETS_SHOWN`` of them."""
+
+    own: list[Outlet]
+    inherited: list[Outlet]
+    of_branches: list[Outlet]
+    more_of_branches: bool
+    defaults: list[str]  # the names ``DEFAULT_OUTLETS`` would register here
+
+
+def outlet_registry(*, organisation: Organisation) -> OutletRegistry:
+    of_branches = list(
+        Outlet.objects.filter(organisation__in=Organisation.objects.below(organisation).branches())
+        .select_related("organisation")
+        .order_by("organisation__path", "sort_order", "pk")[: BRANCH_OUTLETS_SHOWN + 1]
+    )
+    return OutletRegistry(
+        own=list(Outlet.objects.filter(organisation=organisation)),
+        inherited=list(Outlet.objects.filter(organisation_id__in=organisation.ancestor_ids).select_related("organisation")),
+        of_branches=of_branches[:BRANCH_OUTLETS_SHOWN],
+        more_of_branches=len(of_branches) > BRANCH_OUTLETS_SHOWN,
+        defaults=[name.format(unit=unit_name(organisation)) for name, _level, _unit in DEFAULT_OUTLETS],
+    )
+
+
+def branch_outlets(*, branch: Organisation) -> tuple[list[Outlet], list[Outlet]]:
+    """The outlets a branch records its news in: (its own, those of the organisations above). One query."""
+    outlets = list(Outlet.objects.for_branch(branch).select_related("organisation").order_by("sort_order", "pk"))
+    own = [outlet for outlet in outlets if outlet.organisation_id == branch.pk]
+    return own, [outlet for outlet in outlets if outlet.organisation_id != branch.pk]

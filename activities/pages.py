@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 
 from branchwork.models import Organisation
-from branchwork.periods import Period, period_choices
+from branchwork.periods import Period, period_choices, period_from_query
 
 from . import evidence
 from .compliance import Calendar, branch_calendar
@@ -32,13 +35,59 @@ PUBLICITY_PAGE_SIZE = 20
 MAX_IDS_IN_URL = 200
 
 
+def period_from_request(request: HttpRequest, today: datetime.date) -> Period:
+    """The period named by ``?period=`` (see ``period_from_query``), with a message when unreadable."""
+    period, error = period_from_query(request.GET, today)
+    if error:
+        messages.warning(request, error)
+    return period
+
+
+def period_select(period: Period, today: datetime.date) -> dict:
+    """The period selector's context: the period shown, and the usual choices with it among them."""
+    choices = period_choices(today)
+    if period.code not in dict(choices):
+        choices.append((period.code, period.long_label))
+    return {"period": period, "period_choices": choices}
+
+
 def branch_records(branch: Organisation):
     return Activity.objects.for_branch(branch)
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A box another app shows on the branch home page beside the records: its template and the
+    data it shows (the template takes data only; it queries nothing)."""
+
+    template: str
+    data: object
+
+
+# Boxes other apps add to the branch home page (the reports app: the branch's reports). Each is a
+# callable ``(*, branch, period, today, can_write) -> HomePanel | None``, registered by its app
+# when it is ready, so this app imports none of them.
+BRANCH_HOME_PANELS: list[Callable[..., HomePanel | None]] = []
+
+
+def register_branch_home_panel(panel: Callable[..., HomePanel | None]) -> Callable[..., HomePanel | None]:
+    BRANCH_HOME_PANELS.append(panel)
+    return panel
+
+
+def branch_home_panels(*, branch: Organisation, period: Period, today: datetime.date, can_write: bool) -> list[HomePanel]:
+    panels = (panel(branch=branch, period=period, today=today, can_write=can_write) for panel in BRANCH_HOME_PANELS)
+    return [panel for panel in panels if panel is not None]
 
 
 def with_details(queryset):
     # Aggregates drop Meta.ordering, so the order is stated again.
     return evidence.with_evidence(queryset).select_related("party_group", "speaker").order_by("-date", "-pk")
+
+
+def with_dependants(queryset):
+    """Each record with ``n_attendance`` and ``n_attachments``: what deleting it deletes with it."""
+    return queryset.annotate(n_attendance=Count("attendance", distinct=True), n_attachments=Count("attachments", distinct=True))
 
 
 class BranchOverview:

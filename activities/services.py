@@ -165,6 +165,23 @@ class AttendanceRow:
     absence_reason: str = ""
 
 
+def attendance_marks(*, activity: Activity, roster: list[Member]) -> tuple[dict[int, AttendanceRow], bool]:
+    """The meeting's attendance as the form starts from — member id → row, the members left out
+    not counted — and whether any was recorded. Until some is, the members of ``roster`` (its
+    ``attendance_roster``) expected by default are marked present."""
+    recorded = {
+        row.member_id: AttendanceRow(row.member_id, row.present, row.absence_reason) for row in activity.attendance.all()
+    }
+    if recorded:
+        return recorded, True
+    expected = {
+        member.pk: AttendanceRow(member.pk, True)
+        for member in roster
+        if attendance_expected_by_default(activity=activity, member=member)
+    }
+    return expected, False
+
+
 @transaction.atomic
 def attendance_save(*, activity: Activity, rows: Iterable[AttendanceRow], by=None) -> list[Attendance]:
     """Make the meeting's attendance ``rows`` (members left out are not counted).

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from . import minutes_views, views
-from .ledger_urls import urlpatterns as ledger_urlpatterns
+from . import compliance_urls, ledger_urls, publicity_urls, views
 
 app_name = "activities"
 
@@ -26,7 +25,7 @@ urlpatterns: list = [
     ),
     path("b/<slug:code>/attendance/members/<int:member_pk>/", views.member_attendance, name="member_attendance"),
     # Printed meeting records (会议记录): one record, a period's book, the 三会一课 ledger as PDF
-    path("b/<slug:code>/records/<int:pk>/minutes.<slug:fmt>", minutes_views.minutes_download, name="minutes_download"),
-    path("b/<slug:code>/minutes.<slug:fmt>", minutes_views.minutes_book_download, name="minutes_book"),
-    path("b/<slug:code>/ledgers/<slug:name>.pdf", minutes_views.ledger_pdf, name="ledger_pdf"),
-] + ledger_urlpatterns
+    *compliance_urls.urlpatterns,
+    *publicity_urls.urlpatterns,
+    *ledger_urls.urlpatterns,
+]

@@ -6,7 +6,6 @@ it, so another branch's record is a 404; reviewers read and get 403 on every cha
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +19,6 @@ from branchwork.periods import period_choices, period_from_query
 from . import evidence, services
 from .forms import (
     ABSENT,
-    NOT_COUNTED,
     PRESENT,
     ActivityForm,
     AttachmentForm,
@@ -28,7 +26,14 @@ from .forms import (
 )
 from .kinds import KINDS, Category, kinds_in
 from .models import Activity, Attachment
-from .pages import BranchOverview, RecordListing, branch_records, with_details
+from .pages import (
+    BranchOverview,
+    RecordListing,
+    branch_home_panels,
+    branch_records,
+    with_dependants,
+    with_details,
+)
 from .quorum import quorum_results
 
 
@@ -61,6 +66,9 @@ def branch_home(request, code):
             "can_write": can_write,
             "quick_actions": _quick_actions(),
             "overview": BranchOverview(branch=branch, period=period, today=today),
+            # Other apps' boxes beside the records (the reports box): outside the cached fragment,
+            # they change with a report, not with the figures.
+            "panels": branch_home_panels(branch=branch, period=period, today=today, can_write=can_write),
             # The calendar's status depends on the day; what the page offers, on the user's role.
             "figures_key": figures_key(
                 "branch-home", branch, period.code, today.isoformat(), can_write, period_error
@@ -157,9 +165,7 @@ def activity_update(request, code, pk):
 @login_required
 def activity_delete(request, code, pk):
     branch = branch_for_user(request.user, code, write=True)
-    activity = _get_activity(
-        branch, pk, branch_records(branch).annotate(n_attendance=Count("attendance", distinct=True), n_attachments=Count("attachments", distinct=True))
-    )
+    activity = _get_activity(branch, pk, with_dependants(branch_records(branch)))
     if request.method == "POST":
         label = str(activity)
         services.activity_delete(activity=activity, by=request.user)
@@ -306,19 +312,8 @@ def activity_attendance(request, code, pk):
     if not activity.kind_info.takes_attendance:
         raise Http404("该类记录不登记出席情况")
     roster = services.attendance_roster(activity=activity)
-    existing = {row.member_id: row for row in activity.attendance.all()}
-    if existing:
-        initial = {
-            member.pk: ((PRESENT if existing[member.pk].present else ABSENT), existing[member.pk].absence_reason)
-            if member.pk in existing
-            else (NOT_COUNTED, "")
-            for member in roster
-        }
-    else:
-        initial = {
-            member.pk: (PRESENT if services.attendance_expected_by_default(activity=activity, member=member) else NOT_COUNTED, "")
-            for member in roster
-        }
+    marks, recorded = services.attendance_marks(activity=activity, roster=roster)
+    initial = {pk: (PRESENT if row.present else ABSENT, row.absence_reason) for pk, row in marks.items()}
     form = AttendanceForm(request.POST or None, roster=roster, initial_rows=initial)
     if request.method == "POST" and form.is_valid():
         rows = form.rows()
@@ -329,7 +324,7 @@ def activity_attendance(request, code, pk):
     return render(
         request,
         "activities/attendance_form.html",
-        {"branch": branch, "activity": activity, "form": form, "roster": roster, "has_rows": bool(existing)},
+        {"branch": branch, "activity": activity, "form": form, "roster": roster, "has_rows": recorded},
     )
 
 

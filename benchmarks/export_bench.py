@@ -176,10 +176,10 @@ def libreoffice_seconds(docx: bytes, workdir: Path, profile: Path) -> tuple[floa
 
 def minutes_figures() -> dict:
     """A meeting record's DOCX and PDF (warm) and the period's book, from the demo data."""
-    from activities.minutes import minutes_book, minutes_of_record, minutes_queryset
-    from activities.renderers import BOOK_RENDERERS, MINUTES_RENDERERS
     from branchwork.models import Organisation
     from branchwork.periods import Period
+    from reports.minutes import minutes_book, minutes_of_record, minutes_queryset
+    from reports.minutes_renderers import BOOK_RENDERERS, MINUTES_RENDERERS
 
     branch = Organisation.objects.get(code="kl")
     period = Period.parse("2022H1")

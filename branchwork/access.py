@@ -135,6 +135,17 @@ def administers_branch(user, branch: Organisation) -> bool:
     return any(branch.path.startswith(org.path) for org in administered_organisations(user))
 
 
+def can_change_organisation(user, organisation: Organisation) -> bool:
+    """Renaming, closing and reopening an organisation is done from above it: by a 组织员 of an
+    organisation above (not of the organisation itself), or a superuser."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return any(
+        organisation.path.startswith(org.path) and org.pk != organisation.pk
+        for org in administered_organisations(user)
+    )
+
+
 def can_manage_roster(user, branch: Organisation) -> bool:
     """The roster (花名册, 党小组) is kept by the branch's own people and by its administrators."""
     return can_write_branch(user, branch) or administers_branch(user, branch)

@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import get_hasher, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
 
 from .audit.models import AuditEntry
 from .hashers import IssuedPasswordHasher
@@ -220,6 +221,64 @@ def role_add(*, user, organisation: Organisation, kind: str, by) -> Role:
 
 @transaction.atomic
 def role_remove(*, role: Role, by) -> None:
+    if not Role.objects.filter(user_id=role.user_id).exclude(pk=role.pk).exists():
+        raise AccountProblem("账号至少要保留一个角色。不再使用的账号请“停用”。")
     if role.user_id == getattr(by, "pk", None) and role.administers:
         raise AccountProblem("不能撤销自己的组织员角色，请由上级组织员或系统管理员办理。")
     role.delete()
+
+
+# --- the accounts below an organisation, for its administrators -----------------------------------
+
+
+def accounts_below(*, scope: Organisation) -> QuerySet:
+    """Accounts holding a role somewhere in ``scope`` (the organisation or below it)."""
+    return User.objects.filter(roles__organisation__path__startswith=scope.path).distinct()
+
+
+ACCOUNT_STATES = ("active", "inactive", "all")
+
+
+def account_search(*, scope: Organisation, query: str = "", state: str = "active") -> QuerySet:
+    """The accounts of ``scope`` whose 登录名 or 姓名 contain ``query``, active, inactive or all,
+    by 登录名, each with ``scope_roles``: its roles in the scope."""
+    accounts = accounts_below(scope=scope)
+    if query:
+        accounts = accounts.filter(Q(username__icontains=query) | Q(first_name__contains=query))
+    if state != "all":
+        accounts = accounts.filter(is_active=state != "inactive")
+    roles = Role.objects.filter(organisation__path__startswith=scope.path).select_related("organisation")
+    return accounts.prefetch_related(
+        Prefetch("roles", queryset=roles.order_by("organisation__path"), to_attr="scope_roles")
+    ).order_by("username")
+
+
+def passwords_waiting(*, user_ids) -> set[int]:
+    """Which of these accounts have an issued password not yet replaced by their own."""
+    return set(IssuedPassword.objects.filter(user__in=list(user_ids)).values_list("user_id", flat=True))
+
+
+def account_roles(*, account, scope: Organisation) -> list[Role]:
+    """All the account's roles, each marked ``in_scope`` when it lies in ``scope``."""
+    roles = list(Role.objects.filter(user=account).select_related("organisation").order_by("organisation__path", "kind"))
+    for role in roles:
+        role.in_scope = role.organisation.path.startswith(scope.path)
+    return roles
+
+
+def account_manage_problem(*, account, scope: Organisation, roles: list[Role]) -> str | None:
+    """Why an administrator of ``scope`` may not rename, reset or deactivate ``account`` (None: they
+    may): superusers are managed in Django admin, and an account with a role outside the scope by
+    an administrator both organisations share."""
+    if account.is_superuser:
+        return "系统管理员账号请在“系统管理”中办理。"
+    outside = [role.organisation.name for role in roles if not role.organisation.path.startswith(scope.path)]
+    if outside:
+        return f"该账号在{'、'.join(outside)}也有角色，其姓名、密码和停用请由共同的上级组织员或系统管理员办理。"
+    return None
+
+
+def account_home(*, roles: list[Role], scope: Organisation) -> Organisation:
+    """The organisation an account's change is logged under: its first role in the scope."""
+    inside = [role.organisation for role in roles if role.organisation.path.startswith(scope.path)]
+    return inside[0] if inside else scope

@@ -1,9 +1,18 @@
 from . import access
 
+# The sections of a branch the navigation bar lists under it while one of its pages is open.
+BRANCH_SECTIONS = (
+    ("工作记录", "activities:activity_list"),
+    ("新闻宣传", "activities:publicity_list"),
+    ("花名册", "roster:member_list"),
+    ("工作总结", "reports:report_list"),
+)
+
 
 def navigation(request):
-    """What the navigation bar offers: the user's own branches and the organisations they review
-    or administer (a superuser reaches 组织管理 from the home page)."""
+    """What the navigation bar offers: the user's own branches, the sections of the branch open,
+    and the organisations they administer (a superuser reaches 组织管理 from the home page). The
+    organisations they review come with their waiting counts (``notifications.context_processors``)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -14,8 +23,8 @@ def navigation(request):
         administered = _top_organisations
     return {
         "nav_branches": [role.organisation for role in roles if role.writes_branch],
-        "nav_reviewed": [role.organisation for role in roles if role.kind == role.Kind.REVIEWER],
         "nav_administered": administered,
+        "nav_branch_sections": BRANCH_SECTIONS,
     }
 
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 import base64
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,17 +22,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import access
 from .accounts import (
+    ACCOUNT_STATES,
     AccountProblem,
     account_create,
+    account_home,
+    account_manage_problem,
     account_reset_password,
+    account_roles,
+    account_search,
     account_set_active,
     account_update,
+    accounts_below,
+    passwords_waiting,
     person_name,
     role_add,
     role_remove,
 )
 from .forms import PartyGroupForm
-from .models import IssuedPassword, Member, Organisation, PartyGroup, Role
+from .models import Organisation, PartyGroup, Role
 from .org_forms import (
     AccountCreateForm,
     AccountNameForm,
@@ -57,14 +62,17 @@ from .org_import import (
 )
 from .organisations import (
     OrganisationProblem,
+    active_roles_below,
     organisation_close,
     organisation_create,
     organisation_reopen,
+    organisation_tree,
     organisation_update,
+    setup_progress,
 )
+from .roster import party_groups_counted
 from .spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, xlsx_response
 
-User = get_user_model()
 ACCOUNTS_PAGE_SIZE = 50
 # The password just issued, kept in the session only until the page that shows it is opened.
 SHOWN_PASSWORD = "orgadmin_issued_password"
@@ -74,38 +82,17 @@ def _post(request):
     return request.POST if request.method == "POST" else None
 
 
-def _units(scope: Organisation):
-    return Organisation.objects.below(scope)
-
-
 def _unit(request, scope: Organisation, pk: int, *, change: bool = False) -> Organisation:
     """An organisation of the scope; to ``change`` it, the user must administer it from above
     (a 组织员 does not rename or close the organisation they are 组织员 of)."""
-    unit = get_object_or_404(_units(scope).select_related("parent"), pk=pk)
-    if change and not request.user.is_superuser:
-        above = [org for org in access.administered_organisations(request.user) if org.pk != unit.pk]
-        if not any(unit.path.startswith(org.path) for org in above):
-            raise PermissionDenied("本组织的名称和撤销由上级组织员或系统管理员办理")
+    unit = get_object_or_404(Organisation.objects.below(scope).select_related("parent"), pk=pk)
+    if change and not access.can_change_organisation(request.user, unit):
+        raise PermissionDenied("本组织的名称和撤销由上级组织员或系统管理员办理")
     return unit
 
 
-def _accounts(scope: Organisation):
-    """Accounts holding a role somewhere in the scope."""
-    return User.objects.filter(roles__organisation__path__startswith=scope.path).distinct()
-
-
 def _account(scope: Organisation, pk: int):
-    return get_object_or_404(_accounts(scope), pk=pk)
-
-
-def _manage_problem(account, scope: Organisation, roles: list[Role]) -> str | None:
-    """Why this administrator may not rename, reset or deactivate ``account`` (None: they may)."""
-    if account.is_superuser:
-        return "系统管理员账号请在“系统管理”中办理。"
-    outside = [role.organisation.name for role in roles if not role.organisation.path.startswith(scope.path)]
-    if outside:
-        return f"该账号在{'、'.join(outside)}也有角色，其姓名、密码和停用请由共同的上级组织员或系统管理员办理。"
-    return None
+    return get_object_or_404(accounts_below(scope=scope), pk=pk)
 
 
 def _show_password_once(request, user, password: str) -> None:
@@ -119,50 +106,20 @@ def _show_password_once(request, user, password: str) -> None:
 @require_GET
 def overview(request, code):
     scope = access.organisation_for_admin(request.user, code)
-    units = list(_units(scope).select_related("parent").order_by("path"))
-    # One grouped count each (joining all three would multiply the rows).
-    members = _counts(Member.objects.active().filter(branch__path__startswith=scope.path), "branch")
-    groups = _counts(
-        PartyGroup.objects.filter(branch__path__startswith=scope.path, dissolved_on__isnull=True), "branch"
-    )
-    accounts = _counts(
-        Role.objects.filter(organisation__path__startswith=scope.path, user__is_active=True), "organisation"
-    )
-    for unit in units:
-        unit.member_count = members.get(unit.pk, 0)
-        unit.group_count = groups.get(unit.pk, 0)
-        unit.account_count = accounts.get(unit.pk, 0)
-    for unit in units:
-        unit.indent = unit.depth - scope.depth
-    open_units = [unit for unit in units if not unit.is_closed]
-    closed_units = [unit for unit in units if unit.is_closed]
-    branches = [unit for unit in open_units if unit.is_branch]
+    tree = organisation_tree(scope=scope)
     return render(
         request,
         "branchwork/org_overview.html",
         {
             "organisation": scope,
-            "units": open_units,
-            "closed_units": closed_units,
-            "branch_count": len(branches),
-            "member_total": sum(unit.member_count for unit in branches),
-            "account_total": _accounts(scope).filter(is_active=True).count(),
-            "branches_without_secretary": _branches_without_secretary(branches),
+            "units": tree.units,
+            "closed_units": tree.closed_units,
+            "branch_count": len(tree.branches),
+            "member_total": tree.member_total,
+            "account_total": tree.account_total,
+            "branches_without_secretary": tree.branches_without_secretary,
         },
     )
-
-
-def _counts(queryset, field: str) -> dict[int, int]:
-    return dict(queryset.values_list(field).annotate(count=Count("pk")).order_by().values_list(field, "count"))
-
-
-def _branches_without_secretary(branches: list[Organisation]) -> list[Organisation]:
-    with_secretary = set(
-        Role.objects.filter(
-            organisation__in=branches, kind=Role.Kind.SECRETARY, user__is_active=True
-        ).values_list("organisation_id", flat=True)
-    )
-    return [branch for branch in branches if branch.pk not in with_secretary]
 
 
 @login_required
@@ -195,11 +152,7 @@ def unit_detail(request, code, unit_pk):
     )
     groups = []
     if unit.is_branch:
-        groups = list(
-            PartyGroup.objects.filter(branch=unit)
-            .annotate(member_count=Count("members", filter=Q(members__transferred_out_on__isnull=True)))
-            .order_by("dissolved_on", "name")
-        )
+        groups = list(party_groups_counted(branch=unit))
     children = list(Organisation.objects.filter(parent=unit).order_by("closed_on", "name"))
     return render(
         request,
@@ -211,15 +164,9 @@ def unit_detail(request, code, unit_pk):
             "groups": groups,
             "children": children,
             "member_count": unit.members.active().count() if unit.is_branch else None,
-            "can_change": _can_change(request, unit),
+            "can_change": access.can_change_organisation(request.user, unit),
         },
     )
-
-
-def _can_change(request, unit: Organisation) -> bool:
-    if request.user.is_superuser:
-        return True
-    return any(unit.path.startswith(org.path) and org.pk != unit.pk for org in access.administered_organisations(request.user))
 
 
 @login_required
@@ -259,7 +206,6 @@ def unit_close(request, code, unit_pk):
         else:
             messages.success(request, f"已撤销“{unit.name}”。它的记录、总结和操作日志仍然保留，可随时查阅。")
             return redirect("orgadmin:overview", code=scope.code)
-    active_roles = Role.objects.filter(organisation__path__startswith=unit.path, user__is_active=True).count()
     return render(
         request,
         "branchwork/org_unit_close.html",
@@ -268,7 +214,7 @@ def unit_close(request, code, unit_pk):
             "unit": unit,
             "form": form,
             "member_count": unit.members.active().count() if unit.is_branch else None,
-            "active_roles": active_roles,
+            "active_roles": active_roles_below(organisation=unit),
         },
     )
 
@@ -339,22 +285,13 @@ def group_update(request, code, unit_pk, pk):
 @require_GET
 def account_list(request, code):
     scope = access.organisation_for_admin(request.user, code)
-    accounts = _accounts(scope)
     query = request.GET.get("q", "").strip()[:50]
-    if query:
-        accounts = accounts.filter(Q(username__icontains=query) | Q(first_name__contains=query))
     state = request.GET.get("state", "active")
-    if state == "inactive":
-        accounts = accounts.filter(is_active=False)
-    elif state != "all":
+    if state not in ACCOUNT_STATES:
         state = "active"
-        accounts = accounts.filter(is_active=True)
-    roles = Role.objects.filter(organisation__path__startswith=scope.path).select_related("organisation")
-    accounts = accounts.prefetch_related(Prefetch("roles", queryset=roles.order_by("organisation__path"), to_attr="scope_roles"))
-    page = Paginator(accounts.order_by("username"), ACCOUNTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    waiting = set(
-        IssuedPassword.objects.filter(user__in=[account.pk for account in page.object_list]).values_list("user_id", flat=True)
-    )
+    accounts = account_search(scope=scope, query=query, state=state)
+    page = Paginator(accounts, ACCOUNTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    waiting = passwords_waiting(user_ids=[account.pk for account in page.object_list])
     return render(
         request,
         "branchwork/org_account_list.html",
@@ -398,17 +335,15 @@ def account_detail(request, code, user_pk):
     """One account: its 姓名, its roles in the scope, and the initial password just issued (once)."""
     scope = access.organisation_for_admin(request.user, code)
     account = _account(scope, user_pk)
-    roles = list(Role.objects.filter(user=account).select_related("organisation").order_by("organisation__path", "kind"))
-    for role in roles:
-        role.in_scope = role.organisation.path.startswith(scope.path)
-    problem = _manage_problem(account, scope, roles)
+    roles = account_roles(account=account, scope=scope)
+    problem = account_manage_problem(account=account, scope=scope, roles=roles)
     name_form = AccountNameForm(_post(request), initial={"name": person_name(account)}, prefix="name")
     role_form = RoleForm(None, scope=scope, prefix="role")
     if request.method == "POST":
         if problem:
             raise PermissionDenied(problem)
         if name_form.is_valid():
-            if account_update(user=account, name=name_form.cleaned_data["name"], organisation=_home(roles, scope)):
+            if account_update(user=account, name=name_form.cleaned_data["name"], organisation=account_home(roles=roles, scope=scope)):
                 messages.success(request, f"已将姓名改为“{person_name(account)}”。")
             return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
     shown = request.session.get(SHOWN_PASSWORD)
@@ -427,22 +362,16 @@ def account_detail(request, code, user_pk):
             "name_form": name_form,
             "role_form": role_form,
             "password": password,
-            "password_waiting": IssuedPassword.objects.filter(user=account).exists(),
+            "password_waiting": account.pk in passwords_waiting(user_ids=[account.pk]),
             "is_self": account.pk == request.user.pk,
         },
     )
 
 
-def _home(roles: list[Role], scope: Organisation) -> Organisation:
-    """The organisation an account's change is logged under: its first role in the scope."""
-    inside = [role.organisation for role in roles if role.organisation.path.startswith(scope.path)]
-    return inside[0] if inside else scope
-
-
 def _manageable_account(request, scope, user_pk):
     account = _account(scope, user_pk)
-    roles = list(Role.objects.filter(user=account).select_related("organisation"))
-    problem = _manage_problem(account, scope, roles)
+    roles = account_roles(account=account, scope=scope)
+    problem = account_manage_problem(account=account, scope=scope, roles=roles)
     if problem:
         raise PermissionDenied(problem)
     return account, roles
@@ -456,7 +385,7 @@ def account_password(request, code, user_pk):
     if account.pk == request.user.pk:
         messages.error(request, "自己的密码请在右上角“修改密码”中修改。")
         return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
-    password = account_reset_password(user=account, organisation=_home(roles, scope), by=request.user)
+    password = account_reset_password(user=account, organisation=account_home(roles=roles, scope=scope), by=request.user)
     _show_password_once(request, account, password)
     messages.success(request, f"已为{person_name(account)}重置密码，原密码即刻失效。")
     return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
@@ -469,7 +398,7 @@ def account_active(request, code, user_pk):
     account, roles = _manageable_account(request, scope, user_pk)
     active = request.POST.get("active") == "1"
     try:
-        account_set_active(user=account, active=active, organisation=_home(roles, scope), by=request.user)
+        account_set_active(user=account, active=active, organisation=account_home(roles=roles, scope=scope), by=request.user)
     except AccountProblem as problem:
         messages.error(request, str(problem))
     else:
@@ -509,9 +438,6 @@ def role_delete(request, code, user_pk, role_pk):
         Role.objects.filter(user=account, organisation__path__startswith=scope.path).select_related("organisation"),
         pk=role_pk,
     )
-    if not Role.objects.filter(user=account).exclude(pk=role.pk).exists():
-        messages.error(request, "账号至少要保留一个角色。不再使用的账号请“停用”。")
-        return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
     try:
         role_remove(role=role, by=request.user)
     except AccountProblem as problem:
@@ -522,13 +448,6 @@ def role_delete(request, code, user_pk, role_pk):
 
 
 # --- first run -------------------------------------------------------------------------------------
-
-
-def setup_state() -> dict:
-    """Where a new deployment is in its setup: the top organisations and whether any has branches."""
-    tops = list(Organisation.objects.filter(parent__isnull=True).order_by("name"))
-    has_branches = Organisation.objects.branches().exists()
-    return {"tops": tops, "has_branches": has_branches, "done": bool(tops) and has_branches}
 
 
 @login_required
@@ -548,7 +467,12 @@ def setup(request):
         else:
             messages.success(request, f"已新建“{top.name}”。下一步：下载模板，填好下属党组织、账号和党员后一次导入。")
             return redirect("setup")
-    return render(request, "branchwork/setup.html", {"form": form, **setup_state()})
+    setup = setup_progress()
+    return render(
+        request,
+        "branchwork/setup.html",
+        {"form": form, "tops": setup.tops, "has_branches": setup.has_branches, "done": setup.done},
+    )
 
 
 # --- the setup workbook ----------------------------------------------------------------------------

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count, QuerySet
 
-from .models import Organisation
+from .accounts import accounts_below
+from .models import Member, Organisation, PartyGroup, Role
 from .periods import chinese_date
 from .signals import organisations_created
 
@@ -133,3 +136,89 @@ def organisation_reopen(*, organisation: Organisation) -> None:
         raise OrganisationProblem(f"上级{organisation.parent.name}已撤销，请先恢复上级。")
     organisation.closed_on = None
     organisation.save(update_fields=["closed_on"])
+
+
+# --- what the administrator's pages show ------------------------------------------------------------
+
+
+def _counts(queryset: QuerySet, field: str) -> dict[int, int]:
+    return dict(queryset.values_list(field).annotate(count=Count("pk")).order_by().values_list(field, "count"))
+
+
+@dataclass
+class TreeOverview:
+    """The organisations in ``scope`` in tree order, open ones each with ``member_count``,
+    ``group_count``, ``account_count`` and ``indent`` (its depth below the scope)."""
+
+    units: list[Organisation]
+    closed_units: list[Organisation]
+    account_total: int  # active accounts holding a role in the scope
+    branches_without_secretary: list[Organisation]
+
+    @property
+    def branches(self) -> list[Organisation]:
+        return [unit for unit in self.units if unit.is_branch]
+
+    @property
+    def member_total(self) -> int:
+        return sum(unit.member_count for unit in self.branches)
+
+
+def organisation_tree(*, scope: Organisation) -> TreeOverview:
+    """Everything below ``scope`` with its figures. A fixed number of queries."""
+    units = list(Organisation.objects.below(scope).select_related("parent").order_by("path"))
+    # One grouped count each (joining all three would multiply the rows).
+    members = _counts(Member.objects.active().filter(branch__path__startswith=scope.path), "branch")
+    groups = _counts(
+        PartyGroup.objects.filter(branch__path__startswith=scope.path, dissolved_on__isnull=True), "branch"
+    )
+    accounts = _counts(
+        Role.objects.filter(organisation__path__startswith=scope.path, user__is_active=True), "organisation"
+    )
+    for unit in units:
+        unit.member_count = members.get(unit.pk, 0)
+        unit.group_count = groups.get(unit.pk, 0)
+        unit.account_count = accounts.get(unit.pk, 0)
+        unit.indent = unit.depth - scope.depth
+    open_units = [unit for unit in units if not unit.is_closed]
+    branches = [unit for unit in open_units if unit.is_branch]
+    return TreeOverview(
+        units=open_units,
+        closed_units=[unit for unit in units if unit.is_closed],
+        account_total=accounts_below(scope=scope).filter(is_active=True).count(),
+        branches_without_secretary=branches_without_secretary(branches),
+    )
+
+
+def branches_without_secretary(branches: list[Organisation]) -> list[Organisation]:
+    """The branches no active account is 书记 of."""
+    with_secretary = set(
+        Role.objects.filter(
+            organisation__in=branches, kind=Role.Kind.SECRETARY, user__is_active=True
+        ).values_list("organisation_id", flat=True)
+    )
+    return [branch for branch in branches if branch.pk not in with_secretary]
+
+
+def active_roles_below(*, organisation: Organisation) -> int:
+    """Roles that active accounts hold in ``organisation`` and below it: what closing it leaves idle."""
+    return Role.objects.filter(organisation__path__startswith=organisation.path, user__is_active=True).count()
+
+
+@dataclass
+class SetupProgress:
+    """Where a new deployment is in its setup: the top organisations, and whether any has branches."""
+
+    tops: list[Organisation]
+    has_branches: bool
+
+    @property
+    def done(self) -> bool:
+        return bool(self.tops) and self.has_branches
+
+
+def setup_progress() -> SetupProgress:
+    return SetupProgress(
+        tops=list(Organisation.objects.filter(parent__isnull=True).order_by("name")),
+        has_branches=Organisation.objects.branches().exists(),
+    )

@@ -13,13 +13,14 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from openpyxl.styles import Font
 
 from . import spreadsheets as xlsx
 from .audit.services import audit_bulk_created, audit_bulk_updating
 from .figures import figures_changed
+from .forms import MemberForm
 from .models import Member, Organisation, PartyGroup
 from .spreadsheets import CellError, ImportResult, RowError, SpreadsheetError, cell_date
 
@@ -67,6 +68,26 @@ def roster_order(members: QuerySet[Member]) -> QuerySet[Member]:
         "joined_on",
         "name",
         "pk",
+    )
+
+
+def roster_summary(*, branch: Organisation) -> tuple[int, list[tuple[str, int]]]:
+    """The members on the roll: how many, and how many of each 政治面貌 (in the choices' order). One query."""
+    statuses = Member.Status.choices
+    summary = Member.objects.filter(branch=branch).active().aggregate(
+        total=Count("pk"),
+        **{f"s{index}": Count("pk", filter=Q(status=value)) for index, (value, _label) in enumerate(statuses)},
+    )
+    return summary["total"], [(label, summary[f"s{index}"]) for index, (_value, label) in enumerate(statuses)]
+
+
+def party_groups_counted(*, branch: Organisation) -> QuerySet[PartyGroup]:
+    """The branch's party groups, those still in being first, each with ``member_count``: its
+    members on the roll."""
+    return (
+        PartyGroup.objects.filter(branch=branch)
+        .annotate(member_count=Count("members", filter=Q(members__transferred_out_on__isnull=True)))
+        .order_by("dissolved_on", "name")
     )
 
 
@@ -410,6 +431,38 @@ def check_one_secretary(rows: list[MemberRow], existing: dict[str, list[Member]]
                 )
             )
         holders.append(row.name)
+
+
+# --- one member, from the member form --------------------------------------------------------
+
+
+def member_create(*, branch: Organisation, data, by) -> MemberForm:
+    """Add a member to ``branch`` from the member form's ``data``. The form checks the roster
+    (names unique in the branch, one 书记); it is checked and saved under ``roster_lock``, so an
+    import or another edit cannot change the roster in between. Returns the bound form: saved
+    when it has no errors (``form.instance`` is the new member)."""
+    with transaction.atomic():
+        roster_lock(branch=branch)
+        form = MemberForm(data, branch=branch)
+        if form.is_valid():
+            form.save()
+            logger.info("member %s added to %s by %s", form.instance.pk, branch.code, getattr(by, "pk", by))
+    return form
+
+
+def member_update(*, branch: Organisation, pk: int, data, by) -> MemberForm:
+    """Change member ``pk`` of ``branch`` from the member form's ``data``, checked and saved under
+    ``roster_lock`` like ``member_create``. The member is read under the lock: saving writes every
+    field, so a stale copy would undo what an import wrote meanwhile (a transfer out, say).
+    Raises ``Member.DoesNotExist`` when the branch has no such member."""
+    with transaction.atomic():
+        roster_lock(branch=branch)
+        member = Member.objects.filter(branch=branch).select_related("party_group").get(pk=pk)
+        form = MemberForm(data, instance=member, branch=branch)
+        if form.is_valid():
+            form.save()
+            logger.info("member %s of %s changed by %s", member.pk, branch.code, getattr(by, "pk", by))
+    return form
 
 
 # --- transfer out -------------------------------------------------------------------------------

@@ -8,12 +8,11 @@ another branch's member is a 404; a reviewer reads the list and the export, and 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import access
+from . import access, roster
 from .forms import MemberFilterForm, MemberForm, PartyGroupForm, RosterImportForm, TransferOutForm
 from .models import Member, PartyGroup
 from .periods import chinese_date
@@ -23,7 +22,6 @@ from .roster import (
     roster_export,
     roster_filename,
     roster_import,
-    roster_lock,
     roster_order,
     roster_template,
 )
@@ -47,14 +45,7 @@ def member_list(request, code):
     members = roster_order(members)
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
 
-    active = Member.objects.filter(branch=branch).active()
-    statuses = Member.Status.choices
-    summary = active.aggregate(
-        total=Count("pk"),
-        **{
-            f"s{index}": Count("pk", filter=Q(status=value)) for index, (value, _label) in enumerate(statuses)
-        },
-    )
+    total, summary = roster.roster_summary(branch=branch)
     return render(
         request,
         "branchwork/member_list.html",
@@ -63,8 +54,8 @@ def member_list(request, code):
             "can_write": access.can_manage_roster(request.user, branch),
             "filters": filters,
             "page": page,
-            "summary_total": summary.pop("total"),
-            "summary": [(label, summary[f"s{index}"]) for index, (_value, label) in enumerate(statuses)],
+            "summary_total": total,
+            "summary": summary,
             "groups": groups,
             "roster_empty": not Member.objects.filter(branch=branch).exists(),
         },
@@ -75,18 +66,15 @@ def member_list(request, code):
 @require_http_methods(["GET", "POST"])
 def member_create(request, code):
     branch = access.roster_branch_for_user(request.user, code, write=True)
-    form = MemberForm(_post(request), branch=branch)
-    if request.method == "POST":
-        # The form checks the roster (unique name, one 书记): check and save under the roster lock,
-        # so that an import or another edit cannot change the roster in between.
-        with transaction.atomic():
-            roster_lock(branch=branch)
-            if form.is_valid():
-                member = form.save()
-                messages.success(request, f"已将“{member.name}”添加到花名册。")
-                if "save_and_add" in request.POST:
-                    return redirect("roster:member_create", code=branch.code)
-                return redirect("roster:member_list", code=branch.code)
+    if request.method != "POST":
+        form = MemberForm(None, branch=branch)
+    else:
+        form = roster.member_create(branch=branch, data=request.POST, by=request.user)
+        if not form.errors:
+            messages.success(request, f"已将“{form.instance.name}”添加到花名册。")
+            if "save_and_add" in request.POST:
+                return redirect("roster:member_create", code=branch.code)
+            return redirect("roster:member_list", code=branch.code)
     return render(request, "branchwork/member_form.html", {"branch": branch, "form": form, "member": None})
 
 
@@ -94,21 +82,18 @@ def member_create(request, code):
 @require_http_methods(["GET", "POST"])
 def member_update(request, code, pk):
     branch = access.roster_branch_for_user(request.user, code, write=True)
-    members = Member.objects.filter(branch=branch).select_related("party_group")
     if request.method != "POST":
-        member = get_object_or_404(members, pk=pk)
+        member = get_object_or_404(Member.objects.filter(branch=branch).select_related("party_group"), pk=pk)
         form = MemberForm(None, instance=member, branch=branch)
     else:
-        with transaction.atomic():  # see member_create
-            roster_lock(branch=branch)
-            # Read under the lock: saving writes every field, so a stale copy would undo what an
-            # import wrote meanwhile (a transfer out, say).
-            member = get_object_or_404(members, pk=pk)
-            form = MemberForm(request.POST, instance=member, branch=branch)
-            if form.is_valid():
-                form.save()
-                messages.success(request, f"已保存“{member.name}”的信息。")
-                return redirect("roster:member_list", code=branch.code)
+        try:
+            form = roster.member_update(branch=branch, pk=pk, data=request.POST, by=request.user)
+        except Member.DoesNotExist:
+            raise Http404("花名册中没有这名党员") from None
+        member = form.instance
+        if not form.errors:
+            messages.success(request, f"已保存“{member.name}”的信息。")
+            return redirect("roster:member_list", code=branch.code)
     return render(request, "branchwork/member_form.html", {"branch": branch, "form": form, "member": member})
 
 
@@ -180,11 +165,7 @@ def roster_import_view(request, code):
 @login_required
 def group_list(request, code):
     branch = access.branch_for_user(request.user, code)
-    groups = (
-        PartyGroup.objects.filter(branch=branch)
-        .annotate(member_count=Count("members", filter=Q(members__transferred_out_on__isnull=True)))
-        .order_by("dissolved_on", "name")
-    )
+    groups = roster.party_groups_counted(branch=branch)
     return render(
         request,
         "branchwork/group_list.html",

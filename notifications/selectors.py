@@ -1,5 +1,6 @@
-"""What the navigation bar counts on every page: unread notifications (from the cache) and, for
-a reviewer, the reports waiting below each organisation they review (one COUNT query)."""
+"""A person's inbox, and what the navigation bar counts on every page: unread notifications (from
+the cache) and, for a reviewer, the reports waiting below each organisation they review (one
+COUNT query)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from branchwork import access
 from branchwork.models import Organisation
@@ -33,6 +34,14 @@ def unread_count(user: AbstractBaseUser) -> int:
         count = Notification.objects.for_user(user).unread().count()
         cache.set(key, count, UNREAD_CACHE_SECONDS)
     return count
+
+
+def notifications_listed(*, user: AbstractBaseUser, only_unread: bool = False) -> QuerySet[Notification]:
+    """The user's notifications (or only the unread), unread first, then newest first within each."""
+    mine = Notification.objects.for_user(user)
+    return (mine.unread() if only_unread else mine).select_related("report__branch").order_by(
+        ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField()).desc(), "-created_at", "-pk"
+    )
 
 
 def waiting_counts(organisations: list[Organisation]) -> dict[int, int]:

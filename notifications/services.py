@@ -168,3 +168,18 @@ def notifications_mark_read(*, user: AbstractBaseUser, ids: Iterable[int] | None
         key = unread_cache_key(user)
         transaction.on_commit(lambda: cache.delete(key))
     return changed
+
+
+# Receivers of the report workflow's signals (connected in NotificationsConfig.ready).
+
+
+def on_report_submitted(sender, *, report, version, by, **kwargs) -> None:
+    notify_report_submitted(report=report, version=version, by=by)
+
+
+def on_report_returned(sender, *, report, version, by, comment="", **kwargs) -> None:
+    notify_report_returned(report=report, version=version, by=by, comment=comment)
+
+
+def on_report_approved(sender, *, report, version, by, comment="", **kwargs) -> None:
+    notify_report_approved(report=report, version=version, by=by, comment=comment)

@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import Notification
+from .selectors import notifications_listed
 from .services import notifications_mark_read
 
 PAGE_SIZE = 30
@@ -16,17 +16,15 @@ PAGE_SIZE = 30
 @login_required
 @require_GET
 def notification_list(request):
-    """Unread first, then the rest, newest first within each."""
+    """Unread first, then the rest, newest first within each (``selectors.notifications_listed``)."""
     only_unread = request.GET.get("show") == "unread"
-    mine = Notification.objects.for_user(request.user)
-    listed = (mine.unread() if only_unread else mine).select_related("report__branch").order_by(
-        ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField()).desc(), "-created_at", "-pk"
-    )
+    listed = notifications_listed(user=request.user, only_unread=only_unread)
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = Notification.objects.for_user(request.user).unread().count()
     return render(
         request,
         "notifications/notification_list.html",
-        {"page": page, "only_unread": only_unread, "unread": mine.unread().count()},
+        {"page": page, "only_unread": only_unread, "unread": unread},
     )
 
 

@@ -7,4 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = "工作总结"
 
     def ready(self) -> None:
+        from activities.pages import register_branch_home_panel
+
         from . import checks  # noqa: F401  (registers the export system checks)
+        from .selectors import branch_home_panel
+
+        register_branch_home_panel(branch_home_panel)

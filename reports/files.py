@@ -24,7 +24,7 @@ from branchwork.periods import Period
 from . import services
 from .models import Report, ReportVersion
 from .renderers import RENDERERS
-from .selectors import draft_document, report_state
+from .selectors import draft_document, report_latest_version, report_state
 
 DOWNLOAD_FORMATS = ("docx", "pdf")
 # The ZIP is assembled in memory up to this size, on a temporary file beyond it.
@@ -68,7 +68,7 @@ def report_file(*, report: Report, fmt: str, today: datetime.date) -> ReportFile
     report and of the branch's figures (then from the cache)."""
     renderer = _renderer(fmt)
     if not report.is_editable:
-        version = report.versions.order_by("-number").first()
+        version = report_latest_version(report)
         if version is not None:
             return version_file(version=version, fmt=fmt)
     document = draft_document(report, today=today)

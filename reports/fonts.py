@@ -352,7 +352,7 @@ def _css_url(path: str) -> str:
 # Which elements of templates/reports/print.html each role sets, and the weight that makes the
 # stand-in look like the original (Noto Serif Bold for 小标宋, regular weight otherwise).
 # The .gbt-fangsong/.gbt-heiti/.gbt-kaiti classes are for the other printed documents (meeting
-# records, ledgers: templates/activities/print/).
+# records, ledgers: templates/reports/minutes_print/).
 ROLE_SELECTORS = {
     "fangsong": ".gbt-document, .gbt-body, .gbt-addressee, .gbt-signature, .gbt-fangsong",
     "xiaobiaosong": ".gbt-title",

@@ -97,6 +97,14 @@ class ReportFacts(PeriodFacts):
         return cls(**{f.name: getattr(facts, f.name) for f in fields(PeriodFacts)}, profile=profile)
 
 
+def profile_rows(*, branch: Organisation, year: int) -> tuple[BranchProfile, ProfileYear]:
+    """The branch's profile and its row of ``year`` as the profile page edits them: new, unsaved
+    rows where none is recorded yet."""
+    profile = BranchProfile.objects.filter(branch=branch).first() or BranchProfile(branch=branch)
+    year_row = ProfileYear.objects.filter(branch=branch, year=year).first() or ProfileYear(branch=branch, year=year)
+    return profile, year_row
+
+
 def profile_facts(*, branch: Organisation, year: int) -> ProfileFacts:
     """The branch's profile for ``year``, in three queries (profile, the year's row, standing work)."""
     profile = BranchProfile.objects.filter(branch=branch).first()

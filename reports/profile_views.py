@@ -17,7 +17,7 @@ from branchwork import access
 
 from . import services
 from .forms import BranchProfileForm, ProfileYearForm, StandingWorkFormSet
-from .models import BranchProfile, ProfileYear
+from .profile import profile_rows
 
 
 def _year(value: str | None, default: int) -> int:
@@ -36,8 +36,7 @@ def branch_profile(request, code):
     can_write = access.can_write_branch(request.user, branch)
     params = request.POST if request.method == "POST" else request.GET
     year = _year(params.get("year"), timezone.localdate().year)
-    profile = BranchProfile.objects.filter(branch=branch).first() or BranchProfile(branch=branch)
-    year_row = ProfileYear.objects.filter(branch=branch, year=year).first() or ProfileYear(branch=branch, year=year)
+    profile, year_row = profile_rows(branch=branch, year=year)
     data = request.POST if request.method == "POST" else None
     profile_form = BranchProfileForm(data, instance=profile)
     year_form = ProfileYearForm(data, instance=year_row, prefix="year")

@@ -1,6 +1,8 @@
-"""The reviewer's roll-up: every branch below an organisation for a period, in a fixed number of
-queries whatever the number of branches (branches, meeting counts, publicity sums, reports, and
-the compliance calendar's own fixed set)."""
+"""What the report pages read: a report's latest version, its events and what it reads as now;
+a branch's reports panel; the records lacking evidence; the review queue; and the reviewer's
+roll-up — every branch below an organisation for a period, in a fixed number of queries whatever
+the number of branches (branches, meeting counts, publicity sums, reports, and the compliance
+calendar's own fixed set)."""
 
 from __future__ import annotations
 
@@ -10,11 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 
 from activities.compliance import ALL_GROUPS, compliance_summary
+from activities.evidence import missing as missing_evidence
+from activities.evidence import with_evidence
 from activities.kinds import KINDS
-from activities.models import PublicityEntry
+from activities.models import Activity, PublicityEntry
+from activities.pages import HomePanel
 from branchwork.figures import FIGURES_CACHE_SECONDS, cached_figures, figures_key
 from branchwork.models import Organisation
 from branchwork.periods import Period
@@ -22,7 +27,7 @@ from branchwork.periods import Period
 from .claims import ParagraphFlags, check_document
 from .compile import compile_report
 from .document import Document
-from .models import Report
+from .models import Report, ReportEvent, ReportVersion
 from .profile import report_facts
 
 # Meetings by kind, in the order the report's first section names them.
@@ -186,6 +191,73 @@ def document_claims(
         return check_document(document, report_facts(branch=report.branch, period=report.period, today=today))
 
     return cached_figures("report-claims", report.branch, (*state, today.isoformat()), compute)
+
+
+def report_latest_version(report: Report) -> ReportVersion | None:
+    return report.versions.select_related("submitted_by").order_by("-number").first()
+
+
+def report_events(report: Report) -> QuerySet[ReportEvent]:
+    """The report's trail, oldest first."""
+    return report.events.select_related("by", "version").order_by("at", "pk")
+
+
+def report_document(*, report: Report, today: datetime.date) -> tuple[Document, ReportVersion | None]:
+    """What the report reads as now: its frozen latest version once submitted or approved, else
+    the draft compiled from today's records."""
+    if not report.is_editable:
+        version = report_latest_version(report)
+        if version is not None:
+            return Document.from_json(version.document), version
+    return draft_document(report, today=today), None
+
+
+def newest_first(reports) -> list[Report]:
+    """Reports by period, the latest first (a half-year before the whole year it ends)."""
+    return sorted(reports, key=lambda report: (report.period.end, report.half == ""), reverse=True)
+
+
+@dataclass
+class ReportPanel:
+    """The reports box on a branch's home page: its latest reports, and whether a writer may start
+    the summary of the period shown (not started yet, and the period has begun)."""
+
+    reports: list[Report]
+    current_period: Period
+    can_start: bool
+
+
+PANEL_REPORTS = 6
+
+
+def branch_report_panel(
+    *, branch: Organisation, period: Period, today: datetime.date, can_write: bool
+) -> ReportPanel:
+    reports = newest_first(Report.objects.filter(branch=branch))
+    started = any(report.year == period.year and report.half == period.half for report in reports)
+    return ReportPanel(
+        reports=reports[:PANEL_REPORTS],
+        current_period=period,
+        can_start=can_write and not started and period.start <= today,
+    )
+
+
+def branch_home_panel(*, branch: Organisation, period: Period, today: datetime.date, can_write: bool) -> HomePanel:
+    """The reports box of the branch home page (registered with activities in ``ReportsConfig``)."""
+    return HomePanel(
+        "reports/_branch_panel.html", branch_report_panel(branch=branch, period=period, today=today, can_write=can_write)
+    )
+
+
+def evidence_gaps(*, branch: Organisation, period: Period) -> list[int]:
+    """Ids of the period's records that lack evidence their checklist asks for (minutes, photos…),
+    cached by the branch's figures version."""
+
+    def compute():
+        records = with_evidence(Activity.objects.for_branch(branch).in_period(period)).order_by("date", "pk")
+        return [record.pk for record in records if missing_evidence(record)]
+
+    return cached_figures("evidence-gaps", branch, (period.code,), compute)
 
 
 def _parse_sort(sort: str) -> tuple[str, bool]:

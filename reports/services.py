@@ -26,7 +26,6 @@ from branchwork import access
 from branchwork.audit.services import audit_bulk_created, audit_bulk_updating
 from branchwork.models import Organisation
 from branchwork.periods import Period
-from notifications.services import notify_report_approved, notify_report_returned, notify_report_submitted
 
 from .claims import empty_sections
 from .compile import compile_report, default_header, default_items, unknown_placeholders
@@ -42,6 +41,7 @@ from .models import (
 )
 from .profile import profile_changed, report_facts
 from .renderers import RENDERERS
+from .signals import report_approved, report_returned, report_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -475,7 +475,7 @@ def report_submit(*, report: Report, by: AbstractBaseUser) -> ReportVersion:
         locked.updated_by = by
         locked.save(update_fields=["status", "revision", "updated_by", "updated_at"])
         ReportEvent.objects.create(report=locked, version=version, action=ReportEvent.Action.SUBMIT, by=by)
-        notify_report_submitted(report=locked, version=version, by=by)
+        report_submitted.send(sender=Report, report=locked, version=version, by=by)
     _sync(report, locked)
     for fmt in FILE_FORMATS:
         try:
@@ -574,7 +574,7 @@ def report_return(
             for number, text in sorted(sections.items())
         ]
         ReviewComment.objects.bulk_create(comments)
-        notify_report_returned(report=locked, version=version, by=by, comment=comment)
+        report_returned.send(sender=Report, report=locked, version=version, by=by, comment=comment)
     _sync(report, locked)
     return event
 
@@ -596,6 +596,6 @@ def report_approve(
         )
         if comment:
             ReviewComment.objects.create(version=version, event=event, section=None, text=comment, by=by)
-        notify_report_approved(report=locked, version=version, by=by, comment=comment)
+        report_approved.send(sender=Report, report=locked, version=version, by=by, comment=comment)
     _sync(report, locked)
     return event

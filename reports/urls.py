@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from branchwork.periods import Period
 
-from . import profile_views, views
+from . import minutes_views, profile_views, views
 
 
 class PeriodConverter:
@@ -48,6 +48,11 @@ urlpatterns = [
     path("b/<slug:code>/reports/<report_period:period>/review/", views.report_review, name="report_review"),
     path("b/<slug:code>/reports/<report_period:period>/return/", views.report_return, name="report_return"),
     path("b/<slug:code>/reports/<report_period:period>/approve/", views.report_approve, name="report_approve"),
+    # A branch's meeting records (会议记录) and its 三会一课 ledger on paper; the pages offering them
+    # are the records' own (activities), the documents are made here like the report's.
+    path("b/<slug:code>/records/<int:pk>/minutes.<slug:fmt>", minutes_views.minutes_download, name="minutes_download"),
+    path("b/<slug:code>/minutes.<slug:fmt>", minutes_views.minutes_book_download, name="minutes_book"),
+    path("b/<slug:code>/ledgers/<slug:name>.pdf", minutes_views.ledger_pdf, name="ledger_pdf"),
     path("o/<slug:code>/review/", views.review_dashboard, name="review_dashboard"),
     path("o/<slug:code>/review/<report_period:period>/approved.zip", views.approved_zip, name="approved_zip"),
 ]

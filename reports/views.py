@@ -19,13 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from activities.evidence import missing as missing_evidence
-from activities.evidence import with_evidence
 from activities.kinds import KINDS
-from activities.models import Activity
 from branchwork import access
 from branchwork.downloads import file_download
-from branchwork.figures import cached_figures, figures_key
+from branchwork.figures import figures_key
 from branchwork.models import Organisation
 from branchwork.periods import Period, period_choices, period_from_query
 
@@ -42,7 +39,11 @@ from .selectors import (
     SORT_KEYS,
     STATUS_LABELS,
     document_claims,
-    draft_document,
+    evidence_gaps,
+    newest_first,
+    report_document,
+    report_events,
+    report_latest_version,
     report_state,
     review_queue,
     review_rollup,
@@ -62,28 +63,6 @@ def _report_for(user, code: str, period: Period, *, write: bool = False) -> tupl
 def _require_review(user, branch: Organisation) -> None:
     if not access.can_review_branch(user, branch):
         raise PermissionDenied("只有上级党组织的审阅人可以审阅工作总结")
-
-
-def _latest_version(report: Report) -> ReportVersion | None:
-    return report.versions.select_related("submitted_by").order_by("-number").first()
-
-
-def _events(report: Report):
-    return report.events.select_related("by", "version").order_by("at", "pk")
-
-
-def _current_document(report: Report) -> tuple[Document, ReportVersion | None]:
-    """What the report reads as now: its frozen latest version once submitted or approved, else
-    the draft compiled from today's records."""
-    if not report.is_editable:
-        version = _latest_version(report)
-        if version is not None:
-            return Document.from_json(version.document), version
-    return draft_document(report, today=timezone.localdate()), None
-
-
-def _sorted_by_period(reports) -> list[Report]:
-    return sorted(reports, key=lambda report: (report.period.end, report.half == ""), reverse=True)
 
 
 def _claim_rows(claims, document: Document, branch: Organisation, period: Period, *, can_write: bool) -> list[dict]:
@@ -128,7 +107,7 @@ def _section_comments(comments) -> tuple[list, dict[int, list]]:
 @login_required
 def report_list(request, code):
     branch = access.branch_for_user(request.user, code)
-    reports = _sorted_by_period(
+    reports = newest_first(
         Report.objects.filter(branch=branch).select_related("updated_by").annotate(latest_version=Max("versions__number"))
     )
     can_write = access.can_write_branch(request.user, branch)
@@ -237,7 +216,7 @@ def report_edit(request, code, period):
 def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: Report | None = None, status=200):
     returned_version = None
     if report.status == Report.Status.RETURNED:
-        returned_version = _latest_version(report)
+        returned_version = report_latest_version(report)
     if returned_version is not None:
         overall, by_section = _section_comments(returned_version.comments.select_related("by"))
         for number, section in editor.sections.items():
@@ -265,7 +244,7 @@ def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: R
         "carry_options": {5: [o for o in carry_options if o.section == 5], 6: [o for o in carry_options if o.section == 6]},
         "returned_version": returned_version,
         "overall_comments": overall,
-        "events": _events(report),
+        "events": report_events(report),
         "conflict": conflict,
         "saved_sections": saved_sections,
     }
@@ -275,29 +254,19 @@ def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: R
 # --- preview, print, download, submit -------------------------------------------------------
 
 
-def _evidence_gaps(branch: Organisation, period: Period) -> list[int]:
-    """Ids of the period's records that lack evidence their checklist asks for (minutes, photos…)."""
-
-    def compute():
-        records = with_evidence(Activity.objects.for_branch(branch).in_period(period)).order_by("date", "pk")
-        return [record.pk for record in records if missing_evidence(record)]
-
-    return cached_figures("evidence-gaps", branch, (period.code,), compute)
-
-
 def _render_preview(request, branch: Organisation, report: Report):
-    document, version = _current_document(report)
-    can_write = access.can_write_branch(request.user, branch)
-    evidence_gaps = _evidence_gaps(branch, report.period) if can_write and report.is_editable else []
-    comments_version = _latest_version(report) if report.status == Report.Status.RETURNED else None
-    overall, by_section = _section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
-    events = list(_events(report))
     today = timezone.localdate()
+    document, version = report_document(report=report, today=today)
+    can_write = access.can_write_branch(request.user, branch)
+    gaps = evidence_gaps(branch=branch, period=report.period) if can_write and report.is_editable else []
+    comments_version = report_latest_version(report) if report.status == Report.Status.RETURNED else None
+    overall, by_section = _section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
+    events = list(report_events(report))
     claims = document_claims(report, document, today=today, version_pk=version.pk if version else None)
     if version is not None:  # a frozen version reads the same for ever
         document_key = figures_key("version-html", branch, version.pk)
     else:
-        document_key = figures_key("draft-html", branch, *report_state(report), timezone.localdate().isoformat())
+        document_key = figures_key("draft-html", branch, *report_state(report), today.isoformat())
     return render(
         request,
         "reports/report_preview.html",
@@ -309,9 +278,9 @@ def _render_preview(request, branch: Organisation, report: Report):
             "version": version,
             "can_write": can_write,
             "can_review": access.can_review_branch(request.user, branch),
-            "evidence_gaps": evidence_gaps,
+            "evidence_gaps": gaps,
             # Past a few hundred ids the link would outgrow a request line: list the period instead.
-            "evidence_ids": ",".join(map(str, evidence_gaps)) if len(evidence_gaps) <= 300 else "",
+            "evidence_ids": ",".join(map(str, gaps)) if len(gaps) <= 300 else "",
             "events": events,
             # Every version was submitted by an event that names it: no query of its own.
             "has_versions": any(event.version_id for event in events),
@@ -332,7 +301,7 @@ def report_preview(request, code, period):
 @login_required
 def report_print(request, code, period):
     branch, report = _report_for(request.user, code, period)
-    document, _ = _current_document(report)
+    document, _ = report_document(report=report, today=timezone.localdate())
     return render(request, "reports/print.html", {"document": document, "branch": branch, "report": report})
 
 
@@ -376,7 +345,7 @@ def report_versions(request, code, period):
     return render(
         request,
         "reports/report_versions.html",
-        {"branch": branch, "report": report, "versions": versions, "events": _events(report)},
+        {"branch": branch, "report": report, "versions": versions, "events": report_events(report)},
     )
 
 
@@ -455,7 +424,7 @@ def version_compare(request, code, period):
 
 
 def _render_review(request, branch, report, form: ReviewForm, *, status=200, unsent: dict | None = None):
-    version = _latest_version(report)
+    version = report_latest_version(report)
     document = Document.from_json(version.document) if version else None
     claims = (
         _claim_rows(
@@ -481,7 +450,7 @@ def _render_review(request, branch, report, form: ReviewForm, *, status=200, uns
             "document": document,
             "claims": claims,
             "form": form,
-            "events": _events(report),
+            "events": report_events(report),
             "previous_comments": previous_comments,
             "section_headings": SECTION_HEADINGS,
             "unsent": unsent,
@@ -494,7 +463,7 @@ def _render_review(request, branch, report, form: ReviewForm, *, status=200, uns
 def report_review(request, code, period):
     branch, report = _report_for(request.user, code, period)
     _require_review(request.user, branch)
-    version = _latest_version(report)
+    version = report_latest_version(report)
     form = ReviewForm(initial={"version": version.number if version else None})
     return _render_review(request, branch, report, form)
 
@@ -527,7 +496,7 @@ def _review_action(request, code, period, action: str):
     except services.WorkflowError as error:
         messages.error(request, str(error))
         report.refresh_from_db()
-        latest = _latest_version(report)
+        latest = report_latest_version(report)
         if report.status == Report.Status.SUBMITTED:
             # A newer version arrived meanwhile: keep the typed comments, aimed at the new version.
             posted = request.POST.copy()

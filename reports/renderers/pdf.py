@@ -9,7 +9,7 @@ starts: see ``gunicorn.conf.py``). Fonts are embedded subset, which is fast only
 with HarfBuzz-Subset (libharfbuzz-subset0; see reports.checks).
 
 ``render_pdf(html, stylesheets)`` is shared with the other printed documents (meeting records,
-ledgers: ``activities.renderers``), so they use the same fonts and page numbers.
+ledgers: ``reports.minutes_renderers``), so they use the same fonts and page numbers.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ D = datetime.date
 @pytest.fixture
 def frozen_today(monkeypatch):
     """Pages evaluate the calendar at ``timezone.localdate()``: pin it to 2022-07-01."""
-    monkeypatch.setattr("activities.ledger_views.timezone.localdate", lambda: D(2022, 7, 1))
+    monkeypatch.setattr("activities.compliance_views.timezone.localdate", lambda: D(2022, 7, 1))
 
 
 def compliance_url(code="kl", period="2022H1"):

@@ -419,7 +419,7 @@ ALLOWED = {
         "os file op",
     ): "backup_data renames its finished archive into place (command line)",
     ("branchwork/settings.py", "MEDIA_ROOT"): "the setting itself",
-    ("activities/renderers/pdf.py", "ZipFile()"): "the meeting records' ZIP is built in memory (io.BytesIO)",
+    ("reports/minutes_renderers/pdf.py", "ZipFile()"): "the meeting records' ZIP is built in memory (io.BytesIO)",
     (
         "reports/renderers/cjk_justify.py",
         "global",

@@ -113,7 +113,7 @@ OVERRIDES = {
     "reports:report_review": {"period": "2022H2"},
     "reports:report_return": {"period": "2022H2"},
     "reports:report_approve": {"period": "2022H2"},
-    "activities:minutes_book": {"fmt": "pdf"},  # a period's meeting records: pdf or zip
+    "reports:minutes_book": {"fmt": "pdf"},  # a period's meeting records: pdf or zip
 }
 
 

@@ -10,7 +10,7 @@
 The report comes in any format of ``reports.renderers.RENDERERS``: a submitted or approved report
 is exported exactly as it was frozen; a draft or returned one is compiled from today's records; a
 period nobody has started a report for gets the default report the compile step proposes.
-Meeting records come in the formats of ``activities.renderers`` (docx and pdf; pdf and zip for
+Meeting records come in the formats of ``reports.minutes_renderers`` (docx and pdf; pdf and zip for
 ``--minutes``).
 """
 
@@ -86,8 +86,8 @@ class Command(BaseCommand):
         return content, renderer.content_type, renderer.extension
 
     def _record(self, organisation: Organisation, pk: int, format: str):
-        from activities.minutes import minutes_queryset, minutes_render
-        from activities.renderers import MINUTES_RENDERERS
+        from reports.minutes import minutes_queryset, minutes_render
+        from reports.minutes_renderers import MINUTES_RENDERERS
 
         activity = minutes_queryset(organisation).filter(pk=pk).first()
         if activity is None:
@@ -98,8 +98,8 @@ class Command(BaseCommand):
         return rendered.content, rendered.content_type, MINUTES_RENDERERS[format].extension
 
     def _period_records(self, organisation: Organisation, period: Period, format: str, *, minutes: bool):
-        from activities.minutes import meeting_ledger_render, minutes_book_render
-        from activities.renderers import BOOK_RENDERERS, LEDGER_RENDERERS
+        from reports.minutes import meeting_ledger_render, minutes_book_render
+        from reports.minutes_renderers import BOOK_RENDERERS, LEDGER_RENDERERS
 
         renderers = BOOK_RENDERERS if minutes else LEDGER_RENDERERS
         if format not in renderers:

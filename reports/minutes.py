@@ -1,5 +1,5 @@
 """Meeting records (会议记录) as superiors inspect them on paper: the document model, built from
-the records, that ``activities.renderers`` prints as DOCX and PDF.
+the records, that ``reports.minutes_renderers`` prints as DOCX and PDF.
 
 A meeting record lays out, in the order a 会议记录本 has them: 会议名称, 时间, 地点, 主持人,
 记录人, 应到/实到人数, 出席人员, 缺席人员及原因, 议题, 内容 and 决定事项 (with the quorum for a
@@ -16,25 +16,18 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from activities.kinds import KINDS, Category, kinds_in
+from activities.models import Activity, Attendance
+from activities.quorum import quorum_results
 from branchwork.models import Organisation
 from branchwork.periods import Period
-
-from .kinds import KINDS, MEETING_FIELDS, Category, Kind, kinds_in
-from .models import Activity, Attendance
-from .quorum import quorum_results
 
 # More records than this in one book or ZIP: ask for a shorter period (a request does bounded work:
 # the book's PDF costs ≈ 0.08 s of CPU a record, 300 records ≈ 25 s).
 MAX_BOOK_RECORDS = 300
 
 
-def has_minutes(kind: Kind) -> bool:
-    """Kinds that are meetings with a chair, content and decisions: 三会一课, 组织生活会,
-    民主评议党员, 纪检工作会议, 意识形态专题会议."""
-    return set(MEETING_FIELDS) <= set(kind.fields)
-
-
-MINUTES_KINDS = tuple(code for code, kind in KINDS.items() if has_minutes(kind))
+MINUTES_KINDS = tuple(code for code, kind in KINDS.items() if kind.has_minutes)
 
 
 @dataclass(frozen=True)
@@ -219,7 +212,7 @@ MEETING_LEDGER = Category.MEETING  # 三会一课与组织生活: the ledger pri
 def meeting_ledger_table(*, branch: Organisation, period: Period, kind: str = "") -> LedgerTable:
     """The period's 三会一课 ledger (all meeting kinds, or one of them) as a printable table:
     the rows of the Excel ledger, fewer columns so that they fit an A4 page across."""
-    from .ledgers import ledger_title
+    from activities.ledgers import ledger_title
 
     codes = [kind] if kind else [k.code for k in kinds_in(MEETING_LEDGER)]
     queryset = Activity.objects.for_branch(branch).in_period(period)
@@ -285,7 +278,7 @@ def _rendered(renderer, model, stem: str) -> RenderedFile:
 
 def minutes_render(*, activity: Activity, fmt: str) -> RenderedFile:
     """One record's meeting record as ``fmt`` (docx, pdf). KeyError for another format."""
-    from .renderers import MINUTES_RENDERERS
+    from .minutes_renderers import MINUTES_RENDERERS
 
     minutes = minutes_of_record(activity)
     return _rendered(MINUTES_RENDERERS[fmt], minutes, minutes.file_stem)
@@ -294,7 +287,7 @@ def minutes_render(*, activity: Activity, fmt: str) -> RenderedFile:
 def minutes_book_render(*, branch: Organisation, period: Period, fmt: str) -> RenderedFile:
     """A period's meeting records as one PDF (cover, contents) or a ZIP. KeyError for another
     format; ValueError (with a message for the user) when the period holds too many."""
-    from .renderers import BOOK_RENDERERS
+    from .minutes_renderers import BOOK_RENDERERS
 
     renderer = BOOK_RENDERERS[fmt]
     book = minutes_book(branch=branch, period=period)
@@ -303,7 +296,7 @@ def minutes_book_render(*, branch: Organisation, period: Period, fmt: str) -> Re
 
 def meeting_ledger_render(*, branch: Organisation, period: Period, kind: str = "") -> RenderedFile:
     """The period's 三会一课 ledger (or one meeting kind's) as a printable PDF."""
-    from .renderers import LEDGER_RENDERERS
+    from .minutes_renderers import LEDGER_RENDERERS
 
     table = meeting_ledger_table(branch=branch, period=period, kind=kind)
     return _rendered(LEDGER_RENDERERS["pdf"], table, table.file_stem)

@@ -9,8 +9,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from activities.minutes import Minutes
-from reports.renderers.docx import (
+from ..minutes import Minutes
+from ..renderers.docx import (
     BODY_FONT,
     HEADING_FONT,
     TABLE_LABEL,

@@ -7,9 +7,9 @@ import zipfile
 
 from django.template.loader import render_to_string
 
-from activities.minutes import LedgerTable, Minutes, MinutesBook
-from reports.renderers.html import STYLESHEET
-from reports.renderers.pdf import layout_pdf, render_pdf
+from ..minutes import LedgerTable, Minutes, MinutesBook
+from ..renderers.html import STYLESHEET
+from ..renderers.pdf import layout_pdf, render_pdf
 
 STYLESHEETS = (STYLESHEET, "css/minutes.css")
 
@@ -21,7 +21,7 @@ class MinutesPdfRenderer:
     content_type = "application/pdf"
 
     def render(self, minutes: Minutes) -> bytes:
-        return render_pdf(render_to_string("activities/print/minutes.html", {"minutes": minutes}), STYLESHEETS)
+        return render_pdf(render_to_string("reports/minutes_print/minutes.html", {"minutes": minutes}), STYLESHEETS)
 
 
 class BookPdfRenderer:
@@ -36,7 +36,7 @@ class BookPdfRenderer:
     content_type = "application/pdf"
 
     def render(self, book: MinutesBook) -> bytes:
-        records = layout_pdf(render_to_string("activities/print/minutes_book.html", {"book": book}), STYLESHEETS)
+        records = layout_pdf(render_to_string("reports/minutes_print/minutes_book.html", {"book": book}), STYLESHEETS)
         first_pages = {}
         for number, page in enumerate(records.pages, start=1):
             for anchor in page.anchors:
@@ -46,7 +46,7 @@ class BookPdfRenderer:
             for index, minutes in enumerate(book.minutes, start=1)
         ]
         front = layout_pdf(
-            render_to_string("activities/print/minutes_book_front.html", {"book": book, "contents": contents}),
+            render_to_string("reports/minutes_print/minutes_book_front.html", {"book": book, "contents": contents}),
             STYLESHEETS,
         )
         return front.copy([*front.pages, *records.pages]).write_pdf()
@@ -83,13 +83,13 @@ class LedgerPdfRenderer:
     def render(self, table: LedgerTable) -> bytes:
         total = sum(table.widths) or 1
         widths = [f"{100 * width / total:.2f}" for width in table.widths]
-        return render_pdf(render_to_string("activities/print/ledger.html", {"table": table, "widths": widths}), STYLESHEETS)
+        return render_pdf(render_to_string("reports/minutes_print/ledger.html", {"table": table, "widths": widths}), STYLESHEETS)
 
 
 def preload() -> None:
     """Parse the meeting records' stylesheet and lay out a small record once (see
     ``reports.renderers.pdf.preload``)."""
-    from activities.minutes import Field
+    from ..minutes import Field
 
     sample = Minutes(
         organisation="党支部", name="支委会", topic="议题", date_text="2022年7月1日",

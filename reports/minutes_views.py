@@ -1,5 +1,5 @@
 """Downloads of the printed meeting records (会议记录) and of the 三会一课 ledger as a PDF. Views
-only find what the user may see (``branchwork.access``) and serve what ``activities.minutes``
+only find what the user may see (``branchwork.access``) and serve what ``reports.minutes``
 renders."""
 
 from django.contrib import messages
@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from activities.kinds import kinds_in
+from activities.pages import period_from_request
 from branchwork import access
 
-from .kinds import kinds_in
-from .ledger_views import _period
 from .minutes import (
     MEETING_LEDGER,
     RenderedFile,
@@ -50,7 +50,7 @@ def minutes_download(request, code, pk, fmt):
 @require_GET
 def minutes_book_download(request, code, fmt):
     branch = access.branch_for_user(request.user, code)
-    period = _period(request, timezone.localdate())
+    period = period_from_request(request, timezone.localdate())
     try:
         return _download(minutes_book_render(branch=branch, period=period, fmt=fmt))
     except KeyError:
@@ -64,7 +64,7 @@ def minutes_book_download(request, code, fmt):
 @require_GET
 def ledger_pdf(request, code, name):
     branch = access.branch_for_user(request.user, code)
-    period = _period(request, timezone.localdate())
+    period = period_from_request(request, timezone.localdate())
     kind = request.GET.get("kind", "")
     if name != MEETING_LEDGER or (kind and kind not in {k.code for k in kinds_in(MEETING_LEDGER)}):
         raise Http404("没有这种台账的打印版")

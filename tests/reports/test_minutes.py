@@ -10,10 +10,10 @@ import pypdf
 import pytest
 from django.urls import reverse
 
-from activities import minutes as minutes_module
-from activities.minutes import meeting_ledger_table, minutes_book, minutes_of_record, minutes_queryset
-from activities.renderers import BOOK_RENDERERS, LEDGER_RENDERERS, MINUTES_RENDERERS
 from branchwork.periods import Period
+from reports import minutes as minutes_module
+from reports.minutes import meeting_ledger_table, minutes_book, minutes_of_record, minutes_queryset
+from reports.minutes_renderers import BOOK_RENDERERS, LEDGER_RENDERERS, MINUTES_RENDERERS
 from tests.factories import ActivityFactory, AttendanceFactory, MemberFactory, PartyGroupFactory
 
 D = datetime.date
@@ -146,39 +146,39 @@ def test_meeting_ledger_prints_every_meeting_of_the_period(world, assembly):
 @pytest.mark.slow
 def test_downloads_for_readers_of_the_branch(world, assembly, as_user):
     client = as_user(world.reviewer)  # the reviewer above reads the branch's records
-    response = client.get(reverse("activities:minutes_download", args=["kl", assembly.pk, "pdf"]))
+    response = client.get(reverse("reports:minutes_download", args=["kl", assembly.pk, "pdf"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
-    response = client.get(reverse("activities:minutes_download", args=["kl", assembly.pk, "docx"]))
+    response = client.get(reverse("reports:minutes_download", args=["kl", assembly.pk, "docx"]))
     assert response.status_code == 200 and response.content[:2] == b"PK"
-    response = client.get(reverse("activities:minutes_book", args=["kl", "zip"]) + "?period=2022H1")
+    response = client.get(reverse("reports:minutes_book", args=["kl", "zip"]) + "?period=2022H1")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    response = client.get(reverse("activities:ledger_pdf", args=["kl", "meeting"]) + "?period=2022H1&kind=branch_assembly")
+    response = client.get(reverse("reports:ledger_pdf", args=["kl", "meeting"]) + "?period=2022H1&kind=branch_assembly")
     assert response.status_code == 200 and response.content[:4] == b"%PDF"
 
 
 def test_detail_page_links_the_printed_record_only_for_meetings(world, assembly, as_user):
     client = as_user(world.secretary)
     page = client.get(reverse("activities:activity_detail", args=["kl", assembly.pk])).content.decode()
-    assert reverse("activities:minutes_download", args=["kl", assembly.pk, "pdf"]) in page
+    assert reverse("reports:minutes_download", args=["kl", assembly.pk, "pdf"]) in page
     talk = ActivityFactory(branch=world.branch, kind="heart_talk")
     page = client.get(reverse("activities:activity_detail", args=["kl", talk.pk])).content.decode()
     assert "minutes." not in page
-    assert client.get(reverse("activities:minutes_download", args=["kl", talk.pk, "pdf"])).status_code == 404
+    assert client.get(reverse("reports:minutes_download", args=["kl", talk.pk, "pdf"])).status_code == 404
 
 
 def test_unknown_formats_and_ledgers_are_404(world, assembly, as_user):
     client = as_user(world.secretary)
-    assert client.get(reverse("activities:minutes_download", args=["kl", assembly.pk, "txt"])).status_code == 404
-    assert client.get(reverse("activities:minutes_book", args=["kl", "docx"])).status_code == 404
-    assert client.get(reverse("activities:ledger_pdf", args=["kl", "publicity"])).status_code == 404
-    assert client.get(reverse("activities:ledger_pdf", args=["kl", "meeting"]) + "?kind=warning_education").status_code == 404
+    assert client.get(reverse("reports:minutes_download", args=["kl", assembly.pk, "txt"])).status_code == 404
+    assert client.get(reverse("reports:minutes_book", args=["kl", "docx"])).status_code == 404
+    assert client.get(reverse("reports:ledger_pdf", args=["kl", "publicity"])).status_code == 404
+    assert client.get(reverse("reports:ledger_pdf", args=["kl", "meeting"]) + "?kind=warning_education").status_code == 404
 
 
 def test_too_many_records_go_back_to_the_ledgers_with_a_message(world, assembly, as_user, monkeypatch):
     monkeypatch.setattr(minutes_module, "MAX_BOOK_RECORDS", 0)
     client = as_user(world.secretary)
-    response = client.get(reverse("activities:minutes_book", args=["kl", "pdf"]) + "?period=2022H1", follow=True)
+    response = client.get(reverse("reports:minutes_book", args=["kl", "pdf"]) + "?period=2022H1", follow=True)
     assert response.redirect_chain[-1][0] == reverse("activities:ledger_index", args=["kl"]) + "?period=2022H1"
     assert "请按半年分别导出" in response.content.decode()
 
@@ -186,4 +186,4 @@ def test_too_many_records_go_back_to_the_ledgers_with_a_message(world, assembly,
 def test_another_branchs_record_is_404(world, as_user):
     other = ActivityFactory(branch=world.sibling, kind="branch_assembly")
     client = as_user(world.secretary)
-    assert client.get(reverse("activities:minutes_download", args=["kl", other.pk, "pdf"])).status_code == 404
+    assert client.get(reverse("reports:minutes_download", args=["kl", other.pk, "pdf"])).status_code == 404
