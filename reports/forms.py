@@ -340,6 +340,7 @@ StandingWorkFormSet = forms.inlineformset_factory(
     fk_name="branch",
     extra=1,
     max_num=20,
+    absolute_max=20,  # a forged TOTAL_FORMS cannot make the page build a thousand forms
     validate_max=True,
     can_delete=True,
 )
