@@ -72,3 +72,9 @@ def test_the_reviewer_reads_it_without_a_save_button(world, as_user):
 def test_a_year_outside_the_calendar_falls_back_to_this_year(world, as_user):
     response = as_user(world.secretary).get(URL, {"year": "99999"})
     assert response.status_code == 200 and response.context["year"] == datetime.date.today().year
+
+
+def test_a_forged_form_count_builds_no_more_than_the_cap(world, as_user):
+    response = as_user(world.secretary).post(URL, profile_data(**{"standing-TOTAL_FORMS": "1000"}))
+    assert response.status_code == 400
+    assert len(response.context["standing"].forms) <= 20
