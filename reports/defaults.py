@@ -94,15 +94,20 @@ def _standardisation(facts: PeriodFacts) -> str:
 
 
 def _org_life(facts: PeriodFacts) -> str:
-    text = (
-        "开展〔组织生活会与民主评议〕工作。按照〔上级党组织〕要求，支部认真开展会前专题学习讨论，广泛征求意见，"
-        "将优质、高频建议进行梳理汇总，列入支部党建工作计划。"
-    )
+    """The 组织生活会 as far as the records go: the preparation (征求意见) only where heart-to-heart
+    talks or the problems found show it, what the meeting did from its own record."""
     talks = facts.has("heart_talk")
+    text = "开展〔组织生活会与民主评议〕工作。"
+    if talks or facts.rectifications_found:
+        text += (
+            "按照〔上级党组织〕要求，支部认真开展会前专题学习讨论，广泛征求意见，"
+            "将优质、高频建议进行梳理汇总，列入支部党建工作计划。"
+        )
     if talks:
         text += (
             "为达到交流思想、解决问题、促进团结、共同提高的目的，支部书记与党员、党员与党员之间开展了深入、真切的谈心谈话。"
         )
+    text += "会上，〔组织生活会内容〕。"
     if facts.rectifications_found:
         source = "谈心谈话及征求到的意见" if talks else "征求到的意见"
         text += f"根据{source}，支部列出问题查摆清单，制定具体整改措施，做到整改有方向、措施有力度。"

@@ -257,6 +257,14 @@ def _org_life(facts: PeriodFacts) -> Value | None:
     return Value("、".join(parts), _ids(records))
 
 
+def _org_life_content(facts: PeriodFacts) -> Value | None:
+    """What the 组织生活会 did, from its record's content: 「开展批评与自我批评，进行民主评议党员」."""
+    records = [detail for detail in facts.of_kind("org_life") if _summary(detail.content)]
+    if not records:
+        return None
+    return Value("；".join(_distinct(_summary(detail.content) for detail in records)), _ids(records))
+
+
 def _integrity_talks(facts: PeriodFacts) -> Value | None:
     """「春节、端午节前」 from the occasions 春节前 and 端午节前."""
     talks = facts.integrity_talks
@@ -671,6 +679,12 @@ _NAMED = [
         "组织生活会与民主评议党员",
         "按记录的“所属年度”，如“2021年度组织生活会与民主评议党员”；未填年度的专题组织生活会写其名称",
         _org_life,
+    ),
+    Placeholder(
+        "组织生活会内容",
+        "组织生活会的内容",
+        "组织生活会记录中“内容”的第一句，如“开展批评与自我批评，进行民主评议党员”",
+        _org_life_content,
     ),
     Placeholder(
         "先锋示范岗", "党员先锋示范岗", "登记的示范岗名称，如“收费服务、ETC客服党员先锋示范岗”", _pioneer_posts
