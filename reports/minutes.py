@@ -12,6 +12,7 @@ Plain dataclasses, as ``reports.document``: renderers never touch the database.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -20,11 +21,17 @@ from activities.kinds import KINDS, Category, kinds_in
 from activities.models import Activity, Attendance
 from activities.quorum import quorum_results
 from branchwork.models import Organisation
-from branchwork.periods import Period
+from branchwork.periods import Period, chinese_date
+
+from .files import ReportFile
 
 # More records than this in one book or ZIP: ask for a shorter period (a request does bounded work:
 # the book's PDF costs ≈ 0.08 s of CPU a record, 300 records ≈ 25 s).
 MAX_BOOK_RECORDS = 300
+
+
+class TooManyRecords(ValueError):
+    """More records than one export may hold; ``str()`` is the user's message."""
 
 
 MINUTES_KINDS = tuple(code for code, kind in KINDS.items() if kind.has_minutes)
@@ -91,16 +98,12 @@ class LedgerTable:
     file_stem: str
 
 
-def cn_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _time_text(activity: Activity) -> str:
-    text = cn_date(activity.date)
+    text = chinese_date(activity.date)
     if activity.start_time:
         text += f" {activity.start_time:%H:%M}"
         if activity.end_time:
@@ -168,9 +171,9 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
         organisation=branch_name,
         name=_meeting_name(activity),
         topic=activity.title,
-        date_text=cn_date(activity.date),
+        date_text=chinese_date(activity.date),
         fields=tuple(fields),
-        file_stem=f"{branch_name}-{cn_date(activity.date)}-{kind.label}会议记录",
+        file_stem=f"{branch_name}-{chinese_date(activity.date)}-{kind.label}会议记录",
     )
 
 
@@ -196,7 +199,7 @@ def minutes_book(*, branch: Organisation, period: Period) -> MinutesBook:
     ValueError when there are more than ``MAX_BOOK_RECORDS``."""
     activities = list(minutes_queryset(branch).in_period(period).order_by("date", "start_time", "pk")[: MAX_BOOK_RECORDS + 1])
     if len(activities) > MAX_BOOK_RECORDS:
-        raise ValueError(f"本期间的会议记录超过{MAX_BOOK_RECORDS}份，请按半年分别导出")
+        raise TooManyRecords(f"本期间的会议记录超过{MAX_BOOK_RECORDS}份，请按半年分别导出")
     quorum = quorum_results(activities)
     return MinutesBook(
         organisation=branch.name,
@@ -227,7 +230,7 @@ def meeting_ledger_table(*, branch: Organisation, period: Period, kind: str = ""
         .distinct()[: MAX_BOOK_RECORDS + 1]
     )
     if len(activities) > MAX_BOOK_RECORDS:
-        raise ValueError(f"本期间的记录超过{MAX_BOOK_RECORDS}条，请按半年分别导出")
+        raise TooManyRecords(f"本期间的记录超过{MAX_BOOK_RECORDS}条，请按半年分别导出")
     quorum = quorum_results(activities)
     rows = []
     for index, activity in enumerate(activities, start=1):
@@ -265,28 +268,21 @@ def meeting_ledger_table(*, branch: Organisation, period: Period, kind: str = ""
 # --- rendering (what the views and export_report serve) ---------------------------------------
 
 
-@dataclass(frozen=True)
-class RenderedFile:
-    filename: str
-    content_type: str
-    content: bytes
+def _rendered(renderer, model, stem: str) -> ReportFile:
+    return ReportFile(f"{stem}.{renderer.extension}", renderer.content_type, io.BytesIO(renderer.render(model)))
 
 
-def _rendered(renderer, model, stem: str) -> RenderedFile:
-    return RenderedFile(f"{stem}.{renderer.extension}", renderer.content_type, renderer.render(model))
-
-
-def minutes_render(*, activity: Activity, fmt: str) -> RenderedFile:
-    """One record's meeting record as ``fmt`` (docx, pdf). KeyError for another format."""
+def minutes_render(*, activity: Activity, fmt: str) -> ReportFile:
+    """One record's meeting record as ``fmt`` (one of ``MINUTES_RENDERERS``)."""
     from .minutes_renderers import MINUTES_RENDERERS
 
     minutes = minutes_of_record(activity)
     return _rendered(MINUTES_RENDERERS[fmt], minutes, minutes.file_stem)
 
 
-def minutes_book_render(*, branch: Organisation, period: Period, fmt: str) -> RenderedFile:
-    """A period's meeting records as one PDF (cover, contents) or a ZIP. KeyError for another
-    format; ValueError (with a message for the user) when the period holds too many."""
+def minutes_book_render(*, branch: Organisation, period: Period, fmt: str) -> ReportFile:
+    """A period's meeting records as one PDF (cover, contents) or a ZIP (one of ``BOOK_RENDERERS``);
+    ``TooManyRecords`` (with a message for the user) when the period holds too many."""
     from .minutes_renderers import BOOK_RENDERERS
 
     renderer = BOOK_RENDERERS[fmt]
@@ -294,7 +290,7 @@ def minutes_book_render(*, branch: Organisation, period: Period, fmt: str) -> Re
     return _rendered(renderer, book, book.file_stem)
 
 
-def meeting_ledger_render(*, branch: Organisation, period: Period, kind: str = "") -> RenderedFile:
+def meeting_ledger_render(*, branch: Organisation, period: Period, kind: str = "") -> ReportFile:
     """The period's 三会一课 ledger (or one meeting kind's) as a printable PDF."""
     from .minutes_renderers import LEDGER_RENDERERS
 

@@ -7,6 +7,8 @@ import zipfile
 
 from django.template.loader import render_to_string
 
+from branchwork.downloads import clean_filename
+
 from ..minutes import LedgerTable, Minutes, MinutesBook
 from ..renderers.html import STYLESHEET
 from ..renderers.pdf import layout_pdf, render_pdf
@@ -69,7 +71,7 @@ class BookZipRenderer:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             width = len(str(len(book.minutes)))
             for number, minutes in enumerate(book.minutes, start=1):
-                stem = f"{number:0{width}d}-{safe_name(minutes.file_stem)}"
+                stem = f"{number:0{width}d}-{clean_filename(minutes.file_stem, fallback='记录')}"
                 archive.writestr(f"{stem}.docx", docx_renderer.render(minutes))
         return out.getvalue()
 
@@ -98,6 +100,4 @@ def preload() -> None:
     MinutesPdfRenderer().render(sample)
 
 
-def safe_name(name: str) -> str:
-    """A file name inside a ZIP: no path separators or characters Windows refuses."""
-    return "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in name).strip() or "记录"
+

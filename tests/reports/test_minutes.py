@@ -12,7 +12,13 @@ from django.urls import reverse
 
 from branchwork.periods import Period
 from reports import minutes as minutes_module
-from reports.minutes import meeting_ledger_table, minutes_book, minutes_of_record, minutes_queryset
+from reports.minutes import (
+    TooManyRecords,
+    meeting_ledger_table,
+    minutes_book,
+    minutes_of_record,
+    minutes_queryset,
+)
 from reports.minutes_renderers import BOOK_RENDERERS, LEDGER_RENDERERS, MINUTES_RENDERERS
 from tests.factories import ActivityFactory, AttendanceFactory, MemberFactory, PartyGroupFactory
 
@@ -127,7 +133,7 @@ def test_book_has_cover_contents_and_every_record(world, assembly, django_assert
 
 def test_book_refuses_more_records_than_a_request_may_render(world, monkeypatch, assembly):
     monkeypatch.setattr(minutes_module, "MAX_BOOK_RECORDS", 0)
-    with pytest.raises(ValueError, match="请按半年分别导出"):
+    with pytest.raises(TooManyRecords, match="请按半年分别导出"):
         minutes_book(branch=world.branch, period=H1)
 
 
@@ -150,11 +156,11 @@ def test_downloads_for_readers_of_the_branch(world, assembly, as_user):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
     response = client.get(reverse("reports:minutes_download", args=["kl", assembly.pk, "docx"]))
-    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"PK"
     response = client.get(reverse("reports:minutes_book", args=["kl", "zip"]) + "?period=2022H1")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     response = client.get(reverse("reports:ledger_pdf", args=["kl", "meeting"]) + "?period=2022H1&kind=branch_assembly")
-    assert response.status_code == 200 and response.content[:4] == b"%PDF"
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:4] == b"%PDF"
 
 
 def test_detail_page_links_the_printed_record_only_for_meetings(world, assembly, as_user):
@@ -187,3 +193,15 @@ def test_another_branchs_record_is_404(world, as_user):
     other = ActivityFactory(branch=world.sibling, kind="branch_assembly")
     client = as_user(world.secretary)
     assert client.get(reverse("reports:minutes_download", args=["kl", other.pk, "pdf"])).status_code == 404
+
+
+def test_meeting_record_downloads_are_private_and_named_safely(world, client):
+    """Like every download of branch data: no shared or disk cache, and a branch name cannot make a path."""
+    world.branch.name = "kl/所党支部"
+    world.branch.save()
+    assembly = ActivityFactory(branch=world.branch, kind="branch_assembly", date=datetime.date(2022, 3, 1))
+    client.force_login(world.secretary)
+    response = client.get(reverse("reports:minutes_download", args=["kl", assembly.pk, "docx"]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "kl/" not in response["Content-Disposition"] and "kl_" in response["Content-Disposition"]

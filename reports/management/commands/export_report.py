@@ -95,10 +95,10 @@ class Command(BaseCommand):
         if format not in MINUTES_RENDERERS:
             raise CommandError(f"不支持的导出格式“{format}”，可选：{'、'.join(MINUTES_RENDERERS)}")
         rendered = minutes_render(activity=activity, fmt=format)
-        return rendered.content, rendered.content_type, MINUTES_RENDERERS[format].extension
+        return rendered.file.read(), rendered.content_type, MINUTES_RENDERERS[format].extension
 
     def _period_records(self, organisation: Organisation, period: Period, format: str, *, minutes: bool):
-        from reports.minutes import meeting_ledger_render, minutes_book_render
+        from reports.minutes import TooManyRecords, meeting_ledger_render, minutes_book_render
         from reports.minutes_renderers import BOOK_RENDERERS, LEDGER_RENDERERS
 
         renderers = BOOK_RENDERERS if minutes else LEDGER_RENDERERS
@@ -109,6 +109,6 @@ class Command(BaseCommand):
                 rendered = minutes_book_render(branch=organisation, period=period, fmt=format)
             else:
                 rendered = meeting_ledger_render(branch=organisation, period=period)
-        except ValueError as error:
+        except TooManyRecords as error:
             raise CommandError(str(error)) from None
-        return rendered.content, rendered.content_type, renderers[format].extension
+        return rendered.file.read(), rendered.content_type, renderers[format].extension
