@@ -156,7 +156,8 @@ def _count_claims(sentence: str) -> list[tuple[str, str, int]]:
     for word, kind in KIND_WORDS:
         patterns = (
             rf"{re.escape(word)}(?:活动|会议)?{_NUMBER}次",
-            rf"{_NUMBER}次(?:讲)?{re.escape(word)}",
+            # Not 「第2次支委会」 or 「每一次党课」: an ordinal or "each" is no count.
+            rf"(?<![第每]){_NUMBER}次(?:讲)?{re.escape(word)}",
         )
         for pattern in patterns:
             for match in re.finditer(pattern, sentence):
@@ -204,9 +205,10 @@ def _record_flags(sentence: str, excerpt: str, *, section: int, facts: PeriodFac
                 )
         if "按月召开党小组会" in sentence and not facts.group_meetings_monthly:
             flags.append(Flag("count", "本期并非每个党小组每月都召开了党小组会", excerpt, "group_meeting"))
-        for match in re.finditer(rf"稿件{_NUMBER}余?篇", sentence):
+        for match in re.finditer(rf"稿件{_NUMBER}(余)?篇", sentence):
             number = _cn_number(match.group(1))
-            if number is None or number == facts.publicity_total:
+            # 「80余篇」 says more than 80: any registered total above it agrees.
+            if number is None or number == facts.publicity_total or (match.group(2) and facts.publicity_total > number):
                 continue
             if facts.publicity_total:
                 flags.append(Flag("count", f"写的是稿件{number}篇，本期登记为{facts.publicity_total}篇", excerpt, "publicity"))
@@ -295,9 +297,10 @@ def check_document(document: Document, facts: PeriodFacts) -> list[ParagraphFlag
     return located
 
 
-def check_items(items: Sequence, facts: PeriodFacts) -> list[list[Flag]]:
-    """The flags of each of the editor's items (anything with ``.section`` and ``.text``), in order."""
-    values = fill_values(facts)
+def check_items(items: Sequence, facts: PeriodFacts, values: dict | None = None) -> list[list[Flag]]:
+    """The flags of each of the editor's items (anything with ``.section`` and ``.text``), in order;
+    ``values`` are the placeholders' values when the caller already filled them."""
+    values = values if values is not None else fill_values(facts)
     return [check_paragraph(fill_text(item.text, values) or (), section=item.section, facts=facts) for item in items]
 
 

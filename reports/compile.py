@@ -225,9 +225,9 @@ def report_header(report) -> ReportHeader:
     )
 
 
-def compile_report(report) -> Document:
-    """A saved report compiled from today's records."""
-    facts = report_facts(branch=report.branch, period=report.period)
+def compile_report(report, *, facts=None) -> Document:
+    """A saved report compiled from today's records (or from ``facts`` already read for it)."""
+    facts = facts if facts is not None else report_facts(branch=report.branch, period=report.period)
     items = list(report.items.order_by("section", "position", "pk"))
     return compile_document(header=report_header(report), items=items, facts=facts, file_stem=report.title)
 

@@ -55,10 +55,6 @@ OPENING_NO_GOALS = "紧紧围绕{superior}党建工作要点，"
 OPENING_HALF = {"H1": "上半年", "H2": "下半年", "": "一年来"}
 
 
-def _groups(facts: PeriodFacts) -> bool:
-    return bool(facts.party_groups)
-
-
 def _lectures(facts: PeriodFacts) -> str:
     heading = "创新党课形式。" if len(facts.lectures) > 1 else "认真开展讲党课活动。"
     return (
@@ -77,19 +73,6 @@ def _themed_days(facts: PeriodFacts) -> str:
     return (
         "扎实开展主题党日活动。支部以〔主题党日形式〕为内容，〔联合开展主题党日〕，"
         "促进了支部党员之间的有效交流与沟通，增强了党员的归属感、责任感和荣誉感。"
-    )
-
-
-def _standardisation(facts: PeriodFacts) -> str:
-    if _groups(facts):
-        return (
-            "夯实党支部建设，筑牢党支部战斗堡垒。[以〔标准化建设依据〕为基准，][进一步规范细化〔台账〕，]严抓党小组、党员队伍管理，"
-            "引领各党小组及全体党员[贴近〔主责主业〕发展、][更贴近〔服务对象〕需求]开展组织生活，发挥党小组的基石作用，"
-            "从而凝聚党支部战斗堡垒合力。"
-        )
-    return (
-        "夯实党支部建设，筑牢党支部战斗堡垒。[以〔标准化建设依据〕为基准，][进一步规范细化〔台账〕，]严抓党员队伍管理，"
-        "引领全体党员[贴近〔主责主业〕发展、][更贴近〔服务对象〕需求]开展组织生活，从而凝聚党支部战斗堡垒合力。"
     )
 
 
@@ -140,14 +123,6 @@ def _warning_education(facts: PeriodFacts) -> str:
     return "加强廉洁自律教育。" + TALKS
 
 
-def _s6_theory(facts: PeriodFacts) -> str:
-    who = "各党小组及全体党员职工" if _groups(facts) else "全体党员职工"
-    return (
-        "深入学习宣传贯彻党的创新理论和上级重要会议精神，把会议精神作为行动的先导和指南，"
-        f"教育引领{who}切实把思想和行动统一到党中央决策部署上来，全力推动会议精神落到实处、取得实效。"
-    )
-
-
 ITEMS: list[DefaultItem] = [
     # 一、思想建设
     DefaultItem(
@@ -175,7 +150,15 @@ ITEMS: list[DefaultItem] = [
     ),
     DefaultItem(STANDING_WORK, 1, ""),
     # 二、支部建设
-    DefaultItem("s2.standardisation", 2, _standardisation, backed_by=("标准化建设依据", "台账")),
+    DefaultItem(
+        "s2.standardisation",
+        2,
+        "夯实党支部建设，筑牢党支部战斗堡垒。[以〔标准化建设依据〕为基准，][进一步规范细化〔台账〕，]"
+        "{党小组名称?严抓党小组、党员队伍管理，引领各党小组及全体党员|严抓党员队伍管理，引领全体党员}"
+        "[贴近〔主责主业〕发展、][更贴近〔服务对象〕需求]开展组织生活，{党小组名称?发挥党小组的基石作用，|}"
+        "从而凝聚党支部战斗堡垒合力。",
+        backed_by=("标准化建设依据", "台账"),
+    ),
     DefaultItem(
         "s2.responsibility",
         2,
@@ -290,7 +273,12 @@ ITEMS: list[DefaultItem] = [
         requires=("先锋示范岗",),
     ),
     # 六、下一步工作计划
-    DefaultItem("s6.theory", 6, _s6_theory),
+    DefaultItem(
+        "s6.theory",
+        6,
+        "深入学习宣传贯彻党的创新理论和上级重要会议精神，把会议精神作为行动的先导和指南，"
+        "教育引领{党小组名称?各党小组及|}全体党员职工切实把思想和行动统一到党中央决策部署上来，全力推动会议精神落到实处、取得实效。",
+    ),
     DefaultItem(
         "s6.rectification",
         6,

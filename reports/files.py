@@ -24,7 +24,7 @@ from branchwork.periods import Period
 from . import services
 from .models import Report, ReportVersion
 from .renderers import RENDERERS
-from .selectors import draft_document, report_latest_version, report_state
+from .selectors import report_document, report_state
 
 DOWNLOAD_FORMATS = ("docx", "pdf")
 # The ZIP is assembled in memory up to this size, on a temporary file beyond it.
@@ -67,11 +67,9 @@ def report_file(*, report: Report, fmt: str, today: datetime.date) -> ReportFile
     or approved; else the draft compiled from today's records, rendered once per revision of the
     report and of the branch's figures (then from the cache)."""
     renderer = _renderer(fmt)
-    if not report.is_editable:
-        version = report_latest_version(report)
-        if version is not None:
-            return version_file(version=version, fmt=fmt)
-    document = draft_document(report, today=today)
+    document, version = report_document(report=report, today=today)
+    if version is not None:
+        return version_file(version=version, fmt=fmt)
     content = cached_figures(
         "draft-file", report.branch, (fmt, *report_state(report), today.isoformat()), lambda: renderer.render(document)
     )
@@ -84,7 +82,7 @@ def approved_archive(*, organisation: Organisation, period: Period) -> ReportFil
     its latest version, in one ZIP; ``None`` when none is approved yet. Member names are cleaned
     like single downloads' and unique within the archive: a title cannot make a path."""
     reports = (
-        Report.objects.filter(branch__in=Organisation.objects.below(organisation).branches())
+        Report.objects.below(organisation)
         .for_period(period)
         .filter(status=Report.Status.APPROVED)
         .select_related("branch")

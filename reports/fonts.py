@@ -152,10 +152,6 @@ FALLBACK_FAMILIES = (
     "Unifont Upper",
 )
 
-# Families any of which counts as "a CJK font is present" for the system check.
-CJK_STAND_IN_PATHS = tuple(path for role in ROLES.values() for _, _, paths in role.stand_ins for path in paths)
-
-
 @dataclass(frozen=True)
 class Face:
     """A font file playing a role in the PDF."""

@@ -147,13 +147,16 @@ def _list(attribute: str, *, yiji: bool = False, strip: str = "") -> Callable[[P
     return fill
 
 
+PIONEER_SUFFIXES = ("党员先锋示范岗", "先锋示范岗", "示范岗")
+
+
 def _pioneer_posts(facts: PeriodFacts) -> Value | None:
     posts = facts.pioneer_posts
     if not posts:
         return None
     names = _names(posts)
     # 「收费服务、ETC客服党员先锋示范岗」 rather than the suffix repeated after every name.
-    for suffix in ("党员先锋示范岗", "先锋示范岗", "示范岗"):
+    for suffix in PIONEER_SUFFIXES:
         if len(names) > 1 and all(name.endswith(suffix) and len(name) > len(suffix) for name in names):
             return Value("、".join(_strip_suffix(n, suffix) for n in names) + suffix, _ids(posts))
     return Value(join_list(names), _ids(posts))
@@ -289,8 +292,7 @@ def _integrity_talk_phrase(facts: PeriodFacts) -> Value | None:
     audience = _distinct(detail.participants for detail in talks)
     who = "、".join(hosts) if hosts else "支部"
     whom = f"对{'、'.join(audience)}" if audience else ""
-    when = timing.text if timing.text.endswith("前") else f"{timing.text}"
-    return Value(f"在{when}，{who}{whom}进行集体廉政谈话", timing.activity_ids)
+    return Value(f"在{timing.text}，{who}{whom}进行集体廉政谈话", timing.activity_ids)
 
 
 def _petition_months(facts: PeriodFacts) -> Value | None:
@@ -416,7 +418,6 @@ def _joint_themed_days(facts: PeriodFacts) -> Value | None:
     return Value(f"与{'、'.join(partners)}联合开展主题党日活动", _ids(joint))
 
 
-PIONEER_SUFFIXES = ("党员先锋示范岗", "先锋示范岗", "示范岗")
 
 
 def _pioneer_role(facts: PeriodFacts) -> Value | None:
@@ -588,8 +589,8 @@ def _campaigns(facts: PeriodFacts) -> Value | None:
     campaigns = _profile(facts).campaigns
     if not campaigns:
         return None
-    text = join_he([quoted(name) for name in campaigns])
-    return Value(text if text.endswith("活动") else text + "活动")
+    text = join_he([quoted(_strip_suffix(name, "活动")) for name in campaigns])
+    return Value(text + "活动")
 
 
 # --- context -----------------------------------------------------------------------------------
@@ -797,11 +798,12 @@ def unknown_placeholders(text: str) -> list[str]:
 
 
 
-def placeholder_values(facts: PeriodFacts) -> list[dict]:
-    """Every placeholder with its meaning and what it reads as for the period: the editor's list."""
+def placeholder_values(values: dict[str, Value | None]) -> list[dict]:
+    """Every placeholder with its meaning and what it reads as for the period (``values``, as
+    ``compile.fill_values`` gives them): the editor's list."""
     rows = []
     for name, placeholder in PLACEHOLDERS.items():
-        value = placeholder.fill(facts)
+        value = values.get(name)
         rows.append(
             {
                 "name": name,

@@ -15,7 +15,7 @@ from branchwork.figures import figures_changed
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
-from .models import BranchProfile, ProfileYear, StandingWork, resolved_headings
+from .models import BranchProfile, ProfileYear, StandingWork
 
 _OPENERS, _CLOSERS = "“‘《（(「", "”’》）)」"
 
@@ -79,9 +79,6 @@ class ProfileFacts:
         """「中心党委和处党总支」 (the nearest two, as the reference names them)."""
         return "和".join(self.superiors[-2:])
 
-    @property
-    def section_headings(self) -> dict[int, str]:
-        return resolved_headings(self.headings)
 
 
 @dataclass(frozen=True)
@@ -92,8 +89,6 @@ class ReportFacts(PeriodFacts):
 
     @classmethod
     def of(cls, facts: PeriodFacts, profile: ProfileFacts) -> ReportFacts:
-        if isinstance(facts, ReportFacts):
-            facts = PeriodFacts(**{f.name: getattr(facts, f.name) for f in fields(PeriodFacts)})
         return cls(**{f.name: getattr(facts, f.name) for f in fields(PeriodFacts)}, profile=profile)
 
 
@@ -106,37 +101,27 @@ def profile_rows(*, branch: Organisation, year: int) -> tuple[BranchProfile, Pro
 
 
 def profile_facts(*, branch: Organisation, year: int) -> ProfileFacts:
-    """The branch's profile for ``year``, in three queries (profile, the year's row, standing work)."""
-    profile = BranchProfile.objects.filter(branch=branch).first()
-    year_row = ProfileYear.objects.filter(branch=branch, year=year).first()
+    """The branch's profile for ``year``, in three queries (profile, the year's row, standing work);
+    empty fields where the branch has not written one. Superiors default to the tree's names."""
+    profile, year_row = profile_rows(branch=branch, year=year)
     standing = tuple(
         Standing(work.pk, work.section, work.title.strip(), work.measures.strip())
         for work in StandingWork.objects.filter(branch=branch)
     )
-    superiors = _lines(profile.superiors) if profile else ()
-    if not superiors:
-        superiors = tuple(org.name for org in reversed(branch.ancestors()))
-    if profile is None:
-        return ProfileFacts(
-            superiors=superiors,
-            goals=year_row.goals.strip() if year_row else "",
-            campaigns=_lines(year_row.campaigns) if year_row else (),
-            standing=standing,
-        )
     return ProfileFacts(
         unit_name=profile.unit_name.strip(),
         core_business=profile.core_business.strip(),
         key_work=_lines(profile.key_work),
         served=profile.served.strip(),
-        superiors=superiors,
+        superiors=_lines(profile.superiors) or tuple(org.name for org in reversed(branch.ancestors())),
         superiors_opening=profile.superiors_opening.strip(),
         standardisation=profile.standardisation.strip(),
         ledgers=profile.ledgers.strip(),
         institutions=_lines(profile.institutions),
         work_style_rules=_lines(profile.work_style_rules),
         key_tasks=_lines(profile.key_tasks),
-        goals=year_row.goals.strip() if year_row else "",
-        campaigns=_lines(year_row.campaigns) if year_row else (),
+        goals=year_row.goals.strip(),
+        campaigns=_lines(year_row.campaigns),
         standing=standing,
         headings=dict(profile.headings or {}),
     )

@@ -48,7 +48,6 @@ def branch_profile(request, code):
                 branch=branch,
                 by=request.user,
                 profile_form=profile_form,
-                headings=profile_form.headings(),
                 year_form=year_form,
                 standing_formset=standing,
             )

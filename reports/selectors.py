@@ -171,26 +171,38 @@ def report_state(report: Report) -> tuple:
     return (report.pk, report.revision, report.updated_at.isoformat(), report.status)
 
 
+def _draft(report: Report, today: datetime.date) -> dict:
+    """The draft compiled from today's records and its claim check, from one reading of the facts;
+    cached while neither the report (its revision and status) nor the branch's figures (its
+    version) nor the day has changed."""
+
+    def compute() -> dict:
+        facts = report_facts(branch=report.branch, period=report.period, today=today)
+        document = compile_report(report, facts=facts)
+        return {"document": document.to_json(), "claims": check_document(document, facts)}
+
+    return cached_figures("report-draft", report.branch, (*report_state(report), today.isoformat()), compute)
+
+
 def draft_document(report: Report, *, today: datetime.date) -> Document:
-    """The draft compiled from today's records, from the cache while neither the report (its
-    revision and status) nor the branch's figures (its version) nor the day has changed."""
-    compiled = cached_figures(
-        "report-draft", report.branch, (*report_state(report), today.isoformat()), lambda: compile_report(report).to_json()
-    )
-    return Document.from_json(compiled)
+    return Document.from_json(_draft(report, today)["document"])
 
 
 def document_claims(
-    report: Report, document: Document, *, today: datetime.date, version_pk: int | None = None
+    report: Report, *, today: datetime.date, version: ReportVersion | None = None
 ) -> list[ParagraphFlags]:
-    """The claim check of ``document`` (the draft, or a frozen version) against the period's records
-    as they stand today; cached like the draft, by the report's state and the branch's figures."""
-    state = ("version", version_pk) if version_pk else report_state(report)
+    """The claim check of the draft, or of a frozen version against the period's records as they
+    stood on the day the version counted up to (its document's ``as_of``)."""
+    if version is None:
+        return _draft(report, today)["claims"]
+    as_of = version.document.get("meta", {}).get("as_of")
+    counted_to = datetime.date.fromisoformat(as_of) if as_of else today
 
     def compute() -> list[ParagraphFlags]:
-        return check_document(document, report_facts(branch=report.branch, period=report.period, today=today))
+        facts = report_facts(branch=report.branch, period=report.period, today=counted_to)
+        return check_document(Document.from_json(version.document), facts)
 
-    return cached_figures("report-claims", report.branch, (*state, today.isoformat()), compute)
+    return cached_figures("version-claims", report.branch, (version.pk, today.isoformat()), compute)
 
 
 def report_latest_version(report: Report) -> ReportVersion | None:

@@ -423,7 +423,6 @@ def profile_save(
     branch: Organisation,
     by: AbstractBaseUser,
     profile_form,
-    headings: dict[int, str],
     year_form,
     standing_formset,
 ) -> BranchProfile:
@@ -434,7 +433,7 @@ def profile_save(
     with transaction.atomic():
         profile = profile_form.save(commit=False)
         profile.branch = branch
-        profile.headings = heading_overrides(headings)
+        profile.headings = heading_overrides(profile_form.headings())
         profile.save()
         year_row = year_form.save(commit=False)
         year_row.branch = branch

@@ -29,9 +29,10 @@ from branchwork.periods import Period, period_choices, period_from_query
 from . import files, services
 from .claims import check_items
 from .compare import compare_versions
+from .compile import fill_values
 from .document import Document
 from .forms import ReportEditor, ReviewForm, StartForm, start_periods
-from .models import SECTION_HEADINGS, Report, ReportEvent, ReportVersion, ReviewComment
+from .models import Report, ReportEvent, ReportVersion, ReviewComment
 from .placeholders import placeholder_values
 from .profile import report_facts
 from .selectors import (
@@ -226,21 +227,22 @@ def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: R
     carry_options = services.report_carry_over_options(report=report)
     facts = report_facts(branch=branch, period=report.period)
     rows = [row for section in editor.sections.values() for row in section.rows]
-    for row, flags in zip(rows, check_items(rows, facts), strict=True):
+    values = fill_values(facts)
+    for row, flags in zip(rows, check_items(rows, facts, values), strict=True):
         row.flags = flags
     saved_sections = []
     if conflict is not None:
         items = list(conflict.items.all())
         saved_sections = [
             (number, heading, [item for item in items if item.section == number])
-            for number, heading in SECTION_HEADINGS.items()
+            for number, heading in conflict.section_headings.items()
         ]
     context = {
         "branch": branch,
         "report": report,
         "editor": editor,
         "sections": list(editor.sections.values()),
-        "placeholders": placeholder_values(facts),
+        "placeholders": placeholder_values(values),
         "carry_options": {5: [o for o in carry_options if o.section == 5], 6: [o for o in carry_options if o.section == 6]},
         "returned_version": returned_version,
         "overall_comments": overall,
@@ -262,7 +264,7 @@ def _render_preview(request, branch: Organisation, report: Report):
     comments_version = report_latest_version(report) if report.status == Report.Status.RETURNED else None
     overall, by_section = _section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
     events = list(report_events(report))
-    claims = document_claims(report, document, today=today, version_pk=version.pk if version else None)
+    claims = document_claims(report, today=today, version=version)
     if version is not None:  # a frozen version reads the same for ever
         document_key = figures_key("version-html", branch, version.pk)
     else:
@@ -286,7 +288,7 @@ def _render_preview(request, branch: Organisation, report: Report):
             "has_versions": any(event.version_id for event in events),
             "overall_comments": overall,
             "section_comments": sorted(by_section.items()),
-            "section_headings": SECTION_HEADINGS,
+            "section_headings": report.section_headings,
             "claims": _claim_rows(claims, document, branch, report.period, can_write=can_write and report.is_editable),
         },
     )
@@ -369,7 +371,7 @@ def version_detail(request, code, period, number):
             "events": version.events.select_related("by").order_by("at", "pk"),
             "overall_comments": overall,
             "section_comments": sorted(by_section.items()),
-            "section_headings": SECTION_HEADINGS,
+            "section_headings": report.section_headings,
             "version_count": report.versions.count(),
             "here": f"第{version.number}版",
         },
@@ -423,12 +425,16 @@ def version_compare(request, code, period):
 # --- review ------------------------------------------------------------------------------------
 
 
-def _render_review(request, branch, report, form: ReviewForm, *, status=200, unsent: dict | None = None):
+def _render_review(
+    request, branch, report, form: ReviewForm | None = None, *, status=200, unsent: dict | None = None
+):
     version = report_latest_version(report)
+    if form is None:
+        form = ReviewForm(initial={"version": version.number if version else None})
     document = Document.from_json(version.document) if version else None
     claims = (
         _claim_rows(
-            document_claims(report, document, today=timezone.localdate(), version_pk=version.pk),
+            document_claims(report, today=timezone.localdate(), version=version),
             document,
             branch,
             report.period,
@@ -452,7 +458,7 @@ def _render_review(request, branch, report, form: ReviewForm, *, status=200, uns
             "form": form,
             "events": report_events(report),
             "previous_comments": previous_comments,
-            "section_headings": SECTION_HEADINGS,
+            "section_headings": report.section_headings,
             "unsent": unsent,
         },
         status=status,
@@ -463,9 +469,7 @@ def _render_review(request, branch, report, form: ReviewForm, *, status=200, uns
 def report_review(request, code, period):
     branch, report = _report_for(request.user, code, period)
     _require_review(request.user, branch)
-    version = report_latest_version(report)
-    form = ReviewForm(initial={"version": version.number if version else None})
-    return _render_review(request, branch, report, form)
+    return _render_review(request, branch, report)
 
 
 def _review_action(request, code, period, action: str):
@@ -490,8 +494,11 @@ def _review_action(request, code, period, action: str):
             services.report_approve(report=report, by=request.user, comment=data["comment"], version_number=data["version"])
             messages.success(request, f"{report.branch.name}的{report.period.long_label}工作总结已审核通过。")
     except ValidationError as error:
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
+        if hasattr(error, "error_dict"):
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            form.add_error(None, error.messages)
         return _render_review(request, branch, report, form, status=400)
     except services.WorkflowError as error:
         messages.error(request, str(error))

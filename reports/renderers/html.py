@@ -41,8 +41,3 @@ def static_path(name: str) -> Path:
     if found:
         return Path(found)
     return Path(settings.BASE_DIR) / "static" / name
-
-
-def stylesheet_path() -> Path:
-    """Where gbt9704.css is on disk."""
-    return static_path(STYLESHEET)

@@ -67,6 +67,7 @@ PLANTED = [
     (1, "召开支委会12次。", "count"),
     (1, "开展3次主题党日活动。", "count"),
     (2, "各大媒体网站共发布新闻宣传稿件82篇。", "count"),
+    (2, "各大媒体网站共发布新闻宣传稿件9余篇。", "count"),  # more than 9: not the 5 registered
     (3, "今年结束站股级管理人员试用期3人。", "count"),
     (1, "召开理论学习会十二次。", "count"),
     (1, "截至12月31日，共召开理论学习会3次。", "date"),
@@ -101,6 +102,8 @@ TRUE = [
     (3, "安排部署下半年工作任务。"),
     (1, "共召开〔会议次数〕。"),  # a figure is the records' own word
     (1, "1921年7月1日，中国共产党成立。"),  # history, not a leftover
+    (1, "召开第2次支委会，研究发展党员工作。"),  # an ordinal is no count
+    (2, "各大媒体网站共发布新闻宣传稿件3余篇。"),  # 「3余篇」: more than 3, and 5 were registered
 ]
 
 
@@ -188,3 +191,24 @@ def test_submitting_a_report_with_an_empty_section_is_refused_with_its_name(worl
     assert "“一、加强思想建设，提高党员理论水平和政治素养”" in response.content.decode()
     draft = as_user(world.secretary).get(reverse("reports:report_download", args=["kl", "2022H1", "docx"]))
     assert draft.status_code == 200
+
+
+def test_a_frozen_version_is_checked_against_the_day_it_counted_to(world):
+    """A version submitted on 20 June says 「截至6月20日」; once the half-year is over that is still
+    right for that version, not a leftover."""
+    from reports import services
+    from reports.selectors import document_claims
+    from tests.factories import report_written
+
+    report = report_written(world.branch, H1, world.secretary)
+    version = services.report_submit(report=report, by=world.secretary)
+    document = version.document
+    document["meta"]["as_of"] = "2022-06-20"
+    paragraph = {"runs": [{"text": "截至6月20日，各项工作有序推进。"}], "ordinal": ""}
+    document["sections"][0]["paragraphs"] = [*document["sections"][0]["paragraphs"], paragraph]
+    version.document = document
+    version.save(update_fields=["document"])
+
+    flags = document_claims(report, today=D(2026, 1, 1), version=version)
+
+    assert [flag.rule for located in flags for flag in located.flags] == []

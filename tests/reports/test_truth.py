@@ -212,7 +212,7 @@ def test_profile_words_replace_generic_ones(institute):
     BranchProfile.objects.create(
         branch=institute, core_business="科研", key_work="理论研究、决策咨询", superiors="院党委", superiors_opening="院党委"
     )
-    ProfileYear.objects.create(branch=institute, year=2022, goals="院党委“出精品”工作部署", campaigns="“学术质量年”")
+    ProfileYear.objects.create(branch=institute, year=2022, goals="院党委“出精品”工作部署", campaigns="“学术质量年”活动")
     StandingWork.objects.create(branch=institute, section=2, title="“理论宣讲进基层”", measures="组织青年党员赴社区宣讲12场")
 
     text = draft_text(institute, H1)
