@@ -1,5 +1,4 @@
 import datetime
-import importlib.util
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
@@ -133,9 +132,6 @@ def test_demo_logins_work_with_passwords_that_pass_the_validators():
     assert User.objects.get(username="admin").is_superuser
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("demo.records") is None, reason="activities.demo not written yet"
-)
 def test_seed_demo_command_twice_gives_the_same_data(capsys):
     call_command("seed_demo")
     first = snapshot()

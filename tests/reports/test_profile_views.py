@@ -77,4 +77,6 @@ def test_a_year_outside_the_calendar_falls_back_to_this_year(world, as_user):
 def test_a_forged_form_count_builds_no_more_than_the_cap(world, as_user):
     response = as_user(world.secretary).post(URL, profile_data(**{"standing-TOTAL_FORMS": "1000"}))
     assert response.status_code == 400
-    assert len(response.context["standing"].forms) <= 20
+    assert len(response.context["standing"].forms) == 20
+    assert "20" in " ".join(response.context["standing"].non_form_errors())
+    assert not StandingWork.objects.filter(branch=world.branch).exists()

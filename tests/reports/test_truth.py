@@ -202,7 +202,7 @@ def test_the_sparse_demo_branch_reads_as_its_own(kl_demo):
     assert not any(word in text for word in DEMO_WORLD)
     assert "在院党委的正确领导下" in text
     assert "确定入党积极分子1名，预备党员转正1名" in text and "支部共有党员9名，转入1名" in text
-    assert "“追寻红色足迹”" not in text or "参观“百年党史档案文献展”" in text
+    assert "以参观“百年党史档案文献展”为内容，与省档案馆利用部党支部联合开展主题党日活动" in text
 
 
 # --- the profile's words and the options of default wording ---------------------------------------

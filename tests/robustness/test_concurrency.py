@@ -47,6 +47,10 @@ def hold_report_lock(monkeypatch):
     return hold
 
 
+# One written line in each section after the first: submitting needs every section written.
+OTHER_SECTIONS = [f"第{number}部分的内容。" for number in range(2, 7)]
+
+
 def _save_arguments(report, *, by, title, item_text, revision):
     return {
         "report": report,
@@ -58,7 +62,7 @@ def _save_arguments(report, *, by, title, item_text, revision):
         "signed_on": report.signed_on,
         # The item under test, and one written line in each other section (submitting needs them).
         "items": [services.ItemInput(section=1, text=item_text)]
-        + [services.ItemInput(section=number, text=f"第{number}部分的内容。") for number in range(2, 7)],
+        + [services.ItemInput(section=number, text=text) for number, text in enumerate(OTHER_SECTIONS, start=2)],
         "by": by,
     }
 
@@ -96,7 +100,7 @@ def test_two_saves_from_the_same_revision_one_wins_and_the_other_overwrites_noth
     winner = "书记" if first.error is None else "支委"
     saved = Report.objects.get(pk=report.pk)
     assert saved.title == winner
-    assert list(saved.items.values_list("text", flat=True))[0] == f"{winner}写的条目"
+    assert list(saved.items.values_list("text", flat=True)) == [f"{winner}写的条目", *OTHER_SECTIONS]
     assert saved.revision == report.revision + 1
     assert errors[0].report.title == winner  # the loser is shown what the winner saved
 
@@ -204,7 +208,7 @@ def test_a_submit_arriving_during_an_edit_freezes_exactly_the_edited_text(report
     assert edited.error is None and submitted.error is None
     assert hold_report_lock.blocked, "the submit did not wait for the edit's row lock"
     saved = Report.objects.get(pk=report.pk)
-    assert [item.text for item in saved.items.all()][0] == "支委刚写完的文字"
+    assert [item.text for item in saved.items.all()] == ["支委刚写完的文字", *OTHER_SECTIONS]
     version = submitted.value
     version.refresh_from_db()
     document = Document.from_json(version.document)
