@@ -7,6 +7,9 @@ import datetime
 import re
 from dataclasses import dataclass
 
+# The years a period may name: earlier or later is a typing mistake, not a report.
+YEARS = range(1990, 2101)
+
 _CODE = re.compile(r"^(?P<year>\d{4})(?P<half>H[12])?$")
 
 
@@ -22,7 +25,7 @@ class Period:
     @classmethod
     def parse(cls, code: str) -> "Period":
         match = _CODE.match((code or "").strip().upper())
-        if not match or not 1990 <= int(match["year"]) <= 2100:
+        if not match or int(match["year"]) not in YEARS:
             raise PeriodError(f"无法识别的期间“{code}”，应为如 2022H1、2022H2 或 2022 的形式")
         return cls(int(match["year"]), match["half"] or "")
 

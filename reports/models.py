@@ -142,7 +142,7 @@ class BranchProfile(models.Model):
         "下一步的重点工作（每行一项）", blank=True, help_text="如：通行费征收、节假日保通保畅、隧道安全管理"
     )
     headings = models.JSONField("各部分标题", default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = "支部概况"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from branchwork import access
+from branchwork.periods import YEARS
 
 from . import services
 from .forms import BranchProfileForm, ProfileYearForm, StandingWorkFormSet
@@ -26,7 +27,7 @@ def _year(value: str | None, default: int) -> int:
         year = int(value or "")
     except ValueError:
         return default
-    return year if 1990 <= year <= 2100 else default
+    return year if year in YEARS else default
 
 
 @login_required

@@ -4,7 +4,7 @@
     export_report --branch kl --record 123 --format pdf -o 会议记录.pdf       # one meeting record
     export_report --branch kl --period 2022H1 --minutes --format pdf -o 会议记录.pdf
                                                    # the period's meeting records: pdf (cover,
-                                                   # contents) or zip (a DOCX each and the PDF)
+                                                   # contents) or zip (a DOCX of each record)
     export_report --branch kl --period 2022H1 --ledger --format pdf -o 台账.pdf  # 三会一课 台账
 
 The report comes in any format of ``reports.renderers.RENDERERS``: a submitted or approved report
