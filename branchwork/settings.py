@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: every audit-log entry written during the request names its user.
     "auditlog.middleware.AuditlogMiddleware",
+    # After the audit log's actor: a POST (or other unsafe method) runs in one transaction; reads do not.
+    "branchwork.middleware.WriteTransactionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A user on a password an administrator issued sets their own before anything else.
     "branchwork.middleware.IssuedPasswordMiddleware",
@@ -124,10 +126,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": envint("SQLITE_TIMEOUT", "20")}
     )
-# Every request is one transaction: a view that fails half-way (the database going away, a bug)
-# leaves nothing half-written — not even a record saved without its audit-log entry. Services keep
-# their own transaction.atomic blocks too, for callers outside requests (commands, imports).
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Every request that may write is one transaction (``WriteTransactionMiddleware``): a view that
+# fails half-way (the database going away, a bug) leaves nothing half-written — not even a record
+# saved without its audit-log entry. Reads are not wrapped: on SQLite a transaction takes the write
+# lock at its start, and a slow read (a book of meeting records) would lock everyone out.
+# Services keep their own transaction.atomic blocks too, for callers outside requests.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -249,7 +253,9 @@ REDIS_URL = os.getenv("REDIS_URL", "").strip()
 CACHE_KEY_PREFIX = os.getenv("CACHE_KEY_PREFIX", "branchwork")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-        raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://, got {REDIS_URL!r}")
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis://, rediss:// or unix://, got {REDIS_URL!r}"
+        )
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
