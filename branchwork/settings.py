@@ -253,9 +253,7 @@ REDIS_URL = os.getenv("REDIS_URL", "").strip()
 CACHE_KEY_PREFIX = os.getenv("CACHE_KEY_PREFIX", "branchwork")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-        raise ImproperlyConfigured(
-            f"REDIS_URL must start with redis://, rediss:// or unix://, got {REDIS_URL!r}"
-        )
+        raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://, got {REDIS_URL!r}")
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
