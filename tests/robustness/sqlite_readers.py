@@ -6,7 +6,8 @@ test database lives in memory)::
     DATABASE_URL=sqlite:////tmp/x.sqlite3 SQLITE_TIMEOUT=3 python -m tests.robustness.sqlite_readers
 
 Another connection takes the write lock (``BEGIN IMMEDIATE``, as a long save or import does) and
-keeps it. Meanwhile the login page, a branch's home page and its records list are read; then a
+keeps it. Meanwhile the login page, a branch's home page and its records list are read and the
+health check asked (it must say 503 within about a second); then a
 save is posted and the lock released a second later. Prints one JSON object: each request's status
 and seconds.
 """
@@ -76,6 +77,7 @@ def main() -> None:
         "branch_home": timed(lambda: client.get(reverse("activities:branch_home", args=["kl"]))),
         "records": timed(lambda: client.get(reverse("activities:activity_list", args=["kl"]))),
     }
+    health = timed(lambda: Client(raise_request_exception=False).get(reverse("healthz")))
     connections.close_all()
     threading.Timer(1.0, writer.rollback).start()  # the long write ends a second into the save
     save = timed(
@@ -85,7 +87,7 @@ def main() -> None:
         )
     )
     writer.close()
-    print(json.dumps({"reads": reads, "save": save}))
+    print(json.dumps({"reads": reads, "health": health, "save": save}))
 
 
 if __name__ == "__main__":

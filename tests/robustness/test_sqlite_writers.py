@@ -94,5 +94,7 @@ def test_reads_answer_while_another_connection_holds_the_write_lock(tmp_path):
     for name, read in outcome["reads"].items():
         assert read["status"] == 200, (name, outcome)
         assert read["seconds"] < 2, (name, outcome)  # not waiting for the lock (5 s)
+    # The load balancer hears of the lock at once: 503 after about a second, not 200.
+    assert outcome["health"]["status"] == 503 and outcome["health"]["seconds"] < 2, outcome
     assert outcome["save"]["status"] == 302, outcome
     assert 0.9 < outcome["save"]["seconds"] < 5, outcome
