@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from activities.models import Activity
-from branchwork import access
+from branchwork import access, limits
 from branchwork.audit.services import audit_bulk_created, audit_bulk_updating
 from branchwork.models import Organisation
 from branchwork.periods import Period
@@ -50,9 +50,10 @@ FILE_FORMATS = ("docx", "pdf")
 
 # Bounds on what a report may hold, so that every page, comparison and file made from it is made in
 # seconds. Generous: the reference half-year report has 4,300 characters and 20 items.
-ITEM_MAX_CHARS = 5_000  # one item, and the opening paragraph
-REPORT_MAX_CHARS = 60_000  # the opening and every item together
-REPORT_MAX_ITEMS = 200
+# (branchwork.limits holds them with the others.)
+ITEM_MAX_CHARS = limits.REPORT_ITEM_MAX_CHARS  # one item, and the opening paragraph
+REPORT_MAX_CHARS = limits.REPORT_MAX_CHARS  # the opening and every item together
+REPORT_MAX_ITEMS = limits.REPORT_MAX_ITEMS
 
 
 class WorkflowError(Exception):
@@ -635,6 +636,11 @@ def report_return(
     }
     if not comment and not sections:
         raise ValidationError({"comment": "退回修改时请至少填写一条意见，说明需要修改什么。"})
+    for text in (comment, *sections.values()):
+        if len(text) > limits.COMMENT_MAX_CHARS:
+            raise ValidationError(
+                {"comment": f"每条意见最多 {limits.COMMENT_MAX_CHARS:,} 字（现有 {len(text):,} 字），请精简后再退回。"}
+            )
     with transaction.atomic():
         locked = _locked(report)
         version = _require_submitted(locked, by, "退回", version_number)
@@ -661,6 +667,10 @@ def report_approve(
     """Approve a submitted report: its latest version is final."""
     _require_reviewer(by, report.branch)
     comment = comment.strip()
+    if len(comment) > limits.COMMENT_MAX_CHARS:
+        raise ValidationError(
+            {"comment": f"意见最多 {limits.COMMENT_MAX_CHARS:,} 字（现有 {len(comment):,} 字），请精简后再提交。"}
+        )
     with transaction.atomic():
         locked = _locked(report)
         version = _require_submitted(locked, by, "审核", version_number)
