@@ -66,6 +66,8 @@ class ActivityForm(forms.ModelForm):
                 field.label = kind.labels[name]
             if name in TEXTAREA_ROWS and isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = TEXTAREA_ROWS[name]
+            if name != "title" and getattr(field, "max_length", None):  # limits: branchwork.limits
+                field.error_messages["max_length"] = f"{field.label}不能超过 %(limit_value)d 字（现有 %(show_value)d 字），请精简后再保存"
 
         if "party_group" in self.fields:
             field = self.fields["party_group"]

@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import access
+from . import access, health
 from .models import Organisation
 
 
@@ -40,13 +40,17 @@ def home(request):
 
 @require_GET
 @never_cache
-@transaction.non_atomic_requests  # opening the request's transaction would fail before we can say 503
+@transaction.non_atomic_requests  # the probe opens (and rolls back) its own write transaction
 def healthz(request):
-    """200 when the database answers, 503 when it does not. For load balancers; no login."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    """200 when the database would accept a write within a second and the file storage can be
+    written; 503 naming what is wrong otherwise. For load balancers; no login."""
+    problems = {}
+    database = health.database_problem()
+    if database:
+        problems["database"] = database
+    storage = health.storage_problem()
+    if storage:
+        problems["storage"] = storage
+    if problems:
+        return JsonResponse({"status": "error", **problems}, status=503)
     return JsonResponse({"status": "ok"})
