@@ -39,14 +39,16 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from openpyxl.styles import Font
 
+from . import access
 from . import spreadsheets as xlsx
 from .accounts import (
     AccountProblem,
+    check_new_username,
     clean_person_name,
     clean_username,
     generate_password,
-    grant_problem,
     issued_password_hash,
+    whole_name,
 )
 from .audit.services import audit_bulk_created, audit_bulk_updating
 from .figures import figures_changed
@@ -437,11 +439,10 @@ def _as_organisation(org) -> Organisation | None:
     return Organisation(code=org.code, name=org.name, level=org.level)
 
 
-def _holds(user, org: Organisation, kind: str) -> bool:
-    return user is not None and any(r.organisation_id == org.pk and r.kind == kind for r in user.roles.all())
-
-
 def _plan_accounts(plan: Plan, rows: list[SheetRow], by) -> None:
+    """Who may be given which role, and whose name changed, is decided by ``access`` (the same
+    rules as the accounts pages); a row that restates an account as it is changes nothing and is
+    always accepted, so the template downloaded and imported back unchanged always imports."""
     scope = plan.scope
     usernames = {_text(row, "用户名").lower() for row in rows if _text(row, "用户名")}
     users = {
@@ -469,17 +470,24 @@ def _plan_accounts(plan: Plan, rows: list[SheetRow], by) -> None:
         code = _org_code(row, problems)
         kind = _choice(row, "角色", KIND_LABELS, f"{'、'.join(ROLE_CHOICES)}之一", problems)
         org = _known_org(plan, code, problems)
-        if org is not None and kind:
+        key = username.lower()
+        user = users.get(key)
+        if username and user is None:
+            try:
+                check_new_username(username)
+            except AccountProblem as problem:
+                problems.append(str(problem).rstrip("。"))
+        has_role = (
+            user is not None
+            and isinstance(org, Organisation)
+            and any(r.organisation_id == org.pk and r.kind == kind for r in user.roles.all())
+        )
+        if org is not None and kind and not has_role:
             problem = role_problem(kind, _as_organisation(org))
-            granted = isinstance(org, Organisation) and _holds(users.get(username.lower()), org, kind)
-            refused = None if granted or not isinstance(org, Organisation) else grant_problem(kind=kind, organisation=org, by=by)
             if problem:
                 problems.append(f"{org.name}是{org.get_level_display()}：{problem}")
-            elif refused:
-                problems.append(refused)
             elif org.is_closed:
                 problems.append(f"{org.name}已撤销，不能再分配角色")
-        key = username.lower()
         if username and name:
             if key in seen and seen[key][1] != name:
                 problems.append(f"用户名“{username}”在第{seen[key][0]}行的姓名是“{seen[key][1]}”，同一账号的姓名应一致")
@@ -489,13 +497,21 @@ def _plan_accounts(plan: Plan, rows: list[SheetRow], by) -> None:
             if role_key in roles_seen:
                 problems.append(f"与第{roles_seen[role_key]}行重复")
             roles_seen.setdefault(role_key, row.number)
-        user = users.get(key)
         if user is None and not name and not _text(row, "姓名") and key not in seen:
             problems.append("缺少姓名")
-        if user is not None and not problems:
-            problem = _foreign_account(user, scope)
+        rename = user is not None and bool(name) and whole_name(user) != name and key not in renamed
+        if not problems and org is not None and kind and not has_role:
+            problem = _foreign_account(user, scope) or access.role_grant_problem(by, user, kind=kind, organisation=org)
             if problem:
-                problems.append(problem)
+                problems.append(problem.rstrip("。"))
+        if not problems and rename:
+            problem = _foreign_account(user, scope) or (
+                access.account_change_problem(by, user, roles=list(user.roles.all()), scope=scope)
+                if scope is not None
+                else None
+            )
+            if problem:
+                problems.append(problem.rstrip("。"))
         if problems:
             for problem in problems:
                 plan.error(SHEET_ACCOUNTS, row.number, problem)
@@ -504,8 +520,6 @@ def _plan_accounts(plan: Plan, rows: list[SheetRow], by) -> None:
             account = new_accounts.setdefault(key, NewAccount(row.number, username, name or seen[key][1]))
             account.roles.append((code, kind))
             continue
-        has_role = any(r.organisation.code == code and r.kind == kind for r in user.roles.all())
-        rename = bool(name) and (user.first_name, user.last_name) != (name, "") and key not in renamed
         if not has_role and not user.is_active:
             plan.error(SHEET_ACCOUNTS, row.number, f"账号“{user.username}”已停用，请先在账号页面恢复后再分配角色")
             continue
@@ -520,13 +534,13 @@ def _plan_accounts(plan: Plan, rows: list[SheetRow], by) -> None:
 
 
 def _foreign_account(user, scope: Organisation | None) -> str | None:
-    """Why an existing account is not this administrator's to change (None: it is)."""
+    """Why an existing account cannot be changed from this workbook at all (None: it can): a
+    superuser's, or one the scope does not see (no role in it) — its user name is taken."""
+    if user is None:
+        return None
     if user.is_superuser:
         return f"用户名“{user.username}”是系统管理员账号，请换一个用户名"
-    if scope is None:
-        return None
-    roles = list(user.roles.all())
-    if not roles or any(not r.organisation.path.startswith(scope.path) for r in roles):
+    if scope is not None and not any(access.in_scope(r.organisation, scope) for r in user.roles.all()):
         return f"用户名“{user.username}”已被其他账号使用，请换一个"
     return None
 
@@ -816,14 +830,14 @@ def import_template(*, scope: Organisation | None) -> bytes:
     xlsx.write_header(accounts_sheet, ACCOUNT_COLUMNS, widths=[18, 12, 14, 12])
     if scope is not None:
         roles = (
-            Role.objects.filter(organisation__path__startswith=scope.path, organisation__closed_on__isnull=True)
+            Role.objects.filter(organisation__in=Organisation.objects.below(scope), organisation__closed_on__isnull=True)
             .filter(user__is_active=True, user__is_superuser=False)
             .select_related("user", "organisation")
             .order_by("organisation__path", "kind", "user__username")
         )
         short = {value: label for label, value in KIND_LABELS.items() if label in ROLE_CHOICES}
         for number, role in enumerate(roles, start=2):
-            name = f"{role.user.last_name}{role.user.first_name}".strip()
+            name = whole_name(role.user)
             xlsx.write_row(
                 accounts_sheet, [role.user.username, name, role.organisation.code, short[role.kind]], row=number
             )
@@ -850,7 +864,7 @@ def _help_sheet(workbook, scope: Organisation | None) -> None:
         (SHEET_ORGS, "名称", "全称，如“kl所党支部”；已有党组织改了名称会更新"),
         (SHEET_ORGS, "层级", "党委 / 党总支 / 党支部"),
         (SHEET_ORGS, "上级编码", f"上级党组织的编码（本表中或已有的）；留空表示直属 {top}"),
-        (SHEET_ACCOUNTS, "用户名", "登录用的名字：字母、数字或 @ . + - _，如 kl_shuji；已有的账号按用户名对应"),
+        (SHEET_ACCOUNTS, "用户名", "登录用的名字：英文字母、数字或 . _ -，如 kl_shuji；已有的账号按用户名对应"),
         (SHEET_ACCOUNTS, "姓名", "完整姓名，如“李一帅”"),
         (SHEET_ACCOUNTS, "组织编码", "该账号所属党组织的编码"),
         (SHEET_ACCOUNTS, "角色", "支部书记、支委（属于党支部）；审阅人、组织员（属于党委或党总支）。一人多个角色写多行"),

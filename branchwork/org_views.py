@@ -336,7 +336,7 @@ def account_detail(request, code, user_pk):
     scope = access.organisation_for_admin(request.user, code)
     account = _account(scope, user_pk)
     roles = account_roles(account=account, scope=scope)
-    problem = account_manage_problem(account=account, scope=scope, roles=roles)
+    problem = account_manage_problem(account=account, scope=scope, roles=roles, by=request.user)
     name_form = AccountNameForm(_post(request), initial={"name": person_name(account)}, prefix="name")
     role_form = RoleForm(None, scope=scope, prefix="role")
     if request.method == "POST":
@@ -371,7 +371,7 @@ def account_detail(request, code, user_pk):
 def _manageable_account(request, scope, user_pk):
     account = _account(scope, user_pk)
     roles = account_roles(account=account, scope=scope)
-    problem = account_manage_problem(account=account, scope=scope, roles=roles)
+    problem = account_manage_problem(account=account, scope=scope, roles=roles, by=request.user)
     if problem:
         raise PermissionDenied(problem)
     return account, roles
@@ -435,7 +435,7 @@ def role_delete(request, code, user_pk, role_pk):
     scope = access.organisation_for_admin(request.user, code)
     account = _account(scope, user_pk)
     role = get_object_or_404(
-        Role.objects.filter(user=account, organisation__path__startswith=scope.path).select_related("organisation"),
+        Role.objects.filter(user=account, organisation__in=Organisation.objects.below(scope)).select_related("organisation"),
         pk=role_pk,
     )
     try:

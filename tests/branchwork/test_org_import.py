@@ -452,3 +452,61 @@ def test_new_organisations_start_with_outlets_their_branches_can_record_news_in(
     assert list(Outlet.objects.filter(organisation=general).values_list("name", flat=True)) == ["第1网站和微信公众号"]
     branch = Organisation.objects.get(code="b1")
     assert Outlet.objects.for_branch(branch).count() == Outlet.objects.filter(organisation=world.committee).count() + 1
+
+
+def test_an_organiser_gives_themself_no_role_by_import(world):
+    content = workbook_bytes(accounts=[["organiser", "", "kl", "支部书记"], ["organiser", "", "hw", "审阅人"]])
+    plan = run(content, scope=world.general, by=world.organiser, commit=False).plan
+    assert [(e.row, "不能给自己分配角色" in e.message) for e in plan.errors] == [(2, True), (3, True)]
+    assert not Role.objects.filter(user=world.organiser).exclude(kind=Role.Kind.ADMINISTRATOR).exists()
+
+
+def test_an_organiser_appoints_reviewers_only_below_their_organisation_by_import(world):
+    content = workbook_bytes(accounts=[["new_rev", "新审阅", "hw", "审阅人"]])
+    plan = run(content, scope=world.general, by=world.organiser, commit=False).plan
+    assert [e.row for e in plan.errors] == [2] and "由上级组织员或系统管理员设立" in plan.errors[0].message
+    top = User.objects.create_user("top_org", password="x")
+    Role.objects.create(user=top, organisation=world.committee, kind=Role.Kind.ADMINISTRATOR)
+    assert run(content, scope=world.committee, by=top).applied
+
+
+def test_an_organiser_renames_no_peer_by_import(world):
+    peer = User.objects.create_user("peer", first_name="同级")
+    Role.objects.create(user=peer, organisation=world.general, kind=Role.Kind.ADMINISTRATOR)
+    content = workbook_bytes(accounts=[["peer", "改名", "hw", "组织员"], ["reviewer", "改名", "hw", "审阅人"]])
+    plan = run(content, scope=world.general, by=world.organiser, commit=False).plan
+    assert [(e.row, "同级或在您之上" in e.message) for e in plan.errors] == [(2, True), (3, True)]
+
+
+def test_the_template_imports_back_unchanged_with_an_account_holding_a_role_in_another_committee(world):
+    """Finding 10: an account of hw that is also 支委 under another 党委 made the unmodified
+    template fail (「已被其他账号使用」)."""
+    other = Organisation.objects.create(name="另一党委", code="other", level=Organisation.Level.COMMITTEE)
+    far_branch = Organisation.objects.create(name="远处党支部", code="elsewhere", level=Organisation.Level.BRANCH, parent=other)
+    Role.objects.create(user=world.secretary, organisation=far_branch, kind=Role.Kind.COMMITTEE)
+    world.member.first_name, world.member.last_name = "建国", "王"  # a name stored the old way
+    world.member.save()
+    before = counts()
+    outcome = run(import_template(scope=world.general), scope=world.general, by=world.organiser)
+    assert outcome.plan.ok, [str(e) for e in outcome.plan.errors]
+    assert outcome.plan.changes == 0 and counts() == before
+    # Changing such an account is still for the organisation both share.
+    content = workbook_bytes(accounts=[["secretary", "新名字", "kl", "支部书记"]])
+    plan = run(content, scope=world.general, by=world.organiser, commit=False).plan
+    assert [e.row for e in plan.errors] == [2] and "也有角色" in plan.errors[0].message
+
+
+@pytest.mark.parametrize("username", ["adm\u0456n", "李四", "ｋｌ", "kl shuji", "kl@x", "a+b"])
+def test_a_new_user_name_outside_the_safe_alphabet_is_refused_in_words(world, username):
+    content = workbook_bytes(accounts=[[username, "新人", "kl", "支委"]])
+    plan = run(content, scope=world.general, by=world.organiser, commit=False).plan
+    assert [e.row for e in plan.errors] == [2]
+    assert "只能使用英文字母、数字和 . _ - 符号" in plan.errors[0].message
+
+
+def test_an_existing_user_name_outside_the_safe_alphabet_still_imports(world):
+    legacy = User.objects.create_user("wang@old", first_name="王老")
+    Role.objects.create(user=legacy, organisation=world.sibling, kind=Role.Kind.COMMITTEE)
+    content = workbook_bytes(accounts=[["wang@old", "王老", "xy", "支委"], ["wang@old", "", "kl", "支委"]])
+    outcome = run(content, scope=world.general, by=world.organiser)
+    assert outcome.applied and Role.objects.filter(user=legacy, organisation=world.branch).exists()

@@ -320,8 +320,8 @@ def test_an_account_with_a_role_elsewhere_is_managed_from_above(world, as_user):
 
 def test_roles_are_added_and_removed_but_never_the_last_one(world, as_user):
     client = as_user(world.organiser)
-    client.post(url("role_create", "hw", world.secretary.pk), {"role-organisation": world.general.pk, "role-kind": "reviewer"})
-    added = Role.objects.get(user=world.secretary, organisation=world.general, kind=Role.Kind.REVIEWER)
+    client.post(url("role_create", "hw", world.secretary.pk), {"role-organisation": world.sibling.pk, "role-kind": "committee"})
+    added = Role.objects.get(user=world.secretary, organisation=world.sibling, kind=Role.Kind.COMMITTEE)
     client.post(url("role_delete", "hw", world.secretary.pk, added.pk))
     assert not Role.objects.filter(pk=added.pk).exists()
     only = Role.objects.get(user=world.secretary)
@@ -386,3 +386,12 @@ def test_an_organiser_appoints_organisers_only_below_their_own_organisation(worl
     RoleFactory(user=top, organisation=world.committee, kind=Role.Kind.ADMINISTRATOR)
     as_user(top).post(url("role_create", "center", world.reviewer.pk), {"role-organisation": world.general.pk, "role-kind": "organiser"})
     assert Role.objects.filter(user=world.reviewer, organisation=world.general, kind=Role.Kind.ADMINISTRATOR).exists()
+
+
+def test_a_look_alike_user_name_is_refused_by_the_account_form(world, as_user):
+    client = as_user(world.organiser)
+    data = {"username": "secret\u0430ry", "name": "冒名", "organisation": world.sibling.pk, "kind": "committee"}
+    response = client.post(url("account_create", "hw"), data)
+    assert response.status_code == 200
+    assert "只能使用英文字母、数字和 . _ - 符号" in response.content.decode()
+    assert not User.objects.filter(username=data["username"]).exists()
