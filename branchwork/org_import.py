@@ -16,8 +16,9 @@ the organisation administered (``None`` on the command line: the whole deploymen
 - Bounded: a 党委 of 30 branches and 750 members is read, checked and written in a fixed number
   of queries (bulk writes, bulk audit entries), not one per row.
 
-New accounts get an issued password (``accounts``), returned once by ``import_apply`` to be shown
-to the administrator, and replaced by its owner at their first login.
+New accounts get an issued password (``accounts``), made only when the page showing it is opened
+(``import_passwords_reveal``: never stored in clear, not even in the session), shown once to the
+administrator, and replaced by its owner at their first login.
 
 Rows are read by the spreadsheet toolkit (``branchwork.spreadsheets``); members are checked by the
 roster's own row check, so a row valid in a branch's roster import is valid here.
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from openpyxl.styles import Font
@@ -46,8 +47,7 @@ from .accounts import (
     check_new_username,
     clean_person_name,
     clean_username,
-    generate_password,
-    issued_password_hash,
+    issued_passwords_reveal,
     whole_name,
 )
 from .audit.services import audit_bulk_created, audit_bulk_updating
@@ -660,7 +660,9 @@ class Outcome:
     plan: Plan
     applied: bool = False
     stale: bool = False  # the database changed since the preview: nothing written, see the new plan
-    issued: list[IssuedAccount] = field(default_factory=list)
+    # The new accounts, their initial passwords waiting to be made and shown once
+    # (``import_passwords_reveal``): no password exists before then.
+    new_user_ids: list[int] = field(default_factory=list)
 
 
 def _lock(scope: Organisation | None) -> None:
@@ -682,7 +684,7 @@ def org_import(*, workbook: Workbook, scope: Organisation | None, by, commit: bo
         if expected is not None and plan.digest() != expected:
             outcome.stale = True
             return outcome
-        outcome.issued = _apply(plan, by)
+        outcome.new_user_ids = _apply(plan, by)
         outcome.applied = True
     logger.info(
         "organisation import under %s by %s: %d changes",
@@ -693,13 +695,13 @@ def org_import(*, workbook: Workbook, scope: Organisation | None, by, commit: bo
     return outcome
 
 
-def _apply(plan: Plan, by) -> list[IssuedAccount]:
+def _apply(plan: Plan, by) -> list[int]:
     orgs: dict[str, Organisation] = {code: org for code, org in plan.orgs_by_code.items() if isinstance(org, Organisation)}
     _create_orgs(plan, orgs)
     _rename_orgs(plan)
-    issued = _write_accounts(plan, orgs, by)
+    new_user_ids = _write_accounts(plan, orgs, by)
     _write_members(plan, orgs)
-    return issued
+    return new_user_ids
 
 
 def _create_orgs(plan: Plan, orgs: dict[str, Organisation]) -> None:
@@ -739,28 +741,20 @@ def _rename_orgs(plan: Plan) -> None:
     figures_changed(branch_ids=Organisation.objects.filter(below).values("pk"))
 
 
-def _write_accounts(plan: Plan, orgs: dict[str, Organisation], by) -> list[IssuedAccount]:
-    role_label = dict(Role.Kind.choices)
-    issued: list[IssuedAccount] = []
+def _write_accounts(plan: Plan, orgs: dict[str, Organisation], by) -> list[int]:
+    """New accounts (in bulk, with no usable password until theirs is shown), their roles, and
+    new names of existing accounts. Returns the new accounts' ids."""
     users = []
     for account in plan.new_accounts:
-        password = generate_password()
         user = User(username=account.username, first_name=account.name, last_name="", is_active=True)
-        user.password = issued_password_hash(password)
+        user.set_unusable_password()
         user._audit_organisation_id = orgs[account.roles[0][0]].pk
         users.append(user)
-        issued.append(
-            IssuedAccount(
-                account.username,
-                account.name,
-                "、".join(f"{orgs[code].name}·{role_label[kind]}" for code, kind in account.roles),
-                password,
-            )
-        )
-    created = User.objects.bulk_create(users)
+    created = User.objects.bulk_create(users, batch_size=500)
     audit_bulk_created(objects=created)
     IssuedPassword.objects.bulk_create(
-        [IssuedPassword(user=user, issued_by=by if getattr(by, "pk", None) else None) for user in created]
+        [IssuedPassword(user=user, issued_by=by if getattr(by, "pk", None) else None, pending=True) for user in created],
+        batch_size=500,
     )
     roles = [
         Role(user=user, organisation=orgs[code], kind=kind)
@@ -768,7 +762,7 @@ def _write_accounts(plan: Plan, orgs: dict[str, Organisation], by) -> list[Issue
         for code, kind in account.roles
     ]
     roles += [Role(user=user, organisation=orgs[code], kind=kind) for user, code, kind in plan.new_roles]
-    audit_bulk_created(objects=Role.objects.bulk_create(roles))
+    audit_bulk_created(objects=Role.objects.bulk_create(roles, batch_size=500))
     if plan.renamed_accounts:
         renamed = []
         for user, name in plan.renamed_accounts:
@@ -777,8 +771,30 @@ def _write_accounts(plan: Plan, orgs: dict[str, Organisation], by) -> list[Issue
             user._audit_organisation_id = home.pk if home is not None else None
             renamed.append(user)
         audit_bulk_updating(objects=renamed, fields=["first_name", "last_name"])
-        User.objects.bulk_update(renamed, ["first_name", "last_name"])
-    return issued
+        User.objects.bulk_update(renamed, ["first_name", "last_name"], batch_size=500)
+    return [user.pk for user in created]
+
+
+def import_passwords_reveal(*, user_ids: list[int], by) -> list[IssuedAccount]:
+    """The initial passwords of the accounts an import created, made now and returned to be shown
+    (and offered as a download) this once; accounts whose password was already shown are left out."""
+    role_label = dict(Role.Kind.choices)
+    users = list(
+        User.objects.filter(pk__in=user_ids)
+        .prefetch_related(Prefetch("roles", queryset=Role.objects.select_related("organisation").order_by("pk")))
+        .order_by("pk")
+    )
+    passwords = issued_passwords_reveal(users=users, by=by)
+    return [
+        IssuedAccount(
+            user.username,
+            whole_name(user),
+            "、".join(f"{role.organisation.name}·{role_label[role.kind]}" for role in user.roles.all()),
+            passwords[user.pk],
+        )
+        for user in users
+        if user.pk in passwords
+    ]
 
 
 def _write_members(plan: Plan, orgs: dict[str, Organisation]) -> None:

@@ -23,6 +23,7 @@ from branchwork.org_import import (
     SHEET_ACCOUNTS,
     SHEET_MEMBERS,
     SHEET_ORGS,
+    import_passwords_reveal,
     import_template,
     org_import,
     read_workbook,
@@ -128,9 +129,13 @@ def test_one_workbook_sets_up_a_committee_and_a_second_import_changes_nothing(wo
     secretary = User.objects.get(username="b1_shuji")
     assert (secretary.first_name, secretary.last_name) == ("书记1", "")
     assert Role.objects.filter(user=secretary, organisation=b1, kind=Role.Kind.SECRETARY).exists()
-    assert len(outcome.issued) == 8 and IssuedPassword.objects.filter(user=secretary).exists()
-    issued = {a.username: a.password for a in outcome.issued}
+    assert len(outcome.new_user_ids) == 8 and IssuedPassword.objects.filter(user=secretary, pending=True).exists()
+    assert not secretary.has_usable_password()  # no password exists until it is shown
+    issued = {a.username: a.password for a in import_passwords_reveal(user_ids=outcome.new_user_ids, by=world.admin)}
+    assert len(issued) == 8
+    secretary.refresh_from_db()
     assert secretary.check_password(issued["b1_shuji"])
+    assert import_passwords_reveal(user_ids=outcome.new_user_ids, by=world.admin) == []  # once
     # Every created row is in the audit log, with the organisation it belongs to.
     assert AuditEntry.objects.filter(content_type__model="member", organisation=b1).count() == 25
     assert AuditEntry.objects.filter(content_type__model="organisation", object_id=b1.pk).exists()
@@ -139,7 +144,7 @@ def test_one_workbook_sets_up_a_committee_and_a_second_import_changes_nothing(wo
     after = counts()
     again = run(committee_file(), scope=world.committee, by=world.admin)
     assert again.plan.ok and again.plan.changes == 0 and counts() == after
-    assert not again.issued
+    assert not again.new_user_ids
 
 
 def test_a_changed_row_updates_what_it_names_and_nothing_else(world):
@@ -510,3 +515,27 @@ def test_an_existing_user_name_outside_the_safe_alphabet_still_imports(world):
     content = workbook_bytes(accounts=[["wang@old", "王老", "xy", "支委"], ["wang@old", "", "kl", "支委"]])
     outcome = run(content, scope=world.general, by=world.organiser)
     assert outcome.applied and Role.objects.filter(user=legacy, organisation=world.branch).exists()
+
+
+def _stored_sessions() -> str:
+    from django.contrib.sessions.models import Session
+
+    return "".join(str(session.get_decoded()) for session in Session.objects.all())
+
+
+def test_initial_passwords_are_never_stored_in_the_session_and_the_download_still_holds_them(world, as_user):
+    client = as_user(world.organiser)
+    content = workbook_bytes([["x1", "新所党支部", "党支部", "hw"]], [["x1_shuji", "李一帅", "x1", "支部书记"], ["x1_wy", "王五", "x1", "支委"]])
+    client.post(reverse("orgadmin:import", args=["hw"]), {"file": upload(content)})
+    done = client.post(reverse("orgadmin:import_confirm", args=["hw"]))
+    assert not User.objects.get(username="x1_shuji").has_usable_password()  # nothing to store yet
+    result = client.get(done.url)
+    passwords = [account.password for account in result.context["issued"]]
+    assert len(passwords) == 2
+    stored = _stored_sessions() + str(dict(client.session))
+    assert not any(password in stored for password in passwords)
+    import base64
+
+    download = base64.b64decode(result.context["download"].split(",", 1)[1])
+    rows = list(load_workbook(io.BytesIO(download)).active.iter_rows(min_row=2, values_only=True))
+    assert {(row[1], row[2]) for row in rows} == {("x1_shuji", passwords[0]), ("x1_wy", passwords[1])}

@@ -395,3 +395,19 @@ def test_a_look_alike_user_name_is_refused_by_the_account_form(world, as_user):
     assert response.status_code == 200
     assert "只能使用英文字母、数字和 . _ - 符号" in response.content.decode()
     assert not User.objects.filter(username=data["username"]).exists()
+
+
+def test_an_issued_password_is_never_stored_in_the_session(world, as_user):
+    from django.contrib.sessions.models import Session
+
+    client = as_user(world.organiser)
+    client.post(url("account_password", "hw", world.sibling_secretary.pk))
+    world.sibling_secretary.refresh_from_db()
+    assert not world.sibling_secretary.has_usable_password()  # the old one is gone, the new one not yet made
+    password = client.get(url("account_detail", "hw", world.sibling_secretary.pk)).context["password"]
+    assert password
+    stored = "".join(str(s.get_decoded()) for s in Session.objects.all()) + str(dict(client.session))
+    assert password not in stored
+    # Shown to the administrator who issued it, once; nobody else sees it made again.
+    assert client.get(url("account_detail", "hw", world.sibling_secretary.pk)).context["password"] is None
+    assert as_user(world.admin).get(url("account_detail", "center", world.sibling_secretary.pk)).context["password"] is None
