@@ -18,7 +18,7 @@ import re
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import get_hasher, make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, get_hasher, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -100,6 +100,13 @@ def _log(instance, *, organisation: Organisation | None, action: int, changes: d
         changes=changes,
         organisation_id=organisation.pk if organisation else None,
     )
+
+
+def unusable_password() -> str:
+    """What ``set_unusable_password`` stores (``!`` and a random tail, so no two accounts share
+    it), a hundred times faster for thousands of new accounts: one ``token_urlsafe`` instead of
+    forty ``secrets.choice``."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
 def _issuer(by):

@@ -48,6 +48,7 @@ from .accounts import (
     clean_person_name,
     clean_username,
     issued_passwords_reveal,
+    unusable_password,
     whole_name,
 )
 from .audit.services import audit_bulk_created, audit_bulk_updating
@@ -747,7 +748,7 @@ def _write_accounts(plan: Plan, orgs: dict[str, Organisation], by) -> list[int]:
     users = []
     for account in plan.new_accounts:
         user = User(username=account.username, first_name=account.name, last_name="", is_active=True)
-        user.set_unusable_password()
+        user.password = unusable_password()
         user._audit_organisation_id = orgs[account.roles[0][0]].pk
         users.append(user)
     created = User.objects.bulk_create(users, batch_size=500)
