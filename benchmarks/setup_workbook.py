@@ -30,9 +30,18 @@ ACCOUNTS = 4990
 
 
 def workbook(generals: int = 10, branches_per_general: int = 10) -> bytes:
-    from branchwork.org_import import ACCOUNT_COLUMNS, MEMBER_COLUMNS, ORG_COLUMNS, SHEET_ACCOUNTS, SHEET_MEMBERS, SHEET_ORGS
-    from openpyxl import Workbook
     import io
+
+    from openpyxl import Workbook
+
+    from branchwork.org_import import (
+        ACCOUNT_COLUMNS,
+        MEMBER_COLUMNS,
+        ORG_COLUMNS,
+        SHEET_ACCOUNTS,
+        SHEET_MEMBERS,
+        SHEET_ORGS,
+    )
 
     book = Workbook()
     book.remove(book.active)

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Organisation, Role
+from .models import BRANCH_WRITER_ROLES, Organisation, Role
 
 
 def _roles(user) -> list[Role]:
@@ -95,6 +95,27 @@ def reviewer_scope_for_user(user, code: str) -> Organisation:
     raise Http404("没有找到该党组织")
 
 
+def reviewers_of(branch: Organisation) -> QuerySet:
+    """The active accounts that review ``branch``: reviewers of an organisation above it (the
+    people ``can_review_branch`` lets act on its reports)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, roles__kind=Role.Kind.REVIEWER, roles__organisation_id__in=branch.ancestor_ids)
+        .distinct()
+    )
+
+
+def writers_of(branch: Organisation) -> QuerySet:
+    """The active accounts that write ``branch``: its secretaries and committee members."""
+    writer_ids = Role.objects.filter(BRANCH_WRITER_ROLES, organisation=branch).values("user_id")
+    return get_user_model().objects.filter(is_active=True, pk__in=writer_ids)
+
+
+def own_branches(user) -> list[Organisation]:
+    """The branches the user writes (as secretary or 支委), from the roles already loaded."""
+    return [role.organisation for role in _roles(user) if role.writes_branch]
+
+
 def home_branch_codes(user) -> list[str]:
     """Branches the user works in, for the navigation bar and the landing redirect."""
     return [role.organisation.code for role in _roles(user) if role.writes_branch]
@@ -124,6 +145,11 @@ def organisation_for_admin(user, code: str) -> Organisation:
         raise Http404("没有找到该党组织") from None
 
 
+def may_set_up(user) -> bool:
+    """The first-run setup (creating a top 党委) is the superuser's alone."""
+    return user.is_authenticated and user.is_superuser
+
+
 def administers(user) -> bool:
     """Whether the user has any organisation to administer in the app (for the navigation)."""
     return user.is_authenticated and (user.is_superuser or bool(administered_organisations(user)))
@@ -138,8 +164,9 @@ def administers_branch(user, branch: Organisation) -> bool:
 
 def can_change_organisation(user, organisation: Organisation) -> bool:
     """Renaming, closing and reopening an organisation is done from above it: by a 组织员 of an
-    organisation above (not of the organisation itself), or a superuser."""
-    if user.is_authenticated and user.is_superuser:
+    organisation above (not of the organisation itself), or a superuser — on the pages and in the
+    set-up workbook (``None``: the command line, which may)."""
+    if user is None or (user.is_authenticated and user.is_superuser):
         return True
     return any(
         organisation.path.startswith(org.path) and org.pk != organisation.pk

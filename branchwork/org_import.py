@@ -320,7 +320,6 @@ def _choice(row: SheetRow, column: str, labels: dict[str, str], allowed: str, pr
 
 
 def _plan_orgs(plan: Plan, rows: list[SheetRow], existing: dict[str, Organisation], by) -> None:
-    scope = plan.scope
     first_row: dict[str, int] = {}
     new: dict[str, NewOrg] = {}
     codes = []
@@ -382,7 +381,7 @@ def _plan_orgs(plan: Plan, rows: list[SheetRow], existing: dict[str, Organisatio
             continue
         if org.name == name:
             plan.orgs_unchanged += 1
-        elif scope is not None and org.pk == scope.pk and by is not None and not by.is_superuser:
+        elif not access.can_change_organisation(by, org):
             plan.error(SHEET_ORGS, row.number, f"本组织（{org.name}）的名称由上级组织员修改，请在表中保持原名")
         else:
             plan.renamed_orgs.append((org, name))

@@ -445,7 +445,7 @@ def role_delete(request, code, user_pk, role_pk):
 @require_http_methods(["GET", "POST"])
 def setup(request):
     """The superuser's first-run checklist: create the top 党委 → import the workbook → done."""
-    if not request.user.is_superuser:
+    if not access.may_set_up(request.user):
         raise Http404("没有找到该页面")
     form = SetupForm(_post(request))
     if request.method == "POST" and form.is_valid():

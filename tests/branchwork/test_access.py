@@ -127,3 +127,29 @@ def test_nobody_takes_away_their_own_organiser_role_or_a_role_of_their_level(wor
 def test_the_command_line_may_do_everything(world):
     assert access.role_grant_problem(None, world.organiser, kind=Role.Kind.ADMINISTRATOR, organisation=world.committee) is None
     assert access.role_remove_problem(None, Role.objects.get(user=world.organiser)) is None
+
+
+def test_the_reviewers_of_a_branch_are_those_above_it_and_active(world):
+    assert set(access.reviewers_of(world.branch)) == {world.reviewer}
+    assert set(access.reviewers_of(world.far)) == {world.outsider_reviewer}
+    world.reviewer.is_active = False
+    world.reviewer.save(update_fields=["is_active"])
+    assert not access.reviewers_of(world.branch).exists()
+
+
+def test_the_writers_of_a_branch_are_its_secretaries_and_committee_members(world):
+    assert set(access.writers_of(world.branch)) == {world.secretary, world.member}
+    assert access.own_branches(world.member) == [world.branch]
+    assert access.own_branches(world.reviewer) == []
+
+
+def test_only_a_superuser_sets_up_a_deployment(world):
+    assert access.may_set_up(world.admin)
+    assert not any(access.may_set_up(u) for u in (world.organiser, world.reviewer, world.secretary))
+
+
+def test_an_organisation_is_renamed_from_above_on_the_pages_and_in_the_workbook_alike(world):
+    assert access.can_change_organisation(None, world.general)  # the command line
+    top = _organiser_of(world.committee, "top")
+    assert access.can_change_organisation(top, world.general)
+    assert not access.can_change_organisation(world.organiser, world.general)
