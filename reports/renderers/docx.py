@@ -167,6 +167,65 @@ APP_PROPERTIES = (
 )
 THUMBNAIL_RELTYPE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 
+# The faces the documents name, as Word's font table declares them (fontTable.xml): Word matches a
+# face it lacks to the nearest installed one by these (GB 2312 charset 86, panose, family, pitch),
+# and WPS reads the alternative names. Values as Word writes them for the Windows fonts of these
+# names; 方正小标宋简体's panose and signature are not published by its maker, so they are left out
+# rather than guessed.
+FONT_TABLE_ENTRIES = (
+    # name, altName, panose1, family, pitch, signature (usb0 usb1 usb2 usb3 csb0 csb1)
+    (TITLE_FONT, "", "", "auto", "variable", ()),
+    (BODY_FONT, "仿宋", "02010609030101010101", "modern", "fixed", ("00000001", "080E0000", "00000000", "00000000", "00040000", "00000000")),
+    (HEADING_FONT, "SimHei", "02010609060101010101", "modern", "fixed", ("800002BF", "38CF7CFA", "00000016", "00000000", "00040001", "00000000")),
+    (ORDINAL_FONT, "楷体", "02010609030101010101", "modern", "fixed", ("00000001", "080E0000", "00000000", "00000000", "00040000", "00000000")),
+    (PAGE_NUMBER_FONT, "SimSun", "02010600030101010101", "auto", "variable", ("00000003", "288F0000", "00000016", "00000000", "00040001", "00000000")),
+    ("Times New Roman", "", "02020603050405020304", "roman", "variable", ("E0002EFF", "C000785B", "00000009", "00000000", "000001FF", "00000000")),
+)
+CHINESE_CHARSET = "86"  # GB2312_CHARSET
+
+
+def font_table_xml() -> bytes:
+    """fontTable.xml declaring the faces the documents use (python-docx's lists Latin and
+    Japanese ＭＳ fonts only)."""
+    entries = []
+    for name, alt, panose, family, pitch, sig in FONT_TABLE_ENTRIES:
+        charset = "00" if name == "Times New Roman" else CHINESE_CHARSET
+        parts = [f'<w:font w:name="{name}">']
+        if alt:
+            parts.append(f'<w:altName w:val="{alt}"/>')
+        if panose:
+            parts.append(f'<w:panose1 w:val="{panose}"/>')
+        parts.append(f'<w:charset w:val="{charset}"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/>')
+        if sig:
+            usb0, usb1, usb2, usb3, csb0, csb1 = sig
+            parts.append(
+                f'<w:sig w:usb0="{usb0}" w:usb1="{usb1}" w:usb2="{usb2}" w:usb3="{usb3}" w:csb0="{csb0}" w:csb1="{csb1}"/>'
+            )
+        parts.append("</w:font>")
+        entries.append("".join(parts))
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        + "".join(entries)
+        + "</w:fonts>"
+    ).encode()
+
+
+# The theme's fonts (theme1.xml): Latin Times New Roman; East Asian 黑体 for headings (major) and
+# the body face for text (minor), as a Chinese Word's 公文 template has them. python-docx's theme
+# names ＭＳ ゴシック/ＭＳ 明朝 for Japanese and leaves the East Asian font empty.
+THEME_FONT_SCHEME = (
+    '<a:fontScheme name="公文">'
+    '<a:majorFont><a:latin typeface="Times New Roman"/><a:ea typeface="{major}"/><a:cs typeface=""/>'
+    '<a:font script="Hans" typeface="{major}"/></a:majorFont>'
+    '<a:minorFont><a:latin typeface="Times New Roman"/><a:ea typeface="{minor}"/><a:cs typeface=""/>'
+    '<a:font script="Hans" typeface="{minor}"/></a:minorFont>'
+    "</a:fontScheme>"
+).format(major=HEADING_FONT, minor=BODY_FONT)
+
+# Word 2013 and later (compatibility mode 15) open the file as their own, not in 兼容模式.
+WORD_COMPATIBILITY_MODE = "15"
+
 
 class _Template:
     """Sets up python-docx's default document as a GB/T 9704 template: fonts, page, styles,
@@ -177,6 +236,7 @@ class _Template:
         self._setup_document()
         self._setup_styles()
         self._prune()
+        self._setup_parts()
         self._setup_package()
         section = self.doc.sections[0]
         self.page_number_footer(section.footer, align_right=True)  # odd pages
@@ -237,6 +297,23 @@ class _Template:
             if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
                 part.rels.pop(rId)
                 part.rels._target_parts_by_rId.pop(rId, None)
+
+    def _setup_parts(self) -> None:
+        """Font table, theme fonts and compatibility mode as current Word writes them."""
+        part = self.doc.part
+        for rel in part.rels.values():
+            if rel.is_external:
+                continue
+            if rel.reltype == RT.FONT_TABLE:
+                rel.target_part._blob = font_table_xml()
+            elif rel.reltype == RT.THEME:
+                theme = rel.target_part.blob.decode()
+                start, end = theme.index("<a:fontScheme"), theme.index("</a:fontScheme>") + len("</a:fontScheme>")
+                rel.target_part._blob = (theme[:start] + THEME_FONT_SCHEME + theme[end:]).encode()
+        compat = self.doc.settings.element.find(qn("w:compat"))
+        for setting in compat.findall(qn("w:compatSetting")):
+            if setting.get(qn("w:name")) == "compatibilityMode":
+                setting.set(qn("w:val"), WORD_COMPATIBILITY_MODE)
 
     def _setup_package(self) -> None:
         package = self.doc.part.package
