@@ -456,10 +456,10 @@ class GbtDocx:
     def blank_line(self):
         return self.paragraph("", ADDRESSEE, BODY_FONT)
 
-    def title(self, text: str):
+    def title(self, text: str, atoms: tuple[str, ...] = ()):
         """The title in the lines ``titles.title_lines`` chooses (explicit breaks, as the PDF)."""
         paragraph = self.paragraph("", TITLE, TITLE_FONT)
-        lines = title_lines(clean_text(text))
+        lines = title_lines(clean_text(text), atoms=atoms)
         for index, line in enumerate(lines):
             run = add_run(paragraph, line, TITLE_FONT)
             if index < len(lines) - 1:
@@ -507,7 +507,7 @@ class GbtDocx:
 
 def render_report(document: Document) -> bytes:
     out = GbtDocx()
-    out.title(document.title)
+    out.title(document.title, document.title_atoms)
     out.blank_line()
     addressee = clean_text(document.addressee).rstrip("：:")
     if addressee:
