@@ -52,10 +52,38 @@ class Minutes:
     date_text: str  # 2022年3月15日
     fields: tuple[Field, ...]
     file_stem: str  # kl所党支部-2022年3月15日-理论学习会会议记录
+    # The meeting named once, for the book's bookmarks, contents and continuation pages:
+    # 「支部党员大会」「收费一班党小组会」「主题党日暨支部党员大会」.
+    meeting: str = ""
+    # Names the topic may already carry (the record's kinds, its party group): the contents entry
+    # does not repeat them.
+    names: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
         return "会议记录"
+
+    @property
+    def bookmark(self) -> str:
+        """The PDF outline's entry: 「2022年3月15日 支部党员大会」."""
+        return f"{self.date_text} {self.meeting or self.name}"
+
+    @property
+    def continued_heading(self) -> str:
+        """What a continuation page of the record carries: 「kl所党支部 2022年3月15日 支部党员大会会议记录（续）」."""
+        return f"{self.organisation} {self.date_text} {self.meeting or self.name}会议记录（续）"
+
+    @property
+    def contents_entry(self) -> str:
+        """The contents' line after the date, naming the meeting once: the topic alone where it
+        names the meeting already (「收费一班党小组1月份党小组会」), else 「支委会：研究……」."""
+        meeting = self.meeting or self.name
+        topic = self.topic.strip()
+        if not topic:
+            return meeting
+        if any(name and name in topic for name in (meeting, *self.names)):
+            return topic
+        return f"{meeting}：{topic}"
 
     @property
     def document_title(self) -> str:
@@ -124,6 +152,20 @@ def _meeting_name(activity: Activity) -> str:
     return name
 
 
+def _meeting_heading(activity: Activity) -> tuple[str, tuple[str, ...]]:
+    """The meeting named once (「收费一班党小组会」, 「主题党日暨支部党员大会」) and the names a topic
+    may already carry."""
+    kind = activity.kind_info
+    labels = [kind.label] + [KINDS[ck.kind].label for ck in activity.counted_kinds.all() if ck.kind != activity.kind]
+    first = labels[0]
+    names = [*labels, *(KINDS[code].short_label for code in [activity.kind] if KINDS[code].short_label)]
+    if activity.party_group_id:
+        group = activity.party_group.name
+        first = group + first[3:] if group.endswith("党小组") and first.startswith("党小组") else group + first
+        names.append(group)
+    return "暨".join([first, *labels[1:]]), tuple(dict.fromkeys(names))
+
+
 def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     """The meeting record of one record (its attendance, kinds, party group and speaker loaded:
     see ``minutes_queryset``)."""
@@ -167,7 +209,10 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     fields.append(Field("会议内容", _paragraphs(activity.content), long=True))
     fields.append(Field("决定事项", _paragraphs(activity.decisions) or ("无",), long=True))
     branch_name = activity.branch.name
+    meeting, names = _meeting_heading(activity)
     return Minutes(
+        meeting=meeting,
+        names=names,
         organisation=branch_name,
         name=_meeting_name(activity),
         topic=activity.title,

@@ -216,12 +216,12 @@ def font_table_xml() -> bytes:
 # names ＭＳ ゴシック/ＭＳ 明朝 for Japanese and leaves the East Asian font empty.
 THEME_FONT_SCHEME = (
     '<a:fontScheme name="公文">'
-    '<a:majorFont><a:latin typeface="Times New Roman"/><a:ea typeface="{major}"/><a:cs typeface=""/>'
-    '<a:font script="Hans" typeface="{major}"/></a:majorFont>'
-    '<a:minorFont><a:latin typeface="Times New Roman"/><a:ea typeface="{minor}"/><a:cs typeface=""/>'
-    '<a:font script="Hans" typeface="{minor}"/></a:minorFont>'
+    f'<a:majorFont><a:latin typeface="Times New Roman"/><a:ea typeface="{HEADING_FONT}"/><a:cs typeface=""/>'
+    f'<a:font script="Hans" typeface="{HEADING_FONT}"/></a:majorFont>'
+    f'<a:minorFont><a:latin typeface="Times New Roman"/><a:ea typeface="{BODY_FONT}"/><a:cs typeface=""/>'
+    f'<a:font script="Hans" typeface="{BODY_FONT}"/></a:minorFont>'
     "</a:fontScheme>"
-).format(major=HEADING_FONT, minor=BODY_FONT)
+)
 
 # Word 2013 and later (compatibility mode 15) open the file as their own, not in 兼容模式.
 WORD_COMPATIBILITY_MODE = "15"
@@ -239,8 +239,8 @@ class _Template:
         self._setup_parts()
         self._setup_package()
         section = self.doc.sections[0]
-        self.page_number_footer(section.footer, align_right=True)  # odd pages
-        self.page_number_footer(section.even_page_footer, align_right=False)
+        page_number_footer(section.footer, align_right=True)  # odd pages
+        page_number_footer(section.even_page_footer, align_right=False)
 
     def _setup_document(self) -> None:
         doc = self.doc
@@ -391,37 +391,39 @@ class _Template:
         ordinal.style_id = ORDINAL
         _set_fonts(ordinal.element.get_or_add_rPr(), ORDINAL_FONT)
 
-    def page_number_footer(self, footer, align_right: bool) -> None:
-        footer.is_linked_to_previous = False
-        paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-        paragraph._p.style = PAGE_NUMBER
-        fmt = paragraph.paragraph_format
-        if align_right:
-            fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            fmt.right_indent = PAGE_NUMBER_SIZE  # one character in from the type area's edge
-        else:
-            fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
-            fmt.left_indent = PAGE_NUMBER_SIZE
-        add_run(paragraph, "— ", PAGE_NUMBER_FONT)
-        for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("result", "1"), ("end", None)):
-            run = add_run(paragraph, "", PAGE_NUMBER_FONT)
-            if kind == "instr":
-                instr = OxmlElement("w:instrText")
-                instr.set(qn("xml:space"), "preserve")
-                instr.text = text
-                run._r.append(instr)
-            elif kind == "result":
-                run.text = text
-            else:
-                fld = OxmlElement("w:fldChar")
-                fld.set(qn("w:fldCharType"), kind)
-                run._r.append(fld)
-        add_run(paragraph, " —", PAGE_NUMBER_FONT)
-
     def save(self) -> bytes:
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
+
+
+def page_number_footer(footer, *, align_right: bool) -> None:
+    """「— PAGE —」 in a footer: right-aligned for odd pages, left for even, one character in."""
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    paragraph._p.style = PAGE_NUMBER
+    fmt = paragraph.paragraph_format
+    if align_right:
+        fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        fmt.right_indent = PAGE_NUMBER_SIZE  # one character in from the type area's edge
+    else:
+        fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        fmt.left_indent = PAGE_NUMBER_SIZE
+    add_run(paragraph, "— ", PAGE_NUMBER_FONT)
+    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("result", "1"), ("end", None)):
+        run = add_run(paragraph, "", PAGE_NUMBER_FONT)
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        elif kind == "result":
+            run.text = text
+        else:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+    add_run(paragraph, " —", PAGE_NUMBER_FONT)
 
 
 @functools.lru_cache(maxsize=1)
