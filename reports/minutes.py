@@ -81,7 +81,9 @@ class Minutes:
         topic = self.topic.strip()
         if not topic:
             return meeting
-        if any(name and name in topic for name in (meeting, *self.names)):
+        # 「意识形态工作专题会议」 names 「意识形态专题会议」: compared without 「工作」.
+        bare = topic.replace("工作", "")
+        if any(name and name.replace("工作", "") in bare for name in (meeting, *self.names)):
             return topic
         return f"{meeting}：{topic}"
 

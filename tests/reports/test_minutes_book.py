@@ -97,3 +97,8 @@ def test_book_pages_read_as_an_inspector_expects(world):
             assert not body.startswith("决定事项"), text  # the last block never alone
         else:
             assert body.startswith("会议记录"), text  # a record's first page: no （续）
+
+
+def test_a_topic_that_names_the_meeting_in_other_words_is_not_prefixed(world):
+    activity = ActivityFactory(branch=world.branch, kind="ideology_meeting", title="意识形态工作专题会议")
+    assert record(activity).contents_entry == "意识形态工作专题会议"
