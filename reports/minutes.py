@@ -2,9 +2,9 @@
 the records, that ``reports.minutes_renderers`` prints as DOCX and PDF.
 
 A meeting record lays out, in the order a 会议记录本 has them: 会议名称, 时间, 地点, 主持人,
-记录人, 应到/实到人数, 出席人员, 缺席人员及原因, 议题, 内容 and 决定事项 (with the quorum for a
-支部党员大会 or 支委会). The app keeps no recorder: 记录人 is left for the recorder to sign on the
-printed sheet. A period's records come as one book (cover, contents, one record a page or more)
+记录人, 应到/实到人数, 出席人员, 缺席人员及原因, 列席人员 (when any), 议题, 内容, 表决情况 (when
+a decision was put to a vote) and 决定事项 (with the quorum for a 支部党员大会 or 支委会). A
+记录人 the record does not name is left blank for the recorder to sign on the printed sheet. A period's records come as one book (cover, contents, one record a page or more)
 and the period's 三会一课 ledger as a printable table.
 
 Plain dataclasses, as ``reports.document``: renderers never touch the database.
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from activities.kinds import KINDS, Category, kinds_in
+from activities.meeting_record import vote_text
 from activities.models import Activity, Attendance
 from activities.quorum import quorum_results
 from branchwork.models import Organisation
@@ -181,7 +182,7 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
         Field("时间", (_time_text(activity),)),
         Field("地点", _paragraphs(activity.place)),
         Field(kind.label_for("host", "主持人"), _paragraphs(activity.host)),
-        Field("记录人"),
+        Field("记录人", _paragraphs(activity.recorder)),
     ]
     if rows:
         counts = f"应到{len(rows)}人，实到{len(present)}人，缺席{len(absent)}人"
@@ -198,6 +199,8 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     else:
         fields.append(Field("应到/实到", ("未登记出席情况",)))
         fields.append(Field("缺席人员及原因"))
+    if activity.observers.strip():
+        fields.append(Field("列席人员", _paragraphs(activity.observers)))
     topic = [activity.title]
     if activity.speaker_display:
         topic.append(f"{kind.label_for('speaker', '主讲人')}：{activity.speaker_display}")
@@ -209,6 +212,8 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     if "activity_forms" in kind.fields and activity.activity_form_list:
         fields.append(Field("活动形式", tuple(activity.activity_form_list)))
     fields.append(Field("会议内容", _paragraphs(activity.content), long=True))
+    if activity.vote:
+        fields.append(Field("表决情况", vote_text(activity.vote)))
     fields.append(Field("决定事项", _paragraphs(activity.decisions) or ("无",), long=True))
     branch_name = activity.branch.name
     meeting, names = _meeting_heading(activity)
