@@ -25,6 +25,7 @@ from .forms import (
     AttendanceForm,
 )
 from .kinds import KINDS, Category, kinds_in
+from .meeting_record import presence_warnings, vote_text
 from .models import Activity, Attachment
 from .pages import (
     BranchOverview,
@@ -155,10 +156,20 @@ def activity_update(request, code, pk):
         else:
             messages.success(request, "已保存修改。")
             return redirect("activities:activity_detail", code=branch.code, pk=activity.pk)
+    warnings = []
+    if activity.kind_info.has_minutes:  # what the record says now; the form may be changing it
+        warnings = presence_warnings(activity, activity.attendance.select_related("member"))
     return render(
         request,
         "activities/activity_form.html",
-        {"branch": branch, "kind": activity.kind_info, "form": form, "activity": activity, "original_title": original_title},
+        {
+            "branch": branch,
+            "kind": activity.kind_info,
+            "form": form,
+            "activity": activity,
+            "original_title": original_title,
+            "presence_warnings": warnings,
+        },
     )
 
 
@@ -198,6 +209,8 @@ def _display_fields(activity: Activity) -> list[tuple[str, object, str]]:
             value, style = getattr(activity, LINE_FIELDS[name]), "lines"
         elif name in ("content", "decisions"):
             value, style = getattr(activity, name), "paragraphs"
+        elif name == "vote":
+            value, style = "\n".join(vote_text(activity.vote)), "paragraphs"
         elif name == "study_form":
             value = activity.get_study_form_display()
         elif name == "is_resolved":
@@ -231,6 +244,7 @@ def _detail_context(request, branch, activity: Activity, upload_form=None) -> di
         "absent": [row for row in attendance if not row.present],
         "rate": evidence.attendance_rate(activity),
         "quorum": quorum_results([activity]).get(activity.pk, []),
+        "presence_warnings": presence_warnings(activity, attendance) if activity.kind_info.has_minutes else [],
         "checklist": evidence.checklist(activity),
         "attachments": list(activity.attachments.select_related("uploaded_by")),
         "upload_form": upload_form or AttachmentForm(),

@@ -16,6 +16,7 @@ from branchwork import limits
 from branchwork.models import Organisation
 from branchwork.periods import Period, PeriodError
 
+from . import workdays
 from .document import chinese_ordinal
 from .models import SECTION_HEADINGS, BranchProfile, ProfileYear, Report, StandingWork
 from .services import HEADING_MAX_LENGTH, ItemInput, item_text_errors, opening_errors, report_size_errors
@@ -49,6 +50,11 @@ class ReportHeaderForm(forms.ModelForm):
         if not self.is_bound and self.instance.pk:
             self.initial["revision"] = self.instance.revision
         self.fields["revision"].error_messages = {"required": "页面已过期，请刷新后重试", "invalid": "页面已过期，请刷新后重试"}
+        signed_on = self.instance.signed_on
+        if signed_on and not workdays.knows(signed_on):
+            self.fields["signed_on"].help_text += (
+                f"。节假日日历尚未收录{signed_on.year}年，此日期只避开了周末和元旦，请按当年放假安排核对"
+            )
 
     def clean_opening(self) -> str:
         opening = self.cleaned_data["opening"]
