@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import URLValidator
 
 from branchwork.models import Organisation
-from branchwork.periods import Period, PeriodError, period_choices
+from branchwork.periods import Period, PeriodError, PeriodRange
 
 from .models import Outlet, PublicityEntry
 
@@ -101,18 +101,12 @@ class PublicityFilterForm(forms.Form):
     date_from = forms.DateField(label="起始日期", required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label="截止日期", required=False, widget=DATE_WIDGET)
 
-    def __init__(self, *args, branch: Organisation, today, **kwargs):
+    def __init__(self, *args, branch: Organisation, today, within: PeriodRange, **kwargs):
         super().__init__(*args, **kwargs)
+        self.within = within
         self.fields["outlet"].queryset = Outlet.objects.for_branch(branch)
         choices = [("", f"本期（{Period.containing(today).long_label}）"), ("all", "全部期间")]
-        choices += period_choices(today)
-        requested = self.data.get("period") if self.is_bound else None
-        if requested and requested not in dict(choices):
-            try:
-                choices.append((Period.parse(requested).code, Period.parse(requested).long_label))
-            except PeriodError:
-                pass
-        self.fields["period"].widget.choices = choices
+        self.fields["period"].widget.choices = [*choices, *within.choices()]
         for name in ("date_from", "date_to"):
             self.fields[name].error_messages["invalid"] = "日期格式不正确，应为如 2022-06-30"
         for name, bound_field in self.fields.items():
@@ -125,9 +119,12 @@ class PublicityFilterForm(forms.Form):
         if not code or code == "all":
             return code
         try:
-            return Period.parse(code).code
+            period = Period.parse(code)
         except PeriodError as error:
             raise forms.ValidationError(str(error)) from None
+        if period not in self.within:
+            raise forms.ValidationError(self.within.refusal(period))
+        return period.code
 
     def clean(self):
         cleaned = super().clean()

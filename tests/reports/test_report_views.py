@@ -70,6 +70,7 @@ def test_start_refuses_a_future_or_malformed_period(world, as_user, code, messag
 
 
 def test_start_a_past_period_for_the_records_of_that_time(world, as_user):
+    ActivityFactory(branch=world.branch, date=datetime.date(2022, 3, 15))
     response = as_user(world.secretary).post(reverse("reports:report_start", args=["kl"]), {"period": "2022H1"})
     assert response["Location"] == EDIT
     assert Report.objects.get().period == H1
@@ -83,6 +84,7 @@ def test_branch_home_panel_offers_to_start_this_periods_summary(world, as_user):
 
 
 def test_branch_home_panel_starts_the_period_the_home_page_shows(world, as_user):
+    ActivityFactory(branch=world.branch, date=datetime.date(2022, 3, 15))
     response = as_user(world.secretary).get(reverse("activities:branch_home", args=["kl"]), {"period": "2022H1"})
     page = response.content.decode()
     assert 'name="period" value="2022H1"' in page

@@ -270,6 +270,7 @@ def test_database_lost_while_returning_leaves_the_submission_unreviewed(report, 
 
 
 def test_database_lost_while_starting_a_report_leaves_no_report(world, browser, monkeypatch):
+    ActivityFactory(branch=world.branch)  # a record of 2022: the period is one the branch may start
     monkeypatch.setattr(ReportEvent.objects, "create", database_gone)  # after the report and its items
 
     response = browser.post(reverse("reports:report_start", args=["kl"]), {"period": "2022H1"})
