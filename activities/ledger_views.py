@@ -91,7 +91,7 @@ def ledger_import(request, code):
             if form.cleaned_data["type"] == "meetings":
                 messages.success(request, f"已导入{result.created}条记录")
                 return redirect(reverse("activities:activity_list", args=[branch.code]) + suffix)
-            messages.success(request, f"已导入{result.created}条新闻宣传稿件")
+            messages.success(request, "；".join([f"已导入{result.created}条新闻宣传稿件", *result.notes]))
             return redirect(reverse("activities:publicity_list", args=[branch.code]) + suffix)
     return render(
         request,
