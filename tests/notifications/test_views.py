@@ -19,11 +19,6 @@ from tests.reports.factories import ReportFactory, ReportVersionFactory
 INBOX = reverse("notifications:notification_list")
 
 
-@pytest.fixture(autouse=True)
-def _no_files(monkeypatch):
-    monkeypatch.setattr(services, "FILE_FORMATS", ())
-
-
 @pytest.fixture
 def returned(world):
     """kl's 2021下半年 report: submitted, then returned — the reviewer and the branch both told."""

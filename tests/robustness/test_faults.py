@@ -182,8 +182,7 @@ def test_database_lost_while_logging_a_new_party_group_leaves_no_group_without_i
 
 
 @pytest.fixture
-def report(world, monkeypatch):
-    monkeypatch.setattr(services, "FILE_FORMATS", ())  # no files unless a test asks for them
+def report(world):
     ActivityFactory(branch=world.branch, kind="study", date=datetime.date(2022, 3, 1))
     return services.report_create(branch=world.branch, period=H1, by=world.secretary)
 
@@ -298,10 +297,10 @@ def fail_once(monkeypatch, renderer):
 
 
 @pytest.mark.slow
+@pytest.mark.renders
 def test_a_pdf_that_fails_at_submit_leaves_the_submission_and_renders_on_the_next_download(
     report, browser, monkeypatch
 ):
-    monkeypatch.setattr(services, "FILE_FORMATS", ("docx", "pdf"))
     calls = fail_once(monkeypatch, RENDERERS["pdf"])
 
     response = browser.post(reverse("reports:report_submit", args=["kl", "2022H1"]))

@@ -269,6 +269,7 @@ def test_the_walk_finds_urls_of_every_app():
     assert not any(r.name.startswith("admin:") for r in ROUTES)
 
 
+@pytest.mark.usefixtures("templates_not_rendered")
 @pytest.mark.parametrize("route", ROUTES, ids=str)
 def test_permission_matrix(route, scene, clients, record_property):
     kwargs = build_kwargs(route, branch_code="kl", org_code="hw", objects=scene.objects(scene.kl, scene.hw))
@@ -293,6 +294,7 @@ def test_permission_matrix(route, scene, clients, record_property):
 OBJECT_ROUTES = [route for route in ROUTES if any(a == "pk" or a.endswith("_pk") for a in route.arguments)]
 
 
+@pytest.mark.usefixtures("templates_not_rendered")
 @pytest.mark.parametrize("route", OBJECT_ROUTES, ids=str)
 def test_another_branchs_object_under_ones_own_code_is_404(route, scene, clients, record_property):
     """pretix's wrong-tenant check: kl's own people (hw's reviewer for hw's registries) asking
