@@ -23,6 +23,10 @@ superuser's alone (404 to everyone else).
 Wherever a role has no right (login, 403, 404) the database and the stored files must not change;
 reads never change them for anyone; and the POST of the roles with the right must change the
 database, which proves the posted data is a real write and not a form error.
+
+The sweeps judge a request by its status, its redirect and what it wrote, so their pages answer
+without rendering a template (``templates_not_rendered``, pretix's ``perf_patch``); each page's own
+tests read its HTML. That keeps the matrix in the fast lane (``make test-fast``).
 """
 
 from __future__ import annotations
@@ -43,8 +47,6 @@ from .factories import (
 )
 from .posting import POST_DATA, attempt, attendance_data, member_data
 from .urlconf import NoBuilder, Route, app_routes, build_kwargs, model_for
-
-pytestmark = pytest.mark.matrix
 
 ROUTES = app_routes()
 METHODS = ("GET", "POST")
