@@ -5,10 +5,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from branchwork import limits
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 
-from .kinds import KIND_CHOICES, KINDS, Kind
+from .kinds import KINDS, Kind, kind_choices
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -35,18 +36,18 @@ class Activity(models.Model):
         SELF = "个人自学", "个人自学"
 
     branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.PROTECT, related_name="activities")
-    kind = models.CharField("类型", max_length=30, choices=KIND_CHOICES, db_index=True)
+    kind = models.CharField("类型", max_length=30, choices=kind_choices, db_index=True)
     date = models.DateField("日期")
     title = models.CharField("主题", max_length=200)
     start_time = models.TimeField("开始时间", null=True, blank=True)
     end_time = models.TimeField("结束时间", null=True, blank=True)
     place = models.CharField("地点", max_length=200, blank=True)
     host = models.CharField("主持人", max_length=50, blank=True)
-    content = models.TextField("内容", blank=True)
-    decisions = models.TextField("决定事项", blank=True)
-    materials = models.TextField("学习材料（每行一项）", blank=True)
+    content = models.TextField("内容", blank=True, **limits.chars(limits.RECORD_CONTENT_MAX_CHARS))
+    decisions = models.TextField("决定事项", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS))
+    materials = models.TextField("学习材料（每行一项）", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS))
     study_form = models.CharField("学习形式", max_length=10, choices=StudyForm.choices, blank=True)
-    activity_forms = models.TextField("具体活动形式（每行一项）", blank=True, help_text="如：观看反腐题材影片、赴党史教育基地")
+    activity_forms = models.TextField("具体活动形式（每行一项）", blank=True, help_text="如：观看反腐题材影片、赴党史教育基地", **limits.chars(limits.RECORD_NOTE_MAX_CHARS))
     occasion = models.CharField("时机", max_length=50, blank=True, help_text="如：春节前、端午节前")
     participants = models.CharField("参加人员", max_length=200, blank=True, help_text="如：全体党员、发展对象、入党积极分子")
     party_group = models.ForeignKey(
@@ -68,6 +69,7 @@ class Activity(models.Model):
     basis = models.TextField(
         "依据（上级文件、通知，每行一项）",
         blank=True,
+        **limits.chars(limits.RECORD_NOTE_MAX_CHARS),
         help_text="如：厅党组《关于以折达公路问题为案例开展作风建设警示教育的通知》",
     )
     year_of = models.PositiveSmallIntegerField(
@@ -161,7 +163,7 @@ class ActivityKind(models.Model):
     """
 
     activity = models.ForeignKey(Activity, verbose_name="工作记录", on_delete=models.CASCADE, related_name="counted_kinds")
-    kind = models.CharField("计入类型", max_length=30, choices=KIND_CHOICES)
+    kind = models.CharField("计入类型", max_length=30, choices=kind_choices)
     branch = models.ForeignKey(
         Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="+", editable=False
     )
@@ -356,7 +358,7 @@ class ComplianceRule(models.Model):
         related_name="compliance_rules",
         help_text="留空为系统默认规则；党总支或党委可为下属支部另定",
     )
-    kind = models.CharField("会议类型", max_length=30, choices=KIND_CHOICES)
+    kind = models.CharField("会议类型", max_length=30, choices=kind_choices)
     frequency = models.CharField("频次", max_length=12, choices=Frequency.choices)
     per_party_group = models.BooleanField("每个党小组分别计算", default=False)
     source = models.CharField("依据", max_length=300)
