@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from branchwork.models import Member, Organisation, PartyGroup
-from branchwork.periods import Period, PeriodError
+from branchwork.periods import Period, PeriodError, PeriodRange
 
 from .attachments import ACCEPT_ATTRIBUTE, ALLOWED_DESCRIPTION, human_size, max_bytes
 from .kinds import KINDS, Category, Kind, kinds_in
@@ -295,20 +295,15 @@ class ActivityFilterForm(forms.Form):
     )
     ids = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, period_choices=(), **kwargs):
+    def __init__(self, *args, within: PeriodRange, **kwargs):
         super().__init__(*args, **kwargs)
+        self.within = within
         self.fields["kind"].error_messages["invalid_choice"] = "没有这种记录类型，已显示全部类型"
-        choices = [("", "不限")] + list(period_choices)
         asked = (self.data.get("period") or "").strip().upper() if self.is_bound else ""
         if asked and self.data.get("period") != asked:
             self.data = self.data.copy()
             self.data["period"] = asked  # so that ?period=2022h1 selects 2022年上半年
-        if asked and asked not in dict(choices):
-            try:
-                choices.append((asked, Period.parse(asked).long_label))
-            except PeriodError:
-                pass
-        self.fields["period"].widget = forms.Select(choices=choices)
+        self.fields["period"].widget = forms.Select(choices=[("", "不限"), *within.choices()])
         for name, field in self.fields.items():
             if name != "ids":
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
@@ -319,9 +314,12 @@ class ActivityFilterForm(forms.Form):
         if not code:
             return None
         try:
-            return Period.parse(code)
+            period = Period.parse(code)
         except PeriodError as error:
             raise forms.ValidationError(str(error)) from None
+        if period not in self.within:
+            raise forms.ValidationError(self.within.refusal(period))
+        return period
 
     def clean_ids(self):
         return parse_ids(self.cleaned_data["ids"])

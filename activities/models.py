@@ -279,6 +279,8 @@ class Outlet(models.Model):
         PROVINCIAL = "省级", "省级"
         CENTRAL = "中央", "中央"
         LOCAL = "地方", "地方"
+        # A unit's own bulletin, a paper no superior registered, or a piece whose outlet is not named.
+        OTHER = "其他", "内部刊物/其他"
 
     class Unit(models.TextChoices):
         PIECE = "篇", "篇"

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from branchwork.access import branch_for_user, can_write_branch
 from branchwork.figures import figures_key
 from branchwork.models import Member
-from branchwork.periods import period_choices, period_from_query
+from branchwork.periods import period_from_query
 
 from . import evidence, services
 from .forms import (
@@ -35,6 +35,7 @@ from .pages import (
     with_dependants,
     with_details,
 )
+from .periods import period_range
 from .quorum import quorum_results
 
 
@@ -53,7 +54,8 @@ def _quick_actions() -> list[tuple[str, list]]:
 def branch_home(request, code):
     branch = branch_for_user(request.user, code)
     today = timezone.localdate()
-    period, period_error = period_from_query(request.GET, today)
+    periods = period_range(branch, today)
+    period, period_error = period_from_query(request.GET, today, periods)
     can_write = can_write_branch(request.user, branch)
     return render(
         request,
@@ -62,7 +64,7 @@ def branch_home(request, code):
             "branch": branch,
             "period": period,
             "period_error": period_error,
-            "period_choices": period_choices(today),
+            "period_choices": periods.choices(),
             "today": today,
             "can_write": can_write,
             "quick_actions": _quick_actions(),
@@ -347,7 +349,8 @@ def member_attendance(request, code, member_pk):
     branch = branch_for_user(request.user, code)
     member = get_object_or_404(Member.objects.filter(branch=branch).select_related("party_group"), pk=member_pk)
     today = timezone.localdate()
-    period, period_error = period_from_query(request.GET, today)
+    periods = period_range(branch, today)
+    period, period_error = period_from_query(request.GET, today, periods)
     summary = services.member_attendance(member=member, start=period.start, end=period.end)
     return render(
         request,
@@ -357,7 +360,7 @@ def member_attendance(request, code, member_pk):
             "member": member,
             "period": period,
             "period_error": period_error,
-            "period_choices": period_choices(today),
+            "period_choices": periods.choices(),
             "summary": summary,
         },
     )

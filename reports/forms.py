@@ -14,7 +14,7 @@ from django import forms
 
 from branchwork import limits
 from branchwork.models import Organisation
-from branchwork.periods import Period, PeriodError
+from branchwork.periods import Period, PeriodError, PeriodRange
 
 from . import workdays
 from .document import chinese_ordinal
@@ -235,9 +235,9 @@ def start_periods(today: datetime.date) -> list[Period]:
 class StartForm(forms.Form):
     period = forms.CharField(error_messages={"required": "请选择期间"})
 
-    def __init__(self, *args, today: datetime.date, **kwargs):
+    def __init__(self, *args, today: datetime.date, within: PeriodRange, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
+        self.today, self.within = today, within
 
     def clean_period(self) -> Period:
         code = self.cleaned_data["period"]
@@ -247,6 +247,9 @@ class StartForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
         if period.start > self.today:
             raise forms.ValidationError(f"{period.long_label}尚未开始，不能撰写该期总结")
+        # The periods the report list offers: the usual ones, and any from the earliest record on.
+        if period not in self.within and period not in start_periods(self.today):
+            raise forms.ValidationError(f"{self.within.refusal(period)}，不能撰写该期总结")
         return period
 
 
