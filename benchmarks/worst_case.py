@@ -173,6 +173,9 @@ def main() -> int:
     run.time("版本对比：60 段 difflib 最坏情形（冷）", lambda: reader.get(compare + "?a=3&b=4"), note="每段 1,000 字")
     Report.objects.filter(pk=report.pk).update(status=Report.Status.DRAFT)
 
+    # --- printed meeting records at the limits (branchwork.limits) --------------------------------
+    printed_records(run, reviewer=reader, general=general, period=period)
+
     # --- the biggest imports the limits allow --------------------------------------------------
     rows = []
     for n in range(2000):
@@ -193,6 +196,12 @@ def main() -> int:
     roster = [[f"党员{n:04d}{text(20, n)}", "男" if n % 2 else "女", "正式党员", datetime.date(1990 + n % 30, 1 + n % 12, 1 + n % 28), "无", "第一党小组", "在册", None, None] for n in range(2000)]
     content = xlsx_bytes(ROSTER_COLUMNS, roster, sheet_title="花名册")
     run.time("导入花名册 2,000 人", lambda: writer.post(reverse("roster:import", args=["kl"]), {"file": SimpleUploadedFile("花名册.xlsx", content)}), expect=(302,), note=f"{len(content) / 1024:.0f} KB")
+
+    # The Excel ledger of those 2,000 imported meetings (2,000 characters of 内容 each).
+    ledger_url = reverse("activities:ledger_export", args=["kl", "meeting"]) + f"?period={period.code}"
+    cache.clear()
+    run.time("三会一课台账 Excel，2,000 条（冷）", lambda: reader.get(ledger_url), note="每条内容 2,000 字")
+    run.time("三会一课台账 Excel（已缓存）", lambda: reader.get(ledger_url))
 
     # --- the probe's hostile upload ----------------------------------------------------------------
     for label, name, extra, columns, sheet in (
@@ -216,6 +225,82 @@ def main() -> int:
         return 1
     print(f"全部请求均在 {LIMIT_SECONDS:.0f} 秒内完成（最慢 {max(row[1] for row in run.rows):.2f} 秒）。")
     return 0
+
+
+def printed_records(run: Run, *, reviewer, general, period) -> None:
+    """Every file a reader can print from meeting records, at the limits: one record with every
+    text at its limit and 60 people present or absent; the period's book as a PDF, once with long
+    records up to the book's character limit and once with the most records it takes; the ZIP of
+    Word files with that many records at their limits; the 三会一课 ledger as a PDF."""
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from activities.models import Activity, Attendance
+    from branchwork import limits
+    from branchwork.figures import figures_changed
+    from tests.factories import BranchFactory, MemberFactory
+
+    def records(branch, count, *, long: bool, members) -> list:
+        made = []
+        for n in range(count):
+            size = limits.RECORD_CONTENT_MAX_CHARS if long else 300
+            activity = Activity.objects.create(
+                branch=branch, kind="committee_meeting", date=datetime.date(period.year, 1 + n % 6, 1 + n % 28),
+                title=text(200, n), place=text(200, n + 1), host=text(50, n + 2), content=text(size, n + 3),
+                decisions=text(limits.RECORD_TEXT_MAX_CHARS if long else 100, n + 4),
+            )
+            Attendance.objects.bulk_create(
+                Attendance(activity=activity, member=member, present=bool(k % 5), absence_reason="" if k % 5 else text(100, k))
+                for k, member in enumerate(members)
+            )
+            made.append(activity)
+        figures_changed(branch_ids=[branch.pk])
+        return made
+
+    def branch_with_members(code: str):
+        branch = BranchFactory(name=f"{code}党支部", code=code, parent=general)
+        return branch, [MemberFactory(branch=branch, name=f"{code}党员{n:02d}") for n in range(60)]
+
+    # One record, every printed text at its limit.
+    one, members = branch_with_members("one")
+    (record,) = records(one, 1, long=True, members=members)
+    note = f"内容 {limits.RECORD_CONTENT_MAX_CHARS:,} 字、决定事项 {limits.RECORD_TEXT_MAX_CHARS:,} 字、60 人出席情况"
+    for fmt in ("pdf", "docx"):
+        url = reverse("reports:minutes_download", args=["one", record.pk, fmt])
+        cache.clear()
+        run.time(f"会议记录 {fmt.upper()}，单份（冷）", lambda url=url: reviewer.get(url), note=note)
+        run.time(f"会议记录 {fmt.upper()}，单份（已缓存）", lambda url=url: reviewer.get(url))
+
+    # The book at its character limit, in the longest records.
+    per_record = 200 + limits.RECORD_CONTENT_MAX_CHARS + limits.RECORD_TEXT_MAX_CHARS
+    long_book, members = branch_with_members("longbook")
+    count = limits.MINUTES_BOOK_MAX_CHARS // per_record
+    records(long_book, count, long=True, members=members)
+    book = reverse("reports:minutes_book", args=["longbook", "pdf"]) + f"?period={period.code}"
+    cache.clear()
+    run.time("会议记录汇编 PDF，字数上限（冷）", lambda: reviewer.get(book), note=f"{count} 份 × {per_record:,} 字，60 人出席情况")
+    run.time("会议记录汇编 PDF（已缓存）", lambda: reviewer.get(book))
+
+    # The book and the ledger with the most records they take.
+    many, members = branch_with_members("many")
+    records(many, limits.MINUTES_BOOK_MAX_RECORDS, long=False, members=members)
+    note = f"{limits.MINUTES_BOOK_MAX_RECORDS} 份，每份约 600 字、60 人出席情况"
+    book = reverse("reports:minutes_book", args=["many", "pdf"]) + f"?period={period.code}"
+    cache.clear()
+    run.time("会议记录汇编 PDF，份数上限（冷）", lambda: reviewer.get(book), note=note)
+    ledger = reverse("reports:ledger_pdf", args=["many", "meeting"]) + f"?period={period.code}"
+    run.time("三会一课台账打印版 PDF，份数上限（冷）", lambda: reviewer.get(ledger), note=note)
+
+    # The ZIP of Word files: the most records, each at its limits.
+    zipped, members = branch_with_members("zipped")
+    records(zipped, limits.MINUTES_BOOK_MAX_RECORDS, long=True, members=members)
+    bundle = reverse("reports:minutes_book", args=["zipped", "zip"]) + f"?period={period.code}"
+    cache.clear()
+    run.time(
+        "每份记录 Word（ZIP），份数上限（冷）", lambda: reviewer.get(bundle),
+        note=f"{limits.MINUTES_BOOK_MAX_RECORDS} 份 × {per_record:,} 字，60 人出席情况",
+    )
+    run.time("每份记录 Word（ZIP）（已缓存）", lambda: reviewer.get(bundle))
 
 
 if __name__ == "__main__":
