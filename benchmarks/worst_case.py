@@ -229,79 +229,86 @@ def main() -> int:
 
 def printed_records(run: Run, *, reviewer, general, period) -> None:
     """Every file a reader can print from meeting records, at the limits: one record with every
-    text at its limit and 60 people present or absent; the period's book as a PDF, once with long
-    records up to the book's character limit and once with the most records it takes; the ZIP of
-    Word files with that many records at their limits; the 三会一课 ledger as a PDF."""
+    text at its limit and 60 people present or absent; the period's book as a PDF, once in the
+    longest records up to the book's limit of printed characters and once in the most records it
+    takes; the 三会一课 ledger as a PDF; the ZIP of Word files with the most records, each at its
+    limits. (Printed characters count the attendance too: ``reports.minutes.printed_chars``.)"""
     from django.core.cache import cache
     from django.urls import reverse
 
     from activities.models import Activity, Attendance
     from branchwork import limits
     from branchwork.figures import figures_changed
+    from reports.minutes import minutes_queryset, printed_chars
     from tests.factories import BranchFactory, MemberFactory
 
-    def records(branch, count, *, long: bool, members) -> list:
-        made = []
+    longest = {
+        "title": 200, "place": 200, "host": 50,
+        "content": limits.RECORD_CONTENT_MAX_CHARS, "decisions": limits.RECORD_TEXT_MAX_CHARS,
+    }
+
+    def branch_with(code: str, count: int, sizes: dict, *, people: int, reason: int) -> tuple:
+        branch = BranchFactory(name=f"{code}党支部", code=code, parent=general)
+        members = [MemberFactory(branch=branch, name=f"党员{n:02d}") for n in range(people)]
         for n in range(count):
-            size = limits.RECORD_CONTENT_MAX_CHARS if long else 300
             activity = Activity.objects.create(
                 branch=branch, kind="committee_meeting", date=datetime.date(period.year, 1 + n % 6, 1 + n % 28),
-                title=text(200, n), place=text(200, n + 1), host=text(50, n + 2), content=text(size, n + 3),
-                decisions=text(limits.RECORD_TEXT_MAX_CHARS if long else 100, n + 4),
+                **{name: text(size, n + k) for k, (name, size) in enumerate(sizes.items())},
             )
             Attendance.objects.bulk_create(
-                Attendance(activity=activity, member=member, present=bool(k % 5), absence_reason="" if k % 5 else text(100, k))
+                Attendance(activity=activity, member=member, present=bool(k % 5), absence_reason="" if k % 5 else text(reason, k))
                 for k, member in enumerate(members)
             )
-            made.append(activity)
         figures_changed(branch_ids=[branch.pk])
-        return made
-
-    def branch_with_members(code: str):
-        branch = BranchFactory(name=f"{code}党支部", code=code, parent=general)
-        return branch, [MemberFactory(branch=branch, name=f"{code}党员{n:02d}") for n in range(60)]
+        activities = list(minutes_queryset(branch))
+        return branch, activities, printed_chars(activities)
 
     # One record, every printed text at its limit.
-    one, members = branch_with_members("one")
-    (record,) = records(one, 1, long=True, members=members)
-    note = f"内容 {limits.RECORD_CONTENT_MAX_CHARS:,} 字、决定事项 {limits.RECORD_TEXT_MAX_CHARS:,} 字、60 人出席情况"
+    _one, (record,), chars = branch_with("one", 1, longest, people=60, reason=100)
+    note = f"内容 {limits.RECORD_CONTENT_MAX_CHARS:,} 字、决定事项 {limits.RECORD_TEXT_MAX_CHARS:,} 字、60 人出席情况，共 {chars:,} 字"
     for fmt in ("pdf", "docx"):
         url = reverse("reports:minutes_download", args=["one", record.pk, fmt])
         cache.clear()
         run.time(f"会议记录 {fmt.upper()}，单份（冷）", lambda url=url: reviewer.get(url), note=note)
         run.time(f"会议记录 {fmt.upper()}，单份（已缓存）", lambda url=url: reviewer.get(url))
 
-    # The book at its character limit, in the longest records.
-    per_record = 200 + limits.RECORD_CONTENT_MAX_CHARS + limits.RECORD_TEXT_MAX_CHARS
-    long_book, members = branch_with_members("longbook")
-    count = limits.MINUTES_BOOK_MAX_CHARS // per_record
-    records(long_book, count, long=True, members=members)
+    # The book up to its limit of printed characters, in the longest records.
+    count = limits.MINUTES_BOOK_MAX_CHARS // chars
+    _long, _records, total = branch_with("longbook", count, longest, people=60, reason=100)
     book = reverse("reports:minutes_book", args=["longbook", "pdf"]) + f"?period={period.code}"
     cache.clear()
-    run.time("会议记录汇编 PDF，字数上限（冷）", lambda: reviewer.get(book), note=f"{count} 份 × {per_record:,} 字，60 人出席情况")
+    run.time("会议记录汇编 PDF，最长的记录（冷）", lambda: reviewer.get(book), note=f"{count} 份，共 {total:,} 字")
     run.time("会议记录汇编 PDF（已缓存）", lambda: reviewer.get(book))
 
-    # The book and the ledger with the most records they take.
-    many, members = branch_with_members("many")
-    records(many, limits.MINUTES_BOOK_MAX_RECORDS, long=False, members=members)
-    note = f"{limits.MINUTES_BOOK_MAX_RECORDS} 份，每份约 600 字、60 人出席情况"
+    # The book and the ledger with the most records, as long as both limits allow.
+    short = {"title": 30, "place": 20, "host": 3, "content": 80, "decisions": 10}
+    _many, _records, total = branch_with("many", limits.MINUTES_BOOK_MAX_RECORDS, short, people=15, reason=0)
+    assert total <= min(limits.MINUTES_BOOK_MAX_CHARS, limits.LEDGER_PDF_MAX_CHARS), total
+    note = f"{limits.MINUTES_BOOK_MAX_RECORDS} 份，每份 15 人出席情况，共 {total:,} 字"
     book = reverse("reports:minutes_book", args=["many", "pdf"]) + f"?period={period.code}"
     cache.clear()
     run.time("会议记录汇编 PDF，份数上限（冷）", lambda: reviewer.get(book), note=note)
     ledger = reverse("reports:ledger_pdf", args=["many", "meeting"]) + f"?period={period.code}"
     run.time("三会一课台账打印版 PDF，份数上限（冷）", lambda: reviewer.get(ledger), note=note)
 
+    # The ledger's table up to its limit of printed characters, in long rows.
+    row = {"title": 200, "place": 200, "host": 50}
+    _wide, _records, per_row = branch_with("widerow", 1, row, people=60, reason=100)
+    count = limits.LEDGER_PDF_MAX_CHARS // per_row
+    _wide, _records, total = branch_with("wide", count, row, people=60, reason=100)
+    ledger = reverse("reports:ledger_pdf", args=["wide", "meeting"]) + f"?period={period.code}"
+    cache.clear()
+    run.time("三会一课台账打印版 PDF，最长的行（冷）", lambda: reviewer.get(ledger), note=f"{count} 行，共 {total:,} 字")
+
     # The ZIP of Word files: the most records, each at its limits.
-    zipped, members = branch_with_members("zipped")
-    records(zipped, limits.MINUTES_BOOK_MAX_RECORDS, long=True, members=members)
+    _zipped, _records, total = branch_with("zipped", limits.MINUTES_BOOK_MAX_RECORDS, longest, people=60, reason=100)
     bundle = reverse("reports:minutes_book", args=["zipped", "zip"]) + f"?period={period.code}"
     cache.clear()
-    run.time(
-        "每份记录 Word（ZIP），份数上限（冷）", lambda: reviewer.get(bundle),
-        note=f"{limits.MINUTES_BOOK_MAX_RECORDS} 份 × {per_record:,} 字，60 人出席情况",
-    )
+    run.time("每份记录 Word（ZIP），份数上限（冷）", lambda: reviewer.get(bundle), note=f"{limits.MINUTES_BOOK_MAX_RECORDS} 份，共 {total:,} 字")
     run.time("每份记录 Word（ZIP）（已缓存）", lambda: reviewer.get(bundle))
-
+    # Over the limits: refused at once with the way out, not rendered.
+    book = reverse("reports:minutes_book", args=["zipped", "pdf"]) + f"?period={period.code}"
+    run.time("会议记录汇编 PDF，超出上限（拒绝）", lambda: reviewer.get(book), expect=(302,), note=f"{total:,} 字")
 
 if __name__ == "__main__":
     sys.exit(main())
