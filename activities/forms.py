@@ -8,10 +8,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from branchwork.models import Member, Organisation, PartyGroup
-from branchwork.periods import Period, PeriodError
+from branchwork.periods import Period, PeriodError, PeriodRange
 
 from .attachments import ACCEPT_ATTRIBUTE, ALLOWED_DESCRIPTION, human_size, max_bytes
 from .kinds import KINDS, Category, Kind, kinds_in
+from .meeting_record import clean_vote, vote_form_fields
 from .models import Activity, ActivityKind, Attachment
 from .services import EDITABLE_FIELDS, combinable_with
 
@@ -55,6 +56,11 @@ class ActivityForm(forms.ModelForm):
         for name in list(self.fields):
             if name not in shown and name != "also_counts_as":
                 del self.fields[name]
+        if "vote" in self.fields:  # one JSON field on the record, six on the form
+            vote_fields = vote_form_fields(self.instance.vote)
+            self.fields.update(vote_fields)
+            self.initial["vote"] = (self.instance.vote or {}).get("matter", "")
+            shown[shown.index("vote") : shown.index("vote") + 1] = list(vote_fields)
         self.order_fields(shown + ["also_counts_as"])
 
         title = self.fields["title"]
@@ -79,9 +85,9 @@ class ActivityForm(forms.ModelForm):
             field.queryset = groups.filter(current)
             field.empty_label = "请选择党小组"
             field.error_messages["invalid_choice"] = "请选择本支部的党小组"
-            if kind.code == "group_meeting":
+            if "party_group" in kind.required:
                 field.required = True
-                field.error_messages["required"] = "党小组会须选择召开会议的党小组"
+                field.error_messages["required"] = f"{kind.label}须选择召开会议的党小组"
         if "speaker" in self.fields:
             field = self.fields["speaker"]
             members = Member.objects.filter(branch=branch)
@@ -142,7 +148,7 @@ class ActivityForm(forms.ModelForm):
             if data.get("speaker") and data.get("speaker_name", "").strip():
                 self.add_error("speaker_name", "已从花名册选择主讲人时，不必再填写非本支部主讲人")
             elif (
-                self.kind.code == "party_lecture"
+                "speaker" in self.kind.required
                 and not data.get("speaker")
                 and not data.get("speaker_name", "").strip()
                 and "speaker" not in self.errors
@@ -150,6 +156,11 @@ class ActivityForm(forms.ModelForm):
                 self.add_error("speaker", "请选择主讲人，或填写非本支部主讲人的姓名")
         if data.get("year_of") and data.get("date") and not 0 <= data["date"].year - data["year_of"] <= 1:
             self.add_error("year_of", f"所属年度应为会议当年或上一年（{data['date'].year - 1}或{data['date'].year}）")
+        if "vote_expected" in self.fields:
+            data["vote"], errors = clean_vote(data)
+            for name, message in errors.items():
+                if name not in self.errors:
+                    self.add_error(name, message)
         if "resolved_on" in self.fields:
             resolved_on = data.get("resolved_on")
             if resolved_on and not data.get("is_resolved"):
@@ -284,20 +295,15 @@ class ActivityFilterForm(forms.Form):
     )
     ids = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, period_choices=(), **kwargs):
+    def __init__(self, *args, within: PeriodRange, **kwargs):
         super().__init__(*args, **kwargs)
+        self.within = within
         self.fields["kind"].error_messages["invalid_choice"] = "没有这种记录类型，已显示全部类型"
-        choices = [("", "不限")] + list(period_choices)
         asked = (self.data.get("period") or "").strip().upper() if self.is_bound else ""
         if asked and self.data.get("period") != asked:
             self.data = self.data.copy()
             self.data["period"] = asked  # so that ?period=2022h1 selects 2022年上半年
-        if asked and asked not in dict(choices):
-            try:
-                choices.append((asked, Period.parse(asked).long_label))
-            except PeriodError:
-                pass
-        self.fields["period"].widget = forms.Select(choices=choices)
+        self.fields["period"].widget = forms.Select(choices=[("", "不限"), *within.choices()])
         for name, field in self.fields.items():
             if name != "ids":
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
@@ -308,9 +314,12 @@ class ActivityFilterForm(forms.Form):
         if not code:
             return None
         try:
-            return Period.parse(code)
+            period = Period.parse(code)
         except PeriodError as error:
             raise forms.ValidationError(str(error)) from None
+        if period not in self.within:
+            raise forms.ValidationError(self.within.refusal(period))
+        return period
 
     def clean_ids(self):
         return parse_ids(self.cleaned_data["ids"])

@@ -9,7 +9,7 @@ from branchwork import limits
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 
-from .kinds import KIND_CHOICES, KINDS, Kind
+from .kinds import KINDS, Kind, kind_choices
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -36,7 +36,7 @@ class Activity(models.Model):
         SELF = "个人自学", "个人自学"
 
     branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.PROTECT, related_name="activities")
-    kind = models.CharField("类型", max_length=30, choices=KIND_CHOICES, db_index=True)
+    kind = models.CharField("类型", max_length=30, choices=kind_choices, db_index=True)
     date = models.DateField("日期")
     title = models.CharField("主题", max_length=200)
     start_time = models.TimeField("开始时间", null=True, blank=True)
@@ -45,6 +45,12 @@ class Activity(models.Model):
     host = models.CharField("主持人", max_length=50, blank=True)
     content = models.TextField("内容", blank=True, **limits.chars(limits.RECORD_CONTENT_MAX_CHARS))
     decisions = models.TextField("决定事项", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS))
+    recorder = models.CharField("记录人", max_length=50, blank=True)
+    observers = models.CharField(
+        "列席人员", max_length=300, blank=True, help_text="列席会议、没有表决权的人员，如：入党积极分子张某、群众代表李某"
+    )
+    # One vote: {"matter", "expected", "present", "for", "against", "abstain"} (activities.meeting_record).
+    vote = models.JSONField("表决情况", default=dict, blank=True)
     materials = models.TextField("学习材料（每行一项）", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS))
     study_form = models.CharField("学习形式", max_length=10, choices=StudyForm.choices, blank=True)
     activity_forms = models.TextField("具体活动形式（每行一项）", blank=True, help_text="如：观看反腐题材影片、赴党史教育基地", **limits.chars(limits.RECORD_NOTE_MAX_CHARS))
@@ -163,7 +169,7 @@ class ActivityKind(models.Model):
     """
 
     activity = models.ForeignKey(Activity, verbose_name="工作记录", on_delete=models.CASCADE, related_name="counted_kinds")
-    kind = models.CharField("计入类型", max_length=30, choices=KIND_CHOICES)
+    kind = models.CharField("计入类型", max_length=30, choices=kind_choices)
     branch = models.ForeignKey(
         Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="+", editable=False
     )
@@ -273,6 +279,8 @@ class Outlet(models.Model):
         PROVINCIAL = "省级", "省级"
         CENTRAL = "中央", "中央"
         LOCAL = "地方", "地方"
+        # A unit's own bulletin, a paper no superior registered, or a piece whose outlet is not named.
+        OTHER = "其他", "内部刊物/其他"
 
     class Unit(models.TextChoices):
         PIECE = "篇", "篇"
@@ -356,7 +364,7 @@ class ComplianceRule(models.Model):
         related_name="compliance_rules",
         help_text="留空为系统默认规则；党总支或党委可为下属支部另定",
     )
-    kind = models.CharField("会议类型", max_length=30, choices=KIND_CHOICES)
+    kind = models.CharField("会议类型", max_length=30, choices=kind_choices)
     frequency = models.CharField("频次", max_length=12, choices=Frequency.choices)
     per_party_group = models.BooleanField("每个党小组分别计算", default=False)
     source = models.CharField("依据", max_length=300)

@@ -2,6 +2,8 @@
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import QueryDict
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 
 from .text import UNSTORABLE, strip_control_characters
 
@@ -43,12 +45,14 @@ MUST_CHANGE_PASSWORD = "branchwork_must_change_password"
 
 class IssuedPasswordMiddleware:
     """A user still on a password an administrator issued (``IssuedPassword``) chooses their own
-    before anything else: every page but the password change (and logging out) leads there.
+    before anything else: every page but the password change and logging out leads there —
+    密码已修改 too, so opening it directly skips nothing.
 
     The check is made once, at login (``branchwork.signals.note_issued_password``), and kept in
-    the session, so ordinary requests cost nothing. Reaching 密码已修改 ends it."""
+    the session, so ordinary requests cost nothing. Only a password really changed ends it
+    (``branchwork.views.PasswordChangeView`` → ``accounts.issued_password_replaced``)."""
 
-    EXEMPT = ("password_change", "password_change_done", "logout")
+    EXEMPT = ("password_change", "logout")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,19 +60,11 @@ class IssuedPasswordMiddleware:
     def __call__(self, request):
         if getattr(request, "session", None) is None or not request.session.get(MUST_CHANGE_PASSWORD):
             return self.get_response(request)
-        from django.shortcuts import redirect
-        from django.urls import Resolver404, resolve
-
         try:
             name = resolve(request.path_info).url_name
         except Resolver404:
             name = None
-        if name == "password_change_done":
-            from .models import IssuedPassword
-
-            del request.session[MUST_CHANGE_PASSWORD]
-            IssuedPassword.objects.filter(user_id=request.user.pk).delete()
-        elif name not in self.EXEMPT and request.user.is_authenticated:
+        if name not in self.EXEMPT and request.user.is_authenticated:
             return redirect("password_change")
         return self.get_response(request)
 

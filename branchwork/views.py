@@ -1,4 +1,9 @@
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -6,6 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import access, health
+from .accounts import issued_password_replaced
+from .middleware import MUST_CHANGE_PASSWORD
 from .models import Organisation
 
 
@@ -54,3 +61,30 @@ def healthz(request):
     if problems:
         return JsonResponse({"status": "error", **problems}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, with the old password guarded as the login guards the password
+    (django-axes: the same failure limit and cool-off per user name and address), and the duty
+    to replace an issued password ended only here, by a real change."""
+
+    def _credentials(self) -> dict:
+        return {"username": self.request.user.get_username()}
+
+    def post(self, request, *args, **kwargs):
+        if settings.AXES_ENABLED and not AxesProxyHandler.is_allowed(request, self._credentials()):
+            return get_lockout_response(request, None, self._credentials())
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if "old_password" in form.errors:
+            # Counted as a failed login: django-axes records it and, at the limit, sets
+            # request.axes_locked_out, which its middleware turns into the lockout page.
+            user_login_failed.send(sender=__name__, credentials=self._credentials(), request=self.request)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        issued_password_replaced(user=form.user)
+        self.request.session.pop(MUST_CHANGE_PASSWORD, None)
+        return response

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from activities.kinds import KINDS
+from activities.kinds import KINDS, Kind, ordered_by
 from activities.models import Activity, Outlet
 from activities.selectors import Named, OutletTally, PeriodFacts
 
@@ -102,15 +102,14 @@ def _names(named: Sequence[Named]) -> list[str]:
 # --- the meetings sentence ---------------------------------------------------------------------
 
 # 「截至6月30日，共召开理论学习会6次、主题党日活动6次、支部党员大会2次、支委会24次、组织生活会1次」
-MEETING_KINDS = ("study", "themed_day", "branch_assembly", "committee_meeting", "org_life")
+# (the kinds with a ``meetings_sentence`` position in the registry, in that order)
 
 
 def _meetings(facts: PeriodFacts) -> Value | None:
     parts, ids = [], []
-    for code in MEETING_KINDS:
-        tally = facts.count(code)
+    for kind in ordered_by("meetings_sentence"):
+        tally = facts.count(kind.code)
         if tally:
-            kind = KINDS[code]
             parts.append(f"{kind.short_label or kind.label}{tally.count}次")
             ids += tally.activity_ids
     return Value("、".join(parts), tuple(sorted(set(ids)))) if parts else None
@@ -127,8 +126,24 @@ def _group_meetings(facts: PeriodFacts) -> Value | None:
 
 def _kind_count(code: str) -> Callable[[PeriodFacts], Value | None]:
     def fill(facts: PeriodFacts) -> Value | None:
-        tally = facts.count(code)
-        return Value(f"{tally.count}次", tally.activity_ids) if tally else None
+        tally = facts.figure(code)
+        return Value(f"{tally.count}{KINDS[code].unit}", tally.activity_ids) if tally else None
+
+    return fill
+
+
+def _kind_details(code: str) -> Callable[[PeriodFacts], Value | None]:
+    def fill(facts: PeriodFacts) -> Value | None:
+        kind = KINDS[code]
+        records = facts.of_kind(code)
+        if not records:
+            return None
+        ones = [phrase_one(kind, detail) for detail in records]
+        if len(records) == 1:
+            return Value(ones[0], _ids(records))
+        tally = facts.figure(code)
+        head = phrase_series(kind, tally.count)
+        return Value(f"{head}，其中" + "；".join(ones), _ids(records))
 
     return fill
 
@@ -194,6 +209,42 @@ def lecture_phrase(lecture) -> str:
     if who:
         return f"{joint}{who}围绕{_topic(title)}{audience}讲授专题党课"
     return f"{joint}围绕{_topic(title)}{audience}开展专题党课"
+
+
+def _who(detail) -> str:
+    """The speaker or host as the report names them: 「支部书记」, 「所党委书记刘玉宏同志」, 「张三同志」."""
+    name = getattr(detail, "speaker", "") or detail.host
+    post = (getattr(detail, "speaker_post", "") if getattr(detail, "speaker", "") else "") or detail.host_post
+    if post and name:
+        return f"{post}{name}同志"
+    return post or (f"{name}同志" if name else "")
+
+
+def phrase_one(kind: Kind, detail) -> str:
+    """One record as its kind phrases it (``Kind.one``), every slot from the record; a slot the
+    record has nothing for is left out with its little words."""
+    title = detail.title.strip()
+    after = kind.one.split("{title}", 1)[1] if "{title}" in kind.one else ""
+    for word in sorted(kind.all_words, key=len, reverse=True):
+        if after.startswith(word) and title.endswith(word) and len(title) > len(word):
+            title = title[: -len(word)]
+            break
+    slots = {
+        "date": f"{detail.date.month}月{detail.date.day}日",
+        "title": _topic(title) if title else kind.label,
+        "where": f"在{detail.place}" if detail.place else "",
+        "joint": f"与{detail.joint_with}联合" if detail.joint_with else "",
+        "who": _who(detail),
+        "whom": f"组织{detail.participants}" if detail.participants else "",
+        "participants": detail.participants or "党员",
+        "label": kind.label,
+    }
+    return kind.one.format(**slots).replace("，，", "，").strip("，")
+
+
+def phrase_series(kind: Kind, count: int) -> str:
+    """A series of records of a kind (``Kind.series``): 「召开理论学习会6次」."""
+    return kind.series.format(label=kind.label, count=count, unit=kind.unit)
 
 
 def _lectures(facts: PeriodFacts) -> Value | None:
@@ -308,11 +359,6 @@ def _discipline_meetings(facts: PeriodFacts) -> Value | None:
     if not records:
         return None
     return Value("、".join(_distinct(_month_part(r.date) for r in records)), _ids(records))
-
-
-def _probation(facts: PeriodFacts) -> Value | None:
-    tally = facts.probation_completed
-    return Value(f"{tally.count}人", tally.activity_ids) if tally else None
 
 
 # --- publicity ---------------------------------------------------------------------------------
@@ -744,7 +790,6 @@ _NAMED = [
     Placeholder(
         "党规党纪学习材料", "党规党纪学习材料", "如“《党章》《准则》《纪律处分条例》《问责条例》”", _list("rules_materials")
     ),
-    Placeholder("试用期满人数", "管理人员试用期满人数", "各条试用期满记录的人数之和，如“3人”", _probation),
     Placeholder("试用期满人员类别", "试用期满人员类别", "记录中的人员类别，如“站股级管理人员”", _probation_category),
     Placeholder(
         "选拔任用依据", "选拔任用依据的制度", "如“省**处站股级管理人员选拔任用管理办法”", _basis("probation_completed")
@@ -781,15 +826,36 @@ _NAMED = [
     Placeholder("年度主题活动", "年度主题活动", "如““行业管理提升年”和“三比三促三提升”活动”", _campaigns),
 ]
 
-# 〔理论学习会次数〕〔支委会次数〕〔谈心谈话次数〕…: one per kind counted in times.
-_NOT_COUNTED_IN_TIMES = {"pioneer_post", "probation_completed", "rectification"}
-_KIND_COUNTS = [
-    Placeholder(f"{kind.label}次数", f"{kind.label}次数", f"本期{kind.label}的次数，如“6次”", _kind_count(kind.code))
-    for kind in KINDS.values()
-    if kind.code not in _NOT_COUNTED_IN_TIMES
-]
 
-PLACEHOLDERS: dict[str, Placeholder] = {p.name: p for p in _NAMED + _KIND_COUNTS}
+
+def kind_placeholders() -> list[Placeholder]:
+    """Two per kind, from the registry: its figure (〔理论学习会次数〕〔试用期满人数〕…, in the
+    kind's unit) and its records phrased (〔志愿服务详情〕, ``Kind.one`` and ``Kind.series``)."""
+    made = []
+    for kind in KINDS.values():
+        example = "3人" if kind.counts_heads else f"6{kind.unit}"
+        what = "人数之和" if kind.counts_heads else f"{'次数' if kind.unit == '次' else '数量'}"
+        made.append(
+            Placeholder(kind.figure_name, kind.figure_name, f"本期{kind.label}的{what}，如“{example}”", _kind_count(kind.code))
+        )
+        made.append(
+            Placeholder(
+                f"{kind.label}详情",
+                f"{kind.label}逐项情况",
+                f"本期各条{kind.label}记录按日期依次写出（时间、地点、人员、名称）；多条时先写总数",
+                _kind_details(kind.code),
+            )
+        )
+    return made
+
+
+PLACEHOLDERS: dict[str, Placeholder] = {p.name: p for p in _NAMED + kind_placeholders()}
+
+
+def register_kind_placeholders() -> None:
+    """Give kinds registered after import their placeholders (``activities.kinds.register``)."""
+    for placeholder in kind_placeholders():
+        PLACEHOLDERS.setdefault(placeholder.name, placeholder)
 
 
 def unknown_placeholders(text: str) -> list[str]:
