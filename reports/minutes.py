@@ -35,7 +35,9 @@ MAX_BOOK_RECORDS = limits.MINUTES_BOOK_MAX_RECORDS
 MAX_BOOK_CHARS = limits.MINUTES_BOOK_MAX_CHARS
 MAX_LEDGER_CHARS = limits.LEDGER_PDF_MAX_CHARS
 # The texts of a record that its meeting record or ledger row prints.
-PRINTED_TEXTS = ("title", "place", "host", "content", "decisions", "materials", "activity_forms", "basis")
+PRINTED_TEXTS = (
+    "title", "place", "host", "recorder", "observers", "content", "decisions", "materials", "activity_forms", "basis"
+)
 
 
 def printed_chars(activities) -> int:
