@@ -5,10 +5,11 @@
 
 For each database this makes a scratch database (a SQLite file in a temporary folder; on PostgreSQL
 a database ``branchwork_hardlock`` on 127.0.0.1:5432 as user postgres, dropped afterwards), loads
-the demo data and a half-year of long meeting records for kl所党支部, and starts gunicorn as the
-README deploys it (production settings, 5 workers, ``--timeout 60``) on 127.0.0.1. Then, while three
-of the slowest requests a reader may make run (the period's book of meeting records as a PDF, the
-三会一课 ledger as a PDF and the report draft as a PDF, each the first time, so not cached), it sends
+the demo data and long meeting records for kl所党支部's 2022 first half (up to the book's limit of
+printed characters), and starts gunicorn as the README deploys it (production settings, 5 workers,
+``--timeout 60``) on 127.0.0.1. Then, while three of the slowest requests a reader may make run (the
+period's book of meeting records as a PDF, the 三会一课 ledger as a PDF and the report as a PDF, each
+the first time, so not cached), it sends
 200 ordinary requests, 16 at a time: the login page, kl's branch home and a record save (a POST of a
 new 理论学习会, with its CSRF token). It prints, per database, the status codes and the latency
 (median, p95, max) of the ordinary requests and the time of each slow one, and exits with status 1
@@ -52,22 +53,21 @@ SETUP = """
 import datetime
 from activities.models import Activity
 from branchwork import limits
-from branchwork.models import Organisation
 from branchwork.figures import figures_changed
+from branchwork.models import Organisation
+from branchwork.periods import Period
+from reports.minutes import minutes_queryset, printed_chars
 branch = Organisation.objects.get(code="kl")
 chars = "党建工作学习教育组织生活会议支部书记委员群众路线作风建设意识形态宣传思想理论武装，。、"
 def text(n, s):
     return "".join(chars[(s * 31 + i * i + i * s) % len(chars)] for i in range(n))
-budget = limits.MINUTES_BOOK_MAX_CHARS - sum(
-    len(a.content) + len(a.decisions) + len(a.materials)
-    for a in Activity.objects.filter(branch=branch, date__range=("2022-01-01", "2022-06-30"))
-)
+budget = limits.MINUTES_BOOK_MAX_CHARS - printed_chars(list(minutes_queryset(branch).in_period(Period(2022, "H1"))))
 n = 0
-while budget > 3000:
-    size = min(limits.RECORD_CONTENT_MAX_CHARS, budget - 1000)
+while budget > 1500:
+    size = min(limits.RECORD_CONTENT_MAX_CHARS, budget - 500)
     Activity.objects.create(
         branch=branch, kind="study", date=datetime.date(2022, 1 + n % 6, 2 + n % 25),
-        title=f"长篇理论学习{n}", content=text(size, n), materials="党章\\n习近平新时代中国特色社会主义思想",
+        title=f"长篇理论学习{n}", content=text(size, n), materials="党章",
     )
     budget -= size + 20
     n += 1
@@ -200,7 +200,7 @@ def run_backend(name: str, database_url: str, folder: Path) -> dict:
         slow_urls = {
             "会议记录汇编 PDF": f"{base}/b/kl/minutes.pdf?period=2022H1",
             "三会一课台账 PDF": f"{base}/b/kl/ledgers/meeting.pdf?period=2022H1",
-            "工作总结草稿 PDF": f"{base}/b/kl/reports/2022H1/download.pdf",
+            "工作总结 PDF": f"{base}/b/kl/reports/2022H1/download/pdf/",
         }
         slow: dict[str, tuple[int | str, float]] = {}
 
