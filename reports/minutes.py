@@ -273,10 +273,11 @@ def minutes_book(*, branch: Organisation, period: Period, max_chars: int | None 
     if len(activities) > MAX_BOOK_RECORDS:
         raise TooManyRecords(f"本期间的会议记录超过{MAX_BOOK_RECORDS}份，请按半年分别导出")
     if max_chars is not None:
-        total = printed_chars(activities)
+        total = printed_chars(activities) + limits.MINUTES_BOOK_RECORD_CHARS * len(activities)
         if total > max_chars:
             raise TooManyRecords(
-                f"本期间的会议记录共 {total:,} 字（含出席情况），超过一次打印成 PDF 的上限 {max_chars:,} 字。"
+                f"本期间的会议记录共 {len(activities)} 份、折合 {total:,} 字（含出席情况，每份另计 {limits.MINUTES_BOOK_RECORD_CHARS} 字），"
+                f"超过一次打印成 PDF 的上限 {max_chars:,} 字。"
                 "请下载“每份记录 Word（ZIP）”，或在记录页逐份打印"
             )
     quorum = quorum_results(activities)
