@@ -19,7 +19,14 @@ from branchwork.periods import Period, PeriodError, PeriodRange
 from . import workdays
 from .document import chinese_ordinal
 from .models import SECTION_HEADINGS, BranchProfile, ProfileYear, Report, StandingWork
-from .services import HEADING_MAX_LENGTH, ItemInput, item_text_errors, opening_errors, report_size_errors
+from .services import (
+    HEADING_MAX_LENGTH,
+    ITEM_MAX_CHARS,
+    ItemInput,
+    item_text_errors,
+    opening_errors,
+    report_size_errors,
+)
 
 
 class ReportHeaderForm(forms.ModelForm):
@@ -40,7 +47,8 @@ class ReportHeaderForm(forms.ModelForm):
         error_messages = {
             "title": {"required": "请填写标题"},
             "addressee": {"required": "请填写主送单位"},
-            "opening": {"required": "请填写开头段落"},
+            # The model's length limit speaks first (before clean_opening): in the same words.
+            "opening": {"required": "请填写开头段落", "max_length": f"开头段落最多 {ITEM_MAX_CHARS:,} 字，请精简"},
             "signature": {"required": "请填写落款"},
             "signed_on": {"required": "请填写成文日期", "invalid": "请填写有效的日期，如 2022-07-01"},
         }
