@@ -3,8 +3,10 @@ shown on the record and printed in its 会议记录; a warning, never a block, w
 记录人 is not among those present."""
 
 import datetime
+import io
 
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from activities.meeting_record import presence_warnings, vote_errors, vote_text
 from activities.models import Activity
@@ -57,6 +59,14 @@ def test_what_the_secretary_types_is_stored_shown_and_printed(world, as_user):
     assert fields["列席人员"] == ("入党积极分子赵某、群众代表孙某",)
     assert fields["表决情况"] == ("表决事项：接收张某某为中共预备党员", "应到9人，实到8人；同意8票，反对0票，弃权0票")
     assert list(fields)[-2:] == ["表决情况", "决定事项"]  # the decision stays the last block
+
+    ledger = client.get(reverse("activities:ledger_export", args=["kl", "branch_assembly"]) + "?period=2022H1")
+    rows = list(load_workbook(io.BytesIO(ledger.content)).active.iter_rows(values_only=True))
+    header = rows[1]
+    record_row = next(row for row in rows if "讨论接收预备党员" in row)
+    for column, value in (("记录人", "刘芳"), ("列席人员", "入党积极分子赵某、群众代表孙某"),
+                          ("表决情况", "表决事项：接收张某某为中共预备党员\n应到9人，实到8人；同意8票，反对0票，弃权0票")):
+        assert record_row[header.index(column)] == value
 
 
 def test_the_edit_form_shows_the_vote_as_typed(world, as_user):
