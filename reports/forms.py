@@ -19,7 +19,13 @@ from branchwork.periods import Period, PeriodError, PeriodRange
 from . import workdays
 from .document import chinese_ordinal
 from .models import SECTION_HEADINGS, BranchProfile, ProfileYear, Report, StandingWork
-from .services import HEADING_MAX_LENGTH, ItemInput, item_text_errors, opening_errors, report_size_errors
+from .services import (
+    HEADING_MAX_LENGTH,
+    ItemInput,
+    item_text_errors,
+    opening_errors,
+    report_size_errors,
+)
 
 
 class ReportHeaderForm(forms.ModelForm):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from activities.kinds import KINDS, Category, kinds_in
-from activities.meeting_record import vote_text
+from activities.meeting_record import has_vote, vote_text
 from activities.models import Activity, Attendance
 from activities.quorum import quorum_results
 from branchwork import limits
@@ -231,8 +231,8 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     if "activity_forms" in kind.fields and activity.activity_form_list:
         fields.append(Field("活动形式", tuple(activity.activity_form_list)))
     fields.append(Field("会议内容", _paragraphs(activity.content), long=True))
-    if activity.vote:
-        fields.append(Field("表决情况", vote_text(activity.vote)))
+    if "vote_matter" in kind.fields and has_vote(activity):
+        fields.append(Field("表决情况", vote_text(activity)))
     fields.append(Field("决定事项", _paragraphs(activity.decisions) or ("无",), long=True))
     branch_name = activity.branch.name
     meeting, names = _meeting_heading(activity)
