@@ -129,6 +129,10 @@ class Kind:
     rollup: int = 0
     # Ideology-front work (意识形态工作) as the report's section 四 tells it.
     ideology_front: bool = False
+    # A default report item for the kind: the section (1–4) it goes in and the sentence that
+    # leads its records (〔<名称>详情〕 follows); proposed only when the period has such records.
+    report_section: int = 0
+    report_lead: str = ""
 
     @property
     def has_minutes(self) -> bool:
@@ -525,6 +529,8 @@ for _kind in [
         words=("我为群众办实事", "为群众办实事", "办实事", "志愿者服务"),
         one="{date}，{joint}组织{members}{where}开展{title}",
         series="开展志愿服务活动{count}次",
+        report_section=3,
+        report_lead="密切联系服务群众，践行“我为群众办实事”。",
     ),
     Kind(
         "visit",
@@ -548,6 +554,8 @@ for _kind in [
         words=("慰问",),
         one="{date}，{title}，走访慰问{visited}",
         series="走访慰问{count}次",
+        report_section=2,
+        report_lead="关心关爱党员群众，开展走访慰问。",
     ),
     Kind(
         "special_work",
@@ -571,6 +579,8 @@ for _kind in [
         series="参与专项工作{count}项",
         unit="项",
         figure="专项工作项数",
+        report_section=2,
+        report_lead="组织党员投身专项工作。",
     ),
     # Dues, materials sent to the superior, matters awaiting approval
     Kind(
@@ -588,6 +598,8 @@ for _kind in [
         words=("特殊党费", "缴纳党费", "党费收缴", "捐款"),
         one=lambda slots: _dues_phrase(slots),
         series="党费与捐款记录{count}次",
+        report_section=2,
+        report_lead="开展党费收缴和捐款工作。",
     ),
     Kind(
         "submission",
@@ -602,6 +614,8 @@ for _kind in [
         series="向上级报送材料{count}份",
         unit="份",
         figure="报送材料份数",
+        report_section=2,
+        report_lead="向上级党组织报送党建材料。",
     ),
     Kind(
         "approval",

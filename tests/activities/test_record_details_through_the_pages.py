@@ -232,3 +232,15 @@ def test_a_member_from_another_branch_cannot_be_named(client):
     assert response.status_code == 200
     assert "只能选择本支部花名册中的人员" in response.content.decode()
     assert not Activity.objects.filter(branch=unit).exists()
+
+
+def test_the_new_kinds_items_are_proposed_only_where_the_period_has_their_records(client):
+    from reports.compile import default_items
+
+    community = _branch(client, "幸福里社区党支部", "xfl")
+    assert not [d for d in default_items(facts=report_facts(branch=community, period=H1)) if d.origin.startswith("kind.")]
+    record(client, community, "volunteer", {"date": "2022-03-05", "title": "义务理发", "place": "社区广场"})
+    drafts = default_items(facts=report_facts(branch=community, period=H1))
+    assert [(d.section, d.text) for d in drafts if d.origin.startswith("kind.")] == [
+        (3, "密切联系服务群众，践行“我为群众办实事”。〔志愿服务详情〕。")
+    ]
