@@ -4,7 +4,6 @@ import datetime
 import re
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils import timezone
 
@@ -27,10 +26,6 @@ TEXTAREA_ROWS = {
     "branch_role": 3,
     "members_part": 3,
 }
-# Free text of the record details (成效, 专项工作's role and members' part): long enough for a
-# page of prose, bounded so that every request does bounded work.
-FREE_TEXT_LIMIT = 5000
-FREE_TEXT_FIELDS = ("outcome", "branch_role", "members_part")
 
 
 class ActivityForm(forms.ModelForm):
@@ -94,13 +89,8 @@ class ActivityForm(forms.ModelForm):
                 field.help_text = kind.help[name]
             if name in TEXTAREA_ROWS and isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = TEXTAREA_ROWS[name]
-            if name in FREE_TEXT_FIELDS:
-                field.max_length = FREE_TEXT_LIMIT
-                field.validators.append(MaxLengthValidator(FREE_TEXT_LIMIT))
-                field.widget.attrs["maxlength"] = FREE_TEXT_LIMIT
-                field.error_messages["max_length"] = f"{field.label}不能超过 {FREE_TEXT_LIMIT} 个字"
-            if isinstance(field, forms.CharField) and getattr(field, "max_length", None):
-                field.error_messages.setdefault("max_length", f"{field.label}不能超过 %(limit_value)d 个字")
+            if name != "title" and getattr(field, "max_length", None):  # limits: branchwork.limits
+                field.error_messages["max_length"] = f"{field.label}不能超过 %(limit_value)d 字（现有 %(show_value)d 字），请精简后再保存"
         if "date" in kind.labels:
             self.fields["date"].label = kind.labels["date"]
         for name in kind.required:

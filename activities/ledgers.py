@@ -41,7 +41,6 @@ from .models import Activity, ActivityKind, Attachment, Attendance, Outlet, Publ
 from .publicity_forms import http_url
 from .quorum import quorum_results
 
-FREE_TEXT_LIMIT = 5000  # as the record form
 MAX_IMPORT_ROWS = 2000
 IMPORT_LIMITS = xlsx.ReadLimits(max_rows=MAX_IMPORT_ROWS)
 FUTURE_LIMIT = datetime.timedelta(days=365)  # as the record form: a later date is a typo
@@ -757,8 +756,6 @@ def meetings_import(*, branch: Organisation, file, by) -> ImportResult:
                     fields[name] = _lines(row[header])
                 elif name in ("content", "outcome"):
                     fields[name] = row.text(header, multiline=True)
-                    if name == "outcome" and len(fields[name]) > FREE_TEXT_LIMIT:
-                        problems.append(f"成效不能超过 {FREE_TEXT_LIMIT} 个字")
                 elif name == "headcount":
                     try:
                         fields[name] = cell_int(row[header], label=header, minimum=1)

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from branchwork import limits
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 
@@ -68,11 +69,11 @@ class Activity(models.Model):
     end_time = models.TimeField("结束时间", null=True, blank=True)
     place = models.CharField("地点", max_length=200, blank=True)
     host = models.CharField("主持人", max_length=50, blank=True)
-    content = models.TextField("内容", blank=True)
-    decisions = models.TextField("决定事项", blank=True)
-    materials = models.TextField("学习材料（每行一项）", blank=True)
+    content = models.TextField("内容", blank=True, **limits.chars(limits.RECORD_CONTENT_MAX_CHARS))
+    decisions = models.TextField("决定事项", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS))
+    materials = models.TextField("学习材料（每行一项）", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS))
     study_form = models.CharField("学习形式", max_length=10, choices=StudyForm.choices, blank=True)
-    activity_forms = models.TextField("具体活动形式（每行一项）", blank=True, help_text="如：观看反腐题材影片、赴党史教育基地")
+    activity_forms = models.TextField("具体活动形式（每行一项）", blank=True, help_text="如：观看反腐题材影片、赴党史教育基地", **limits.chars(limits.RECORD_NOTE_MAX_CHARS))
     occasion = models.CharField("时机", max_length=50, blank=True, help_text="如：春节前、端午节前")
     participants = models.CharField("参加人员", max_length=200, blank=True, help_text="如：全体党员、发展对象、入党积极分子")
     party_group = models.ForeignKey(
@@ -94,6 +95,7 @@ class Activity(models.Model):
     basis = models.TextField(
         "依据（上级文件、通知，每行一项）",
         blank=True,
+        **limits.chars(limits.RECORD_NOTE_MAX_CHARS),
         help_text="如：厅党组《关于以折达公路问题为案例开展作风建设警示教育的通知》",
     )
     year_of = models.PositiveSmallIntegerField(
@@ -118,6 +120,7 @@ class Activity(models.Model):
     outcome = models.TextField(
         "成效",
         blank=True,
+        **limits.chars(limits.RECORD_CONTENT_MAX_CHARS),
         help_text="用自己的话写这次活动实际取得的成效；报告只从这里（或支部概况）写活动的成效，不填则不写",
     )
     # 谈心谈话 (and the person visited in 走访慰问).
@@ -138,8 +141,12 @@ class Activity(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     # 专项工作: what the branch did in it and its members' part.
-    branch_role = models.TextField("支部发挥的作用", blank=True, help_text="如：成立党员突击队，设立党员先锋岗，组织转移群众")
-    members_part = models.TextField("党员参与情况", blank=True, help_text="如：12名党员参加一线值守，累计值班200余小时")
+    branch_role = models.TextField(
+        "支部发挥的作用", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS), help_text="如：成立党员突击队，设立党员先锋岗，组织转移群众"
+    )
+    members_part = models.TextField(
+        "党员参与情况", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS), help_text="如：12名党员参加一线值守，累计值班200余小时"
+    )
     # 报送材料.
     material_type = models.CharField("材料类别", max_length=10, choices=MaterialType.choices, blank=True)
     sent_to = models.CharField("报送单位", max_length=100, blank=True, help_text="如：院党委、处党总支")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 
+from branchwork import limits
 from branchwork.models import Organisation
 from branchwork.periods import Period, PeriodError
 
@@ -252,6 +253,7 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="退回修改时说明需要修改什么；审核通过时可不填",
+        max_length=limits.COMMENT_MAX_CHARS,
     )
 
     def __init__(self, *args, **kwargs):
@@ -261,6 +263,7 @@ class ReviewForm(forms.Form):
                 label=f"{chinese_ordinal(number)}、{heading}",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=limits.COMMENT_MAX_CHARS,
             )
 
     def section_fields(self):

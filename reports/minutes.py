@@ -20,14 +20,20 @@ from django.db.models import Prefetch
 from activities.kinds import KINDS, Category, kinds_in
 from activities.models import Activity, Attendance
 from activities.quorum import quorum_results
+from branchwork import limits
+from branchwork.figures import cached_figures
 from branchwork.models import Organisation
 from branchwork.periods import Period, chinese_date
 
 from .files import ReportFile
 
-# More records than this in one book or ZIP: ask for a shorter period (a request does bounded work:
-# the book's PDF costs ≈ 0.08 s of CPU a record, 300 records ≈ 25 s).
-MAX_BOOK_RECORDS = 300
+# More records (or, for the PDF, more text) than this in one book or ZIP: ask for a shorter period
+# or the records one by one. A request does bounded work: the book's PDF costs about 0.1 ms of CPU
+# a character and the ZIP 40–70 ms a record, so each stays well within 10 s (make bench-worst).
+MAX_BOOK_RECORDS = limits.MINUTES_BOOK_MAX_RECORDS
+MAX_BOOK_CHARS = limits.MINUTES_BOOK_MAX_CHARS
+# The texts of a record a meeting record prints at length.
+PRINTED_TEXTS = ("title", "content", "decisions", "materials", "activity_forms", "basis")
 
 
 class TooManyRecords(ValueError):
@@ -194,12 +200,20 @@ def minutes_of_record(activity: Activity) -> Minutes:
     return minutes_for(activity, quorum_results([activity]).get(activity.pk, []))
 
 
-def minutes_book(*, branch: Organisation, period: Period) -> MinutesBook:
+def minutes_book(*, branch: Organisation, period: Period, max_chars: int | None = None) -> MinutesBook:
     """Every meeting record of a period, oldest first, in a fixed number of queries.
-    ValueError when there are more than ``MAX_BOOK_RECORDS``."""
+    ``TooManyRecords`` when there are more than ``MAX_BOOK_RECORDS``, or their printed text is
+    longer than ``max_chars``."""
     activities = list(minutes_queryset(branch).in_period(period).order_by("date", "start_time", "pk")[: MAX_BOOK_RECORDS + 1])
     if len(activities) > MAX_BOOK_RECORDS:
         raise TooManyRecords(f"本期间的会议记录超过{MAX_BOOK_RECORDS}份，请按半年分别导出")
+    if max_chars is not None:
+        total = sum(len(getattr(activity, name)) for activity in activities for name in PRINTED_TEXTS)
+        if total > max_chars:
+            raise TooManyRecords(
+                f"本期间的会议记录共 {total:,} 字，超过一次打印成 PDF 的上限 {max_chars:,} 字。"
+                "请下载“每份记录 Word（ZIP）”，或在记录页逐份打印"
+            )
     quorum = quorum_results(activities)
     return MinutesBook(
         organisation=branch.name,
@@ -272,12 +286,27 @@ def _rendered(renderer, model, stem: str) -> ReportFile:
     return ReportFile(f"{stem}.{renderer.extension}", renderer.content_type, io.BytesIO(renderer.render(model)))
 
 
+def _cached(name: str, branch: Organisation, parts: tuple, render) -> ReportFile:
+    """``render()`` once per version of the branch's figures (records, attendance, roster, names
+    all renew it), as the drafts are: the first reader waits, the others are served the bytes."""
+
+    def compute():
+        rendered = render()
+        return rendered.filename, rendered.content_type, rendered.file.getvalue()
+
+    filename, content_type, content = cached_figures(name, branch, parts, compute)
+    return ReportFile(filename, content_type, io.BytesIO(content))
+
+
 def minutes_render(*, activity: Activity, fmt: str) -> ReportFile:
     """One record's meeting record as ``fmt`` (one of ``MINUTES_RENDERERS``)."""
     from .minutes_renderers import MINUTES_RENDERERS
 
-    minutes = minutes_of_record(activity)
-    return _rendered(MINUTES_RENDERERS[fmt], minutes, minutes.file_stem)
+    def render():
+        minutes = minutes_of_record(activity)
+        return _rendered(MINUTES_RENDERERS[fmt], minutes, minutes.file_stem)
+
+    return _cached("minutes", activity.branch, (activity.pk, fmt), render)
 
 
 def minutes_book_render(*, branch: Organisation, period: Period, fmt: str) -> ReportFile:
@@ -286,13 +315,20 @@ def minutes_book_render(*, branch: Organisation, period: Period, fmt: str) -> Re
     from .minutes_renderers import BOOK_RENDERERS
 
     renderer = BOOK_RENDERERS[fmt]
-    book = minutes_book(branch=branch, period=period)
-    return _rendered(renderer, book, book.file_stem)
+
+    def render():
+        book = minutes_book(branch=branch, period=period, max_chars=MAX_BOOK_CHARS if fmt == "pdf" else None)
+        return _rendered(renderer, book, book.file_stem)
+
+    return _cached("minutes-book", branch, (period.code, fmt), render)
 
 
 def meeting_ledger_render(*, branch: Organisation, period: Period, kind: str = "") -> ReportFile:
     """The period's 三会一课 ledger (or one meeting kind's) as a printable PDF."""
     from .minutes_renderers import LEDGER_RENDERERS
 
-    table = meeting_ledger_table(branch=branch, period=period, kind=kind)
-    return _rendered(LEDGER_RENDERERS["pdf"], table, table.file_stem)
+    def render():
+        table = meeting_ledger_table(branch=branch, period=period, kind=kind)
+        return _rendered(LEDGER_RENDERERS["pdf"], table, table.file_stem)
+
+    return _cached("ledger-pdf", branch, (period.code, kind), render)

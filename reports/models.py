@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from branchwork import limits
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
@@ -44,7 +45,7 @@ class Report(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     title = models.CharField("标题", max_length=200)
     addressee = models.CharField("主送", max_length=100)
-    opening = models.TextField("开头段落")
+    opening = models.TextField("开头段落", **limits.chars(limits.REPORT_ITEM_MAX_CHARS))
     signature = models.CharField("落款", max_length=100)
     signed_on = models.DateField("成文日期")
     # Optimistic locking: each save states the revision it started from; a stale one is refused.
@@ -113,13 +114,14 @@ class BranchProfile(models.Model):
         "主责主业", max_length=50, blank=True, help_text="一个词，如“收费运营”“科研”；用于“党建与……深度融合”"
     )
     key_work = models.TextField(
-        "主要业务工作（每行一项）", blank=True, help_text="如：收费运营、隧道安全管理、车辆数据稽核"
+        "主要业务工作（每行一项）", blank=True, help_text="如：收费运营、隧道安全管理、车辆数据稽核", **limits.chars(limits.PROFILE_TEXT_MAX_CHARS)
     )
     served = models.CharField("服务对象", max_length=50, blank=True, help_text="如“广大司乘人员”“人民群众”")
     superiors = models.TextField(
         "上级党组织简称（每行一个，由上到下）",
         blank=True,
         help_text="报告中对上级的称呼，如：中心党委、处党总支；留空则用组织名称",
+        **limits.chars(limits.PROFILE_TEXT_MAX_CHARS),
     )
     superiors_opening = models.CharField(
         "开头段的上级称谓", max_length=100, blank=True, help_text="“在……的正确领导下”，如“省中心党委和处党总支”"
@@ -132,14 +134,16 @@ class BranchProfile(models.Model):
         "严格执行的制度（每行一项）",
         blank=True,
         help_text="如：重大事项报告制度、民主集中制、党政议事规则、财务联签",
+        **limits.chars(limits.PROFILE_TEXT_MAX_CHARS),
     )
     work_style_rules = models.TextField(
         "遵守的作风建设规定（每行一项）",
         blank=True,
         help_text="如：中央八项规定及实施细则、省委省政府转变工作作风“十不准”规定",
+        **limits.chars(limits.PROFILE_TEXT_MAX_CHARS),
     )
     key_tasks = models.TextField(
-        "下一步的重点工作（每行一项）", blank=True, help_text="如：通行费征收、节假日保通保畅、隧道安全管理"
+        "下一步的重点工作（每行一项）", blank=True, help_text="如：通行费征收、节假日保通保畅、隧道安全管理", **limits.chars(limits.PROFILE_TEXT_MAX_CHARS)
     )
     headings = models.JSONField("各部分标题", default=dict, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -161,7 +165,7 @@ class ProfileYear(models.Model):
         "年度目标", max_length=200, blank=True, help_text="“紧紧围绕……和党建工作要点”，如：省中心“提效能、优服务、冲百亿”目标计划"
     )
     campaigns = models.TextField(
-        "年度主题活动（每行一项）", blank=True, help_text="“以……为抓手”，如：“行业管理提升年”、“三比三促三提升”"
+        "年度主题活动（每行一项）", blank=True, help_text="“以……为抓手”，如：“行业管理提升年”、“三比三促三提升”", **limits.chars(limits.PROFILE_TEXT_MAX_CHARS)
     )
 
     class Meta:
@@ -182,7 +186,7 @@ class StandingWork(models.Model):
         "写入部分", choices=[(n, h) for n, h in SECTION_HEADINGS.items() if n <= 4], default=2
     )
     title = models.CharField("工作名称", max_length=60, help_text="如“‘模范机关’创建”，报告中写作“积极做好……工作”")
-    measures = models.TextField("主要做法", help_text="本支部的具体做法，将写入报告初稿")
+    measures = models.TextField("主要做法", help_text="本支部的具体做法，将写入报告初稿", **limits.chars(limits.PROFILE_MEASURES_MAX_CHARS))
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -205,7 +209,7 @@ class ReportItem(models.Model):
     section = models.PositiveSmallIntegerField("部分", choices=SECTION_CHOICES)
     position = models.PositiveIntegerField("顺序", default=0)
     numbered = models.BooleanField("编号（一是、二是……）", default=True)
-    text = models.TextField("内容")
+    text = models.TextField("内容", **limits.chars(limits.REPORT_ITEM_MAX_CHARS))
     # Which default item this came from ("" for an item the secretary added), so a recompile can
     # offer defaults the report does not have yet without duplicating those it has.
     origin = models.CharField("默认条目来源", max_length=50, blank=True)
@@ -258,7 +262,7 @@ class ReportEvent(models.Model):
     action = models.CharField("操作", max_length=10, choices=Action.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
-    comment = models.TextField("意见", blank=True)
+    comment = models.TextField("意见", blank=True, **limits.chars(limits.COMMENT_MAX_CHARS))
 
     class Meta:
         verbose_name = "流转记录"
@@ -277,7 +281,7 @@ class ReviewComment(models.Model):
         ReportEvent, verbose_name="流转记录", null=True, on_delete=models.CASCADE, related_name="comments"
     )
     section = models.PositiveSmallIntegerField("部分", choices=SECTION_CHOICES, null=True, blank=True)
-    text = models.TextField("意见")
+    text = models.TextField("意见", **limits.chars(limits.COMMENT_MAX_CHARS))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审阅人", null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
 

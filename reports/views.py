@@ -318,8 +318,12 @@ def report_download(request, code, period, fmt):
         return _serve(files.report_file(report=report, fmt=fmt, today=timezone.localdate()))
     except files.UnknownFormat:
         raise Http404("不支持的文件格式") from None
+    except services.StorageUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("reports:report_preview", code=branch.code, period=period)
 
 
+@transaction.non_atomic_requests  # renders the files first, with no lock held (services.report_submit)
 @login_required
 @require_POST
 def report_submit(request, code, period):
@@ -385,6 +389,9 @@ def version_download(request, code, period, number, fmt):
         return _serve(files.version_file(version=_version_for(report, number), fmt=fmt, numbered=True))
     except files.UnknownFormat:
         raise Http404("不支持的文件格式") from None
+    except services.StorageUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("reports:report_versions", code=branch.code, period=period)
 
 
 @login_required

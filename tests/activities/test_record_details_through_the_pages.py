@@ -216,7 +216,7 @@ def test_a_bad_detail_gets_a_chinese_message_and_nothing_is_lost(client):
     page = response.content.decode()
     assert response.status_code == 200
     assert "结束日期（仍在进行可不填）不能早于开始日期" in page
-    assert "成效不能超过 5000 个字" in page
+    assert "成效不能超过 5000 字（现有 5001 字）" in page
     assert "成立党员突击队" in page  # what was typed is still there
     assert not Activity.objects.filter(branch=unit).exists()
 

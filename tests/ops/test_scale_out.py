@@ -419,6 +419,11 @@ ALLOWED = {
         "os file op",
     ): "backup_data renames its finished archive into place (command line)",
     ("branchwork/settings.py", "MEDIA_ROOT"): "the setting itself",
+    (
+        "branchwork/cleanup.py",
+        "temporary file",
+    ): "manage.py cleanup looks in the folder Django spools uploads to, for the files killed workers left",
+    ("branchwork/cleanup.py", "os file op"): "manage.py cleanup removes those stale upload temporary files",
     ("reports/minutes_renderers/pdf.py", "ZipFile()"): "the meeting records' ZIP is built in memory (io.BytesIO)",
     (
         "reports/renderers/cjk_justify.py",

@@ -77,7 +77,8 @@ POST_DATA = {
     "orgadmin:account_detail": lambda s: {"name-name": "改过的姓名"},
     "orgadmin:account_password": lambda s: {},
     "orgadmin:account_active": lambda s: {"active": "0"},
-    "orgadmin:role_create": lambda s: {"role-organisation": s.hw.organisation.pk, "role-kind": "reviewer"},
+    # A role below the 组织员's own level (a reviewer of hw itself is appointed from above).
+    "orgadmin:role_create": lambda s: {"role-organisation": s.xy.branch.pk, "role-kind": "committee"},
     "orgadmin:role_delete": lambda s: {},
     "setup": lambda s: {"name": "新的党委", "code": "newtop"},
 }
