@@ -3,23 +3,27 @@
 Every record is one ``Activity`` row whose ``kind`` names an entry here. An entry says
 
 - what the kind is called and which group it belongs to (``label``, ``category``);
-- its form: which of ``Activity``'s optional fields it shows and the labels it gives them
-  (``fields``, ``labels``), what evidence it needs, whether attendance decides a quorum;
+- its form: which of ``Activity``'s optional fields it shows, the labels and help it gives them
+  and which it requires (``fields``, ``labels``, ``help``, ``required``), what evidence it needs,
+  whether attendance decides a quorum;
 - its compliance rule where the central texts set one (``rule``: the default frequency and the
   text it comes from, created for every deployment after ``migrate``), or that the calendar shows
   it without a rule (``recorded_without_rule``);
 - the words and paraphrases that name it in a sentence (``words``, ``paraphrases``), which the
   claim check reads to find an activity never recorded or a typed count that disagrees;
-- the figure it contributes (``unit``, ``figure``: 〔理论学习会次数〕, 〔试用期满人数〕…) and how the
-  report phrases one record and a series of them (``one``, ``series``, read by the
-  〔<名称>详情〕 placeholder), and where it appears among the report's and roll-up's figures.
+- the figure it contributes (``unit`` or ``sums``, ``figure``: 〔理论学习会次数〕, 〔试用期满人数〕…),
+  how the report phrases one record and a series of them (``one``, ``series``, read by the
+  〔<名称>详情〕 placeholder), where it appears among the report's and roll-up's figures, and
+  whether a new report proposes an item for it (``report_section``, ``report_lead``).
 
-Adding a kind is adding one entry to ``KINDS`` below (or ``register(Kind(...))`` at start-up): the
-record form, the detail page, the claim check, the 〔…次数〕 and 〔…详情〕 placeholders, the
+Adding a kind is adding one entry to the list below: the record form, the detail page, the
+ledgers, the claim check, the 〔…次数〕 and 〔…详情〕 placeholders, the default report item, the
 calendar (when it has a ``rule``) and the choices of the three ``kind`` fields (a callable, so no
-migration) all follow from it. A kind needs more only where the report should say something the
-generic phrasing cannot — a dedicated placeholder in ``reports.placeholders`` — or where it needs a
-field ``Activity`` does not have yet (a migration for the field, not for the kind).
+migration) all follow from it. (A kind registered later, with ``register(Kind(...))``, gets its
+placeholders from ``reports.placeholders.register_kind_placeholders()``.) A kind needs more only
+where the report should say something the generic phrasing cannot — a dedicated placeholder in ``reports.placeholders`` — or where it needs a
+field ``Activity`` does not have yet (a migration for the field, not for the kind, and the field's
+name in ``services.EDITABLE_FIELDS``).
 """
 
 from collections.abc import Callable
