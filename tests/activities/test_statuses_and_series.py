@@ -131,3 +131,21 @@ def test_a_series_must_stay_inside_one_half_year(client, branch):
     ).content.decode()
     assert "起止日期须在同一个半年内" in page
     assert not Activity.objects.filter(branch=branch).exists()
+
+
+def test_a_typed_confirmation_still_awaiting_approval_is_flagged(branch, confirmed_on_the_roster):
+    _approval(branch, confirmed_on_the_roster, approval_status=Activity.ApprovalStatus.PENDING)
+    facts = report_facts(branch=branch, period=H1)
+    values = fill_values(facts)
+    flags = check_paragraph(fill_text("本期预备党员转正1名。", values), section=2, facts=facts)
+    assert [(f.rule, f.message) for f in flags] == [
+        ("pending", "写的是转正1名，本期经上级批准的转正为0名，另有1名待上级批准")
+    ]
+    assert not check_paragraph(fill_text("〔发展党员情况〕。", values), section=2, facts=facts)
+    assert not check_paragraph(fill_text("1名预备党员转正已报院党委审批。", values), section=2, facts=facts)
+
+
+def test_a_typed_confirmation_that_was_approved_passes(branch, confirmed_on_the_roster):
+    _approval(branch, confirmed_on_the_roster, approval_status=Activity.ApprovalStatus.APPROVED, approved_on=D(2022, 6, 1))
+    facts = report_facts(branch=branch, period=H1)
+    assert not check_paragraph(fill_text("本期预备党员转正1名。", fill_values(facts)), section=2, facts=facts)
