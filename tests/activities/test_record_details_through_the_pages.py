@@ -244,3 +244,26 @@ def test_the_new_kinds_items_are_proposed_only_where_the_period_has_their_record
     assert [(d.section, d.text) for d in drafts if d.origin.startswith("kind.")] == [
         (3, "密切联系服务群众，践行“我为群众办实事”。〔志愿服务详情〕。")
     ]
+
+
+def test_the_details_are_printed_in_the_meeting_record(client):
+    from reports.minutes import minutes_of_record
+
+    school = _branch(client, "实验小学党支部", "syxx")
+    activity = record(
+        client,
+        school,
+        "themed_day",
+        {
+            "date": "2022-04-22",
+            "title": "红领巾心向党",
+            "participants": "全体党员教师",
+            "other_participants": "少先队员代表12名",
+            "joint_with": "社区党委",
+            "outcome": "少先队员写下入队心得30篇。",
+        },
+    )
+    fields = {field.label: field.lines for field in minutes_of_record(activity).fields}
+    assert fields["参加对象"] == ("全体党员教师；少先队员代表12名",)
+    assert fields["联合开展单位"] == ("社区党委",)
+    assert fields["成效"] == ("少先队员写下入队心得30篇。",)
