@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from branchwork.access import branch_for_user, can_write_branch
 from branchwork.figures import figures_key
 from branchwork.models import Member
-from branchwork.periods import period_choices, period_from_query
+from branchwork.periods import period_from_query
 
 from . import evidence, services
 from .forms import (
@@ -26,6 +26,7 @@ from .forms import (
     AttendanceForm,
 )
 from .kinds import KINDS, Category, kinds_in
+from .meeting_record import presence_warnings, vote_text
 from .models import Activity, Attachment
 from .pages import (
     BranchOverview,
@@ -35,6 +36,7 @@ from .pages import (
     with_dependants,
     with_details,
 )
+from .periods import period_range
 from .quorum import quorum_results
 
 
@@ -53,7 +55,8 @@ def _quick_actions() -> list[tuple[str, list]]:
 def branch_home(request, code):
     branch = branch_for_user(request.user, code)
     today = timezone.localdate()
-    period, period_error = period_from_query(request.GET, today)
+    periods = period_range(branch, today)
+    period, period_error = period_from_query(request.GET, today, periods)
     can_write = can_write_branch(request.user, branch)
     return render(
         request,
@@ -62,7 +65,7 @@ def branch_home(request, code):
             "branch": branch,
             "period": period,
             "period_error": period_error,
-            "period_choices": period_choices(today),
+            "period_choices": periods.choices(),
             "today": today,
             "can_write": can_write,
             "quick_actions": _quick_actions(),
@@ -156,10 +159,20 @@ def activity_update(request, code, pk):
         else:
             messages.success(request, "已保存修改。")
             return redirect("activities:activity_detail", code=branch.code, pk=activity.pk)
+    warnings = []
+    if activity.kind_info.has_minutes:  # what the record says now; the form may be changing it
+        warnings = presence_warnings(activity, activity.attendance.select_related("member"))
     return render(
         request,
         "activities/activity_form.html",
-        {"branch": branch, "kind": activity.kind_info, "form": form, "activity": activity, "original_title": original_title},
+        {
+            "branch": branch,
+            "kind": activity.kind_info,
+            "form": form,
+            "activity": activity,
+            "original_title": original_title,
+            "presence_warnings": warnings,
+        },
     )
 
 
@@ -201,6 +214,8 @@ def _display_fields(activity: Activity) -> list[tuple[str, object, str]]:
             value, style = getattr(activity, LINE_FIELDS[name]), "lines"
         elif name == "participant_members":
             value = "、".join(member.name for member in activity.participant_members.all())
+        elif name == "vote":
+            value, style = "\n".join(vote_text(activity.vote)), "paragraphs"
         elif name == "is_resolved":
             value = "已整改" if activity.is_resolved else "未整改"
         elif name in ("start_time", "end_time"):
@@ -240,6 +255,7 @@ def _detail_context(request, branch, activity: Activity, upload_form=None) -> di
         "absent": [row for row in attendance if not row.present],
         "rate": evidence.attendance_rate(activity),
         "quorum": quorum_results([activity]).get(activity.pk, []),
+        "presence_warnings": presence_warnings(activity, attendance) if activity.kind_info.has_minutes else [],
         "checklist": evidence.checklist(activity),
         "attachments": list(activity.attachments.select_related("uploaded_by")),
         "upload_form": upload_form or AttachmentForm(),
@@ -342,7 +358,8 @@ def member_attendance(request, code, member_pk):
     branch = branch_for_user(request.user, code)
     member = get_object_or_404(Member.objects.filter(branch=branch).select_related("party_group"), pk=member_pk)
     today = timezone.localdate()
-    period, period_error = period_from_query(request.GET, today)
+    periods = period_range(branch, today)
+    period, period_error = period_from_query(request.GET, today, periods)
     summary = services.member_attendance(member=member, start=period.start, end=period.end)
     return render(
         request,
@@ -352,7 +369,7 @@ def member_attendance(request, code, member_pk):
             "member": member,
             "period": period,
             "period_error": period_error,
-            "period_choices": period_choices(today),
+            "period_choices": periods.choices(),
             "summary": summary,
         },
     )

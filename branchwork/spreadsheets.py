@@ -118,6 +118,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what else it did, for the person who imported
 
     @property
     def ok(self) -> bool:

@@ -210,8 +210,21 @@ def compile_document(*, header: ReportHeader, items: Sequence, facts, file_stem:
         signature=header.signature,
         date_text=chinese_date(header.signed_on),
         file_stem=file_stem or header.title,
-        meta={"branch": facts.branch_code, "period": facts.period.code, "as_of": facts.as_of.isoformat()},
+        meta={
+            "branch": facts.branch_code,
+            "period": facts.period.code,
+            "as_of": facts.as_of.isoformat(),
+            "title_atoms": _title_atoms(facts),
+        },
     )
+
+
+def _title_atoms(facts) -> list[str]:
+    """The unit's names a title must not break inside: the profile's 单位简称 and the branch's
+    name (see ``reports.renderers.titles``)."""
+    profile = getattr(facts, "profile", None)
+    names = [getattr(profile, "unit_name", ""), facts.branch_name]
+    return list(dict.fromkeys(name.strip() for name in names if name and name.strip()))
 
 
 def report_header(report) -> ReportHeader:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from activities.kinds import KINDS
 from activities.selectors import PeriodFacts
+from reports.workdays import first_working_day_after
 
 
 @dataclass(frozen=True)
@@ -353,13 +354,6 @@ def standing_work_text(title: str, measures: str) -> str:
     return f"积极做好{title.strip()}工作。{measures}"
 
 
-# 元旦 and the days off around it; a summary of 下半年 or 全年 is not dated on a holiday.
-_NEW_YEAR_HOLIDAY = ((1, 1), (1, 2), (1, 3))
-
-
 def signing_date(period_end: datetime.date) -> datetime.date:
-    """The first working day after the period ends: not a Saturday or Sunday, not 元旦."""
-    day = period_end + datetime.timedelta(days=1)
-    while day.weekday() >= 5 or (day.month, day.day) in _NEW_YEAR_HOLIDAY:
-        day += datetime.timedelta(days=1)
-    return day
+    """The first working day after the period ends, by the official calendar of holidays and 调休."""
+    return first_working_day_after(period_end)

@@ -14,8 +14,9 @@ from django import forms
 
 from branchwork import limits
 from branchwork.models import Organisation
-from branchwork.periods import Period, PeriodError
+from branchwork.periods import Period, PeriodError, PeriodRange
 
+from . import workdays
 from .document import chinese_ordinal
 from .models import SECTION_HEADINGS, BranchProfile, ProfileYear, Report, StandingWork
 from .services import HEADING_MAX_LENGTH, ItemInput, item_text_errors, opening_errors, report_size_errors
@@ -49,6 +50,11 @@ class ReportHeaderForm(forms.ModelForm):
         if not self.is_bound and self.instance.pk:
             self.initial["revision"] = self.instance.revision
         self.fields["revision"].error_messages = {"required": "页面已过期，请刷新后重试", "invalid": "页面已过期，请刷新后重试"}
+        signed_on = self.instance.signed_on
+        if signed_on and not workdays.knows(signed_on):
+            self.fields["signed_on"].help_text += (
+                f"。节假日日历尚未收录{signed_on.year}年，此日期只避开了周末和元旦，请按当年放假安排核对"
+            )
 
     def clean_opening(self) -> str:
         opening = self.cleaned_data["opening"]
@@ -229,9 +235,9 @@ def start_periods(today: datetime.date) -> list[Period]:
 class StartForm(forms.Form):
     period = forms.CharField(error_messages={"required": "请选择期间"})
 
-    def __init__(self, *args, today: datetime.date, **kwargs):
+    def __init__(self, *args, today: datetime.date, within: PeriodRange, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
+        self.today, self.within = today, within
 
     def clean_period(self) -> Period:
         code = self.cleaned_data["period"]
@@ -241,6 +247,9 @@ class StartForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
         if period.start > self.today:
             raise forms.ValidationError(f"{period.long_label}尚未开始，不能撰写该期总结")
+        # The periods the report list offers: the usual ones, and any from the earliest record on.
+        if period not in self.within and period not in start_periods(self.today):
+            raise forms.ValidationError(f"{self.within.refusal(period)}，不能撰写该期总结")
         return period
 
 

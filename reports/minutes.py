@@ -2,9 +2,9 @@
 the records, that ``reports.minutes_renderers`` prints as DOCX and PDF.
 
 A meeting record lays out, in the order a 会议记录本 has them: 会议名称, 时间, 地点, 主持人,
-记录人, 应到/实到人数, 出席人员, 缺席人员及原因, 议题, 内容 and 决定事项 (with the quorum for a
-支部党员大会 or 支委会). The app keeps no recorder: 记录人 is left for the recorder to sign on the
-printed sheet. A period's records come as one book (cover, contents, one record a page or more)
+记录人, 应到/实到人数, 出席人员, 缺席人员及原因, 列席人员 (when any), 议题, 内容, 表决情况 (when
+a decision was put to a vote) and 决定事项 (with the quorum for a 支部党员大会 or 支委会). A
+记录人 the record does not name is left blank for the recorder to sign on the printed sheet. A period's records come as one book (cover, contents, one record a page or more)
 and the period's 三会一课 ledger as a printable table.
 
 Plain dataclasses, as ``reports.document``: renderers never touch the database.
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from activities.kinds import KINDS, Category, kinds_in
+from activities.meeting_record import vote_text
 from activities.models import Activity, Attendance
 from activities.quorum import quorum_results
 from branchwork import limits
@@ -58,10 +59,40 @@ class Minutes:
     date_text: str  # 2022年3月15日
     fields: tuple[Field, ...]
     file_stem: str  # kl所党支部-2022年3月15日-理论学习会会议记录
+    # The meeting named once, for the book's bookmarks, contents and continuation pages:
+    # 「支部党员大会」「收费一班党小组会」「主题党日暨支部党员大会」.
+    meeting: str = ""
+    # Names the topic may already carry (the record's kinds, its party group): the contents entry
+    # does not repeat them.
+    names: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
         return "会议记录"
+
+    @property
+    def bookmark(self) -> str:
+        """The PDF outline's entry: 「2022年3月15日 支部党员大会」."""
+        return f"{self.date_text} {self.meeting or self.name}"
+
+    @property
+    def continued_heading(self) -> str:
+        """What a continuation page of the record carries: 「kl所党支部 2022年3月15日 支部党员大会会议记录（续）」."""
+        return f"{self.organisation} {self.date_text} {self.meeting or self.name}会议记录（续）"
+
+    @property
+    def contents_entry(self) -> str:
+        """The contents' line after the date, naming the meeting once: the topic alone where it
+        names the meeting already (「收费一班党小组1月份党小组会」), else 「支委会：研究……」."""
+        meeting = self.meeting or self.name
+        topic = self.topic.strip()
+        if not topic:
+            return meeting
+        # 「意识形态工作专题会议」 names 「意识形态专题会议」: compared without 「工作」.
+        bare = topic.replace("工作", "")
+        if any(name and name.replace("工作", "") in bare for name in (meeting, *self.names)):
+            return topic
+        return f"{meeting}：{topic}"
 
     @property
     def document_title(self) -> str:
@@ -130,6 +161,20 @@ def _meeting_name(activity: Activity) -> str:
     return name
 
 
+def _meeting_heading(activity: Activity) -> tuple[str, tuple[str, ...]]:
+    """The meeting named once (「收费一班党小组会」, 「主题党日暨支部党员大会」) and the names a topic
+    may already carry."""
+    kind = activity.kind_info
+    labels = [kind.label] + [KINDS[ck.kind].label for ck in activity.counted_kinds.all() if ck.kind != activity.kind]
+    first = labels[0]
+    names = [*labels, *(KINDS[code].short_label for code in [activity.kind] if KINDS[code].short_label)]
+    if activity.party_group_id:
+        group = activity.party_group.name
+        first = group + first[3:] if group.endswith("党小组") and first.startswith("党小组") else group + first
+        names.append(group)
+    return "暨".join([first, *labels[1:]]), tuple(dict.fromkeys(names))
+
+
 def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     """The meeting record of one record (its attendance, kinds, party group and speaker loaded:
     see ``minutes_queryset``)."""
@@ -143,7 +188,7 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
         Field("时间", (_time_text(activity),)),
         Field("地点", _paragraphs(activity.place)),
         Field(kind.label_for("host", "主持人"), _paragraphs(activity.host)),
-        Field("记录人"),
+        Field("记录人", _paragraphs(activity.recorder)),
     ]
     if rows:
         counts = f"应到{len(rows)}人，实到{len(present)}人，缺席{len(absent)}人"
@@ -160,6 +205,8 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     else:
         fields.append(Field("应到/实到", ("未登记出席情况",)))
         fields.append(Field("缺席人员及原因"))
+    if activity.observers.strip():
+        fields.append(Field("列席人员", _paragraphs(activity.observers)))
     topic = [activity.title]
     if activity.speaker_display:
         topic.append(f"{kind.label_for('speaker', '主讲人')}：{activity.speaker_display}")
@@ -177,6 +224,8 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     if activity.joint_with.strip():
         fields.append(Field("联合开展单位", (activity.joint_with.strip(),)))
     fields.append(Field("会议内容", _paragraphs(activity.content), long=True))
+    if activity.vote:
+        fields.append(Field("表决情况", vote_text(activity.vote)))
     fields.append(Field("决定事项", _paragraphs(activity.decisions) or ("无",), long=True))
     if activity.approval_status:
         body = f"，审批单位：{activity.approval_body}" if activity.approval_body else ""
@@ -185,7 +234,10 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     if activity.outcome.strip():
         fields.append(Field("成效", _paragraphs(activity.outcome), long=True))
     branch_name = activity.branch.name
+    meeting, names = _meeting_heading(activity)
     return Minutes(
+        meeting=meeting,
+        names=names,
         organisation=branch_name,
         name=_meeting_name(activity),
         topic=activity.title,

@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from activities.kinds import KINDS
+from activities.periods import period_range
 from branchwork import access
 from branchwork.downloads import file_download
 from branchwork.figures import figures_key
 from branchwork.models import Organisation
-from branchwork.periods import Period, period_choices, period_from_query
+from branchwork.periods import Period, period_from_query
 
 from . import files, services
 from .claims import check_items
@@ -115,11 +116,12 @@ def report_list(request, code):
     have = {report.period.code for report in reports}
     today = timezone.localdate()
     startable = [period for period in start_periods(today) if period.code not in have] if can_write else []
+    offered = have | {period.code for period in startable}
     other_periods = [
-        (code, label)
-        for code, label in period_choices(today)
-        if code not in have and code not in {period.code for period in startable}
+        (year, [(code, label) for code, label in options if code not in offered])
+        for year, options in period_range(branch, today).choices()
     ]
+    other_periods = [(year, options) for year, options in other_periods if options]
     return render(
         request,
         "reports/report_list.html",
@@ -137,7 +139,8 @@ def report_list(request, code):
 @require_POST
 def report_start(request, code):
     branch = access.branch_for_user(request.user, code, write=True)
-    form = StartForm(request.POST, today=timezone.localdate())
+    today = timezone.localdate()
+    form = StartForm(request.POST, today=today, within=period_range(branch, today))
     if not form.is_valid():
         messages.error(request, "；".join(form.errors["period"]))
         return redirect("reports:report_list", code=branch.code)
@@ -540,7 +543,8 @@ def report_approve(request, code, period):
 @login_required
 def review_dashboard(request, code):
     organisation = access.reviewer_scope_for_user(request.user, code)
-    period, period_error = period_from_query(request.GET, timezone.localdate())
+    periods = period_range(organisation, timezone.localdate())
+    period, period_error = period_from_query(request.GET, timezone.localdate(), periods)
     rollup = review_rollup(
         organisation=organisation, period=period, today=timezone.localdate(), sort=request.GET.get("sort", "")
     )
@@ -564,7 +568,7 @@ def review_dashboard(request, code):
             "organisation": organisation,
             "period": period,
             "period_error": period_error,
-            "period_choices": period_choices(timezone.localdate()),
+            "period_choices": periods.choices(),
             "rollup": rollup,
             "queue": review_queue(organisation=organisation),
             "sort_links": sort_links,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from branchwork.audit.models import AuditEntry
 from branchwork.models import IssuedPassword, Organisation, PartyGroup, Role
 from tests.conftest import PASSWORD
-from tests.factories import MemberFactory, PartyGroupFactory, RoleFactory, UserFactory
+from tests.factories import ActivityFactory, MemberFactory, PartyGroupFactory, RoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -369,6 +369,7 @@ def test_a_branch_closed_before_a_period_leaves_its_roll_up_and_stays_in_earlier
 
     world.sibling.closed_on = datetime.date(2022, 6, 30)
     world.sibling.save()
+    ActivityFactory(branch=world.sibling, date=datetime.date(2022, 3, 15))  # so 2022 is in the menus
     client = as_user(world.reviewer)
     h1 = client.get(reverse("reports:review_dashboard", args=["hw"]) + "?period=2022H1").context["rollup"]
     h2 = client.get(reverse("reports:review_dashboard", args=["hw"]) + "?period=2022H2").context["rollup"]

@@ -355,6 +355,7 @@ def test_deleting_an_attachment_deletes_its_object(
 
 
 @pytest.mark.slow
+@pytest.mark.renders
 def test_a_submitted_versions_pdf_is_stored_in_the_bucket_and_served_from_it(world, as_user, bucket):
     client, name = bucket
     ActivityFactory(branch=world.branch, kind="study")

@@ -54,6 +54,7 @@ def test_other_formats_are_404(report, world, as_user, fmt):
     assert response.status_code == 404
 
 
+@pytest.mark.renders
 def test_a_submitted_report_serves_its_stored_files(report, world, as_user):
     version = services.report_submit(report=report, by=world.secretary)
     response = as_user(world.secretary).get(reverse("reports:report_download", args=["kl", "2022H1", "pdf"]))
@@ -69,6 +70,7 @@ def test_a_version_download_names_the_version(report, world, as_user):
     assert f"filename*=utf-8''{quote(STEM + '（第1版）.docx')}" in response["Content-Disposition"]
 
 
+@pytest.mark.renders
 def test_submitted_version_does_not_change_when_records_change(report, world, as_user):
     version = services.report_submit(report=report, by=world.secretary)
     document = ReportVersion.objects.get(pk=version.pk).document

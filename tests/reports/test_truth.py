@@ -231,9 +231,10 @@ def test_optional_segments_and_choices_are_written_once_for_the_branch():
     assert resolve_options("{主责主业?甲|乙}", {}) == "乙"
 
 
-def test_default_header_is_not_dated_on_new_years_day(institute):
-    assert default_header(branch=institute, period=Period.parse("2022H2")).signed_on == D(2023, 1, 4)
-    assert default_header(branch=institute, period=YEAR).signed_on == D(2023, 1, 4)
+def test_default_header_is_dated_on_the_first_working_day_after_the_period(institute):
+    # 2023: 元旦 fell on a Sunday, its day off on Monday 1月2日; work began on 1月3日.
+    assert default_header(branch=institute, period=Period.parse("2022H2")).signed_on == D(2023, 1, 3)
+    assert default_header(branch=institute, period=YEAR).signed_on == D(2023, 1, 3)
     assert default_header(branch=institute, period=H1).signed_on == D(2022, 7, 1)
     assert default_header(branch=institute, period=Period.parse("2023H1")).signed_on == D(2023, 7, 3)  # a Monday
 

@@ -184,8 +184,7 @@ def test_database_lost_while_logging_a_new_party_group_leaves_no_group_without_i
 
 
 @pytest.fixture
-def report(world, monkeypatch):
-    monkeypatch.setattr(services, "FILE_FORMATS", ())  # no files unless a test asks for them
+def report(world):
     ActivityFactory(branch=world.branch, kind="study", date=datetime.date(2022, 3, 1))
     return services.report_create(branch=world.branch, period=H1, by=world.secretary)
 
@@ -346,6 +345,7 @@ def test_database_lost_while_returning_leaves_the_submission_unreviewed(report, 
 
 
 def test_database_lost_while_starting_a_report_leaves_no_report(world, browser, monkeypatch):
+    ActivityFactory(branch=world.branch)  # a record of 2022: the period is one the branch may start
     monkeypatch.setattr(ReportEvent.objects, "create", database_gone)  # after the report and its items
 
     response = browser.post(reverse("reports:report_start", args=["kl"]), {"period": "2022H1"})
@@ -373,10 +373,10 @@ def fail_once(monkeypatch, renderer):
 
 
 @pytest.mark.slow
+@pytest.mark.renders
 def test_a_pdf_that_fails_at_submit_leaves_the_submission_and_renders_on_the_next_download(
     report, browser, monkeypatch
 ):
-    monkeypatch.setattr(services, "FILE_FORMATS", ("docx", "pdf"))
     calls = fail_once(monkeypatch, RENDERERS["pdf"])
 
     response = browser.post(reverse("reports:report_submit", args=["kl", "2022H1"]))

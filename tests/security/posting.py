@@ -61,7 +61,7 @@ POST_DATA = {
     "activities:outlet_branch_create": lambda s: {"name": "所里的抖音号", "level": "地方", "unit": "次", "sort_order": 40},
     "activities:outlet_branch_update": lambda s: {"name": "改名的本所媒体", "level": "地方", "unit": "篇", "sort_order": 50},
     "notifications:notification_open": lambda s: {},
-    "reports:report_start": lambda s: {"period": "2021H2"},
+    "reports:report_start": lambda s: {"period": "2022"},  # a period of the scenario's records
     "reports:branch_profile": lambda s: profile_data(core_business="收费运营"),
     "reports:report_edit": lambda s: editor_data(s.reports["returned"], title="改过的标题"),
     "reports:report_submit": lambda s: {},

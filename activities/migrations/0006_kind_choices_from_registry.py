@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0006_text_limits'),
+        ('activities', '0005_chinese_field_labels'),
     ]
 
     operations = [

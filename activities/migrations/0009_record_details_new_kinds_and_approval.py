@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0007_kind_choices_from_registry'),
+        ('activities', '0008_merge_parallel_work'),
         ('branchwork', '0005_issued_password_shown_on_view'),
     ]
 
