@@ -14,6 +14,7 @@ Delimiters inside quotation marks, book-title marks and brackets do not split cl
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from branchwork.models import Organisation
 from branchwork.periods import Period, chinese_date
 
-from . import defaults
+from . import defaults, judgments
 from .document import Document, Paragraph, Run, Section, chinese_ordinal
 from .models import SECTION_HEADINGS, resolved_headings
 from .placeholders import (
@@ -81,7 +82,9 @@ EMPTY_SECTION = "〔本部分尚未撰写〕"
 # --- defaults ----------------------------------------------------------------------------------
 
 
-def default_header(*, branch: Organisation, period: Period, profile: ProfileFacts | None = None) -> ReportHeader:
+def default_header(
+    *, branch: Organisation, period: Period, profile: ProfileFacts | None = None
+) -> ReportHeader:
     """The reference's title, addressee and opening for this branch and period, in the words of
     its profile (how it names its superiors, the year's goals); dated the first working day after
     the period ends."""
@@ -137,36 +140,76 @@ def _backed(item: defaults.DefaultItem, values: dict[str, Value | None]) -> bool
 
 def default_items(*, facts) -> list[ItemDraft]:
     """The items proposed for a period: every default item backed by the period's records, roster or
-    profile; the branch's standing work where its section has it; and in 存在的问题 the open
-    rectification items first, then the general problems."""
+    profile, without the outcomes no source states; the branch's standing work where its section
+    has it; in 存在的问题 what the data shows (``judgments``) and the branch's own problems, and in
+    下一步工作计划 a plan answering each of them before the general commitments."""
     values = fill_values(facts)
     profile = getattr(facts, "profile", None) or ProfileFacts()
     open_items = list(facts.open_rectifications)
-    open_texts = {_sentence(item.name) for item in open_items}
+    problems = _problem_drafts(facts, profile, open_items)
     drafts: list[ItemDraft] = []
     for item in defaults.ITEMS:
         if item.origin == defaults.STANDING_WORK:
             drafts += [
-                ItemDraft(item.section, defaults.standing_work_text(work.title, work.measures), origin=f"standing:{work.id}")
+                ItemDraft(
+                    item.section,
+                    defaults.standing_work_text(work.title, work.measures),
+                    origin=f"standing:{work.id}",
+                )
                 for work in profile.standing
                 if work.section == item.section and work.title
+            ]
+            continue
+        if item.origin == defaults.PROBLEMS:
+            drafts += problems
+            continue
+        if item.origin == defaults.PLANS:
+            drafts += [
+                ItemDraft(6, judgments.PROBLEM_PLANS[key], origin=f"plan:{key}")
+                for key in judgments.plan_keys(facts)
             ]
             continue
         if not _backed(item, values):
             continue
         if item.origin in defaults.NEEDS_OPEN_RECTIFICATION and not open_items:
             continue
+        if item.origin == "s5.lead" and not problems:
+            continue  # nothing the data or the branch shows: the secretary writes 五 or picks an option
         text = resolve_options(item.text_for(facts), values)
-        if item.section == 5 and item.numbered and text in open_texts:
-            continue  # the same problem is already there as a rectification item
-        if item.origin == "s5.lead":
-            drafts.append(ItemDraft(5, text, numbered=False, origin=item.origin))
-            # Origin as the reports workflow marks a carried-over rectification item, so that it
-            # is not offered for carrying over a second time.
-            drafts += [ItemDraft(5, _sentence(r.name), origin=f"carry:rect:{r.activity_ids[0]}") for r in open_items]
-            continue
+        if item.section in (1, 2, 3, 4):
+            text = judgments.keep_sourced(text, facts)
         drafts.append(ItemDraft(item.section, text, numbered=item.numbered, origin=item.origin))
     return drafts
+
+
+def _problem_drafts(facts, profile: ProfileFacts, open_items) -> list[ItemDraft]:
+    """存在的问题 from the data: how last period's problems fared, the open rectification items,
+    the problems of ``judgments`` (each a figure, so that one fixed since drops out at the next
+    compile), and the problems the profile states as the branch's own."""
+    drafts: list[ItemDraft] = []
+    carried = judgments.judgments_of(facts).carried
+    if carried:
+        parts = [f"“{_clause(c.text)}”{c.evidence}" for c in carried]
+        drafts.append(
+            ItemDraft(5, f"上期查摆问题的整改情况：{'；'.join(parts)}。", numbered=False, origin="carried")
+        )
+    # Origin as the reports workflow marks a carried-over rectification item, so that it is not
+    # offered for carrying over a second time.
+    drafts += [ItemDraft(5, _sentence(r.name), origin=f"carry:rect:{r.activity_ids[0]}") for r in open_items]
+    open_texts = {_sentence(r.name) for r in open_items}
+    drafts += [
+        ItemDraft(5, judgments.problem_text(key), origin=f"problem:{key}")
+        for key in judgments.problem_keys(facts)
+    ]
+    for text in profile.problems:
+        if _sentence(text) not in open_texts:
+            digest = hashlib.sha1(text.encode()).hexdigest()[:10]
+            drafts.append(ItemDraft(5, _sentence(text), origin=f"own:{digest}"))
+    return drafts
+
+
+def _clause(text: str) -> str:
+    return text.strip().rstrip("。；;，,")
 
 
 def _sentence(text: str) -> str:
@@ -181,14 +224,18 @@ def compile_document(*, header: ReportHeader, items: Sequence, facts, file_stem:
     """The document for ``items`` (anything with ``.section``, ``.text``, ``.numbered``, in order)."""
     values = fill_values(facts)
     opening = tuple(
-        Paragraph(runs=runs) for line in header.opening.splitlines() if (runs := fill_text(line, values)) is not None
+        Paragraph(runs=runs)
+        for line in header.opening.splitlines()
+        if (runs := fill_text(line, values)) is not None
     )
     by_section: dict[int, list] = {number: [] for number in SECTION_HEADINGS}
     for item in items:
         by_section.setdefault(item.section, []).append(item)
     sections = []
     for index, (number, heading) in enumerate(resolved_headings(header.headings).items(), start=1):
-        filled = [(item, runs) for item in by_section[number] if (runs := fill_text(item.text, values)) is not None]
+        filled = [
+            (item, runs) for item in by_section[number] if (runs := fill_text(item.text, values)) is not None
+        ]
         # 「一是」 only where a 「二是」 follows: a lone numbered item is written without it.
         numbered = sum(1 for item, _ in filled if item.numbered)
         paragraphs = []
@@ -236,7 +283,9 @@ def compile_defaults(*, branch: Organisation, period: Period) -> Document:
     """What the report would say for a period nobody has started a report for."""
     facts = report_facts(branch=branch, period=period)
     header = default_header(branch=branch, period=period, profile=facts.profile)
-    return compile_document(header=header, items=default_items(facts=facts), facts=facts, file_stem=header.title)
+    return compile_document(
+        header=header, items=default_items(facts=facts), facts=facts, file_stem=header.title
+    )
 
 
 # --- filling one text --------------------------------------------------------------------------
@@ -346,4 +395,3 @@ def _merge(pieces: list) -> tuple[Run, ...]:
             else:
                 runs.append(Run(text=piece))
     return tuple(runs)
-

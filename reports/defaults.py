@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 from activities.selectors import PeriodFacts
 
+from .judgments import judgments_of
+
 
 @dataclass(frozen=True)
 class DefaultItem:
@@ -39,6 +41,9 @@ class DefaultItem:
 
 # Where the branch's standing work (支部概况 → 常态化工作) goes among a section's items.
 STANDING_WORK = "standing"
+# Where the problems the data shows go in 存在的问题, and the plans answering them in 下一步工作计划.
+PROBLEMS = "problems"
+PLANS = "plans"
 
 TITLE = "{branch}{period}全面从严治党暨党建工作情况汇报"
 
@@ -87,9 +92,7 @@ def _org_life(facts: PeriodFacts) -> str:
             "将优质、高频建议进行梳理汇总，列入支部党建工作计划。"
         )
     if talks:
-        text += (
-            "为达到交流思想、解决问题、促进团结、共同提高的目的，支部书记与党员、党员与党员之间开展了深入、真切的谈心谈话。"
-        )
+        text += "为达到交流思想、解决问题、促进团结、共同提高的目的，支部书记与党员、党员与党员之间开展了深入、真切的谈心谈话。"
     text += "会上，〔组织生活会内容〕。"
     if facts.rectifications_found:
         source = "谈心谈话及征求到的意见" if talks else "征求到的意见"
@@ -105,7 +108,10 @@ def _discipline_rules(facts: PeriodFacts) -> str:
             "增强政治敏锐性和政治鉴别力，做到党中央提倡的坚决响应、党中央决定的坚决照办、党中央禁止的坚决杜绝，"
             "确保党员干部在大是大非和原则问题上立场坚定、旗帜鲜明。"
         )
-    return text + "[严格落实〔重要制度〕等各项制度，主要领导干部带头发扬民主，善于集中集体智慧，严格按程序规矩办事。]"
+    return (
+        text
+        + "[严格落实〔重要制度〕等各项制度，主要领导干部带头发扬民主，善于集中集体智慧，严格按程序规矩办事。]"
+    )
 
 
 TALKS = (
@@ -118,9 +124,35 @@ def _warning_education(facts: PeriodFacts) -> str:
     if facts.has("warning_education"):
         return (
             "常抓廉政警示教育。按照〔警示教育依据〕精神，支部深入开展作风建设警示教育，〔年度〕带领党员学习观看了"
-            "〔警示教育材料〕等警示教育材料，引导党员干部远离纪律规矩红线，增强不想腐的思想自觉。同时，" + TALKS
+            "〔警示教育材料〕等警示教育材料，引导党员干部远离纪律规矩红线，增强不想腐的思想自觉。同时，"
+            + TALKS
         )
     return "加强廉洁自律教育。" + TALKS
+
+
+def _organisational_life(facts: PeriodFacts) -> str:
+    """「严格落实党内组织生活制度」 only where the compliance calendar shows every rule met for the
+    whole period; otherwise the figures stand alone (the gaps are in 存在的问题)."""
+    heading = "严格落实党内组织生活制度。" if judgments_of(facts).all_rules_kept else "认真开展党内组织生活。"
+    return (
+        heading + "始终把政治建设摆在首位，采取〔学习形式〕等方式，深入学习〔学习材料〕等学习材料，"
+        "引导党员职工筑牢信仰之基、补足精神之钙、把稳思想之舵。截至〔截至日期〕，共召开〔会议次数〕，〔党小组会议〕。"
+    )
+
+
+def _responsibility(facts: PeriodFacts) -> str:
+    """What the secretary and the committee did about their responsibility is an outcome: said
+    only where the profile or a record states it (``default_items`` drops unsourced clauses), and
+    the 深度融合 never where the branch lists 融合 among its own problems."""
+    text = (
+        "落实管党治党责任，保障党建任务落地见效。党支部书记严格落实第一责任人责任，班子成员严格履行“一岗双责”，"
+        "在〔主要业务〕等工作中提高议事决策水平和政治站位，[从党建工作角度审视〔主责主业〕发展问题，]"
+    )
+    profile = getattr(facts, "profile", None)
+    problems = (*getattr(profile, "problems", ()), *(item.name for item in facts.open_rectifications))
+    if not any("融合" in problem for problem in problems):
+        text += "不同层面实现党建工作与{主责主业?〔主责主业〕|业务}工作的深度融合。"
+    return text
 
 
 ITEMS: list[DefaultItem] = [
@@ -128,8 +160,7 @@ ITEMS: list[DefaultItem] = [
     DefaultItem(
         "s1.organisational_life",
         1,
-        "严格落实党内组织生活制度。始终把政治建设摆在首位，采取〔学习形式〕等方式，深入学习〔学习材料〕等学习材料，"
-        "引导党员职工筑牢信仰之基、补足精神之钙、把稳思想之舵。截至〔截至日期〕，共召开〔会议次数〕，〔党小组会议〕。",
+        _organisational_life,
         backed_by=("会议次数", "党小组会议", "学习材料", "学习形式"),
     ),
     DefaultItem("s1.party_lectures", 1, _lectures, backed_by=("党课开展情况",)),
@@ -159,14 +190,7 @@ ITEMS: list[DefaultItem] = [
         "从而凝聚党支部战斗堡垒合力。",
         backed_by=("标准化建设依据", "台账"),
     ),
-    DefaultItem(
-        "s2.responsibility",
-        2,
-        "落实管党治党责任，保障党建任务落地见效。党支部书记严格落实第一责任人责任，班子成员严格履行“一岗双责”，"
-        "在〔主要业务〕等工作中提高议事决策水平和政治站位，[从党建工作角度审视〔主责主业〕发展问题，]"
-        "不同层面实现党建工作与{主责主业?〔主责主业〕|业务}工作的深度融合。",
-        backed_by=("主要业务",),
-    ),
+    DefaultItem("s2.responsibility", 2, _responsibility, backed_by=("主要业务",)),
     DefaultItem(
         "s2.membership",
         2,
@@ -255,24 +279,16 @@ ITEMS: list[DefaultItem] = [
         backed_by=("网络言行教育引导次数",),
     ),
     DefaultItem(STANDING_WORK, 4, ""),
-    # 五、存在的问题 (open rectification items come first; see compile.default_items)
-    DefaultItem("s5.lead", 5, "根据〔上级党组织〕要求及标准，结合目前工作实际，还存在以下问题：", numbered=False),
-    DefaultItem("s5.integration", 5, "党建与业务工作融合方面，工作措施和力度不够。"),
-    DefaultItem("s5.mechanism", 5, "在建立完善工作机制方面，对考核办法的修订完善以及执行力度不够。"),
+    # 五、存在的问题: what the data shows (see compile.default_items): last period's problems and
+    # what became of them, open rectification items, the calendar's gaps and the other problems of
+    # ``reports.judgments``, and the problems the profile states as the branch's own. General
+    # problems (GENERAL_PROBLEMS) are only offered.
     DefaultItem(
-        "s5.party_groups",
-        5,
-        "在特色党小组建设方面，各党小组工作措施不多、特色亮点不多。",
-        requires=("党小组名称",),
+        "s5.lead", 5, "根据〔上级党组织〕要求及标准，结合目前工作实际，还存在以下问题：", numbered=False
     ),
-    DefaultItem(
-        "s5.pioneers",
-        5,
-        "在“党员先锋示范岗”创建方面，个别党员积极性和主动性不够高，日常工作中把自己等同于普通群众，"
-        "大局意识、核心意识和看齐意识不够，不注重发挥先锋模范作用，存在精神缺钙的问题。",
-        requires=("先锋示范岗",),
-    ),
-    # 六、下一步工作计划
+    DefaultItem(PROBLEMS, 5, ""),
+    # 六、下一步工作计划: first a plan answering each problem, then the general commitments.
+    DefaultItem(PLANS, 6, ""),
     DefaultItem(
         "s6.theory",
         6,
@@ -335,3 +351,31 @@ def signing_date(period_end: datetime.date) -> datetime.date:
     while day.weekday() >= 5 or (day.month, day.day) in _NEW_YEAR_HOLIDAY:
         day += datetime.timedelta(days=1)
     return day
+
+
+# Problems many branches have, which the data cannot show: offered in the editor for the
+# secretary to pick (``services.report_carry_over_options``), never proposed, since they are true
+# only where the branch says so (its profile's own problems are proposed). Each with the
+# placeholders that must have a value for it to be offered at all.
+@dataclass(frozen=True)
+class GeneralProblem:
+    key: str
+    text: str
+    requires: tuple[str, ...] = ()
+
+
+GENERAL_PROBLEMS: tuple[GeneralProblem, ...] = (
+    GeneralProblem("integration", "党建与业务工作融合方面，工作措施和力度不够。"),
+    GeneralProblem("mechanism", "在建立完善工作机制方面，制度的修订完善以及执行力度不够。"),
+    GeneralProblem(
+        "party_groups", "在特色党小组建设方面，各党小组工作措施不多、特色亮点不多。", ("党小组名称",)
+    ),
+    GeneralProblem(
+        "pioneers",
+        "在“党员先锋示范岗”创建方面，个别党员积极性和主动性不够高，不注重发挥先锋模范作用。",
+        ("先锋示范岗",),
+    ),
+    GeneralProblem(
+        "study", "在理论学习方面，学习的系统性和深度还不够，学用结合不够紧密。", ("理论学习会次数",)
+    ),
+)

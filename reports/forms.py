@@ -30,7 +30,12 @@ class ReportHeaderForm(forms.ModelForm):
             "opening": forms.Textarea(attrs={"rows": 4}),
             "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        labels = {"addressee": "主送单位", "opening": "开头段落", "signature": "落款（署名）", "signed_on": "成文日期"}
+        labels = {
+            "addressee": "主送单位",
+            "opening": "开头段落",
+            "signature": "落款（署名）",
+            "signed_on": "成文日期",
+        }
         help_texts = {
             "addressee": "如：**省高速公路处党总支（末尾的冒号自动添加）",
             "signed_on": "落款下方的日期，以阿拉伯数字书写，如 2022年7月1日",
@@ -47,7 +52,10 @@ class ReportHeaderForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk:
             self.initial["revision"] = self.instance.revision
-        self.fields["revision"].error_messages = {"required": "页面已过期，请刷新后重试", "invalid": "页面已过期，请刷新后重试"}
+        self.fields["revision"].error_messages = {
+            "required": "页面已过期，请刷新后重试",
+            "invalid": "页面已过期，请刷新后重试",
+        }
 
     def clean_opening(self) -> str:
         opening = self.cleaned_data["opening"]
@@ -97,7 +105,11 @@ class ReportEditor:
         self.report = report
         self.data = data
         # A copy: validating a ModelForm writes onto its instance, and the saved report is shown beside.
-        self.header = ReportHeaderForm(data, instance=copy.copy(report)) if data is not None else ReportHeaderForm(instance=report)
+        self.header = (
+            ReportHeaderForm(data, instance=copy.copy(report))
+            if data is not None
+            else ReportHeaderForm(instance=report)
+        )
         self.sections = {
             number: SectionRows(number, heading, [], default_heading=SECTION_HEADINGS[number])
             for number, heading in report.section_headings.items()
@@ -130,7 +142,9 @@ class ReportEditor:
             for number, section in self.sections.items():
                 section.new_text = data.get(f"new-{number}-text", "")
                 if f"heading-{number}" in data:
-                    section.heading = " ".join(data.get(f"heading-{number}", "").split()) or section.default_heading
+                    section.heading = (
+                        " ".join(data.get(f"heading-{number}", "").split()) or section.default_heading
+                    )
 
     # --- the buttons ------------------------------------------------------------------------
 
@@ -186,7 +200,9 @@ class ReportEditor:
         result = []
         for section in self.sections.values():
             for row in section.rows:
-                result.append(ItemInput(section=section.number, text=row.text.strip(), numbered=row.numbered, pk=row.pk))
+                result.append(
+                    ItemInput(section=section.number, text=row.text.strip(), numbered=row.numbered, pk=row.pk)
+                )
             if section.new_text.strip():
                 result.append(ItemInput(section=section.number, text=section.new_text.strip(), numbered=True))
         return result
@@ -318,8 +334,12 @@ class BranchProfileForm(forms.ModelForm):
 class ProfileYearForm(forms.ModelForm):
     class Meta:
         model = ProfileYear
-        fields = ["goals", "campaigns"]
-        widgets = {"campaigns": forms.Textarea(attrs={"rows": 2})}
+        fields = ["goals", "campaigns", "achievements", "problems"]
+        widgets = {
+            "campaigns": forms.Textarea(attrs={"rows": 2}),
+            "achievements": forms.Textarea(attrs={"rows": 3}),
+            "problems": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class StandingWorkForm(forms.ModelForm):

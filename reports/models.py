@@ -38,7 +38,9 @@ class Report(models.Model):
         RETURNED = "returned", "已退回"
         APPROVED = "approved", "已审核通过"
 
-    branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.PROTECT, related_name="reports")
+    branch = models.ForeignKey(
+        Organisation, verbose_name="党支部", on_delete=models.PROTECT, related_name="reports"
+    )
     year = models.PositiveSmallIntegerField("年度")
     half = models.CharField("期间", max_length=2, choices=Half.choices, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -55,7 +57,11 @@ class Report(models.Model):
     # sections and their order are fixed.
     headings = models.JSONField("各部分标题", default=dict, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("保存时间", auto_now=True)
@@ -76,7 +82,9 @@ class Report(models.Model):
         verbose_name = "工作总结"
         verbose_name_plural = "工作总结"
         ordering = ["-year", "half", "branch"]
-        constraints = [models.UniqueConstraint(fields=["branch", "year", "half"], name="one_report_per_branch_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "year", "half"], name="one_report_per_branch_period")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -97,7 +105,10 @@ class Report(models.Model):
 def resolved_headings(overrides: dict | None) -> dict[int, str]:
     """The six headings in order, each the override when one is written, else the default."""
     overrides = overrides or {}
-    return {number: (overrides.get(str(number)) or "").strip() or heading for number, heading in SECTION_HEADINGS.items()}
+    return {
+        number: (overrides.get(str(number)) or "").strip() or heading
+        for number, heading in SECTION_HEADINGS.items()
+    }
 
 
 class BranchProfile(models.Model):
@@ -108,7 +119,9 @@ class BranchProfile(models.Model):
     branch = models.OneToOneField(
         Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="report_profile"
     )
-    unit_name = models.CharField("单位简称", max_length=50, blank=True, help_text="报告中对本单位的称呼，如“kl所”“历史所”")
+    unit_name = models.CharField(
+        "单位简称", max_length=50, blank=True, help_text="报告中对本单位的称呼，如“kl所”“历史所”"
+    )
     core_business = models.CharField(
         "主责主业", max_length=50, blank=True, help_text="一个词，如“收费运营”“科研”；用于“党建与……深度融合”"
     )
@@ -122,7 +135,10 @@ class BranchProfile(models.Model):
         help_text="报告中对上级的称呼，如：中心党委、处党总支；留空则用组织名称",
     )
     superiors_opening = models.CharField(
-        "开头段的上级称谓", max_length=100, blank=True, help_text="“在……的正确领导下”，如“省中心党委和处党总支”"
+        "开头段的上级称谓",
+        max_length=100,
+        blank=True,
+        help_text="“在……的正确领导下”，如“省中心党委和处党总支”",
     )
     standardisation = models.CharField(
         "标准化建设依据", max_length=100, blank=True, help_text="如“《标准化手册》”"
@@ -155,13 +171,33 @@ class BranchProfile(models.Model):
 class ProfileYear(models.Model):
     """A year's goals and campaigns (「提效能、优服务、冲百亿」目标, 「行业管理提升年」活动)."""
 
-    branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="report_years")
+    branch = models.ForeignKey(
+        Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="report_years"
+    )
     year = models.PositiveSmallIntegerField("年度")
     goals = models.CharField(
-        "年度目标", max_length=200, blank=True, help_text="“紧紧围绕……和党建工作要点”，如：省中心“提效能、优服务、冲百亿”目标计划"
+        "年度目标",
+        max_length=200,
+        blank=True,
+        help_text="“紧紧围绕……和党建工作要点”，如：省中心“提效能、优服务、冲百亿”目标计划",
     )
     campaigns = models.TextField(
-        "年度主题活动（每行一项）", blank=True, help_text="“以……为抓手”，如：“行业管理提升年”、“三比三促三提升”"
+        "年度主题活动（每行一项）",
+        blank=True,
+        help_text="“以……为抓手”，如：“行业管理提升年”、“三比三促三提升”",
+    )
+    # The truth rule for judgments: what the branch says it achieved, and the problems it found in
+    # itself, are the branch's own statements; the draft proposes outcome sentences and general
+    # problems only from these (or from a record's own outcome), never from the defaults.
+    achievements = models.TextField(
+        "年度工作成效（每行一项）",
+        blank=True,
+        help_text="报告中“增强了……”“实现了……”等评价性表述以此为依据，如：主题党日活动增强了党员的归属感、责任感和荣誉感",
+    )
+    problems = models.TextField(
+        "本支部自查的问题（每行一项）",
+        blank=True,
+        help_text="写入“存在的问题”，如：党建与业务工作融合方面，工作措施和力度不够",
     )
 
     class Meta:
@@ -177,11 +213,15 @@ class ProfileYear(models.Model):
 class StandingWork(models.Model):
     """Work the branch does all year round and reports every time: 「模范机关」创建…"""
 
-    branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="standing_work")
+    branch = models.ForeignKey(
+        Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="standing_work"
+    )
     section = models.PositiveSmallIntegerField(
         "写入部分", choices=[(n, h) for n, h in SECTION_HEADINGS.items() if n <= 4], default=2
     )
-    title = models.CharField("工作名称", max_length=60, help_text="如“‘模范机关’创建”，报告中写作“积极做好……工作”")
+    title = models.CharField(
+        "工作名称", max_length=60, help_text="如“‘模范机关’创建”，报告中写作“积极做好……工作”"
+    )
     measures = models.TextField("主要做法", help_text="本支部的具体做法，将写入报告初稿")
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -201,7 +241,9 @@ class ReportItem(models.Model):
     the period's records, so recompiling never touches a written word.
     """
 
-    report = models.ForeignKey(Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="items")
+    report = models.ForeignKey(
+        Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="items"
+    )
     section = models.PositiveSmallIntegerField("部分", choices=SECTION_CHOICES)
     position = models.PositiveIntegerField("顺序", default=0)
     numbered = models.BooleanField("编号（一是、二是……）", default=True)
@@ -222,11 +264,17 @@ class ReportItem(models.Model):
 class ReportVersion(models.Model):
     """A submission, frozen: the compiled document and its files never change afterwards."""
 
-    report = models.ForeignKey(Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="versions")
+    report = models.ForeignKey(
+        Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField("版本")
     document = models.JSONField("报告内容")
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     submitted_at = models.DateTimeField("报送时间", auto_now_add=True)
     docx_file = models.FileField("DOCX 文件", upload_to="reports/%Y/", blank=True, max_length=255)
@@ -251,12 +299,25 @@ class ReportEvent(models.Model):
         RETURN = "return", "退回修改"
         APPROVE = "approve", "审核通过"
 
-    report = models.ForeignKey(Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(
+        Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="events"
+    )
     version = models.ForeignKey(
-        ReportVersion, verbose_name="版本", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+        ReportVersion,
+        verbose_name="版本",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
     )
     action = models.CharField("操作", max_length=10, choices=Action.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
     comment = models.TextField("意见", blank=True)
 
@@ -272,13 +333,21 @@ class ReportEvent(models.Model):
 class ReviewComment(models.Model):
     """A reviewer's comment on a version: overall (section empty) or on one section."""
 
-    version = models.ForeignKey(ReportVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="comments")
+    version = models.ForeignKey(
+        ReportVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="comments"
+    )
     event = models.ForeignKey(
         ReportEvent, verbose_name="流转记录", null=True, on_delete=models.CASCADE, related_name="comments"
     )
     section = models.PositiveSmallIntegerField("部分", choices=SECTION_CHOICES, null=True, blank=True)
     text = models.TextField("意见")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审阅人", null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审阅人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

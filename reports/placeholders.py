@@ -18,6 +18,7 @@ from activities.kinds import KINDS
 from activities.models import Activity, Outlet
 from activities.selectors import Named, OutletTally, PeriodFacts
 
+from .judgments import PLAN_FIGURES, PROBLEM_FIGURES, JudgmentFigure, judgments_of
 from .profile import ProfileFacts
 
 PLACEHOLDER_RE = re.compile(r"〔([^〔〕\n]{1,40})〕")
@@ -75,7 +76,7 @@ def join_list_yiji(names: Sequence[str]) -> str:
 def quoted(title: str) -> str:
     """A title in quotation marks unless it already opens with a quotation or book-title mark."""
     title = title.strip()
-    return title if title[:1] in "“《\"" else f"“{title}”"
+    return title if title[:1] in '“《"' else f"“{title}”"
 
 
 def _month_part(day) -> str:
@@ -253,7 +254,9 @@ def _org_life(facts: PeriodFacts) -> Value | None:
     parts = []
     for year in sorted(annual):
         what = "与".join(
-            label for code, label in (("org_life", "组织生活会"), ("appraisal", "民主评议党员")) if code in annual[year]
+            label
+            for code, label in (("org_life", "组织生活会"), ("appraisal", "民主评议党员"))
+            if code in annual[year]
         )
         parts.append(f"{year}年度{what}")
     parts += _distinct(named)
@@ -418,8 +421,6 @@ def _joint_themed_days(facts: PeriodFacts) -> Value | None:
     return Value(f"与{'、'.join(partners)}联合开展主题党日活动", _ids(joint))
 
 
-
-
 def _pioneer_role(facts: PeriodFacts) -> Value | None:
     """「在收费服务、ETC客服以及疫情防控、保通保畅等急难险重任务中」: the posts, and the tasks
     recorded for them."""
@@ -564,7 +565,9 @@ def _party_groups(facts: PeriodFacts) -> Value | None:
 # --- the branch's profile ------------------------------------------------------------------------
 
 
-def _profile_text(attribute: str, join: Callable[[Sequence[str]], str] = join_list) -> Callable[[PeriodFacts], Value | None]:
+def _profile_text(
+    attribute: str, join: Callable[[Sequence[str]], str] = join_list
+) -> Callable[[PeriodFacts], Value | None]:
     def fill(facts: PeriodFacts) -> Value | None:
         value = getattr(_profile(facts), attribute)
         if isinstance(value, tuple):
@@ -615,10 +618,14 @@ def _since(facts: PeriodFacts) -> Value:
 # --- the registry ------------------------------------------------------------------------------
 
 _NAMED = [
-    Placeholder("截至日期", "统计截止日期", "期末日期（本期未结束时为今天），如“6月30日”", _as_of, context=True),
+    Placeholder(
+        "截至日期", "统计截止日期", "期末日期（本期未结束时为今天），如“6月30日”", _as_of, context=True
+    ),
     Placeholder("年度", "年度", "本期所在年份，如“2022年”", _year, context=True),
     Placeholder("本期", "本期", "“上半年”“下半年”或“全年”", _half, context=True),
-    Placeholder("本期以来", "本期以来", "“今年以来”（上半年）、“下半年以来”或“一年来”（全年）", _since, context=True),
+    Placeholder(
+        "本期以来", "本期以来", "“今年以来”（上半年）、“下半年以来”或“一年来”（全年）", _since, context=True
+    ),
     Placeholder(
         "会议次数",
         "各类会议次数",
@@ -631,7 +638,12 @@ _NAMED = [
         "每个党小组每月都召开时为“按月召开党小组会议”，否则为“召开党小组会议N次”",
         _group_meetings,
     ),
-    Placeholder("学习形式", "理论学习形式", "理论学习会采用的形式，如“集体学习、个人自学、专题研讨”", _list("study_forms")),
+    Placeholder(
+        "学习形式",
+        "理论学习形式",
+        "理论学习会采用的形式，如“集体学习、个人自学、专题研讨”",
+        _list("study_forms"),
+    ),
     Placeholder(
         "学习材料",
         "理论学习材料",
@@ -688,7 +700,10 @@ _NAMED = [
         _org_life_content,
     ),
     Placeholder(
-        "先锋示范岗", "党员先锋示范岗", "登记的示范岗名称，如“收费服务、ETC客服党员先锋示范岗”", _pioneer_posts
+        "先锋示范岗",
+        "党员先锋示范岗",
+        "登记的示范岗名称，如“收费服务、ETC客服党员先锋示范岗”",
+        _pioneer_posts,
     ),
     Placeholder(
         "先锋岗作用",
@@ -730,11 +745,15 @@ _NAMED = [
         "如“6月底，召开kl所纪检工作会议，总结今年以来纪检监察工作情况……”",
         _discipline_meeting_phrase,
     ),
-    Placeholder("监督检查情况", "监督检查的时间与地点", "如“2月、4月、5月深入各收费站开展监督检查”", _supervision),
+    Placeholder(
+        "监督检查情况", "监督检查的时间与地点", "如“2月、4月、5月深入各收费站开展监督检查”", _supervision
+    ),
     Placeholder(
         "审核对象", "学习宣传材料审核的对象", "如“日常党建学习材料、活动方案以及宣传稿件”", _review_objects
     ),
-    Placeholder("意识形态会议情况", "意识形态专题会议", "如“1月召开意识形态工作专题会议”", _ideology_meetings),
+    Placeholder(
+        "意识形态会议情况", "意识形态专题会议", "如“1月召开意识形态工作专题会议”", _ideology_meetings
+    ),
     Placeholder(
         "思想引导形式",
         "思想教育引导的形式",
@@ -742,16 +761,28 @@ _NAMED = [
         _guidance_forms,
     ),
     Placeholder(
-        "党规党纪学习材料", "党规党纪学习材料", "如“《党章》《准则》《纪律处分条例》《问责条例》”", _list("rules_materials")
+        "党规党纪学习材料",
+        "党规党纪学习材料",
+        "如“《党章》《准则》《纪律处分条例》《问责条例》”",
+        _list("rules_materials"),
     ),
     Placeholder("试用期满人数", "管理人员试用期满人数", "各条试用期满记录的人数之和，如“3人”", _probation),
-    Placeholder("试用期满人员类别", "试用期满人员类别", "记录中的人员类别，如“站股级管理人员”", _probation_category),
     Placeholder(
-        "选拔任用依据", "选拔任用依据的制度", "如“省**处站股级管理人员选拔任用管理办法”", _basis("probation_completed")
+        "试用期满人员类别", "试用期满人员类别", "记录中的人员类别，如“站股级管理人员”", _probation_category
+    ),
+    Placeholder(
+        "选拔任用依据",
+        "选拔任用依据的制度",
+        "如“省**处站股级管理人员选拔任用管理办法”",
+        _basis("probation_completed"),
     ),
     # The roster
-    Placeholder("期初党员人数", "期初党员人数", "本期开始时的党员（含预备党员）人数，如“12名”", _headcount("at_start")),
-    Placeholder("期末党员人数", "期末党员人数", "期末（本期未结束时为今天）的党员人数，如“13名”", _headcount("at_end")),
+    Placeholder(
+        "期初党员人数", "期初党员人数", "本期开始时的党员（含预备党员）人数，如“12名”", _headcount("at_start")
+    ),
+    Placeholder(
+        "期末党员人数", "期末党员人数", "期末（本期未结束时为今天）的党员人数，如“13名”", _headcount("at_end")
+    ),
     Placeholder("党员转接情况", "党员组织关系转入转出", "如“转入1名、转出1名”", _transfers),
     Placeholder(
         "发展党员情况",
@@ -762,21 +793,45 @@ _NAMED = [
     Placeholder("党小组名称", "党小组", "本期存在的党小组，如“收费一班党小组、综合党小组”", _party_groups),
     # The branch's profile (支部概况)
     Placeholder("单位简称", "单位简称", "支部概况中的单位简称，如“kl所”", _profile_text("unit_name")),
-    Placeholder("主责主业", "主责主业", "支部概况中的主责主业，如“收费运营”“科研”", _profile_text("core_business")),
-    Placeholder("主要业务", "主要业务工作", "如“收费运营、隧道安全管理、车辆数据稽核”", _profile_text("key_work")),
-    Placeholder("服务对象", "服务对象", "如“广大司乘人员”", _profile_text("served")),
-    Placeholder("上级党组织", "上级党组织", "支部概况中的上级简称，未填时为组织名称，如“中心党委和处党总支”", _superiors),
     Placeholder(
-        "上级党组织列举", "上级党组织（顿号分隔）", "与其他名称并列时的写法，如“中心党委、处党总支”", _superiors_listed
+        "主责主业", "主责主业", "支部概况中的主责主业，如“收费运营”“科研”", _profile_text("core_business")
+    ),
+    Placeholder(
+        "主要业务", "主要业务工作", "如“收费运营、隧道安全管理、车辆数据稽核”", _profile_text("key_work")
+    ),
+    Placeholder("服务对象", "服务对象", "如“广大司乘人员”", _profile_text("served")),
+    Placeholder(
+        "上级党组织",
+        "上级党组织",
+        "支部概况中的上级简称，未填时为组织名称，如“中心党委和处党总支”",
+        _superiors,
+    ),
+    Placeholder(
+        "上级党组织列举",
+        "上级党组织（顿号分隔）",
+        "与其他名称并列时的写法，如“中心党委、处党总支”",
+        _superiors_listed,
     ),
     Placeholder("标准化建设依据", "标准化建设依据", "如“《标准化手册》”", _profile_text("standardisation")),
     Placeholder("台账", "规范的台账", "如“十个台账”", _profile_text("ledgers")),
-    Placeholder("重要制度", "严格执行的制度", "如“重大事项报告制度、民主集中制、党政议事规则”", _profile_text("institutions")),
     Placeholder(
-        "作风建设规定", "遵守的作风建设规定", "如“中央八项规定及实施细则、省委省政府转变工作作风“十不准”规定”",
+        "重要制度",
+        "严格执行的制度",
+        "如“重大事项报告制度、民主集中制、党政议事规则”",
+        _profile_text("institutions"),
+    ),
+    Placeholder(
+        "作风建设规定",
+        "遵守的作风建设规定",
+        "如“中央八项规定及实施细则、省委省政府转变工作作风“十不准”规定”",
         _profile_text("work_style_rules"),
     ),
-    Placeholder("重点工作", "下一步重点工作", "如“通行费征收、节假日保通保畅、隧道安全管理”", _profile_text("key_tasks")),
+    Placeholder(
+        "重点工作",
+        "下一步重点工作",
+        "如“通行费征收、节假日保通保畅、隧道安全管理”",
+        _profile_text("key_tasks"),
+    ),
     Placeholder("年度目标", "年度目标", "如“省中心“提效能、优服务、冲百亿”目标计划”", _profile_text("goals")),
     Placeholder("年度主题活动", "年度主题活动", "如““行业管理提升年”和“三比三促三提升”活动”", _campaigns),
 ]
@@ -784,18 +839,35 @@ _NAMED = [
 # 〔理论学习会次数〕〔支委会次数〕〔谈心谈话次数〕…: one per kind counted in times.
 _NOT_COUNTED_IN_TIMES = {"pioneer_post", "probation_completed", "rectification"}
 _KIND_COUNTS = [
-    Placeholder(f"{kind.label}次数", f"{kind.label}次数", f"本期{kind.label}的次数，如“6次”", _kind_count(kind.code))
+    Placeholder(
+        f"{kind.label}次数", f"{kind.label}次数", f"本期{kind.label}的次数，如“6次”", _kind_count(kind.code)
+    )
     for kind in KINDS.values()
     if kind.code not in _NOT_COUNTED_IN_TIMES
 ]
 
-PLACEHOLDERS: dict[str, Placeholder] = {p.name: p for p in _NAMED + _KIND_COUNTS}
+
+def _judgment(figure: JudgmentFigure) -> Callable[[PeriodFacts], Value | None]:
+    def fill(facts: PeriodFacts) -> Value | None:
+        filled = figure.fill(facts, judgments_of(facts))
+        return Value(filled[0], filled[1]) if filled else None
+
+    return fill
+
+
+# 〔支委会未按期情况〕〔未开展党课情况〕…: problems the calendar, roster and records show, and the
+# rules a plan answers them with (``reports.judgments``); empty when the data shows no problem.
+_JUDGMENTS = [
+    Placeholder(figure.name, figure.label, figure.help, _judgment(figure))
+    for figure in (*PROBLEM_FIGURES.values(), *PLAN_FIGURES.values())
+]
+
+PLACEHOLDERS: dict[str, Placeholder] = {p.name: p for p in _NAMED + _KIND_COUNTS + _JUDGMENTS}
 
 
 def unknown_placeholders(text: str) -> list[str]:
     """Names written as 〔…〕 that are not placeholders, in order of appearance, each once."""
     return _distinct(name for name in PLACEHOLDER_RE.findall(text or "") if name not in PLACEHOLDERS)
-
 
 
 def placeholder_values(values: dict[str, Value | None]) -> list[dict]:
