@@ -59,9 +59,23 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
 DONE_SECTIONS = {0, 1, 2, 3, 4}
 # A mention just after one of these is a denial or a plan, not a claim: 「未召开党课」「尚未开展」.
 NEGATIONS = ("未", "没有", "尚未", "无", "缺少", "有待", "拟", "计划")
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _NUMBER = r"(\d{1,4}|[一二两三四五六七八九十百零]{1,4})"
-_RESIDUE = re.compile(r"(?<![A-Za-z])(?:XX+|xx+)(?![A-Za-z])|×{2,}|○{2,}|某某|此处填写|请填写|待补充|_{3,}|＿{3,}")
+_RESIDUE = re.compile(
+    r"(?<![A-Za-z])(?:XX+|xx+)(?![A-Za-z])|×{2,}|○{2,}|某某|此处填写|请填写|待补充|_{3,}|＿{3,}"
+)
 _FULL_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _AS_OF = re.compile(r"截[至止](?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 _YEAR_HALF = re.compile(r"(\d{4})年(上半年|下半年|以来)")
@@ -209,25 +223,41 @@ def _record_flags(sentence: str, excerpt: str, *, section: int, facts: PeriodFac
         for word, kind, number in _count_claims(sentence):
             actual = facts.count(kind).count
             if actual and number != actual:
-                flags.append(
-                    Flag("count", f"写的是{word}{number}次，本期记录为{actual}次", excerpt, kind)
-                )
+                flags.append(Flag("count", f"写的是{word}{number}次，本期记录为{actual}次", excerpt, kind))
         if "按月召开党小组会" in sentence and not facts.group_meetings_monthly:
             flags.append(Flag("count", "本期并非每个党小组每月都召开了党小组会", excerpt, "group_meeting"))
         for match in re.finditer(rf"稿件{_NUMBER}(余)?篇", sentence):
             number = _cn_number(match.group(1))
             # 「80余篇」 says more than 80: any registered total above it agrees.
-            if number is None or number == facts.publicity_total or (match.group(2) and facts.publicity_total > number):
+            if (
+                number is None
+                or number == facts.publicity_total
+                or (match.group(2) and facts.publicity_total > number)
+            ):
                 continue
             if facts.publicity_total:
-                flags.append(Flag("count", f"写的是稿件{number}篇，本期登记为{facts.publicity_total}篇", excerpt, "publicity"))
+                flags.append(
+                    Flag(
+                        "count",
+                        f"写的是稿件{number}篇，本期登记为{facts.publicity_total}篇",
+                        excerpt,
+                        "publicity",
+                    )
+                )
             else:
                 flags.append(Flag("no_record", "本期没有登记新闻宣传稿件", excerpt, "publicity"))
         for match in re.finditer(rf"试用期满?{_NUMBER}人", sentence):
             number = _cn_number(match.group(1))
             actual = facts.probation_completed.count
             if number is not None and actual and number != actual:
-                flags.append(Flag("count", f"写的是试用期满{number}人，本期记录为{actual}人", excerpt, "probation_completed"))
+                flags.append(
+                    Flag(
+                        "count",
+                        f"写的是试用期满{number}人，本期记录为{actual}人",
+                        excerpt,
+                        "probation_completed",
+                    )
+                )
     return flags
 
 
@@ -244,13 +274,20 @@ def _leftover_flags(sentence: str, excerpt: str, *, section: int, facts: PeriodF
         day = _date(year, int(match.group(2)), int(match.group(3)))
         if day is not None and day not in (facts.as_of, period.end):
             flags.append(
-                Flag("date", f"“{match.group(0)}”与本期不符，本期统计截至{facts.as_of.month}月{facts.as_of.day}日", excerpt)
+                Flag(
+                    "date",
+                    f"“{match.group(0)}”与本期不符，本期统计截至{facts.as_of.month}月{facts.as_of.day}日",
+                    excerpt,
+                )
             )
     if section in DONE_SECTIONS:
         for match in _FULL_DATE.finditer(sentence):
             day = _date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-            if day and abs(day.year - period.year) <= 1 and not period.contains(day) and not _AS_OF.search(
-                sentence[max(0, match.start() - 2) : match.end()]
+            if (
+                day
+                and abs(day.year - period.year) <= 1
+                and not period.contains(day)
+                and not _AS_OF.search(sentence[max(0, match.start() - 2) : match.end()])
             ):
                 flags.append(Flag("date", f"“{match.group(0)}”不在{period.long_label}内", excerpt))
         if period.half:
@@ -327,7 +364,12 @@ def contradiction_flags(paragraphs: Sequence[tuple[int, Sequence[Run]]]) -> dict
     texts = [(section, "".join(run.text for run in runs)) for section, runs in paragraphs]
     found = judgment_claims.contradictions(texts, _kind_mentions)
     return {
-        position: _distinct([Flag(rule, message, _excerpt(sentence, sentence, 0), kind) for (rule, message, kind), sentence in hits])
+        position: _distinct(
+            [
+                Flag(rule, message, _excerpt(sentence, sentence, 0), kind)
+                for (rule, message, kind), sentence in hits
+            ]
+        )
         for position, hits in found.items()
     }
 
@@ -337,8 +379,12 @@ def check_items(items: Sequence, facts: PeriodFacts, values: dict | None = None)
     ``values`` are the placeholders' values when the caller already filled them."""
     values = values if values is not None else fill_values(facts)
     runs = [fill_text(item.text, values) or () for item in items]
-    flags = [check_paragraph(r, section=item.section, facts=facts) for item, r in zip(items, runs, strict=True)]
-    for position, found in contradiction_flags([(item.section, r) for item, r in zip(items, runs, strict=True)]).items():
+    flags = [
+        check_paragraph(r, section=item.section, facts=facts) for item, r in zip(items, runs, strict=True)
+    ]
+    for position, found in contradiction_flags(
+        [(item.section, r) for item, r in zip(items, runs, strict=True)]
+    ).items():
         flags[position] = _distinct([*flags[position], *found])
     return flags
 

@@ -76,6 +76,7 @@ class ItemRow:
     origin: str = ""
     errors: list[str] = field(default_factory=list)
     flags: list = field(default_factory=list)  # the claim check's warnings (reports.claims.Flag)
+    hint: dict | None = None  # under a problem the system proposed: what shows it, with links
 
     @property
     def pk(self) -> int | None:

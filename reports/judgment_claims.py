@@ -42,11 +42,15 @@ COMPLIANCE_CLAIMS: tuple[tuple[re.Pattern, str | None], ...] = (
         "committee_meeting",
     ),
     (
-        re.compile(r"(?:按季度|每季度)(?:按期|定期|按时|均)?召开(?:支部)?党员大会|(?:支部)?党员大会(?:按季度|每季度)(?:按期|定期)?召开"),
+        re.compile(
+            r"(?:按季度|每季度)(?:按期|定期|按时|均)?召开(?:支部)?党员大会|(?:支部)?党员大会(?:按季度|每季度)(?:按期|定期)?召开"
+        ),
         "branch_assembly",
     ),
     (
-        re.compile(r"(?:按月|每月)(?:按期|定期|按时|均)?开展主题党日|主题党日(?:活动)?(?:按月|每月)(?:按期|定期|按时|均)?开展"),
+        re.compile(
+            r"(?:按月|每月)(?:按期|定期|按时|均)?开展主题党日|主题党日(?:活动)?(?:按月|每月)(?:按期|定期|按时|均)?开展"
+        ),
         "themed_day",
     ),
     (re.compile(r"(?:按季度|每季度|按期)(?:为党员)?讲(?:授)?党课"), "party_lecture"),
@@ -61,9 +65,15 @@ ORGANISATIONAL_LIFE_KINDS = {
     "org_life",
     "democratic_appraisal",
 }
-PENDING_RECTIFICATION = re.compile(r"(?:均已|全部|已全部|都已|已经|已)整改(?:到位|完毕|完成|落实)?|整改(?:已)?(?:到位|完毕)")
-PENDING_PROBATION = re.compile(r"(?:均已|全部|都已|均|按期|按时)(?:办理|完成)?(?:了)?转正|转正(?:工作)?(?:均已|全部)?(?:按期|按时)完成")
-_GAP = re.compile(r"未(?:按期|按月|按季度|按规定频次|按要求)?(?:召开|开展|讲|进行|落实)|没有|不够|不足|不到位|不规范|不严格")
+PENDING_RECTIFICATION = re.compile(
+    r"(?:均已|全部|已全部|都已|已经|已)整改(?:到位|完毕|完成|落实)?|整改(?:已)?(?:到位|完毕)"
+)
+PENDING_PROBATION = re.compile(
+    r"(?:均已|全部|都已|均|按期|按时)(?:办理|完成)?(?:了)?转正|转正(?:工作)?(?:均已|全部)?(?:按期|按时)完成"
+)
+_GAP = re.compile(
+    r"未(?:按期|按月|按季度|按规定频次|按要求)?(?:召开|开展|讲|进行|落实)|没有|不够|不足|不到位|不规范|不严格"
+)
 _NEVER = re.compile(r"未(?:召开|开展|讲|进行)|没有")
 _ORGANISATIONAL_LIFE_WORDS = re.compile(r"三会一课|组织生活制度")
 
@@ -101,20 +111,38 @@ def sentence_findings(sentence: str, *, section: int, facts, done: bool) -> list
     for phrase in unsourced_outcomes(sentence, facts):
         shown = phrase if len(phrase) <= 20 else phrase[:19] + "……"
         findings.append(
-            ("outcome", f"评价性表述，未见依据：“{shown}”——支部概况的年度工作成效和记录的成效中都没有这样写", "profile")
+            (
+                "outcome",
+                f"评价性表述，未见依据：“{shown}”——支部概况的年度工作成效和记录的成效中都没有这样写",
+                "profile",
+            )
         )
     open_items = facts.open_rectifications
     if open_items:
         for match in PENDING_RECTIFICATION.finditer(sentence):
             if not _negated(sentence, match.start()):
-                names = "；".join(item.name for item in open_items[:3]) + ("等" if len(open_items) > 3 else "")
-                findings.append(("pending", f"写的是“{match.group(0)}”，还有{len(open_items)}项整改事项未完成：{names}", "rectification"))
+                names = "；".join(item.name for item in open_items[:3]) + (
+                    "等" if len(open_items) > 3 else ""
+                )
+                findings.append(
+                    (
+                        "pending",
+                        f"写的是“{match.group(0)}”，还有{len(open_items)}项整改事项未完成：{names}",
+                        "rectification",
+                    )
+                )
                 break
     if judgments.overdue_probation:
         for match in PENDING_PROBATION.finditer(sentence):
             if not _negated(sentence, match.start()):
                 count = len(judgments.overdue_probation)
-                findings.append(("pending", f"写的是“{match.group(0)}”，花名册中有{count}名预备党员预备期已满尚未转正", "roster"))
+                findings.append(
+                    (
+                        "pending",
+                        f"写的是“{match.group(0)}”，花名册中有{count}名预备党员预备期已满尚未转正",
+                        "roster",
+                    )
+                )
                 break
     return findings
 

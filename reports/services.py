@@ -28,7 +28,8 @@ from branchwork.models import Organisation
 from branchwork.periods import Period
 
 from .claims import empty_sections
-from .compile import compile_report, default_header, default_items, unknown_placeholders
+from .compile import compile_report, default_header, default_items, fill_values, unknown_placeholders
+from .defaults import GENERAL_PROBLEMS
 from .document import Document, chinese_ordinal
 from .models import (
     SECTION_HEADINGS,
@@ -106,7 +107,16 @@ def _locked(report: Report) -> Report:
 
 def _sync(target: Report, source: Report) -> None:
     """Copy what a service changed onto the caller's instance, so it does not go stale."""
-    for name in ("status", "revision", "title", "addressee", "opening", "signature", "signed_on", "dismissed_origins"):
+    for name in (
+        "status",
+        "revision",
+        "title",
+        "addressee",
+        "opening",
+        "signature",
+        "signed_on",
+        "dismissed_origins",
+    ):
         setattr(target, name, getattr(source, name))
 
 
@@ -268,12 +278,16 @@ def report_save(
     recompiling does not bring it back.
     """
     _require_writer(by, report.branch)
-    _validate(title=title, addressee=addressee, opening=opening, signature=signature, items=items, headings=headings)
+    _validate(
+        title=title, addressee=addressee, opening=opening, signature=signature, items=items, headings=headings
+    )
     with transaction.atomic():
         locked = _locked(report)
         _require_editable(locked)
         if locked.revision != expected_revision:
-            raise ReportConflict(Report.objects.select_related("updated_by").prefetch_related("items").get(pk=locked.pk))
+            raise ReportConflict(
+                Report.objects.select_related("updated_by").prefetch_related("items").get(pk=locked.pk)
+            )
 
         existing = {item.pk: item for item in locked.items.all()}
         positions: dict[int, int] = {}
@@ -343,7 +357,9 @@ def _append(locked: Report, drafts: Sequence, by: AbstractBaseUser) -> list[Repo
     """Append items to their sections and bump the revision (an open form is now stale)."""
     if not drafts:
         return []
-    last = dict(locked.items.values_list("section").annotate(last=Max("position")).values_list("section", "last"))
+    last = dict(
+        locked.items.values_list("section").annotate(last=Max("position")).values_list("section", "last")
+    )
     created = ReportItem.objects.bulk_create(_new_items(locked, drafts, start=last))
     audit_bulk_created(objects=created)
     locked.revision += 1
@@ -363,15 +379,19 @@ def report_recompile(*, report: Report, by: AbstractBaseUser) -> list[ReportItem
     with transaction.atomic():
         locked = _locked(report)
         _require_editable(locked)
-        have = set(locked.items.exclude(origin="").values_list("origin", flat=True)) | set(locked.dismissed_origins)
+        have = set(locked.items.exclude(origin="").values_list("origin", flat=True)) | set(
+            locked.dismissed_origins
+        )
         added = _append(locked, [draft for draft in drafts if draft.origin and draft.origin not in have], by)
     _sync(report, locked)
     return added
 
 
-def report_carry_over_options(*, report: Report) -> list[CarryOption]:
+def report_carry_over_options(*, report: Report, values: dict | None = None) -> list[CarryOption]:
     """What may be carried into 存在的问题 and 下一步工作计划: the previous period's items of those
-    sections, and rectification items not yet resolved. Options already carried are left out."""
+    sections, rectification items not yet resolved, and the general problems that may apply to the
+    branch (``defaults.GENERAL_PROBLEMS``: offered, never proposed). Options already carried are
+    left out. ``values``: the placeholders' values for the period, when the caller has them."""
     previous = report.period.previous()
     carried = {
         origin.removeprefix("carry:")
@@ -386,14 +406,31 @@ def report_carry_over_options(*, report: Report) -> list[CarryOption]:
     ).order_by("section", "position", "pk")
     source = f"{previous.long_label}工作总结"
     for item in previous_items:
-        options.append(CarryOption(key=f"item:{item.pk}", section=item.section, text=item.text, source=source))
+        options.append(
+            CarryOption(key=f"item:{item.pk}", section=item.section, text=item.text, source=source)
+        )
     rectifications = (
         Activity.objects.for_branch(report.branch)
         .filter(kind="rectification", is_resolved=False, date__lte=report.period.end)
         .order_by("date", "pk")
     )
     for activity in rectifications:
-        options.append(CarryOption(key=f"rect:{activity.pk}", section=5, text=activity.title, source="未完成的整改事项"))
+        options.append(
+            CarryOption(key=f"rect:{activity.pk}", section=5, text=activity.title, source="未完成的整改事项")
+        )
+    if values is None:
+        values = fill_values(report_facts(branch=report.branch, period=report.period))
+    texts = set(report.items.filter(section=5).values_list("text", flat=True))
+    for problem in GENERAL_PROBLEMS:
+        if all(values.get(name) for name in problem.requires) and problem.text not in texts:
+            options.append(
+                CarryOption(
+                    key=f"general:{problem.key}",
+                    section=5,
+                    text=problem.text,
+                    source="常见问题，属实时可选用",
+                )
+            )
     return [option for option in options if option.key not in carried]
 
 
@@ -468,7 +505,9 @@ def report_submit(*, report: Report, by: AbstractBaseUser) -> ReportVersion:
             names = "、".join(f"“{chinese_ordinal(n)}、{document.sections[n - 1].heading}”" for n in empty)
             raise WorkflowError(f"{names}还没有内容。每个部分都须有内容才能报送，请补充后再报送")
         number = (locked.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-        version = ReportVersion.objects.create(report=locked, number=number, document=document.to_json(), submitted_by=by)
+        version = ReportVersion.objects.create(
+            report=locked, number=number, document=document.to_json(), submitted_by=by
+        )
         locked.status = Report.Status.SUBMITTED
         locked.revision += 1
         locked.updated_by = by
@@ -480,7 +519,9 @@ def report_submit(*, report: Report, by: AbstractBaseUser) -> ReportVersion:
         try:
             version_files_ensure(version=version, formats=(fmt,))
         except Exception:  # a renderer's failure must not undo the submission
-            logger.exception("Rendering %s of report version %s failed; it will be retried on download", fmt, version.pk)
+            logger.exception(
+                "Rendering %s of report version %s failed; it will be retried on download", fmt, version.pk
+            )
     return version
 
 
@@ -517,7 +558,9 @@ def version_files_ensure(*, version: ReportVersion, formats: Sequence[str] = FIL
 # --- review -----------------------------------------------------------------------------------
 
 
-def _require_submitted(locked: Report, by: AbstractBaseUser, verb: str, version_number: int | None) -> ReportVersion:
+def _require_submitted(
+    locked: Report, by: AbstractBaseUser, verb: str, version_number: int | None
+) -> ReportVersion:
     if locked.status != Report.Status.SUBMITTED:
         if locked.status == Report.Status.DRAFT:
             raise WorkflowError(f"该报告尚未报送，不能{verb}")
@@ -567,7 +610,11 @@ def report_return(
         event = ReportEvent.objects.create(
             report=locked, version=version, action=ReportEvent.Action.RETURN, by=by, comment=comment
         )
-        comments = [ReviewComment(version=version, event=event, section=None, text=comment, by=by)] if comment else []
+        comments = (
+            [ReviewComment(version=version, event=event, section=None, text=comment, by=by)]
+            if comment
+            else []
+        )
         comments += [
             ReviewComment(version=version, event=event, section=number, text=text, by=by)
             for number, text in sorted(sections.items())

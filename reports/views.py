@@ -32,6 +32,7 @@ from .compare import compare_versions
 from .compile import fill_values
 from .document import Document
 from .forms import ReportEditor, ReviewForm, StartForm, start_periods
+from .judgments import PROBLEM_FIGURES, judgments_of, problem_hint
 from .models import Report, ReportEvent, ReportVersion, ReviewComment
 from .placeholders import placeholder_values
 from .profile import report_facts
@@ -56,7 +57,9 @@ from .selectors import (
 def _report_for(user, code: str, period: Period, *, write: bool = False) -> tuple[Organisation, Report]:
     branch = access.branch_for_user(user, code, write=write)
     report = get_object_or_404(
-        Report.objects.filter(branch=branch).select_related("branch", "updated_by"), year=period.year, half=period.half
+        Report.objects.filter(branch=branch).select_related("branch", "updated_by"),
+        year=period.year,
+        half=period.half,
     )
     return branch, report
 
@@ -66,7 +69,9 @@ def _require_review(user, branch: Organisation) -> None:
         raise PermissionDenied("只有上级党组织的审阅人可以审阅工作总结")
 
 
-def _claim_rows(claims, document: Document, branch: Organisation, period: Period, *, can_write: bool) -> list[dict]:
+def _claim_rows(
+    claims, document: Document, branch: Organisation, period: Period, *, can_write: bool
+) -> list[dict]:
     """The claim check's flags as the pages list them: where, what, and a link to the records
     behind it or to where to add one."""
     records = reverse("activities:activity_list", args=[branch.code])
@@ -76,20 +81,81 @@ def _claim_rows(claims, document: Document, branch: Organisation, period: Period
             where = "开头段落"
         else:
             section = document.sections[located.section - 1]
-            where = f"{section.number}、{section.heading}" + (f" 第{located.index + 1}段" if len(section.paragraphs) > 1 else "")
+            where = f"{section.number}、{section.heading}" + (
+                f" 第{located.index + 1}段" if len(section.paragraphs) > 1 else ""
+            )
         for flag in located.flags:
-            links = []
-            if flag.kind in KINDS:
-                label = KINDS[flag.kind].label
-                links.append((f"查看本期{label}记录", f"{records}?kind={flag.kind}&period={period.code}"))
-                if can_write:
-                    links.append((f"登记{label}", reverse("activities:activity_create", args=[branch.code, flag.kind])))
-            elif flag.kind == "publicity":
-                links.append(("查看新闻宣传登记", reverse("activities:publicity_list", args=[branch.code])))
-            elif flag.rule == "party_groups":
-                links.append(("查看党小组", reverse("roster:group_list", args=[branch.code])))
+            links = flag_links(flag, branch, period, can_write=can_write, records=records)
             rows.append({"where": where, "section": located.section, "flag": flag, "links": links})
     return rows
+
+
+def flag_links(
+    flag, branch: Organisation, period: Period, *, can_write: bool, records: str = ""
+) -> list[tuple[str, str]]:
+    """Where a flag leads: the records behind it or the place to add what is missing — the
+    calendar for a rule, the profile for an outcome, the roster for members."""
+    records = records or reverse("activities:activity_list", args=[branch.code])
+    links = []
+    if flag.rule in ("compliance", "contradiction"):
+        calendar = reverse("activities:compliance", args=[branch.code])
+        links.append(("查看合规日历", f"{calendar}?period={period.code}"))
+    if flag.kind in KINDS:
+        label = KINDS[flag.kind].label
+        links.append((f"查看本期{label}记录", f"{records}?kind={flag.kind}&period={period.code}"))
+        if can_write:
+            links.append(
+                (f"登记{label}", reverse("activities:activity_create", args=[branch.code, flag.kind]))
+            )
+    elif flag.kind == "publicity":
+        links.append(("查看新闻宣传登记", reverse("activities:publicity_list", args=[branch.code])))
+    elif flag.kind == "profile":
+        links.append(
+            (
+                "在支部概况中填写年度工作成效",
+                f"{reverse('reports:branch_profile', args=[branch.code])}?year={period.year}",
+            )
+        )
+    elif flag.kind == "roster":
+        links.append(("查看花名册", reverse("roster:member_list", args=[branch.code])))
+    elif flag.rule == "party_groups":
+        links.append(("查看党小组", reverse("roster:group_list", args=[branch.code])))
+    return links
+
+
+def _item_hint(origin: str, facts, branch: Organisation, period: Period) -> dict | None:
+    """Under an item of 存在的问题 the system proposed: what shows the problem (names of members
+    stay here, never in the report) and links to the calendar, the records or the roster."""
+    if not origin.startswith("problem:"):
+        return None
+    key = origin.removeprefix("problem:")
+    figure = PROBLEM_FIGURES.get(key)
+    if figure is None:
+        return None
+    if figure.fill(facts, judgments_of(facts)) is None:
+        return {
+            "text": "本期记录已不再显示这个问题（已按要求开展或已补登记录），本条在报告中不再显示，可删除。",
+            "links": [],
+        }
+    records = reverse("activities:activity_list", args=[branch.code])
+    target, _, kind = figure.target.partition(":")
+    links = []
+    if target == "calendar":
+        links.append(
+            ("查看合规日历", f"{reverse('activities:compliance', args=[branch.code])}?period={period.code}")
+        )
+    if kind in KINDS:
+        links.append((f"查看本期{KINDS[kind].label}记录", f"{records}?kind={kind}&period={period.code}"))
+        links.append(
+            (f"登记{KINDS[kind].label}", reverse("activities:activity_create", args=[branch.code, kind]))
+        )
+    elif target == "records":
+        links.append(("查看本期记录", f"{records}?period={period.code}"))
+    elif target == "roster":
+        links.append(("查看花名册", reverse("roster:member_list", args=[branch.code])))
+    elif target == "publicity":
+        links.append(("登记新闻宣传", reverse("activities:publicity_list", args=[branch.code])))
+    return {"text": problem_hint(key, facts) or figure.label, "links": links}
 
 
 def _section_comments(comments) -> tuple[list, dict[int, list]]:
@@ -109,7 +175,9 @@ def _section_comments(comments) -> tuple[list, dict[int, list]]:
 def report_list(request, code):
     branch = access.branch_for_user(request.user, code)
     reports = newest_first(
-        Report.objects.filter(branch=branch).select_related("updated_by").annotate(latest_version=Max("versions__number"))
+        Report.objects.filter(branch=branch)
+        .select_related("updated_by")
+        .annotate(latest_version=Max("versions__number"))
     )
     can_write = access.can_write_branch(request.user, branch)
     have = {report.period.code for report in reports}
@@ -172,7 +240,9 @@ def report_edit(request, code, period):
     action, argument = editor.action()
     editor.apply(action, argument)
     if not editor.is_valid():
-        messages.error(request, f"有 {editor.error_count()} 处需要修改，内容尚未保存。您填写的文字都保留在下方。")
+        messages.error(
+            request, f"有 {editor.error_count()} 处需要修改，内容尚未保存。您填写的文字都保留在下方。"
+        )
         return _render_editor(request, branch, report, editor, status=400)
     keys = request.POST.getlist("carry")
     added = []
@@ -198,7 +268,9 @@ def report_edit(request, code, period):
     url = reverse("reports:report_edit", kwargs={"code": branch.code, "period": period})
     if action == "recompile":
         if added:
-            messages.success(request, f"已保存并重新汇总：数据按最新记录更新，新增 {len(added)} 条默认条目（标有“新增”）。")
+            messages.success(
+                request, f"已保存并重新汇总：数据按最新记录更新，新增 {len(added)} 条默认条目（标有“新增”）。"
+            )
         else:
             messages.success(request, "已保存并重新汇总：数据按最新记录更新，没有需要新增的条目。")
     elif action == "carry":
@@ -214,7 +286,9 @@ def report_edit(request, code, period):
     return redirect(f"{url}#{editor.anchor}" if editor.anchor else url)
 
 
-def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: Report | None = None, status=200):
+def _render_editor(
+    request, branch, report, editor: ReportEditor, *, conflict: Report | None = None, status=200
+):
     returned_version = None
     if report.status == Report.Status.RETURNED:
         returned_version = report_latest_version(report)
@@ -224,12 +298,17 @@ def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: R
             section.comments = by_section.get(number, [])
     else:
         overall = []
-    carry_options = services.report_carry_over_options(report=report)
     facts = report_facts(branch=branch, period=report.period)
     rows = [row for section in editor.sections.values() for row in section.rows]
     values = fill_values(facts)
+    carry_options = services.report_carry_over_options(report=report, values=values)
+    can_write = access.can_write_branch(request.user, branch)
     for row, flags in zip(rows, check_items(rows, facts, values), strict=True):
-        row.flags = flags
+        row.flags = [
+            {"flag": flag, "links": flag_links(flag, branch, report.period, can_write=can_write)}
+            for flag in flags
+        ]
+        row.hint = _item_hint(row.origin, facts, branch, report.period)
     saved_sections = []
     if conflict is not None:
         items = list(conflict.items.all())
@@ -243,7 +322,10 @@ def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: R
         "editor": editor,
         "sections": list(editor.sections.values()),
         "placeholders": placeholder_values(values),
-        "carry_options": {5: [o for o in carry_options if o.section == 5], 6: [o for o in carry_options if o.section == 6]},
+        "carry_options": {
+            5: [o for o in carry_options if o.section == 5],
+            6: [o for o in carry_options if o.section == 6],
+        },
         "returned_version": returned_version,
         "overall_comments": overall,
         "events": report_events(report),
@@ -262,7 +344,9 @@ def _render_preview(request, branch: Organisation, report: Report):
     can_write = access.can_write_branch(request.user, branch)
     gaps = evidence_gaps(branch=branch, period=report.period) if can_write and report.is_editable else []
     comments_version = report_latest_version(report) if report.status == Report.Status.RETURNED else None
-    overall, by_section = _section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
+    overall, by_section = (
+        _section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
+    )
     events = list(report_events(report))
     claims = document_claims(report, today=today, version=version)
     if version is not None:  # a frozen version reads the same for ever
@@ -289,7 +373,9 @@ def _render_preview(request, branch: Organisation, report: Report):
             "overall_comments": overall,
             "section_comments": sorted(by_section.items()),
             "section_headings": report.section_headings,
-            "claims": _claim_rows(claims, document, branch, report.period, can_write=can_write and report.is_editable),
+            "claims": _claim_rows(
+                claims, document, branch, report.period, can_write=can_write and report.is_editable
+            ),
         },
     )
 
@@ -308,7 +394,9 @@ def report_print(request, code, period):
 
 
 def _serve(report_file: files.ReportFile):
-    return file_download(report_file.file, filename=report_file.filename, content_type=report_file.content_type)
+    return file_download(
+        report_file.file, filename=report_file.filename, content_type=report_file.content_type
+    )
 
 
 @login_required
@@ -329,7 +417,10 @@ def report_submit(request, code, period):
     except services.WorkflowError as error:
         messages.error(request, str(error))
         return redirect("reports:report_preview", code=branch.code, period=period)
-    messages.success(request, f"已报送第{version.number}版，等待{branch.parent.name if branch.parent_id else '上级党组织'}审阅。报送的内容已存档，不再随记录变化。")
+    messages.success(
+        request,
+        f"已报送第{version.number}版，等待{branch.parent.name if branch.parent_id else '上级党组织'}审阅。报送的内容已存档，不再随记录变化。",
+    )
     return redirect("reports:report_edit", code=branch.code, period=period)
 
 
@@ -341,7 +432,9 @@ def report_versions(request, code, period):
     branch, report = _report_for(request.user, code, period)
     versions = list(
         report.versions.select_related("submitted_by")
-        .prefetch_related(Prefetch("events", queryset=ReportEvent.objects.select_related("by").order_by("at", "pk")))
+        .prefetch_related(
+            Prefetch("events", queryset=ReportEvent.objects.select_related("by").order_by("at", "pk"))
+        )
         .order_by("-number")
     )
     return render(
@@ -444,7 +537,9 @@ def _render_review(
         else []
     )
     previous_comments = (
-        ReviewComment.objects.filter(version__report=report).select_related("by", "version").order_by("-version__number", "section", "pk")
+        ReviewComment.objects.filter(version__report=report)
+        .select_related("by", "version")
+        .order_by("-version__number", "section", "pk")
     )
     return render(
         request,
@@ -489,9 +584,13 @@ def _review_action(request, code, period, action: str):
                 section_comments=form.section_comments(),
                 version_number=data["version"],
             )
-            messages.success(request, f"已将{report.branch.name}的{report.period.long_label}工作总结退回修改。")
+            messages.success(
+                request, f"已将{report.branch.name}的{report.period.long_label}工作总结退回修改。"
+            )
         else:
-            services.report_approve(report=report, by=request.user, comment=data["comment"], version_number=data["version"])
+            services.report_approve(
+                report=report, by=request.user, comment=data["comment"], version_number=data["version"]
+            )
             messages.success(request, f"{report.branch.name}的{report.period.long_label}工作总结已审核通过。")
     except ValidationError as error:
         if hasattr(error, "error_dict"):
@@ -509,7 +608,10 @@ def _review_action(request, code, period, action: str):
             posted = request.POST.copy()
             posted["version"] = str(latest.number)
             return _render_review(request, branch, report, ReviewForm(posted), status=409)
-        unsent = {"comment": data["comment"], "sections": [(n, t) for n, t in form.section_comments().items() if t.strip()]}
+        unsent = {
+            "comment": data["comment"],
+            "sections": [(n, t) for n, t in form.section_comments().items() if t.strip()],
+        }
         fresh = ReviewForm(initial={"version": latest.number if latest else None})
         return _render_review(request, branch, report, fresh, status=409, unsent=unsent)
     return redirect("reports:report_review", code=branch.code, period=period)
@@ -537,7 +639,13 @@ def review_dashboard(request, code):
     rollup = review_rollup(
         organisation=organisation, period=period, today=timezone.localdate(), sort=request.GET.get("sort", "")
     )
-    columns = [("name", "党支部"), ("status", "状态"), *ROLLUP_LABELS.items(), ("publicity", "新闻宣传"), ("gaps", "合规缺口")]
+    columns = [
+        ("name", "党支部"),
+        ("status", "状态"),
+        *ROLLUP_LABELS.items(),
+        ("publicity", "新闻宣传"),
+        ("gaps", "合规缺口"),
+    ]
     current = rollup.sort
     sort_links = [
         {
@@ -574,5 +682,7 @@ def approved_zip(request, code, period):
     archive = files.approved_archive(organisation=organisation, period=period)
     if archive is None:
         messages.info(request, f"{period.long_label}还没有审核通过的工作总结，暂无可下载的文件。")
-        return redirect(f"{reverse('reports:review_dashboard', kwargs={'code': organisation.code})}?period={period.code}")
+        return redirect(
+            f"{reverse('reports:review_dashboard', kwargs={'code': organisation.code})}?period={period.code}"
+        )
     return _serve(archive)
