@@ -17,7 +17,7 @@ its status:
 - future: the window has not started;
 - na: the rule does not apply that month (a party group not yet established or dissolved).
 
-Some kinds have a row even where no rule is in force (``RECORDED_WITHOUT_RULE``): the central
+Some kinds have a row even where no rule is in force (``Kind.recorded_without_rule``): the central
 texts set no numeric frequency for a branch's 党课 (「按期」), so the calendar shows the months a
 党课 was held and nothing is due or missed — unless an organisation above sets a 党课 rule, when
 its row is an ordinary rule's. Their cells without a record are "open": no obligation.
@@ -34,10 +34,11 @@ from django.db import connection
 from django.db.models import Count, IntegerField, Q
 from django.db.models.functions import Cast, ExtractMonth
 
+from branchwork.figures import figures_changed
 from branchwork.models import Organisation, PartyGroup
 from branchwork.periods import Period, chinese_date
 
-from .kinds import KINDS
+from .kinds import KINDS, kinds_where
 from .models import Activity, ActivityKind, ComplianceRule
 from .quorum import short_of_quorum
 
@@ -45,8 +46,11 @@ DONE, MISSED, DUE, FUTURE, NA, OPEN = "done", "missed", "due", "future", "na", "
 
 STATUS_LABELS = {DONE: "已召开", MISSED: "未召开", DUE: "待召开", FUTURE: "未到期", NA: "不适用", OPEN: "不作要求"}
 
-# Kinds the calendar shows with what was held even where no rule is in force.
-RECORDED_WITHOUT_RULE = ("party_lecture",)
+
+def recorded_without_rule() -> tuple[str, ...]:
+    """Kinds the calendar shows with what was held even where no rule is in force."""
+    return tuple(kind.code for kind in kinds_where("recorded_without_rule"))
+
 
 Month = tuple[int, int]
 ALL_GROUPS = 0  # key of a kind's records whatever their party group (primary keys start at 1)
@@ -74,7 +78,7 @@ class CalendarCell:
 class CalendarRow:
     kind: str
     label: str
-    rule: ComplianceRule | None  # None: a kind recorded without a rule (RECORDED_WITHOUT_RULE)
+    rule: ComplianceRule | None  # None: a kind recorded without a rule (Kind.recorded_without_rule)
     group: PartyGroup | None
     cells: list[CalendarCell]
 
@@ -406,7 +410,7 @@ def _calendars(
         return {}
     months = period.months()
     rules_by_branch = _rules_for_branches(branches)
-    kinds = {code for rules in rules_by_branch.values() for code in rules} | set(RECORDED_WITHOUT_RULE)
+    kinds = {code for rules in rules_by_branch.values() for code in rules} | set(recorded_without_rule())
     branch_ids = [branch.pk for branch in branches]
     groups_by_branch = _active_groups(branch_ids, rules_by_branch, period)
 
@@ -458,7 +462,7 @@ def _calendars(
                 today=today,
             )
             calendar_rows.append(CalendarRow(code, label, rule, group, cells))
-        for code in RECORDED_WITHOUT_RULE:
+        for code in recorded_without_rule():
             if code in rules_by_branch[branch.pk]:
                 continue  # a rule is in force: its row is above
             key = (branch.pk, code, ALL_GROUPS)
@@ -615,3 +619,24 @@ def rule_listing(*, organisation: Organisation) -> RuleListing:
 def default_rule(*, kind: str) -> ComplianceRule | None:
     """The system default rule of ``kind`` (no organisation), if there is one."""
     return ComplianceRule.objects.filter(organisation__isnull=True, kind=kind).first()
+
+
+def rules_seed_defaults(*, using: str = "default") -> None:
+    """The registry's default rules (``Kind.rule``) as system-wide ``ComplianceRule`` rows, for
+    kinds that have none yet; run after every ``migrate``, so a kind added to the registry with a
+    rule needs no data migration. An existing default (perhaps edited in the admin) is kept."""
+    existing = set(ComplianceRule.objects.using(using).filter(organisation=None).values_list("kind", flat=True))
+    missing = [
+        ComplianceRule(
+            organisation=None,
+            kind=kind.code,
+            frequency=kind.rule.frequency,
+            per_party_group=kind.rule.per_party_group,
+            source=kind.rule.source,
+        )
+        for kind in KINDS.values()
+        if kind.rule and kind.code not in existing
+    ]
+    if missing:
+        ComplianceRule.objects.using(using).bulk_create(missing)
+        figures_changed(everywhere=True)

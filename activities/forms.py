@@ -77,9 +77,9 @@ class ActivityForm(forms.ModelForm):
             field.queryset = groups.filter(current)
             field.empty_label = "请选择党小组"
             field.error_messages["invalid_choice"] = "请选择本支部的党小组"
-            if kind.code == "group_meeting":
+            if "party_group" in kind.required:
                 field.required = True
-                field.error_messages["required"] = "党小组会须选择召开会议的党小组"
+                field.error_messages["required"] = f"{kind.label}须选择召开会议的党小组"
         if "speaker" in self.fields:
             field = self.fields["speaker"]
             members = Member.objects.filter(branch=branch)
@@ -140,7 +140,7 @@ class ActivityForm(forms.ModelForm):
             if data.get("speaker") and data.get("speaker_name", "").strip():
                 self.add_error("speaker_name", "已从花名册选择主讲人时，不必再填写非本支部主讲人")
             elif (
-                self.kind.code == "party_lecture"
+                "speaker" in self.kind.required
                 and not data.get("speaker")
                 and not data.get("speaker_name", "").strip()
                 and "speaker" not in self.errors

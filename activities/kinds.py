@@ -1,9 +1,25 @@
-"""The registry of record kinds a branch logs.
+"""The registry of record kinds a branch logs: everything a kind means, in one entry.
 
-Every record is one ``Activity`` row whose ``kind`` names an entry here. A kind says what it is
-called, which group it belongs to, which of the optional fields its form shows, what evidence it
-needs, and whether attendance decides a quorum. Adding a kind is adding one entry below (and, if
-it has figures in the report, a line in ``activities.selectors``); no new model, app or migration.
+Every record is one ``Activity`` row whose ``kind`` names an entry here. An entry says
+
+- what the kind is called and which group it belongs to (``label``, ``category``);
+- its form: which of ``Activity``'s optional fields it shows and the labels it gives them
+  (``fields``, ``labels``), what evidence it needs, whether attendance decides a quorum;
+- its compliance rule where the central texts set one (``rule``: the default frequency and the
+  text it comes from, created for every deployment after ``migrate``), or that the calendar shows
+  it without a rule (``recorded_without_rule``);
+- the words and paraphrases that name it in a sentence (``words``, ``paraphrases``), which the
+  claim check reads to find an activity never recorded or a typed count that disagrees;
+- the figure it contributes (``unit``, ``figure``: 〔理论学习会次数〕, 〔试用期满人数〕…) and how the
+  report phrases one record and a series of them (``one``, ``series``, read by the
+  〔<名称>详情〕 placeholder), and where it appears among the report's and roll-up's figures.
+
+Adding a kind is adding one entry to ``KINDS`` below (or ``register(Kind(...))`` at start-up): the
+record form, the detail page, the claim check, the 〔…次数〕 and 〔…详情〕 placeholders, the
+calendar (when it has a ``rule``) and the choices of the three ``kind`` fields (a callable, so no
+migration) all follow from it. A kind needs more only where the report should say something the
+generic phrasing cannot — a dedicated placeholder in ``reports.placeholders`` — or where it needs a
+field ``Activity`` does not have yet (a migration for the field, not for the kind).
 """
 
 from dataclasses import dataclass, field
@@ -51,6 +67,23 @@ COMMON_FIELDS = ("date", "title")
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A kind's default compliance rule (an organisation above a branch may override it)."""
+
+    frequency: str  # ComplianceRule.Frequency: monthly, quarterly, half_yearly, yearly
+    source: str
+    per_party_group: bool = False
+
+
+# How the report phrases a record of a kind. Slots, each empty when the record has nothing for it:
+# {date} 「3月12日」, {title} the title (in quotation marks when it is a phrase), {where} 「在……」,
+# {joint} 「与……联合」, {who} the speaker or host with post, {whom} 「组织……」 (participants),
+# {label} the kind's label. A series adds {count} and {unit}.
+DEFAULT_ONE = "{date}，{joint}{whom}{where}开展{title}"
+DEFAULT_SERIES = "共开展{label}{count}{unit}"
+
+
+@dataclass(frozen=True)
 class Kind:
     code: str
     label: str
@@ -59,17 +92,53 @@ class Kind:
     evidence: tuple[str, ...] = ()
     quorum: str | None = None
     takes_attendance: bool = False
+    # Fields the form requires beyond date and title ("speaker": a member or an outside speaker).
+    required: tuple[str, ...] = ()
     # Labels that differ from the model's verbose names, e.g. "title" is 主题 for a meeting.
     labels: dict[str, str] = field(default_factory=dict)
     # Kinds this one may additionally count as when held together (主题党日 + 支部党员大会).
     combinable: bool = False
     short_label: str = ""
+    # Words naming the kind in a sentence, besides its label (支委会: 支部委员会会议、支委会议), and
+    # regular expressions for paraphrases (「上了一堂……课」); the claim check reads both.
+    words: tuple[str, ...] = ()
+    paraphrases: tuple[str, ...] = ()
+    # The figure: counted in 次 (records), 人 (the sum of the records' 人数) or another unit of
+    # records (个, 项); ``figure`` names its placeholder (default 〔<label>次数〕).
+    unit: str = "次"
+    figure: str = ""
+    # How the report phrases one record and a series (see DEFAULT_ONE for the slots).
+    one: str = DEFAULT_ONE
+    series: str = DEFAULT_SERIES
+    rule: Rule | None = None
+    # Shown on the compliance calendar with what was held even where no rule is in force.
+    recorded_without_rule: bool = False
+    # Where its count stands in the report's meetings sentence 「共召开理论学习会6次、……」 and in the
+    # reviewer's roll-up columns (0: not there; otherwise the position).
+    meetings_sentence: int = 0
+    rollup: int = 0
+    # Ideology-front work (意识形态工作) as the report's section 四 tells it.
+    ideology_front: bool = False
 
     @property
     def has_minutes(self) -> bool:
         """Meetings with a chair, content and decisions print as a meeting record (会议记录):
         三会一课, 组织生活会, 民主评议党员, 纪检工作会议, 意识形态专题会议."""
         return set(MEETING_FIELDS) <= set(self.fields)
+
+    @property
+    def figure_name(self) -> str:
+        return self.figure or f"{self.label}次数"
+
+    @property
+    def counts_heads(self) -> bool:
+        """The figure is the sum of the records' 人数, not the number of records."""
+        return self.unit == "人"
+
+    @property
+    def all_words(self) -> tuple[str, ...]:
+        """The label, the short label and the other words, each once."""
+        return tuple(dict.fromkeys(w for w in (self.label, self.short_label, *self.words) if w))
 
     def label_for(self, field_name: str, default: str) -> str:
         return self.labels.get(field_name, default)
@@ -78,204 +147,356 @@ class Kind:
 MEETING_FIELDS = ("start_time", "end_time", "place", "host", "content", "decisions")
 MEETING_EVIDENCE = (Evidence.ATTENDANCE, Evidence.MINUTES, Evidence.PHOTOS)
 
-KINDS: dict[str, Kind] = {
-    kind.code: kind
-    for kind in [
-        # 三会一课 and organisational life
-        Kind(
-            "study",
-            "理论学习会",
-            Category.MEETING,
-            fields=MEETING_FIELDS + ("materials", "study_form", "joint_with"),
-            evidence=MEETING_EVIDENCE,
-            takes_attendance=True,
-            combinable=True,
-        ),
-        Kind(
-            "themed_day",
-            "主题党日",
-            Category.MEETING,
-            fields=MEETING_FIELDS + ("activity_forms", "participants", "joint_with"),
-            evidence=MEETING_EVIDENCE,
-            takes_attendance=True,
-            labels={"title": "主题"},
-            combinable=True,
-            short_label="主题党日活动",
-        ),
-        Kind(
-            "branch_assembly",
-            "支部党员大会",
-            Category.MEETING,
-            fields=MEETING_FIELDS,
-            evidence=MEETING_EVIDENCE + (Evidence.DECISIONS,),
-            quorum=Quorum.VOTING_MEMBERS,
-            takes_attendance=True,
-            combinable=True,
-        ),
-        Kind(
-            "committee_meeting",
-            "支委会",
-            Category.MEETING,
-            fields=MEETING_FIELDS,
-            evidence=(Evidence.ATTENDANCE, Evidence.MINUTES, Evidence.DECISIONS),
-            quorum=Quorum.COMMITTEE,
-            takes_attendance=True,
-            combinable=True,
-        ),
-        Kind(
-            "group_meeting",
-            "党小组会",
-            Category.MEETING,
-            fields=("party_group",) + MEETING_FIELDS,
-            evidence=(Evidence.ATTENDANCE, Evidence.MINUTES),
-            takes_attendance=True,
-        ),
-        Kind(
-            "party_lecture",
-            "党课",
-            Category.MEETING,
-            fields=("speaker", "speaker_name", "speaker_post", "participants") + MEETING_FIELDS + ("joint_with",),
-            evidence=MEETING_EVIDENCE,
-            takes_attendance=True,
-            labels={"title": "党课题目", "participants": "听课对象"},
-            combinable=True,
-        ),
-        Kind(
-            "org_life",
-            "组织生活会",
-            Category.MEETING,
-            fields=("year_of",) + MEETING_FIELDS,
-            evidence=MEETING_EVIDENCE,
-            takes_attendance=True,
-            combinable=True,
-        ),
-        Kind(
-            "democratic_appraisal",
-            "民主评议党员",
-            Category.MEETING,
-            fields=("year_of",) + MEETING_FIELDS,
-            evidence=(Evidence.ATTENDANCE, Evidence.MINUTES, Evidence.DECISIONS),
-            takes_attendance=True,
-            combinable=True,
-        ),
-        Kind(
-            "heart_talk",
-            "谈心谈话",
-            Category.MEETING,
-            fields=("place", "host", "content"),
-            evidence=(Evidence.CONTENT,),
-            labels={"host": "谈话人", "title": "谈话主题"},
-        ),
-        # Discipline and work style (纪检监察/作风建设)
-        Kind(
-            "warning_education",
-            "警示教育",
-            Category.DISCIPLINE,
-            fields=("place", "host", "materials", "basis", "content"),
-            evidence=(Evidence.CONTENT, Evidence.PHOTOS),
-            labels={"materials": "学习或观看的警示教育材料（每行一项）", "basis": "按照的上级通知（每行一项）"},
-        ),
-        Kind(
-            "integrity_talk",
-            "集体廉政谈话",
-            Category.DISCIPLINE,
-            fields=("occasion", "place", "host", "participants", "content"),
-            evidence=(Evidence.CONTENT,),
-            labels={"host": "谈话人", "participants": "谈话对象"},
-        ),
-        Kind("petition_publicity", "信访举报宣传", Category.DISCIPLINE, fields=("place", "content"), evidence=(Evidence.PHOTOS,)),
-        Kind(
-            "discipline_meeting",
-            "纪检工作会议",
-            Category.DISCIPLINE,
-            fields=MEETING_FIELDS,
-            evidence=(Evidence.MINUTES,),
-        ),
-        Kind("supervision", "监督检查", Category.DISCIPLINE, fields=("place", "host", "content"), evidence=(Evidence.CONTENT,)),
-        Kind(
-            "rules_study",
-            "党规党纪学习",
-            Category.DISCIPLINE,
-            fields=("place", "host", "materials", "content"),
-            evidence=(Evidence.CONTENT,),
-        ),
-        # Ideology-front work and themed education (意识形态)
-        Kind(
-            "material_review",
-            "学习宣传材料审核",
-            Category.IDEOLOGY,
-            fields=("content",),
-            evidence=(Evidence.CONTENT,),
-            labels={"title": "审核对象"},
-        ),
-        Kind(
-            "online_conduct",
-            "网络言行教育引导",
-            Category.IDEOLOGY,
-            fields=("place", "content"),
-            evidence=(Evidence.CONTENT,),
-        ),
-        Kind(
-            "ideology_meeting",
-            "意识形态专题会议",
-            Category.IDEOLOGY,
-            fields=MEETING_FIELDS,
-            evidence=(Evidence.MINUTES,),
-        ),
-        Kind(
-            "themed_education",
-            "主题教育活动",
-            Category.IDEOLOGY,
-            fields=("place", "content"),
-            evidence=(Evidence.PHOTOS,),
-            labels={"title": "活动名称"},
-        ),
-        Kind(
-            "commemoration",
-            "纪念活动",
-            Category.IDEOLOGY,
-            fields=("place", "participants", "content"),
-            evidence=(Evidence.PHOTOS,),
-            labels={"title": "活动名称"},
-        ),
-        # People: pioneer posts and personnel events
-        Kind(
-            "pioneer_post",
-            "党员先锋示范岗",
-            Category.PEOPLE,
-            fields=("speaker", "activity_forms", "content"),
-            labels={
-                "title": "示范岗名称",
-                "speaker": "岗位党员",
-                "activity_forms": "承担的急难险重任务（每行一项）",
-            },
-        ),
-        Kind(
-            "probation_completed",
-            "管理人员试用期满",
-            Category.PEOPLE,
-            fields=("headcount", "participants", "basis", "content"),
-            labels={
-                "title": "事项",
-                "content": "人员及说明",
-                "participants": "人员类别",
-                "basis": "选拔任用依据（制度名称）",
-            },
-        ),
-        # Rectification (存在的问题 and whether fixed)
-        Kind(
-            "rectification",
-            "整改事项",
-            Category.RECTIFICATION,
-            fields=("content", "is_resolved", "resolved_on"),
-            labels={"title": "存在的问题", "content": "整改措施"},
-        ),
-    ]
-}
+# The sources of the default rules (DESIGN.md: 《中国共产党支部工作条例（试行）》 arts. 11–13,
+# 《中国共产党党员教育管理工作条例》 arts. 16–18).
+BRANCH_RULES = "《中国共产党支部工作条例（试行）》"
+EDUCATION_RULES = "《中国共产党党员教育管理工作条例》"
+# A clause runs to the next punctuation mark: paraphrases never reach into the next sentence.
+_CLAUSE = r"[^，。；：！？、]"
 
-KIND_CHOICES = [(kind.code, kind.label) for kind in KINDS.values()]
-COMBINABLE_CHOICES = [(kind.code, kind.label) for kind in KINDS.values() if kind.combinable]
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    """Add a kind to the registry (at import, or at start-up from an app's ``ready``)."""
+    if kind.code in KINDS:
+        raise ValueError(f"kind {kind.code!r} is already registered")
+    if len(kind.code) > 30:
+        raise ValueError(f"kind code {kind.code!r} is longer than the kind fields' 30 characters")
+    KINDS[kind.code] = kind
+    return kind
+
+
+def unregister(code: str) -> None:
+    """Remove a kind registered at run time (tests)."""
+    KINDS.pop(code, None)
+
+
+for _kind in [
+    # 三会一课 and organisational life
+    Kind(
+        "study",
+        "理论学习会",
+        Category.MEETING,
+        fields=MEETING_FIELDS + ("materials", "study_form", "joint_with"),
+        evidence=MEETING_EVIDENCE,
+        takes_attendance=True,
+        combinable=True,
+        words=("理论学习会议", "集中学习会", "学习会"),
+        one="{date}，{joint}{where}召开理论学习会，学习{title}",
+        series="召开理论学习会{count}次",
+        meetings_sentence=1,
+        rollup=1,
+    ),
+    Kind(
+        "themed_day",
+        "主题党日",
+        Category.MEETING,
+        fields=MEETING_FIELDS + ("activity_forms", "participants", "joint_with"),
+        evidence=MEETING_EVIDENCE,
+        takes_attendance=True,
+        labels={"title": "主题"},
+        combinable=True,
+        short_label="主题党日活动",
+        words=("党日活动",),
+        one="{date}，{joint}{whom}{where}开展{title}主题党日活动",
+        series="开展主题党日活动{count}次",
+        rule=Rule("monthly", f"{EDUCATION_RULES}第十六条：党支部每月相对固定1天开展主题党日"),
+        meetings_sentence=2,
+        rollup=2,
+    ),
+    Kind(
+        "branch_assembly",
+        "支部党员大会",
+        Category.MEETING,
+        fields=MEETING_FIELDS,
+        evidence=MEETING_EVIDENCE + (Evidence.DECISIONS,),
+        quorum=Quorum.VOTING_MEMBERS,
+        takes_attendance=True,
+        combinable=True,
+        words=("党员大会",),
+        one="{date}，{where}召开支部党员大会，{title}",
+        series="召开支部党员大会{count}次",
+        rule=Rule("quarterly", f"{BRANCH_RULES}第十二条：支部党员大会一般每季度召开1次"),
+        meetings_sentence=3,
+        rollup=3,
+    ),
+    Kind(
+        "committee_meeting",
+        "支委会",
+        Category.MEETING,
+        fields=MEETING_FIELDS,
+        evidence=(Evidence.ATTENDANCE, Evidence.MINUTES, Evidence.DECISIONS),
+        quorum=Quorum.COMMITTEE,
+        takes_attendance=True,
+        combinable=True,
+        words=("支部委员会会议", "支委会议", "支委扩大会"),
+        # 「支部委员会每月集体研究」「支部委员会定期召开」
+        paraphrases=(rf"支部委员会{_CLAUSE}{{0,6}}(?:研究|召开|讨论|议定)",),
+        one="{date}，召开支委会，{title}",
+        series="召开支委会{count}次",
+        rule=Rule("monthly", f"{BRANCH_RULES}第十一条：支部委员会会议一般每月召开1次"),
+        meetings_sentence=4,
+        rollup=4,
+    ),
+    Kind(
+        "group_meeting",
+        "党小组会",
+        Category.MEETING,
+        fields=("party_group",) + MEETING_FIELDS,
+        required=("party_group",),
+        evidence=(Evidence.ATTENDANCE, Evidence.MINUTES),
+        takes_attendance=True,
+        words=("党小组会议",),
+        one="{date}，{where}召开党小组会，{title}",
+        series="召开党小组会议{count}次",
+        rule=Rule("monthly", f"{BRANCH_RULES}第十三条：党小组会一般每月召开1次", per_party_group=True),
+    ),
+    Kind(
+        "party_lecture",
+        "党课",
+        Category.MEETING,
+        fields=("speaker", "speaker_name", "speaker_post", "participants") + MEETING_FIELDS + ("joint_with",),
+        required=("speaker",),
+        evidence=MEETING_EVIDENCE,
+        takes_attendance=True,
+        labels={"title": "党课题目", "participants": "听课对象"},
+        combinable=True,
+        words=("讲党课", "专题党课", "上党课", "微党课"),
+        # 「书记给大家上了一堂生动的党史课」「讲授了一堂……课」
+        paraphrases=(rf"(?:上|讲|讲授)了?一(?:堂|次|节){_CLAUSE}{{0,12}}课",),
+        one="{date}，{joint}{who}{whom}讲授{title}专题党课",
+        series="开展讲党课活动{count}次",
+        recorded_without_rule=True,
+        rollup=6,
+    ),
+    Kind(
+        "org_life",
+        "组织生活会",
+        Category.MEETING,
+        fields=("year_of",) + MEETING_FIELDS,
+        evidence=MEETING_EVIDENCE,
+        takes_attendance=True,
+        combinable=True,
+        one="{date}，{where}召开{title}",
+        series="召开组织生活会{count}次",
+        rule=Rule("yearly", f"{EDUCATION_RULES}第十七条：组织生活会一般每年召开1次"),
+        meetings_sentence=5,
+        rollup=5,
+    ),
+    Kind(
+        "democratic_appraisal",
+        "民主评议党员",
+        Category.MEETING,
+        fields=("year_of",) + MEETING_FIELDS,
+        evidence=(Evidence.ATTENDANCE, Evidence.MINUTES, Evidence.DECISIONS),
+        takes_attendance=True,
+        combinable=True,
+        words=("民主评议",),
+        one="{date}，开展{title}",
+        series="开展民主评议党员{count}次",
+        rule=Rule("yearly", f"{EDUCATION_RULES}第十八条：民主评议党员一般每年开展1次"),
+    ),
+    Kind(
+        "heart_talk",
+        "谈心谈话",
+        Category.MEETING,
+        fields=("place", "host", "content"),
+        evidence=(Evidence.CONTENT,),
+        labels={"host": "谈话人", "title": "谈话主题"},
+        words=("交心谈心", "谈话谈心", "谈心"),
+        one="{date}，{who}开展谈心谈话，{title}",
+        series="开展谈心谈话{count}次",
+    ),
+    # Discipline and work style (纪检监察/作风建设)
+    Kind(
+        "warning_education",
+        "警示教育",
+        Category.DISCIPLINE,
+        fields=("place", "host", "materials", "basis", "content"),
+        evidence=(Evidence.CONTENT, Evidence.PHOTOS),
+        labels={"materials": "学习或观看的警示教育材料（每行一项）", "basis": "按照的上级通知（每行一项）"},
+        one="{date}，{whom}{where}开展警示教育，学习{title}",
+        series="开展警示教育{count}次",
+    ),
+    Kind(
+        "integrity_talk",
+        "集体廉政谈话",
+        Category.DISCIPLINE,
+        fields=("occasion", "place", "host", "participants", "content"),
+        evidence=(Evidence.CONTENT,),
+        labels={"host": "谈话人", "participants": "谈话对象"},
+        words=("廉政谈话", "廉政提醒谈话"),
+        one="{date}，{who}对{participants}进行集体廉政谈话",
+        series="开展集体廉政谈话{count}次",
+    ),
+    Kind(
+        "petition_publicity",
+        "信访举报宣传",
+        Category.DISCIPLINE,
+        fields=("place", "content"),
+        evidence=(Evidence.PHOTOS,),
+        one="{date}，{where}开展{title}",
+        series="开展信访举报宣传{count}次",
+    ),
+    Kind(
+        "discipline_meeting",
+        "纪检工作会议",
+        Category.DISCIPLINE,
+        fields=MEETING_FIELDS,
+        evidence=(Evidence.MINUTES,),
+        words=("纪检监察工作会议",),
+        one="{date}，召开{title}",
+        series="召开纪检工作会议{count}次",
+    ),
+    Kind(
+        "supervision",
+        "监督检查",
+        Category.DISCIPLINE,
+        fields=("place", "host", "content"),
+        evidence=(Evidence.CONTENT,),
+        one="{date}，{where}开展监督检查，{title}",
+        series="开展监督检查{count}次",
+    ),
+    Kind(
+        "rules_study",
+        "党规党纪学习",
+        Category.DISCIPLINE,
+        fields=("place", "host", "materials", "content"),
+        evidence=(Evidence.CONTENT,),
+        words=("党纪学习教育",),
+        one="{date}，组织学习{title}",
+        series="开展党规党纪学习{count}次",
+    ),
+    # Ideology-front work and themed education (意识形态)
+    Kind(
+        "material_review",
+        "学习宣传材料审核",
+        Category.IDEOLOGY,
+        fields=("content",),
+        evidence=(Evidence.CONTENT,),
+        labels={"title": "审核对象"},
+        words=("宣传材料审核",),
+        # 「做好对日常党建学习材料……的审核工作」
+        paraphrases=(rf"对{_CLAUSE}{{0,30}}(?:、{_CLAUSE}{{0,20}})*的审核",),
+        one="{date}，对{title}进行审核",
+        series="审核学习宣传材料{count}次",
+        ideology_front=True,
+    ),
+    Kind(
+        "online_conduct",
+        "网络言行教育引导",
+        Category.IDEOLOGY,
+        fields=("place", "content"),
+        evidence=(Evidence.CONTENT,),
+        words=("网络言行",),
+        one="{date}，开展{title}",
+        series="开展网络言行教育引导{count}次",
+        ideology_front=True,
+    ),
+    Kind(
+        "ideology_meeting",
+        "意识形态专题会议",
+        Category.IDEOLOGY,
+        fields=MEETING_FIELDS,
+        evidence=(Evidence.MINUTES,),
+        words=("意识形态工作专题会议", "意识形态工作会议"),
+        one="{date}，召开{title}",
+        series="召开意识形态专题会议{count}次",
+        ideology_front=True,
+    ),
+    Kind(
+        "themed_education",
+        "主题教育活动",
+        Category.IDEOLOGY,
+        fields=("place", "content"),
+        evidence=(Evidence.PHOTOS,),
+        labels={"title": "活动名称"},
+        words=("主题教育",),
+        one="{date}，{where}开展{title}",
+        series="开展主题教育活动{count}次",
+    ),
+    Kind(
+        "commemoration",
+        "纪念活动",
+        Category.IDEOLOGY,
+        fields=("place", "participants", "content"),
+        evidence=(Evidence.PHOTOS,),
+        labels={"title": "活动名称"},
+        words=("主题纪念活动",),
+        one="{date}，{whom}{where}开展{title}",
+        series="开展纪念活动{count}次",
+    ),
+    # People: pioneer posts and personnel events
+    Kind(
+        "pioneer_post",
+        "党员先锋示范岗",
+        Category.PEOPLE,
+        fields=("speaker", "activity_forms", "content"),
+        labels={
+            "title": "示范岗名称",
+            "speaker": "岗位党员",
+            "activity_forms": "承担的急难险重任务（每行一项）",
+        },
+        words=("先锋示范岗",),
+        unit="个",
+        figure="党员先锋示范岗个数",
+        one="{date}，创建{title}",
+        series="创建党员先锋示范岗{count}个",
+    ),
+    Kind(
+        "probation_completed",
+        "管理人员试用期满",
+        Category.PEOPLE,
+        fields=("headcount", "participants", "basis", "content"),
+        labels={
+            "title": "事项",
+            "content": "人员及说明",
+            "participants": "人员类别",
+            "basis": "选拔任用依据（制度名称）",
+        },
+        words=("试用期满", "试用期"),
+        unit="人",
+        figure="试用期满人数",
+        one="{date}，{title}",
+        series="管理人员试用期满{count}人",
+    ),
+    # Rectification (存在的问题 and whether fixed)
+    Kind(
+        "rectification",
+        "整改事项",
+        Category.RECTIFICATION,
+        fields=("content", "is_resolved", "resolved_on"),
+        labels={"title": "存在的问题", "content": "整改措施"},
+        words=("问题整改",),
+        unit="项",
+        figure="整改事项数",
+        one="{date}，查摆出{title}",
+        series="查摆问题{count}项",
+    ),
+]:
+    register(_kind)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """The kinds as choices, read when asked: the ``kind`` fields take this callable, so a kind
+    added to the registry needs no migration."""
+    return [(kind.code, kind.label) for kind in KINDS.values()]
+
+
+def combinable_choices() -> list[tuple[str, str]]:
+    return [(kind.code, kind.label) for kind in KINDS.values() if kind.combinable]
 
 
 def kinds_in(category: str) -> list[Kind]:
     return [kind for kind in KINDS.values() if kind.category == category]
+
+
+def kinds_where(attribute: str) -> list[Kind]:
+    """Kinds with a true ``attribute`` (``ideology_front``, ``recorded_without_rule``…), in registry order."""
+    return [kind for kind in KINDS.values() if getattr(kind, attribute)]
+
+
+def ordered_by(attribute: str) -> list[Kind]:
+    """Kinds with a position in ``attribute`` (``meetings_sentence``, ``rollup``), in that order."""
+    return sorted((kind for kind in KINDS.values() if getattr(kind, attribute)), key=lambda k: getattr(k, attribute))

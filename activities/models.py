@@ -8,7 +8,7 @@ from django.db.models import Q
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 
-from .kinds import KIND_CHOICES, KINDS, Kind
+from .kinds import KINDS, Kind, kind_choices
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -35,7 +35,7 @@ class Activity(models.Model):
         SELF = "个人自学", "个人自学"
 
     branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.PROTECT, related_name="activities")
-    kind = models.CharField("类型", max_length=30, choices=KIND_CHOICES, db_index=True)
+    kind = models.CharField("类型", max_length=30, choices=kind_choices, db_index=True)
     date = models.DateField("日期")
     title = models.CharField("主题", max_length=200)
     start_time = models.TimeField("开始时间", null=True, blank=True)
@@ -161,7 +161,7 @@ class ActivityKind(models.Model):
     """
 
     activity = models.ForeignKey(Activity, verbose_name="工作记录", on_delete=models.CASCADE, related_name="counted_kinds")
-    kind = models.CharField("计入类型", max_length=30, choices=KIND_CHOICES)
+    kind = models.CharField("计入类型", max_length=30, choices=kind_choices)
     branch = models.ForeignKey(
         Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="+", editable=False
     )
@@ -354,7 +354,7 @@ class ComplianceRule(models.Model):
         related_name="compliance_rules",
         help_text="留空为系统默认规则；党总支或党委可为下属支部另定",
     )
-    kind = models.CharField("会议类型", max_length=30, choices=KIND_CHOICES)
+    kind = models.CharField("会议类型", max_length=30, choices=kind_choices)
     frequency = models.CharField("频次", max_length=12, choices=Frequency.choices)
     per_party_group = models.BooleanField("每个党小组分别计算", default=False)
     source = models.CharField("依据", max_length=300)

@@ -4,8 +4,8 @@
 
 1. the ``ActivityKind`` rows of the period (kind, record, date, party group) — every count, with
    the ids of the records behind it, including meetings held as several kinds at once;
-2. the records whose details are printed (materials, forms, speakers, occasions, head counts…),
-   with their speaker joined in;
+2. the period's records with the details the report prints (materials, forms, speakers,
+   occasions, head counts…), with their speaker joined in;
 3. the branch's party groups, for the monthly party-group-meeting rule;
 4. the period's publicity entries with their outlets;
 5. the rectification items still open at the end of the period or found in it;
@@ -27,37 +27,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 
-from .kinds import KINDS
+from .kinds import KINDS, kinds_where
 from .models import Activity, ActivityKind, PublicityEntry
-
-# Kinds whose records' details (not only their number) are printed in the report.
-DETAIL_KINDS = (
-    "study",
-    "themed_day",
-    "party_lecture",
-    "org_life",
-    "democratic_appraisal",
-    "commemoration",
-    "themed_education",
-    "pioneer_post",
-    "warning_education",
-    "integrity_talk",
-    "petition_publicity",
-    "discipline_meeting",
-    "rules_study",
-    "probation_completed",
-    "material_review",
-    "online_conduct",
-    "ideology_meeting",
-    "supervision",
-)
-IDEOLOGY_KINDS = ("material_review", "online_conduct", "ideology_meeting")
 
 # How a speaker's branch post reads in the report: 书记 → 「支部书记」.
 POST_TITLES = {
@@ -133,6 +110,8 @@ class Detail:
     forms: tuple[str, ...] = ()  # activity forms, or a pioneer post's tasks
     basis: tuple[str, ...] = ()  # the superior's notices or rules it follows
     year_of: int | None = None  # the year an annual 组织生活会 reviews
+    speaker: str = ""  # the speaker's name (a member's, or an outside speaker's)
+    speaker_post: str = ""  # typed on the record, else the member's branch post
 
 
 @dataclass(frozen=True)
@@ -216,9 +195,16 @@ class PeriodFacts:
     membership: Membership = field(default_factory=Membership)
     # Rectification items found in the period (fixed since or not): 「列出问题查摆清单」 is true.
     rectifications_found: tuple[int, ...] = ()
+    # Kinds counted in 人 (``Kind.counts_heads``) → the sum of their records' 人数.
+    heads: Mapping[str, Tally] = field(default_factory=dict)
 
     def count(self, kind: str) -> Tally:
         return self.kinds.get(kind, Tally())
+
+    def figure(self, kind: str) -> Tally:
+        """The kind's figure in its own unit (``Kind.unit``): records counted, or for a kind
+        counted in 人 the sum of its records' 人数."""
+        return self.heads.get(kind, Tally()) if KINDS[kind].counts_heads else self.count(kind)
 
     def has(self, kind: str) -> bool:
         return bool(self.count(kind))
@@ -262,11 +248,10 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
             group_meetings.append((day, group_id))
     kinds = {code: Tally(len(ids_by_kind[code]), tuple(ids_by_kind[code])) for code in KINDS}
 
-    # 2. The records whose details are printed.
+    # 2. Every record of the period with its details (any kind's 〔…详情〕 may print them).
     details = list(
         Activity.objects.for_branch(branch)
         .in_period(period)
-        .filter(Exists(ActivityKind.objects.filter(activity=OuterRef("pk"), kind__in=DETAIL_KINDS)))
         .select_related("speaker")
         .only(
             "id", "kind", "date", "title", "place", "host", "content", "materials", "study_form", "activity_forms",
@@ -309,7 +294,12 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
     def having(kind: str) -> list[Activity]:
         return [a for a in details if kind in kinds_of[a.pk]]
 
-    probation = having("probation_completed")
+    heads = {
+        kind.code: Tally(sum(a.headcount or 0 for a in having(kind.code)), tuple(a.pk for a in having(kind.code)))
+        for kind in KINDS.values()
+        if kind.counts_heads
+    }
+    ideology_front = {kind.code for kind in kinds_where("ideology_front")}
     return PeriodFacts(
         branch_id=branch.pk,
         branch_code=branch.code,
@@ -337,13 +327,14 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         petition_publicity=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in having("petition_publicity")),
         discipline_meetings=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in having("discipline_meeting")),
         rules_materials=_named((a.pk, line) for a in having("rules_study") for line in a.material_list),
-        probation_completed=Tally(sum(a.headcount or 0 for a in probation), tuple(a.pk for a in probation)),
-        ideology=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in details if kinds_of[a.pk] & set(IDEOLOGY_KINDS)),
+        probation_completed=heads.get("probation_completed", Tally()),
+        ideology=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in details if kinds_of[a.pk] & ideology_front),
         publicity=publicity,
         open_rectifications=open_rectifications,
         details=tuple(_detail(a, post_of) for a in details),
         membership=membership(members, period=period, as_of=as_of),
         rectifications_found=tuple(a.pk for a in rectifications if period.contains(a.date)),
+        heads=MappingProxyType(heads),
     )
 
 
@@ -373,6 +364,11 @@ def _lecture(activity: Activity) -> Lecture:
 
 def _detail(activity: Activity, post_of: Mapping[str, str]) -> Detail:
     host = activity.host.strip()
+    if activity.speaker_id:
+        speaker = activity.speaker.name
+        speaker_post = activity.speaker_post.strip() or POST_TITLES.get(activity.speaker.post, "")
+    else:
+        speaker, speaker_post = activity.speaker_name.strip(), activity.speaker_post.strip()
     return Detail(
         id=activity.pk,
         kind=activity.kind,
@@ -388,6 +384,8 @@ def _detail(activity: Activity, post_of: Mapping[str, str]) -> Detail:
         forms=tuple(activity.activity_form_list),
         basis=tuple(activity.basis_list),
         year_of=activity.year_of,
+        speaker=speaker,
+        speaker_post=speaker_post,
     )
 
 

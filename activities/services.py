@@ -16,7 +16,7 @@ from branchwork.figures import figures_changed
 from branchwork.models import Member, Organisation
 
 from .attachments import validate_upload
-from .kinds import COMMON_FIELDS, KINDS, Kind
+from .kinds import COMMON_FIELDS, KINDS, Kind, Quorum
 from .models import Activity, ActivityKind, Attachment, Attendance
 
 logger = logging.getLogger(__name__)
@@ -151,9 +151,10 @@ def attendance_expected_by_default(*, activity: Activity, member: Member) -> boo
     """Whom a new attendance list expects: the committee at a 支委会, the group at a 党小组会,
     the Party members (正式/预备) at other meetings; activists and candidates are listed but
     not counted unless the secretary says so."""
-    if activity.kind == "committee_meeting":
+    kind = activity.kind_info
+    if kind.quorum == Quorum.COMMITTEE:
         return member.is_committee
-    if activity.kind == "group_meeting" and activity.party_group_id:
+    if "party_group" in kind.required and activity.party_group_id:
         return member.party_group_id == activity.party_group_id
     return member.status in (Member.Status.FULL, Member.Status.PROBATIONARY)
 

@@ -31,51 +31,15 @@ from .compile import EMPTY_SECTION, fill_text, fill_values
 from .document import Document, Paragraph, Run
 from .placeholders import PLACEHOLDER_RE, PLACEHOLDERS
 
-# Words that name a kind of record, longest first so that 「支部党员大会」 is not read as 「党员大会」
-# of another kind. Each maps to the kind whose records must exist.
-KIND_WORDS: tuple[tuple[str, str], ...] = (
-    ("意识形态工作专题会议", "ideology_meeting"),
-    ("意识形态专题会议", "ideology_meeting"),
-    ("支部委员会会议", "committee_meeting"),
-    ("信访举报宣传", "petition_publicity"),
-    ("纪检工作会议", "discipline_meeting"),
-    ("支部党员大会", "branch_assembly"),
-    ("先锋示范岗", "pioneer_post"),
-    ("理论学习会", "study"),
-    ("组织生活会", "org_life"),
-    ("民主评议", "democratic_appraisal"),
-    ("谈心谈话", "heart_talk"),
-    ("警示教育", "warning_education"),
-    ("廉政谈话", "integrity_talk"),
-    ("党员大会", "branch_assembly"),
-    ("党小组会", "group_meeting"),
-    ("主题党日", "themed_day"),
-    ("监督检查", "supervision"),
-    ("支委会", "committee_meeting"),
-    ("试用期", "probation_completed"),
-    ("党课", "party_lecture"),
-)
+# Words and paraphrases that name a kind come from the registry (``Kind.all_words``,
+# ``Kind.paraphrases``); see ``kind_patterns``.
 # Sections that report what was done (0 is the opening); 五 and 六 are problems and plans.
 DONE_SECTIONS = {0, 1, 2, 3, 4}
 # A mention just after one of these is a denial or a plan, not a claim: 「未召开党课」「尚未开展」.
 NEGATIONS = ("未", "没有", "尚未", "无", "缺少", "有待", "拟", "计划")
-_CN_DIGITS = {
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMBER = r"(\d{1,4}|[一二两三四五六七八九十百零]{1,4})"
-_RESIDUE = re.compile(
-    r"(?<![A-Za-z])(?:XX+|xx+)(?![A-Za-z])|×{2,}|○{2,}|某某|此处填写|请填写|待补充|_{3,}|＿{3,}"
-)
+_RESIDUE = re.compile(r"(?<![A-Za-z])(?:XX+|xx+)(?![A-Za-z])|×{2,}|○{2,}|某某|此处填写|请填写|待补充|_{3,}|＿{3,}")
 _FULL_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _AS_OF = re.compile(r"截[至止](?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 _YEAR_HALF = re.compile(r"(\d{4})年(上半年|下半年|以来)")
@@ -150,31 +114,43 @@ def _negated(text: str, position: int) -> bool:
     return any(word in before for word in NEGATIONS)
 
 
+def kind_words() -> list[tuple[str, str]]:
+    """(word, kind) for every word of every kind in the registry, longest first, so that
+    「支部党员大会」 is not read as 「党员大会」 of another kind."""
+    pairs = [(word, kind.code) for kind in KINDS.values() for word in kind.all_words]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
 def _kind_mentions(text: str) -> list[tuple[int, str, str]]:
-    """(position, word, kind) of every kind named in ``text``, longest words first, no overlaps."""
+    """(position, word, kind) of every kind named in ``text``: its words, longest first, then its
+    paraphrases (「上了一堂党史课」); no overlaps."""
     taken = [False] * len(text)
     found = []
-    for word, kind in KIND_WORDS:
-        for match in re.finditer(re.escape(word), text):
+    patterns = [(re.escape(word), kind) for word, kind in kind_words()]
+    patterns += [(pattern, kind.code) for kind in KINDS.values() for pattern in kind.paraphrases]
+    for pattern, kind in patterns:
+        for match in re.finditer(pattern, text):
             span = range(match.start(), match.end())
             if any(taken[i] for i in span):
                 continue
             for i in span:
                 taken[i] = True
-            found.append((match.start(), word, kind))
+            found.append((match.start(), match.group(0), kind))
     return sorted(found)
 
 
 def _count_claims(sentence: str) -> list[tuple[str, str, int]]:
-    """(word, kind, number) for 「支委会12次」「开展2次讲党课活动」 typed in the sentence; the longest
-    word wins where two overlap (「支部党员大会2次」 is not also 「党员大会2次」)."""
+    """(word, kind, number) for 「支委会12次」「开展2次讲党课活动」「试用期满3人」 typed in the
+    sentence, each kind in its own unit; the longest word wins where two overlap (「支部党员大会2次」
+    is not also 「党员大会2次」)."""
     taken: set[int] = set()
     claims = []
-    for word, kind in KIND_WORDS:
+    for word, code in kind_words():
+        unit = re.escape(KINDS[code].unit)
         patterns = (
-            rf"{re.escape(word)}(?:活动|会议)?{_NUMBER}次",
+            rf"{re.escape(word)}(?:活动|会议|工作)?(?:共|累计)?{_NUMBER}{unit}",
             # Not 「第2次支委会」 or 「每一次党课」: an ordinal or "each" is no count.
-            rf"(?<![第每]){_NUMBER}次(?:讲)?{re.escape(word)}",
+            rf"(?<![第每]){_NUMBER}{unit}(?:讲)?{re.escape(word)}",
         )
         for pattern in patterns:
             for match in re.finditer(pattern, sentence):
@@ -182,7 +158,7 @@ def _count_claims(sentence: str) -> list[tuple[str, str, int]]:
                 number = _cn_number(match.group(1))
                 if number is not None and not span & taken:
                     taken |= span
-                    claims.append((word, kind, number))
+                    claims.append((word, code, number))
     return claims
 
 
@@ -221,43 +197,21 @@ def _record_flags(sentence: str, excerpt: str, *, section: int, facts: PeriodFac
                 break
     if section in DONE_SECTIONS:
         for word, kind, number in _count_claims(sentence):
-            actual = facts.count(kind).count
+            actual = facts.figure(kind).count
+            unit = KINDS[kind].unit
             if actual and number != actual:
-                flags.append(Flag("count", f"写的是{word}{number}次，本期记录为{actual}次", excerpt, kind))
+                flags.append(Flag("count", f"写的是{word}{number}{unit}，本期记录为{actual}{unit}", excerpt, kind))
         if "按月召开党小组会" in sentence and not facts.group_meetings_monthly:
             flags.append(Flag("count", "本期并非每个党小组每月都召开了党小组会", excerpt, "group_meeting"))
         for match in re.finditer(rf"稿件{_NUMBER}(余)?篇", sentence):
             number = _cn_number(match.group(1))
             # 「80余篇」 says more than 80: any registered total above it agrees.
-            if (
-                number is None
-                or number == facts.publicity_total
-                or (match.group(2) and facts.publicity_total > number)
-            ):
+            if number is None or number == facts.publicity_total or (match.group(2) and facts.publicity_total > number):
                 continue
             if facts.publicity_total:
-                flags.append(
-                    Flag(
-                        "count",
-                        f"写的是稿件{number}篇，本期登记为{facts.publicity_total}篇",
-                        excerpt,
-                        "publicity",
-                    )
-                )
+                flags.append(Flag("count", f"写的是稿件{number}篇，本期登记为{facts.publicity_total}篇", excerpt, "publicity"))
             else:
                 flags.append(Flag("no_record", "本期没有登记新闻宣传稿件", excerpt, "publicity"))
-        for match in re.finditer(rf"试用期满?{_NUMBER}人", sentence):
-            number = _cn_number(match.group(1))
-            actual = facts.probation_completed.count
-            if number is not None and actual and number != actual:
-                flags.append(
-                    Flag(
-                        "count",
-                        f"写的是试用期满{number}人，本期记录为{actual}人",
-                        excerpt,
-                        "probation_completed",
-                    )
-                )
     return flags
 
 
@@ -274,20 +228,13 @@ def _leftover_flags(sentence: str, excerpt: str, *, section: int, facts: PeriodF
         day = _date(year, int(match.group(2)), int(match.group(3)))
         if day is not None and day not in (facts.as_of, period.end):
             flags.append(
-                Flag(
-                    "date",
-                    f"“{match.group(0)}”与本期不符，本期统计截至{facts.as_of.month}月{facts.as_of.day}日",
-                    excerpt,
-                )
+                Flag("date", f"“{match.group(0)}”与本期不符，本期统计截至{facts.as_of.month}月{facts.as_of.day}日", excerpt)
             )
     if section in DONE_SECTIONS:
         for match in _FULL_DATE.finditer(sentence):
             day = _date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-            if (
-                day
-                and abs(day.year - period.year) <= 1
-                and not period.contains(day)
-                and not _AS_OF.search(sentence[max(0, match.start() - 2) : match.end()])
+            if day and abs(day.year - period.year) <= 1 and not period.contains(day) and not _AS_OF.search(
+                sentence[max(0, match.start() - 2) : match.end()]
             ):
                 flags.append(Flag("date", f"“{match.group(0)}”不在{period.long_label}内", excerpt))
         if period.half:
@@ -365,10 +312,7 @@ def contradiction_flags(paragraphs: Sequence[tuple[int, Sequence[Run]]]) -> dict
     found = judgment_claims.contradictions(texts, _kind_mentions)
     return {
         position: _distinct(
-            [
-                Flag(rule, message, _excerpt(sentence, sentence, 0), kind)
-                for (rule, message, kind), sentence in hits
-            ]
+            [Flag(rule, message, _excerpt(sentence, sentence, 0), kind) for (rule, message, kind), sentence in hits]
         )
         for position, hits in found.items()
     }
@@ -379,12 +323,8 @@ def check_items(items: Sequence, facts: PeriodFacts, values: dict | None = None)
     ``values`` are the placeholders' values when the caller already filled them."""
     values = values if values is not None else fill_values(facts)
     runs = [fill_text(item.text, values) or () for item in items]
-    flags = [
-        check_paragraph(r, section=item.section, facts=facts) for item, r in zip(items, runs, strict=True)
-    ]
-    for position, found in contradiction_flags(
-        [(item.section, r) for item, r in zip(items, runs, strict=True)]
-    ).items():
+    flags = [check_paragraph(r, section=item.section, facts=facts) for item, r in zip(items, runs, strict=True)]
+    for position, found in contradiction_flags([(item.section, r) for item, r in zip(items, runs, strict=True)]).items():
         flags[position] = _distinct([*flags[position], *found])
     return flags
 

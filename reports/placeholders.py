@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from activities.kinds import KINDS
+from activities.kinds import KINDS, Kind, ordered_by
 from activities.models import Activity, Outlet
 from activities.selectors import Named, OutletTally, PeriodFacts
 
@@ -76,7 +76,7 @@ def join_list_yiji(names: Sequence[str]) -> str:
 def quoted(title: str) -> str:
     """A title in quotation marks unless it already opens with a quotation or book-title mark."""
     title = title.strip()
-    return title if title[:1] in '“《"' else f"“{title}”"
+    return title if title[:1] in "“《\"" else f"“{title}”"
 
 
 def _month_part(day) -> str:
@@ -103,15 +103,14 @@ def _names(named: Sequence[Named]) -> list[str]:
 # --- the meetings sentence ---------------------------------------------------------------------
 
 # 「截至6月30日，共召开理论学习会6次、主题党日活动6次、支部党员大会2次、支委会24次、组织生活会1次」
-MEETING_KINDS = ("study", "themed_day", "branch_assembly", "committee_meeting", "org_life")
+# (the kinds with a ``meetings_sentence`` position in the registry, in that order)
 
 
 def _meetings(facts: PeriodFacts) -> Value | None:
     parts, ids = [], []
-    for code in MEETING_KINDS:
-        tally = facts.count(code)
+    for kind in ordered_by("meetings_sentence"):
+        tally = facts.count(kind.code)
         if tally:
-            kind = KINDS[code]
             parts.append(f"{kind.short_label or kind.label}{tally.count}次")
             ids += tally.activity_ids
     return Value("、".join(parts), tuple(sorted(set(ids)))) if parts else None
@@ -128,8 +127,24 @@ def _group_meetings(facts: PeriodFacts) -> Value | None:
 
 def _kind_count(code: str) -> Callable[[PeriodFacts], Value | None]:
     def fill(facts: PeriodFacts) -> Value | None:
-        tally = facts.count(code)
-        return Value(f"{tally.count}次", tally.activity_ids) if tally else None
+        tally = facts.figure(code)
+        return Value(f"{tally.count}{KINDS[code].unit}", tally.activity_ids) if tally else None
+
+    return fill
+
+
+def _kind_details(code: str) -> Callable[[PeriodFacts], Value | None]:
+    def fill(facts: PeriodFacts) -> Value | None:
+        kind = KINDS[code]
+        records = facts.of_kind(code)
+        if not records:
+            return None
+        ones = [phrase_one(kind, detail) for detail in records]
+        if len(records) == 1:
+            return Value(ones[0], _ids(records))
+        tally = facts.figure(code)
+        head = phrase_series(kind, tally.count)
+        return Value(f"{head}，其中" + "；".join(ones), _ids(records))
 
     return fill
 
@@ -197,6 +212,42 @@ def lecture_phrase(lecture) -> str:
     return f"{joint}围绕{_topic(title)}{audience}开展专题党课"
 
 
+def _who(detail) -> str:
+    """The speaker or host as the report names them: 「支部书记」, 「所党委书记刘玉宏同志」, 「张三同志」."""
+    name = getattr(detail, "speaker", "") or detail.host
+    post = (getattr(detail, "speaker_post", "") if getattr(detail, "speaker", "") else "") or detail.host_post
+    if post and name:
+        return f"{post}{name}同志"
+    return post or (f"{name}同志" if name else "")
+
+
+def phrase_one(kind: Kind, detail) -> str:
+    """One record as its kind phrases it (``Kind.one``), every slot from the record; a slot the
+    record has nothing for is left out with its little words."""
+    title = detail.title.strip()
+    after = kind.one.split("{title}", 1)[1] if "{title}" in kind.one else ""
+    for word in sorted(kind.all_words, key=len, reverse=True):
+        if after.startswith(word) and title.endswith(word) and len(title) > len(word):
+            title = title[: -len(word)]
+            break
+    slots = {
+        "date": f"{detail.date.month}月{detail.date.day}日",
+        "title": _topic(title) if title else kind.label,
+        "where": f"在{detail.place}" if detail.place else "",
+        "joint": f"与{detail.joint_with}联合" if detail.joint_with else "",
+        "who": _who(detail),
+        "whom": f"组织{detail.participants}" if detail.participants else "",
+        "participants": detail.participants or "党员",
+        "label": kind.label,
+    }
+    return kind.one.format(**slots).replace("，，", "，").strip("，")
+
+
+def phrase_series(kind: Kind, count: int) -> str:
+    """A series of records of a kind (``Kind.series``): 「召开理论学习会6次」."""
+    return kind.series.format(label=kind.label, count=count, unit=kind.unit)
+
+
 def _lectures(facts: PeriodFacts) -> Value | None:
     """Each 党课 as its record has it, one after another: 「支部书记围绕……讲授专题党课，……」."""
     if not facts.lectures:
@@ -254,9 +305,7 @@ def _org_life(facts: PeriodFacts) -> Value | None:
     parts = []
     for year in sorted(annual):
         what = "与".join(
-            label
-            for code, label in (("org_life", "组织生活会"), ("appraisal", "民主评议党员"))
-            if code in annual[year]
+            label for code, label in (("org_life", "组织生活会"), ("appraisal", "民主评议党员")) if code in annual[year]
         )
         parts.append(f"{year}年度{what}")
     parts += _distinct(named)
@@ -311,11 +360,6 @@ def _discipline_meetings(facts: PeriodFacts) -> Value | None:
     if not records:
         return None
     return Value("、".join(_distinct(_month_part(r.date) for r in records)), _ids(records))
-
-
-def _probation(facts: PeriodFacts) -> Value | None:
-    tally = facts.probation_completed
-    return Value(f"{tally.count}人", tally.activity_ids) if tally else None
 
 
 # --- publicity ---------------------------------------------------------------------------------
@@ -419,6 +463,8 @@ def _joint_themed_days(facts: PeriodFacts) -> Value | None:
         return None
     partners = _distinct(detail.joint_with for detail in joint)
     return Value(f"与{'、'.join(partners)}联合开展主题党日活动", _ids(joint))
+
+
 
 
 def _pioneer_role(facts: PeriodFacts) -> Value | None:
@@ -565,9 +611,7 @@ def _party_groups(facts: PeriodFacts) -> Value | None:
 # --- the branch's profile ------------------------------------------------------------------------
 
 
-def _profile_text(
-    attribute: str, join: Callable[[Sequence[str]], str] = join_list
-) -> Callable[[PeriodFacts], Value | None]:
+def _profile_text(attribute: str, join: Callable[[Sequence[str]], str] = join_list) -> Callable[[PeriodFacts], Value | None]:
     def fill(facts: PeriodFacts) -> Value | None:
         value = getattr(_profile(facts), attribute)
         if isinstance(value, tuple):
@@ -618,14 +662,10 @@ def _since(facts: PeriodFacts) -> Value:
 # --- the registry ------------------------------------------------------------------------------
 
 _NAMED = [
-    Placeholder(
-        "截至日期", "统计截止日期", "期末日期（本期未结束时为今天），如“6月30日”", _as_of, context=True
-    ),
+    Placeholder("截至日期", "统计截止日期", "期末日期（本期未结束时为今天），如“6月30日”", _as_of, context=True),
     Placeholder("年度", "年度", "本期所在年份，如“2022年”", _year, context=True),
     Placeholder("本期", "本期", "“上半年”“下半年”或“全年”", _half, context=True),
-    Placeholder(
-        "本期以来", "本期以来", "“今年以来”（上半年）、“下半年以来”或“一年来”（全年）", _since, context=True
-    ),
+    Placeholder("本期以来", "本期以来", "“今年以来”（上半年）、“下半年以来”或“一年来”（全年）", _since, context=True),
     Placeholder(
         "会议次数",
         "各类会议次数",
@@ -638,12 +678,7 @@ _NAMED = [
         "每个党小组每月都召开时为“按月召开党小组会议”，否则为“召开党小组会议N次”",
         _group_meetings,
     ),
-    Placeholder(
-        "学习形式",
-        "理论学习形式",
-        "理论学习会采用的形式，如“集体学习、个人自学、专题研讨”",
-        _list("study_forms"),
-    ),
+    Placeholder("学习形式", "理论学习形式", "理论学习会采用的形式，如“集体学习、个人自学、专题研讨”", _list("study_forms")),
     Placeholder(
         "学习材料",
         "理论学习材料",
@@ -700,10 +735,7 @@ _NAMED = [
         _org_life_content,
     ),
     Placeholder(
-        "先锋示范岗",
-        "党员先锋示范岗",
-        "登记的示范岗名称，如“收费服务、ETC客服党员先锋示范岗”",
-        _pioneer_posts,
+        "先锋示范岗", "党员先锋示范岗", "登记的示范岗名称，如“收费服务、ETC客服党员先锋示范岗”", _pioneer_posts
     ),
     Placeholder(
         "先锋岗作用",
@@ -745,15 +777,11 @@ _NAMED = [
         "如“6月底，召开kl所纪检工作会议，总结今年以来纪检监察工作情况……”",
         _discipline_meeting_phrase,
     ),
-    Placeholder(
-        "监督检查情况", "监督检查的时间与地点", "如“2月、4月、5月深入各收费站开展监督检查”", _supervision
-    ),
+    Placeholder("监督检查情况", "监督检查的时间与地点", "如“2月、4月、5月深入各收费站开展监督检查”", _supervision),
     Placeholder(
         "审核对象", "学习宣传材料审核的对象", "如“日常党建学习材料、活动方案以及宣传稿件”", _review_objects
     ),
-    Placeholder(
-        "意识形态会议情况", "意识形态专题会议", "如“1月召开意识形态工作专题会议”", _ideology_meetings
-    ),
+    Placeholder("意识形态会议情况", "意识形态专题会议", "如“1月召开意识形态工作专题会议”", _ideology_meetings),
     Placeholder(
         "思想引导形式",
         "思想教育引导的形式",
@@ -761,28 +789,15 @@ _NAMED = [
         _guidance_forms,
     ),
     Placeholder(
-        "党规党纪学习材料",
-        "党规党纪学习材料",
-        "如“《党章》《准则》《纪律处分条例》《问责条例》”",
-        _list("rules_materials"),
+        "党规党纪学习材料", "党规党纪学习材料", "如“《党章》《准则》《纪律处分条例》《问责条例》”", _list("rules_materials")
     ),
-    Placeholder("试用期满人数", "管理人员试用期满人数", "各条试用期满记录的人数之和，如“3人”", _probation),
+    Placeholder("试用期满人员类别", "试用期满人员类别", "记录中的人员类别，如“站股级管理人员”", _probation_category),
     Placeholder(
-        "试用期满人员类别", "试用期满人员类别", "记录中的人员类别，如“站股级管理人员”", _probation_category
-    ),
-    Placeholder(
-        "选拔任用依据",
-        "选拔任用依据的制度",
-        "如“省**处站股级管理人员选拔任用管理办法”",
-        _basis("probation_completed"),
+        "选拔任用依据", "选拔任用依据的制度", "如“省**处站股级管理人员选拔任用管理办法”", _basis("probation_completed")
     ),
     # The roster
-    Placeholder(
-        "期初党员人数", "期初党员人数", "本期开始时的党员（含预备党员）人数，如“12名”", _headcount("at_start")
-    ),
-    Placeholder(
-        "期末党员人数", "期末党员人数", "期末（本期未结束时为今天）的党员人数，如“13名”", _headcount("at_end")
-    ),
+    Placeholder("期初党员人数", "期初党员人数", "本期开始时的党员（含预备党员）人数，如“12名”", _headcount("at_start")),
+    Placeholder("期末党员人数", "期末党员人数", "期末（本期未结束时为今天）的党员人数，如“13名”", _headcount("at_end")),
     Placeholder("党员转接情况", "党员组织关系转入转出", "如“转入1名、转出1名”", _transfers),
     Placeholder(
         "发展党员情况",
@@ -793,58 +808,46 @@ _NAMED = [
     Placeholder("党小组名称", "党小组", "本期存在的党小组，如“收费一班党小组、综合党小组”", _party_groups),
     # The branch's profile (支部概况)
     Placeholder("单位简称", "单位简称", "支部概况中的单位简称，如“kl所”", _profile_text("unit_name")),
-    Placeholder(
-        "主责主业", "主责主业", "支部概况中的主责主业，如“收费运营”“科研”", _profile_text("core_business")
-    ),
-    Placeholder(
-        "主要业务", "主要业务工作", "如“收费运营、隧道安全管理、车辆数据稽核”", _profile_text("key_work")
-    ),
+    Placeholder("主责主业", "主责主业", "支部概况中的主责主业，如“收费运营”“科研”", _profile_text("core_business")),
+    Placeholder("主要业务", "主要业务工作", "如“收费运营、隧道安全管理、车辆数据稽核”", _profile_text("key_work")),
     Placeholder("服务对象", "服务对象", "如“广大司乘人员”", _profile_text("served")),
+    Placeholder("上级党组织", "上级党组织", "支部概况中的上级简称，未填时为组织名称，如“中心党委和处党总支”", _superiors),
     Placeholder(
-        "上级党组织",
-        "上级党组织",
-        "支部概况中的上级简称，未填时为组织名称，如“中心党委和处党总支”",
-        _superiors,
-    ),
-    Placeholder(
-        "上级党组织列举",
-        "上级党组织（顿号分隔）",
-        "与其他名称并列时的写法，如“中心党委、处党总支”",
-        _superiors_listed,
+        "上级党组织列举", "上级党组织（顿号分隔）", "与其他名称并列时的写法，如“中心党委、处党总支”", _superiors_listed
     ),
     Placeholder("标准化建设依据", "标准化建设依据", "如“《标准化手册》”", _profile_text("standardisation")),
     Placeholder("台账", "规范的台账", "如“十个台账”", _profile_text("ledgers")),
+    Placeholder("重要制度", "严格执行的制度", "如“重大事项报告制度、民主集中制、党政议事规则”", _profile_text("institutions")),
     Placeholder(
-        "重要制度",
-        "严格执行的制度",
-        "如“重大事项报告制度、民主集中制、党政议事规则”",
-        _profile_text("institutions"),
-    ),
-    Placeholder(
-        "作风建设规定",
-        "遵守的作风建设规定",
-        "如“中央八项规定及实施细则、省委省政府转变工作作风“十不准”规定”",
+        "作风建设规定", "遵守的作风建设规定", "如“中央八项规定及实施细则、省委省政府转变工作作风“十不准”规定”",
         _profile_text("work_style_rules"),
     ),
-    Placeholder(
-        "重点工作",
-        "下一步重点工作",
-        "如“通行费征收、节假日保通保畅、隧道安全管理”",
-        _profile_text("key_tasks"),
-    ),
+    Placeholder("重点工作", "下一步重点工作", "如“通行费征收、节假日保通保畅、隧道安全管理”", _profile_text("key_tasks")),
     Placeholder("年度目标", "年度目标", "如“省中心“提效能、优服务、冲百亿”目标计划”", _profile_text("goals")),
     Placeholder("年度主题活动", "年度主题活动", "如““行业管理提升年”和“三比三促三提升”活动”", _campaigns),
 ]
 
-# 〔理论学习会次数〕〔支委会次数〕〔谈心谈话次数〕…: one per kind counted in times.
-_NOT_COUNTED_IN_TIMES = {"pioneer_post", "probation_completed", "rectification"}
-_KIND_COUNTS = [
-    Placeholder(
-        f"{kind.label}次数", f"{kind.label}次数", f"本期{kind.label}的次数，如“6次”", _kind_count(kind.code)
-    )
-    for kind in KINDS.values()
-    if kind.code not in _NOT_COUNTED_IN_TIMES
-]
+
+
+def kind_placeholders() -> list[Placeholder]:
+    """Two per kind, from the registry: its figure (〔理论学习会次数〕〔试用期满人数〕…, in the
+    kind's unit) and its records phrased (〔志愿服务详情〕, ``Kind.one`` and ``Kind.series``)."""
+    made = []
+    for kind in KINDS.values():
+        example = "3人" if kind.counts_heads else f"6{kind.unit}"
+        what = "人数之和" if kind.counts_heads else f"{'次数' if kind.unit == '次' else '数量'}"
+        made.append(
+            Placeholder(kind.figure_name, kind.figure_name, f"本期{kind.label}的{what}，如“{example}”", _kind_count(kind.code))
+        )
+        made.append(
+            Placeholder(
+                f"{kind.label}详情",
+                f"{kind.label}逐项情况",
+                f"本期各条{kind.label}记录按日期依次写出（时间、地点、人员、名称）；多条时先写总数",
+                _kind_details(kind.code),
+            )
+        )
+    return made
 
 
 def _judgment(figure: JudgmentFigure) -> Callable[[PeriodFacts], Value | None]:
@@ -862,12 +865,19 @@ _JUDGMENTS = [
     for figure in (*PROBLEM_FIGURES.values(), *PLAN_FIGURES.values())
 ]
 
-PLACEHOLDERS: dict[str, Placeholder] = {p.name: p for p in _NAMED + _KIND_COUNTS + _JUDGMENTS}
+PLACEHOLDERS: dict[str, Placeholder] = {p.name: p for p in _NAMED + kind_placeholders() + _JUDGMENTS}
+
+
+def register_kind_placeholders() -> None:
+    """Give kinds registered after import their placeholders (``activities.kinds.register``)."""
+    for placeholder in kind_placeholders():
+        PLACEHOLDERS.setdefault(placeholder.name, placeholder)
 
 
 def unknown_placeholders(text: str) -> list[str]:
     """Names written as 〔…〕 that are not placeholders, in order of appearance, each once."""
     return _distinct(name for name in PLACEHOLDER_RE.findall(text or "") if name not in PLACEHOLDERS)
+
 
 
 def placeholder_values(values: dict[str, Value | None]) -> list[dict]:

@@ -17,7 +17,7 @@ from django.db.models import Max, QuerySet, Sum
 from activities.compliance import ALL_GROUPS, compliance_summary
 from activities.evidence import missing as missing_evidence
 from activities.evidence import with_evidence
-from activities.kinds import KINDS
+from activities.kinds import KINDS, ordered_by
 from activities.models import Activity, PublicityEntry
 from activities.pages import HomePanel
 from branchwork.figures import FIGURES_CACHE_SECONDS, cached_figures, figures_key
@@ -31,7 +31,7 @@ from .models import Report, ReportEvent, ReportVersion
 from .profile import report_facts
 
 # Meetings by kind, in the order the report's first section names them.
-ROLLUP_KINDS = ("study", "themed_day", "branch_assembly", "committee_meeting", "org_life", "party_lecture")
+ROLLUP_KINDS = tuple(kind.code for kind in ordered_by("rollup"))
 ROLLUP_LABELS = {code: KINDS[code].label for code in ROLLUP_KINDS}
 
 NOT_STARTED = "not_started"
