@@ -18,6 +18,7 @@ PROFILES = {
         "core_business": "收费运营",
         "key_work": "收费运营、隧道安全管理、车辆数据稽核",
         "served": "广大司乘人员",
+        "member_term": "党员职工",
         "superiors": "中心党委\n处党总支",
         "superiors_opening": "省中心党委和处党总支",
         "standardisation": "《标准化手册》",

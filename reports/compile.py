@@ -107,8 +107,19 @@ def default_header(
         opening=opening,
         signature=branch.name,
         signed_on=defaults.signing_date(period.end),
-        headings=dict(profile.headings),
+        headings=_headings_in_register(profile),
     )
+
+
+def _headings_in_register(profile: ProfileFacts) -> dict:
+    """The profile's own headings, and the default ones in the branch's register (三、……打造“过硬”
+    党员教师队伍) where the profile names its members."""
+    headings = dict(profile.headings)
+    for number, default in SECTION_HEADINGS.items():
+        written = defaults.in_register(default, profile.member_term)
+        if not headings.get(str(number)) and written != default:
+            headings[str(number)] = written
+    return headings
 
 
 _CHOICE_RE = re.compile(r"\{([^{}?|]+)\?([^{}|]*)\|([^{}]*)\}")
@@ -175,7 +186,7 @@ def default_items(*, facts) -> list[ItemDraft]:
             continue
         if item.origin == "s5.lead" and not problems:
             continue  # nothing the data or the branch shows: the secretary writes 五 or picks an option
-        text = resolve_options(item.text_for(facts), values)
+        text = defaults.in_register(resolve_options(item.text_for(facts), values), profile.member_term)
         if item.section in (1, 2, 3, 4):
             text = judgments.keep_sourced(text, facts)
         drafts.append(ItemDraft(item.section, text, numbered=item.numbered, origin=item.origin))

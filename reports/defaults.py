@@ -18,6 +18,7 @@ can insert any of them from the placeholder list.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -339,6 +340,22 @@ def standing_work_text(title: str, measures: str) -> str:
     if measures and measures[-1] not in "。！？":
         measures += "。"
     return f"积极做好{title.strip()}工作。{measures}"
+
+
+# The reference's names for the members (a toll station's 党员职工, 党员干部职工, 党员干部) and for
+# the staff (职工): written in the branch's own register where its profile names one.
+_MEMBER_WORDS = re.compile(r"党员干部职工|党员职工|党员干部|(?<!党员)职工")
+
+
+def in_register(text: str, term: str) -> str:
+    """``text`` with the members called as the branch calls them (「党员教师」), the staff by the
+    term's noun (「教师」); without a term, plainly 「党员」. 「党员职工」 is the reference's own
+    register, kept as it wrote it."""
+    if term == "党员职工":
+        return text
+    term = term or "党员"
+    staff = term.removeprefix("党员") or "党员"
+    return _MEMBER_WORDS.sub(lambda m: staff if m.group(0) == "职工" else term, text)
 
 
 # 元旦 and the days off around it; a summary of 下半年 or 全年 is not dated on a holiday.

@@ -302,6 +302,7 @@ class BranchProfileForm(forms.ModelForm):
             "core_business",
             "key_work",
             "served",
+            "member_term",
             "superiors",
             "superiors_opening",
             "standardisation",

@@ -129,6 +129,12 @@ class BranchProfile(models.Model):
         "主要业务工作（每行一项）", blank=True, help_text="如：收费运营、隧道安全管理、车辆数据稽核"
     )
     served = models.CharField("服务对象", max_length=50, blank=True, help_text="如“广大司乘人员”“人民群众”")
+    member_term = models.CharField(
+        "党员的称谓",
+        max_length=20,
+        blank=True,
+        help_text="报告中对本支部党员的称呼，如“党员职工”“党员教师”“党员干部”“党员医务人员”；留空时写“党员”",
+    )
     superiors = models.TextField(
         "上级党组织简称（每行一个，由上到下）",
         blank=True,

@@ -68,6 +68,7 @@ class ProfileFacts:
     core_business: str = ""
     key_work: tuple[str, ...] = ()
     served: str = ""
+    member_term: str = ""  # 党员职工 / 党员教师 / 党员干部 / 党员医务人员 …; "" reads 「党员」
     # How the report names the organisations above, top first: 「中心党委」「处党总支」. From the
     # profile, else the organisations' own names.
     superiors: tuple[str, ...] = ()
@@ -132,6 +133,7 @@ def profile_facts(*, branch: Organisation, year: int) -> ProfileFacts:
         core_business=profile.core_business.strip(),
         key_work=_lines(profile.key_work),
         served=profile.served.strip(),
+        member_term=profile.member_term.strip(),
         superiors=_lines(profile.superiors) or tuple(org.name for org in reversed(branch.ancestors())),
         superiors_opening=profile.superiors_opening.strip(),
         standardisation=profile.standardisation.strip(),

@@ -437,3 +437,33 @@ def test_generated_branches_judge_only_what_their_data_shows(
     if not said:
         assert "归属感" not in done
     assert not re.search(r"(?<!\d)0(次|篇|人|名)", problems)
+
+
+# --- the branch's register -----------------------------------------------------------------------
+
+
+def test_the_draft_calls_members_as_the_profile_does(school):
+    from reports.models import BranchProfile
+
+    BranchProfile.objects.create(branch=school, member_term="党员教师")
+    done, _problems, plans = sections(school)
+
+    assert "引导党员教师" in done and "全体党员教师" in plans
+    assert "职工" not in done + plans and "党员干部" not in done + plans
+
+
+def test_without_a_term_members_are_plainly_party_members(school):
+    done, _problems, plans = sections(school)
+    assert "职工" not in done + plans and "引导党员筑牢信仰之基" in done
+
+
+def test_the_references_own_register_is_kept_as_it_wrote_it():
+    from reports.defaults import in_register
+
+    text = "引导党员职工学习，教育党员干部职工，要求党员干部廉洁，加强职工网络言行引导。"
+    assert in_register(text, "党员职工") == text
+    assert (
+        in_register(text, "党员医务人员")
+        == "引导党员医务人员学习，教育党员医务人员，要求党员医务人员廉洁，加强医务人员网络言行引导。"
+    )
+    assert in_register(text, "") == "引导党员学习，教育党员，要求党员廉洁，加强党员网络言行引导。"
