@@ -467,3 +467,42 @@ def test_the_references_own_register_is_kept_as_it_wrote_it():
         == "引导党员医务人员学习，教育党员医务人员，要求党员医务人员廉洁，加强医务人员网络言行引导。"
     )
     assert in_register(text, "") == "引导党员学习，教育党员，要求党员廉洁，加强党员网络言行引导。"
+
+
+# --- the demo's two branches ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(db):
+    from branchwork.models import Organisation
+    from demo.organisations import seed_organisations
+    from demo.profiles import seed_profiles
+    from demo.records import seed_activities
+
+    seed_organisations()
+    seed_profiles()
+    seed_activities(today=D(2026, 11, 25))
+    return {code: Organisation.objects.get(code=code) for code in ("kl", "lsy")}
+
+
+def test_the_demos_judgments_hold_and_kls_problems_come_from_its_own_profile_and_records(demo):
+    from reports.compile import default_items
+
+    kl, lsy = demo["kl"], demo["lsy"]
+    assert judgment_flags(kl) == [] and judgment_flags(lsy) == []
+
+    kl_facts = report_facts(branch=kl, period=H1)
+    problems = [draft for draft in default_items(facts=kl_facts) if draft.section == 5 and draft.numbered]
+    assert {draft.origin.split(":")[0] for draft in problems} == {"carry", "own"}  # a rectification, the profile
+    starts = ("党建与业务工作融合方面", "在建立完善工作机制方面", "在特色党小组建设方面", "在“党员先锋示范岗”创建方面")
+    assert len(problems) == len(starts)
+    for draft, start in zip(problems, starts, strict=True):
+        assert draft.text.startswith(start)  # the reference's four problems, in its order
+    assert kl_facts.judgments.all_rules_kept and "严格落实党内组织生活制度" in sections(kl)[0]
+
+    lsy_facts = report_facts(branch=lsy, period=H1)
+    _done, lsy_problems, _plans = sections(lsy)
+    assert lsy_facts.judgments.broken_rules
+    for rule in lsy_facts.judgments.broken_rules:
+        assert rule.gap_text in lsy_problems
+    assert "融合" not in lsy_problems and "考核办法" not in lsy_problems
