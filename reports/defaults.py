@@ -134,7 +134,7 @@ def _warning_education(facts: PeriodFacts) -> str:
 def _organisational_life(facts: PeriodFacts) -> str:
     """「严格落实党内组织生活制度」 only where the compliance calendar shows every rule met for the
     whole period; otherwise the figures stand alone (the gaps are in 存在的问题)."""
-    heading = "严格落实党内组织生活制度。" if judgments_of(facts).all_rules_kept else "认真开展党内组织生活。"
+    heading = "严格落实党内组织生活制度。" if judgments_of(facts).organisational_life_kept else "认真开展党内组织生活。"
     return (
         heading + "始终把政治建设摆在首位，采取〔学习形式〕等方式，深入学习〔学习材料〕等学习材料，"
         "引导党员职工筑牢信仰之基、补足精神之钙、把稳思想之舵。截至〔截至日期〕，共召开〔会议次数〕，〔党小组会议〕。"

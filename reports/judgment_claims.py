@@ -26,6 +26,10 @@ Finding = tuple[str, str, str]  # rule, message, kind
 
 _NEGATION_BEFORE = re.compile(r"(?:未|没有|尚未|不|无|缺少|有待|拟|计划|将)$")
 
+# A secretary's 党课 is no calendar rule (「书记每年至少讲一次党课」 is the 《支部工作条例》's word):
+# the claim stands where the period has a 党课 the branch secretary gave.
+SECRETARY_LECTURE = "secretary_lecture"
+
 # (pattern, kind): a sentence saying a rule was kept; kind None is every rule of the calendar.
 COMPLIANCE_CLAIMS: tuple[tuple[re.Pattern, str | None], ...] = (
     (
@@ -37,23 +41,27 @@ COMPLIANCE_CLAIMS: tuple[tuple[re.Pattern, str | None], ...] = (
     ),
     (
         re.compile(
-            r"(?:按月|每月)(?:按期|定期|按时|均)?召开支(?:部)?委(?:员)?会|支(?:部)?委(?:员)?会(?:会议)?(?:按月|每月)(?:按期|定期|按时|均)?召开"
+            r"(?:按月|每月)(?:按期|定期|按时|均)?召开支(?:部)?委(?:员)?会|支(?:部)?委(?:员)?会(?:会议)?(?:坚持|均)?(?:按月|每月)"
         ),
         "committee_meeting",
     ),
     (
         re.compile(
-            r"(?:按季度|每季度)(?:按期|定期|按时|均)?召开(?:支部)?党员大会|(?:支部)?党员大会(?:按季度|每季度)(?:按期|定期)?召开"
+            r"(?:按季度|每季度)(?:按期|定期|按时|均)?召开(?:支部)?党员大会|(?:支部)?党员大会(?:坚持|均)?(?:按季度|每季度)"
         ),
         "branch_assembly",
     ),
     (
         re.compile(
-            r"(?:按月|每月)(?:按期|定期|按时|均)?开展主题党日|主题党日(?:活动)?(?:按月|每月)(?:按期|定期|按时|均)?开展"
+            r"(?:按月|每月)(?:按期|定期|按时|均)?开展主题党日|主题党日(?:活动)?(?:坚持|均)?(?:按月|每月)"
         ),
         "themed_day",
     ),
     (re.compile(r"(?:按季度|每季度|按期)(?:为党员)?讲(?:授)?党课"), "party_lecture"),
+    (
+        re.compile(r"书记(?:每年|带头|坚持)(?:至少)?(?:为(?:全体)?党员)?讲(?:授)?(?:一次|1次)?(?:专题)?党课"),
+        SECRETARY_LECTURE,
+    ),
 )
 # Kinds whose rules 「三会一课」/「组织生活制度」 covers, for contradictions with 五.
 ORGANISATIONAL_LIFE_KINDS = {
@@ -74,12 +82,16 @@ PENDING_PROBATION = re.compile(
 _GAP = re.compile(
     r"未(?:按期|按月|按季度|按规定频次|按要求)?(?:召开|开展|讲|进行|落实)|没有|不够|不足|不到位|不规范|不严格"
 )
-_NEVER = re.compile(r"未(?:召开|开展|讲|进行)|没有")
 _ORGANISATIONAL_LIFE_WORDS = re.compile(r"三会一课|组织生活制度")
 
 
 def _negated(sentence: str, start: int) -> bool:
     return bool(_NEGATION_BEFORE.search(sentence[max(0, start - 4) : start]))
+
+
+def _denied(sentence: str, start: int) -> bool:
+    """A kind named as not held: 「未开展党课」「没有开展谈心谈话」."""
+    return bool(re.search(r"未|没有|无", sentence[max(0, start - 5) : start]))
 
 
 def compliance_claims(sentence: str) -> list[tuple[str | None, str]]:
@@ -92,9 +104,12 @@ def compliance_claims(sentence: str) -> list[tuple[str | None, str]]:
     return found
 
 
-def _gaps(judgments: Judgments, kind: str | None) -> str:
+def _gaps(judgments: Judgments, kind: str | None, facts) -> str:
     rules = judgments.broken_rules if kind is None else [r for r in judgments.broken_rules if r.kind == kind]
-    return "；".join(rule.gap_text for rule in rules)
+    gaps = [rule.gap_text for rule in rules]
+    if kind is None and not judgments.lecture_held and not any(r.kind == "party_lecture" for r in rules):
+        gaps.append(f"{facts.period.half_label}没有党课记录")
+    return "；".join(gaps)
 
 
 def sentence_findings(sentence: str, *, section: int, facts, done: bool) -> list[Finding]:
@@ -105,7 +120,13 @@ def sentence_findings(sentence: str, *, section: int, facts, done: bool) -> list
     judgments = judgments_of(facts)
     findings: list[Finding] = []
     for kind, words in compliance_claims(sentence):
-        gaps = _gaps(judgments, kind)
+        if kind == SECRETARY_LECTURE:
+            if not any(lecture.speaker_post == "支部书记" for lecture in facts.lectures):
+                findings.append(
+                    ("compliance", f"写的是“{words}”，本期没有支部书记讲党课的记录", "party_lecture")
+                )
+            continue
+        gaps = _gaps(judgments, kind, facts)
         if gaps:
             findings.append(("compliance", f"写的是“{words}”，合规日历显示：{gaps}", kind or "calendar"))
     for phrase in unsourced_outcomes(sentence, facts):
@@ -164,12 +185,14 @@ def contradictions(paragraphs: Sequence[tuple[int, str]], mentions) -> dict[int,
         for sentence in _sentences(text):
             if not _GAP.search(sentence):
                 continue
-            kinds = {kind for _position, _word, kind in mentions(sentence)}
+            named = mentions(sentence)
+            kinds = {kind for _position, _word, kind in named}
             if _ORGANISATIONAL_LIFE_WORDS.search(sentence):
                 kinds.add("*")
             for kind in kinds:
                 gap_kinds.setdefault(kind, sentence.strip())
-                if _NEVER.search(sentence) and not re.search(r"\d+次", sentence):
+            for position, _word, kind in named:
+                if _denied(sentence, position):
                     never_kinds.setdefault(kind, sentence.strip())
     if not gap_kinds:
         return {}
@@ -189,7 +212,11 @@ def contradictions(paragraphs: Sequence[tuple[int, str]], mentions) -> dict[int,
                 if problem:
                     hits.append((words, problem))
             for position, word, kind in mentions(sentence):
-                if kind in never_kinds and not _negated(sentence, position):
+                if (
+                    kind in never_kinds
+                    and not _denied(sentence, position)
+                    and not _negated(sentence, position)
+                ):
                     hits.append((word, never_kinds[kind]))
             for words, problem in hits[:1]:
                 shown = problem if len(problem) <= 40 else problem[:39] + "……"

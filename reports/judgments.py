@@ -134,6 +134,13 @@ class Judgments:
     # Problem keys of the previous period's report still present in this period.
     still_open_keys: frozenset[str] = frozenset()
     calendar_gaps: int = 0
+    lecture_held: bool = False  # a 党课 in the period
+
+    @property
+    def organisational_life_kept(self) -> bool:
+        """「严格落实党内组织生活制度」/「三会一课」 holds: every rule kept for the whole period, and a
+        党课 given — the 课 of 三会一课 has no numeric rule of its own, but none at all is no 落实."""
+        return self.all_rules_kept and self.lecture_held
 
     def rule(self, kind: str) -> RuleStatus | None:
         return next((rule for rule in self.rules if rule.kind == kind), None)
@@ -322,6 +329,7 @@ def period_judgments(
         has_outlets=Outlet.objects.for_branch(branch).exists(),
         own_problems=tuple(own_problems),
         calendar_gaps=calendar.gaps,
+        lecture_held=facts.has("party_lecture"),
     )
     current = {key for key, figure in PROBLEM_FIGURES.items() if figure.fill(facts, judgments) is not None}
     carried, still_open = _carried(branch, period, facts, current, rules)
