@@ -2,7 +2,7 @@
 #   make run    the app on SQLite with demo data at http://127.0.0.1:8000
 #   make test   the whole suite, on every core (set DATABASE_URL to run it on PostgreSQL)
 # and, for a developer after every change, make test-fast: the suite less its slow, browser and
-# matrix tests (markers in pyproject.toml), in under a minute.
+# matrix tests (markers in pyproject.toml; the permission matrix is in it), in about a minute.
 PYTHON_SYSTEM ?= /usr/bin/python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python

@@ -24,6 +24,7 @@ from .compliance_forms import RuleForm
 from .kinds import KINDS
 from .models import ComplianceRule
 from .pages import period_from_request, period_select
+from .periods import period_range
 
 OVERVIEW_PAGE_SIZE = 20
 
@@ -36,7 +37,8 @@ OVERVIEW_PAGE_SIZE = 20
 def compliance(request, code):
     branch = access.branch_for_user(request.user, code)
     today = timezone.localdate()
-    period = period_from_request(request, today)
+    periods = period_range(branch, today)
+    period = period_from_request(request, today, periods)
     return render(
         request,
         "activities/compliance.html",
@@ -45,7 +47,7 @@ def compliance(request, code):
             "calendar": branch_calendar(branch=branch, period=period, today=today),
             "rules": rules_in_force(branch),
             "can_write": access.can_write_branch(request.user, branch),
-            **period_select(period, today),
+            **period_select(period, periods),
         },
     )
 
@@ -55,7 +57,8 @@ def compliance(request, code):
 def compliance_overview(request, code):
     organisation = access.reviewer_scope_for_user(request.user, code)
     today = timezone.localdate()
-    period = period_from_request(request, today)
+    periods = period_range(organisation, today)
+    period = period_from_request(request, today, periods)
     overview = gaps_overview(organisation=organisation, period=period, today=today)
     only_gaps = request.GET.get("gaps") == "1"
     listed = overview.with_gaps if only_gaps else overview.branches
@@ -75,7 +78,7 @@ def compliance_overview(request, code):
             "branches_with_gaps": len(overview.with_gaps),
             "total_gaps": overview.total_gaps,
             "only_gaps": only_gaps,
-            **period_select(period, today),
+            **period_select(period, periods),
         },
     )
 

@@ -8,10 +8,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from branchwork.models import Member, Organisation, PartyGroup
-from branchwork.periods import Period, PeriodError
+from branchwork.periods import Period, PeriodError, PeriodRange
 
 from .attachments import ACCEPT_ATTRIBUTE, ALLOWED_DESCRIPTION, human_size, max_bytes
 from .kinds import KINDS, Category, Kind, kinds_in
+from .meeting_record import clean_vote, vote_form_fields
 from .models import Activity, ActivityKind, Attachment
 from .services import EDITABLE_FIELDS, combinable_with
 
@@ -55,6 +56,11 @@ class ActivityForm(forms.ModelForm):
         for name in list(self.fields):
             if name not in shown and name != "also_counts_as":
                 del self.fields[name]
+        if "vote" in self.fields:  # one JSON field on the record, six on the form
+            vote_fields = vote_form_fields(self.instance.vote)
+            self.fields.update(vote_fields)
+            self.initial["vote"] = (self.instance.vote or {}).get("matter", "")
+            shown[shown.index("vote") : shown.index("vote") + 1] = list(vote_fields)
         self.order_fields(shown + ["also_counts_as"])
 
         title = self.fields["title"]
@@ -66,6 +72,8 @@ class ActivityForm(forms.ModelForm):
                 field.label = kind.labels[name]
             if name in TEXTAREA_ROWS and isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = TEXTAREA_ROWS[name]
+            if name != "title" and getattr(field, "max_length", None):  # limits: branchwork.limits
+                field.error_messages["max_length"] = f"{field.label}不能超过 %(limit_value)d 字（现有 %(show_value)d 字），请精简后再保存"
 
         if "party_group" in self.fields:
             field = self.fields["party_group"]
@@ -148,6 +156,11 @@ class ActivityForm(forms.ModelForm):
                 self.add_error("speaker", "请选择主讲人，或填写非本支部主讲人的姓名")
         if data.get("year_of") and data.get("date") and not 0 <= data["date"].year - data["year_of"] <= 1:
             self.add_error("year_of", f"所属年度应为会议当年或上一年（{data['date'].year - 1}或{data['date'].year}）")
+        if "vote_expected" in self.fields:
+            data["vote"], errors = clean_vote(data)
+            for name, message in errors.items():
+                if name not in self.errors:
+                    self.add_error(name, message)
         if "resolved_on" in self.fields:
             resolved_on = data.get("resolved_on")
             if resolved_on and not data.get("is_resolved"):
@@ -282,20 +295,15 @@ class ActivityFilterForm(forms.Form):
     )
     ids = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, period_choices=(), **kwargs):
+    def __init__(self, *args, within: PeriodRange, **kwargs):
         super().__init__(*args, **kwargs)
+        self.within = within
         self.fields["kind"].error_messages["invalid_choice"] = "没有这种记录类型，已显示全部类型"
-        choices = [("", "不限")] + list(period_choices)
         asked = (self.data.get("period") or "").strip().upper() if self.is_bound else ""
         if asked and self.data.get("period") != asked:
             self.data = self.data.copy()
             self.data["period"] = asked  # so that ?period=2022h1 selects 2022年上半年
-        if asked and asked not in dict(choices):
-            try:
-                choices.append((asked, Period.parse(asked).long_label))
-            except PeriodError:
-                pass
-        self.fields["period"].widget = forms.Select(choices=choices)
+        self.fields["period"].widget = forms.Select(choices=[("", "不限"), *within.choices()])
         for name, field in self.fields.items():
             if name != "ids":
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
@@ -306,9 +314,12 @@ class ActivityFilterForm(forms.Form):
         if not code:
             return None
         try:
-            return Period.parse(code)
+            period = Period.parse(code)
         except PeriodError as error:
             raise forms.ValidationError(str(error)) from None
+        if period not in self.within:
+            raise forms.ValidationError(self.within.refusal(period))
+        return period
 
     def clean_ids(self):
         return parse_ids(self.cleaned_data["ids"])

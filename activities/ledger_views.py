@@ -27,6 +27,7 @@ from .ledgers import (
     publicity_import,
 )
 from .pages import MAX_IDS_IN_URL, period_from_request, period_select
+from .periods import period_range
 
 
 @login_required
@@ -34,7 +35,8 @@ from .pages import MAX_IDS_IN_URL, period_from_request, period_select
 def ledger_index(request, code):
     branch = access.branch_for_user(request.user, code)
     today = timezone.localdate()
-    period = period_from_request(request, today)
+    periods = period_range(branch, today)
+    period = period_from_request(request, today, periods)
     ledgers = available_ledgers()
     kinds_by_ledger = {info.name: [KINDS[c] for c in info.kinds] for info in ledgers}
     return render(
@@ -44,7 +46,7 @@ def ledger_index(request, code):
             "branch": branch,
             "ledgers": [(info, kinds_by_ledger[info.name]) for info in ledgers],
             "can_write": access.can_write_branch(request.user, branch),
-            **period_select(period, today),
+            **period_select(period, periods),
         },
     )
 
@@ -89,7 +91,7 @@ def ledger_import(request, code):
             if form.cleaned_data["type"] == "meetings":
                 messages.success(request, f"已导入{result.created}条记录")
                 return redirect(reverse("activities:activity_list", args=[branch.code]) + suffix)
-            messages.success(request, f"已导入{result.created}条新闻宣传稿件")
+            messages.success(request, "；".join([f"已导入{result.created}条新闻宣传稿件", *result.notes]))
             return redirect(reverse("activities:publicity_list", args=[branch.code]) + suffix)
     return render(
         request,

@@ -38,10 +38,12 @@ from branchwork.spreadsheets import (
 
 from .kinds import KINDS, Category, Kind, kinds_in
 from .models import Activity, ActivityKind, Attachment, Attendance, Outlet, PublicityEntry
+from .outlets import INTERNAL_OR_OTHER, SORT_STEP, next_sort_order
 from .publicity_forms import http_url
 from .quorum import quorum_results
 
 MAX_IMPORT_ROWS = 2000
+MAX_NEW_OUTLETS = 50  # more unregistered outlet names in one file is a wrong column, not news
 IMPORT_LIMITS = xlsx.ReadLimits(max_rows=MAX_IMPORT_ROWS)
 FUTURE_LIMIT = datetime.timedelta(days=365)  # as the record form: a later date is a typo
 EARLIEST_DATE = datetime.date(1990, 1, 1)  # an earlier year is a typo in a branch's records
@@ -507,7 +509,11 @@ _MEETING_HELP = [
     ("内容", "选填。会议内容摘要。"),
 ]
 _PUBLICITY_HELP = [
-    ("媒体", "必填。须为上级党组织登记的宣传媒体名称（见“选项”表）。"),
+    (
+        "媒体",
+        "必填。上级党组织或本支部已登记的宣传媒体名称（见“选项”表）；表中没有的媒体直接填写其名称，导入时登记为本支部的媒体"
+        f"（级别为“内部刊物/其他”，可在“本支部媒体”中修改）；不知道名称的填写“{INTERNAL_OR_OTHER}”。",
+    ),
     ("发布日期", "必填。如 2022-03-15。"),
     ("数量", "选填，默认为1；须为不小于1的整数。"),
     ("标题", "必填。稿件标题。"),
@@ -549,9 +555,8 @@ def import_template(*, branch: Organisation, type: str) -> bytes:
             ),
         }
     else:
-        lists = {
-            "媒体": [outlet.name for outlet in Outlet.objects.for_branch(branch).order_by("sort_order", "pk")]
-        }
+        names = [outlet.name for outlet in Outlet.objects.for_branch(branch).order_by("sort_order", "pk")]
+        lists = {"媒体": list(dict.fromkeys([*names, INTERNAL_OR_OTHER]))}
     for header, values in lists.items():
         target = get_column_letter(columns.index(header) + 1)
         xlsx.add_choices(
@@ -559,8 +564,9 @@ def import_template(*, branch: Organisation, type: str) -> bytes:
             f"{target}2:{target}{MAX_IMPORT_ROWS + 1}",
             values,
             name=header,
-            # 类型 may combine kinds ("主题党日+支部党员大会"): offer the list, accept other text.
-            strict=header != "类型",
+            # 类型 may combine kinds ("主题党日+支部党员大会"), and a piece may name an outlet not
+            # yet registered: offer the list, accept other text.
+            strict=header not in ("类型", "媒体"),
             hidden=False,  # the help below points people to it
         )
 
@@ -749,18 +755,20 @@ def publicity_import(*, branch: Organisation, file, by) -> ImportResult:
     depth = {pk: i for i, pk in enumerate(branch.lineage_ids)}
     for outlet in sorted(Outlet.objects.for_branch(branch), key=lambda o: depth.get(o.organisation_id, 0)):
         outlets[outlet.name] = outlet
+    # Names nobody registered become the branch's own outlets (as the entry form does), in the
+    # order the file first names them.
+    new_names: dict[str, None] = {}
 
     pending = []
     for row in rows:
         problems = []
-        outlet = None
         name = row.text("媒体")
         if not name:
             problems.append("媒体不能为空")
-        else:
-            outlet = outlets.get(name)
-            if outlet is None:
-                problems.append(f"媒体“{name}”未在上级党组织的媒体名录中登记")
+        elif len(name) > 100:
+            problems.append(f"媒体名称过长（{len(name)}字），最多100字")
+        elif name not in outlets:
+            new_names[name] = None
         day = None
         try:
             day = _date(row, "发布日期")
@@ -788,15 +796,36 @@ def publicity_import(*, branch: Organisation, file, by) -> ImportResult:
             result.add_error(row.number, "；".join(problems))
         else:
             pending.append(
-                PublicityEntry(
-                    branch=branch, outlet=outlet, date=day, count=count, title=title, link=link, created_by=by
-                )
+                (name, PublicityEntry(branch=branch, date=day, count=count, title=title, link=link, created_by=by))
             )
+    if len(new_names) > MAX_NEW_OUTLETS:
+        result.add_error(
+            None,
+            f"文件中有{len(new_names)}个尚未登记的媒体名称，一次最多新登记{MAX_NEW_OUTLETS}个。"
+            "请核对“媒体”一列是否与已登记的媒体名称一致（见“选项”表）",
+        )
 
     if result.errors:
         return result
     with transaction.atomic():
-        entries = PublicityEntry.objects.bulk_create(pending)
+        if new_names:
+            first = next_sort_order(branch)
+            created = Outlet.objects.bulk_create(
+                Outlet(
+                    organisation=branch,
+                    name=name,
+                    level=Outlet.Level.OTHER,
+                    unit=Outlet.Unit.PIECE,
+                    sort_order=first + index * SORT_STEP,
+                )
+                for index, name in enumerate(new_names)
+            )
+            audit_bulk_created(objects=created)
+            outlets |= {outlet.name: outlet for outlet in created}
+            result.notes.append(f"以下媒体已登记为本支部的媒体，下次可直接选用：{'、'.join(new_names)}")
+        for name, entry in pending:
+            entry.outlet = outlets[name]
+        entries = PublicityEntry.objects.bulk_create([entry for _name, entry in pending])
         audit_bulk_created(objects=entries)
         figures_changed(branch_ids=[branch.pk])  # bulk writes send no signals
     result.created_ids = [entry.pk for entry in entries]

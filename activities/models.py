@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from branchwork import limits
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 
@@ -42,11 +43,17 @@ class Activity(models.Model):
     end_time = models.TimeField("结束时间", null=True, blank=True)
     place = models.CharField("地点", max_length=200, blank=True)
     host = models.CharField("主持人", max_length=50, blank=True)
-    content = models.TextField("内容", blank=True)
-    decisions = models.TextField("决定事项", blank=True)
-    materials = models.TextField("学习材料（每行一项）", blank=True)
+    content = models.TextField("内容", blank=True, **limits.chars(limits.RECORD_CONTENT_MAX_CHARS))
+    decisions = models.TextField("决定事项", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS))
+    recorder = models.CharField("记录人", max_length=50, blank=True)
+    observers = models.CharField(
+        "列席人员", max_length=300, blank=True, help_text="列席会议、没有表决权的人员，如：入党积极分子张某、群众代表李某"
+    )
+    # One vote: {"matter", "expected", "present", "for", "against", "abstain"} (activities.meeting_record).
+    vote = models.JSONField("表决情况", default=dict, blank=True)
+    materials = models.TextField("学习材料（每行一项）", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS))
     study_form = models.CharField("学习形式", max_length=10, choices=StudyForm.choices, blank=True)
-    activity_forms = models.TextField("具体活动形式（每行一项）", blank=True, help_text="如：观看反腐题材影片、赴党史教育基地")
+    activity_forms = models.TextField("具体活动形式（每行一项）", blank=True, help_text="如：观看反腐题材影片、赴党史教育基地", **limits.chars(limits.RECORD_NOTE_MAX_CHARS))
     occasion = models.CharField("时机", max_length=50, blank=True, help_text="如：春节前、端午节前")
     participants = models.CharField("参加人员", max_length=200, blank=True, help_text="如：全体党员、发展对象、入党积极分子")
     party_group = models.ForeignKey(
@@ -68,6 +75,7 @@ class Activity(models.Model):
     basis = models.TextField(
         "依据（上级文件、通知，每行一项）",
         blank=True,
+        **limits.chars(limits.RECORD_NOTE_MAX_CHARS),
         help_text="如：厅党组《关于以折达公路问题为案例开展作风建设警示教育的通知》",
     )
     year_of = models.PositiveSmallIntegerField(
@@ -271,6 +279,8 @@ class Outlet(models.Model):
         PROVINCIAL = "省级", "省级"
         CENTRAL = "中央", "中央"
         LOCAL = "地方", "地方"
+        # A unit's own bulletin, a paper no superior registered, or a piece whose outlet is not named.
+        OTHER = "其他", "内部刊物/其他"
 
     class Unit(models.TextChoices):
         PIECE = "篇", "篇"

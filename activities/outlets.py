@@ -168,3 +168,25 @@ def branch_outlets(*, branch: Organisation) -> tuple[list[Outlet], list[Outlet]]
     outlets = list(Outlet.objects.for_branch(branch).select_related("organisation").order_by("sort_order", "pk"))
     own = [outlet for outlet in outlets if outlet.organisation_id == branch.pk]
     return own, [outlet for outlet in outlets if outlet.organisation_id != branch.pk]
+
+
+# What a piece in an unnamed outlet is counted under: a unit's internal bulletin, a notice board…
+INTERNAL_OR_OTHER = "内部刊物/其他"
+
+
+def branch_outlet_named(*, branch: Organisation, name: str, level: str = L.OTHER) -> tuple[Outlet, bool]:
+    """The outlet called ``name`` that the branch records its news in — the nearest registered by
+    the branch or an organisation above it — or, when none is, a new outlet of the branch's own
+    (listed after the others, counted in 篇), kept for the next piece. Never changes an outlet of
+    the superiors. Returns the outlet and whether it was created."""
+    depth = {pk: index for index, pk in enumerate(branch.lineage_ids)}
+    seen = Outlet.objects.filter(organisation_id__in=depth, name=name)
+    nearest = max(seen, key=lambda outlet: depth[outlet.organisation_id], default=None)
+    if nearest is not None:
+        return nearest, False
+    with transaction.atomic():
+        return Outlet.objects.get_or_create(
+            organisation=branch,
+            name=name,
+            defaults={"level": level, "unit": U.PIECE, "sort_order": next_sort_order(branch)},
+        )

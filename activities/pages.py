@@ -19,7 +19,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, QueryDict
 
 from branchwork.models import Organisation
-from branchwork.periods import Period, period_choices, period_from_query
+from branchwork.periods import Period, PeriodRange, period_from_query
 
 from . import evidence
 from .compliance import Calendar, branch_calendar
@@ -27,6 +27,7 @@ from .forms import ActivityFilterForm, parse_ids
 from .kinds import KINDS, Category, Kind, kinds_in
 from .ledgers import publicity_totals
 from .models import Activity, ActivityKind, Outlet, PublicityEntry
+from .periods import period_range
 from .publicity_forms import PublicityFilterForm
 from .quorum import short_of_quorum
 
@@ -35,20 +36,20 @@ PUBLICITY_PAGE_SIZE = 20
 MAX_IDS_IN_URL = 200
 
 
-def period_from_request(request: HttpRequest, today: datetime.date) -> Period:
-    """The period named by ``?period=`` (see ``period_from_query``), with a message when unreadable."""
-    period, error = period_from_query(request.GET, today)
+def period_from_request(
+    request: HttpRequest, today: datetime.date, within: PeriodRange | None = None
+) -> Period:
+    """The period named by ``?period=`` (see ``period_from_query``), with a message when unreadable
+    or outside ``within``, the periods the page's menu offers."""
+    period, error = period_from_query(request.GET, today, within)
     if error:
         messages.warning(request, error)
     return period
 
 
-def period_select(period: Period, today: datetime.date) -> dict:
-    """The period selector's context: the period shown, and the usual choices with it among them."""
-    choices = period_choices(today)
-    if period.code not in dict(choices):
-        choices.append((period.code, period.long_label))
-    return {"period": period, "period_choices": choices}
+def period_select(period: Period, within: PeriodRange) -> dict:
+    """The period menu's context: the period shown, and the menu's choices grouped by year."""
+    return {"period": period, "period_choices": within.choices()}
 
 
 def branch_records(branch: Organisation):
@@ -165,7 +166,7 @@ class RecordListing:
 
     @cached_property
     def form(self) -> ActivityFilterForm:
-        form = ActivityFilterForm(self.params or None, period_choices=period_choices(self.today))
+        form = ActivityFilterForm(self.params or None, within=period_range(self.branch, self.today))
         if form.is_bound:
             form.is_valid()
         return form
@@ -206,7 +207,12 @@ class PublicityListing:
 
     @cached_property
     def form(self) -> PublicityFilterForm:
-        return PublicityFilterForm(self.params or None, branch=self.branch, today=self.today)
+        return PublicityFilterForm(
+            self.params or None,
+            branch=self.branch,
+            today=self.today,
+            within=period_range(self.branch, self.today),
+        )
 
     @cached_property
     def _filtered(self) -> tuple[QuerySet, Period | None]:

@@ -2,11 +2,13 @@
 
 from django import forms
 from django.core.validators import URLValidator
+from django.db import transaction
 
 from branchwork.models import Organisation
-from branchwork.periods import Period, PeriodError, period_choices
+from branchwork.periods import Period, PeriodError, PeriodRange
 
 from .models import Outlet, PublicityEntry
+from .outlets import INTERNAL_OR_OTHER, branch_outlet_named
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -59,7 +61,36 @@ class OutletForm(forms.ModelForm):
         )
 
 
+# The publicity form's outlet menu ends with two choices that are not (yet) outlets of the branch:
+INTERNAL = "internal"  # 「内部刊物/其他」: counted under that name, as the branch's own outlet
+NAMED = "named"  # an outlet the secretary names, kept as the branch's own for the next piece
+
+
 class PublicityEntryForm(forms.ModelForm):
+    """A publicity piece, in an outlet of the registry the branch sees (its superiors' and its
+    own), in 「内部刊物/其他」, or in an outlet the secretary names — which is then registered as
+    the branch's own, so the next piece chooses it from the menu. No superior has to register it."""
+
+    outlet = forms.ChoiceField(
+        label="发布媒体",
+        required=False,
+        error_messages={"invalid_choice": "请从列表中选择媒体"},
+    )
+    outlet_name = forms.CharField(
+        label="其他媒体的名称",
+        required=False,
+        max_length=100,
+        help_text="上面的列表中没有时，选择“其他媒体（填写名称）”并在此填写，如本单位内部刊物《××通讯》、当地报纸；"
+        "保存后作为本支部的媒体，下次可直接选择",
+        error_messages={"max_length": "媒体名称最多100字"},
+    )
+    outlet_level = forms.ChoiceField(
+        label="其他媒体的级别",
+        required=False,
+        choices=Outlet.Level.choices,
+        initial=Outlet.Level.OTHER,
+        error_messages={"invalid_choice": "请从列表中选择媒体级别"},
+    )
     link = HttpURLField(
         label="链接",
         required=False,
@@ -69,13 +100,14 @@ class PublicityEntryForm(forms.ModelForm):
         help_text="选填，稿件的网络地址",
     )
 
+    field_order = ["outlet", "outlet_name", "outlet_level"]
+
     class Meta:
         model = PublicityEntry
-        fields = ["outlet", "date", "count", "title", "link"]
+        fields = ["date", "count", "title", "link"]
         widgets = {"date": DATE_WIDGET}
         help_texts = {"count": "同一篇稿件被多家媒体转载时，请按媒体分别登记"}
         error_messages = {
-            "outlet": {"required": "请选择发布媒体", "invalid_choice": "请从列表中选择媒体"},
             "date": {"required": "请填写发布日期", "invalid": "日期格式不正确，应为如 2022-06-30"},
             "count": {"required": "请填写数量", "invalid": "数量应为整数", "min_value": "数量至少为1"},
             "title": {"required": "请填写稿件标题"},
@@ -83,12 +115,58 @@ class PublicityEntryForm(forms.ModelForm):
 
     def __init__(self, *args, branch: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
+        self.branch = branch
         self.instance.branch = branch
-        self.fields["outlet"].queryset = Outlet.objects.for_branch(branch)
-        self.fields["outlet"].empty_label = "请选择媒体"
+        self.outlets = {outlet.pk: outlet for outlet in Outlet.objects.for_branch(branch).order_by("sort_order", "pk")}
+        names = {outlet.name for outlet in self.outlets.values()}
+        choices = [("", "请选择媒体"), *((str(pk), outlet.name) for pk, outlet in self.outlets.items())]
+        if INTERNAL_OR_OTHER not in names:
+            choices.append((INTERNAL, INTERNAL_OR_OTHER))
+        choices.append((NAMED, "其他媒体（填写名称）"))
+        self.fields["outlet"].choices = choices
+        if self.instance.outlet_id and "outlet" not in self.initial:
+            self.initial["outlet"] = str(self.instance.outlet_id)
         self.fields["count"].min_value = 1
         self.fields["count"].widget.attrs["min"] = 1
         self.fields["title"].strip = True
+        self.wanted: tuple[str, str] | None = None  # an outlet to find or register by name
+        self.created_outlet: Outlet | None = None
+
+    @property
+    def has_registered_outlets(self) -> bool:
+        return bool(self.outlets)
+
+    def clean(self):
+        cleaned = super().clean()
+        choice, name = cleaned.get("outlet"), cleaned.get("outlet_name", "")
+        if "outlet" in self.errors:
+            return cleaned
+        if choice == NAMED or (not choice and name):
+            if name:
+                self.wanted = (name, cleaned.get("outlet_level") or Outlet.Level.OTHER)
+            else:
+                self.add_error("outlet_name", "请填写媒体的名称")
+        elif choice == INTERNAL:
+            self.wanted = (INTERNAL_OR_OTHER, Outlet.Level.OTHER)
+        elif choice:
+            self.instance.outlet = self.outlets[int(choice)]
+            if name:
+                self.add_error(
+                    "outlet_name", "已在列表中选择了媒体；要登记列表中没有的媒体，请在“发布媒体”中选择“其他媒体（填写名称）”"
+                )
+        else:
+            self.add_error("outlet", "请选择发布媒体；列表中没有的，选择“其他媒体（填写名称）”")
+        return cleaned
+
+    def save(self, commit: bool = True) -> PublicityEntry:
+        """The piece, with the outlet it names found or registered as the branch's own, together."""
+        with transaction.atomic():
+            if self.wanted is not None:
+                name, level = self.wanted
+                outlet, created = branch_outlet_named(branch=self.branch, name=name, level=level)
+                self.instance.outlet = outlet
+                self.created_outlet = outlet if created else None
+            return super().save(commit=commit)
 
 
 class PublicityFilterForm(forms.Form):
@@ -101,18 +179,12 @@ class PublicityFilterForm(forms.Form):
     date_from = forms.DateField(label="起始日期", required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label="截止日期", required=False, widget=DATE_WIDGET)
 
-    def __init__(self, *args, branch: Organisation, today, **kwargs):
+    def __init__(self, *args, branch: Organisation, today, within: PeriodRange, **kwargs):
         super().__init__(*args, **kwargs)
+        self.within = within
         self.fields["outlet"].queryset = Outlet.objects.for_branch(branch)
         choices = [("", f"本期（{Period.containing(today).long_label}）"), ("all", "全部期间")]
-        choices += period_choices(today)
-        requested = self.data.get("period") if self.is_bound else None
-        if requested and requested not in dict(choices):
-            try:
-                choices.append((Period.parse(requested).code, Period.parse(requested).long_label))
-            except PeriodError:
-                pass
-        self.fields["period"].widget.choices = choices
+        self.fields["period"].widget.choices = [*choices, *within.choices()]
         for name in ("date_from", "date_to"):
             self.fields[name].error_messages["invalid"] = "日期格式不正确，应为如 2022-06-30"
         for name, bound_field in self.fields.items():
@@ -125,9 +197,12 @@ class PublicityFilterForm(forms.Form):
         if not code or code == "all":
             return code
         try:
-            return Period.parse(code).code
+            period = Period.parse(code)
         except PeriodError as error:
             raise forms.ValidationError(str(error)) from None
+        if period not in self.within:
+            raise forms.ValidationError(self.within.refusal(period))
+        return period.code
 
     def clean(self):
         cleaned = super().clean()

@@ -153,6 +153,11 @@ def outlet_branch_update(request, code, pk):
 # --- publicity entries ------------------------------------------------------------------------
 
 
+def _outlet_note(form: PublicityEntryForm) -> str:
+    outlet = form.created_outlet
+    return f"；“{outlet.name}”已登记为本支部的媒体，下次可直接选择" if outlet else ""
+
+
 def _entry_listed(branch: Organisation, entry: PublicityEntry):
     """The list showing just this entry, so the secretary sees what was saved."""
     return redirect(reverse("activities:publicity_list", args=[branch.code]) + f"?ids={entry.pk}")
@@ -182,12 +187,12 @@ def publicity_create(request, code):
     branch = access.branch_for_user(request.user, code, write=True)
     initial = {"date": timezone.localdate(), "count": 1}
     if request.GET.get("outlet", "").isdigit():  # just registered on the way here; the form checks it
-        initial["outlet"] = int(request.GET["outlet"])
+        initial["outlet"] = request.GET["outlet"]
     form = PublicityEntryForm(request.POST or None, branch=branch, initial=initial)
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user
         entry = form.save()
-        messages.success(request, f"已登记稿件“{entry.title}”")
+        messages.success(request, f"已登记稿件“{entry.title}”{_outlet_note(form)}")
         if "save_and_add" in request.POST:
             return redirect("activities:publicity_create", code=branch.code)
         return _entry_listed(branch, entry)
@@ -198,7 +203,7 @@ def publicity_create(request, code):
             "branch": branch,
             "form": form,
             "entry": None,
-            "has_outlets": form.fields["outlet"].queryset.exists(),
+            "has_outlets": form.has_registered_outlets,
         },
     )
 
@@ -211,12 +216,12 @@ def publicity_update(request, code, pk):
     form = PublicityEntryForm(request.POST or None, instance=entry, branch=branch)
     if request.method == "POST" and form.is_valid():
         entry = form.save()
-        messages.success(request, f"已保存稿件“{entry.title}”")
+        messages.success(request, f"已保存稿件“{entry.title}”{_outlet_note(form)}")
         return _entry_listed(branch, entry)
     return render(
         request,
         "activities/publicity_form.html",
-        {"branch": branch, "form": form, "entry": entry, "has_outlets": True},
+        {"branch": branch, "form": form, "entry": entry, "has_outlets": form.has_registered_outlets},
     )
 
 

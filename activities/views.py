@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from branchwork.access import branch_for_user, can_write_branch
 from branchwork.figures import figures_key
 from branchwork.models import Member
-from branchwork.periods import period_choices, period_from_query
+from branchwork.periods import period_from_query
 
 from . import evidence, services
 from .forms import (
@@ -25,6 +25,7 @@ from .forms import (
     AttendanceForm,
 )
 from .kinds import KINDS, Category, kinds_in
+from .meeting_record import presence_warnings, vote_text
 from .models import Activity, Attachment
 from .pages import (
     BranchOverview,
@@ -34,6 +35,7 @@ from .pages import (
     with_dependants,
     with_details,
 )
+from .periods import period_range
 from .quorum import quorum_results
 
 
@@ -52,7 +54,8 @@ def _quick_actions() -> list[tuple[str, list]]:
 def branch_home(request, code):
     branch = branch_for_user(request.user, code)
     today = timezone.localdate()
-    period, period_error = period_from_query(request.GET, today)
+    periods = period_range(branch, today)
+    period, period_error = period_from_query(request.GET, today, periods)
     can_write = can_write_branch(request.user, branch)
     return render(
         request,
@@ -61,7 +64,7 @@ def branch_home(request, code):
             "branch": branch,
             "period": period,
             "period_error": period_error,
-            "period_choices": period_choices(today),
+            "period_choices": periods.choices(),
             "today": today,
             "can_write": can_write,
             "quick_actions": _quick_actions(),
@@ -155,10 +158,20 @@ def activity_update(request, code, pk):
         else:
             messages.success(request, "已保存修改。")
             return redirect("activities:activity_detail", code=branch.code, pk=activity.pk)
+    warnings = []
+    if activity.kind_info.has_minutes:  # what the record says now; the form may be changing it
+        warnings = presence_warnings(activity, activity.attendance.select_related("member"))
     return render(
         request,
         "activities/activity_form.html",
-        {"branch": branch, "kind": activity.kind_info, "form": form, "activity": activity, "original_title": original_title},
+        {
+            "branch": branch,
+            "kind": activity.kind_info,
+            "form": form,
+            "activity": activity,
+            "original_title": original_title,
+            "presence_warnings": warnings,
+        },
     )
 
 
@@ -198,6 +211,8 @@ def _display_fields(activity: Activity) -> list[tuple[str, object, str]]:
             value, style = getattr(activity, LINE_FIELDS[name]), "lines"
         elif name in ("content", "decisions"):
             value, style = getattr(activity, name), "paragraphs"
+        elif name == "vote":
+            value, style = "\n".join(vote_text(activity.vote)), "paragraphs"
         elif name == "study_form":
             value = activity.get_study_form_display()
         elif name == "is_resolved":
@@ -231,6 +246,7 @@ def _detail_context(request, branch, activity: Activity, upload_form=None) -> di
         "absent": [row for row in attendance if not row.present],
         "rate": evidence.attendance_rate(activity),
         "quorum": quorum_results([activity]).get(activity.pk, []),
+        "presence_warnings": presence_warnings(activity, attendance) if activity.kind_info.has_minutes else [],
         "checklist": evidence.checklist(activity),
         "attachments": list(activity.attachments.select_related("uploaded_by")),
         "upload_form": upload_form or AttachmentForm(),
@@ -333,7 +349,8 @@ def member_attendance(request, code, member_pk):
     branch = branch_for_user(request.user, code)
     member = get_object_or_404(Member.objects.filter(branch=branch).select_related("party_group"), pk=member_pk)
     today = timezone.localdate()
-    period, period_error = period_from_query(request.GET, today)
+    periods = period_range(branch, today)
+    period, period_error = period_from_query(request.GET, today, periods)
     summary = services.member_attendance(member=member, start=period.start, end=period.end)
     return render(
         request,
@@ -343,7 +360,7 @@ def member_attendance(request, code, member_pk):
             "member": member,
             "period": period,
             "period_error": period_error,
-            "period_choices": period_choices(today),
+            "period_choices": periods.choices(),
             "summary": summary,
         },
     )

@@ -11,11 +11,12 @@ Every view loads its branch through ``branch_for_user`` (or starts its query fro
 - a superuser reads every branch, administers every organisation, and alone enters Django admin.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Organisation, Role
+from .models import BRANCH_WRITER_ROLES, Organisation, Role
 
 
 def _roles(user) -> list[Role]:
@@ -94,6 +95,27 @@ def reviewer_scope_for_user(user, code: str) -> Organisation:
     raise Http404("没有找到该党组织")
 
 
+def reviewers_of(branch: Organisation) -> QuerySet:
+    """The active accounts that review ``branch``: reviewers of an organisation above it (the
+    people ``can_review_branch`` lets act on its reports)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, roles__kind=Role.Kind.REVIEWER, roles__organisation_id__in=branch.ancestor_ids)
+        .distinct()
+    )
+
+
+def writers_of(branch: Organisation) -> QuerySet:
+    """The active accounts that write ``branch``: its secretaries and committee members."""
+    writer_ids = Role.objects.filter(BRANCH_WRITER_ROLES, organisation=branch).values("user_id")
+    return get_user_model().objects.filter(is_active=True, pk__in=writer_ids)
+
+
+def own_branches(user) -> list[Organisation]:
+    """The branches the user writes (as secretary or 支委), from the roles already loaded."""
+    return [role.organisation for role in _roles(user) if role.writes_branch]
+
+
 def home_branch_codes(user) -> list[str]:
     """Branches the user works in, for the navigation bar and the landing redirect."""
     return [role.organisation.code for role in _roles(user) if role.writes_branch]
@@ -123,6 +145,11 @@ def organisation_for_admin(user, code: str) -> Organisation:
         raise Http404("没有找到该党组织") from None
 
 
+def may_set_up(user) -> bool:
+    """The first-run setup (creating a top 党委) is the superuser's alone."""
+    return user.is_authenticated and user.is_superuser
+
+
 def administers(user) -> bool:
     """Whether the user has any organisation to administer in the app (for the navigation)."""
     return user.is_authenticated and (user.is_superuser or bool(administered_organisations(user)))
@@ -137,8 +164,9 @@ def administers_branch(user, branch: Organisation) -> bool:
 
 def can_change_organisation(user, organisation: Organisation) -> bool:
     """Renaming, closing and reopening an organisation is done from above it: by a 组织员 of an
-    organisation above (not of the organisation itself), or a superuser."""
-    if user.is_authenticated and user.is_superuser:
+    organisation above (not of the organisation itself), or a superuser — on the pages and in the
+    set-up workbook (``None``: the command line, which may)."""
+    if user is None or (user.is_authenticated and user.is_superuser):
         return True
     return any(
         organisation.path.startswith(org.path) and org.pk != organisation.pk
@@ -157,3 +185,104 @@ def roster_branch_for_user(user, code: str, *, write: bool = False) -> Organisat
     if write and not can_manage_roster(user, branch):
         raise PermissionDenied("您只能查阅该党支部的花名册，不能修改")
     return branch
+
+
+# --- accounts: who may manage whom ----------------------------------------------------------------
+#
+# A 组织员 manages the accounts of the organisations below them, never their own powers nor those
+# of their peers: the rules below are the only place that says so, for the accounts pages
+# (``org_views`` through ``accounts``) and the set-up workbook (``org_import``) alike. A user of
+# ``None`` is the command line (``manage.py import_org``), which may do everything.
+
+_SENIOR_KINDS = (Role.Kind.REVIEWER, Role.Kind.ADMINISTRATOR)
+
+
+def in_scope(organisation, scope: Organisation) -> bool:
+    """Whether ``organisation`` is ``scope`` or below it. An organisation not yet created (a row of
+    the set-up workbook, no path) is created below the scope, so it is inside."""
+    path = getattr(organisation, "path", "")
+    return not path or path.startswith(scope.path)
+
+
+def administers_above(user, organisation) -> bool:
+    """Whether ``user`` is 组织员 of an organisation strictly above ``organisation`` (superusers
+    are above everything). What a 组织员 grants or takes away must lie below their own level."""
+    if user is None or user.is_superuser:
+        return True
+    path = getattr(organisation, "path", "")
+    if not path:  # a workbook row: it will be created below the organisation administered
+        return bool(administered_organisations(user))
+    return any(path.startswith(org.path) and org.pk != organisation.pk for org in administered_organisations(user))
+
+
+def accounts_for_admin(scope: Organisation) -> QuerySet:
+    """The accounts an administrator of ``scope`` sees: those holding a role in ``scope`` or below.
+    An account with no role at all belongs to no organisation: only Django admin reaches it."""
+    return get_user_model().objects.filter(roles__organisation__in=Organisation.objects.below(scope)).distinct()
+
+
+def account_peer_problem(user, account, roles) -> str | None:
+    """Why ``user`` may not act on ``account`` at all: a superuser, or a 组织员 or 审阅人 of the
+    user's own level or above (peer takeover: reset their password, log in as them)."""
+    if user is None or user.is_superuser:
+        return None
+    if account.is_superuser:
+        return "系统管理员账号请在“系统管理”中办理"
+    if account.pk == user.pk:
+        return None
+    for role in roles:
+        if role.kind in _SENIOR_KINDS and not administers_above(user, role.organisation):
+            return (
+                f"该账号是{role.organisation.name}的{role.get_kind_display()}，与您同级或在您之上，"
+                "请由上级组织员或系统管理员办理"
+            )
+    return None
+
+
+def account_change_problem(user, account, *, roles, scope: Organisation) -> str | None:
+    """Why ``user``, on the pages of ``scope``, may not rename ``account``, reset its password or
+    deactivate it (None: they may). ``roles``: all the account's roles, with their organisations.
+
+    - superusers are managed in Django admin, by everyone;
+    - an account with a role outside ``scope`` by an administrator both organisations share, and
+      one with no role by a superuser in Django admin (it belongs to no organisation);
+    - a 组织员 or 审阅人 of the user's own organisation or above, only from above."""
+    if account.is_superuser:
+        return "系统管理员账号请在“系统管理”中办理"
+    if not roles:
+        return "该账号没有任何角色，请由系统管理员在“系统管理”中办理"
+    outside = [role.organisation.name for role in roles if not in_scope(role.organisation, scope)]
+    if outside:
+        return f"该账号在{'、'.join(outside)}也有角色，其姓名、密码和停用请由共同的上级组织员或系统管理员办理"
+    return account_peer_problem(user, account, roles)
+
+
+def role_grant_problem(user, account, *, kind: str, organisation) -> str | None:
+    """Why ``user`` may not give ``account`` (None: a new account) the role ``kind`` in
+    ``organisation`` (None: they may). ``organisation`` may be a workbook row not yet created.
+
+    - nobody gives themself a role (a 组织员 making themself 支部书记 or 审阅人);
+    - 组织员 and 审阅人 are appointed from above: a 组织员 appoints them only below their own level;
+    - a superuser's roles, and those of a peer or superior, are not the user's to change."""
+    if user is None:
+        return None
+    if account is not None and account.pk == user.pk and not user.is_superuser:
+        return "不能给自己分配角色，请由上级组织员或系统管理员办理"
+    if kind in _SENIOR_KINDS and not administers_above(user, organisation):
+        return f"{Role.Kind(kind).label}由上级组织员或系统管理员设立，您只能在下级组织设立"
+    if account is not None:
+        return account_peer_problem(user, account, list(account.roles.all()))
+    return None
+
+
+def role_remove_problem(user, role: Role) -> str | None:
+    """Why ``user`` may not take ``role`` away (None: they may): not their own 组织员 role, nor a
+    role of their own level or above, nor any role of a superuser or of a peer."""
+    if user is None:
+        return None
+    if role.user_id == user.pk and role.administers:
+        return "不能撤销自己的组织员角色，请由上级组织员或系统管理员办理"
+    if role.kind in _SENIOR_KINDS and not administers_above(user, role.organisation):
+        return f"{role.organisation.name}的{role.get_kind_display()}由上级组织员或系统管理员撤销"
+    account = role.user
+    return account_peer_problem(user, account, list(account.roles.all()))

@@ -18,12 +18,13 @@ import re
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import get_hasher, make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, get_hasher, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
+from . import access
 from .audit.models import AuditEntry
 from .hashers import IssuedPasswordHasher
 from .models import IssuedPassword, Organisation, Role, role_problem
@@ -49,16 +50,16 @@ def person_name(user) -> str:
     ``first_name``: they read surname first, without a space, as Chinese names do."""
     if user is None:
         return ""
-    return _whole_name(user) or user.get_username()
+    return whole_name(user) or user.get_username()
 
 
 def person_label(user) -> str:
     """A name with the login name, where both are needed to tell people apart: 李一帅（li_ys）."""
-    name = _whole_name(user)
+    name = whole_name(user)
     return f"{name}（{user.get_username()}）" if name else user.get_username()
 
 
-def _whole_name(user) -> str:
+def whole_name(user) -> str:
     first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
     if not last:
         return first
@@ -101,15 +102,65 @@ def _log(instance, *, organisation: Organisation | None, action: int, changes: d
     )
 
 
-def issue_password(*, user, by, organisation: Organisation | None) -> str:
-    """Give ``user`` a new generated password that they must replace at their next login; the
-    password is returned to be shown once and is kept nowhere."""
-    password = generate_password(user)
-    user.password = issued_password_hash(password)
+def unusable_password() -> str:
+    """What ``set_unusable_password`` stores (``!`` and a random tail, so no two accounts share
+    it), a hundred times faster for thousands of new accounts: one ``token_urlsafe`` instead of
+    forty ``secrets.choice``."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+
+
+def _issuer(by):
+    return by if getattr(by, "pk", None) else None
+
+
+def issue_password(*, user, by, organisation: Organisation | None) -> None:
+    """Give ``user`` an initial password to be made and shown, once, to ``by`` when they open the
+    page that shows it (``issued_password_reveal``); their old password stops working now. No
+    password exists until then, so none is ever stored, not even in a session."""
+    user.set_unusable_password()
     user.save(update_fields=["password"])
-    IssuedPassword.objects.update_or_create(user=user, defaults={"issued_by": by if getattr(by, "pk", None) else None})
+    IssuedPassword.objects.update_or_create(user=user, defaults={"issued_by": _issuer(by), "pending": True})
     _log(user, organisation=organisation, action=AuditEntry.Action.UPDATE, changes={"password": ["", "已发放初始密码"]})
-    return password
+
+
+def issued_password_reveal(*, user, by) -> str | None:
+    """The initial password ``by`` issued to ``user`` and has not yet seen: made now, stored as a
+    hash and returned to be shown this once (None: nothing waiting for ``by``)."""
+    return issued_passwords_reveal(users=[user], by=by).get(user.pk)
+
+
+def issued_passwords_reveal(*, users, by) -> dict[int, str]:
+    """``issued_password_reveal`` for many accounts (a set-up workbook's): user id → password.
+
+    Passwords are made and hashed before the write transaction opens (the slow part: about a
+    millisecond each with ``IssuedPasswordHasher``), then written in bulk for the accounts still
+    waiting — a second request revealing the same accounts at the same moment gets none of them."""
+    waiting = set(
+        IssuedPassword.objects.filter(user__in=[u.pk for u in users], pending=True, issued_by=_issuer(by)).values_list(
+            "user_id", flat=True
+        )
+    )
+    made = {user.pk: (user, generate_password(user)) for user in users if user.pk in waiting}
+    hashes = {pk: issued_password_hash(password) for pk, (_user, password) in made.items()}
+    with transaction.atomic():
+        claimed = list(
+            IssuedPassword.objects.select_for_update()
+            .filter(user_id__in=list(made), pending=True, issued_by=_issuer(by))
+            .values_list("user_id", flat=True)
+        )
+        IssuedPassword.objects.filter(user_id__in=claimed).update(pending=False)
+        changed = []
+        for pk in claimed:
+            user = made[pk][0]
+            user.password = hashes[pk]
+            changed.append(user)
+        User.objects.bulk_update(changed, ["password"], batch_size=500)
+    return {pk: made[pk][1] for pk in claimed}
+
+
+def issued_password_replaced(*, user) -> None:
+    """The user has chosen their own password: the issued one's record goes."""
+    IssuedPassword.objects.filter(user_id=user.pk).delete()
 
 
 def clean_username(username: str) -> str:
@@ -121,8 +172,20 @@ def clean_username(username: str) -> str:
     try:
         User.username_validator(username)
     except ValidationError:
-        raise AccountProblem(f"用户名“{username}”只能包含字母、数字和 @ . + - _ 符号。") from None
+        raise AccountProblem(_UNSAFE_USERNAME.format(username=username)) from None
     return username
+
+
+# User names people type and read: Latin letters, digits and . _ - only. Django's own rule takes
+# any Unicode letter, so a Cyrillic і passes for an i and one account can pose as another.
+_SAFE_USERNAME = re.compile(r"[A-Za-z0-9._-]+")
+_UNSAFE_USERNAME = "用户名“{username}”只能使用英文字母、数字和 . _ - 符号（不能用汉字、空格、全角字符或外文字母）。"
+
+
+def check_new_username(username: str) -> None:
+    """A new account's user name keeps to the safe alphabet (accounts made before keep theirs)."""
+    if not _SAFE_USERNAME.fullmatch(username):
+        raise AccountProblem(_UNSAFE_USERNAME.format(username=username))
 
 
 def clean_person_name(name: str) -> str:
@@ -134,30 +197,29 @@ def clean_person_name(name: str) -> str:
     return name
 
 
-def grant_problem(*, kind: str, organisation: Organisation, by) -> str | None:
-    """Why ``by`` may not give the role ``kind`` in ``organisation`` (None: they may). 组织员 are
-    appointed from above: a 组织员 appoints them only in organisations below their own."""
-    if kind != Role.Kind.ADMINISTRATOR or by is None or by.is_superuser or organisation.pk is None:
-        return None
-    from .access import administered_organisations
-
-    if any(organisation.path.startswith(o.path) and o.pk != organisation.pk for o in administered_organisations(by)):
-        return None
-    return "组织员由上级组织员或系统管理员设立，不能在您自己管理的组织再设组织员"
+def _check_role(kind: str, organisation: Organisation, *, account, by) -> None:
+    problem = role_problem(kind, organisation) or access.role_grant_problem(
+        by, account, kind=kind, organisation=organisation
+    )
+    if problem:
+        raise AccountProblem(problem + "。")
 
 
-def _check_role(kind: str, organisation: Organisation, by) -> None:
-    problem = role_problem(kind, organisation) or grant_problem(kind=kind, organisation=organisation, by=by)
+def _check_peer(account, by) -> None:
+    """The pages check the whole rule (``access.account_change_problem``) before calling; a
+    service called from elsewhere still never acts on a peer, a superior or a superuser."""
+    problem = access.account_peer_problem(by, account, list(account.roles.all()))
     if problem:
         raise AccountProblem(problem + "。")
 
 
 @transaction.atomic
-def account_create(*, username: str, name: str, organisation: Organisation, kind: str, by) -> tuple[object, str]:
-    """A new account holding one role; returns it with its initial password (shown once)."""
+def account_create(*, username: str, name: str, organisation: Organisation, kind: str, by):
+    """A new account holding one role, its initial password waiting to be shown to ``by``."""
     username = clean_username(username)
+    check_new_username(username)
     name = clean_person_name(name)
-    _check_role(kind, organisation, by)
+    _check_role(kind, organisation, account=None, by=by)
     if organisation.is_closed:
         raise AccountProblem(f"{organisation.name}已撤销，不能再为它新建账号。")
     if User.objects.filter(username__iexact=username).exists():
@@ -167,17 +229,18 @@ def account_create(*, username: str, name: str, organisation: Organisation, kind
     user._audit_organisation_id = organisation.pk
     user.save()
     Role.objects.create(user=user, organisation=organisation, kind=kind)
-    password = issue_password(user=user, by=by, organisation=organisation)
+    issue_password(user=user, by=by, organisation=organisation)
     logger.info("account %s created in %s by %s", user.pk, organisation.code, getattr(by, "pk", by))
-    return user, password
+    return user
 
 
 @transaction.atomic
-def account_reset_password(*, user, organisation: Organisation, by) -> str:
-    """A new initial password for ``user`` (forgotten, or never received); shown once."""
-    password = issue_password(user=user, by=by, organisation=organisation)
+def account_reset_password(*, user, organisation: Organisation, by) -> None:
+    """A new initial password for ``user`` (forgotten, or never received), to be shown to ``by``
+    once (``issued_password_reveal``); the old one stops working at once."""
+    _check_peer(user, by)
+    issue_password(user=user, by=by, organisation=organisation)
     logger.info("password of %s reset in %s by %s", user.pk, organisation.code, getattr(by, "pk", by))
-    return password
 
 
 @transaction.atomic
@@ -199,6 +262,7 @@ def account_set_active(*, user, active: bool, organisation: Organisation, by) ->
         raise AccountProblem("不能停用自己正在使用的账号。")
     if user.is_superuser:
         raise AccountProblem("系统管理员账号只能在“系统管理”中停用。")
+    _check_peer(user, by)
     if user.is_active == active:
         return
     user.is_active = active
@@ -210,7 +274,7 @@ def account_set_active(*, user, active: bool, organisation: Organisation, by) ->
 
 @transaction.atomic
 def role_add(*, user, organisation: Organisation, kind: str, by) -> Role:
-    _check_role(kind, organisation, by)
+    _check_role(kind, organisation, account=user, by=by)
     if organisation.is_closed:
         raise AccountProblem(f"{organisation.name}已撤销，不能再分配角色。")
     role, created = Role.objects.get_or_create(user=user, organisation=organisation, kind=kind)
@@ -223,8 +287,9 @@ def role_add(*, user, organisation: Organisation, kind: str, by) -> Role:
 def role_remove(*, role: Role, by) -> None:
     if not Role.objects.filter(user_id=role.user_id).exclude(pk=role.pk).exists():
         raise AccountProblem("账号至少要保留一个角色。不再使用的账号请“停用”。")
-    if role.user_id == getattr(by, "pk", None) and role.administers:
-        raise AccountProblem("不能撤销自己的组织员角色，请由上级组织员或系统管理员办理。")
+    problem = access.role_remove_problem(by, role)
+    if problem:
+        raise AccountProblem(problem + "。")
     role.delete()
 
 
@@ -233,7 +298,7 @@ def role_remove(*, role: Role, by) -> None:
 
 def accounts_below(*, scope: Organisation) -> QuerySet:
     """Accounts holding a role somewhere in ``scope`` (the organisation or below it)."""
-    return User.objects.filter(roles__organisation__path__startswith=scope.path).distinct()
+    return access.accounts_for_admin(scope)
 
 
 ACCOUNT_STATES = ("active", "inactive", "all")
@@ -247,7 +312,7 @@ def account_search(*, scope: Organisation, query: str = "", state: str = "active
         accounts = accounts.filter(Q(username__icontains=query) | Q(first_name__contains=query))
     if state != "all":
         accounts = accounts.filter(is_active=state != "inactive")
-    roles = Role.objects.filter(organisation__path__startswith=scope.path).select_related("organisation")
+    roles = Role.objects.filter(organisation__in=Organisation.objects.below(scope)).select_related("organisation")
     return accounts.prefetch_related(
         Prefetch("roles", queryset=roles.order_by("organisation__path"), to_attr="scope_roles")
     ).order_by("username")
@@ -262,23 +327,18 @@ def account_roles(*, account, scope: Organisation) -> list[Role]:
     """All the account's roles, each marked ``in_scope`` when it lies in ``scope``."""
     roles = list(Role.objects.filter(user=account).select_related("organisation").order_by("organisation__path", "kind"))
     for role in roles:
-        role.in_scope = role.organisation.path.startswith(scope.path)
+        role.in_scope = access.in_scope(role.organisation, scope)
     return roles
 
 
-def account_manage_problem(*, account, scope: Organisation, roles: list[Role]) -> str | None:
-    """Why an administrator of ``scope`` may not rename, reset or deactivate ``account`` (None: they
-    may): superusers are managed in Django admin, and an account with a role outside the scope by
-    an administrator both organisations share."""
-    if account.is_superuser:
-        return "系统管理员账号请在“系统管理”中办理。"
-    outside = [role.organisation.name for role in roles if not role.organisation.path.startswith(scope.path)]
-    if outside:
-        return f"该账号在{'、'.join(outside)}也有角色，其姓名、密码和停用请由共同的上级组织员或系统管理员办理。"
-    return None
+def account_manage_problem(*, account, scope: Organisation, roles: list[Role], by) -> str | None:
+    """Why ``by``, administering ``scope``, may not rename, reset or deactivate ``account`` (None:
+    they may); the rules are ``access.account_change_problem``."""
+    problem = access.account_change_problem(by, account, roles=roles, scope=scope)
+    return problem + "。" if problem else None
 
 
 def account_home(*, roles: list[Role], scope: Organisation) -> Organisation:
     """The organisation an account's change is logged under: its first role in the scope."""
-    inside = [role.organisation for role in roles if role.organisation.path.startswith(scope.path)]
+    inside = [role.organisation for role in roles if access.in_scope(role.organisation, scope)]
     return inside[0] if inside else scope

@@ -16,13 +16,12 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    roles = access._roles(user)
-    administered = [role.organisation for role in roles if role.administers]
+    administered = access.administered_organisations(user)
     if user.is_superuser and not administered:
         # A superuser administers the top organisations; looked up only when the bar is drawn.
         administered = _top_organisations
     return {
-        "nav_branches": [role.organisation for role in roles if role.writes_branch],
+        "nav_branches": access.own_branches(user),
         "nav_administered": administered,
         "nav_branch_sections": BRANCH_SECTIONS,
     }

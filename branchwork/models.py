@@ -278,7 +278,8 @@ BRANCH_WRITER_ROLES = Q(kind__in=[Role.Kind.SECRETARY, Role.Kind.COMMITTEE])
 class IssuedPassword(models.Model):
     """A password an administrator issued (a new account's, or a reset) and showed them once: the
     user replaces it with their own at their next login, and the row goes when they have. The
-    password itself is kept nowhere."""
+    password itself is kept nowhere: it is made when the page showing it is opened
+    (``pending`` until then, the account having no usable password meanwhile)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="issued_password"
@@ -292,6 +293,7 @@ class IssuedPassword(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    pending = models.BooleanField("待显示", default=False)
 
     class Meta:
         verbose_name = "初始密码"

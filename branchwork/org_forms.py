@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from .accounts import AccountProblem, clean_person_name, clean_username
+from .accounts import AccountProblem, check_new_username, clean_person_name, clean_username
 from .forms import DateInput
 from .models import Organisation, Role
 from .organisations import CHILD_LEVELS, OrganisationProblem, clean_code, clean_name, parent_problem
@@ -155,7 +155,7 @@ class AccountCreateForm(AccountNameForm, RoleForm):
     username = forms.CharField(
         label="用户名",
         max_length=150,
-        help_text="登录时使用，字母、数字或 @ . + - _，如 kl_shuji；创建后不能修改",
+        help_text="登录时使用，英文字母、数字或 . _ -，如 kl_shuji；创建后不能修改",
     )
 
     field_order = ["name", "username", "organisation", "kind"]
@@ -167,7 +167,8 @@ class AccountCreateForm(AccountNameForm, RoleForm):
         self.fields["name"].error_messages["required"] = "请填写姓名。"
 
     def clean_username(self) -> str:
-        return _problem_to_error(clean_username, self.cleaned_data["username"])
+        username = _problem_to_error(clean_username, self.cleaned_data["username"])
+        return _problem_to_error(lambda name: check_new_username(name) or name, username)
 
 
 class OrgImportForm(forms.Form):

@@ -16,8 +16,9 @@ the organisation administered (``None`` on the command line: the whole deploymen
 - Bounded: a 党委 of 30 branches and 750 members is read, checked and written in a fixed number
   of queries (bulk writes, bulk audit entries), not one per row.
 
-New accounts get an issued password (``accounts``), returned once by ``import_apply`` to be shown
-to the administrator, and replaced by its owner at their first login.
+New accounts get an issued password (``accounts``), made only when the page showing it is opened
+(``import_passwords_reveal``: never stored in clear, not even in the session), shown once to the
+administrator, and replaced by its owner at their first login.
 
 Rows are read by the spreadsheet toolkit (``branchwork.spreadsheets``); members are checked by the
 roster's own row check, so a row valid in a branch's roster import is valid here.
@@ -34,19 +35,21 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from openpyxl.styles import Font
 
+from . import access
 from . import spreadsheets as xlsx
 from .accounts import (
     AccountProblem,
+    check_new_username,
     clean_person_name,
     clean_username,
-    generate_password,
-    grant_problem,
-    issued_password_hash,
+    issued_passwords_reveal,
+    unusable_password,
+    whole_name,
 )
 from .audit.services import audit_bulk_created, audit_bulk_updating
 from .figures import figures_changed
@@ -317,7 +320,6 @@ def _choice(row: SheetRow, column: str, labels: dict[str, str], allowed: str, pr
 
 
 def _plan_orgs(plan: Plan, rows: list[SheetRow], existing: dict[str, Organisation], by) -> None:
-    scope = plan.scope
     first_row: dict[str, int] = {}
     new: dict[str, NewOrg] = {}
     codes = []
@@ -379,7 +381,7 @@ def _plan_orgs(plan: Plan, rows: list[SheetRow], existing: dict[str, Organisatio
             continue
         if org.name == name:
             plan.orgs_unchanged += 1
-        elif scope is not None and org.pk == scope.pk and by is not None and not by.is_superuser:
+        elif not access.can_change_organisation(by, org):
             plan.error(SHEET_ORGS, row.number, f"本组织（{org.name}）的名称由上级组织员修改，请在表中保持原名")
         else:
             plan.renamed_orgs.append((org, name))
@@ -437,11 +439,10 @@ def _as_organisation(org) -> Organisation | None:
     return Organisation(code=org.code, name=org.name, level=org.level)
 
 
-def _holds(user, org: Organisation, kind: str) -> bool:
-    return user is not None and any(r.organisation_id == org.pk and r.kind == kind for r in user.roles.all())
-
-
 def _plan_accounts(plan: Plan, rows: list[SheetRow], by) -> None:
+    """Who may be given which role, and whose name changed, is decided by ``access`` (the same
+    rules as the accounts pages); a row that restates an account as it is changes nothing and is
+    always accepted, so the template downloaded and imported back unchanged always imports."""
     scope = plan.scope
     usernames = {_text(row, "用户名").lower() for row in rows if _text(row, "用户名")}
     users = {
@@ -469,17 +470,24 @@ def _plan_accounts(plan: Plan, rows: list[SheetRow], by) -> None:
         code = _org_code(row, problems)
         kind = _choice(row, "角色", KIND_LABELS, f"{'、'.join(ROLE_CHOICES)}之一", problems)
         org = _known_org(plan, code, problems)
-        if org is not None and kind:
+        key = username.lower()
+        user = users.get(key)
+        if username and user is None:
+            try:
+                check_new_username(username)
+            except AccountProblem as problem:
+                problems.append(str(problem).rstrip("。"))
+        has_role = (
+            user is not None
+            and isinstance(org, Organisation)
+            and any(r.organisation_id == org.pk and r.kind == kind for r in user.roles.all())
+        )
+        if org is not None and kind and not has_role:
             problem = role_problem(kind, _as_organisation(org))
-            granted = isinstance(org, Organisation) and _holds(users.get(username.lower()), org, kind)
-            refused = None if granted or not isinstance(org, Organisation) else grant_problem(kind=kind, organisation=org, by=by)
             if problem:
                 problems.append(f"{org.name}是{org.get_level_display()}：{problem}")
-            elif refused:
-                problems.append(refused)
             elif org.is_closed:
                 problems.append(f"{org.name}已撤销，不能再分配角色")
-        key = username.lower()
         if username and name:
             if key in seen and seen[key][1] != name:
                 problems.append(f"用户名“{username}”在第{seen[key][0]}行的姓名是“{seen[key][1]}”，同一账号的姓名应一致")
@@ -489,13 +497,21 @@ def _plan_accounts(plan: Plan, rows: list[SheetRow], by) -> None:
             if role_key in roles_seen:
                 problems.append(f"与第{roles_seen[role_key]}行重复")
             roles_seen.setdefault(role_key, row.number)
-        user = users.get(key)
         if user is None and not name and not _text(row, "姓名") and key not in seen:
             problems.append("缺少姓名")
-        if user is not None and not problems:
-            problem = _foreign_account(user, scope)
+        rename = user is not None and bool(name) and whole_name(user) != name and key not in renamed
+        if not problems and org is not None and kind and not has_role:
+            problem = _foreign_account(user, scope) or access.role_grant_problem(by, user, kind=kind, organisation=org)
             if problem:
-                problems.append(problem)
+                problems.append(problem.rstrip("。"))
+        if not problems and rename:
+            problem = _foreign_account(user, scope) or (
+                access.account_change_problem(by, user, roles=list(user.roles.all()), scope=scope)
+                if scope is not None
+                else None
+            )
+            if problem:
+                problems.append(problem.rstrip("。"))
         if problems:
             for problem in problems:
                 plan.error(SHEET_ACCOUNTS, row.number, problem)
@@ -504,8 +520,6 @@ def _plan_accounts(plan: Plan, rows: list[SheetRow], by) -> None:
             account = new_accounts.setdefault(key, NewAccount(row.number, username, name or seen[key][1]))
             account.roles.append((code, kind))
             continue
-        has_role = any(r.organisation.code == code and r.kind == kind for r in user.roles.all())
-        rename = bool(name) and (user.first_name, user.last_name) != (name, "") and key not in renamed
         if not has_role and not user.is_active:
             plan.error(SHEET_ACCOUNTS, row.number, f"账号“{user.username}”已停用，请先在账号页面恢复后再分配角色")
             continue
@@ -520,13 +534,13 @@ def _plan_accounts(plan: Plan, rows: list[SheetRow], by) -> None:
 
 
 def _foreign_account(user, scope: Organisation | None) -> str | None:
-    """Why an existing account is not this administrator's to change (None: it is)."""
+    """Why an existing account cannot be changed from this workbook at all (None: it can): a
+    superuser's, or one the scope does not see (no role in it) — its user name is taken."""
+    if user is None:
+        return None
     if user.is_superuser:
         return f"用户名“{user.username}”是系统管理员账号，请换一个用户名"
-    if scope is None:
-        return None
-    roles = list(user.roles.all())
-    if not roles or any(not r.organisation.path.startswith(scope.path) for r in roles):
+    if scope is not None and not any(access.in_scope(r.organisation, scope) for r in user.roles.all()):
         return f"用户名“{user.username}”已被其他账号使用，请换一个"
     return None
 
@@ -646,7 +660,9 @@ class Outcome:
     plan: Plan
     applied: bool = False
     stale: bool = False  # the database changed since the preview: nothing written, see the new plan
-    issued: list[IssuedAccount] = field(default_factory=list)
+    # The new accounts, their initial passwords waiting to be made and shown once
+    # (``import_passwords_reveal``): no password exists before then.
+    new_user_ids: list[int] = field(default_factory=list)
 
 
 def _lock(scope: Organisation | None) -> None:
@@ -668,7 +684,7 @@ def org_import(*, workbook: Workbook, scope: Organisation | None, by, commit: bo
         if expected is not None and plan.digest() != expected:
             outcome.stale = True
             return outcome
-        outcome.issued = _apply(plan, by)
+        outcome.new_user_ids = _apply(plan, by)
         outcome.applied = True
     logger.info(
         "organisation import under %s by %s: %d changes",
@@ -679,13 +695,13 @@ def org_import(*, workbook: Workbook, scope: Organisation | None, by, commit: bo
     return outcome
 
 
-def _apply(plan: Plan, by) -> list[IssuedAccount]:
+def _apply(plan: Plan, by) -> list[int]:
     orgs: dict[str, Organisation] = {code: org for code, org in plan.orgs_by_code.items() if isinstance(org, Organisation)}
     _create_orgs(plan, orgs)
     _rename_orgs(plan)
-    issued = _write_accounts(plan, orgs, by)
+    new_user_ids = _write_accounts(plan, orgs, by)
     _write_members(plan, orgs)
-    return issued
+    return new_user_ids
 
 
 def _create_orgs(plan: Plan, orgs: dict[str, Organisation]) -> None:
@@ -725,28 +741,20 @@ def _rename_orgs(plan: Plan) -> None:
     figures_changed(branch_ids=Organisation.objects.filter(below).values("pk"))
 
 
-def _write_accounts(plan: Plan, orgs: dict[str, Organisation], by) -> list[IssuedAccount]:
-    role_label = dict(Role.Kind.choices)
-    issued: list[IssuedAccount] = []
+def _write_accounts(plan: Plan, orgs: dict[str, Organisation], by) -> list[int]:
+    """New accounts (in bulk, with no usable password until theirs is shown), their roles, and
+    new names of existing accounts. Returns the new accounts' ids."""
     users = []
     for account in plan.new_accounts:
-        password = generate_password()
         user = User(username=account.username, first_name=account.name, last_name="", is_active=True)
-        user.password = issued_password_hash(password)
+        user.password = unusable_password()
         user._audit_organisation_id = orgs[account.roles[0][0]].pk
         users.append(user)
-        issued.append(
-            IssuedAccount(
-                account.username,
-                account.name,
-                "、".join(f"{orgs[code].name}·{role_label[kind]}" for code, kind in account.roles),
-                password,
-            )
-        )
-    created = User.objects.bulk_create(users)
+    created = User.objects.bulk_create(users, batch_size=500)
     audit_bulk_created(objects=created)
     IssuedPassword.objects.bulk_create(
-        [IssuedPassword(user=user, issued_by=by if getattr(by, "pk", None) else None) for user in created]
+        [IssuedPassword(user=user, issued_by=by if getattr(by, "pk", None) else None, pending=True) for user in created],
+        batch_size=500,
     )
     roles = [
         Role(user=user, organisation=orgs[code], kind=kind)
@@ -754,7 +762,7 @@ def _write_accounts(plan: Plan, orgs: dict[str, Organisation], by) -> list[Issue
         for code, kind in account.roles
     ]
     roles += [Role(user=user, organisation=orgs[code], kind=kind) for user, code, kind in plan.new_roles]
-    audit_bulk_created(objects=Role.objects.bulk_create(roles))
+    audit_bulk_created(objects=Role.objects.bulk_create(roles, batch_size=500))
     if plan.renamed_accounts:
         renamed = []
         for user, name in plan.renamed_accounts:
@@ -763,8 +771,30 @@ def _write_accounts(plan: Plan, orgs: dict[str, Organisation], by) -> list[Issue
             user._audit_organisation_id = home.pk if home is not None else None
             renamed.append(user)
         audit_bulk_updating(objects=renamed, fields=["first_name", "last_name"])
-        User.objects.bulk_update(renamed, ["first_name", "last_name"])
-    return issued
+        User.objects.bulk_update(renamed, ["first_name", "last_name"], batch_size=500)
+    return [user.pk for user in created]
+
+
+def import_passwords_reveal(*, user_ids: list[int], by) -> list[IssuedAccount]:
+    """The initial passwords of the accounts an import created, made now and returned to be shown
+    (and offered as a download) this once; accounts whose password was already shown are left out."""
+    role_label = dict(Role.Kind.choices)
+    users = list(
+        User.objects.filter(pk__in=user_ids)
+        .prefetch_related(Prefetch("roles", queryset=Role.objects.select_related("organisation").order_by("pk")))
+        .order_by("pk")
+    )
+    passwords = issued_passwords_reveal(users=users, by=by)
+    return [
+        IssuedAccount(
+            user.username,
+            whole_name(user),
+            "、".join(f"{role.organisation.name}·{role_label[role.kind]}" for role in user.roles.all()),
+            passwords[user.pk],
+        )
+        for user in users
+        if user.pk in passwords
+    ]
 
 
 def _write_members(plan: Plan, orgs: dict[str, Organisation]) -> None:
@@ -816,14 +846,14 @@ def import_template(*, scope: Organisation | None) -> bytes:
     xlsx.write_header(accounts_sheet, ACCOUNT_COLUMNS, widths=[18, 12, 14, 12])
     if scope is not None:
         roles = (
-            Role.objects.filter(organisation__path__startswith=scope.path, organisation__closed_on__isnull=True)
+            Role.objects.filter(organisation__in=Organisation.objects.below(scope), organisation__closed_on__isnull=True)
             .filter(user__is_active=True, user__is_superuser=False)
             .select_related("user", "organisation")
             .order_by("organisation__path", "kind", "user__username")
         )
         short = {value: label for label, value in KIND_LABELS.items() if label in ROLE_CHOICES}
         for number, role in enumerate(roles, start=2):
-            name = f"{role.user.last_name}{role.user.first_name}".strip()
+            name = whole_name(role.user)
             xlsx.write_row(
                 accounts_sheet, [role.user.username, name, role.organisation.code, short[role.kind]], row=number
             )
@@ -850,7 +880,7 @@ def _help_sheet(workbook, scope: Organisation | None) -> None:
         (SHEET_ORGS, "名称", "全称，如“kl所党支部”；已有党组织改了名称会更新"),
         (SHEET_ORGS, "层级", "党委 / 党总支 / 党支部"),
         (SHEET_ORGS, "上级编码", f"上级党组织的编码（本表中或已有的）；留空表示直属 {top}"),
-        (SHEET_ACCOUNTS, "用户名", "登录用的名字：字母、数字或 @ . + - _，如 kl_shuji；已有的账号按用户名对应"),
+        (SHEET_ACCOUNTS, "用户名", "登录用的名字：英文字母、数字或 . _ -，如 kl_shuji；已有的账号按用户名对应"),
         (SHEET_ACCOUNTS, "姓名", "完整姓名，如“李一帅”"),
         (SHEET_ACCOUNTS, "组织编码", "该账号所属党组织的编码"),
         (SHEET_ACCOUNTS, "角色", "支部书记、支委（属于党支部）；审阅人、组织员（属于党委或党总支）。一人多个角色写多行"),

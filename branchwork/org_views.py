@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,6 +34,7 @@ from .accounts import (
     account_set_active,
     account_update,
     accounts_below,
+    issued_password_reveal,
     passwords_waiting,
     person_name,
     role_add,
@@ -51,9 +53,9 @@ from .org_forms import (
     UnitUpdateForm,
 )
 from .org_import import (
-    IssuedAccount,
     Plan,
     Workbook,
+    import_passwords_reveal,
     import_template,
     org_import,
     passwords_workbook,
@@ -74,8 +76,6 @@ from .roster import party_groups_counted
 from .spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, xlsx_response
 
 ACCOUNTS_PAGE_SIZE = 50
-# The password just issued, kept in the session only until the page that shows it is opened.
-SHOWN_PASSWORD = "orgadmin_issued_password"
 
 
 def _post(request):
@@ -93,10 +93,6 @@ def _unit(request, scope: Organisation, pk: int, *, change: bool = False) -> Org
 
 def _account(scope: Organisation, pk: int):
     return get_object_or_404(accounts_below(scope=scope), pk=pk)
-
-
-def _show_password_once(request, user, password: str) -> None:
-    request.session[SHOWN_PASSWORD] = {"user": user.pk, "password": password}
 
 
 # --- the organisation ------------------------------------------------------------------------------
@@ -312,7 +308,7 @@ def account_create_view(request, code):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user, password = account_create(
+            user = account_create(
                 username=data["username"],
                 name=data["name"],
                 organisation=data["organisation"],
@@ -322,7 +318,6 @@ def account_create_view(request, code):
         except AccountProblem as problem:
             form.add_error(None, str(problem))
         else:
-            _show_password_once(request, user, password)
             messages.success(request, f"已为{person_name(user)}新建账号。")
             return redirect("orgadmin:account_detail", code=scope.code, user_pk=user.pk)
     return render(request, "branchwork/org_account_form.html", {"organisation": scope, "form": form})
@@ -336,7 +331,7 @@ def account_detail(request, code, user_pk):
     scope = access.organisation_for_admin(request.user, code)
     account = _account(scope, user_pk)
     roles = account_roles(account=account, scope=scope)
-    problem = account_manage_problem(account=account, scope=scope, roles=roles)
+    problem = account_manage_problem(account=account, scope=scope, roles=roles, by=request.user)
     name_form = AccountNameForm(_post(request), initial={"name": person_name(account)}, prefix="name")
     role_form = RoleForm(None, scope=scope, prefix="role")
     if request.method == "POST":
@@ -346,11 +341,8 @@ def account_detail(request, code, user_pk):
             if account_update(user=account, name=name_form.cleaned_data["name"], organisation=account_home(roles=roles, scope=scope)):
                 messages.success(request, f"已将姓名改为“{person_name(account)}”。")
             return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
-    shown = request.session.get(SHOWN_PASSWORD)
-    password = None
-    if shown and shown.get("user") == account.pk:
-        password = shown["password"]
-        del request.session[SHOWN_PASSWORD]
+    # Made now, for the administrator who issued it, and shown this once: kept nowhere.
+    password = None if problem else issued_password_reveal(user=account, by=request.user)
     return render(
         request,
         "branchwork/org_account_detail.html",
@@ -371,7 +363,7 @@ def account_detail(request, code, user_pk):
 def _manageable_account(request, scope, user_pk):
     account = _account(scope, user_pk)
     roles = account_roles(account=account, scope=scope)
-    problem = account_manage_problem(account=account, scope=scope, roles=roles)
+    problem = account_manage_problem(account=account, scope=scope, roles=roles, by=request.user)
     if problem:
         raise PermissionDenied(problem)
     return account, roles
@@ -385,8 +377,7 @@ def account_password(request, code, user_pk):
     if account.pk == request.user.pk:
         messages.error(request, "自己的密码请在右上角“修改密码”中修改。")
         return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
-    password = account_reset_password(user=account, organisation=account_home(roles=roles, scope=scope), by=request.user)
-    _show_password_once(request, account, password)
+    account_reset_password(user=account, organisation=account_home(roles=roles, scope=scope), by=request.user)
     messages.success(request, f"已为{person_name(account)}重置密码，原密码即刻失效。")
     return redirect("orgadmin:account_detail", code=scope.code, user_pk=account.pk)
 
@@ -435,7 +426,7 @@ def role_delete(request, code, user_pk, role_pk):
     scope = access.organisation_for_admin(request.user, code)
     account = _account(scope, user_pk)
     role = get_object_or_404(
-        Role.objects.filter(user=account, organisation__path__startswith=scope.path).select_related("organisation"),
+        Role.objects.filter(user=account, organisation__in=Organisation.objects.below(scope)).select_related("organisation"),
         pk=role_pk,
     )
     try:
@@ -454,7 +445,7 @@ def role_delete(request, code, user_pk, role_pk):
 @require_http_methods(["GET", "POST"])
 def setup(request):
     """The superuser's first-run checklist: create the top 党委 → import the workbook → done."""
-    if not request.user.is_superuser:
+    if not access.may_set_up(request.user):
         raise Http404("没有找到该页面")
     form = SetupForm(_post(request))
     if request.method == "POST" and form.is_valid():
@@ -520,6 +511,7 @@ def import_upload(request, code):
 
 @login_required
 @require_POST
+@transaction.non_atomic_requests  # the import opens its own transaction: nothing held around it
 def import_confirm(request, code):
     """Write what the preview showed, in one transaction — unless the database has changed since,
     in which case the new preview is shown to be confirmed again."""
@@ -544,9 +536,10 @@ def import_confirm(request, code):
             notice="预览之后数据有了变动（可能有人同时修改了组织或账号），本次没有写入。请核对下面的新预览后再确认。",
         )
     del request.session[_import_key(PENDING_IMPORT, scope)]
+    # Only the new accounts' ids: their passwords are made when the result page is opened.
     request.session[_import_key(IMPORT_RESULT, scope)] = {
         "sheets": outcome.plan.summary("已"),
-        "issued": [vars(account) for account in outcome.issued],
+        "new_user_ids": outcome.new_user_ids,
     }
     return redirect("orgadmin:import_done", code=scope.code)
 
@@ -554,6 +547,7 @@ def import_confirm(request, code):
 @login_required
 @require_GET
 @never_cache  # shows initial passwords: no copy in any cache
+@transaction.non_atomic_requests  # passwords are hashed before their short write opens, not inside one
 def import_done(request, code):
     """What the import did, and the new accounts' initial passwords: shown this once."""
     scope = access.organisation_for_admin(request.user, code)
@@ -561,7 +555,7 @@ def import_done(request, code):
     if result is None:
         messages.info(request, "导入结果（含初始密码）只显示一次，已经显示过了。忘记密码的账号可在“账号”中重置。")
         return redirect("orgadmin:overview", code=scope.code)
-    issued = [IssuedAccount(**account) for account in result["issued"]]
+    issued = import_passwords_reveal(user_ids=result.get("new_user_ids", []), by=request.user)
     download = ""
     if issued:
         # The list travels in the page itself (a data: link), so it is kept nowhere on the server.

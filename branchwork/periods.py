@@ -77,16 +77,22 @@ class Period:
         return self.label
 
 
-def period_from_query(params, today: datetime.date) -> tuple[Period, str]:
+def period_from_query(
+    params, today: datetime.date, within: "PeriodRange | None" = None
+) -> tuple[Period, str]:
     """The period ``?period=`` names, else the half-year ``today`` falls in; with a Chinese
-    message when the value could not be read (the page then shows the current half-year)."""
+    message when the value could not be read or lies outside ``within`` (the periods the page's
+    menu offers) — the page then shows the current half-year."""
     code = (params.get("period") or "").strip()
-    if code:
-        try:
-            return Period.parse(code), ""
-        except PeriodError as error:
-            return Period.containing(today), f"{error}，已显示本半年。"
-    return Period.containing(today), ""
+    if not code:
+        return Period.containing(today), ""
+    try:
+        period = Period.parse(code)
+    except PeriodError as error:
+        return Period.containing(today), f"{error}，已显示本半年。"
+    if within is not None and period not in within:
+        return Period.containing(today), f"{within.refusal(period)}，已显示本半年。"
+    return period, ""
 
 
 def chinese_date(day: datetime.date | None) -> str:
@@ -96,11 +102,54 @@ def chinese_date(day: datetime.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def period_choices(today: datetime.date, years_back: int = 5) -> list[tuple[str, str]]:
-    choices = []
-    for year in range(today.year, today.year - years_back, -1):
-        for half in ("H2", "H1", ""):
-            period = Period(year, half)
-            if period.start <= today or year < today.year:
-                choices.append((period.code, period.long_label))
-    return choices
+@dataclass(frozen=True)
+class PeriodRange:
+    """The periods a page offers in its menu and accepts in ``?period=``: every period of the
+    years from ``first_year`` (the year of the earliest record the user can see) to the current
+    one, that has begun by ``today``. Whole years, so that a year's 全年 and both halves are
+    offered together."""
+
+    first_year: int
+    today: datetime.date
+
+    @classmethod
+    def since(cls, first: datetime.date | None, today: datetime.date) -> "PeriodRange":
+        """From the year of ``first`` (no records yet: this year only) to ``today``."""
+        year = today.year if first is None else min(max(first.year, YEARS.start), today.year)
+        return cls(year, today)
+
+    def __contains__(self, period: Period) -> bool:
+        return self.first_year <= period.year and period.start <= self.today
+
+    def periods(self) -> list[Period]:
+        """Newest year first; within a year 全年, 上半年, 下半年."""
+        return [
+            period
+            for year in range(self.today.year, self.first_year - 1, -1)
+            for period in (Period(year), Period(year, "H1"), Period(year, "H2"))
+            if period.start <= self.today
+        ]
+
+    def years(self) -> list[int]:
+        """Newest first."""
+        return list(range(self.today.year, self.first_year - 1, -1))
+
+    def choices(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The menu, grouped by year (a form field's grouped choices; ``<optgroup>`` in HTML).
+        Options keep the year in their label: a closed menu shows only the chosen option."""
+        groups: dict[int, list[tuple[str, str]]] = {}
+        for period in self.periods():
+            groups.setdefault(period.year, []).append((period.code, period.long_label))
+        return [(f"{year}年", options) for year, options in groups.items()]
+
+    @property
+    def label(self) -> str:
+        """2020年至2026年下半年 — what the menu spans, for messages."""
+        if self.first_year == self.today.year:
+            return f"{self.first_year}年各期"
+        return f"{self.first_year}年至{Period.containing(self.today).long_label}"
+
+    def refusal(self, period: Period) -> str:
+        if period.start > self.today:
+            return f"{period.long_label}尚未开始"
+        return f"{period.long_label}早于最早的记录，可查看的期间为{self.label}"

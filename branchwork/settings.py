@@ -69,6 +69,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost with SecurityMiddleware, so that every response gets the frame and script policy —
+    # a 500 page made from a failure in a middleware below (a session that could not be saved) too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,11 +83,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: every audit-log entry written during the request names its user.
     "auditlog.middleware.AuditlogMiddleware",
+    # After the audit log's actor: a POST (or other unsafe method) runs in one transaction; reads do not.
+    "branchwork.middleware.WriteTransactionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A user on a password an administrator issued sets their own before anything else.
     "branchwork.middleware.IssuedPasswordMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,10 +128,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": envint("SQLITE_TIMEOUT", "20")}
     )
-# Every request is one transaction: a view that fails half-way (the database going away, a bug)
-# leaves nothing half-written — not even a record saved without its audit-log entry. Services keep
-# their own transaction.atomic blocks too, for callers outside requests (commands, imports).
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Every request that may write is one transaction (``WriteTransactionMiddleware``): a view that
+# fails half-way (the database going away, a bug) leaves nothing half-written — not even a record
+# saved without its audit-log entry. Reads are not wrapped: on SQLite a transaction takes the write
+# lock at its start, and a slow read (a book of meeting records) would lock everyone out.
+# Services keep their own transaction.atomic blocks too, for callers outside requests.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

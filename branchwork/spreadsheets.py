@@ -7,7 +7,9 @@ Reading an upload
     no entity expansion, no external entities) and returns one ``SheetRow`` per row that has
     something in a named column. Every row read counts toward ``ReadLimits.max_rows_read``, empty
     or not, and reading stops at ``ReadLimits.seconds``: a file of 900,000 rows filled only in a
-    column nobody reads is refused in a fraction of a second. Anything wrong with the file as a
+    column nobody reads is refused in a fraction of a second. What one upload may bring in is
+    capped too (``ReadLimits.max_chars``, all sheets together, a shared string counted every time
+    a cell uses it), so no import writes more than that however small the file. Anything wrong with the file as a
     whole raises ``SpreadsheetError`` whose ``str()`` is the Chinese message to show.
 
 Cells
@@ -116,6 +118,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what else it did, for the person who imported
 
     @property
     def ok(self) -> bool:
@@ -257,6 +260,33 @@ class ReadLimits:
     max_rows_read: int = 5000  # every row read after the header, empty or not
     max_columns: int = 100  # cells further right are never looked at
     seconds: float = 5.0  # opening and reading together
+    # Characters kept from the named columns of all sheets of one upload, each cell counted in
+    # full however many cells share its text: a 65 KB file whose cells all point at one shared
+    # string of 30,000 characters would otherwise write 60 million. A real import is a small
+    # fraction of it (a 党委's set-up workbook of 5,000 members: about 0.5 million).
+    max_chars: int = 2_000_000
+
+
+class _Budget:
+    """What one upload may still bring in (``ReadLimits.max_chars``), shared by its sheets."""
+
+    def __init__(self, limits: ReadLimits):
+        self.limits = limits
+        self.chars = limits.max_chars
+
+    def spend(self, values, positions) -> None:
+        for index in positions:
+            value = values[index] if index < len(values) else None
+            if value is not None:
+                self.chars -= len(value) if isinstance(value, str) else len(str(value))
+        if self.chars < 0:
+            raise SpreadsheetError(
+                f"文件中要导入的文字过多（超过 {_count_text(self.limits.max_chars)}），请拆分后分批导入。"
+            )
+
+
+def _count_text(number: int) -> str:
+    return f"{number // 10000} 万字" if number >= 10000 and number % 10000 == 0 else f"{number:,} 字"
 
 
 DEFAULT_LIMITS = ReadLimits()
@@ -310,7 +340,7 @@ def read_rows(
         if not workbook.worksheets:
             raise SpreadsheetError("文件中没有工作表。请使用下载的导入模板。")
         ws = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook.worksheets[0]
-        return _rows_of(ws, SheetSpec(columns, required), limits, deadline, label="")
+        return _rows_of(ws, SheetSpec(columns, required), limits, deadline, _Budget(limits), label="")
 
 
 @dataclass(frozen=True)
@@ -336,8 +366,11 @@ def read_sheets(
             raise SpreadsheetError(
                 f"文件中缺少工作表：{'、'.join(f'“{title}”' for title in missing)}。请使用下载的导入模板，不要修改工作表名称。"
             )
+        budget = _Budget(limits)  # one for the whole upload
         return {
-            title: _rows_of(workbook[title], spec, limits, deadline, label=title) if title in workbook.sheetnames else []
+            title: _rows_of(workbook[title], spec, limits, deadline, budget, label=title)
+            if title in workbook.sheetnames
+            else []
             for title, spec in sheets.items()
         }
 
@@ -368,7 +401,9 @@ def _opened(upload, limits: ReadLimits):
         upload.seek(0)
 
 
-def _rows_of(ws, spec: SheetSpec, limits: ReadLimits, deadline: float, *, label: str) -> list[SheetRow]:
+def _rows_of(
+    ws, spec: SheetSpec, limits: ReadLimits, deadline: float, budget: _Budget, *, label: str
+) -> list[SheetRow]:
     where = f"“{label}”表" if label else ""
     columns = list(spec.columns)
     required = columns if spec.required is None else [name for name in columns if name in set(spec.required)]
@@ -398,6 +433,7 @@ def _rows_of(ws, spec: SheetSpec, limits: ReadLimits, deadline: float, *, label:
             raise SpreadsheetError(_TOO_COMPLEX)
         if values is None:
             continue
+        budget.spend(values, positions.values())  # before any cell is cleaned: as the file says
         cells = {
             name: clean_string(values[index]) if index < len(values) else None
             for name, index in positions.items()

@@ -1,11 +1,18 @@
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection, transaction
+from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import access
+from . import access, health
+from .accounts import issued_password_replaced
+from .middleware import MUST_CHANGE_PASSWORD
 from .models import Organisation
 
 
@@ -40,13 +47,44 @@ def home(request):
 
 @require_GET
 @never_cache
-@transaction.non_atomic_requests  # opening the request's transaction would fail before we can say 503
+@transaction.non_atomic_requests  # the probe opens (and rolls back) its own write transaction
 def healthz(request):
-    """200 when the database answers, 503 when it does not. For load balancers; no login."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    """200 when the database would accept a write within a second and the file storage can be
+    written; 503 naming what is wrong otherwise. For load balancers; no login."""
+    problems = {}
+    database = health.database_problem()
+    if database:
+        problems["database"] = database
+    storage = health.storage_problem()
+    if storage:
+        problems["storage"] = storage
+    if problems:
+        return JsonResponse({"status": "error", **problems}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, with the old password guarded as the login guards the password
+    (django-axes: the same failure limit and cool-off per user name and address), and the duty
+    to replace an issued password ended only here, by a real change."""
+
+    def _credentials(self) -> dict:
+        return {"username": self.request.user.get_username()}
+
+    def post(self, request, *args, **kwargs):
+        if settings.AXES_ENABLED and not AxesProxyHandler.is_allowed(request, self._credentials()):
+            return get_lockout_response(request, None, self._credentials())
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if "old_password" in form.errors:
+            # Counted as a failed login: django-axes records it and, at the limit, sets
+            # request.axes_locked_out, which its middleware turns into the lockout page.
+            user_login_failed.send(sender=__name__, credentials=self._credentials(), request=self.request)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        issued_password_replaced(user=form.user)
+        self.request.session.pop(MUST_CHANGE_PASSWORD, None)
+        return response

@@ -88,9 +88,7 @@ def seed_profiles() -> None:
                 ProfileYear.objects.update_or_create(branch=branch, year=year, defaults=year_values)
         for order, (section, title, measures) in enumerate(STANDING_WORK.get(code, []), start=1):
             StandingWork.objects.update_or_create(
-                branch=branch,
-                title=title,
-                defaults={"section": section, "measures": measures, "sort_order": order},
+                branch=branch, title=title, defaults={"section": section, "measures": measures, "sort_order": order}
             )
         if created or changed:
             profile_changed(branch=branch)

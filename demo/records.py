@@ -141,6 +141,18 @@ class Roster:
     def secretary(self, branch: Organisation) -> Member | None:
         return self.with_post(branch, Member.Post.SECRETARY)
 
+    def group_host(self, group: PartyGroup, day: datetime.date) -> str:
+        """Who chairs a party group's meeting: one of its own members (a committee member where the
+        group has one, as 党小组长 usually are), never the secretary of another group."""
+        members = [
+            m for m in self.members[group.branch_id]
+            if m.party_group_id == group.pk and m.status in (Member.Status.FULL, Member.Status.PROBATIONARY)
+            and (m.joined_on is None or m.joined_on <= day)
+            and (m.transferred_out_on is None or m.transferred_out_on > day)
+        ]
+        chosen = next((m for m in members if m.post), members[0] if members else None)
+        return chosen.name if chosen else ""
+
     def attendees(self, spec: Spec) -> list[Member]:
         """Who is expected at a meeting: the committee for a 支委会, the group's Party members for a
         党小组会, the branch's Party members otherwise — each as of the meeting's date."""
@@ -298,6 +310,7 @@ def _kl_2022h1(kl: Organisation, roster: Roster) -> list[Spec]:
         "支部党员大会：通报上半年党建工作，研究发展党员工作",
         content="通报上半年党建工作情况，讨论发展党员工作。",
         decisions="同意将入党积极分子列为发展对象，报处党总支审查。",
+        observers="入党积极分子胡斌",
     )
     for month, topics in enumerate(KL_COMMITTEE_TOPICS, start=1):  # 支委会: four a month
         for week, topic in enumerate(topics):
@@ -319,6 +332,7 @@ def _kl_2022h1(kl: Organisation, roster: Roster) -> list[Spec]:
                     day,
                     f"{group.name}{month}月份党小组会",
                     party_group=group,
+                    host=roster.group_host(group, day),
                     content="学习支部当月学习材料，交流思想和工作情况。",
                 )
     add(
@@ -335,13 +349,35 @@ def _kl_2022h1(kl: Organisation, roster: Roster) -> list[Spec]:
 
     # 党课: the secretary on work style, and the 组织委员 on the provincial congress.
     second = roster.with_post(kl, Member.Post.ORGANISATION) or roster.with_post(kl, Member.Post.DEPUTY_SECRETARY)
-    add("party_lecture", D(2022, 3, 30), "习近平总书记关于作风建设重要论述的丰富内涵", speaker=secretary, speaker_name="")
+    first_speaker = f"支部书记{secretary.name}" if secretary else "支部书记"
+    add(
+        "party_lecture",
+        D(2022, 3, 30),
+        "习近平总书记关于作风建设重要论述的丰富内涵",
+        speaker=secretary,
+        speaker_name="",
+        content=(
+            f"{first_speaker}以《习近平总书记关于作风建设重要论述的丰富内涵》为题讲授专题党课。党课从作风建设关系"
+            "党的生死存亡、以钉钉子精神纠治“四风”、持之以恒落实中央八项规定精神三个方面，阐述了习近平总书记关于"
+            "作风建设重要论述的丰富内涵和实践要求，并结合收费运营一线实际，剖析了只说不做、推诿拖拉等作风问题。\n"
+            "党课要求全体党员牢记党的宗旨，树立正确政绩观，真抓实干、转变作风，在通行费征收、保通保畅和司乘服务中"
+            "当好表率，用心用情用力解决好群众急难愁盼问题。"
+        ),
+    )
+    second_speaker = f"组织委员{second.name}" if second else "处党总支书记"
     add(
         "party_lecture",
         D(2022, 6, 22),
         "学习贯彻省第十四次党代会精神，奋力推动收费运营高质量发展",
         speaker=second,
         speaker_name="" if second else "处党总支书记",
+        content=(
+            f"{second_speaker}围绕“学习贯彻省第十四次党代会精神，奋力推动收费运营高质量发展”讲授专题党课。党课"
+            "传达了省第十四次党代会的主要精神，解读了大会确定的目标任务，并结合省中心“提效能、优服务、冲百亿”"
+            "目标，就提升通行费征收质效、做好节假日保通保畅、深化ETC推广和客服服务提出了具体要求。\n"
+            "党课引导党员干部职工把思想和行动统一到省第十四次党代会精神上来，立足岗位、担当作为，让司乘群众有"
+            "更多、更直接、更实在的获得感、幸福感、安全感。"
+        ),
     )
     add(
         "commemoration",
@@ -566,7 +602,8 @@ def _current_year(branch: Organisation, roster: Roster, today: datetime.date) ->
         add("study", D(year, month, 12), f"学习{material}", study_form=form, materials=material, content=f"{form}{material}。")
         add("themed_day", D(year, month, 20), f"{month}月主题党日：{activity_form}", activity_forms=activity_form)
         for index, group in enumerate(roster.groups[branch.pk]):
-            add("group_meeting", D(year, month, 9 + index), f"{group.name}{month}月份党小组会", party_group=group)
+            day = D(year, month, 9 + index)
+            add("group_meeting", day, f"{group.name}{month}月份党小组会", party_group=group, host=roster.group_host(group, day))
         if month % 3 == 0:
             add("branch_assembly", D(year, month, 26), f"第{month // 3}季度支部党员大会", content="通报本季度党建工作情况。")
             add(
@@ -688,7 +725,9 @@ def _sync_attendance(specs: list[Spec], activities: dict[tuple, Activity], roste
         people = roster.attendees(spec)
         absent = None
         if len(people) >= 5 and index % 4 == 1:
-            candidates = [m for m in people if m.post != Member.Post.SECRETARY]
+            # The chair is never the one away: a record's 主持人 is among those present.
+            host = spec.values.get("host") or ""
+            candidates = [m for m in people if m.post != Member.Post.SECRETARY and m.name not in host]
             absent = candidates[(index // 4) % len(candidates)]
         for member in people:
             if member is absent:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from branchwork import limits
 from reports.models import Report
 
 
@@ -33,7 +34,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     text = models.CharField("内容", max_length=300)
-    detail = models.TextField("意见", blank=True)
+    detail = models.TextField("意见", blank=True, **limits.chars(limits.COMMENT_MAX_CHARS))
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
 

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
@@ -21,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from branchwork import access
-from branchwork.models import BRANCH_WRITER_ROLES, Organisation, Role
+from branchwork.models import Organisation
 from reports.models import Report, ReportVersion
 
 from .models import Notification
@@ -30,18 +29,6 @@ from .selectors import unread_cache_key
 logger = logging.getLogger(__name__)
 
 DETAIL_MAX_CHARS = 500
-
-
-def _reviewers_above(branch: Organisation):
-    above = branch.ancestor_ids
-    return get_user_model().objects.filter(
-        is_active=True, roles__kind=Role.Kind.REVIEWER, roles__organisation_id__in=above
-    ).distinct()
-
-
-def _writers_of(branch: Organisation):
-    writer_ids = Role.objects.filter(BRANCH_WRITER_ROLES, organisation=branch).values("user_id")
-    return get_user_model().objects.filter(is_active=True, pk__in=writer_ids)
 
 
 def _reviewing_organisation(user: AbstractBaseUser, branch: Organisation) -> str:
@@ -117,7 +104,7 @@ def notify_report_submitted(*, report: Report, version: ReportVersion, by: Abstr
         event = Notification.Event.SUBMITTED
         text = f"{branch.name}报送了{report.period.long_label}工作总结（第{version.number}版），等待审阅"
     return _notify(
-        recipients=_reviewers_above(branch), event=event, report=report, version=version, by=by, text=text
+        recipients=access.reviewers_of(branch), event=event, report=report, version=version, by=by, text=text
     )
 
 
@@ -130,7 +117,7 @@ def _tell_branch(
         f"（第{version.number}版）{ask}"
     )
     return _notify(
-        recipients=_writers_of(branch), event=event, report=report, version=version, by=by, text=text, detail=detail
+        recipients=access.writers_of(branch), event=event, report=report, version=version, by=by, text=text, detail=detail
     )
 
 

@@ -111,3 +111,28 @@ def check_harfbuzz_subset(app_configs=None, **kwargs) -> list:
             id="reports.W002",
         )
     ]
+
+
+@register(TAG)
+def check_holiday_calendar(app_configs=None, **kwargs) -> list:
+    """The installed holiday calendar must know this year, or every 成文日期 from now on falls back
+    to weekdays. (A report dated in a year just past the calendar's end, such as a 下半年 summary
+    in the January after, says so in its editor: ``reports.forms.ReportHeaderForm``.)"""
+    from django.utils import timezone
+
+    from reports import workdays
+
+    _first, last = workdays.calendar_years()
+    year = timezone.localdate().year
+    if year <= last:
+        return []
+    return [
+        Warning(
+            f"节假日日历（chinesecalendar）只收录到{last}年：之后的成文日期只避开周末和元旦，"
+            "未计入当年的节假日与调休。"
+            f" (The holiday calendar ends in {last}; later signing dates skip only weekends and 1 January.)",
+            hint="请升级 chinesecalendar（pip install -U chinesecalendar）：国务院公布节假日安排后它随即发布新版本。"
+            " (Upgrade chinesecalendar.)",
+            id="reports.W006",
+        )
+    ]

@@ -82,9 +82,7 @@ EMPTY_SECTION = "〔本部分尚未撰写〕"
 # --- defaults ----------------------------------------------------------------------------------
 
 
-def default_header(
-    *, branch: Organisation, period: Period, profile: ProfileFacts | None = None
-) -> ReportHeader:
+def default_header(*, branch: Organisation, period: Period, profile: ProfileFacts | None = None) -> ReportHeader:
     """The reference's title, addressee and opening for this branch and period, in the words of
     its profile (how it names its superiors, the year's goals); dated the first working day after
     the period ends."""
@@ -162,11 +160,7 @@ def default_items(*, facts) -> list[ItemDraft]:
     for item in defaults.ITEMS:
         if item.origin == defaults.STANDING_WORK:
             drafts += [
-                ItemDraft(
-                    item.section,
-                    defaults.standing_work_text(work.title, work.measures),
-                    origin=f"standing:{work.id}",
-                )
+                ItemDraft(item.section, defaults.standing_work_text(work.title, work.measures), origin=f"standing:{work.id}")
                 for work in profile.standing
                 if work.section == item.section and work.title
             ]
@@ -235,18 +229,14 @@ def compile_document(*, header: ReportHeader, items: Sequence, facts, file_stem:
     """The document for ``items`` (anything with ``.section``, ``.text``, ``.numbered``, in order)."""
     values = fill_values(facts)
     opening = tuple(
-        Paragraph(runs=runs)
-        for line in header.opening.splitlines()
-        if (runs := fill_text(line, values)) is not None
+        Paragraph(runs=runs) for line in header.opening.splitlines() if (runs := fill_text(line, values)) is not None
     )
     by_section: dict[int, list] = {number: [] for number in SECTION_HEADINGS}
     for item in items:
         by_section.setdefault(item.section, []).append(item)
     sections = []
     for index, (number, heading) in enumerate(resolved_headings(header.headings).items(), start=1):
-        filled = [
-            (item, runs) for item in by_section[number] if (runs := fill_text(item.text, values)) is not None
-        ]
+        filled = [(item, runs) for item in by_section[number] if (runs := fill_text(item.text, values)) is not None]
         # 「一是」 only where a 「二是」 follows: a lone numbered item is written without it.
         numbered = sum(1 for item, _ in filled if item.numbered)
         paragraphs = []
@@ -268,8 +258,21 @@ def compile_document(*, header: ReportHeader, items: Sequence, facts, file_stem:
         signature=header.signature,
         date_text=chinese_date(header.signed_on),
         file_stem=file_stem or header.title,
-        meta={"branch": facts.branch_code, "period": facts.period.code, "as_of": facts.as_of.isoformat()},
+        meta={
+            "branch": facts.branch_code,
+            "period": facts.period.code,
+            "as_of": facts.as_of.isoformat(),
+            "title_atoms": _title_atoms(facts),
+        },
     )
+
+
+def _title_atoms(facts) -> list[str]:
+    """The unit's names a title must not break inside: the profile's 单位简称 and the branch's
+    name (see ``reports.renderers.titles``)."""
+    profile = getattr(facts, "profile", None)
+    names = [getattr(profile, "unit_name", ""), facts.branch_name]
+    return list(dict.fromkeys(name.strip() for name in names if name and name.strip()))
 
 
 def report_header(report) -> ReportHeader:
@@ -294,9 +297,7 @@ def compile_defaults(*, branch: Organisation, period: Period) -> Document:
     """What the report would say for a period nobody has started a report for."""
     facts = report_facts(branch=branch, period=period)
     header = default_header(branch=branch, period=period, profile=facts.profile)
-    return compile_document(
-        header=header, items=default_items(facts=facts), facts=facts, file_stem=header.title
-    )
+    return compile_document(header=header, items=default_items(facts=facts), facts=facts, file_stem=header.title)
 
 
 # --- filling one text --------------------------------------------------------------------------

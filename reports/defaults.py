@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from activities.selectors import PeriodFacts
+from reports.workdays import first_working_day_after
 
 from .judgments import judgments_of
 
@@ -93,7 +94,9 @@ def _org_life(facts: PeriodFacts) -> str:
             "将优质、高频建议进行梳理汇总，列入支部党建工作计划。"
         )
     if talks:
-        text += "为达到交流思想、解决问题、促进团结、共同提高的目的，支部书记与党员、党员与党员之间开展了深入、真切的谈心谈话。"
+        text += (
+            "为达到交流思想、解决问题、促进团结、共同提高的目的，支部书记与党员、党员与党员之间开展了深入、真切的谈心谈话。"
+        )
     text += "会上，〔组织生活会内容〕。"
     if facts.rectifications_found:
         source = "谈心谈话及征求到的意见" if talks else "征求到的意见"
@@ -109,10 +112,7 @@ def _discipline_rules(facts: PeriodFacts) -> str:
             "增强政治敏锐性和政治鉴别力，做到党中央提倡的坚决响应、党中央决定的坚决照办、党中央禁止的坚决杜绝，"
             "确保党员干部在大是大非和原则问题上立场坚定、旗帜鲜明。"
         )
-    return (
-        text
-        + "[严格落实〔重要制度〕等各项制度，主要领导干部带头发扬民主，善于集中集体智慧，严格按程序规矩办事。]"
-    )
+    return text + "[严格落实〔重要制度〕等各项制度，主要领导干部带头发扬民主，善于集中集体智慧，严格按程序规矩办事。]"
 
 
 TALKS = (
@@ -125,8 +125,7 @@ def _warning_education(facts: PeriodFacts) -> str:
     if facts.has("warning_education"):
         return (
             "常抓廉政警示教育。按照〔警示教育依据〕精神，支部深入开展作风建设警示教育，〔年度〕带领党员学习观看了"
-            "〔警示教育材料〕等警示教育材料，引导党员干部远离纪律规矩红线，增强不想腐的思想自觉。同时，"
-            + TALKS
+            "〔警示教育材料〕等警示教育材料，引导党员干部远离纪律规矩红线，增强不想腐的思想自觉。同时，" + TALKS
         )
     return "加强廉洁自律教育。" + TALKS
 
@@ -358,16 +357,9 @@ def in_register(text: str, term: str) -> str:
     return _MEMBER_WORDS.sub(lambda m: staff if m.group(0) == "职工" else term, text)
 
 
-# 元旦 and the days off around it; a summary of 下半年 or 全年 is not dated on a holiday.
-_NEW_YEAR_HOLIDAY = ((1, 1), (1, 2), (1, 3))
-
-
 def signing_date(period_end: datetime.date) -> datetime.date:
-    """The first working day after the period ends: not a Saturday or Sunday, not 元旦."""
-    day = period_end + datetime.timedelta(days=1)
-    while day.weekday() >= 5 or (day.month, day.day) in _NEW_YEAR_HOLIDAY:
-        day += datetime.timedelta(days=1)
-    return day
+    """The first working day after the period ends, by the official calendar of holidays and 调休."""
+    return first_working_day_after(period_end)
 
 
 # Problems many branches have, which the data cannot show: offered in the editor for the

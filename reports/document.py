@@ -57,6 +57,12 @@ class Document:
     file_stem: str = ""
     meta: dict = field(default_factory=dict, compare=False)
 
+    @property
+    def title_atoms(self) -> tuple[str, ...]:
+        """Names the title must not break inside (the unit's, from the branch profile): every
+        renderer passes them to ``titles.title_lines`` so that the title breaks alike."""
+        return tuple(self.meta.get("title_atoms", ()))
+
     def to_json(self) -> dict:
         return asdict(self)
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 from django import forms
 
+from branchwork import limits
 from branchwork.models import Organisation
-from branchwork.periods import Period, PeriodError
+from branchwork.periods import Period, PeriodError, PeriodRange
 
+from . import workdays
 from .document import chinese_ordinal
 from .models import SECTION_HEADINGS, BranchProfile, ProfileYear, Report, StandingWork
 from .services import HEADING_MAX_LENGTH, ItemInput, item_text_errors, opening_errors, report_size_errors
@@ -30,12 +32,7 @@ class ReportHeaderForm(forms.ModelForm):
             "opening": forms.Textarea(attrs={"rows": 4}),
             "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        labels = {
-            "addressee": "主送单位",
-            "opening": "开头段落",
-            "signature": "落款（署名）",
-            "signed_on": "成文日期",
-        }
+        labels = {"addressee": "主送单位", "opening": "开头段落", "signature": "落款（署名）", "signed_on": "成文日期"}
         help_texts = {
             "addressee": "如：**省高速公路处党总支（末尾的冒号自动添加）",
             "signed_on": "落款下方的日期，以阿拉伯数字书写，如 2022年7月1日",
@@ -52,10 +49,12 @@ class ReportHeaderForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk:
             self.initial["revision"] = self.instance.revision
-        self.fields["revision"].error_messages = {
-            "required": "页面已过期，请刷新后重试",
-            "invalid": "页面已过期，请刷新后重试",
-        }
+        self.fields["revision"].error_messages = {"required": "页面已过期，请刷新后重试", "invalid": "页面已过期，请刷新后重试"}
+        signed_on = self.instance.signed_on
+        if signed_on and not workdays.knows(signed_on):
+            self.fields["signed_on"].help_text += (
+                f"。节假日日历尚未收录{signed_on.year}年，此日期只避开了周末和元旦，请按当年放假安排核对"
+            )
 
     def clean_opening(self) -> str:
         opening = self.cleaned_data["opening"]
@@ -106,11 +105,7 @@ class ReportEditor:
         self.report = report
         self.data = data
         # A copy: validating a ModelForm writes onto its instance, and the saved report is shown beside.
-        self.header = (
-            ReportHeaderForm(data, instance=copy.copy(report))
-            if data is not None
-            else ReportHeaderForm(instance=report)
-        )
+        self.header = ReportHeaderForm(data, instance=copy.copy(report)) if data is not None else ReportHeaderForm(instance=report)
         self.sections = {
             number: SectionRows(number, heading, [], default_heading=SECTION_HEADINGS[number])
             for number, heading in report.section_headings.items()
@@ -143,9 +138,7 @@ class ReportEditor:
             for number, section in self.sections.items():
                 section.new_text = data.get(f"new-{number}-text", "")
                 if f"heading-{number}" in data:
-                    section.heading = (
-                        " ".join(data.get(f"heading-{number}", "").split()) or section.default_heading
-                    )
+                    section.heading = " ".join(data.get(f"heading-{number}", "").split()) or section.default_heading
 
     # --- the buttons ------------------------------------------------------------------------
 
@@ -201,9 +194,7 @@ class ReportEditor:
         result = []
         for section in self.sections.values():
             for row in section.rows:
-                result.append(
-                    ItemInput(section=section.number, text=row.text.strip(), numbered=row.numbered, pk=row.pk)
-                )
+                result.append(ItemInput(section=section.number, text=row.text.strip(), numbered=row.numbered, pk=row.pk))
             if section.new_text.strip():
                 result.append(ItemInput(section=section.number, text=section.new_text.strip(), numbered=True))
         return result
@@ -245,9 +236,9 @@ def start_periods(today: datetime.date) -> list[Period]:
 class StartForm(forms.Form):
     period = forms.CharField(error_messages={"required": "请选择期间"})
 
-    def __init__(self, *args, today: datetime.date, **kwargs):
+    def __init__(self, *args, today: datetime.date, within: PeriodRange, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
+        self.today, self.within = today, within
 
     def clean_period(self) -> Period:
         code = self.cleaned_data["period"]
@@ -257,6 +248,9 @@ class StartForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
         if period.start > self.today:
             raise forms.ValidationError(f"{period.long_label}尚未开始，不能撰写该期总结")
+        # The periods the report list offers: the usual ones, and any from the earliest record on.
+        if period not in self.within and period not in start_periods(self.today):
+            raise forms.ValidationError(f"{self.within.refusal(period)}，不能撰写该期总结")
         return period
 
 
@@ -269,6 +263,7 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="退回修改时说明需要修改什么；审核通过时可不填",
+        max_length=limits.COMMENT_MAX_CHARS,
     )
 
     def __init__(self, *args, **kwargs):
@@ -278,6 +273,7 @@ class ReviewForm(forms.Form):
                 label=f"{chinese_ordinal(number)}、{heading}",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=limits.COMMENT_MAX_CHARS,
             )
 
     def section_fields(self):

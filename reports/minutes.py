@@ -2,9 +2,9 @@
 the records, that ``reports.minutes_renderers`` prints as DOCX and PDF.
 
 A meeting record lays out, in the order a 会议记录本 has them: 会议名称, 时间, 地点, 主持人,
-记录人, 应到/实到人数, 出席人员, 缺席人员及原因, 议题, 内容 and 决定事项 (with the quorum for a
-支部党员大会 or 支委会). The app keeps no recorder: 记录人 is left for the recorder to sign on the
-printed sheet. A period's records come as one book (cover, contents, one record a page or more)
+记录人, 应到/实到人数, 出席人员, 缺席人员及原因, 列席人员 (when any), 议题, 内容, 表决情况 (when
+a decision was put to a vote) and 决定事项 (with the quorum for a 支部党员大会 or 支委会). A
+记录人 the record does not name is left blank for the recorder to sign on the printed sheet. A period's records come as one book (cover, contents, one record a page or more)
 and the period's 三会一课 ledger as a printable table.
 
 Plain dataclasses, as ``reports.document``: renderers never touch the database.
@@ -18,16 +18,23 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from activities.kinds import KINDS, Category, kinds_in
+from activities.meeting_record import vote_text
 from activities.models import Activity, Attendance
 from activities.quorum import quorum_results
+from branchwork import limits
+from branchwork.figures import cached_figures
 from branchwork.models import Organisation
 from branchwork.periods import Period, chinese_date
 
 from .files import ReportFile
 
-# More records than this in one book or ZIP: ask for a shorter period (a request does bounded work:
-# the book's PDF costs ≈ 0.08 s of CPU a record, 300 records ≈ 25 s).
-MAX_BOOK_RECORDS = 300
+# More records (or, for the PDF, more text) than this in one book or ZIP: ask for a shorter period
+# or the records one by one. A request does bounded work: the book's PDF costs about 0.1 ms of CPU
+# a character and the ZIP 40–70 ms a record, so each stays well within 10 s (make bench-worst).
+MAX_BOOK_RECORDS = limits.MINUTES_BOOK_MAX_RECORDS
+MAX_BOOK_CHARS = limits.MINUTES_BOOK_MAX_CHARS
+# The texts of a record a meeting record prints at length.
+PRINTED_TEXTS = ("title", "content", "decisions", "materials", "activity_forms", "basis")
 
 
 class TooManyRecords(ValueError):
@@ -52,10 +59,40 @@ class Minutes:
     date_text: str  # 2022年3月15日
     fields: tuple[Field, ...]
     file_stem: str  # kl所党支部-2022年3月15日-理论学习会会议记录
+    # The meeting named once, for the book's bookmarks, contents and continuation pages:
+    # 「支部党员大会」「收费一班党小组会」「主题党日暨支部党员大会」.
+    meeting: str = ""
+    # Names the topic may already carry (the record's kinds, its party group): the contents entry
+    # does not repeat them.
+    names: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
         return "会议记录"
+
+    @property
+    def bookmark(self) -> str:
+        """The PDF outline's entry: 「2022年3月15日 支部党员大会」."""
+        return f"{self.date_text} {self.meeting or self.name}"
+
+    @property
+    def continued_heading(self) -> str:
+        """What a continuation page of the record carries: 「kl所党支部 2022年3月15日 支部党员大会会议记录（续）」."""
+        return f"{self.organisation} {self.date_text} {self.meeting or self.name}会议记录（续）"
+
+    @property
+    def contents_entry(self) -> str:
+        """The contents' line after the date, naming the meeting once: the topic alone where it
+        names the meeting already (「收费一班党小组1月份党小组会」), else 「支委会：研究……」."""
+        meeting = self.meeting or self.name
+        topic = self.topic.strip()
+        if not topic:
+            return meeting
+        # 「意识形态工作专题会议」 names 「意识形态专题会议」: compared without 「工作」.
+        bare = topic.replace("工作", "")
+        if any(name and name.replace("工作", "") in bare for name in (meeting, *self.names)):
+            return topic
+        return f"{meeting}：{topic}"
 
     @property
     def document_title(self) -> str:
@@ -124,6 +161,20 @@ def _meeting_name(activity: Activity) -> str:
     return name
 
 
+def _meeting_heading(activity: Activity) -> tuple[str, tuple[str, ...]]:
+    """The meeting named once (「收费一班党小组会」, 「主题党日暨支部党员大会」) and the names a topic
+    may already carry."""
+    kind = activity.kind_info
+    labels = [kind.label] + [KINDS[ck.kind].label for ck in activity.counted_kinds.all() if ck.kind != activity.kind]
+    first = labels[0]
+    names = [*labels, *(KINDS[code].short_label for code in [activity.kind] if KINDS[code].short_label)]
+    if activity.party_group_id:
+        group = activity.party_group.name
+        first = group + first[3:] if group.endswith("党小组") and first.startswith("党小组") else group + first
+        names.append(group)
+    return "暨".join([first, *labels[1:]]), tuple(dict.fromkeys(names))
+
+
 def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     """The meeting record of one record (its attendance, kinds, party group and speaker loaded:
     see ``minutes_queryset``)."""
@@ -137,7 +188,7 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
         Field("时间", (_time_text(activity),)),
         Field("地点", _paragraphs(activity.place)),
         Field(kind.label_for("host", "主持人"), _paragraphs(activity.host)),
-        Field("记录人"),
+        Field("记录人", _paragraphs(activity.recorder)),
     ]
     if rows:
         counts = f"应到{len(rows)}人，实到{len(present)}人，缺席{len(absent)}人"
@@ -154,6 +205,8 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     else:
         fields.append(Field("应到/实到", ("未登记出席情况",)))
         fields.append(Field("缺席人员及原因"))
+    if activity.observers.strip():
+        fields.append(Field("列席人员", _paragraphs(activity.observers)))
     topic = [activity.title]
     if activity.speaker_display:
         topic.append(f"{kind.label_for('speaker', '主讲人')}：{activity.speaker_display}")
@@ -165,9 +218,14 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     if "activity_forms" in kind.fields and activity.activity_form_list:
         fields.append(Field("活动形式", tuple(activity.activity_form_list)))
     fields.append(Field("会议内容", _paragraphs(activity.content), long=True))
+    if activity.vote:
+        fields.append(Field("表决情况", vote_text(activity.vote)))
     fields.append(Field("决定事项", _paragraphs(activity.decisions) or ("无",), long=True))
     branch_name = activity.branch.name
+    meeting, names = _meeting_heading(activity)
     return Minutes(
+        meeting=meeting,
+        names=names,
         organisation=branch_name,
         name=_meeting_name(activity),
         topic=activity.title,
@@ -194,12 +252,20 @@ def minutes_of_record(activity: Activity) -> Minutes:
     return minutes_for(activity, quorum_results([activity]).get(activity.pk, []))
 
 
-def minutes_book(*, branch: Organisation, period: Period) -> MinutesBook:
+def minutes_book(*, branch: Organisation, period: Period, max_chars: int | None = None) -> MinutesBook:
     """Every meeting record of a period, oldest first, in a fixed number of queries.
-    ValueError when there are more than ``MAX_BOOK_RECORDS``."""
+    ``TooManyRecords`` when there are more than ``MAX_BOOK_RECORDS``, or their printed text is
+    longer than ``max_chars``."""
     activities = list(minutes_queryset(branch).in_period(period).order_by("date", "start_time", "pk")[: MAX_BOOK_RECORDS + 1])
     if len(activities) > MAX_BOOK_RECORDS:
         raise TooManyRecords(f"本期间的会议记录超过{MAX_BOOK_RECORDS}份，请按半年分别导出")
+    if max_chars is not None:
+        total = sum(len(getattr(activity, name)) for activity in activities for name in PRINTED_TEXTS)
+        if total > max_chars:
+            raise TooManyRecords(
+                f"本期间的会议记录共 {total:,} 字，超过一次打印成 PDF 的上限 {max_chars:,} 字。"
+                "请下载“每份记录 Word（ZIP）”，或在记录页逐份打印"
+            )
     quorum = quorum_results(activities)
     return MinutesBook(
         organisation=branch.name,
@@ -272,12 +338,27 @@ def _rendered(renderer, model, stem: str) -> ReportFile:
     return ReportFile(f"{stem}.{renderer.extension}", renderer.content_type, io.BytesIO(renderer.render(model)))
 
 
+def _cached(name: str, branch: Organisation, parts: tuple, render) -> ReportFile:
+    """``render()`` once per version of the branch's figures (records, attendance, roster, names
+    all renew it), as the drafts are: the first reader waits, the others are served the bytes."""
+
+    def compute():
+        rendered = render()
+        return rendered.filename, rendered.content_type, rendered.file.getvalue()
+
+    filename, content_type, content = cached_figures(name, branch, parts, compute)
+    return ReportFile(filename, content_type, io.BytesIO(content))
+
+
 def minutes_render(*, activity: Activity, fmt: str) -> ReportFile:
     """One record's meeting record as ``fmt`` (one of ``MINUTES_RENDERERS``)."""
     from .minutes_renderers import MINUTES_RENDERERS
 
-    minutes = minutes_of_record(activity)
-    return _rendered(MINUTES_RENDERERS[fmt], minutes, minutes.file_stem)
+    def render():
+        minutes = minutes_of_record(activity)
+        return _rendered(MINUTES_RENDERERS[fmt], minutes, minutes.file_stem)
+
+    return _cached("minutes", activity.branch, (activity.pk, fmt), render)
 
 
 def minutes_book_render(*, branch: Organisation, period: Period, fmt: str) -> ReportFile:
@@ -286,13 +367,20 @@ def minutes_book_render(*, branch: Organisation, period: Period, fmt: str) -> Re
     from .minutes_renderers import BOOK_RENDERERS
 
     renderer = BOOK_RENDERERS[fmt]
-    book = minutes_book(branch=branch, period=period)
-    return _rendered(renderer, book, book.file_stem)
+
+    def render():
+        book = minutes_book(branch=branch, period=period, max_chars=MAX_BOOK_CHARS if fmt == "pdf" else None)
+        return _rendered(renderer, book, book.file_stem)
+
+    return _cached("minutes-book", branch, (period.code, fmt), render)
 
 
 def meeting_ledger_render(*, branch: Organisation, period: Period, kind: str = "") -> ReportFile:
     """The period's 三会一课 ledger (or one meeting kind's) as a printable PDF."""
     from .minutes_renderers import LEDGER_RENDERERS
 
-    table = meeting_ledger_table(branch=branch, period=period, kind=kind)
-    return _rendered(LEDGER_RENDERERS["pdf"], table, table.file_stem)
+    def render():
+        table = meeting_ledger_table(branch=branch, period=period, kind=kind)
+        return _rendered(LEDGER_RENDERERS["pdf"], table, table.file_stem)
+
+    return _cached("ledger-pdf", branch, (period.code, kind), render)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from branchwork import limits
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
@@ -38,15 +39,13 @@ class Report(models.Model):
         RETURNED = "returned", "已退回"
         APPROVED = "approved", "已审核通过"
 
-    branch = models.ForeignKey(
-        Organisation, verbose_name="党支部", on_delete=models.PROTECT, related_name="reports"
-    )
+    branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.PROTECT, related_name="reports")
     year = models.PositiveSmallIntegerField("年度")
     half = models.CharField("期间", max_length=2, choices=Half.choices, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     title = models.CharField("标题", max_length=200)
     addressee = models.CharField("主送", max_length=100)
-    opening = models.TextField("开头段落")
+    opening = models.TextField("开头段落", **limits.chars(limits.REPORT_ITEM_MAX_CHARS))
     signature = models.CharField("落款", max_length=100)
     signed_on = models.DateField("成文日期")
     # Optimistic locking: each save states the revision it started from; a stale one is refused.
@@ -57,11 +56,7 @@ class Report(models.Model):
     # sections and their order are fixed.
     headings = models.JSONField("各部分标题", default=dict, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("保存时间", auto_now=True)
@@ -82,9 +77,7 @@ class Report(models.Model):
         verbose_name = "工作总结"
         verbose_name_plural = "工作总结"
         ordering = ["-year", "half", "branch"]
-        constraints = [
-            models.UniqueConstraint(fields=["branch", "year", "half"], name="one_report_per_branch_period")
-        ]
+        constraints = [models.UniqueConstraint(fields=["branch", "year", "half"], name="one_report_per_branch_period")]
 
     def __str__(self) -> str:
         return self.title
@@ -105,10 +98,7 @@ class Report(models.Model):
 def resolved_headings(overrides: dict | None) -> dict[int, str]:
     """The six headings in order, each the override when one is written, else the default."""
     overrides = overrides or {}
-    return {
-        number: (overrides.get(str(number)) or "").strip() or heading
-        for number, heading in SECTION_HEADINGS.items()
-    }
+    return {number: (overrides.get(str(number)) or "").strip() or heading for number, heading in SECTION_HEADINGS.items()}
 
 
 class BranchProfile(models.Model):
@@ -119,14 +109,12 @@ class BranchProfile(models.Model):
     branch = models.OneToOneField(
         Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="report_profile"
     )
-    unit_name = models.CharField(
-        "单位简称", max_length=50, blank=True, help_text="报告中对本单位的称呼，如“kl所”“历史所”"
-    )
+    unit_name = models.CharField("单位简称", max_length=50, blank=True, help_text="报告中对本单位的称呼，如“kl所”“历史所”")
     core_business = models.CharField(
         "主责主业", max_length=50, blank=True, help_text="一个词，如“收费运营”“科研”；用于“党建与……深度融合”"
     )
     key_work = models.TextField(
-        "主要业务工作（每行一项）", blank=True, help_text="如：收费运营、隧道安全管理、车辆数据稽核"
+        "主要业务工作（每行一项）", blank=True, help_text="如：收费运营、隧道安全管理、车辆数据稽核", **limits.chars(limits.PROFILE_TEXT_MAX_CHARS)
     )
     served = models.CharField("服务对象", max_length=50, blank=True, help_text="如“广大司乘人员”“人民群众”")
     member_term = models.CharField(
@@ -139,12 +127,10 @@ class BranchProfile(models.Model):
         "上级党组织简称（每行一个，由上到下）",
         blank=True,
         help_text="报告中对上级的称呼，如：中心党委、处党总支；留空则用组织名称",
+        **limits.chars(limits.PROFILE_TEXT_MAX_CHARS),
     )
     superiors_opening = models.CharField(
-        "开头段的上级称谓",
-        max_length=100,
-        blank=True,
-        help_text="“在……的正确领导下”，如“省中心党委和处党总支”",
+        "开头段的上级称谓", max_length=100, blank=True, help_text="“在……的正确领导下”，如“省中心党委和处党总支”"
     )
     standardisation = models.CharField(
         "标准化建设依据", max_length=100, blank=True, help_text="如“《标准化手册》”"
@@ -154,14 +140,16 @@ class BranchProfile(models.Model):
         "严格执行的制度（每行一项）",
         blank=True,
         help_text="如：重大事项报告制度、民主集中制、党政议事规则、财务联签",
+        **limits.chars(limits.PROFILE_TEXT_MAX_CHARS),
     )
     work_style_rules = models.TextField(
         "遵守的作风建设规定（每行一项）",
         blank=True,
         help_text="如：中央八项规定及实施细则、省委省政府转变工作作风“十不准”规定",
+        **limits.chars(limits.PROFILE_TEXT_MAX_CHARS),
     )
     key_tasks = models.TextField(
-        "下一步的重点工作（每行一项）", blank=True, help_text="如：通行费征收、节假日保通保畅、隧道安全管理"
+        "下一步的重点工作（每行一项）", blank=True, help_text="如：通行费征收、节假日保通保畅、隧道安全管理", **limits.chars(limits.PROFILE_TEXT_MAX_CHARS)
     )
     headings = models.JSONField("各部分标题", default=dict, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -177,21 +165,15 @@ class BranchProfile(models.Model):
 class ProfileYear(models.Model):
     """A year's goals and campaigns (「提效能、优服务、冲百亿」目标, 「行业管理提升年」活动)."""
 
-    branch = models.ForeignKey(
-        Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="report_years"
-    )
+    branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="report_years")
     year = models.PositiveSmallIntegerField("年度")
     goals = models.CharField(
-        "年度目标",
-        max_length=200,
-        blank=True,
-        help_text="“紧紧围绕……和党建工作要点”，如：省中心“提效能、优服务、冲百亿”目标计划",
+        "年度目标", max_length=200, blank=True, help_text="“紧紧围绕……和党建工作要点”，如：省中心“提效能、优服务、冲百亿”目标计划"
     )
     campaigns = models.TextField(
-        "年度主题活动（每行一项）",
-        blank=True,
-        help_text="“以……为抓手”，如：“行业管理提升年”、“三比三促三提升”",
+        "年度主题活动（每行一项）", blank=True, help_text="“以……为抓手”，如：“行业管理提升年”、“三比三促三提升”", **limits.chars(limits.PROFILE_TEXT_MAX_CHARS)
     )
+
     # The truth rule for judgments: what the branch says it achieved, and the problems it found in
     # itself, are the branch's own statements; the draft proposes outcome sentences and general
     # problems only from these (or from a record's own outcome), never from the defaults.
@@ -199,11 +181,13 @@ class ProfileYear(models.Model):
         "年度工作成效（每行一项）",
         blank=True,
         help_text="报告中“增强了……”“实现了……”等评价性表述以此为依据，如：主题党日活动增强了党员的归属感、责任感和荣誉感",
+        **limits.chars(limits.PROFILE_TEXT_MAX_CHARS),
     )
     problems = models.TextField(
         "本支部自查的问题（每行一项）",
         blank=True,
         help_text="写入“存在的问题”，如：党建与业务工作融合方面，工作措施和力度不够",
+        **limits.chars(limits.PROFILE_TEXT_MAX_CHARS),
     )
 
     class Meta:
@@ -219,16 +203,12 @@ class ProfileYear(models.Model):
 class StandingWork(models.Model):
     """Work the branch does all year round and reports every time: 「模范机关」创建…"""
 
-    branch = models.ForeignKey(
-        Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="standing_work"
-    )
+    branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.CASCADE, related_name="standing_work")
     section = models.PositiveSmallIntegerField(
         "写入部分", choices=[(n, h) for n, h in SECTION_HEADINGS.items() if n <= 4], default=2
     )
-    title = models.CharField(
-        "工作名称", max_length=60, help_text="如“‘模范机关’创建”，报告中写作“积极做好……工作”"
-    )
-    measures = models.TextField("主要做法", help_text="本支部的具体做法，将写入报告初稿")
+    title = models.CharField("工作名称", max_length=60, help_text="如“‘模范机关’创建”，报告中写作“积极做好……工作”")
+    measures = models.TextField("主要做法", help_text="本支部的具体做法，将写入报告初稿", **limits.chars(limits.PROFILE_MEASURES_MAX_CHARS))
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -247,13 +227,11 @@ class ReportItem(models.Model):
     the period's records, so recompiling never touches a written word.
     """
 
-    report = models.ForeignKey(
-        Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="items"
-    )
+    report = models.ForeignKey(Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="items")
     section = models.PositiveSmallIntegerField("部分", choices=SECTION_CHOICES)
     position = models.PositiveIntegerField("顺序", default=0)
     numbered = models.BooleanField("编号（一是、二是……）", default=True)
-    text = models.TextField("内容")
+    text = models.TextField("内容", **limits.chars(limits.REPORT_ITEM_MAX_CHARS))
     # Which default item this came from ("" for an item the secretary added), so a recompile can
     # offer defaults the report does not have yet without duplicating those it has.
     origin = models.CharField("默认条目来源", max_length=50, blank=True)
@@ -270,17 +248,11 @@ class ReportItem(models.Model):
 class ReportVersion(models.Model):
     """A submission, frozen: the compiled document and its files never change afterwards."""
 
-    report = models.ForeignKey(
-        Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="versions"
-    )
+    report = models.ForeignKey(Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField("版本")
     document = models.JSONField("报告内容")
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="报送人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField("报送时间", auto_now_add=True)
     docx_file = models.FileField("DOCX 文件", upload_to="reports/%Y/", blank=True, max_length=255)
@@ -305,27 +277,14 @@ class ReportEvent(models.Model):
         RETURN = "return", "退回修改"
         APPROVE = "approve", "审核通过"
 
-    report = models.ForeignKey(
-        Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="events"
-    )
+    report = models.ForeignKey(Report, verbose_name="工作总结", on_delete=models.CASCADE, related_name="events")
     version = models.ForeignKey(
-        ReportVersion,
-        verbose_name="版本",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="events",
+        ReportVersion, verbose_name="版本", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
     action = models.CharField("操作", max_length=10, choices=Action.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
-    comment = models.TextField("意见", blank=True)
+    comment = models.TextField("意见", blank=True, **limits.chars(limits.COMMENT_MAX_CHARS))
 
     class Meta:
         verbose_name = "流转记录"
@@ -339,21 +298,13 @@ class ReportEvent(models.Model):
 class ReviewComment(models.Model):
     """A reviewer's comment on a version: overall (section empty) or on one section."""
 
-    version = models.ForeignKey(
-        ReportVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="comments"
-    )
+    version = models.ForeignKey(ReportVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="comments")
     event = models.ForeignKey(
         ReportEvent, verbose_name="流转记录", null=True, on_delete=models.CASCADE, related_name="comments"
     )
     section = models.PositiveSmallIntegerField("部分", choices=SECTION_CHOICES, null=True, blank=True)
-    text = models.TextField("意见")
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审阅人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    text = models.TextField("意见", **limits.chars(limits.COMMENT_MAX_CHARS))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审阅人", null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

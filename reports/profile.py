@@ -114,9 +114,7 @@ def profile_rows(*, branch: Organisation, year: int) -> tuple[BranchProfile, Pro
     """The branch's profile and its row of ``year`` as the profile page edits them: new, unsaved
     rows where none is recorded yet."""
     profile = BranchProfile.objects.filter(branch=branch).first() or BranchProfile(branch=branch)
-    year_row = ProfileYear.objects.filter(branch=branch, year=year).first() or ProfileYear(
-        branch=branch, year=year
-    )
+    year_row = ProfileYear.objects.filter(branch=branch, year=year).first() or ProfileYear(branch=branch, year=year)
     return profile, year_row
 
 

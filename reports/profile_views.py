@@ -13,21 +13,28 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from activities.periods import period_range
 from branchwork import access
-from branchwork.periods import YEARS
+from branchwork.periods import PeriodRange
 
 from . import services
 from .forms import BranchProfileForm, ProfileYearForm, StandingWorkFormSet
 from .profile import profile_rows
 
 
-def _year(value: str | None, default: int) -> int:
-    """The year whose goals are shown: ``?year=`` (or the form's) when it is a plausible year."""
+def _year(value: str | None, within: PeriodRange) -> tuple[int, str]:
+    """The year whose goals are shown — ``?year=`` (or the form's) when the year menu offers it,
+    else this year — and a message when the value was refused."""
+    today = within.today
+    if not value:
+        return today.year, ""
     try:
-        year = int(value or "")
+        year = int(value)
     except ValueError:
-        return default
-    return year if year in YEARS else default
+        return today.year, f"无法识别的年度“{value}”，已显示{today.year}年。"
+    if year in within.years():
+        return year, ""
+    return today.year, f"可选的年度为{within.label}，已显示{today.year}年。"
 
 
 @login_required
@@ -36,7 +43,10 @@ def branch_profile(request, code):
     branch = access.branch_for_user(request.user, code, write=request.method == "POST")
     can_write = access.can_write_branch(request.user, branch)
     params = request.POST if request.method == "POST" else request.GET
-    year = _year(params.get("year"), timezone.localdate().year)
+    periods = period_range(branch, timezone.localdate())
+    year, year_error = _year(params.get("year"), periods)
+    if year_error:
+        messages.warning(request, year_error)
     profile, year_row = profile_rows(branch=branch, year=year)
     data = request.POST if request.method == "POST" else None
     profile_form = BranchProfileForm(data, instance=profile)
@@ -67,7 +77,7 @@ def branch_profile(request, code):
             "branch": branch,
             "can_write": can_write,
             "year": year,
-            "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+            "years": periods.years(),
             "profile_form": profile_form,
             "year_form": year_form,
             "standing": standing,

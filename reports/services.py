@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from activities.models import Activity
-from branchwork import access
+from branchwork import access, limits
 from branchwork.audit.services import audit_bulk_created, audit_bulk_updating
 from branchwork.models import Organisation
 from branchwork.periods import Period
@@ -51,9 +51,10 @@ FILE_FORMATS = ("docx", "pdf")
 
 # Bounds on what a report may hold, so that every page, comparison and file made from it is made in
 # seconds. Generous: the reference half-year report has 4,300 characters and 20 items.
-ITEM_MAX_CHARS = 5_000  # one item, and the opening paragraph
-REPORT_MAX_CHARS = 60_000  # the opening and every item together
-REPORT_MAX_ITEMS = 200
+# (branchwork.limits holds them with the others.)
+ITEM_MAX_CHARS = limits.REPORT_ITEM_MAX_CHARS  # one item, and the opening paragraph
+REPORT_MAX_CHARS = limits.REPORT_MAX_CHARS  # the opening and every item together
+REPORT_MAX_ITEMS = limits.REPORT_MAX_ITEMS
 
 
 class WorkflowError(Exception):
@@ -107,16 +108,7 @@ def _locked(report: Report) -> Report:
 
 def _sync(target: Report, source: Report) -> None:
     """Copy what a service changed onto the caller's instance, so it does not go stale."""
-    for name in (
-        "status",
-        "revision",
-        "title",
-        "addressee",
-        "opening",
-        "signature",
-        "signed_on",
-        "dismissed_origins",
-    ):
+    for name in ("status", "revision", "title", "addressee", "opening", "signature", "signed_on", "dismissed_origins"):
         setattr(target, name, getattr(source, name))
 
 
@@ -278,16 +270,12 @@ def report_save(
     recompiling does not bring it back.
     """
     _require_writer(by, report.branch)
-    _validate(
-        title=title, addressee=addressee, opening=opening, signature=signature, items=items, headings=headings
-    )
+    _validate(title=title, addressee=addressee, opening=opening, signature=signature, items=items, headings=headings)
     with transaction.atomic():
         locked = _locked(report)
         _require_editable(locked)
         if locked.revision != expected_revision:
-            raise ReportConflict(
-                Report.objects.select_related("updated_by").prefetch_related("items").get(pk=locked.pk)
-            )
+            raise ReportConflict(Report.objects.select_related("updated_by").prefetch_related("items").get(pk=locked.pk))
 
         existing = {item.pk: item for item in locked.items.all()}
         positions: dict[int, int] = {}
@@ -357,9 +345,7 @@ def _append(locked: Report, drafts: Sequence, by: AbstractBaseUser) -> list[Repo
     """Append items to their sections and bump the revision (an open form is now stale)."""
     if not drafts:
         return []
-    last = dict(
-        locked.items.values_list("section").annotate(last=Max("position")).values_list("section", "last")
-    )
+    last = dict(locked.items.values_list("section").annotate(last=Max("position")).values_list("section", "last"))
     created = ReportItem.objects.bulk_create(_new_items(locked, drafts, start=last))
     audit_bulk_created(objects=created)
     locked.revision += 1
@@ -379,9 +365,7 @@ def report_recompile(*, report: Report, by: AbstractBaseUser) -> list[ReportItem
     with transaction.atomic():
         locked = _locked(report)
         _require_editable(locked)
-        have = set(locked.items.exclude(origin="").values_list("origin", flat=True)) | set(
-            locked.dismissed_origins
-        )
+        have = set(locked.items.exclude(origin="").values_list("origin", flat=True)) | set(locked.dismissed_origins)
         added = _append(locked, [draft for draft in drafts if draft.origin and draft.origin not in have], by)
     _sync(report, locked)
     return added
@@ -406,30 +390,21 @@ def report_carry_over_options(*, report: Report, values: dict | None = None) -> 
     ).order_by("section", "position", "pk")
     source = f"{previous.long_label}工作总结"
     for item in previous_items:
-        options.append(
-            CarryOption(key=f"item:{item.pk}", section=item.section, text=item.text, source=source)
-        )
+        options.append(CarryOption(key=f"item:{item.pk}", section=item.section, text=item.text, source=source))
     rectifications = (
         Activity.objects.for_branch(report.branch)
         .filter(kind="rectification", is_resolved=False, date__lte=report.period.end)
         .order_by("date", "pk")
     )
     for activity in rectifications:
-        options.append(
-            CarryOption(key=f"rect:{activity.pk}", section=5, text=activity.title, source="未完成的整改事项")
-        )
+        options.append(CarryOption(key=f"rect:{activity.pk}", section=5, text=activity.title, source="未完成的整改事项"))
     if values is None:
         values = fill_values(report_facts(branch=report.branch, period=report.period))
     texts = set(report.items.filter(section=5).values_list("text", flat=True))
     for problem in GENERAL_PROBLEMS:
         if all(values.get(name) for name in problem.requires) and problem.text not in texts:
             options.append(
-                CarryOption(
-                    key=f"general:{problem.key}",
-                    section=5,
-                    text=problem.text,
-                    source="常见问题，属实时可选用",
-                )
+                CarryOption(key=f"general:{problem.key}", section=5, text=problem.text, source="常见问题，属实时可选用")
             )
     return [option for option in options if option.key not in carried]
 
@@ -485,44 +460,106 @@ def profile_save(
 # --- submission and stored files --------------------------------------------------------------
 
 
+class StorageUnavailable(WorkflowError):
+    """The file storage refused a write (disk full, read-only, no permission). Nothing was
+    submitted and nothing stays behind; ``str()`` is the user's message."""
+
+
+STORAGE_UNAVAILABLE = "服务器存储空间不足或暂时不可写，文件未能保存，本次报送没有生效，报告保持原样。请稍后再试，或联系系统管理员。"
+STORAGE_UNAVAILABLE_DOWNLOAD = "服务器存储空间不足或暂时不可写，文件未能生成，请稍后再试，或联系系统管理员。"
+
+
+def _version_file_name(report: Report, number: int, fmt: str) -> str:
+    return f"{report.branch.code}-{report.period.code}-v{number}.{RENDERERS[fmt].extension}"
+
+
+def _render_and_store(holder: ReportVersion, document: Document, report: Report, formats: Sequence[str]) -> list[str]:
+    """Render ``formats`` of ``document`` and write them to storage through ``holder``'s file
+    fields (whose names they take), with no transaction open: rendering takes seconds and must not
+    hold a lock. Returns the stored names. A renderer that fails is logged and skipped (the file is
+    rendered again on first download); a storage that cannot write removes what this call stored
+    and raises ``StorageUnavailable``."""
+    stored: list[str] = []
+    for fmt in formats:
+        try:
+            content = RENDERERS[fmt].render(document)
+        except Exception:  # a renderer's bug must not cost the submission
+            logger.exception("Rendering %s of report %s failed; it will be retried on download", fmt, report.pk)
+            continue
+        field = _file_field(holder, fmt)
+        try:
+            field.save(_version_file_name(report, holder.number, fmt), ContentFile(content), save=False)
+        except OSError as error:
+            logger.error("Storing %s of report %s failed: %s", fmt, report.pk, error)
+            _discard(stored)
+            raise StorageUnavailable(STORAGE_UNAVAILABLE) from error
+        stored.append(field.name)
+    return stored
+
+
+def _discard(names: Iterable[str]) -> None:
+    """Remove files written for a change that did not commit (``manage.py cleanup`` finds any a
+    killed process left)."""
+    storage = ReportVersion._meta.get_field("docx_file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not remove %s after a failed write; manage.py cleanup will", name)
+
+
+def _check_submittable(report: Report) -> None:
+    if report.status == Report.Status.SUBMITTED:
+        raise WorkflowError("该报告已报送，正在等待审阅")
+    if report.status == Report.Status.APPROVED:
+        raise WorkflowError("该报告已审核通过，不能再次报送")
+
+
 def report_submit(*, report: Report, by: AbstractBaseUser) -> ReportVersion:
     """Freeze the report as it compiles now into version n+1 and send it for review.
 
     The compiled document is stored as JSON and never changes afterwards. Its DOCX and PDF are
-    rendered from that stored JSON right after the commit; if rendering fails the submission still
-    stands and the files are rendered on first download (``version_files_ensure``).
+    rendered and written to storage first, with no lock held, and the version is committed
+    pointing at them: a submission is never stored without its files, and files whose submission
+    did not commit are removed. A storage that cannot write (disk full) fails the submission with
+    ``StorageUnavailable`` and changes nothing. If someone saves the report while its files render,
+    it is compiled and rendered again (a few times at most). A renderer's failure does not undo the
+    submission: that file is rendered on first download (``version_files_ensure``).
     """
     _require_writer(by, report.branch)
-    with transaction.atomic():
-        locked = _locked(report)
-        if locked.status == Report.Status.SUBMITTED:
-            raise WorkflowError("该报告已报送，正在等待审阅")
-        if locked.status == Report.Status.APPROVED:
-            raise WorkflowError("该报告已审核通过，不能再次报送")
-        document = compile_report(locked)
+    for _attempt in range(3):
+        current = Report.objects.select_related("branch").get(pk=report.pk)
+        _check_submittable(current)
+        document = compile_report(current)
         empty = empty_sections(document)
         if empty:
             names = "、".join(f"“{chinese_ordinal(n)}、{document.sections[n - 1].heading}”" for n in empty)
             raise WorkflowError(f"{names}还没有内容。每个部分都须有内容才能报送，请补充后再报送")
-        number = (locked.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-        version = ReportVersion.objects.create(
-            report=locked, number=number, document=document.to_json(), submitted_by=by
-        )
-        locked.status = Report.Status.SUBMITTED
-        locked.revision += 1
-        locked.updated_by = by
-        locked.save(update_fields=["status", "revision", "updated_by", "updated_at"])
-        ReportEvent.objects.create(report=locked, version=version, action=ReportEvent.Action.SUBMIT, by=by)
-        report_submitted.send(sender=Report, report=locked, version=version, by=by)
-    _sync(report, locked)
-    for fmt in FILE_FORMATS:
+        number = (current.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+        version = ReportVersion(report=current, number=number, document=document.to_json(), submitted_by=by)
+        stored = _render_and_store(version, document, current, FILE_FORMATS)
         try:
-            version_files_ensure(version=version, formats=(fmt,))
-        except Exception:  # a renderer's failure must not undo the submission
-            logger.exception(
-                "Rendering %s of report version %s failed; it will be retried on download", fmt, version.pk
-            )
-    return version
+            with transaction.atomic():
+                locked = _locked(report)
+                _check_submittable(locked)
+                if locked.revision != current.revision:
+                    _discard(stored)  # saved meanwhile: compile what was saved
+                    continue
+                version.report = locked
+                version.number = (locked.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+                version.save()
+                locked.status = Report.Status.SUBMITTED
+                locked.revision += 1
+                locked.updated_by = by
+                locked.save(update_fields=["status", "revision", "updated_by", "updated_at"])
+                ReportEvent.objects.create(report=locked, version=version, action=ReportEvent.Action.SUBMIT, by=by)
+                report_submitted.send(sender=Report, report=locked, version=version, by=by)
+        except BaseException:
+            _discard(stored)
+            raise
+        _sync(report, locked)
+        return version
+    raise WorkflowError("报送期间该报告一直在被修改，请稍后再报送")
 
 
 def _file_field(version: ReportVersion, fmt: str):
@@ -532,35 +569,44 @@ def _file_field(version: ReportVersion, fmt: str):
 def version_files_ensure(*, version: ReportVersion, formats: Sequence[str] = FILE_FORMATS) -> ReportVersion:
     """Render and store whichever of the version's files are missing, from its frozen document.
 
-    Files once stored are never rendered again, so a version's downloads stay byte-identical.
+    Rendered and written with no lock held; then recorded under the row's lock unless another
+    request stored the same file meanwhile (ours is removed and theirs served), so a version's
+    downloads stay byte-identical. ``StorageUnavailable`` when the storage cannot write.
     """
     missing = [fmt for fmt in formats if not _file_field(version, fmt)]
     if not missing:
         return version
-    with transaction.atomic():
-        # The lock makes two first downloads at once render the file only once.
-        locked = ReportVersion.objects.select_for_update().select_related("report__branch").get(pk=version.pk)
-        document = Document.from_json(locked.document)
-        report = locked.report
-        for fmt in missing:
-            field = _file_field(locked, fmt)
-            if field:
-                continue
-            renderer = RENDERERS[fmt]
-            content = renderer.render(document)
-            name = f"{report.branch.code}-{report.period.code}-v{locked.number}.{renderer.extension}"
-            field.save(name, ContentFile(content), save=False)
-            locked.save(update_fields=[field.field.name])
-    version.docx_file, version.pdf_file = locked.docx_file, locked.pdf_file
+    fresh = ReportVersion.objects.select_related("report__branch").get(pk=version.pk)
+    missing = [fmt for fmt in missing if not _file_field(fresh, fmt)]
+    document = Document.from_json(fresh.document)
+    for fmt in missing:
+        content = RENDERERS[fmt].render(document)  # a failure here is the download's 500
+        field = _file_field(fresh, fmt)
+        try:
+            field.save(_version_file_name(fresh.report, fresh.number, fmt), ContentFile(content), save=False)
+        except OSError as error:
+            raise StorageUnavailable(STORAGE_UNAVAILABLE_DOWNLOAD) from error
+        ours = field.name
+        try:
+            with transaction.atomic():
+                locked = ReportVersion.objects.select_for_update().get(pk=version.pk)
+                if _file_field(locked, fmt):
+                    _discard([ours])  # stored by a simultaneous download: serve that one
+                    setattr(fresh, field.field.name, _file_field(locked, fmt).name)
+                else:
+                    setattr(locked, field.field.name, ours)
+                    locked.save(update_fields=[field.field.name])
+        except BaseException:
+            _discard([ours])
+            raise
+    version.docx_file, version.pdf_file = fresh.docx_file.name, fresh.pdf_file.name
     return version
 
 
 # --- review -----------------------------------------------------------------------------------
 
 
-def _require_submitted(
-    locked: Report, by: AbstractBaseUser, verb: str, version_number: int | None
-) -> ReportVersion:
+def _require_submitted(locked: Report, by: AbstractBaseUser, verb: str, version_number: int | None) -> ReportVersion:
     if locked.status != Report.Status.SUBMITTED:
         if locked.status == Report.Status.DRAFT:
             raise WorkflowError(f"该报告尚未报送，不能{verb}")
@@ -601,6 +647,11 @@ def report_return(
     }
     if not comment and not sections:
         raise ValidationError({"comment": "退回修改时请至少填写一条意见，说明需要修改什么。"})
+    for text in (comment, *sections.values()):
+        if len(text) > limits.COMMENT_MAX_CHARS:
+            raise ValidationError(
+                {"comment": f"每条意见最多 {limits.COMMENT_MAX_CHARS:,} 字（现有 {len(text):,} 字），请精简后再退回。"}
+            )
     with transaction.atomic():
         locked = _locked(report)
         version = _require_submitted(locked, by, "退回", version_number)
@@ -610,11 +661,7 @@ def report_return(
         event = ReportEvent.objects.create(
             report=locked, version=version, action=ReportEvent.Action.RETURN, by=by, comment=comment
         )
-        comments = (
-            [ReviewComment(version=version, event=event, section=None, text=comment, by=by)]
-            if comment
-            else []
-        )
+        comments = [ReviewComment(version=version, event=event, section=None, text=comment, by=by)] if comment else []
         comments += [
             ReviewComment(version=version, event=event, section=number, text=text, by=by)
             for number, text in sorted(sections.items())
@@ -631,6 +678,10 @@ def report_approve(
     """Approve a submitted report: its latest version is final."""
     _require_reviewer(by, report.branch)
     comment = comment.strip()
+    if len(comment) > limits.COMMENT_MAX_CHARS:
+        raise ValidationError(
+            {"comment": f"意见最多 {limits.COMMENT_MAX_CHARS:,} 字（现有 {len(comment):,} 字），请精简后再提交。"}
+        )
     with transaction.atomic():
         locked = _locked(report)
         version = _require_submitted(locked, by, "审核", version_number)

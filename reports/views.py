@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from activities.kinds import KINDS
+from activities.periods import period_range
 from branchwork import access
 from branchwork.downloads import file_download
 from branchwork.figures import figures_key
 from branchwork.models import Organisation
-from branchwork.periods import Period, period_choices, period_from_query
+from branchwork.periods import Period, period_from_query
 
 from . import files, services
 from .claims import check_items
@@ -57,9 +58,7 @@ from .selectors import (
 def _report_for(user, code: str, period: Period, *, write: bool = False) -> tuple[Organisation, Report]:
     branch = access.branch_for_user(user, code, write=write)
     report = get_object_or_404(
-        Report.objects.filter(branch=branch).select_related("branch", "updated_by"),
-        year=period.year,
-        half=period.half,
+        Report.objects.filter(branch=branch).select_related("branch", "updated_by"), year=period.year, half=period.half
     )
     return branch, report
 
@@ -69,9 +68,7 @@ def _require_review(user, branch: Organisation) -> None:
         raise PermissionDenied("只有上级党组织的审阅人可以审阅工作总结")
 
 
-def _claim_rows(
-    claims, document: Document, branch: Organisation, period: Period, *, can_write: bool
-) -> list[dict]:
+def _claim_rows(claims, document: Document, branch: Organisation, period: Period, *, can_write: bool) -> list[dict]:
     """The claim check's flags as the pages list them: where, what, and a link to the records
     behind it or to where to add one."""
     records = reverse("activities:activity_list", args=[branch.code])
@@ -81,9 +78,7 @@ def _claim_rows(
             where = "开头段落"
         else:
             section = document.sections[located.section - 1]
-            where = f"{section.number}、{section.heading}" + (
-                f" 第{located.index + 1}段" if len(section.paragraphs) > 1 else ""
-            )
+            where = f"{section.number}、{section.heading}" + (f" 第{located.index + 1}段" if len(section.paragraphs) > 1 else "")
         for flag in located.flags:
             links = flag_links(flag, branch, period, can_write=can_write, records=records)
             rows.append({"where": where, "section": located.section, "flag": flag, "links": links})
@@ -175,19 +170,18 @@ def _section_comments(comments) -> tuple[list, dict[int, list]]:
 def report_list(request, code):
     branch = access.branch_for_user(request.user, code)
     reports = newest_first(
-        Report.objects.filter(branch=branch)
-        .select_related("updated_by")
-        .annotate(latest_version=Max("versions__number"))
+        Report.objects.filter(branch=branch).select_related("updated_by").annotate(latest_version=Max("versions__number"))
     )
     can_write = access.can_write_branch(request.user, branch)
     have = {report.period.code for report in reports}
     today = timezone.localdate()
     startable = [period for period in start_periods(today) if period.code not in have] if can_write else []
+    offered = have | {period.code for period in startable}
     other_periods = [
-        (code, label)
-        for code, label in period_choices(today)
-        if code not in have and code not in {period.code for period in startable}
+        (year, [(code, label) for code, label in options if code not in offered])
+        for year, options in period_range(branch, today).choices()
     ]
+    other_periods = [(year, options) for year, options in other_periods if options]
     return render(
         request,
         "reports/report_list.html",
@@ -205,7 +199,8 @@ def report_list(request, code):
 @require_POST
 def report_start(request, code):
     branch = access.branch_for_user(request.user, code, write=True)
-    form = StartForm(request.POST, today=timezone.localdate())
+    today = timezone.localdate()
+    form = StartForm(request.POST, today=today, within=period_range(branch, today))
     if not form.is_valid():
         messages.error(request, "；".join(form.errors["period"]))
         return redirect("reports:report_list", code=branch.code)
@@ -240,9 +235,7 @@ def report_edit(request, code, period):
     action, argument = editor.action()
     editor.apply(action, argument)
     if not editor.is_valid():
-        messages.error(
-            request, f"有 {editor.error_count()} 处需要修改，内容尚未保存。您填写的文字都保留在下方。"
-        )
+        messages.error(request, f"有 {editor.error_count()} 处需要修改，内容尚未保存。您填写的文字都保留在下方。")
         return _render_editor(request, branch, report, editor, status=400)
     keys = request.POST.getlist("carry")
     added = []
@@ -268,9 +261,7 @@ def report_edit(request, code, period):
     url = reverse("reports:report_edit", kwargs={"code": branch.code, "period": period})
     if action == "recompile":
         if added:
-            messages.success(
-                request, f"已保存并重新汇总：数据按最新记录更新，新增 {len(added)} 条默认条目（标有“新增”）。"
-            )
+            messages.success(request, f"已保存并重新汇总：数据按最新记录更新，新增 {len(added)} 条默认条目（标有“新增”）。")
         else:
             messages.success(request, "已保存并重新汇总：数据按最新记录更新，没有需要新增的条目。")
     elif action == "carry":
@@ -286,9 +277,7 @@ def report_edit(request, code, period):
     return redirect(f"{url}#{editor.anchor}" if editor.anchor else url)
 
 
-def _render_editor(
-    request, branch, report, editor: ReportEditor, *, conflict: Report | None = None, status=200
-):
+def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: Report | None = None, status=200):
     returned_version = None
     if report.status == Report.Status.RETURNED:
         returned_version = report_latest_version(report)
@@ -322,10 +311,7 @@ def _render_editor(
         "editor": editor,
         "sections": list(editor.sections.values()),
         "placeholders": placeholder_values(values),
-        "carry_options": {
-            5: [o for o in carry_options if o.section == 5],
-            6: [o for o in carry_options if o.section == 6],
-        },
+        "carry_options": {5: [o for o in carry_options if o.section == 5], 6: [o for o in carry_options if o.section == 6]},
         "returned_version": returned_version,
         "overall_comments": overall,
         "events": report_events(report),
@@ -344,9 +330,7 @@ def _render_preview(request, branch: Organisation, report: Report):
     can_write = access.can_write_branch(request.user, branch)
     gaps = evidence_gaps(branch=branch, period=report.period) if can_write and report.is_editable else []
     comments_version = report_latest_version(report) if report.status == Report.Status.RETURNED else None
-    overall, by_section = (
-        _section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
-    )
+    overall, by_section = _section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
     events = list(report_events(report))
     claims = document_claims(report, today=today, version=version)
     if version is not None:  # a frozen version reads the same for ever
@@ -373,9 +357,7 @@ def _render_preview(request, branch: Organisation, report: Report):
             "overall_comments": overall,
             "section_comments": sorted(by_section.items()),
             "section_headings": report.section_headings,
-            "claims": _claim_rows(
-                claims, document, branch, report.period, can_write=can_write and report.is_editable
-            ),
+            "claims": _claim_rows(claims, document, branch, report.period, can_write=can_write and report.is_editable),
         },
     )
 
@@ -394,9 +376,7 @@ def report_print(request, code, period):
 
 
 def _serve(report_file: files.ReportFile):
-    return file_download(
-        report_file.file, filename=report_file.filename, content_type=report_file.content_type
-    )
+    return file_download(report_file.file, filename=report_file.filename, content_type=report_file.content_type)
 
 
 @login_required
@@ -406,8 +386,12 @@ def report_download(request, code, period, fmt):
         return _serve(files.report_file(report=report, fmt=fmt, today=timezone.localdate()))
     except files.UnknownFormat:
         raise Http404("不支持的文件格式") from None
+    except services.StorageUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("reports:report_preview", code=branch.code, period=period)
 
 
+@transaction.non_atomic_requests  # renders the files first, with no lock held (services.report_submit)
 @login_required
 @require_POST
 def report_submit(request, code, period):
@@ -417,10 +401,7 @@ def report_submit(request, code, period):
     except services.WorkflowError as error:
         messages.error(request, str(error))
         return redirect("reports:report_preview", code=branch.code, period=period)
-    messages.success(
-        request,
-        f"已报送第{version.number}版，等待{branch.parent.name if branch.parent_id else '上级党组织'}审阅。报送的内容已存档，不再随记录变化。",
-    )
+    messages.success(request, f"已报送第{version.number}版，等待{branch.parent.name if branch.parent_id else '上级党组织'}审阅。报送的内容已存档，不再随记录变化。")
     return redirect("reports:report_edit", code=branch.code, period=period)
 
 
@@ -432,9 +413,7 @@ def report_versions(request, code, period):
     branch, report = _report_for(request.user, code, period)
     versions = list(
         report.versions.select_related("submitted_by")
-        .prefetch_related(
-            Prefetch("events", queryset=ReportEvent.objects.select_related("by").order_by("at", "pk"))
-        )
+        .prefetch_related(Prefetch("events", queryset=ReportEvent.objects.select_related("by").order_by("at", "pk")))
         .order_by("-number")
     )
     return render(
@@ -478,6 +457,9 @@ def version_download(request, code, period, number, fmt):
         return _serve(files.version_file(version=_version_for(report, number), fmt=fmt, numbered=True))
     except files.UnknownFormat:
         raise Http404("不支持的文件格式") from None
+    except services.StorageUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("reports:report_versions", code=branch.code, period=period)
 
 
 @login_required
@@ -537,9 +519,7 @@ def _render_review(
         else []
     )
     previous_comments = (
-        ReviewComment.objects.filter(version__report=report)
-        .select_related("by", "version")
-        .order_by("-version__number", "section", "pk")
+        ReviewComment.objects.filter(version__report=report).select_related("by", "version").order_by("-version__number", "section", "pk")
     )
     return render(
         request,
@@ -584,13 +564,9 @@ def _review_action(request, code, period, action: str):
                 section_comments=form.section_comments(),
                 version_number=data["version"],
             )
-            messages.success(
-                request, f"已将{report.branch.name}的{report.period.long_label}工作总结退回修改。"
-            )
+            messages.success(request, f"已将{report.branch.name}的{report.period.long_label}工作总结退回修改。")
         else:
-            services.report_approve(
-                report=report, by=request.user, comment=data["comment"], version_number=data["version"]
-            )
+            services.report_approve(report=report, by=request.user, comment=data["comment"], version_number=data["version"])
             messages.success(request, f"{report.branch.name}的{report.period.long_label}工作总结已审核通过。")
     except ValidationError as error:
         if hasattr(error, "error_dict"):
@@ -608,10 +584,7 @@ def _review_action(request, code, period, action: str):
             posted = request.POST.copy()
             posted["version"] = str(latest.number)
             return _render_review(request, branch, report, ReviewForm(posted), status=409)
-        unsent = {
-            "comment": data["comment"],
-            "sections": [(n, t) for n, t in form.section_comments().items() if t.strip()],
-        }
+        unsent = {"comment": data["comment"], "sections": [(n, t) for n, t in form.section_comments().items() if t.strip()]}
         fresh = ReviewForm(initial={"version": latest.number if latest else None})
         return _render_review(request, branch, report, fresh, status=409, unsent=unsent)
     return redirect("reports:report_review", code=branch.code, period=period)
@@ -635,17 +608,12 @@ def report_approve(request, code, period):
 @login_required
 def review_dashboard(request, code):
     organisation = access.reviewer_scope_for_user(request.user, code)
-    period, period_error = period_from_query(request.GET, timezone.localdate())
+    periods = period_range(organisation, timezone.localdate())
+    period, period_error = period_from_query(request.GET, timezone.localdate(), periods)
     rollup = review_rollup(
         organisation=organisation, period=period, today=timezone.localdate(), sort=request.GET.get("sort", "")
     )
-    columns = [
-        ("name", "党支部"),
-        ("status", "状态"),
-        *ROLLUP_LABELS.items(),
-        ("publicity", "新闻宣传"),
-        ("gaps", "合规缺口"),
-    ]
+    columns = [("name", "党支部"), ("status", "状态"), *ROLLUP_LABELS.items(), ("publicity", "新闻宣传"), ("gaps", "合规缺口")]
     current = rollup.sort
     sort_links = [
         {
@@ -665,7 +633,7 @@ def review_dashboard(request, code):
             "organisation": organisation,
             "period": period,
             "period_error": period_error,
-            "period_choices": period_choices(timezone.localdate()),
+            "period_choices": periods.choices(),
             "rollup": rollup,
             "queue": review_queue(organisation=organisation),
             "sort_links": sort_links,
@@ -682,7 +650,5 @@ def approved_zip(request, code, period):
     archive = files.approved_archive(organisation=organisation, period=period)
     if archive is None:
         messages.info(request, f"{period.long_label}还没有审核通过的工作总结，暂无可下载的文件。")
-        return redirect(
-            f"{reverse('reports:review_dashboard', kwargs={'code': organisation.code})}?period={period.code}"
-        )
+        return redirect(f"{reverse('reports:review_dashboard', kwargs={'code': organisation.code})}?period={period.code}")
     return _serve(archive)

@@ -25,6 +25,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.test.utils import override_settings
 
 from branchwork.models import Organisation, Role
+from reports import services as report_services
 from reports.models import BranchProfile
 
 from . import shared
@@ -32,6 +33,7 @@ from .factories import BranchFactory, CommitteeFactory, GeneralBranchFactory, Ro
 from .timing import pytest_runtest_logreport, pytest_terminal_summary  # noqa: F401 (hooks)
 
 PASSWORD = "pass-word-123"
+RENDERED_AT_SUBMIT = report_services.FILE_FORMATS  # what production renders when a report is submitted
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _media_numbers = itertools.count()
 
@@ -82,6 +84,34 @@ def _fast_and_isolated(settings, _media_base):
     for cache in caches.all(initialized_only=True):
         if isinstance(cache, LocMemCache):
             cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _report_files_not_rendered():
+    """Submitting a report stores no DOCX or PDF for the whole run (data built once per module
+    included): a render takes a second or more, and a version without files renders them on
+    its first download, as after a failed render. A test that needs the files rendered at
+    submission says so with ``@pytest.mark.renders`` (see ``_renders_when_marked``)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(report_services, "FILE_FORMATS", ())
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _renders_when_marked(request, monkeypatch):
+    """``@pytest.mark.renders``: submitting renders the report's files, as in production
+    (``@pytest.mark.renders("pdf")``: only those formats)."""
+    marker = request.node.get_closest_marker("renders")
+    if marker is not None:
+        monkeypatch.setattr(report_services, "FILE_FORMATS", tuple(marker.args) or RENDERED_AT_SUBMIT)
+
+
+@pytest.fixture
+def templates_not_rendered(monkeypatch):
+    """Pages answer with a placeholder instead of rendering their template (pretix's
+    ``perf_patch``): for sweeps that judge a request by its status, its redirect and what it
+    wrote — the permission matrix — not by its HTML, which the page's own tests read."""
+    monkeypatch.setattr("django.template.backends.django.Template.render", lambda *args, **kwargs: "未渲染的页面")
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,9 @@
 """A meeting record as a Word document: the report's GB/T 9704 template (fonts named as offices
-have them, A4, the type area, page numbers), the title in 小标宋, then a bordered table."""
+have them, A4, the type area, page numbers), the title in 小标宋, then a bordered table.
+
+As in the book's PDF: the last block (决定事项) is kept on a page with the block before it (its
+row cannot split, and the row before keeps with it), and a record that runs onto another page
+carries its heading there with 「（续）」 (the page header of every page but the first)."""
 
 from __future__ import annotations
 
@@ -19,12 +23,14 @@ from ..renderers.docx import (
     TITLE_FONT,
     GbtDocx,
     add_run,
+    page_number_footer,
 )
 
 TYPE_AREA_MM = 156
 LABEL_MM = 31
 VALUE_MM = (TYPE_AREA_MM - 2 * LABEL_MM) / 2
 ROW_MM, LONG_ROW_MM = 9, 30  # least heights: a form's rows, room to write under 会议内容
+CONTINUED_SIZE = Pt(12)
 TITLE_SPACING_TWIPS = 220  # half a 2号 character
 
 
@@ -102,4 +108,30 @@ class MinutesDocxRenderer:
                 if field.long:
                     value_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
                     row.height = Mm(LONG_ROW_MM)
+        _cant_split(table.rows[-1])
+        if len(table.rows) > 1:  # the last block goes with the one before it
+            for cell in table.rows[-2].cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+        _continued_header(out, minutes.continued_heading)
         return out.finish(title=minutes.document_title, author=minutes.organisation, subject=minutes.file_stem)
+
+
+def _cant_split(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def _continued_header(out: GbtDocx, heading: str) -> None:
+    """「……会议记录（续）」 at the top of every page but the first (a first-page header left empty,
+    with the page number in its footer as on the others)."""
+    section = out.doc.sections[0]
+    section.different_first_page_header_footer = True
+    page_number_footer(section.first_page_footer, align_right=True)
+    for header in (section.header, section.even_page_header):
+        header.is_linked_to_previous = False
+        paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        paragraph._p.style = TABLE_TEXT
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = add_run(paragraph, heading, BODY_FONT)
+        run.font.size = CONTINUED_SIZE

@@ -16,6 +16,35 @@ from ..renderers.pdf import layout_pdf, render_pdf
 STYLESHEETS = (STYLESHEET, "css/minutes.css")
 
 
+def lone_last_blocks(document) -> set[int]:
+    """The records (by number) whose last block (决定事项) stands on a page without the last
+    paragraph of the block before it. (WeasyPrint lists an element's id on every page that holds
+    a piece of it; see templates/reports/minutes_print/_minutes.html for the anchors.)"""
+    with_tail, lone = set(), set()
+    for page in document.pages:
+        for anchor in page.anchors:
+            if anchor.startswith("minutes-") and anchor.endswith("-tail"):
+                with_tail.add(anchor[len("minutes-") : -len("-tail")])
+    for page in document.pages:
+        for anchor in page.anchors:
+            if anchor.startswith("minutes-") and anchor.endswith("-last"):
+                number = anchor[len("minutes-") : -len("-last")]
+                if number in with_tail and f"minutes-{number}-tail" not in page.anchors:
+                    lone.add(int(number))
+    return lone
+
+
+def layout_records(template: str, context: dict):
+    """The records laid out; again, with the tail of the block before moved onto the last block's
+    page, for any record whose last block was left alone on a page (WeasyPrint keeps whole rows
+    together but does not move lines of a row split over two pages)."""
+    document = layout_pdf(render_to_string(template, {**context, "keep_tail": ()}), STYLESHEETS)
+    lone = lone_last_blocks(document)
+    if lone:
+        document = layout_pdf(render_to_string(template, {**context, "keep_tail": lone}), STYLESHEETS)
+    return document
+
+
 class MinutesPdfRenderer:
     identifier = "pdf"
     verbose_name = "PDF 文档"
@@ -23,7 +52,7 @@ class MinutesPdfRenderer:
     content_type = "application/pdf"
 
     def render(self, minutes: Minutes) -> bytes:
-        return render_pdf(render_to_string("reports/minutes_print/minutes.html", {"minutes": minutes}), STYLESHEETS)
+        return layout_records("reports/minutes_print/minutes.html", {"minutes": minutes}).write_pdf()
 
 
 class BookPdfRenderer:
@@ -38,7 +67,7 @@ class BookPdfRenderer:
     content_type = "application/pdf"
 
     def render(self, book: MinutesBook) -> bytes:
-        records = layout_pdf(render_to_string("reports/minutes_print/minutes_book.html", {"book": book}), STYLESHEETS)
+        records = layout_records("reports/minutes_print/minutes_book.html", {"book": book})
         first_pages = {}
         for number, page in enumerate(records.pages, start=1):
             for anchor in page.anchors:

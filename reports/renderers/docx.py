@@ -167,6 +167,65 @@ APP_PROPERTIES = (
 )
 THUMBNAIL_RELTYPE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 
+# The faces the documents name, as Word's font table declares them (fontTable.xml): Word matches a
+# face it lacks to the nearest installed one by these (GB 2312 charset 86, panose, family, pitch),
+# and WPS reads the alternative names. Values as Word writes them for the Windows fonts of these
+# names; 方正小标宋简体's panose and signature are not published by its maker, so they are left out
+# rather than guessed.
+FONT_TABLE_ENTRIES = (
+    # name, altName, panose1, family, pitch, signature (usb0 usb1 usb2 usb3 csb0 csb1)
+    (TITLE_FONT, "", "", "auto", "variable", ()),
+    (BODY_FONT, "仿宋", "02010609030101010101", "modern", "fixed", ("00000001", "080E0000", "00000000", "00000000", "00040000", "00000000")),
+    (HEADING_FONT, "SimHei", "02010609060101010101", "modern", "fixed", ("800002BF", "38CF7CFA", "00000016", "00000000", "00040001", "00000000")),
+    (ORDINAL_FONT, "楷体", "02010609030101010101", "modern", "fixed", ("00000001", "080E0000", "00000000", "00000000", "00040000", "00000000")),
+    (PAGE_NUMBER_FONT, "SimSun", "02010600030101010101", "auto", "variable", ("00000003", "288F0000", "00000016", "00000000", "00040001", "00000000")),
+    ("Times New Roman", "", "02020603050405020304", "roman", "variable", ("E0002EFF", "C000785B", "00000009", "00000000", "000001FF", "00000000")),
+)
+CHINESE_CHARSET = "86"  # GB2312_CHARSET
+
+
+def font_table_xml() -> bytes:
+    """fontTable.xml declaring the faces the documents use (python-docx's lists Latin and
+    Japanese ＭＳ fonts only)."""
+    entries = []
+    for name, alt, panose, family, pitch, sig in FONT_TABLE_ENTRIES:
+        charset = "00" if name == "Times New Roman" else CHINESE_CHARSET
+        parts = [f'<w:font w:name="{name}">']
+        if alt:
+            parts.append(f'<w:altName w:val="{alt}"/>')
+        if panose:
+            parts.append(f'<w:panose1 w:val="{panose}"/>')
+        parts.append(f'<w:charset w:val="{charset}"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/>')
+        if sig:
+            usb0, usb1, usb2, usb3, csb0, csb1 = sig
+            parts.append(
+                f'<w:sig w:usb0="{usb0}" w:usb1="{usb1}" w:usb2="{usb2}" w:usb3="{usb3}" w:csb0="{csb0}" w:csb1="{csb1}"/>'
+            )
+        parts.append("</w:font>")
+        entries.append("".join(parts))
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        + "".join(entries)
+        + "</w:fonts>"
+    ).encode()
+
+
+# The theme's fonts (theme1.xml): Latin Times New Roman; East Asian 黑体 for headings (major) and
+# the body face for text (minor), as a Chinese Word's 公文 template has them. python-docx's theme
+# names ＭＳ ゴシック/ＭＳ 明朝 for Japanese and leaves the East Asian font empty.
+THEME_FONT_SCHEME = (
+    '<a:fontScheme name="公文">'
+    f'<a:majorFont><a:latin typeface="Times New Roman"/><a:ea typeface="{HEADING_FONT}"/><a:cs typeface=""/>'
+    f'<a:font script="Hans" typeface="{HEADING_FONT}"/></a:majorFont>'
+    f'<a:minorFont><a:latin typeface="Times New Roman"/><a:ea typeface="{BODY_FONT}"/><a:cs typeface=""/>'
+    f'<a:font script="Hans" typeface="{BODY_FONT}"/></a:minorFont>'
+    "</a:fontScheme>"
+)
+
+# Word 2013 and later (compatibility mode 15) open the file as their own, not in 兼容模式.
+WORD_COMPATIBILITY_MODE = "15"
+
 
 class _Template:
     """Sets up python-docx's default document as a GB/T 9704 template: fonts, page, styles,
@@ -177,10 +236,11 @@ class _Template:
         self._setup_document()
         self._setup_styles()
         self._prune()
+        self._setup_parts()
         self._setup_package()
         section = self.doc.sections[0]
-        self.page_number_footer(section.footer, align_right=True)  # odd pages
-        self.page_number_footer(section.even_page_footer, align_right=False)
+        page_number_footer(section.footer, align_right=True)  # odd pages
+        page_number_footer(section.even_page_footer, align_right=False)
 
     def _setup_document(self) -> None:
         doc = self.doc
@@ -237,6 +297,23 @@ class _Template:
             if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
                 part.rels.pop(rId)
                 part.rels._target_parts_by_rId.pop(rId, None)
+
+    def _setup_parts(self) -> None:
+        """Font table, theme fonts and compatibility mode as current Word writes them."""
+        part = self.doc.part
+        for rel in part.rels.values():
+            if rel.is_external:
+                continue
+            if rel.reltype == RT.FONT_TABLE:
+                rel.target_part._blob = font_table_xml()
+            elif rel.reltype == RT.THEME:
+                theme = rel.target_part.blob.decode()
+                start, end = theme.index("<a:fontScheme"), theme.index("</a:fontScheme>") + len("</a:fontScheme>")
+                rel.target_part._blob = (theme[:start] + THEME_FONT_SCHEME + theme[end:]).encode()
+        compat = self.doc.settings.element.find(qn("w:compat"))
+        for setting in compat.findall(qn("w:compatSetting")):
+            if setting.get(qn("w:name")) == "compatibilityMode":
+                setting.set(qn("w:val"), WORD_COMPATIBILITY_MODE)
 
     def _setup_package(self) -> None:
         package = self.doc.part.package
@@ -314,37 +391,39 @@ class _Template:
         ordinal.style_id = ORDINAL
         _set_fonts(ordinal.element.get_or_add_rPr(), ORDINAL_FONT)
 
-    def page_number_footer(self, footer, align_right: bool) -> None:
-        footer.is_linked_to_previous = False
-        paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-        paragraph._p.style = PAGE_NUMBER
-        fmt = paragraph.paragraph_format
-        if align_right:
-            fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            fmt.right_indent = PAGE_NUMBER_SIZE  # one character in from the type area's edge
-        else:
-            fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
-            fmt.left_indent = PAGE_NUMBER_SIZE
-        add_run(paragraph, "— ", PAGE_NUMBER_FONT)
-        for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("result", "1"), ("end", None)):
-            run = add_run(paragraph, "", PAGE_NUMBER_FONT)
-            if kind == "instr":
-                instr = OxmlElement("w:instrText")
-                instr.set(qn("xml:space"), "preserve")
-                instr.text = text
-                run._r.append(instr)
-            elif kind == "result":
-                run.text = text
-            else:
-                fld = OxmlElement("w:fldChar")
-                fld.set(qn("w:fldCharType"), kind)
-                run._r.append(fld)
-        add_run(paragraph, " —", PAGE_NUMBER_FONT)
-
     def save(self) -> bytes:
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
+
+
+def page_number_footer(footer, *, align_right: bool) -> None:
+    """「— PAGE —」 in a footer: right-aligned for odd pages, left for even, one character in."""
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    paragraph._p.style = PAGE_NUMBER
+    fmt = paragraph.paragraph_format
+    if align_right:
+        fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        fmt.right_indent = PAGE_NUMBER_SIZE  # one character in from the type area's edge
+    else:
+        fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        fmt.left_indent = PAGE_NUMBER_SIZE
+    add_run(paragraph, "— ", PAGE_NUMBER_FONT)
+    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("result", "1"), ("end", None)):
+        run = add_run(paragraph, "", PAGE_NUMBER_FONT)
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        elif kind == "result":
+            run.text = text
+        else:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+    add_run(paragraph, " —", PAGE_NUMBER_FONT)
 
 
 @functools.lru_cache(maxsize=1)
@@ -379,10 +458,10 @@ class GbtDocx:
     def blank_line(self):
         return self.paragraph("", ADDRESSEE, BODY_FONT)
 
-    def title(self, text: str):
+    def title(self, text: str, atoms: tuple[str, ...] = ()):
         """The title in the lines ``titles.title_lines`` chooses (explicit breaks, as the PDF)."""
         paragraph = self.paragraph("", TITLE, TITLE_FONT)
-        lines = title_lines(clean_text(text))
+        lines = title_lines(clean_text(text), atoms=atoms)
         for index, line in enumerate(lines):
             run = add_run(paragraph, line, TITLE_FONT)
             if index < len(lines) - 1:
@@ -430,7 +509,7 @@ class GbtDocx:
 
 def render_report(document: Document) -> bytes:
     out = GbtDocx()
-    out.title(document.title)
+    out.title(document.title, document.title_atoms)
     out.blank_line()
     addressee = clean_text(document.addressee).rstrip("：:")
     if addressee:

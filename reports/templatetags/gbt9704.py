@@ -24,8 +24,10 @@ def gbt_text(value) -> str:
 @register.filter(is_safe=True)
 def gbt_title(value) -> str:
     """The title in the lines ``reports.renderers.titles.title_lines`` chooses (as the DOCX sets
-    it), joined by ``<br>``."""
-    return mark_safe("<br>".join(escape(line) for line in title_lines(clean_text(str(value)))))
+    it), joined by ``<br>``. ``value``: a compiled document (its title and the names it must not
+    break inside) or a plain title."""
+    title, atoms = (value.title, value.title_atoms) if hasattr(value, "title_atoms") else (str(value), ())
+    return mark_safe("<br>".join(escape(line) for line in title_lines(clean_text(title), atoms=atoms)))
 
 
 def _html_text(text: str) -> str:

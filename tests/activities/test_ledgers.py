@@ -204,6 +204,7 @@ def export_url(name, code="kl", **params):
 
 
 def test_ledger_index_lists_every_ledger(world, as_user):
+    ActivityFactory(branch=world.branch, date=D(2022, 3, 15))  # 2022 is among the branch's periods
     response = as_user(world.secretary).get(
         reverse("activities:ledger_index", args=["kl"]) + "?period=2022H1"
     )

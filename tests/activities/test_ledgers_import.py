@@ -9,13 +9,16 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from activities.ledgers import (
+    MAX_NEW_OUTLETS,
     MEETING_COLUMNS,
     PUBLICITY_COLUMNS,
     import_template,
     meetings_import,
     publicity_import,
 )
-from activities.models import Activity, ActivityKind, PublicityEntry
+from activities.models import Activity, ActivityKind, Outlet, PublicityEntry
+from activities.selectors import period_facts
+from branchwork.periods import Period
 from tests.factories import MemberFactory, OutletFactory, PartyGroupFactory, xlsx_bytes
 
 D = datetime.date
@@ -190,7 +193,7 @@ def test_publicity_import_is_all_or_nothing(world, outlets):
         PUBLICITY_COLUMNS,
         [
             piece(),  # 2 good
-            piece(媒体="别处的报纸"),  # 3
+            piece(媒体="报" * 101),  # 3
             piece(数量=0),  # 4
             piece(数量="两篇"),  # 5
             piece(标题=""),  # 6
@@ -202,12 +205,37 @@ def test_publicity_import_is_all_or_nothing(world, outlets):
     assert not PublicityEntry.objects.exists()
     by_row = {error.row: error.message for error in result.errors}
     assert sorted(by_row) == [3, 4, 5, 6, 7, 8]
-    assert "媒体“别处的报纸”未在上级党组织的媒体名录中登记" in by_row[3]
+    assert by_row[3] == "媒体名称过长（101字），最多100字"
     assert by_row[4] == "数量至少为1"
     assert "数量“两篇”不是整数" in by_row[5]
     assert by_row[6] == "标题不能为空"
     assert "http://" in by_row[7]
     assert "2022-13-01" in by_row[8]
+
+
+def test_an_outlet_nobody_registered_becomes_the_branchs_own(world, outlets):
+    """Another 党总支's outlet of the same name is not this branch's: its own is registered."""
+    rows = [piece(媒体="别处的报纸"), piece(媒体="内部刊物/其他", 数量=2), piece(媒体="别处的报纸"), piece()]
+    result = publicity_import(branch=world.branch, file=xlsx(PUBLICITY_COLUMNS, rows), by=world.secretary)
+    assert result.ok, result.errors
+    assert result.notes == ["以下媒体已登记为本支部的媒体，下次可直接选用：别处的报纸、内部刊物/其他"]
+    own = list(Outlet.objects.filter(organisation=world.branch).order_by("sort_order"))
+    assert [(o.name, o.level, o.unit) for o in own] == [("别处的报纸", "其他", "篇"), ("内部刊物/其他", "其他", "篇")]
+    assert Outlet.objects.filter(name="别处的报纸").count() == 2  # the other 党总支's is untouched
+    by_outlet = {o.name: o.count for o in period_facts(branch=world.branch, period=Period(2022, "H1")).publicity}
+    assert by_outlet == {"澎湃新闻": 1, "别处的报纸": 2, "内部刊物/其他": 2}
+    # Next time the names are known: nothing new is registered.
+    again = publicity_import(branch=world.branch, file=xlsx(PUBLICITY_COLUMNS, rows), by=world.secretary)
+    assert again.ok and again.notes == []
+    assert Outlet.objects.filter(organisation=world.branch).count() == 2
+
+
+def test_too_many_unregistered_outlets_is_a_wrong_column(world, outlets):
+    rows = [piece(媒体=f"第{n}号报纸") for n in range(MAX_NEW_OUTLETS + 1)]
+    result = publicity_import(branch=world.branch, file=xlsx(PUBLICITY_COLUMNS, rows), by=world.secretary)
+    assert f"一次最多新登记{MAX_NEW_OUTLETS}个" in result.errors[0].message
+    assert not Outlet.objects.filter(organisation=world.branch).exists()
+    assert not PublicityEntry.objects.exists()
 
 
 # --- views ------------------------------------------------------------------------------------

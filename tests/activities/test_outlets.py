@@ -131,13 +131,13 @@ def test_a_branch_without_any_outlet_is_not_stuck(world, as_user):
     page = client.get(reverse("activities:publicity_list", args=["kl"])).content.decode()
     assert "添加本支部媒体" in page
     page = client.get(reverse("activities:publicity_create", args=["kl"])).content.decode()
-    assert "请先<a" in page and "添加本支部媒体" in page
+    assert "上级党组织尚未登记宣传媒体" in page and "选择“其他媒体（填写名称）”" in page
     # Add one on the way and come back to the entry with it chosen.
     response = client.post(reverse("activities:outlet_branch_create", args=["kl"]) + "?then=publicity", outlet_data())
     outlet = Outlet.objects.get(organisation=world.branch)
     assert response["Location"] == reverse("activities:publicity_create", args=["kl"]) + f"?outlet={outlet.pk}"
     form = client.get(response["Location"]).context["form"]
-    assert form.initial["outlet"] == outlet.pk
+    assert form.initial["outlet"] == str(outlet.pk)
     response = client.post(
         reverse("activities:publicity_create", args=["kl"]),
         {"outlet": outlet.pk, "date": "2022-03-15", "count": "1", "title": "春运保通"},
@@ -148,8 +148,8 @@ def test_a_branch_without_any_outlet_is_not_stuck(world, as_user):
 
 def test_a_branch_outlet_is_the_branchs_alone(world):
     outlet = OutletFactory(organisation=world.branch, name="kl所微信公众号")
-    assert outlet in PublicityEntryForm(branch=world.branch).fields["outlet"].queryset
-    assert outlet not in PublicityEntryForm(branch=world.sibling).fields["outlet"].queryset
+    assert outlet in PublicityEntryForm(branch=world.branch).outlets.values()
+    assert outlet not in PublicityEntryForm(branch=world.sibling).outlets.values()
 
 
 def test_a_name_registered_above_is_refused_with_where(world, as_user):

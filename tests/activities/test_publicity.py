@@ -66,7 +66,7 @@ def test_link_must_be_http(world, outlets, link):
 
 def test_missing_fields_have_chinese_messages(world, outlets):
     errors = form_errors(world, {"outlet": "", "date": "", "count": "1", "title": ""})
-    assert errors["outlet"] == ["请选择发布媒体"]
+    assert errors["outlet"] == ["请选择发布媒体；列表中没有的，选择“其他媒体（填写名称）”"]
     assert errors["date"] == ["请填写发布日期"]
     assert errors["title"] == ["请填写稿件标题"]
 
@@ -78,7 +78,7 @@ def test_outlet_of_another_general_branch_cannot_be_chosen(world, outlets):
 def test_outlets_of_the_committee_above_are_offered(world, outlets):
     committee_outlet = OutletFactory(organisation=world.committee, name="党委内刊")
     form = PublicityEntryForm(branch=world.branch)
-    assert set(form.fields["outlet"].queryset) == {outlets["site"], outlets["app"], committee_outlet}
+    assert set(form.outlets.values()) == {outlets["site"], outlets["app"], committee_outlet}
 
 
 # --- entry views ------------------------------------------------------------------------------

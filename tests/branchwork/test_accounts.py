@@ -83,3 +83,48 @@ def test_an_english_browser_still_gets_chinese(client, world):
     client.force_login(world.admin)
     admin = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans"' in admin and "支部工作台 · 系统管理" in admin and "修改密码" in admin
+
+
+def _issued_login(client, world):
+    """The secretary logs in on a password an administrator issued."""
+    from branchwork.accounts import account_reset_password, issued_password_reveal
+
+    account_reset_password(user=world.secretary, organisation=world.branch, by=world.organiser)
+    password = issued_password_reveal(user=world.secretary, by=world.organiser)
+    assert client.post(reverse("login"), {"username": "secretary", "password": password}).status_code == 302
+    return password
+
+
+def test_opening_the_done_page_directly_does_not_skip_the_first_password_change(client, world):
+    from branchwork.models import IssuedPassword
+
+    _issued_login(client, world)
+    done = client.get(reverse("password_change_done"))
+    assert done.status_code == 302 and done.url == reverse("password_change")
+    assert client.get(reverse("home")).url == reverse("password_change")
+    assert client.get(reverse("activities:branch_home", args=["kl"])).url == reverse("password_change")
+    assert IssuedPassword.objects.filter(user=world.secretary).exists()
+
+
+def test_the_password_change_form_locks_after_five_wrong_old_passwords(client, world, settings):
+    settings.AXES_ENABLED = True
+    client.force_login(world.secretary)
+    new = {"new_password1": "my-own-Secret-42", "new_password2": "my-own-Secret-42"}
+    for _ in range(5):
+        response = client.post(reverse("password_change"), {"old_password": "wrong-guess", **new})
+    response = client.post(reverse("password_change"), {"old_password": PASSWORD, **new})
+    assert response.status_code in (403, 429)
+    assert "登录失败次数过多" in response.content.decode()
+    world.secretary.refresh_from_db()
+    assert world.secretary.check_password(PASSWORD) and not world.secretary.check_password(new["new_password1"])
+
+
+def test_the_password_change_works_before_the_limit(client, world, settings):
+    settings.AXES_ENABLED = True
+    client.force_login(world.secretary)
+    new = {"new_password1": "my-own-Secret-42", "new_password2": "my-own-Secret-42"}
+    for _ in range(4):
+        assert client.post(reverse("password_change"), {"old_password": "wrong-guess", **new}).status_code == 200
+    assert client.post(reverse("password_change"), {"old_password": PASSWORD, **new}).status_code == 302
+    world.secretary.refresh_from_db()
+    assert world.secretary.check_password(new["new_password1"])

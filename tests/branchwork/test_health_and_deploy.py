@@ -49,3 +49,23 @@ def test_check_deploy_is_clean_under_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_healthz_answers_503_when_the_file_storage_cannot_be_written(client, db, monkeypatch):
+    import errno
+
+    from django.core.files.storage import FileSystemStorage
+
+    def disk_full(self, name, content):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "storage": "unwritable"}
+
+
+def test_healthz_leaves_nothing_in_the_storage(client, db, settings):
+    assert client.get("/healthz").status_code == 200
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or not any(path.is_file() for path in media.rglob("*"))

@@ -59,7 +59,7 @@ def test_an_account_with_a_role_outside_the_scope_is_managed_from_above(world):
     Role.objects.create(user=world.secretary, organisation=world.other_general, kind=Role.Kind.REVIEWER)
     roles = account_roles(account=world.secretary, scope=world.general)
     assert {role.in_scope for role in roles} == {True, False}
-    problem = account_manage_problem(account=world.secretary, scope=world.general, roles=roles)
+    problem = account_manage_problem(account=world.secretary, scope=world.general, roles=roles, by=world.organiser)
     assert world.other_general.name in problem
 
 

@@ -23,6 +23,7 @@ from branchwork.org_import import (
     SHEET_ACCOUNTS,
     SHEET_MEMBERS,
     SHEET_ORGS,
+    import_passwords_reveal,
     import_template,
     org_import,
     read_workbook,
@@ -128,9 +129,13 @@ def test_one_workbook_sets_up_a_committee_and_a_second_import_changes_nothing(wo
     secretary = User.objects.get(username="b1_shuji")
     assert (secretary.first_name, secretary.last_name) == ("书记1", "")
     assert Role.objects.filter(user=secretary, organisation=b1, kind=Role.Kind.SECRETARY).exists()
-    assert len(outcome.issued) == 8 and IssuedPassword.objects.filter(user=secretary).exists()
-    issued = {a.username: a.password for a in outcome.issued}
+    assert len(outcome.new_user_ids) == 8 and IssuedPassword.objects.filter(user=secretary, pending=True).exists()
+    assert not secretary.has_usable_password()  # no password exists until it is shown
+    issued = {a.username: a.password for a in import_passwords_reveal(user_ids=outcome.new_user_ids, by=world.admin)}
+    assert len(issued) == 8
+    secretary.refresh_from_db()
     assert secretary.check_password(issued["b1_shuji"])
+    assert import_passwords_reveal(user_ids=outcome.new_user_ids, by=world.admin) == []  # once
     # Every created row is in the audit log, with the organisation it belongs to.
     assert AuditEntry.objects.filter(content_type__model="member", organisation=b1).count() == 25
     assert AuditEntry.objects.filter(content_type__model="organisation", object_id=b1.pk).exists()
@@ -139,7 +144,7 @@ def test_one_workbook_sets_up_a_committee_and_a_second_import_changes_nothing(wo
     after = counts()
     again = run(committee_file(), scope=world.committee, by=world.admin)
     assert again.plan.ok and again.plan.changes == 0 and counts() == after
-    assert not again.issued
+    assert not again.new_user_ids
 
 
 def test_a_changed_row_updates_what_it_names_and_nothing_else(world):
@@ -452,3 +457,85 @@ def test_new_organisations_start_with_outlets_their_branches_can_record_news_in(
     assert list(Outlet.objects.filter(organisation=general).values_list("name", flat=True)) == ["第1网站和微信公众号"]
     branch = Organisation.objects.get(code="b1")
     assert Outlet.objects.for_branch(branch).count() == Outlet.objects.filter(organisation=world.committee).count() + 1
+
+
+def test_an_organiser_gives_themself_no_role_by_import(world):
+    content = workbook_bytes(accounts=[["organiser", "", "kl", "支部书记"], ["organiser", "", "hw", "审阅人"]])
+    plan = run(content, scope=world.general, by=world.organiser, commit=False).plan
+    assert [(e.row, "不能给自己分配角色" in e.message) for e in plan.errors] == [(2, True), (3, True)]
+    assert not Role.objects.filter(user=world.organiser).exclude(kind=Role.Kind.ADMINISTRATOR).exists()
+
+
+def test_an_organiser_appoints_reviewers_only_below_their_organisation_by_import(world):
+    content = workbook_bytes(accounts=[["new_rev", "新审阅", "hw", "审阅人"]])
+    plan = run(content, scope=world.general, by=world.organiser, commit=False).plan
+    assert [e.row for e in plan.errors] == [2] and "由上级组织员或系统管理员设立" in plan.errors[0].message
+    top = User.objects.create_user("top_org", password="x")
+    Role.objects.create(user=top, organisation=world.committee, kind=Role.Kind.ADMINISTRATOR)
+    assert run(content, scope=world.committee, by=top).applied
+
+
+def test_an_organiser_renames_no_peer_by_import(world):
+    peer = User.objects.create_user("peer", first_name="同级")
+    Role.objects.create(user=peer, organisation=world.general, kind=Role.Kind.ADMINISTRATOR)
+    content = workbook_bytes(accounts=[["peer", "改名", "hw", "组织员"], ["reviewer", "改名", "hw", "审阅人"]])
+    plan = run(content, scope=world.general, by=world.organiser, commit=False).plan
+    assert [(e.row, "同级或在您之上" in e.message) for e in plan.errors] == [(2, True), (3, True)]
+
+
+def test_the_template_imports_back_unchanged_with_an_account_holding_a_role_in_another_committee(world):
+    """Finding 10: an account of hw that is also 支委 under another 党委 made the unmodified
+    template fail (「已被其他账号使用」)."""
+    other = Organisation.objects.create(name="另一党委", code="other", level=Organisation.Level.COMMITTEE)
+    far_branch = Organisation.objects.create(name="远处党支部", code="elsewhere", level=Organisation.Level.BRANCH, parent=other)
+    Role.objects.create(user=world.secretary, organisation=far_branch, kind=Role.Kind.COMMITTEE)
+    world.member.first_name, world.member.last_name = "建国", "王"  # a name stored the old way
+    world.member.save()
+    before = counts()
+    outcome = run(import_template(scope=world.general), scope=world.general, by=world.organiser)
+    assert outcome.plan.ok, [str(e) for e in outcome.plan.errors]
+    assert outcome.plan.changes == 0 and counts() == before
+    # Changing such an account is still for the organisation both share.
+    content = workbook_bytes(accounts=[["secretary", "新名字", "kl", "支部书记"]])
+    plan = run(content, scope=world.general, by=world.organiser, commit=False).plan
+    assert [e.row for e in plan.errors] == [2] and "也有角色" in plan.errors[0].message
+
+
+@pytest.mark.parametrize("username", ["adm\u0456n", "李四", "ｋｌ", "kl shuji", "kl@x", "a+b"])
+def test_a_new_user_name_outside_the_safe_alphabet_is_refused_in_words(world, username):
+    content = workbook_bytes(accounts=[[username, "新人", "kl", "支委"]])
+    plan = run(content, scope=world.general, by=world.organiser, commit=False).plan
+    assert [e.row for e in plan.errors] == [2]
+    assert "只能使用英文字母、数字和 . _ - 符号" in plan.errors[0].message
+
+
+def test_an_existing_user_name_outside_the_safe_alphabet_still_imports(world):
+    legacy = User.objects.create_user("wang@old", first_name="王老")
+    Role.objects.create(user=legacy, organisation=world.sibling, kind=Role.Kind.COMMITTEE)
+    content = workbook_bytes(accounts=[["wang@old", "王老", "xy", "支委"], ["wang@old", "", "kl", "支委"]])
+    outcome = run(content, scope=world.general, by=world.organiser)
+    assert outcome.applied and Role.objects.filter(user=legacy, organisation=world.branch).exists()
+
+
+def _stored_sessions() -> str:
+    from django.contrib.sessions.models import Session
+
+    return "".join(str(session.get_decoded()) for session in Session.objects.all())
+
+
+def test_initial_passwords_are_never_stored_in_the_session_and_the_download_still_holds_them(world, as_user):
+    client = as_user(world.organiser)
+    content = workbook_bytes([["x1", "新所党支部", "党支部", "hw"]], [["x1_shuji", "李一帅", "x1", "支部书记"], ["x1_wy", "王五", "x1", "支委"]])
+    client.post(reverse("orgadmin:import", args=["hw"]), {"file": upload(content)})
+    done = client.post(reverse("orgadmin:import_confirm", args=["hw"]))
+    assert not User.objects.get(username="x1_shuji").has_usable_password()  # nothing to store yet
+    result = client.get(done.url)
+    passwords = [account.password for account in result.context["issued"]]
+    assert len(passwords) == 2
+    stored = _stored_sessions() + str(dict(client.session))
+    assert not any(password in stored for password in passwords)
+    import base64
+
+    download = base64.b64decode(result.context["download"].split(",", 1)[1])
+    rows = list(load_workbook(io.BytesIO(download)).active.iter_rows(min_row=2, values_only=True))
+    assert {(row[1], row[2]) for row in rows} == {("x1_shuji", passwords[0]), ("x1_wy", passwords[1])}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from branchwork.audit.models import AuditEntry
 from branchwork.models import IssuedPassword, Organisation, PartyGroup, Role
 from tests.conftest import PASSWORD
-from tests.factories import MemberFactory, PartyGroupFactory, RoleFactory, UserFactory
+from tests.factories import ActivityFactory, MemberFactory, PartyGroupFactory, RoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -320,8 +320,8 @@ def test_an_account_with_a_role_elsewhere_is_managed_from_above(world, as_user):
 
 def test_roles_are_added_and_removed_but_never_the_last_one(world, as_user):
     client = as_user(world.organiser)
-    client.post(url("role_create", "hw", world.secretary.pk), {"role-organisation": world.general.pk, "role-kind": "reviewer"})
-    added = Role.objects.get(user=world.secretary, organisation=world.general, kind=Role.Kind.REVIEWER)
+    client.post(url("role_create", "hw", world.secretary.pk), {"role-organisation": world.sibling.pk, "role-kind": "committee"})
+    added = Role.objects.get(user=world.secretary, organisation=world.sibling, kind=Role.Kind.COMMITTEE)
     client.post(url("role_delete", "hw", world.secretary.pk, added.pk))
     assert not Role.objects.filter(pk=added.pk).exists()
     only = Role.objects.get(user=world.secretary)
@@ -369,6 +369,7 @@ def test_a_branch_closed_before_a_period_leaves_its_roll_up_and_stays_in_earlier
 
     world.sibling.closed_on = datetime.date(2022, 6, 30)
     world.sibling.save()
+    ActivityFactory(branch=world.sibling, date=datetime.date(2022, 3, 15))  # so 2022 is in the menus
     client = as_user(world.reviewer)
     h1 = client.get(reverse("reports:review_dashboard", args=["hw"]) + "?period=2022H1").context["rollup"]
     h2 = client.get(reverse("reports:review_dashboard", args=["hw"]) + "?period=2022H2").context["rollup"]
@@ -386,3 +387,28 @@ def test_an_organiser_appoints_organisers_only_below_their_own_organisation(worl
     RoleFactory(user=top, organisation=world.committee, kind=Role.Kind.ADMINISTRATOR)
     as_user(top).post(url("role_create", "center", world.reviewer.pk), {"role-organisation": world.general.pk, "role-kind": "organiser"})
     assert Role.objects.filter(user=world.reviewer, organisation=world.general, kind=Role.Kind.ADMINISTRATOR).exists()
+
+
+def test_a_look_alike_user_name_is_refused_by_the_account_form(world, as_user):
+    client = as_user(world.organiser)
+    data = {"username": "secret\u0430ry", "name": "冒名", "organisation": world.sibling.pk, "kind": "committee"}
+    response = client.post(url("account_create", "hw"), data)
+    assert response.status_code == 200
+    assert "只能使用英文字母、数字和 . _ - 符号" in response.content.decode()
+    assert not User.objects.filter(username=data["username"]).exists()
+
+
+def test_an_issued_password_is_never_stored_in_the_session(world, as_user):
+    from django.contrib.sessions.models import Session
+
+    client = as_user(world.organiser)
+    client.post(url("account_password", "hw", world.sibling_secretary.pk))
+    world.sibling_secretary.refresh_from_db()
+    assert not world.sibling_secretary.has_usable_password()  # the old one is gone, the new one not yet made
+    password = client.get(url("account_detail", "hw", world.sibling_secretary.pk)).context["password"]
+    assert password
+    stored = "".join(str(s.get_decoded()) for s in Session.objects.all()) + str(dict(client.session))
+    assert password not in stored
+    # Shown to the administrator who issued it, once; nobody else sees it made again.
+    assert client.get(url("account_detail", "hw", world.sibling_secretary.pk)).context["password"] is None
+    assert as_user(world.admin).get(url("account_detail", "center", world.sibling_secretary.pk)).context["password"] is None

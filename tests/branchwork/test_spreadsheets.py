@@ -295,3 +295,36 @@ def test_read_sheets_names_the_missing_sheet_and_columns():
         xlsx.read_sheets(upload(_two_sheets()), {"角色": xlsx.SheetSpec(columns=["角色"])})
     with pytest.raises(SpreadsheetError, match="“用户”表第1行缺少列：姓名"):
         xlsx.read_sheets(upload(_two_sheets()), {"用户": xlsx.SheetSpec(columns=["用户名", "姓名"])})
+
+
+def test_a_shared_string_counts_every_time_a_cell_uses_it():
+    from tests.security.workbooks import shared_string_amplifier
+
+    content = shared_string_amplifier(["姓名", "备注"], column="备注", rows=2000, length=30_000)
+    assert len(content) < 200_000  # a small file ...
+    with pytest.raises(SpreadsheetError, match="文件中要导入的文字过多（超过 200 万字）"):
+        xlsx.read_rows(upload(content), columns=["姓名", "备注"])  # ... that would bring 60 million
+    # The budget is the upload's, shared by its sheets; the same file within the budget reads.
+    small = shared_string_amplifier(["姓名", "备注"], column="备注", rows=30, length=1000)
+    assert len(xlsx.read_rows(upload(small), columns=["姓名", "备注"])) == 30
+    with pytest.raises(SpreadsheetError, match="超过 2 万字"):
+        xlsx.read_rows(upload(small), columns=["姓名", "备注"], limits=ReadLimits(max_chars=20_000))
+
+
+def test_the_character_budget_is_shared_by_the_sheets_of_one_upload():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    first = workbook.active
+    first.title = "甲"
+    second = workbook.create_sheet("乙")
+    for sheet in (first, second):
+        sheet.append(["姓名"])
+        for _ in range(10):
+            sheet.append(["长" * 100])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    sheets = {"甲": xlsx.SheetSpec(["姓名"]), "乙": xlsx.SheetSpec(["姓名"])}
+    assert len(xlsx.read_sheets(upload(buffer.getvalue()), sheets, limits=ReadLimits(max_chars=2100))["乙"]) == 10
+    with pytest.raises(SpreadsheetError, match="文字过多"):
+        xlsx.read_sheets(upload(buffer.getvalue()), sheets, limits=ReadLimits(max_chars=1900))

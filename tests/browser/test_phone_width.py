@@ -32,8 +32,7 @@ REVIEWER = ("hw_shenyue", "Hongqi-hw-2022")
 
 
 @pytest.fixture
-def demo(live_server, monkeypatch):
-    monkeypatch.setattr(services, "FILE_FORMATS", ())  # submitting renders no files: layout is the point here
+def demo(live_server):
     call_command("seed_demo", stdout=io.StringIO())
     return Organisation.objects.get(code="kl")
 

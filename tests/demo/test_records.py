@@ -121,6 +121,24 @@ def test_every_demo_meeting_has_attendance_and_a_quorum(kl):
     assert absences.exists() and not absences.filter(absence_reason="").exists()
 
 
+def test_every_demo_meeting_record_names_a_chair_who_was_there(kl):
+    from activities.meeting_record import presence_warnings
+    from reports.minutes import MINUTES_KINDS
+
+    meetings = Activity.objects.filter(kind__in=MINUTES_KINDS).prefetch_related("attendance__member")
+    kl_groups = [m for m in meetings if m.branch_id == kl.pk and m.kind == "group_meeting" and m.date < D(2022, 7, 1)]
+    assert len(kl_groups) == 18  # three groups, six months: the twelve of the two groups 王建国 is not in among them
+    assert [(m.date, m.host) for m in meetings if presence_warnings(m, m.attendance.all())] == []
+
+
+def test_the_party_lectures_of_2022h1_say_what_was_taught(kl):
+    lectures = Activity.objects.filter(branch=kl, kind="party_lecture", date__range=(D(2022, 1, 1), D(2022, 6, 30)))
+    contents = {lecture.title: lecture.content for lecture in lectures}
+    assert len(contents) == 2 and all(len(text) > 100 for text in contents.values())
+    assert "作风建设" in contents["习近平总书记关于作风建设重要论述的丰富内涵"]
+    assert "省第十四次党代会" in contents["学习贯彻省第十四次党代会精神，奋力推动收费运营高质量发展"]
+
+
 def test_every_demo_branch_has_records_this_year_up_to_today(kl):
     for code in ("kl", "xy", "jg"):
         this_year = Activity.objects.filter(branch__code=code, date__year=TODAY.year)

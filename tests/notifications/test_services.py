@@ -17,11 +17,6 @@ from tests.factories import ActivityFactory, RoleFactory, UserFactory
 H1 = Period(2022, "H1")
 
 
-@pytest.fixture(autouse=True)
-def _no_files(monkeypatch):
-    monkeypatch.setattr(services, "FILE_FORMATS", ())  # submitting renders no DOCX/PDF here
-
-
 @pytest.fixture
 def report(world):
     ActivityFactory(branch=world.branch, kind="study", date=datetime.date(2022, 3, 10))

@@ -19,11 +19,6 @@ from tests.reports.factories import ReportFactory, ReportVersionFactory
 INBOX = reverse("notifications:notification_list")
 
 
-@pytest.fixture(autouse=True)
-def _no_files(monkeypatch):
-    monkeypatch.setattr(services, "FILE_FORMATS", ())
-
-
 @pytest.fixture
 def returned(world):
     """kl's 2021下半年 report: submitted, then returned — the reviewer and the branch both told."""
@@ -135,11 +130,18 @@ def test_the_dashboard_lists_a_waiting_report_of_a_past_period_first(world, as_u
     response = as_user(world.reviewer).get(reverse("reports:review_dashboard", args=["hw"]))  # today's period
     assert [report.pk for report in response.context["queue"].reports] == [waiting.pk]
     page = response.content.decode()
-    assert "待审阅（1）" in page and "2021年下半年" in page
+    assert "待审阅（1）" in page
+    # The queue names the report's period (not the menu, which lists periods too).
+    assert '<span class="badge text-bg-light border queue-period">2021年下半年</span>' in page
     assert reverse("reports:report_review", args=["kl", "2021H2"]) in page
 
 
-def test_an_account_without_roles_gets_an_empty_inbox(db, client):
+def test_an_account_without_roles_gets_an_empty_inbox(world, returned, client):
+    assert Notification.objects.exists()  # others have notifications; none is this account's
     user = UserFactory(username="nobody")
     client.force_login(user)
-    assert client.get(INBOX).status_code == 200
+    response = client.get(INBOX)
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == [] and response.context["unread"] == 0
+    page = response.content.decode()
+    assert "还没有消息。" in page and "请补充" not in page

@@ -355,6 +355,7 @@ def test_deleting_an_attachment_deletes_its_object(
 
 
 @pytest.mark.slow
+@pytest.mark.renders
 def test_a_submitted_versions_pdf_is_stored_in_the_bucket_and_served_from_it(world, as_user, bucket):
     client, name = bucket
     ActivityFactory(branch=world.branch, kind="study")
@@ -419,6 +420,11 @@ ALLOWED = {
         "os file op",
     ): "backup_data renames its finished archive into place (command line)",
     ("branchwork/settings.py", "MEDIA_ROOT"): "the setting itself",
+    (
+        "branchwork/cleanup.py",
+        "temporary file",
+    ): "manage.py cleanup looks in the folder Django spools uploads to, for the files killed workers left",
+    ("branchwork/cleanup.py", "os file op"): "manage.py cleanup removes those stale upload temporary files",
     ("reports/minutes_renderers/pdf.py", "ZipFile()"): "the meeting records' ZIP is built in memory (io.BytesIO)",
     (
         "reports/renderers/cjk_justify.py",

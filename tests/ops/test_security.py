@@ -321,3 +321,45 @@ def test_a_strong_new_password_is_accepted(world, as_user):
     assert response.status_code == 302
     world.secretary.refresh_from_db()
     assert world.secretary.check_password("Hongqi-piao-piao-2026")
+
+
+# --- error pages --------------------------------------------------------------------------------
+
+
+def _assert_security_headers(response):
+    assert response["X-Frame-Options"] == "DENY"
+    policy = _policy(response["Content-Security-Policy"])
+    assert policy["script-src"] == ["'self'"] and policy["frame-ancestors"] == ["'none'"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_500_from_a_view_carries_the_security_headers(world, client, monkeypatch):
+    from activities import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(views, "period_from_query", broken)
+    client.force_login(world.secretary)
+    client.raise_request_exception = False
+    response = client.get(reverse("activities:branch_home", args=["kl"]))
+    assert response.status_code == 500
+    _assert_security_headers(response)
+
+
+def test_a_500_from_outside_the_view_carries_the_security_headers(world, client, monkeypatch):
+    """The probe's 500s without CSP or X-Frame-Options came from below the views: the session
+    saved after the response (``database is locked``), outside the middleware that add them."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.db import OperationalError
+
+    def locked(self, request, response):
+        raise OperationalError("database is locked")
+
+    client.force_login(world.secretary)
+    monkeypatch.setattr(SessionMiddleware, "process_response", locked)
+    client.raise_request_exception = False
+    response = client.get(reverse("activities:branch_home", args=["kl"]))
+    assert response.status_code == 500
+    assert "系统暂时出现问题" in response.content.decode()
+    _assert_security_headers(response)

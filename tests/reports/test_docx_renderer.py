@@ -269,3 +269,35 @@ def test_last_body_paragraph_is_kept_with_the_signature(word):
     last_body = paragraphs[signature_index - 2]
     assert last_body.text.strip() and last_body.paragraph_format.keep_with_next is True
     assert paragraphs[signature_index - 1].paragraph_format.keep_with_next is True
+
+
+def test_word_opens_it_as_a_current_document_not_in_compatibility_mode(reference_docx):
+    settings = zipfile.ZipFile(io.BytesIO(reference_docx)).read("word/settings.xml").decode()
+    assert 'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"' in settings
+
+
+def test_font_table_declares_the_chinese_faces_the_document_uses(reference_docx):
+    package = zipfile.ZipFile(io.BytesIO(reference_docx))
+    table = docx.oxml.parse_xml(package.read("word/fontTable.xml"))
+    declared = {font.get(qn("w:name")): font for font in table.findall(qn("w:font"))}
+    used = set()
+    for part in ("word/document.xml", "word/styles.xml", "word/footer1.xml", "word/footer2.xml"):
+        used |= {
+            element.get(qn("w:eastAsia"))
+            for element in docx.oxml.parse_xml(package.read(part)).iter(qn("w:rFonts"))
+            if element.get(qn("w:eastAsia"))
+        }
+    assert used == {"方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"}
+    assert used <= set(declared)
+    for name in used:
+        assert declared[name].find(qn("w:charset")).get(qn("w:val")) == "86"
+    assert declared["仿宋_GB2312"].find(qn("w:panose1")).get(qn("w:val")) == "02010609030101010101"
+    assert declared["黑体"].find(qn("w:panose1")).get(qn("w:val")) == "02010609060101010101"
+    assert declared["宋体"].find(qn("w:panose1")).get(qn("w:val")) == "02010600030101010101"
+    assert not any(name.startswith("ＭＳ") for name in declared)
+
+
+def test_theme_fonts_are_chinese(reference_docx):
+    theme = zipfile.ZipFile(io.BytesIO(reference_docx)).read("word/theme/theme1.xml").decode()
+    assert "ＭＳ" not in theme and 'script="Jpan"' not in theme
+    assert '<a:ea typeface="黑体"/>' in theme and '<a:ea typeface="仿宋_GB2312"/>' in theme

@@ -179,3 +179,23 @@ def test_page_number_dash_is_7_mm_below_the_type_area(reference_pdf, tmp_path):
     path.write_bytes(reference_pdf)
     for page in (1, 2):
         assert dash_centre_mm(path, page) - TYPE_AREA_BOTTOM_MM == pytest.approx(7, abs=0.3)
+
+
+LATIN_TITLE = "G75 兰海高速公路临夏段养护管理处2号党支部2022年上半年全面从严治党暨党建工作及意识形态工作责任制落实情况汇报"
+
+
+def test_a_title_with_latin_letters_breaks_alike_in_pdf_and_docx_and_stays_centred(tmp_path):
+    import docx as python_docx
+
+    document = small_document("内容。", title=LATIN_TITLE)
+    lines = [
+        line for line in lines_of(RENDERERS["pdf"].render(document), tmp_path)
+        if line.page == 1 and line.y_min < 37 * PT_PER_MM + 100 and not line.text.startswith("**")
+    ]
+    expected = title_lines(LATIN_TITLE)
+    assert len(expected) >= 3
+    assert [line.text for line in lines[: len(expected)]] == [text.replace(" ", "") for text in expected]
+    for line in lines[: len(expected)]:  # no trailing space pushing a line off centre
+        assert abs((line.x_min + line.x_max) / 2 - (LEFT_EDGE + RIGHT_EDGE) / 2) < 1.5, line
+    word = python_docx.Document(io.BytesIO(RENDERERS["docx"].render(document)))
+    assert tuple(word.paragraphs[0].text.split("\n")) == expected

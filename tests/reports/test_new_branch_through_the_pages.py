@@ -43,78 +43,25 @@ def test_a_school_branch_entered_through_the_pages_gets_a_true_draft(client, sch
         ("孙老师", "", "正式党员", {"full_on": "2022-05-10"}),
         ("李老师", "", "入党积极分子", {"activist_on": "2022-03-20"}),
     ):
-        post(
-            client,
-            "roster:member_create",
-            code,
-            data={
-                "name": name,
-                "gender": "女",
-                "status": status,
-                "joined_on": "2015-07-01" if status == "正式党员" else "2022-03-20",
-                "post": post_,
-                **extra,
-            },
-        )
+        post(client, "roster:member_create", code, data={"name": name, "gender": "女", "status": status,
+                                                            "joined_on": "2015-07-01" if status == "正式党员" else "2022-03-20",
+                                                            "post": post_, **extra})
     head = Member.objects.get(branch=school, name="周校长")
 
-    post(
-        client,
-        "activities:activity_create",
-        code,
-        "study",
-        data={
-            "date": "2022-03-10",
-            "title": "学习新课程标准中的思政要求",
-            "study_form": "集体学习",
-            "materials": "《义务教育课程方案（2022年版）》",
-        },
-    )
-    post(
-        client,
-        "activities:activity_create",
-        code,
-        "themed_day",
-        data={
-            "date": "2022-04-22",
-            "title": "“红领巾心向党”",
-            "activity_forms": "带领少先队员参观纪念馆",
-            "joint_with": "社区党委",
-            "participants": "全体党员",
-        },
-    )
-    post(
-        client,
-        "activities:activity_create",
-        code,
-        "party_lecture",
-        data={
-            "date": "2022-06-28",
-            "title": "做党和人民满意的好老师",
-            "speaker": head.pk,
-            "participants": "全体党员教师",
-        },
-    )
-    post(
-        client,
-        "activities:activity_create",
-        code,
-        "org_life",
-        data={"date": "2022-02-18", "title": "2021年度组织生活会", "year_of": "2021"},
-    )
-    post(
-        client,
-        "activities:activity_create",
-        code,
-        "material_review",
-        data={"date": "2022-05-06", "title": "校园公众号推文审核"},
-    )
-    post(
-        client,
-        "reports:branch_profile",
-        code,
-        data=profile_data(core_business="教育教学", key_work="教育教学\n课后服务", superiors="局党委"),
-    )
+    post(client, "activities:activity_create", code, "study",
+         data={"date": "2022-03-10", "title": "学习新课程标准中的思政要求", "study_form": "集体学习",
+               "materials": "《义务教育课程方案（2022年版）》"})
+    post(client, "activities:activity_create", code, "themed_day",
+         data={"date": "2022-04-22", "title": "“红领巾心向党”", "activity_forms": "带领少先队员参观纪念馆",
+               "joint_with": "社区党委", "participants": "全体党员"})
+    post(client, "activities:activity_create", code, "party_lecture",
+         data={"date": "2022-06-28", "title": "做党和人民满意的好老师", "speaker": head.pk, "participants": "全体党员教师"})
+    post(client, "activities:activity_create", code, "org_life",
+         data={"date": "2022-02-18", "title": "2021年度组织生活会", "year_of": "2021"})
+    post(client, "activities:activity_create", code, "material_review",
+         data={"date": "2022-05-06", "title": "校园公众号推文审核"})
+    post(client, "reports:branch_profile", code,
+         data=profile_data(core_business="教育教学", key_work="教育教学\n课后服务", superiors="局党委"))
 
     post(client, "reports:report_start", code, data={"period": "2022H1"})
 

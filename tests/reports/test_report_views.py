@@ -70,6 +70,7 @@ def test_start_refuses_a_future_or_malformed_period(world, as_user, code, messag
 
 
 def test_start_a_past_period_for_the_records_of_that_time(world, as_user):
+    ActivityFactory(branch=world.branch, date=datetime.date(2022, 3, 15))
     response = as_user(world.secretary).post(reverse("reports:report_start", args=["kl"]), {"period": "2022H1"})
     assert response["Location"] == EDIT
     assert Report.objects.get().period == H1
@@ -83,6 +84,7 @@ def test_branch_home_panel_offers_to_start_this_periods_summary(world, as_user):
 
 
 def test_branch_home_panel_starts_the_period_the_home_page_shows(world, as_user):
+    ActivityFactory(branch=world.branch, date=datetime.date(2022, 3, 15))
     response = as_user(world.secretary).get(reverse("activities:branch_home", args=["kl"]), {"period": "2022H1"})
     page = response.content.decode()
     assert 'name="period" value="2022H1"' in page
@@ -213,7 +215,12 @@ def test_preview_shows_the_document_with_figure_links_and_missing_evidence(repor
     assert "理论学习会" in page
     assert reverse("activities:activity_list", args=["kl"]) + "?ids=" in page
     assert "缺少佐证材料" in page  # the records have no minutes, photos or attendance
-    assert "报送" in page
+    # The secretary can submit the draft from here; the reviewer above reads it without the button.
+    submit = f'<form method="post" action="{reverse("reports:report_submit", args=["kl", "2022H1"])}">'
+    assert submit in page and '<button type="submit" class="btn btn-primary"' in page
+    assert ">报送</button>" in page
+    reviewer_page = as_user(world.reviewer).get(reverse("reports:report_preview", args=["kl", "2022H1"])).content.decode()
+    assert report.title in reviewer_page and submit not in reviewer_page and ">报送</button>" not in reviewer_page
 
 
 def test_print_view_renders_the_print_page(report, world, as_user):

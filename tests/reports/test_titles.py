@@ -4,7 +4,7 @@ every renderer; and the spans of body text that must not break (textclean.unbrea
 import pytest
 
 from reports.renderers.textclean import unbreakable_spans
-from reports.renderers.titles import TITLE_CHARS_PER_LINE, text_width, title_lines, tokens
+from reports.renderers.titles import TITLE_CHARS_PER_LINE, shape_of, text_width, title_lines, tokens
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,43 @@ def test_glued_symbols_and_the_paragraph_tail_are_unbreakable():
     # A long chain of glued pairs is cut into pieces a line can still hold.
     chain = "a+b+c+d+e+f+g+h+i+j"
     assert all(b - a <= 8 for a, b in unbreakable_spans(chain))
+
+
+# The titles the issue saw broken (issue 21): a 61-character one split 「意识形态工作责任制」; an
+# 88-character one split 「新闻／宣传工作」 and 「安全生产／工作」 with two equal middle lines; a branch
+# name of Latin letters and digits kept a trailing space and once split 「2022年／上半年」.
+SEEN = [
+    "中共某某省高速公路管理局某某管理处党支部2022年上半年全面从严治党暨党建工作及意识形态工作责任制落实情况汇报",
+    "中共某某省交通运输厅直属机关委员会高速公路服务中心某某管理处党支部2022年上半年党建工作暨新闻宣传工作和"
+    "安全生产工作以及意识形态工作情况汇报",
+    "G75 兰海高速公路临夏段养护管理处2号党支部2022年上半年全面从严治党暨党建工作情况汇报",
+    "G75兰海高速公路临夏段养护管理处2号党支部 2022年上半年党建工作情况汇报",
+]
+
+
+@pytest.mark.parametrize("title", SEEN)
+def test_the_titles_the_issue_saw_break_well(title):
+    lines = title_lines(title)
+    joined = "".join(lines)
+    for term in ("意识形态工作责任制", "新闻宣传工作", "安全生产工作", "2022年上半年", "2号党支部", "G75"):
+        if term in title.replace(" ", ""):
+            assert term in joined, (term, lines)
+    for line in lines:
+        assert line == line.strip()
+    widths = [text_width(line) for line in lines]
+    if len(widths) >= 3:
+        assert shape_of(widths) in ("梯形", "菱形"), (lines, widths)
+
+
+def test_the_units_name_from_the_profile_is_kept_whole():
+    title = "某某省高速公路管理局天水养护管理处收费稽核中心党支部2023年上半年党建工作情况汇报"
+    atom = "天水养护管理处收费稽核中心"
+    assert any(atom in line for line in title_lines(title, atoms=(atom,)))
+
+
+def test_shapes_are_named_as_gbt9704_names_them():
+    assert shape_of([12, 15, 17]) == "梯形"
+    assert shape_of([17, 15, 12]) == "梯形"
+    assert shape_of([12, 17, 14]) == "菱形"
+    assert shape_of([17, 14, 14, 17]) == "腰形"
+    assert shape_of([15, 15.2, 15]) == "矩形"

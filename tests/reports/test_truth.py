@@ -33,18 +33,7 @@ H1, YEAR = Period.parse("2022H1"), Period.parse("2022")
 pytestmark = pytest.mark.django_db
 
 # Words of the toll-station demo's world that no other branch's draft may carry unless its records do.
-DEMO_WORLD = (
-    "窗口",
-    "职工队伍",
-    "收费",
-    "司乘",
-    "隧道",
-    "通行费",
-    "ETC",
-    "模范机关",
-    "十个台账",
-    "上级党组织",
-)
+DEMO_WORLD = ("窗口", "职工队伍", "收费", "司乘", "隧道", "通行费", "ETC", "模范机关", "十个台账", "上级党组织")
 
 
 @pytest.fixture
@@ -56,12 +45,8 @@ def institute():
     MemberFactory(branch=branch, name="张书记", post=Member.Post.SECRETARY)
     for index in range(9):
         MemberFactory(branch=branch, name=f"研究员{index}")
-    for month, material in enumerate(
-        ["《决议》", "党史", "新时代思想政治工作意见", "哲学社会科学重要论述", "省党代会精神"], start=1
-    ):
-        ActivityFactory(
-            branch=branch, kind="study", date=D(2022, month, 20), materials=material, study_form="集体学习"
-        )
+    for month, material in enumerate(["《决议》", "党史", "新时代思想政治工作意见", "哲学社会科学重要论述", "省党代会精神"], start=1):
+        ActivityFactory(branch=branch, kind="study", date=D(2022, month, 20), materials=material, study_form="集体学习")
     ActivityFactory(
         branch=branch,
         kind="themed_day",
@@ -92,9 +77,7 @@ def false_claims(branch, period) -> list:
     """Flags of the proposed draft other than a section left empty: claims its records do not back."""
     document = compile_defaults(branch=branch, period=period)
     facts = report_facts(branch=branch, period=period)
-    return [
-        flag for located in check_document(document, facts) for flag in located.flags if flag.rule != "empty"
-    ]
+    return [flag for located in check_document(document, facts) for flag in located.flags if flag.rule != "empty"]
 
 
 def test_the_institutes_half_year_draft_claims_nothing_it_did_not_do(institute):
@@ -124,9 +107,7 @@ def test_the_lecture_on_1_july_is_told_as_recorded_in_the_year_and_not_in_the_ha
 def test_a_section_with_nothing_behind_it_is_empty_not_invented(institute):
     document = compile_defaults(branch=institute, period=H1)
 
-    assert [p.text for p in document.sections[2].paragraphs] == [
-        "〔本部分尚未撰写〕"
-    ]  # no discipline records
+    assert [p.text for p in document.sections[2].paragraphs] == ["〔本部分尚未撰写〕"]  # no discipline records
 
 
 def test_every_item_that_says_what_was_done_declares_its_backing():
@@ -149,9 +130,7 @@ RECORDABLE = sorted(code for code in KINDS if code not in ("rectification",))
     publicity=st.booleans(),
     year=st.booleans(),
 )
-def test_no_proposed_sentence_of_any_branch_names_an_activity_it_has_no_record_of(
-    kinds, groups, publicity, year
-):
+def test_no_proposed_sentence_of_any_branch_names_an_activity_it_has_no_record_of(kinds, groups, publicity, year):
     """The measure of the truth rule: for branches of any make-up, the claim check finds nothing
     false in what the system proposes."""
     branch = BranchFactory(parent=CommitteeFactory())
@@ -159,13 +138,9 @@ def test_no_proposed_sentence_of_any_branch_names_an_activity_it_has_no_record_o
     if groups or "group_meeting" in kinds:  # a 党小组会 is always some group's
         PartyGroupFactory(branch=branch)
     for index, kind in enumerate(sorted(kinds)):
-        ActivityFactory(
-            branch=branch, kind=kind, date=D(2022, 1 + index % 6, 10), title=f"{KINDS[kind].label}记录"
-        )
+        ActivityFactory(branch=branch, kind=kind, date=D(2022, 1 + index % 6, 10), title=f"{KINDS[kind].label}记录")
     if publicity:
-        PublicityEntryFactory(
-            branch=branch, outlet=OutletFactory(organisation=branch.parent), date=D(2022, 3, 3)
-        )
+        PublicityEntryFactory(branch=branch, outlet=OutletFactory(organisation=branch.parent), date=D(2022, 3, 3))
 
     period = YEAR if year else H1
     assert false_claims(branch, period) == []
@@ -178,14 +153,7 @@ def test_no_proposed_sentence_of_any_branch_names_an_activity_it_has_no_record_o
 def test_record_topics_appear_in_the_draft(institute):
     """The draft is written from the records' own content: their materials, forms and partners."""
     text = draft_text(institute, H1)
-    for words in (
-        "《决议》",
-        "党史",
-        "哲学社会科学重要论述",
-        "参观档案文献展",
-        "省档案馆党支部",
-        "意识形态工作专题会议",
-    ):
+    for words in ("《决议》", "党史", "哲学社会科学重要论述", "参观档案文献展", "省档案馆党支部", "意识形态工作专题会议"):
         assert words in text
 
 
@@ -212,14 +180,9 @@ def test_kl_draft_recovers_the_references_specific_items_from_data(kl_demo):
     assert "以《标准化手册》为基准，进一步规范细化十个台账" in text
     assert "在收费服务、ETC客服以及疫情防控、保通保畅等急难险重任务中" in text
     assert "建强站股级管理人员队伍" in text and "严格执行省**处站股级管理人员选拔任用管理办法" in text
-    assert (
-        "按照厅党组《关于以折达公路问题为案例开展作风建设警示教育的通知》和《中共**省交通运输厅党组" in text
-    )
+    assert "按照厅党组《关于以折达公路问题为案例开展作风建设警示教育的通知》和《中共**省交通运输厅党组" in text
     assert "在收费运营、隧道安全管理、车辆数据稽核等工作中" in text
-    assert (
-        "在省中心党委和处党总支的正确领导下" in text
-        and "紧紧围绕省中心“提效能、优服务、冲百亿”目标计划和党建工作要点" in text
-    )
+    assert "在省中心党委和处党总支的正确领导下" in text and "紧紧围绕省中心“提效能、优服务、冲百亿”目标计划和党建工作要点" in text
     assert "三、加强作风建设，打造“过硬”职工队伍" in text  # the branch's own heading
 
 
@@ -251,18 +214,10 @@ def test_the_sparse_demo_branch_reads_as_its_own(kl_demo):
 
 def test_profile_words_replace_generic_ones(institute):
     BranchProfile.objects.create(
-        branch=institute,
-        core_business="科研",
-        key_work="理论研究、决策咨询",
-        superiors="院党委",
-        superiors_opening="院党委",
+        branch=institute, core_business="科研", key_work="理论研究、决策咨询", superiors="院党委", superiors_opening="院党委"
     )
-    ProfileYear.objects.create(
-        branch=institute, year=2022, goals="院党委“出精品”工作部署", campaigns="“学术质量年”活动"
-    )
-    StandingWork.objects.create(
-        branch=institute, section=2, title="“理论宣讲进基层”", measures="组织青年党员赴社区宣讲12场"
-    )
+    ProfileYear.objects.create(branch=institute, year=2022, goals="院党委“出精品”工作部署", campaigns="“学术质量年”活动")
+    StandingWork.objects.create(branch=institute, section=2, title="“理论宣讲进基层”", measures="组织青年党员赴社区宣讲12场")
 
     text = draft_text(institute, H1)
 
@@ -275,26 +230,21 @@ def test_profile_words_replace_generic_ones(institute):
 
 def test_optional_segments_and_choices_are_written_once_for_the_branch():
     values = {"主责主业": Value("科研"), "单位简称": None}
-    text = resolve_options(
-        "推进[〔单位简称〕]{主责主业?〔主责主业〕工作|各项工作}开展，[在〔单位简称〕中]。", values
-    )
+    text = resolve_options("推进[〔单位简称〕]{主责主业?〔主责主业〕工作|各项工作}开展，[在〔单位简称〕中]。", values)
     assert text == "推进〔主责主业〕工作开展，。"
     assert resolve_options("{主责主业?甲|乙}", {}) == "乙"
 
 
-def test_default_header_is_not_dated_on_new_years_day(institute):
-    assert default_header(branch=institute, period=Period.parse("2022H2")).signed_on == D(2023, 1, 4)
-    assert default_header(branch=institute, period=YEAR).signed_on == D(2023, 1, 4)
+def test_default_header_is_dated_on_the_first_working_day_after_the_period(institute):
+    # 2023: 元旦 fell on a Sunday, its day off on Monday 1月2日; work began on 1月3日.
+    assert default_header(branch=institute, period=Period.parse("2022H2")).signed_on == D(2023, 1, 3)
+    assert default_header(branch=institute, period=YEAR).signed_on == D(2023, 1, 3)
     assert default_header(branch=institute, period=H1).signed_on == D(2022, 7, 1)
-    assert default_header(branch=institute, period=Period.parse("2023H1")).signed_on == D(
-        2023, 7, 3
-    )  # a Monday
+    assert default_header(branch=institute, period=Period.parse("2023H1")).signed_on == D(2023, 7, 3)  # a Monday
 
 
 def test_membership_item_only_where_the_roster_moved(institute):
-    assert "s2.membership" not in [
-        d.origin for d in default_items(facts=report_facts(branch=institute, period=H1))
-    ]
+    assert "s2.membership" not in [d.origin for d in default_items(facts=report_facts(branch=institute, period=H1))]
 
     MemberFactory(branch=institute, name="新转入", transferred_in_on=D(2022, 3, 1))
     MemberFactory(branch=institute, name="积极分子", status=Member.Status.ACTIVIST, joined_on=D(2022, 4, 1))

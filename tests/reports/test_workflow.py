@@ -220,6 +220,7 @@ def test_carrying_over_appends_the_chosen_items_and_offers_them_no_more(records)
 # --- submitting ----------------------------------------------------------------------------------
 
 
+@pytest.mark.renders
 def test_submit_freezes_version_one(report, records):
     version = services.report_submit(report=report, by=records.secretary)
     report.refresh_from_db()
@@ -228,6 +229,12 @@ def test_submit_freezes_version_one(report, records):
     assert Document.from_json(version.document).title == report.title
     assert version.docx_file and version.pdf_file
     assert report.events.last().action == ReportEvent.Action.SUBMIT
+
+
+def test_without_the_renders_marker_a_submission_stores_no_files(report, records):
+    """tests/conftest.py turns rendering at submission off for every test not marked ``renders``."""
+    version = services.report_submit(report=report, by=records.secretary)
+    assert not version.docx_file and not version.pdf_file
 
 
 def test_a_reviewer_cannot_submit(report, records):
@@ -241,6 +248,7 @@ def test_submitting_twice_is_refused(report, records):
         services.report_submit(report=report, by=records.secretary)
 
 
+@pytest.mark.renders
 def test_a_failing_renderer_does_not_undo_the_submission(report, records, monkeypatch):
     from reports.renderers import RENDERERS
 

@@ -67,6 +67,7 @@ def demo_with_a_submission_and_attachments():
 
 
 @pytest.mark.slow
+@pytest.mark.renders
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_round_trip_gives_back_the_same_reports_records_users_and_files(tmp_path, client):
     report = demo_with_a_submission_and_attachments()

@@ -33,8 +33,7 @@ H1 = Period(2022, "H1")
 
 
 @pytest.fixture
-def report(world, monkeypatch):
-    monkeypatch.setattr(services, "FILE_FORMATS", ())  # submit without rendering: files don't matter here
+def report(world):
     ActivityFactory(branch=world.branch, kind="study", date=datetime.date(2022, 3, 1))
     return services.report_create(branch=world.branch, period=H1, by=world.secretary)
 

@@ -9,6 +9,8 @@ steps really ran, so only a transaction around the whole write can undo them.
 
 import datetime
 import errno
+import os
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -182,8 +184,7 @@ def test_database_lost_while_logging_a_new_party_group_leaves_no_group_without_i
 
 
 @pytest.fixture
-def report(world, monkeypatch):
-    monkeypatch.setattr(services, "FILE_FORMATS", ())  # no files unless a test asks for them
+def report(world):
     ActivityFactory(branch=world.branch, kind="study", date=datetime.date(2022, 3, 1))
     return services.report_create(branch=world.branch, period=H1, by=world.secretary)
 
@@ -252,6 +253,80 @@ def test_database_lost_while_submitting_leaves_a_draft_and_no_version(report, br
     assert not ReportVersion.objects.exists()
 
 
+def stored_files(settings) -> list[str]:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+@pytest.fixture
+def quick_files(monkeypatch):
+    """Submissions write both files again, rendered as a few bytes (the fault is what is tested)."""
+    monkeypatch.setattr(services, "FILE_FORMATS", ("docx", "pdf"))
+    for fmt in ("docx", "pdf"):
+        monkeypatch.setattr(RENDERERS[fmt], "render", lambda document, fmt=fmt: f"{fmt}:{document.title}".encode())
+
+
+def test_database_lost_while_submitting_removes_the_files_written_for_it(report, browser, quick_files, monkeypatch, settings):
+    monkeypatch.setattr(ReportEvent.objects, "create", database_gone)  # the files are written by then
+
+    response = browser.post(reverse("reports:report_submit", args=["kl", "2022H1"]))
+
+    assert_error_page(response)
+    assert not ReportVersion.objects.exists()
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS], ids=["disk full", "read-only"])
+def test_a_submission_on_a_full_disk_fails_with_a_message_and_changes_nothing(
+    report, browser, quick_files, monkeypatch, settings, code
+):
+    before = snapshot(report)
+    real_save, calls = FileSystemStorage._save, []
+
+    def second_file_fails(self, name, content):
+        calls.append(name)
+        if len(calls) == 2:  # the DOCX is written, the PDF finds the disk full
+            raise OSError(code, os.strerror(code))
+        return real_save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", second_file_fails)
+
+    response = browser.post(reverse("reports:report_submit", args=["kl", "2022H1"]), follow=True)
+
+    assert response.status_code == 200
+    assert "存储空间不足" in response.content.decode() and "本次报送没有生效" in response.content.decode()
+    assert len(calls) == 2
+    assert snapshot(report) == before
+    assert not ReportVersion.objects.exists() and not ReportEvent.objects.filter(action="submit").exists()
+    assert stored_files(settings) == []  # the DOCX written first is gone too
+
+
+def test_a_submission_commits_pointing_at_files_already_written(report, browser, quick_files, settings):
+    response = browser.post(reverse("reports:report_submit", args=["kl", "2022H1"]))
+
+    assert response.status_code == 302
+    version = ReportVersion.objects.get()
+    assert sorted([version.docx_file.name, version.pdf_file.name]) == stored_files(settings)
+    assert version.pdf_file.read() == f"pdf:{version.document['title']}".encode()
+
+
+def test_a_download_that_cannot_store_its_file_says_so(report, world, browser, monkeypatch, settings):
+    services.report_submit(report=report, by=world.secretary)  # no files (FILE_FORMATS is empty)
+    monkeypatch.setattr(RENDERERS["docx"], "render", lambda document: b"docx")
+
+    def disk_full(self, name, content):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
+
+    response = browser.get(reverse("reports:version_download", args=["kl", "2022H1", 1, "docx"]), follow=True)
+
+    assert response.status_code == 200
+    assert "存储空间不足" in response.content.decode()
+    assert not ReportVersion.objects.get().docx_file
+    assert stored_files(settings) == []
+
+
 def test_database_lost_while_returning_leaves_the_submission_unreviewed(report, world, as_user, monkeypatch):
     services.report_submit(report=report, by=world.secretary)
     before = snapshot(report)
@@ -270,6 +345,7 @@ def test_database_lost_while_returning_leaves_the_submission_unreviewed(report, 
 
 
 def test_database_lost_while_starting_a_report_leaves_no_report(world, browser, monkeypatch):
+    ActivityFactory(branch=world.branch)  # a record of 2022: the period is one the branch may start
     monkeypatch.setattr(ReportEvent.objects, "create", database_gone)  # after the report and its items
 
     response = browser.post(reverse("reports:report_start", args=["kl"]), {"period": "2022H1"})
@@ -297,10 +373,10 @@ def fail_once(monkeypatch, renderer):
 
 
 @pytest.mark.slow
+@pytest.mark.renders
 def test_a_pdf_that_fails_at_submit_leaves_the_submission_and_renders_on_the_next_download(
     report, browser, monkeypatch
 ):
-    monkeypatch.setattr(services, "FILE_FORMATS", ("docx", "pdf"))
     calls = fail_once(monkeypatch, RENDERERS["pdf"])
 
     response = browser.post(reverse("reports:report_submit", args=["kl", "2022H1"]))

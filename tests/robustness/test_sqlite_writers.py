@@ -64,3 +64,37 @@ def test_simultaneous_submits_never_500_and_make_one_version(outcome):
     # Both answer with a redirect (the loser with the message that it is already submitted).
     assert all(pair == [302, 302] for pair in outcome["submits"]), outcome["submits"]
     assert outcome["versions"] == [1] * TRIALS
+
+
+def test_reads_answer_while_another_connection_holds_the_write_lock(tmp_path):
+    """A long write (an import) holds the lock: pages still open at once, and a save waits for
+    the lock and then succeeds. (Before, every request began IMMEDIATE and waited: 500 after the
+    timeout.)"""
+    database = tmp_path / "db.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "PYTHONPATH": str(ROOT),
+        "DEBUG": "1",
+        "REDIS_URL": "",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "AXES_ENABLED": "0",
+        "SQLITE_TIMEOUT": "5",
+    }
+    process = subprocess.run(
+        [sys.executable, "-m", "tests.robustness.sqlite_readers"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert process.returncode == 0, process.stderr[-3000:]
+    outcome = json.loads(process.stdout.strip().splitlines()[-1])
+    for name, read in outcome["reads"].items():
+        assert read["status"] == 200, (name, outcome)
+        assert read["seconds"] < 2, (name, outcome)  # not waiting for the lock (5 s)
+    # The load balancer hears of the lock at once: 503 after about a second, not 200.
+    assert outcome["health"]["status"] == 503 and outcome["health"]["seconds"] < 2, outcome
+    assert outcome["save"]["status"] == 302, outcome
+    assert 0.9 < outcome["save"]["seconds"] < 5, outcome

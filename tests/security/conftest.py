@@ -11,7 +11,6 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from reports import services as report_services
 from tests.shared import copy_or_build
 
 from .factories import Scene, build_scene
@@ -48,16 +47,13 @@ def pytest_terminal_summary(terminalreporter):
 def _module_scene(module_data, _module_world) -> Scene | None:
     if module_data is None:
         return None
-    with pytest.MonkeyPatch.context() as patch:
-        return module_data.build(build_scene, _module_world, patch)
+    return module_data.build(build_scene, _module_world)
 
 
 @pytest.fixture
-def scene(_module_scene, world, copies, monkeypatch) -> Scene:
+def scene(_module_scene, world, copies) -> Scene:
     """The scene, built once per module where the module allows it (``tests/shared.py``)."""
-    # As while it was built: submitting a report renders no files (see security/factories.py).
-    monkeypatch.setattr(report_services, "FILE_FORMATS", ())
-    return copy_or_build(_module_scene, copies, lambda: build_scene(world, monkeypatch))
+    return copy_or_build(_module_scene, copies, lambda: build_scene(world))
 
 
 def _sessions(world) -> dict[str, str]:

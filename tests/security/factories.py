@@ -109,10 +109,9 @@ def _store_fake_files(version) -> None:
     version.save(update_fields=["docx_file", "pdf_file"])
 
 
-def workflow_reports(branch: Organisation, *, secretary, reviewer, monkeypatch) -> dict[str, Report]:
+def workflow_reports(branch: Organisation, *, secretary, reviewer) -> dict[str, Report]:
     """2022H1 returned with version 1 (editable, submittable, has a version); 2022H2 submitted
-    (reviewable). Submitting renders no files here (see the module docstring)."""
-    monkeypatch.setattr(report_services, "FILE_FORMATS", ())
+    (reviewable). Submitting renders no files in tests (tests/conftest.py): fake ones are stored."""
     returned = report_written(branch, H1, secretary)
     version = report_services.report_submit(report=returned, by=secretary)
     _store_fake_files(version)
@@ -160,12 +159,12 @@ def administered_objects(objects: OrgObjects, *, branch: Organisation, account) 
     return objects
 
 
-def build_scene(world, monkeypatch) -> Scene:
+def build_scene(world) -> Scene:
     hw = administered_objects(org_objects(world.general), branch=world.branch, account=world.secretary)
     lz = administered_objects(org_objects(world.other_general), branch=world.far, account=world.far_secretary)
     kl = branch_objects(world.branch, outlet=hw.outlet, by=world.secretary)
     xy = branch_objects(world.sibling, outlet=hw.outlet, by=world.sibling_secretary)
-    reports = workflow_reports(world.branch, secretary=world.secretary, reviewer=world.reviewer, monkeypatch=monkeypatch)
+    reports = workflow_reports(world.branch, secretary=world.secretary, reviewer=world.reviewer)
     # Submitting told hw's reviewer; lz's reviewer has a notification of their own.
     hw.notification = Notification.objects.filter(recipient=world.reviewer).unread().latest("pk")
     lz.notification = Notification.objects.create(

@@ -61,7 +61,7 @@ POST_DATA = {
     "activities:outlet_branch_create": lambda s: {"name": "所里的抖音号", "level": "地方", "unit": "次", "sort_order": 40},
     "activities:outlet_branch_update": lambda s: {"name": "改名的本所媒体", "level": "地方", "unit": "篇", "sort_order": 50},
     "notifications:notification_open": lambda s: {},
-    "reports:report_start": lambda s: {"period": "2021H2"},
+    "reports:report_start": lambda s: {"period": "2022"},  # a period of the scenario's records
     "reports:branch_profile": lambda s: profile_data(core_business="收费运营"),
     "reports:report_edit": lambda s: editor_data(s.reports["returned"], title="改过的标题"),
     "reports:report_submit": lambda s: {},
@@ -77,7 +77,8 @@ POST_DATA = {
     "orgadmin:account_detail": lambda s: {"name-name": "改过的姓名"},
     "orgadmin:account_password": lambda s: {},
     "orgadmin:account_active": lambda s: {"active": "0"},
-    "orgadmin:role_create": lambda s: {"role-organisation": s.hw.organisation.pk, "role-kind": "reviewer"},
+    # A role below the 组织员's own level (a reviewer of hw itself is appointed from above).
+    "orgadmin:role_create": lambda s: {"role-organisation": s.xy.branch.pk, "role-kind": "committee"},
     "orgadmin:role_delete": lambda s: {},
     "setup": lambda s: {"name": "新的党委", "code": "newtop"},
 }

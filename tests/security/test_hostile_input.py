@@ -331,8 +331,7 @@ def visible(value: str) -> str:
     return "".join(ch for ch in clean_text(value) if not ch.isspace())
 
 
-def test_report_keeps_hostile_text_in_preview_docx_and_pdf(world, record_property, monkeypatch):
-    monkeypatch.setattr(report_services, "FILE_FORMATS", ())  # submitting renders on first download instead
+def test_report_keeps_hostile_text_in_preview_docx_and_pdf(world, record_property):
     secretary, reviewer = Client(), Client()
     secretary.force_login(world.secretary)
     reviewer.force_login(world.reviewer)

@@ -23,6 +23,10 @@ superuser's alone (404 to everyone else).
 Wherever a role has no right (login, 403, 404) the database and the stored files must not change;
 reads never change them for anyone; and the POST of the roles with the right must change the
 database, which proves the posted data is a real write and not a form error.
+
+The sweeps judge a request by its status, its redirect and what it wrote, so their pages answer
+without rendering a template (``templates_not_rendered``, pretix's ``perf_patch``); each page's own
+tests read its HTML. That keeps the matrix in the fast lane (``make test-fast``).
 """
 
 from __future__ import annotations
@@ -43,8 +47,6 @@ from .factories import (
 )
 from .posting import POST_DATA, attempt, attendance_data, member_data
 from .urlconf import NoBuilder, Route, app_routes, build_kwargs, model_for
-
-pytestmark = pytest.mark.matrix
 
 ROUTES = app_routes()
 METHODS = ("GET", "POST")
@@ -269,6 +271,7 @@ def test_the_walk_finds_urls_of_every_app():
     assert not any(r.name.startswith("admin:") for r in ROUTES)
 
 
+@pytest.mark.usefixtures("templates_not_rendered")
 @pytest.mark.parametrize("route", ROUTES, ids=str)
 def test_permission_matrix(route, scene, clients, record_property):
     kwargs = build_kwargs(route, branch_code="kl", org_code="hw", objects=scene.objects(scene.kl, scene.hw))
@@ -293,6 +296,7 @@ def test_permission_matrix(route, scene, clients, record_property):
 OBJECT_ROUTES = [route for route in ROUTES if any(a == "pk" or a.endswith("_pk") for a in route.arguments)]
 
 
+@pytest.mark.usefixtures("templates_not_rendered")
 @pytest.mark.parametrize("route", OBJECT_ROUTES, ids=str)
 def test_another_branchs_object_under_ones_own_code_is_404(route, scene, clients, record_property):
     """pretix's wrong-tenant check: kl's own people (hw's reviewer for hw's registries) asking

@@ -116,3 +116,73 @@ def formula_findings(content: bytes) -> list[str]:
             if validation.type == "list" and not _RANGE_SOURCE.match(validation.formula1 or ""):
                 findings.append(f"{ws.title}: list validation from {validation.formula1!r}")
     return findings
+
+
+def shared_string_amplifier(
+    header, *, column: str, rows: int = 2000, length: int = 30_000, base=None, sheet_title: str = "Sheet1"
+) -> bytes:
+    """The probe's amplifier: ``rows`` rows whose ``column`` cells all point at one shared string
+    of ``length`` characters (``xl/sharedStrings.xml``, as Excel writes a repeated text), so the
+    file stays small (tens of KB) while its cells spell out ``rows × length`` characters. Built by
+    hand: openpyxl writes every cell's text out in full. Other columns hold ``base`` (per column
+    name; default ``值<n>``), each also one shared string."""
+    header = list(header)
+    values = dict(base or {})
+    strings = [*header, "长" * length]
+    cells = []
+    for name in header:
+        if name == column:
+            cells.append(len(header))
+        else:
+            strings.append(str(values.get(name, f"值{header.index(name)}")))
+            cells.append(len(strings) - 1)
+
+    def ref(col: int, row: int) -> str:
+        return f"{chr(ord('A') + col)}{row}"
+
+    sheet_rows = ["<row r=\"1\">" + "".join(f'<c r="{ref(i, 1)}" t="s"><v>{i}</v></c>' for i in range(len(header))) + "</row>"]
+    for number in range(2, rows + 2):
+        sheet_rows.append(
+            f'<row r="{number}">' + "".join(f'<c r="{ref(i, number)}" t="s"><v>{v}</v></c>' for i, v in enumerate(cells)) + "</row>"
+        )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">'
+            f'<sheets><sheet name="{sheet_title}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+        ),
+        "xl/sharedStrings.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+            + "".join(f"<si><t>{text}</t></si>" for text in strings)
+            + "</sst>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>'
+            + "".join(sheet_rows)
+            + "</sheetData></worksheet>"
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, text in parts.items():
+            package.writestr(name, text.encode())
+    return buffer.getvalue()

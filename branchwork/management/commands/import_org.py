@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from branchwork.models import Organisation
-from branchwork.org_import import org_import, read_workbook
+from branchwork.org_import import import_passwords_reveal, org_import, read_workbook
 from branchwork.spreadsheets import SpreadsheetError
 
 
@@ -58,8 +58,9 @@ class Command(BaseCommand):
             self.stdout.write("（试运行：没有写入任何内容）" if plan.changes else "文件中的内容与系统中的完全一致，无需导入。")
             return
         self.stdout.write(self.style.SUCCESS(f"导入完成：共 {plan.changes} 项改动。"))
-        if outcome.issued:
+        issued = import_passwords_reveal(user_ids=outcome.new_user_ids, by=None)
+        if issued:
             self.stdout.write("新账号的初始密码（只显示这一次，请交给本人；首次登录须改为自己的密码）：")
             self.stdout.write("  姓名\t用户名\t初始密码\t角色")
-            for account in outcome.issued:
+            for account in issued:
                 self.stdout.write(f"  {account.name}\t{account.username}\t{account.password}\t{account.roles}")

@@ -1,0 +1,64 @@
+"""How much text one field, one report and one printed book may hold — in one place.
+
+Every limit is far above what a real record reaches and low enough that every file a reader can
+make from it renders in seconds (``make bench-worst`` times each at these limits; README
+「单次请求的限额」 lists them for users). Measured before choosing (characters):
+
+- the reference half-year report (``seed-half-year-report-2022H1.txt``): 4,306 in all, its longest
+  paragraph 1,126;
+- the demo data: the longest record text 64 (a warning education's basis), the longest profile
+  text 176 (a standing work's measures);
+- printing: a meeting record of 5,000 + 2,000 + 2,000 characters is about 1 s as a PDF; a book of
+  meeting records costs about 0.1 ms a character and 40–70 ms a record (PDF or Word) on two cores.
+
+Short fields (names, titles, places) are ``CharField``s whose ``max_length`` is their limit; the
+long texts below are ``TextField``s given ``**chars(limit)``: the limit goes into the form (the
+browser's ``maxlength`` and the form's check) and into the model's validation (``full_clean``), which
+the services and every import run, so a too-long text is refused the same way everywhere, in Chinese.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxLengthValidator
+
+# A record's text (activities.Activity).
+RECORD_CONTENT_MAX_CHARS = 5_000  # 内容: the meeting's minutes
+RECORD_TEXT_MAX_CHARS = 2_000  # 决定事项, 学习材料
+RECORD_NOTE_MAX_CHARS = 1_000  # 具体活动形式, 依据的上级文件
+
+# The branch profile (reports.BranchProfile, ProfileYear, StandingWork).
+PROFILE_TEXT_MAX_CHARS = 1_000
+PROFILE_MEASURES_MAX_CHARS = 2_000
+
+# Reports: one item (and the opening), the whole report, items; reviewers' comments.
+REPORT_ITEM_MAX_CHARS = 5_000
+REPORT_MAX_CHARS = 60_000
+REPORT_MAX_ITEMS = 200
+COMMENT_MAX_CHARS = 5_000
+
+# A period's meeting records printed at once (the PDF book; the ZIP of Word files).
+MINUTES_BOOK_MAX_RECORDS = 100
+MINUTES_BOOK_MAX_CHARS = 60_000
+
+
+class MaxCharsValidator(MaxLengthValidator):
+    message = "不能超过 %(limit_value)s 字（现有 %(show_value)s 字），请精简后再保存"
+
+    def __init__(self, limit_value, message=None):
+        super().__init__(limit_value, message)
+
+    def __call__(self, value):
+        # Thousands separators, as the rest of the app writes numbers.
+        if self.compare(self.clean(value), self.limit_value):
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={"limit_value": f"{self.limit_value:,}", "show_value": f"{len(value):,}", "value": value},
+            )
+
+
+def chars(limit: int) -> dict:
+    """``max_length`` and its validator, for a ``TextField``: ``models.TextField(…, **chars(N))``."""
+    return {"max_length": limit, "validators": [MaxCharsValidator(limit)]}
