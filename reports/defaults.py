@@ -77,8 +77,10 @@ def _themed_days(facts: PeriodFacts) -> str:
             "通过组织〔主题党日形式〕等形式多样、内容丰富的主题活动，〔联合开展主题党日〕，极大提升了组织的吸引力和凝聚力，"
             "促进了支部党员之间的有效交流与沟通，增强了党员的归属感、责任感和荣誉感。"
         )
+    rule = judgments_of(facts).rule("themed_day")
+    heading = "开展主题党日活动。" if rule is not None and rule.broken else "扎实开展主题党日活动。"
     return (
-        "扎实开展主题党日活动。支部以〔主题党日形式〕为内容，〔联合开展主题党日〕，"
+        heading + "支部以〔主题党日形式〕为内容，〔联合开展主题党日〕，"
         "促进了支部党员之间的有效交流与沟通，增强了党员的归属感、责任感和荣誉感。"
     )
 

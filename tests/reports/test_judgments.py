@@ -243,6 +243,7 @@ PLANTED = [
     ("school", 2, "支部委员会每月集体研究支部重要事项。", "compliance"),  # a paraphrase
     ("school", 1, "支部书记每年为党员讲党课。", "compliance"),
     ("school", 2, "支部党员大会坚持每季度召开。", "compliance"),
+    ("school", 1, "扎实开展主题党日活动，组织党员参观纪念馆。", "compliance"),
 ]
 
 
