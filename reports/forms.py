@@ -40,7 +40,10 @@ class ReportHeaderForm(forms.ModelForm):
         error_messages = {
             "title": {"required": "请填写标题"},
             "addressee": {"required": "请填写主送单位"},
-            "opening": {"required": "请填写开头段落"},
+            "opening": {
+                "required": "请填写开头段落",
+                "max_length": f"开头段落最多 {limits.REPORT_ITEM_MAX_CHARS:,} 字（现有 %(show_value)s 字），请精简",
+            },
             "signature": {"required": "请填写落款"},
             "signed_on": {"required": "请填写成文日期", "invalid": "请填写有效的日期，如 2022-07-01"},
         }
