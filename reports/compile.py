@@ -178,7 +178,7 @@ def default_items(*, facts) -> list[ItemDraft]:
             continue
         if item.origin in defaults.NEEDS_OPEN_RECTIFICATION and not open_items:
             continue
-        if item.origin == "s5.lead" and not problems:
+        if item.origin == "s5.lead" and not any(draft.numbered for draft in problems):
             continue  # nothing the data or the branch shows: the secretary writes 五 or picks an option
         text = defaults.in_register(resolve_options(item.text_for(facts), values), profile.member_term)
         if item.section in (1, 2, 3, 4):

@@ -375,6 +375,17 @@ def test_last_periods_problems_are_carried_forward_with_what_became_of_them(scho
     ) in problems
 
 
+def test_a_resolved_problem_of_last_period_is_told_without_a_lead_to_problems(public_unit):
+    last = Report.objects.create(
+        branch=public_unit, year=2021, half="H2", title="t", addressee="a", opening="o", signature="s", signed_on=D(2022, 1, 4)
+    )
+    ReportItem.objects.create(report=last, section=5, position=1, text="〔未开展党课情况〕。", origin="problem:lecture")
+
+    _done, problems, _plans = sections(public_unit)
+
+    assert problems.strip() == "上期查摆问题的整改情况：“未开展党课”已整改，本期开展党课1次。"
+
+
 def test_the_editor_names_absent_members_in_the_hint_and_links_the_calendar(client, enterprise):
     user = RoleFactory(organisation=enterprise).user
     report = services.report_create(branch=enterprise, period=H1, by=user)
