@@ -82,7 +82,9 @@ EMPTY_SECTION = "〔本部分尚未撰写〕"
 # --- defaults ----------------------------------------------------------------------------------
 
 
-def default_header(*, branch: Organisation, period: Period, profile: ProfileFacts | None = None) -> ReportHeader:
+def default_header(
+    *, branch: Organisation, period: Period, profile: ProfileFacts | None = None, facts=None
+) -> ReportHeader:
     """The reference's title, addressee and opening for this branch and period, in the words of
     its profile (how it names its superiors, the year's goals); dated the first working day after
     the period ends."""
@@ -92,7 +94,8 @@ def default_header(*, branch: Organisation, period: Period, profile: ProfileFact
         goals = defaults.OPENING_GOALS.format(goals=profile.goals)
     else:
         goals = defaults.OPENING_NO_GOALS.format(superior=profile.superiors[-1] if profile.superiors else "")
-    opening = defaults.OPENING.format(
+    broken = facts is not None and judgments.judgments_of(facts).broken_rules
+    opening = (defaults.OPENING_WITH_GAPS if broken else defaults.OPENING).format(
         period=period.label,
         branch=branch.name,
         superiors=superiors,
@@ -296,7 +299,7 @@ def compile_report(report, *, facts=None) -> Document:
 def compile_defaults(*, branch: Organisation, period: Period) -> Document:
     """What the report would say for a period nobody has started a report for."""
     facts = report_facts(branch=branch, period=period)
-    header = default_header(branch=branch, period=period, profile=facts.profile)
+    header = default_header(branch=branch, period=period, profile=facts.profile, facts=facts)
     return compile_document(header=header, items=default_items(facts=facts), facts=facts, file_stem=header.title)
 
 

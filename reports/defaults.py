@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from activities.selectors import PeriodFacts
 from reports.workdays import first_working_day_after
 
-from .judgments import judgments_of
+from .judgments import judgments_of, unsourced_outcomes
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,13 @@ OPENING = (
     "{goals}紧密结合工作实际，扎实有效地开展党建和思想政治工作，"
     "充分发挥党支部战斗堡垒作用和党员先锋模范作用。现将{half}全面从严治党暨党建工作情况汇报如下："
 )
+# Where the calendar shows rules broken, the opening does not call the work 扎实有效 nor say the
+# branch 充分发挥ed its role: it states the work and the aim.
+OPENING_WITH_GAPS = (
+    "{period}{branch}在{superiors}的正确领导下，突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实。"
+    "{goals}紧密结合工作实际，开展党建和思想政治工作，"
+    "努力发挥党支部战斗堡垒作用和党员先锋模范作用。现将{half}全面从严治党暨党建工作情况汇报如下："
+)
 # 「紧紧围绕省中心“提效能、优服务、冲百亿”目标计划和党建工作要点，」, or without a goal recorded,
 # the nearest superior's 党建工作要点.
 OPENING_GOALS = "紧紧围绕{goals}和党建工作要点，"
@@ -63,20 +70,40 @@ OPENING_HALF = {"H1": "上半年", "H2": "下半年", "": "一年来"}
 
 
 def _lectures(facts: PeriodFacts) -> str:
+    """The reference's 作风建设 words (解决好群众急难愁盼问题) only after a 党课 on 作风; a 党课 on
+    another subject gets no other subject's wording."""
     heading = "创新党课形式。" if len(facts.lectures) > 1 else "认真开展讲党课活动。"
-    return (
-        heading + "〔党课开展情况〕，教育引导党员干部职工牢记党的宗旨，树立正确政绩观，真抓实干、转变作风，"
-        "用心用情用力解决好群众急难愁盼问题，让群众有更多、更直接、更实在的获得感、幸福感、安全感。"
-    )
+    if any("作风" in lecture.topic for lecture in facts.lectures):
+        return (
+            heading + "〔党课开展情况〕，教育引导党员干部职工牢记党的宗旨，树立正确政绩观，真抓实干、转变作风，"
+            "用心用情用力解决好群众急难愁盼问题，让群众有更多、更直接、更实在的获得感、幸福感、安全感。"
+        )
+    return heading + "〔党课开展情况〕，教育引导党员干部职工坚定理想信念，牢记党的宗旨。"
+
+
+# What the reference says its themed days achieved: each said only where a source states it.
+THEMED_DAY_OUTCOMES = (
+    "极大提升了组织的吸引力和凝聚力",
+    "促进了支部党员之间的有效交流与沟通",
+    "增强了党员的归属感、责任感和荣誉感",
+)
 
 
 def _themed_days(facts: PeriodFacts) -> str:
     if facts.count("themed_day").count > 1:
-        return (
-            "丰富“主题党日+具体活动”形式，增强党组织的吸引力和凝聚力。〔本期以来〕，支部不断创新主题党日活动形式，"
-            "通过组织〔主题党日形式〕等形式多样、内容丰富的主题活动，〔联合开展主题党日〕，极大提升了组织的吸引力和凝聚力，"
-            "促进了支部党员之间的有效交流与沟通，增强了党员的归属感、责任感和荣誉感。"
-        )
+        outcomes = [outcome for outcome in THEMED_DAY_OUTCOMES if not unsourced_outcomes(outcome, facts)]
+        if outcomes:
+            return (
+                "丰富“主题党日+具体活动”形式，增强党组织的吸引力和凝聚力。〔本期以来〕，支部不断创新主题党日活动形式，"
+                "通过组织〔主题党日形式〕等形式多样、内容丰富的主题活动，〔联合开展主题党日〕，" + "，".join(outcomes) + "。"
+            )
+        # Without a source for what they achieved, the days are told as what was done.
+        if len(facts.themed_day_forms) > 1:
+            return (
+                "丰富“主题党日+具体活动”形式。〔本期以来〕，支部组织开展了〔主题党日形式〕等形式多样、内容丰富的主题党日活动，"
+                "〔联合开展主题党日〕。"
+            )
+        return "开展“主题党日+具体活动”。〔本期以来〕，支部以〔主题党日形式〕为内容开展主题党日活动，〔联合开展主题党日〕。"
     rule = judgments_of(facts).rule("themed_day")
     heading = "开展主题党日活动。" if rule is not None and rule.broken else "扎实开展主题党日活动。"
     return (

@@ -193,7 +193,7 @@ def report_create(*, branch: Organisation, period: Period, by: AbstractBaseUser)
     period has. Refused if the branch already has a report for the period."""
     _require_writer(by, branch)
     facts = report_facts(branch=branch, period=period)
-    header = default_header(branch=branch, period=period, profile=facts.profile)
+    header = default_header(branch=branch, period=period, profile=facts.profile, facts=facts)
     drafts = default_items(facts=facts)
     exists = WorkflowError(f"{period.long_label}的工作总结已经开始撰写")
     if Report.objects.filter(branch=branch, year=period.year, half=period.half).exists():
