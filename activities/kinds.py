@@ -145,6 +145,7 @@ class Kind:
 
 
 MEETING_FIELDS = ("start_time", "end_time", "place", "host", "recorder", "observers", "content", "decisions")
+VOTE_FIELDS = ("vote_matter", "vote_expected", "vote_present", "vote_for", "vote_against", "vote_abstain")
 MEETING_EVIDENCE = (Evidence.ATTENDANCE, Evidence.MINUTES, Evidence.PHOTOS)
 
 # The sources of the default rules (DESIGN.md: 《中国共产党支部工作条例（试行）》 arts. 11–13,
@@ -209,7 +210,7 @@ for _kind in [
         "branch_assembly",
         "支部党员大会",
         Category.MEETING,
-        fields=MEETING_FIELDS + ("vote",),
+        fields=MEETING_FIELDS + VOTE_FIELDS,
         evidence=MEETING_EVIDENCE + (Evidence.DECISIONS,),
         quorum=Quorum.VOTING_MEMBERS,
         takes_attendance=True,
@@ -225,7 +226,7 @@ for _kind in [
         "committee_meeting",
         "支委会",
         Category.MEETING,
-        fields=MEETING_FIELDS + ("vote",),
+        fields=MEETING_FIELDS + VOTE_FIELDS,
         evidence=(Evidence.ATTENDANCE, Evidence.MINUTES, Evidence.DECISIONS),
         quorum=Quorum.COMMITTEE,
         takes_attendance=True,

@@ -24,7 +24,7 @@ from .forms import (
     AttachmentForm,
     AttendanceForm,
 )
-from .kinds import KINDS, Category, kinds_in
+from .kinds import KINDS, VOTE_FIELDS, Category, kinds_in
 from .meeting_record import presence_warnings, vote_text
 from .models import Activity, Attachment
 from .pages import (
@@ -211,8 +211,10 @@ def _display_fields(activity: Activity) -> list[tuple[str, object, str]]:
             value, style = getattr(activity, LINE_FIELDS[name]), "lines"
         elif name in ("content", "decisions"):
             value, style = getattr(activity, name), "paragraphs"
-        elif name == "vote":
-            value, style = "\n".join(vote_text(activity.vote)), "paragraphs"
+        elif name == "vote_matter":  # the vote on one row: 表决情况
+            label, value, style = "表决情况", "\n".join(vote_text(activity)), "paragraphs"
+        elif name in VOTE_FIELDS:
+            continue
         elif name == "study_form":
             value = activity.get_study_form_display()
         elif name == "is_resolved":
