@@ -3,7 +3,7 @@ members with a vote (正式党员) present; a 支委会 more than half of the br
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from branchwork.models import Member
@@ -36,10 +36,16 @@ def _rules_of(activity: Activity, counted: Iterable[str]) -> list[str]:
     return sorted({KINDS[code].quorum for code in counted if KINDS[code].quorum})
 
 
-def quorum_results(activities: Iterable[Activity]) -> dict[int, list[QuorumResult]]:
+def quorum_results(
+    activities: Iterable[Activity], *, roster: Iterable[Mapping] | None = None
+) -> dict[int, list[QuorumResult]]:
     """Quorum results for many records in at most three queries: records that need a quorum and have
     attendance registered get one result per rule (a record with none registered gets none —
-    the evidence checklist reports the missing attendance instead)."""
+    the evidence checklist reports the missing attendance instead).
+
+    ``roster``: the members of the records' branches as rows (``id``, ``branch_id``, ``status``,
+    ``post``, ``joined_on``, ``transferred_out_on``), when the caller has read them already (the
+    report's facts have), so they are not read twice."""
     activities = list(activities)
     if not activities:
         return {}
@@ -66,9 +72,11 @@ def quorum_results(activities: Iterable[Activity]) -> dict[int, list[QuorumResul
         if present:
             present_by_activity[activity_id].add(member_id)
     branch_ids = {a.branch_id for a in needing.values()}
-    roster = list(
-        Member.objects.filter(branch_id__in=branch_ids).values("id", "branch_id", "status", "post", "joined_on", "transferred_out_on")
-    )
+    if roster is None:
+        roster = Member.objects.filter(branch_id__in=branch_ids).values(
+            "id", "branch_id", "status", "post", "joined_on", "transferred_out_on"
+        )
+    roster = [m for m in roster if m["branch_id"] in branch_ids]
     results: dict[int, list[QuorumResult]] = {}
     for pk, activity in needing.items():
         if pk not in registered:
@@ -90,6 +98,8 @@ def _eligible(member: dict, rule: str, day: datetime.date) -> bool:
     return bool(member["post"])
 
 
-def short_of_quorum(activities: Iterable[Activity]) -> set[int]:
-    """Ids of the records held without the quorum their kind requires."""
-    return {pk for pk, results in quorum_results(activities).items() if any(not r.met for r in results)}
+def short_of_quorum(activities: Iterable[Activity], *, roster: Iterable[Mapping] | None = None) -> set[int]:
+    """Ids of the records held without the quorum their kind requires (``roster`` as for
+    ``quorum_results``)."""
+    results = quorum_results(activities, roster=roster)
+    return {pk for pk, found in results.items() if any(not r.met for r in found)}

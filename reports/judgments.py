@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from activities.compliance import DONE, MISSED, NA, branch_calendar
@@ -222,13 +222,22 @@ def _absences(branch: Organisation, period: Period) -> tuple[tuple[Absentee, ...
     return absentees, unexplained, tuple(sorted(unexplained_ids))
 
 
-def _overdue_probation(branch: Organisation, as_of: datetime.date) -> tuple[str, ...]:
+def _overdue_probation(
+    branch: Organisation, as_of: datetime.date, roster: Iterable[Mapping] | None = None
+) -> tuple[str, ...]:
     """预备党员 whose year of probation ended before ``as_of`` and who were not confirmed by then.
-    One query."""
+    From the ``roster`` the facts read (rows with ``name``, ``status``, ``joined_on``, ``full_on``,
+    ``transferred_out_on``), else one query."""
+    if roster is None:
+        roster = Member.objects.filter(branch=branch).values(
+            "name", "status", "joined_on", "full_on", "transferred_out_on"
+        )
     names = []
-    for name, status, joined_on, full_on, out_on in Member.objects.filter(
-        branch=branch, status__in=(Member.Status.PROBATIONARY, Member.Status.FULL), joined_on__isnull=False
-    ).values_list("name", "status", "joined_on", "full_on", "transferred_out_on"):
+    for member in roster:
+        name, status, joined_on = member["name"], member["status"], member["joined_on"]
+        full_on, out_on = member["full_on"], member["transferred_out_on"]
+        if status not in (Member.Status.PROBATIONARY, Member.Status.FULL) or joined_on is None:
+            continue
         if out_on is not None and out_on <= as_of:
             continue
         if joined_on + datetime.timedelta(days=PROBATION_DAYS) >= as_of:
@@ -315,7 +324,12 @@ def period_judgments(
     # The period is judged as of its end: an obligation whose window runs past it (a yearly
     # 民主评议 in a half-year report) is still open, not missed, and not yet kept either.
     calendar = branch_calendar(
-        branch=branch, period=period, today=min(today, period.end + datetime.timedelta(days=1))
+        branch=branch,
+        period=period,
+        today=min(today, period.end + datetime.timedelta(days=1)),
+        # The party groups and roster the facts have read: the calendar does not read them again.
+        groups=getattr(facts, "group_rows", None),
+        roster=getattr(facts, "roster", None),
     )
     rules = _rule_statuses(calendar)
     absentees, unexplained, unexplained_ids = _absences(branch, period)
@@ -325,8 +339,9 @@ def period_judgments(
         absentees=absentees,
         absences_without_reason=unexplained,
         absence_record_ids=unexplained_ids,
-        overdue_probation=_overdue_probation(branch, facts.as_of),
-        has_outlets=Outlet.objects.for_branch(branch).exists(),
+        overdue_probation=_overdue_probation(branch, facts.as_of, getattr(facts, "roster", None)),
+        # Publicity is registered under an outlet: a branch with some has outlets (no query).
+        has_outlets=bool(facts.publicity) or Outlet.objects.for_branch(branch).exists(),
         own_problems=tuple(own_problems),
         calendar_gaps=calendar.gaps,
         lecture_held=facts.has("party_lecture"),
