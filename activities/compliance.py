@@ -27,7 +27,7 @@ Everything is computed in a fixed number of queries for any number of branches.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -40,7 +40,7 @@ from branchwork.periods import Period, chinese_date
 
 from .kinds import KINDS, kinds_where
 from .models import Activity, ActivityKind, ComplianceRule
-from .quorum import short_of_quorum
+from .quorum import Known, short_of_quorum
 
 DONE, MISSED, DUE, FUTURE, NA, OPEN = "done", "missed", "due", "future", "na", "open"
 
@@ -410,11 +410,11 @@ def _calendars(
     today: datetime.date,
     short_of_quorum_ids: set[int] | None = None,
     groups: Iterable[PartyGroup] | None = None,
-    roster: Iterable[Mapping] | None = None,
+    known: Known | None = None,
 ) -> dict[int, Calendar]:
     """Detailed calendars of many branches in a fixed number of queries: every cell with the
-    records behind it and the quorum flags. ``groups`` and ``roster``: the branches' party groups
-    and members, when the caller has read them (``branch_calendar``)."""
+    records behind it and the quorum flags. ``groups`` and ``known``: the branches' party groups
+    and what the quorum check reads, when the caller has read them (``branch_calendar``)."""
     if not branches:
         return {}
     months = period.months()
@@ -453,7 +453,7 @@ def _calendars(
     if short_of_quorum_ids is not None:
         short = short_of_quorum_ids
     else:
-        short = short_of_quorum((a for a in activities.values() if period.start <= a.date <= period.end), roster=roster)
+        short = short_of_quorum((a for a in activities.values() if period.start <= a.date <= period.end), known=known or Known())
 
     calendars = {}
     for branch in branches:
@@ -498,21 +498,21 @@ def branch_calendar(
     today: datetime.date,
     short_of_quorum_ids: set[int] | None = None,
     groups: Iterable[PartyGroup] | None = None,
-    roster: Iterable[Mapping] | None = None,
+    known: Known | None = None,
 ) -> Calendar:
     """The branch's calendar for the period with the records behind every cell.
 
     ``short_of_quorum_ids``: the period's records held without quorum, when the caller has
     computed them already (the branch home page does), so they are not computed twice. Likewise
-    ``groups`` (the branch's party groups, ordered by name) and ``roster`` (its members as rows,
-    see ``quorum_results``), which a report's facts have read already (``reports.judgments``)."""
+    ``groups`` (the branch's party groups, ordered by name) and ``known`` (what the quorum check
+    reads, see ``quorum.Known``), which a report's facts have read already (``reports.judgments``)."""
     return _calendars(
         branches=[branch],
         period=period,
         today=today,
         short_of_quorum_ids=short_of_quorum_ids,
         groups=groups,
-        roster=roster,
+        known=known,
     )[branch.pk]
 
 

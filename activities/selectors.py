@@ -236,6 +236,8 @@ class PeriodFacts:
     # as in facts built by hand).
     group_rows: tuple[PartyGroup, ...] | None = field(default=None, compare=False, repr=False)
     roster: tuple[Mapping, ...] | None = field(default=None, compare=False, repr=False)
+    # Record id → every kind it counts as, for every record of the period.
+    counted_kinds: Mapping[int, frozenset[str]] | None = field(default=None, compare=False, repr=False)
 
     def count(self, kind: str) -> Tally:
         return self.kinds.get(kind, Tally())
@@ -403,6 +405,7 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         heads=MappingProxyType(heads),
         group_rows=tuple(groups),
         roster=tuple(members),
+        counted_kinds=MappingProxyType({pk: frozenset(codes) for pk, codes in kinds_of.items()}),
     )
 
 

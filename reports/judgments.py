@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from activities.compliance import DONE, MISSED, NA, branch_calendar
 from activities.kinds import KINDS, Category
 from activities.models import Attendance, ComplianceRule, Outlet
+from activities.quorum import Known
 from branchwork.models import Member, Organisation
 from branchwork.periods import Period
 
@@ -196,12 +197,18 @@ def _rule_statuses(calendar) -> tuple[RuleStatus, ...]:
     return tuple(statuses)
 
 
-def _absences(branch: Organisation, period: Period) -> tuple[tuple[Absentee, ...], int, tuple[int, ...]]:
+def _attendance(branch: Organisation, period: Period) -> list[tuple]:
+    """The period's attendance rows: (member id, name, present, absence reason, record id).
+    One query."""
+    return list(
+        Attendance.objects.filter(activity__branch=branch, activity__date__range=(period.start, period.end))
+        .values_list("member_id", "member__name", "present", "absence_reason", "activity_id")
+    )
+
+
+def _absences(rows: Iterable[tuple]) -> tuple[tuple[Absentee, ...], int, tuple[int, ...]]:
     """Members absent from more than half the meetings they were due at, and absences without a
-    reason, from the period's attendance rows. One query."""
-    rows = Attendance.objects.filter(
-        activity__branch=branch, activity__date__range=(period.start, period.end)
-    ).values_list("member_id", "member__name", "present", "absence_reason", "activity_id")
+    reason, from the period's attendance ``rows`` (``_attendance``)."""
     due: dict[int, int] = defaultdict(int)
     absent: dict[int, int] = defaultdict(int)
     names: dict[int, str] = {}
@@ -323,16 +330,22 @@ def period_judgments(
     A fixed number of queries (the calendar's, and five more)."""
     # The period is judged as of its end: an obligation whose window runs past it (a yearly
     # 民主评议 in a half-year report) is still open, not missed, and not yet kept either.
+    attendance = _attendance(branch, period)
     calendar = branch_calendar(
         branch=branch,
         period=period,
         today=min(today, period.end + datetime.timedelta(days=1)),
-        # The party groups and roster the facts have read: the calendar does not read them again.
+        # What the facts and the attendance above have read: the calendar and its quorum check do
+        # not read it again.
         groups=getattr(facts, "group_rows", None),
-        roster=getattr(facts, "roster", None),
+        known=Known(
+            roster=getattr(facts, "roster", None),
+            kinds=getattr(facts, "counted_kinds", None),
+            attendance=[(activity_id, member_id, present) for member_id, _, present, _, activity_id in attendance],
+        ),
     )
     rules = _rule_statuses(calendar)
-    absentees, unexplained, unexplained_ids = _absences(branch, period)
+    absentees, unexplained, unexplained_ids = _absences(attendance)
     judgments = Judgments(
         rules=rules,
         has_rules=calendar.has_rules,
