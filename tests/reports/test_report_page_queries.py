@@ -25,7 +25,7 @@ EDIT = reverse("reports:report_edit", args=["kl", "2022H1"])
 
 # Cold, on the test settings: session, user, roles, report, then the facts and judgments.
 DRAFT_PREVIEW_QUERIES = 23
-SUBMITTED_PAGE_QUERIES = 21
+SUBMITTED_PAGE_QUERIES = 20
 
 
 def add_branch_life(world, n: int) -> None:
