@@ -51,8 +51,8 @@ MASK = "▢"  # stands in for a filled figure: the records' words, not checked a
 class Flag:
     """One warning about one sentence. ``kind`` names the record kind it is about, for links."""
 
-    # "no_record" | "count" | "party_groups" | "date" | "period" | "residue" | "empty", and the
-    # judgments of ``judgment_claims``: "compliance" | "outcome" | "pending" | "contradiction"
+    # "no_record" | "count" | "pending" | "party_groups" | "date" | "period" | "residue" | "empty", and
+    # the judgments of ``judgment_claims``: "compliance" | "outcome" | "pending" | "contradiction"
     rule: str
     message: str
     excerpt: str
@@ -212,6 +212,29 @@ def _record_flags(sentence: str, excerpt: str, *, section: int, facts: PeriodFac
                 flags.append(Flag("count", f"写的是稿件{number}篇，本期登记为{facts.publicity_total}篇", excerpt, "publicity"))
             else:
                 flags.append(Flag("no_record", "本期没有登记新闻宣传稿件", excerpt, "publicity"))
+        flags += _confirmation_flags(sentence, excerpt, facts)
+    return flags
+
+
+def _confirmation_flags(sentence: str, excerpt: str, facts: PeriodFacts) -> list[Flag]:
+    """「预备党员转正2名」 typed by hand: only 转正 the superior approved count; one still awaiting
+    approval (a record marked 待批准) is not yet done."""
+    membership = facts.membership
+    flags = []
+    for match in re.finditer(rf"转正{_NUMBER}名|{_NUMBER}名(?:预备党员)?(?:按期)?转正", sentence):
+        number = _cn_number(match.group(1) or match.group(2))
+        if number is None or _negated(sentence, match.start()):
+            continue
+        after = sentence[match.end() : match.end() + 6]
+        if any(word in after for word in ("待", "报", "审批")):
+            continue  # 「1名预备党员转正已报上级党组织审批」 says it is pending
+        done, pending = len(membership.confirmed), len(membership.confirmation_pending)
+        if number != done and pending:
+            flags.append(
+                Flag("pending", f"写的是转正{number}名，本期经上级批准的转正为{done}名，另有{pending}名待上级批准", excerpt, "approval")
+            )
+        elif number != done:
+            flags.append(Flag("count", f"写的是转正{number}名，本期花名册中转正为{done}名", excerpt))
     return flags
 
 

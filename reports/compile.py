@@ -160,7 +160,7 @@ def default_items(*, facts) -> list[ItemDraft]:
     open_items = list(facts.open_rectifications)
     problems = _problem_drafts(facts, profile, open_items)
     drafts: list[ItemDraft] = []
-    for item in defaults.ITEMS:
+    for item in defaults.all_items():
         if item.origin == defaults.STANDING_WORK:
             drafts += [
                 ItemDraft(item.section, defaults.standing_work_text(work.title, work.measures), origin=f"standing:{work.id}")

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from activities.kinds import KINDS
 from activities.selectors import PeriodFacts
 from reports.workdays import first_working_day_after
 
@@ -357,6 +358,33 @@ ITEMS: list[DefaultItem] = [
         requires=("先锋示范岗",),
     ),
 ]
+
+
+def kind_items() -> list[DefaultItem]:
+    """One item per kind whose registry entry asks for one (``Kind.report_section``): its lead
+    sentence and its records phrased, proposed only when the period has such records."""
+    return [
+        DefaultItem(
+            f"kind.{kind.code}",
+            kind.report_section,
+            f"{kind.report_lead}〔{kind.label}详情〕。",
+            backed_by=(f"{kind.label}详情",),
+        )
+        for kind in KINDS.values()
+        if kind.report_section
+    ]
+
+
+def all_items() -> list[DefaultItem]:
+    """``ITEMS`` with the registry's kind items, each before its section's standing work."""
+    extra = kind_items()
+    result: list[DefaultItem] = []
+    for item in ITEMS:
+        if item.origin == STANDING_WORK:
+            result += [k for k in extra if k.section == item.section]
+        result.append(item)
+    return result
+
 
 # 「s6.rectification」 is proposed only when there are open rectification items to work on.
 NEEDS_OPEN_RECTIFICATION = {"s6.rectification"}

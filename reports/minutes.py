@@ -230,10 +230,22 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
         fields.append(Field("学习材料", tuple(activity.material_list)))
     if "activity_forms" in kind.fields and activity.activity_form_list:
         fields.append(Field("活动形式", tuple(activity.activity_form_list)))
+    # Who else took part and with whom (the record's details, where its kind has them).
+    audience = [text.strip() for text in (activity.participants, activity.other_participants) if text.strip()]
+    if audience:
+        fields.append(Field(kind.label_for("participants", "参加对象"), ("；".join(audience),)))
+    if activity.joint_with.strip():
+        fields.append(Field("联合开展单位", (activity.joint_with.strip(),)))
     fields.append(Field("会议内容", _paragraphs(activity.content), long=True))
     if "vote_matter" in kind.fields and has_vote(activity):
         fields.append(Field("表决情况", vote_text(activity)))
     fields.append(Field("决定事项", _paragraphs(activity.decisions) or ("无",), long=True))
+    if activity.approval_status:
+        body = f"，审批单位：{activity.approval_body}" if activity.approval_body else ""
+        matter = f"{activity.get_approval_matter_display()}：" if activity.approval_matter else ""
+        fields.append(Field("报批情况", (f"{matter}{activity.get_approval_status_display()}{body}",)))
+    if activity.outcome.strip():
+        fields.append(Field("成效", _paragraphs(activity.outcome), long=True))
     branch_name = activity.branch.name
     meeting, names = _meeting_heading(activity)
     return Minutes(

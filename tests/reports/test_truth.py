@@ -111,7 +111,7 @@ def test_a_section_with_nothing_behind_it_is_empty_not_invented(institute):
 
 
 def test_every_item_that_says_what_was_done_declares_its_backing():
-    for item in defaults.ITEMS:
+    for item in defaults.all_items():
         if item.origin != defaults.STANDING_WORK and item.section <= 4:
             assert item.backed_by, item.origin
         for name in (*item.backed_by, *item.requires):
