@@ -51,8 +51,8 @@ MASK = "▢"  # stands in for a filled figure: the records' words, not checked a
 class Flag:
     """One warning about one sentence. ``kind`` names the record kind it is about, for links."""
 
-    # "no_record" | "count" | "pending" | "party_groups" | "date" | "period" | "residue" | "empty", and
-    # the judgments of ``judgment_claims``: "compliance" | "outcome" | "pending" | "contradiction"
+    # "no_record" | "count" | "pending" | "party_groups" | "date" | "period" | "residue" | "empty",
+    # and the judgments of ``judgment_claims``: "compliance" | "outcome" | "pending" | "contradiction"
     rule: str
     message: str
     excerpt: str
