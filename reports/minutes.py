@@ -36,7 +36,8 @@ MAX_BOOK_CHARS = limits.MINUTES_BOOK_MAX_CHARS
 MAX_LEDGER_CHARS = limits.LEDGER_PDF_MAX_CHARS
 # The texts of a record that its meeting record or ledger row prints.
 PRINTED_TEXTS = (
-    "title", "place", "host", "recorder", "observers", "content", "decisions", "materials", "activity_forms", "basis"
+    "title", "place", "host", "recorder", "observers", "participants", "other_participants", "joint_with",
+    "content", "decisions", "outcome", "materials", "activity_forms", "basis",
 )
 
 
