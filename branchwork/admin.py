@@ -24,8 +24,9 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
-from .accounts import clean_person_name, person_name
+from .accounts import clean_person_name
 from .models import Member, Organisation, PartyGroup, Role
+from .names import person_name
 from .organisations import parent_problem
 
 admin.site.site_header = "支部工作台 · 系统管理"

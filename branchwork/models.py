@@ -11,6 +11,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from .names import person_label
+
 
 class OrganisationQuerySet(models.QuerySet):
     def branches(self):
@@ -243,8 +245,6 @@ class Role(models.Model):
         ]
 
     def __str__(self) -> str:
-        from .accounts import person_label  # accounts imports the models
-
         return f"{person_label(self.user)} · {self.organisation} · {self.get_kind_display()}"
 
     @property

@@ -49,11 +49,11 @@ from .accounts import (
     clean_username,
     issued_passwords_reveal,
     unusable_password,
-    whole_name,
 )
 from .audit.services import audit_bulk_created, audit_bulk_updating
 from .figures import figures_changed
 from .models import IssuedPassword, Member, Organisation, PartyGroup, Role, role_problem
+from .names import whole_name
 from .organisations import OrganisationProblem, clean_code, clean_name, parent_problem
 from .roster import BASE_COLUMNS as ROSTER_REQUIRED
 from .roster import COLUMNS as ROSTER_COLUMNS

@@ -36,12 +36,12 @@ from .accounts import (
     accounts_below,
     issued_password_reveal,
     passwords_waiting,
-    person_name,
     role_add,
     role_remove,
 )
 from .forms import PartyGroupForm
 from .models import Organisation, PartyGroup, Role
+from .names import person_name
 from .org_forms import (
     AccountCreateForm,
     AccountNameForm,
