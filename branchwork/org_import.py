@@ -67,6 +67,7 @@ from .roster import (
     check_member_row,
     check_one_secretary,
     member_fields,
+    name_problem,
 )
 from .signals import organisations_created
 from .spreadsheets import RowError, SheetRow, SpreadsheetError
@@ -568,7 +569,6 @@ def _known_org(plan: Plan, code: str, problems: list[str]):
 
 
 def _plan_members(plan: Plan, rows: list[SheetRow]) -> None:
-    today = timezone.localdate()
     codes = set()
     checked: list[tuple[SheetRow, str]] = []
     for row in rows:
@@ -604,18 +604,14 @@ def _plan_members(plan: Plan, rows: list[SheetRow]) -> None:
     by_branch: dict[str, list[MemberRow]] = defaultdict(list)
     first_row: dict[tuple[str, str], int] = {}
     for row, code in checked:
-        values, problems = check_member_row(row, groups[code], today)
+        values, problems = check_member_row(row, groups[code])
         name = values["name"]
         if name:
             key = (code, name)
-            if key in first_row:
-                problems.append(f"{plan.orgs_by_code[code].name}的“{name}”与第{first_row[key]}行重复")
+            problem = name_problem(name, existing[code].get(name, []), earlier_row=first_row.get(key))
+            if problem:
+                problems.append(f"{plan.orgs_by_code[code].name}：{problem}")
             first_row.setdefault(key, row.number)
-            if len(existing[code].get(name, [])) > 1:
-                problems.append(
-                    f"{plan.orgs_by_code[code].name}花名册中有{len(existing[code][name])}名党员叫“{name}”，"
-                    "无法确定更新哪一位，请先在花名册中区分姓名"
-                )
         for problem in problems:
             plan.error(SHEET_MEMBERS, row.number, problem)
         by_branch[code].append(MemberRow(row.number, name, values))
