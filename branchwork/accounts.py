@@ -284,7 +284,7 @@ def account_search(*, scope: Organisation, query: str = "", state: str = "active
         accounts = accounts.filter(Q(username__icontains=query) | Q(first_name__contains=query))
     if state != "all":
         accounts = accounts.filter(is_active=state != "inactive")
-    roles = Role.objects.filter(organisation__in=Organisation.objects.below(scope)).select_related("organisation")
+    roles = Role.objects.below(scope).select_related("organisation")
     return accounts.prefetch_related(
         Prefetch("roles", queryset=roles.order_by("organisation__path"), to_attr="scope_roles")
     ).order_by("username")

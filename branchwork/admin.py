@@ -101,7 +101,7 @@ class OrganisationAdminForm(forms.ModelForm):
         problem = parent_problem(level, parent) if level else None
         if problem:
             self.add_error("parent", problem + "。")
-        if parent and self.instance.pk and parent.path.startswith(self.instance.path or "\0"):
+        if parent and self.instance.pk and self.instance.contains(parent):
             self.add_error("parent", "上级党组织不能是它自己或它的下级。")
         return cleaned
 

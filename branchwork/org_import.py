@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.utils import timezone
 from openpyxl.styles import Font
@@ -731,10 +731,7 @@ def _rename_orgs(plan: Plan) -> None:
     audit_bulk_updating(objects=renamed, fields=["name"])
     Organisation.objects.bulk_update(renamed, ["name"])
     # Names appear in the compiled reports of everything below.
-    below = Q()
-    for org in renamed:
-        below |= Q(path__startswith=org.path)
-    figures_changed(branch_ids=Organisation.objects.filter(below).values("pk"))
+    figures_changed(branch_ids=Organisation.objects.below(*renamed).values("pk"))
 
 
 def _write_accounts(plan: Plan, orgs: dict[str, Organisation], by) -> list[int]:
@@ -842,7 +839,7 @@ def import_template(*, scope: Organisation | None) -> bytes:
     xlsx.write_header(accounts_sheet, ACCOUNT_COLUMNS, widths=[18, 12, 14, 12])
     if scope is not None:
         roles = (
-            Role.objects.filter(organisation__in=Organisation.objects.below(scope), organisation__closed_on__isnull=True)
+            Role.objects.below(scope).filter(organisation__closed_on__isnull=True)
             .filter(user__is_active=True, user__is_superuser=False)
             .select_related("user", "organisation")
             .order_by("organisation__path", "kind", "user__username")
