@@ -11,14 +11,23 @@ from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period, PeriodError, PeriodRange
 
 from .attachments import ACCEPT_ATTRIBUTE, ALLOWED_DESCRIPTION, human_size, max_bytes
-from .kinds import KINDS, Category, Kind, kinds_in
-from .meeting_record import clean_vote, vote_form_fields
+from .kinds import KINDS, Category, Kind, kinds_in, series_kind_choices
+from .meeting_record import COUNTS as VOTE_COUNTS
+from .meeting_record import vote_errors
 from .models import Activity, ActivityKind, Attachment
 from .services import EDITABLE_FIELDS, combinable_with
 
 FUTURE_LIMIT = datetime.timedelta(days=365)
 
-TEXTAREA_ROWS = {"content": 5, "decisions": 3, "materials": 4, "activity_forms": 3}
+TEXTAREA_ROWS = {
+    "content": 5,
+    "decisions": 3,
+    "materials": 4,
+    "activity_forms": 3,
+    "outcome": 3,
+    "branch_role": 3,
+    "members_part": 3,
+}
 
 
 class ActivityForm(forms.ModelForm):
@@ -39,6 +48,10 @@ class ActivityForm(forms.ModelForm):
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "resolved_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "reported_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "approved_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "participant_members": forms.CheckboxSelectMultiple,
         }
         error_messages = {
             "date": {"required": "请填写日期", "invalid": "请填写有效的日期，如 2022-06-30"},
@@ -46,6 +59,13 @@ class ActivityForm(forms.ModelForm):
             "end_time": {"invalid": "请填写有效的时间，如 11:30"},
             "resolved_on": {"invalid": "请填写有效的日期，如 2022-06-30"},
             "headcount": {"invalid": "人数应为整数"},
+            "date_to": {"invalid": "请填写有效的日期，如 2022-06-30"},
+            "reported_on": {"invalid": "请填写有效的日期，如 2022-06-30"},
+            "approved_on": {"invalid": "请填写有效的日期，如 2022-06-30"},
+            "amount": {"invalid": "金额应为数字，如 1200 或 1200.50", "max_digits": "金额过大，请检查"},
+            "paid_count": {"invalid": "人数应为整数"},
+            "member_total": {"invalid": "人数应为整数"},
+            "series_count": {"invalid": "次数应为整数"},
         }
 
     def __init__(self, *args, kind: Kind, branch: Organisation, **kwargs):
@@ -56,24 +76,34 @@ class ActivityForm(forms.ModelForm):
         for name in list(self.fields):
             if name not in shown and name != "also_counts_as":
                 del self.fields[name]
-        if "vote" in self.fields:  # one JSON field on the record, six on the form
-            vote_fields = vote_form_fields(self.instance.vote)
-            self.fields.update(vote_fields)
-            self.initial["vote"] = (self.instance.vote or {}).get("matter", "")
-            shown[shown.index("vote") : shown.index("vote") + 1] = list(vote_fields)
+        for name, label in VOTE_COUNTS:
+            if name in self.fields:
+                self.fields[name].error_messages.update(
+                    {"invalid": f"{label}应为整数", "min_value": f"{label}不能为负数"}
+                )
         self.order_fields(shown + ["also_counts_as"])
 
         title = self.fields["title"]
         title.label = kind.labels.get("title", "主题")
         title.error_messages["required"] = f"请填写{title.label}"
         title.error_messages["max_length"] = f"{title.label}不能超过 %(limit_value)d 个字"
+        if "title" in kind.help:
+            title.help_text = kind.help["title"]
         for name, field in self.fields.items():
             if name in kind.labels and name != "title":
                 field.label = kind.labels[name]
+            if name in kind.help and name != "title":
+                field.help_text = kind.help[name]
             if name in TEXTAREA_ROWS and isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = TEXTAREA_ROWS[name]
             if name != "title" and getattr(field, "max_length", None):  # limits: branchwork.limits
                 field.error_messages["max_length"] = f"{field.label}不能超过 %(limit_value)d 字（现有 %(show_value)d 字），请精简后再保存"
+        if "date" in kind.labels:
+            self.fields["date"].label = kind.labels["date"]
+        for name in kind.required:
+            if name in self.fields and name not in ("speaker", "party_group"):
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = f"请填写{self.fields[name].label}"
 
         if "party_group" in self.fields:
             field = self.fields["party_group"]
@@ -98,11 +128,26 @@ class ActivityForm(forms.ModelForm):
             field.error_messages["invalid_choice"] = f"{field.label}须是本支部花名册中的人员"
         if "headcount" in self.fields:
             field = self.fields["headcount"]
-            field.required = True
             field.min_value = 1
             field.widget.attrs["min"] = 1
             field.error_messages["required"] = "请填写人数"
             field.error_messages["min_value"] = "人数至少为 1"
+        if "participant_members" in self.fields:
+            field = self.fields["participant_members"]
+            chosen = list(self.instance.participant_members.values_list("pk", flat=True)) if self.instance.pk else []
+            field.queryset = (
+                Member.objects.filter(branch=branch)
+                .filter(Q(transferred_out_on__isnull=True) | Q(pk__in=chosen))
+                .order_by("name", "pk")
+            )
+            field.error_messages["invalid_choice"] = "只能选择本支部花名册中的人员"
+            field.error_messages["invalid_pk_value"] = "只能选择本支部花名册中的人员"
+            field.help_text = "从本支部花名册中勾选；花名册以外的人员填在“其他参加人员”中"
+            if not field.queryset.exists():
+                field.help_text = "本支部花名册中还没有人员，可先在花名册中添加，或把参加人员填在“其他参加人员”中"
+        if "series_kind" in self.fields:
+            self.fields["series_kind"].choices = [("", "请选择计入的记录类型")] + series_kind_choices()
+            self.fields["series_kind"].error_messages["invalid_choice"] = "请从列表中选择计入的记录类型"
         if "study_form" in self.fields:
             self.fields["study_form"].choices = [("", "请选择学习形式")] + list(Activity.StudyForm.choices)
 
@@ -154,11 +199,28 @@ class ActivityForm(forms.ModelForm):
                 and "speaker" not in self.errors
             ):
                 self.add_error("speaker", "请选择主讲人，或填写非本支部主讲人的姓名")
+        day = data.get("date")
+        if data.get("date_to") and day and data["date_to"] < day:
+            self.add_error("date_to", f"{self.fields['date_to'].label}不能早于{self.fields['date'].label}")
+        elif self.kind.sums == "series_count" and data.get("date_to") and day:
+            if not Period.containing(day).contains(data["date_to"]):
+                self.add_error("date_to", "起止日期须在同一个半年内，跨半年的请按半年分别登记")
+        if data.get("paid_count") and data.get("member_total") and data["paid_count"] > data["member_total"]:
+            self.add_error("paid_count", "已缴纳人数不能多于应缴纳人数")
+        if "approval_status" in self.fields:
+            status, approved_on = data.get("approval_status"), data.get("approved_on")
+            if data.get("approval_matter") and not status:
+                self.add_error("approval_status", "需上级批准的事项请选择审批状态（待批准或已批准）")
+            if approved_on and status != Activity.ApprovalStatus.APPROVED:
+                self.add_error("approved_on", "审批状态为“已批准”时才填写批准日期")
+            if approved_on and day and approved_on < day:
+                self.add_error("approved_on", "批准日期不能早于支部决定的日期")
+            if data.get("reported_on") and day and data["reported_on"] < day:
+                self.add_error("reported_on", "报批日期不能早于支部决定的日期")
         if data.get("year_of") and data.get("date") and not 0 <= data["date"].year - data["year_of"] <= 1:
             self.add_error("year_of", f"所属年度应为会议当年或上一年（{data['date'].year - 1}或{data['date'].year}）")
-        if "vote_expected" in self.fields:
-            data["vote"], errors = clean_vote(data)
-            for name, message in errors.items():
+        if "vote_matter" in self.fields:
+            for name, message in vote_errors(data).items():
                 if name not in self.errors:
                     self.add_error(name, message)
         if "resolved_on" in self.fields:

@@ -3,25 +3,30 @@
 Every record is one ``Activity`` row whose ``kind`` names an entry here. An entry says
 
 - what the kind is called and which group it belongs to (``label``, ``category``);
-- its form: which of ``Activity``'s optional fields it shows and the labels it gives them
-  (``fields``, ``labels``), what evidence it needs, whether attendance decides a quorum;
+- its form: which of ``Activity``'s optional fields it shows, the labels and help it gives them
+  and which it requires (``fields``, ``labels``, ``help``, ``required``), what evidence it needs,
+  whether attendance decides a quorum;
 - its compliance rule where the central texts set one (``rule``: the default frequency and the
   text it comes from, created for every deployment after ``migrate``), or that the calendar shows
   it without a rule (``recorded_without_rule``);
 - the words and paraphrases that name it in a sentence (``words``, ``paraphrases``), which the
   claim check reads to find an activity never recorded or a typed count that disagrees;
-- the figure it contributes (``unit``, ``figure``: 〔理论学习会次数〕, 〔试用期满人数〕…) and how the
-  report phrases one record and a series of them (``one``, ``series``, read by the
-  〔<名称>详情〕 placeholder), and where it appears among the report's and roll-up's figures.
+- the figure it contributes (``unit`` or ``sums``, ``figure``: 〔理论学习会次数〕, 〔试用期满人数〕…),
+  how the report phrases one record and a series of them (``one``, ``series``, read by the
+  〔<名称>详情〕 placeholder), where it appears among the report's and roll-up's figures, and
+  whether a new report proposes an item for it (``report_section``, ``report_lead``).
 
-Adding a kind is adding one entry to ``KINDS`` below (or ``register(Kind(...))`` at start-up): the
-record form, the detail page, the claim check, the 〔…次数〕 and 〔…详情〕 placeholders, the
+Adding a kind is adding one entry to the list below: the record form, the detail page, the
+ledgers, the claim check, the 〔…次数〕 and 〔…详情〕 placeholders, the default report item, the
 calendar (when it has a ``rule``) and the choices of the three ``kind`` fields (a callable, so no
-migration) all follow from it. A kind needs more only where the report should say something the
-generic phrasing cannot — a dedicated placeholder in ``reports.placeholders`` — or where it needs a
-field ``Activity`` does not have yet (a migration for the field, not for the kind).
+migration) all follow from it. (A kind registered later, with ``register(Kind(...))``, gets its
+placeholders from ``reports.placeholders.register_kind_placeholders()``.) A kind needs more only
+where the report should say something the generic phrasing cannot — a dedicated placeholder in ``reports.placeholders`` — or where it needs a
+field ``Activity`` does not have yet (a migration for the field, not for the kind, and the field's
+name in ``services.EDITABLE_FIELDS``).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -30,6 +35,8 @@ class Category:
     DISCIPLINE = "discipline"
     IDEOLOGY = "ideology"
     PEOPLE = "people"
+    SERVICE = "service"
+    AFFAIRS = "affairs"
     RECTIFICATION = "rectification"
 
     LABELS = {
@@ -37,6 +44,8 @@ class Category:
         DISCIPLINE: "纪检监察与作风建设",
         IDEOLOGY: "意识形态与主题教育",
         PEOPLE: "人员与先锋岗",
+        SERVICE: "服务群众与专项工作",
+        AFFAIRS: "党费、报送与报批",
         RECTIFICATION: "整改事项",
     }
 
@@ -94,8 +103,10 @@ class Kind:
     takes_attendance: bool = False
     # Fields the form requires beyond date and title ("speaker": a member or an outside speaker).
     required: tuple[str, ...] = ()
-    # Labels that differ from the model's verbose names, e.g. "title" is 主题 for a meeting.
+    # Labels that differ from the model's verbose names, e.g. "title" is 主题 for a meeting, and
+    # help texts that differ from the model's.
     labels: dict[str, str] = field(default_factory=dict)
+    help: dict[str, str] = field(default_factory=dict)
     # Kinds this one may additionally count as when held together (主题党日 + 支部党员大会).
     combinable: bool = False
     short_label: str = ""
@@ -103,12 +114,15 @@ class Kind:
     # regular expressions for paraphrases (「上了一堂……课」); the claim check reads both.
     words: tuple[str, ...] = ()
     paraphrases: tuple[str, ...] = ()
-    # The figure: counted in 次 (records), 人 (the sum of the records' 人数) or another unit of
-    # records (个, 项); ``figure`` names its placeholder (default 〔<label>次数〕).
+    # The figure: the number of records in ``unit`` (次, 个, 项), or the sum of a field of them
+    # (``sums``: "headcount" for 人, "series_count" for a counted series); ``figure`` names its
+    # placeholder (default 〔<label>次数〕).
     unit: str = "次"
+    sums: str = ""
     figure: str = ""
-    # How the report phrases one record and a series (see DEFAULT_ONE for the slots).
-    one: str = DEFAULT_ONE
+    # How the report phrases one record (a template, see DEFAULT_ONE, or a function of the
+    # record's details when the wording depends on them) and a series.
+    one: "str | Callable[[object], str]" = DEFAULT_ONE
     series: str = DEFAULT_SERIES
     rule: Rule | None = None
     # Shown on the compliance calendar with what was held even where no rule is in force.
@@ -119,6 +133,10 @@ class Kind:
     rollup: int = 0
     # Ideology-front work (意识形态工作) as the report's section 四 tells it.
     ideology_front: bool = False
+    # A default report item for the kind: the section (1–4) it goes in and the sentence that
+    # leads its records (〔<名称>详情〕 follows); proposed only when the period has such records.
+    report_section: int = 0
+    report_lead: str = ""
 
     @property
     def has_minutes(self) -> bool:
@@ -133,7 +151,7 @@ class Kind:
     @property
     def counts_heads(self) -> bool:
         """The figure is the sum of the records' 人数, not the number of records."""
-        return self.unit == "人"
+        return self.sums == "headcount"
 
     @property
     def all_words(self) -> tuple[str, ...]:
@@ -145,7 +163,15 @@ class Kind:
 
 
 MEETING_FIELDS = ("start_time", "end_time", "place", "host", "recorder", "observers", "content", "decisions")
+VOTE_FIELDS = ("vote_matter", "vote_expected", "vote_present", "vote_for", "vote_against", "vote_abstain")
 MEETING_EVIDENCE = (Evidence.ATTENDANCE, Evidence.MINUTES, Evidence.PHOTOS)
+# Who spoke (a member from the roster, or someone from outside with their post).
+SPEAKER_FIELDS = ("speaker", "speaker_name", "speaker_post")
+# Who took part: the audience in words, members picked from the roster, others by category or
+# name, and how many.
+AUDIENCE_FIELDS = ("participants", "participant_members", "other_participants", "headcount")
+# A decision that awaits a superior: 转正、处分、换届批复.
+APPROVAL_FIELDS = ("approval_matter", "approval_status", "approval_body", "reported_on", "approved_on")
 
 # The sources of the default rules (DESIGN.md: 《中国共产党支部工作条例（试行）》 arts. 11–13,
 # 《中国共产党党员教育管理工作条例》 arts. 16–18).
@@ -172,13 +198,38 @@ def unregister(code: str) -> None:
     KINDS.pop(code, None)
 
 
+
+def _dues_phrase(slots: dict) -> str:
+    """党费: 「6月，支部12名党员（应缴12名）按期缴纳党费」; 特殊党费/捐款 with the amount."""
+    what = slots["payment_type"] or "党费"
+    people = slots["paid_count"]
+    amount = f"{slots['amount']}元" if slots["amount"] else ""
+    if what == "党费":
+        of = f"（应缴{slots['member_total']}名）" if slots["member_total"] else ""
+        who = f"{people}名党员{of}" if people else "党员"
+        return f"{slots['date']}，{who}按期缴纳党费" + (f"共{amount}" if amount else "")
+    who = f"{people}名党员" if people else "党员"
+    use = f"为{slots['participants']}" if slots["participants"] else ""
+    return f"{slots['date']}，{who}{use}{'缴纳' if what == '特殊党费' else ''}{what}" + (f"共{amount}" if amount else "")
+
+
+def _approval_phrase(slots: dict) -> str:
+    """A matter stated as its status has it: pending → 「已报院党委审批」, approved → 「经……批准」."""
+    body = slots["approval_body"] or "上级党组织"
+    if slots["approval_status"] == "approved":
+        when = f"{slots['approved_on_text']}" if slots["approved_on_text"] else ""
+        return f"{slots['date']}，支部研究{slots['title']}，{when}经{body}批准"
+    return f"{slots['date']}，支部研究{slots['title']}，已报{body}审批"
+
 for _kind in [
     # 三会一课 and organisational life
     Kind(
         "study",
         "理论学习会",
         Category.MEETING,
-        fields=MEETING_FIELDS + ("materials", "study_form", "joint_with"),
+        fields=MEETING_FIELDS + ("materials", "study_form") + SPEAKER_FIELDS + AUDIENCE_FIELDS
+        + ("joint_with", "basis", "outcome"),
+        labels={"speaker": "领学人/主讲人", "speaker_name": "领学人/主讲人（非本支部）"},
         evidence=MEETING_EVIDENCE,
         takes_attendance=True,
         combinable=True,
@@ -192,7 +243,7 @@ for _kind in [
         "themed_day",
         "主题党日",
         Category.MEETING,
-        fields=MEETING_FIELDS + ("activity_forms", "participants", "joint_with"),
+        fields=MEETING_FIELDS + ("activity_forms",) + SPEAKER_FIELDS + AUDIENCE_FIELDS + ("joint_with", "basis", "outcome"),
         evidence=MEETING_EVIDENCE,
         takes_attendance=True,
         labels={"title": "主题"},
@@ -209,7 +260,8 @@ for _kind in [
         "branch_assembly",
         "支部党员大会",
         Category.MEETING,
-        fields=MEETING_FIELDS + ("vote",),
+        fields=MEETING_FIELDS + VOTE_FIELDS + APPROVAL_FIELDS + ("participant_members", "outcome"),
+        labels={"participant_members": "涉及的党员（如讨论转正的预备党员）"},
         evidence=MEETING_EVIDENCE + (Evidence.DECISIONS,),
         quorum=Quorum.VOTING_MEMBERS,
         takes_attendance=True,
@@ -225,7 +277,7 @@ for _kind in [
         "committee_meeting",
         "支委会",
         Category.MEETING,
-        fields=MEETING_FIELDS + ("vote",),
+        fields=MEETING_FIELDS + VOTE_FIELDS + ("outcome",),
         evidence=(Evidence.ATTENDANCE, Evidence.MINUTES, Evidence.DECISIONS),
         quorum=Quorum.COMMITTEE,
         takes_attendance=True,
@@ -243,7 +295,7 @@ for _kind in [
         "group_meeting",
         "党小组会",
         Category.MEETING,
-        fields=("party_group",) + MEETING_FIELDS,
+        fields=("party_group",) + MEETING_FIELDS + ("outcome",),
         required=("party_group",),
         evidence=(Evidence.ATTENDANCE, Evidence.MINUTES),
         takes_attendance=True,
@@ -256,7 +308,7 @@ for _kind in [
         "party_lecture",
         "党课",
         Category.MEETING,
-        fields=("speaker", "speaker_name", "speaker_post", "participants") + MEETING_FIELDS + ("joint_with",),
+        fields=SPEAKER_FIELDS + AUDIENCE_FIELDS + MEETING_FIELDS + ("joint_with", "basis", "outcome"),
         required=("speaker",),
         evidence=MEETING_EVIDENCE,
         takes_attendance=True,
@@ -274,7 +326,7 @@ for _kind in [
         "org_life",
         "组织生活会",
         Category.MEETING,
-        fields=("year_of",) + MEETING_FIELDS,
+        fields=("year_of",) + MEETING_FIELDS + ("outcome",),
         evidence=MEETING_EVIDENCE,
         takes_attendance=True,
         combinable=True,
@@ -288,7 +340,7 @@ for _kind in [
         "democratic_appraisal",
         "民主评议党员",
         Category.MEETING,
-        fields=("year_of",) + MEETING_FIELDS,
+        fields=("year_of",) + MEETING_FIELDS + ("outcome",),
         evidence=(Evidence.ATTENDANCE, Evidence.MINUTES, Evidence.DECISIONS),
         takes_attendance=True,
         combinable=True,
@@ -301,7 +353,7 @@ for _kind in [
         "heart_talk",
         "谈心谈话",
         Category.MEETING,
-        fields=("place", "host", "content"),
+        fields=("host", "interviewee", "talk_reason", "place", "content", "outcome"),
         evidence=(Evidence.CONTENT,),
         labels={"host": "谈话人", "title": "谈话主题"},
         words=("交心谈心", "谈话谈心", "谈心"),
@@ -313,7 +365,7 @@ for _kind in [
         "warning_education",
         "警示教育",
         Category.DISCIPLINE,
-        fields=("place", "host", "materials", "basis", "content"),
+        fields=("place", "host", "materials", "basis") + AUDIENCE_FIELDS + ("joint_with", "content", "outcome"),
         evidence=(Evidence.CONTENT, Evidence.PHOTOS),
         labels={"materials": "学习或观看的警示教育材料（每行一项）", "basis": "按照的上级通知（每行一项）"},
         one="{date}，{whom}{where}开展警示教育，学习{title}",
@@ -323,7 +375,7 @@ for _kind in [
         "integrity_talk",
         "集体廉政谈话",
         Category.DISCIPLINE,
-        fields=("occasion", "place", "host", "participants", "content"),
+        fields=("occasion", "place", "host", "participants", "headcount", "content", "outcome"),
         evidence=(Evidence.CONTENT,),
         labels={"host": "谈话人", "participants": "谈话对象"},
         words=("廉政谈话", "廉政提醒谈话"),
@@ -334,7 +386,7 @@ for _kind in [
         "petition_publicity",
         "信访举报宣传",
         Category.DISCIPLINE,
-        fields=("place", "content"),
+        fields=("place", "participants", "headcount", "joint_with", "content", "outcome"),
         evidence=(Evidence.PHOTOS,),
         one="{date}，{where}开展{title}",
         series="开展信访举报宣传{count}次",
@@ -343,7 +395,7 @@ for _kind in [
         "discipline_meeting",
         "纪检工作会议",
         Category.DISCIPLINE,
-        fields=MEETING_FIELDS,
+        fields=MEETING_FIELDS + ("outcome",),
         evidence=(Evidence.MINUTES,),
         words=("纪检监察工作会议",),
         one="{date}，召开{title}",
@@ -353,7 +405,7 @@ for _kind in [
         "supervision",
         "监督检查",
         Category.DISCIPLINE,
-        fields=("place", "host", "content"),
+        fields=("place", "host", "basis", "content", "outcome"),
         evidence=(Evidence.CONTENT,),
         one="{date}，{where}开展监督检查，{title}",
         series="开展监督检查{count}次",
@@ -362,7 +414,7 @@ for _kind in [
         "rules_study",
         "党规党纪学习",
         Category.DISCIPLINE,
-        fields=("place", "host", "materials", "content"),
+        fields=("place", "host", "materials", "participants", "headcount", "basis", "content", "outcome"),
         evidence=(Evidence.CONTENT,),
         words=("党纪学习教育",),
         one="{date}，组织学习{title}",
@@ -387,7 +439,7 @@ for _kind in [
         "online_conduct",
         "网络言行教育引导",
         Category.IDEOLOGY,
-        fields=("place", "content"),
+        fields=("place", "participants", "headcount", "content", "outcome"),
         evidence=(Evidence.CONTENT,),
         words=("网络言行",),
         one="{date}，开展{title}",
@@ -398,7 +450,7 @@ for _kind in [
         "ideology_meeting",
         "意识形态专题会议",
         Category.IDEOLOGY,
-        fields=MEETING_FIELDS,
+        fields=MEETING_FIELDS + ("outcome",),
         evidence=(Evidence.MINUTES,),
         words=("意识形态工作专题会议", "意识形态工作会议"),
         one="{date}，召开{title}",
@@ -409,7 +461,7 @@ for _kind in [
         "themed_education",
         "主题教育活动",
         Category.IDEOLOGY,
-        fields=("place", "content"),
+        fields=("place",) + SPEAKER_FIELDS + AUDIENCE_FIELDS + ("joint_with", "basis", "content", "outcome"),
         evidence=(Evidence.PHOTOS,),
         labels={"title": "活动名称"},
         words=("主题教育",),
@@ -420,7 +472,7 @@ for _kind in [
         "commemoration",
         "纪念活动",
         Category.IDEOLOGY,
-        fields=("place", "participants", "content"),
+        fields=("place",) + SPEAKER_FIELDS + AUDIENCE_FIELDS + ("joint_with", "basis", "content", "outcome"),
         evidence=(Evidence.PHOTOS,),
         labels={"title": "活动名称"},
         words=("主题纪念活动",),
@@ -432,7 +484,7 @@ for _kind in [
         "pioneer_post",
         "党员先锋示范岗",
         Category.PEOPLE,
-        fields=("speaker", "activity_forms", "content"),
+        fields=("speaker", "activity_forms", "content", "outcome"),
         labels={
             "title": "示范岗名称",
             "speaker": "岗位党员",
@@ -449,6 +501,7 @@ for _kind in [
         "管理人员试用期满",
         Category.PEOPLE,
         fields=("headcount", "participants", "basis", "content"),
+        required=("headcount",),
         labels={
             "title": "事项",
             "content": "人员及说明",
@@ -457,9 +510,155 @@ for _kind in [
         },
         words=("试用期满", "试用期"),
         unit="人",
+        sums="headcount",
         figure="试用期满人数",
         one="{date}，{title}",
         series="管理人员试用期满{count}人",
+    ),
+    # Serving the people and the unit's central or special work
+    Kind(
+        "volunteer",
+        "志愿服务",
+        Category.SERVICE,
+        fields=("place",) + AUDIENCE_FIELDS + ("joint_with", "basis", "content", "outcome"),
+        evidence=(Evidence.PHOTOS, Evidence.CONTENT),
+        labels={
+            "title": "服务项目",
+            "participants": "服务对象",
+            "participant_members": "参加的党员",
+            "other_participants": "其他参加人员（志愿者）",
+            "headcount": "参加人数",
+            "content": "服务内容",
+        },
+        short_label="志愿服务活动",
+        words=("我为群众办实事", "为群众办实事", "办实事", "志愿者服务"),
+        one="{date}，{joint}组织{members}{where}开展{title}",
+        series="开展志愿服务活动{count}次",
+        report_section=3,
+        report_lead="密切联系服务群众，践行“我为群众办实事”。",
+    ),
+    Kind(
+        "visit",
+        "走访慰问",
+        Category.SERVICE,
+        fields=("interviewee", "talk_reason", "place", "participant_members", "payment_type", "amount", "content", "outcome"),
+        evidence=(Evidence.PHOTOS, Evidence.CONTENT),
+        labels={
+            "title": "事由",
+            "interviewee": "慰问对象",
+            "talk_reason": "对象类别",
+            "participant_members": "参加走访的党员",
+            "payment_type": "慰问形式",
+            "amount": "慰问金（物资折合）金额（元）",
+        },
+        help={
+            "interviewee": "姓名，多人用顿号分隔",
+            "talk_reason": "如：困难党员、老党员、生活困难群众、退休党员、一线职工",
+            "title": "如：春节走访慰问困难党员、“七一”慰问老党员",
+        },
+        words=("慰问",),
+        one="{date}，{title}，走访慰问{visited}",
+        series="走访慰问{count}次",
+        report_section=2,
+        report_lead="关心关爱党员群众，开展走访慰问。",
+    ),
+    Kind(
+        "special_work",
+        "专项工作",
+        Category.SERVICE,
+        fields=("date_to", "place", "branch_role", "members_part") + AUDIENCE_FIELDS + ("joint_with", "basis", "content", "outcome"),
+        evidence=(Evidence.PHOTOS, Evidence.CONTENT),
+        labels={
+            "title": "工作名称",
+            "date": "开始日期",
+            "date_to": "结束日期（仍在进行可不填）",
+            "participant_members": "参加的党员",
+            "headcount": "参加人数",
+            "content": "工作情况",
+        },
+        help={"title": "如：抗震救灾、疫情防控、防汛抢险、森林防火、创文创卫"},
+        words=("中心工作任务",),
+        # 「专项工作」 also names the kind; a free name (抗震救灾…) is the record's own title.
+        paraphrases=(r"专项工作",),
+        one="{date}起，支部投入{title}工作，{branch_role}",
+        series="参与专项工作{count}项",
+        unit="项",
+        figure="专项工作项数",
+        report_section=2,
+        report_lead="组织党员投身专项工作。",
+    ),
+    # Dues, materials sent to the superior, matters awaiting approval
+    Kind(
+        "dues",
+        "党费与捐款",
+        Category.AFFAIRS,
+        fields=("payment_type", "paid_count", "member_total", "amount", "participants", "content"),
+        required=("payment_type",),
+        labels={"title": "事项", "participants": "捐款用途/对象"},
+        help={
+            "title": "如：2022年上半年党费收缴、为泸定地震灾区缴纳特殊党费",
+            "paid_count": "党费：按期缴纳的党员人数；捐款：参加的人数",
+            "member_total": "党费：应缴纳的党员人数",
+        },
+        words=("特殊党费", "缴纳党费", "党费收缴", "捐款"),
+        one=lambda slots: _dues_phrase(slots),
+        series="党费与捐款记录{count}次",
+        report_section=2,
+        report_lead="开展党费收缴和捐款工作。",
+    ),
+    Kind(
+        "submission",
+        "报送材料",
+        Category.AFFAIRS,
+        fields=("material_type", "sent_to", "content"),
+        labels={"title": "材料名称", "date": "报送日期", "content": "说明"},
+        help={"title": "如：kl所党支部2022年党建工作计划"},
+        words=("报送材料",),
+        paraphrases=(rf"(?:向|按时向){_CLAUSE}{{1,12}}报送",),
+        one="{date}，向{sent_to_or_superior}报送{title}",
+        series="向上级报送材料{count}份",
+        unit="份",
+        figure="报送材料份数",
+        report_section=2,
+        report_lead="向上级党组织报送党建材料。",
+    ),
+    Kind(
+        "approval",
+        "报批事项",
+        Category.AFFAIRS,
+        fields=APPROVAL_FIELDS + ("participant_members", "content"),
+        required=("approval_matter", "approval_status"),
+        labels={"title": "事项", "date": "支部决定日期", "participant_members": "涉及的党员"},
+        help={"title": "如：张三同志按期转正、支部换届选举结果"},
+        words=("报批",),
+        one=lambda slots: _approval_phrase(slots),
+        series="报批事项{count}项",
+        unit="项",
+        figure="报批事项项数",
+    ),
+    # Sessions not logged one by one: 「开展入党积极分子培训6次」
+    Kind(
+        "counted_series",
+        "计次系列活动",
+        Category.MEETING,
+        fields=("series_kind", "series_count", "date_to", "participants", "headcount", "content"),
+        required=("series_kind", "series_count", "date_to"),
+        labels={
+            "title": "活动名称",
+            "date": "起始日期",
+            "date_to": "截止日期",
+            "series_kind": "计入类型",
+            "series_count": "次数",
+        },
+        help={
+            "title": "如：入党积极分子培训、“每周一学”",
+            "series_kind": "这些活动计入哪一类记录的次数，如理论学习会",
+        },
+        words=("系列活动",),
+        one="{date}至{date_to_text}，{whom}开展{title}{series_count}次",
+        series="开展系列活动{count}次",
+        sums="series_count",
+        figure="计次系列活动次数",
     ),
     # Rectification (存在的问题 and whether fixed)
     Kind(
@@ -482,6 +681,11 @@ def kind_choices() -> list[tuple[str, str]]:
     """The kinds as choices, read when asked: the ``kind`` fields take this callable, so a kind
     added to the registry needs no migration."""
     return [(kind.code, kind.label) for kind in KINDS.values()]
+
+
+def series_kind_choices() -> list[tuple[str, str]]:
+    """Kinds a counted series may count as: any kind counted in records (not a series itself)."""
+    return [(kind.code, kind.label) for kind in KINDS.values() if not kind.sums and kind.unit == "次"]
 
 
 def combinable_choices() -> list[tuple[str, str]]:

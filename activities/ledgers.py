@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from branchwork import spreadsheets as xlsx
 from branchwork.audit.services import audit_bulk_created
-from branchwork.figures import figures_changed
+from branchwork.figures import cached_figures, figures_changed
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 from branchwork.spreadsheets import (
@@ -37,6 +37,7 @@ from branchwork.spreadsheets import (
 )
 
 from .kinds import KINDS, Category, Kind, kinds_in
+from .meeting_record import vote_text
 from .models import Activity, ActivityKind, Attachment, Attendance, Outlet, PublicityEntry
 from .outlets import INTERNAL_OR_OTHER, SORT_STEP, next_sort_order
 from .publicity_forms import http_url
@@ -161,18 +162,46 @@ _FIELD_COLUMNS: list[tuple[str, int]] = [
     ("occasion", 12),
     ("place", 16),
     ("host", 10),
+    ("recorder", 10),
+    ("observers", 18),
     ("party_group", 12),
     ("speaker", 12),
+    ("speaker_post", 14),
     ("participants", 18),
+    ("participant_members", 20),
+    ("other_participants", 20),
+    ("interviewee", 14),
+    ("talk_reason", 14),
+    ("joint_with", 18),
+    ("basis", 30),
     ("materials", 36),
     ("study_form", 10),
     ("activity_forms", 28),
     ("headcount", 8),
     ("content", 44),
+    ("vote_matter", 30),
     ("decisions", 30),
+    ("payment_type", 10),
+    ("paid_count", 10),
+    ("member_total", 10),
+    ("amount", 12),
+    ("branch_role", 30),
+    ("members_part", 30),
+    ("material_type", 10),
+    ("sent_to", 14),
+    ("series_kind", 12),
+    ("series_count", 8),
+    ("date_to", 16),
+    ("approval_matter", 12),
+    ("approval_status", 10),
+    ("approval_body", 14),
+    ("reported_on", 16),
+    ("approved_on", 16),
+    ("outcome", 36),
     ("is_resolved", 10),
     ("resolved_on", 16),
 ]
+_DATE_COLUMNS = {"resolved_on", "date_to", "reported_on", "approved_on"}
 
 
 def _verbose(field_name: str) -> str:
@@ -192,10 +221,19 @@ def _field_value(activity: Activity, field_name: str):
         return activity.speaker_display
     if field_name == "is_resolved":
         return "已整改" if activity.is_resolved else "未整改"
-    if field_name in ("materials", "activity_forms"):
+    if field_name in ("materials", "activity_forms", "basis"):
         return "\n".join(line for line in getattr(activity, field_name).splitlines() if line.strip())
     if field_name == "headcount":
         return activity.headcount
+    if field_name == "vote_matter":  # 表决情况 in one cell
+        return "\n".join(vote_text(activity))
+    if field_name == "participant_members":
+        return "、".join(member.name for member in activity.participant_members.all())
+    if field_name == "series_kind":
+        return KINDS[activity.series_kind].label if activity.series_kind in KINDS else activity.series_kind
+    field = Activity._meta.get_field(field_name)
+    if field.choices and field_name != "study_form":
+        return getattr(activity, f"get_{field_name}_display")()
     return getattr(activity, field_name)
 
 
@@ -213,6 +251,8 @@ def _activity_columns(
             return "时间"
         if name == "is_resolved":
             return "整改情况"
+        if name == "vote_matter":
+            return "表决情况"
         if single:
             return re.sub(r"（每行一项）$", "", kinds[0].label_for(name, _verbose(name)))
         return _verbose(name)
@@ -234,7 +274,7 @@ def _activity_columns(
                     label(name),
                     width,
                     lambda a, name=name: _field_value(a, name),
-                    is_date=name == "resolved_on",
+                    is_date=name in _DATE_COLUMNS,
                 )
             )
     if any(kind.takes_attendance for kind in kinds):
@@ -255,6 +295,7 @@ def _activities_for_ledger(
         qs.select_related("party_group", "speaker")
         .prefetch_related(
             "counted_kinds",
+            "participant_members",
             Prefetch(
                 "attendance",
                 queryset=Attendance.objects.select_related("member").order_by("member__name", "pk"),
@@ -457,6 +498,14 @@ def ledger_export(*, branch: Organisation, period: Period, name: str) -> bytes:
     return xlsx.workbook_bytes(workbook)
 
 
+def ledger_file(*, branch: Organisation, period: Period, name: str) -> bytes:
+    """``ledger_export``, made once per version of the branch's figures and then served from the
+    cache, as the drafts and printed records are: a 2,000-row ledger takes seconds to write."""
+    return cached_figures(
+        "ledger-xlsx", branch, (period.code, name), lambda: ledger_export(branch=branch, period=period, name=name)
+    )
+
+
 # --- import templates ------------------------------------------------------------------------
 
 MEETING_COLUMNS = [
@@ -470,6 +519,11 @@ MEETING_COLUMNS = [
     "党小组",
     "主讲人",
     "内容",
+    "参加对象",
+    "其他参加人员",
+    "人数",
+    "联合开展单位",
+    "成效",
 ]
 MEETING_REQUIRED = {"类型", "日期", "主题"}
 PUBLICITY_COLUMNS = ["媒体", "发布日期", "数量", "标题", "链接"]
@@ -486,6 +540,11 @@ _COLUMN_WIDTHS = {
     "党小组": 12,
     "主讲人": 10,
     "内容": 44,
+    "参加对象": 18,
+    "其他参加人员": 20,
+    "人数": 8,
+    "联合开展单位": 18,
+    "成效": 36,
     "媒体": 24,
     "发布日期": 14,
     "数量": 8,
@@ -507,6 +566,11 @@ _MEETING_HELP = [
     ("党小组", "党小组会必填，须为本支部的党小组名称。"),
     ("主讲人", "党课填写，须为本支部花名册中的党员姓名。"),
     ("内容", "选填。会议内容摘要。"),
+    ("参加对象", "选填。如“全体党员”“五年级学生”；该类型记录有“参加对象”时填写。"),
+    ("其他参加人员", "选填。花名册以外的人员，按类别或姓名，如“入党积极分子2名、群众10余人”。"),
+    ("人数", "选填。参加人数（管理人员试用期满为人数，必填），须为不小于1的整数。"),
+    ("联合开展单位", "选填。与其他党组织或单位联合开展时填写。"),
+    ("成效", "选填。活动实际取得的成效；报告只从这里写活动的成效。"),
 ]
 _PUBLICITY_HELP = [
     (
@@ -603,9 +667,11 @@ def _lines(value) -> str:
     return "\n".join(part.strip() for part in re.split(r"[\n；;]", cell_text(value, multiline=True)) if part.strip())
 
 
-_LABEL_TO_KIND = {kind.label: kind.code for kind in KINDS.values()} | {
-    kind.short_label: kind.code for kind in KINDS.values() if kind.short_label
-}
+def _label_to_kind() -> dict[str, str]:
+    """Each kind's label and short label → its code, read from the registry when asked."""
+    return {kind.label: kind.code for kind in KINDS.values()} | {
+        kind.short_label: kind.code for kind in KINDS.values() if kind.short_label
+    }
 
 # Import column → Activity field, for the optional columns.
 _MEETING_FIELDS = {
@@ -616,6 +682,11 @@ _MEETING_FIELDS = {
     "党小组": "party_group",
     "主讲人": "speaker",
     "内容": "content",
+    "参加对象": "participants",
+    "其他参加人员": "other_participants",
+    "人数": "headcount",
+    "联合开展单位": "joint_with",
+    "成效": "outcome",
 }
 
 
@@ -624,10 +695,11 @@ def _kinds_of(label: str) -> tuple[str, list[str]]:
     parts = [part.strip() for part in re.split(r"[+＋、，,/／]", label) if part.strip()]
     if not parts:
         raise ValueError("类型不能为空")
-    unknown = [part for part in parts if part not in _LABEL_TO_KIND]
+    label_to_kind = _label_to_kind()
+    unknown = [part for part in parts if part not in label_to_kind]
     if unknown:
         raise ValueError(f"类型“{'、'.join(unknown)}”不存在，请从“选项”表中选择")
-    codes = list(dict.fromkeys(_LABEL_TO_KIND[part] for part in parts))
+    codes = list(dict.fromkeys(label_to_kind[part] for part in parts))
     if len(codes) > 1:
         single = [KINDS[code].label for code in codes if not KINDS[code].combinable]
         if single:
@@ -706,8 +778,13 @@ def meetings_import(*, branch: Organisation, file, by) -> ImportResult:
                         fields["speaker"] = next((m for m in found if m.is_active), found[0])
                 elif name in ("materials", "activity_forms"):
                     fields[name] = _lines(row[header])
-                elif name == "content":
+                elif name in ("content", "outcome"):
                     fields[name] = row.text(header, multiline=True)
+                elif name == "headcount":
+                    try:
+                        fields[name] = cell_int(row[header], label=header, minimum=1)
+                    except CellError as error:
+                        problems.append(str(error))
                 else:
                     fields[name] = text
             if (

@@ -1,5 +1,7 @@
 """Records a branch logs: activities of every kind, attendance, attachments, publicity, rules."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -9,7 +11,7 @@ from branchwork import limits
 from branchwork.models import BranchTreeQuerySet, Member, Organisation, OrganisationTreeQuerySet, PartyGroup
 from branchwork.periods import Period
 
-from .kinds import KINDS, Kind, kind_choices
+from .kinds import KINDS, Kind, kind_choices, series_kind_choices
 
 
 class ActivityQuerySet(BranchTreeQuerySet):
@@ -36,6 +38,30 @@ class Activity(models.Model):
         SEMINAR = "专题研讨", "专题研讨"
         SELF = "个人自学", "个人自学"
 
+    class PaymentType(models.TextChoices):
+        DUES = "党费", "党费"
+        SPECIAL_DUES = "特殊党费", "特殊党费"
+        DONATION = "捐款", "捐款"
+        RELIEF = "慰问金", "慰问金（物资）"
+
+    class MaterialType(models.TextChoices):
+        PLAN = "计划", "计划"
+        SUMMARY = "总结", "总结"
+        REPORT = "报告", "报告"
+        REQUEST = "请示", "请示"
+        OTHER = "其他", "其他"
+
+    class ApprovalMatter(models.TextChoices):
+        CONFIRMATION = "转正", "预备党员转正"
+        ADMISSION = "接收", "接收预备党员"
+        DISCIPLINE = "处分", "党纪处分"
+        ELECTION = "换届", "换届选举"
+        OTHER = "其他", "其他"
+
+    class ApprovalStatus(models.TextChoices):
+        PENDING = "pending", "待批准"
+        APPROVED = "approved", "已批准"
+
     branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.PROTECT, related_name="activities")
     kind = models.CharField("类型", max_length=30, choices=kind_choices, db_index=True)
     date = models.DateField("日期")
@@ -50,8 +76,15 @@ class Activity(models.Model):
     observers = models.CharField(
         "列席人员", max_length=300, blank=True, help_text="列席会议、没有表决权的人员，如：入党积极分子张某、群众代表李某"
     )
-    # One vote: {"matter", "expected", "present", "for", "against", "abstain"} (activities.meeting_record).
-    vote = models.JSONField("表决情况", default=dict, blank=True)
+    # A decision put to a vote (表决情况; activities.meeting_record): the matter and the counts.
+    vote_matter = models.CharField(
+        "表决事项", max_length=200, blank=True, help_text="会议对决定事项进行表决时填写，如：接收张某某为中共预备党员；未表决的会议不填"
+    )
+    vote_expected = models.PositiveIntegerField("表决：应到人数", null=True, blank=True, help_text="有表决权的人数")
+    vote_present = models.PositiveIntegerField("表决：实到人数", null=True, blank=True, help_text="到会的有表决权的人数")
+    vote_for = models.PositiveIntegerField("表决：同意", null=True, blank=True)
+    vote_against = models.PositiveIntegerField("表决：反对", null=True, blank=True)
+    vote_abstain = models.PositiveIntegerField("表决：弃权", null=True, blank=True)
     materials = models.TextField("学习材料（每行一项）", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS))
     study_form = models.CharField("学习形式", max_length=10, choices=StudyForm.choices, blank=True)
     activity_forms = models.TextField("具体活动形式（每行一项）", blank=True, help_text="如：观看反腐题材影片、赴党史教育基地", **limits.chars(limits.RECORD_NOTE_MAX_CHARS))
@@ -87,6 +120,60 @@ class Activity(models.Model):
         help_text="年度组织生活会、民主评议党员所属的年度，如 2021；专题组织生活会留空",
     )
     headcount = models.PositiveIntegerField("人数", null=True, blank=True, validators=[MinValueValidator(1)])
+    # Who took part beyond the attendance list: members picked from the roster, and others by
+    # category or name (入党积极分子、群众、学生、退休党员…).
+    participant_members = models.ManyToManyField(
+        Member, verbose_name="参加的本支部人员", blank=True, related_name="participated_in"
+    )
+    other_participants = models.CharField(
+        "其他参加人员",
+        max_length=500,
+        blank=True,
+        help_text="花名册以外的人员，按类别或姓名填写，如：入党积极分子2名、群众10余人、五年级学生",
+    )
+    outcome = models.TextField(
+        "成效",
+        blank=True,
+        **limits.chars(limits.RECORD_CONTENT_MAX_CHARS),
+        help_text="用自己的话写这次活动实际取得的成效；报告只从这里（或支部概况）写活动的成效，不填则不写",
+    )
+    # 谈心谈话 (and the person visited in 走访慰问).
+    interviewee = models.CharField("谈话对象", max_length=200, blank=True, help_text="姓名或职务，多人用顿号分隔")
+    talk_reason = models.CharField(
+        "类别/原因", max_length=100, blank=True, help_text="如：岗位变动、思想波动、家庭变故、入党培养、日常谈心"
+    )
+    # 党费与捐款, 走访慰问.
+    payment_type = models.CharField("类别", max_length=10, choices=PaymentType.choices, blank=True)
+    paid_count = models.PositiveIntegerField("已缴纳人数", null=True, blank=True)
+    member_total = models.PositiveIntegerField("应缴纳人数", null=True, blank=True)
+    amount = models.DecimalField(
+        "金额（元）",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    # 专项工作: what the branch did in it and its members' part.
+    branch_role = models.TextField(
+        "支部发挥的作用", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS), help_text="如：成立党员突击队，设立党员先锋岗，组织转移群众"
+    )
+    members_part = models.TextField(
+        "党员参与情况", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS), help_text="如：12名党员参加一线值守，累计值班200余小时"
+    )
+    # 报送材料.
+    material_type = models.CharField("材料类别", max_length=10, choices=MaterialType.choices, blank=True)
+    sent_to = models.CharField("报送单位", max_length=100, blank=True, help_text="如：院党委、处党总支")
+    # A counted series: sessions not logged one by one, counted as ``series_kind``.
+    series_kind = models.CharField("计入类型", max_length=30, choices=series_kind_choices, blank=True)
+    series_count = models.PositiveIntegerField("次数", null=True, blank=True, validators=[MinValueValidator(1)])
+    date_to = models.DateField("截止日期", null=True, blank=True)
+    # Outcomes that await a superior (转正、处分、换届批复).
+    approval_matter = models.CharField("报批事项类别", max_length=10, choices=ApprovalMatter.choices, blank=True)
+    approval_status = models.CharField("审批状态", max_length=10, choices=ApprovalStatus.choices, blank=True)
+    approval_body = models.CharField("审批单位", max_length=100, blank=True, help_text="如：院党委、处党总支")
+    reported_on = models.DateField("报批日期", null=True, blank=True)
+    approved_on = models.DateField("批准日期", null=True, blank=True)
     is_resolved = models.BooleanField("已整改", default=False)
     resolved_on = models.DateField("整改完成日期", null=True, blank=True)
 
@@ -149,6 +236,10 @@ class Activity(models.Model):
     @property
     def basis_list(self) -> list[str]:
         return _lines(self.basis)
+
+    @property
+    def pending_approval(self) -> bool:
+        return self.approval_status == self.ApprovalStatus.PENDING
 
     @property
     def speaker_display(self) -> str:

@@ -25,9 +25,10 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import MappingProxyType
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from branchwork.models import Member, Organisation, PartyGroup
@@ -112,6 +113,35 @@ class Detail:
     year_of: int | None = None  # the year an annual 组织生活会 reviews
     speaker: str = ""  # the speaker's name (a member's, or an outside speaker's)
     speaker_post: str = ""  # typed on the record, else the member's branch post
+    # What came of it, in the secretary's words: the only source from which a draft may say what
+    # an activity achieved (besides the branch profile).
+    outcome: str = ""
+    headcount: int | None = None
+    other_participants: str = ""  # people not on the roster, by category or name
+    interviewee: str = ""  # 谈话对象 (or 慰问对象)
+    talk_reason: str = ""  # 类别/原因
+    payment_type: str = ""  # 党费, 特殊党费, 捐款, 慰问金
+    paid_count: int | None = None
+    member_total: int | None = None
+    amount: Decimal | None = None
+    branch_role: str = ""  # 专项工作: what the branch did
+    members_part: str = ""  # 专项工作: its members' part
+    material_type: str = ""  # 报送材料: 计划, 总结, 报告…
+    sent_to: str = ""
+    series_kind: str = ""  # a counted series: the kind its sessions count as…
+    series_count: int | None = None  # …and how many there were
+    date_to: datetime.date | None = None
+    approval_matter: str = ""  # 转正, 处分, 换届…
+    approval_status: str = ""  # "" (needs none), "pending", "approved"
+    approval_body: str = ""
+    reported_on: datetime.date | None = None
+    approved_on: datetime.date | None = None
+
+    def pending_on(self, day: datetime.date) -> bool:
+        """Whether the record's outcome still awaited its superior on ``day``."""
+        if self.approval_status == "pending":
+            return True
+        return self.approval_status == "approved" and self.approved_on is not None and self.approved_on > day
 
 
 @dataclass(frozen=True)
@@ -128,7 +158,10 @@ class Membership:
     activists: tuple[int, ...] = ()  # 列为入党积极分子
     candidates: tuple[int, ...] = ()  # 列为发展对象
     admitted: tuple[int, ...] = ()  # 接收为预备党员
-    confirmed: tuple[int, ...] = ()  # 预备党员转为正式党员
+    confirmed: tuple[int, ...] = ()  # 预备党员转为正式党员 (approved by the superior)
+    # 转正 the branch decided in the period that still awaited the superior's approval at its end
+    # (a 报批事项 or 支部党员大会 record marked 待批准): not counted in ``confirmed``.
+    confirmation_pending: tuple[int, ...] = ()
 
     @property
     def has_movement(self) -> bool:
@@ -195,7 +228,7 @@ class PeriodFacts:
     membership: Membership = field(default_factory=Membership)
     # Rectification items found in the period (fixed since or not): 「列出问题查摆清单」 is true.
     rectifications_found: tuple[int, ...] = ()
-    # Kinds counted in 人 (``Kind.counts_heads``) → the sum of their records' 人数.
+    # Kinds whose figure is a sum (``Kind.sums``: 人数, a series' 次数) → that sum.
     heads: Mapping[str, Tally] = field(default_factory=dict)
 
     def count(self, kind: str) -> Tally:
@@ -203,8 +236,8 @@ class PeriodFacts:
 
     def figure(self, kind: str) -> Tally:
         """The kind's figure in its own unit (``Kind.unit``): records counted, or for a kind
-        counted in 人 the sum of its records' 人数."""
-        return self.heads.get(kind, Tally()) if KINDS[kind].counts_heads else self.count(kind)
+        with ``sums`` the sum of that field of its records (人数, a series' 次数)."""
+        return self.heads.get(kind, Tally()) if KINDS[kind].sums else self.count(kind)
 
     def has(self, kind: str) -> bool:
         return bool(self.count(kind))
@@ -246,7 +279,7 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         kinds_of[activity_id].add(kind)
         if kind == "group_meeting":
             group_meetings.append((day, group_id))
-    kinds = {code: Tally(len(ids_by_kind[code]), tuple(ids_by_kind[code])) for code in KINDS}
+    counts_by_kind: dict[str, int] = {code: len(ids) for code, ids in ids_by_kind.items()}
 
     # 2. Every record of the period with its details (any kind's 〔…详情〕 may print them).
     details = list(
@@ -256,10 +289,21 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         .only(
             "id", "kind", "date", "title", "place", "host", "content", "materials", "study_form", "activity_forms",
             "occasion", "participants", "speaker_name", "speaker_post", "joint_with", "basis", "year_of", "headcount",
-            "speaker__name", "speaker__post",
+            "speaker__name", "speaker__post", "outcome", "other_participants", "interviewee", "talk_reason",
+            "payment_type", "paid_count", "member_total", "amount", "branch_role", "members_part", "material_type",
+            "sent_to", "series_kind", "series_count", "date_to", "approval_matter", "approval_status", "approval_body",
+            "reported_on", "approved_on",
         )
         .order_by("date", "pk")
     )
+
+    # A counted series adds its sessions to the kind they count as (「开展入党积极分子培训6次」 in the
+    # 理论学习会 figure); the series record joins that figure's records, marked as a series there.
+    for activity in details:
+        if activity.series_kind in KINDS and activity.series_count:
+            counts_by_kind[activity.series_kind] = counts_by_kind.get(activity.series_kind, 0) + activity.series_count
+            ids_by_kind[activity.series_kind].append(activity.pk)
+    kinds = {code: Tally(counts_by_kind.get(code, 0), tuple(ids_by_kind[code])) for code in KINDS}
 
     # 3. Party groups, for 「按月召开党小组会议」.
     groups = list(PartyGroup.objects.filter(branch=branch).only("id", "name", "established_on", "dissolved_on"))
@@ -282,11 +326,23 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         if not a.is_resolved or (a.resolved_on is not None and a.resolved_on > period.end)
     )
 
-    # 6. The roster, for membership figures and for naming a host by post.
+    # 6. The roster, for membership figures and for naming a host by post; with each member,
+    # whether a 转正 naming them still awaited the superior at the end of the period.
+    awaiting = Activity.participant_members.through.objects.filter(
+        member_id=OuterRef("pk"),
+        activity__branch=branch,
+        activity__approval_matter=Activity.ApprovalMatter.CONFIRMATION,
+        activity__date__lte=as_of,
+    ).filter(
+        Q(activity__approval_status=Activity.ApprovalStatus.PENDING)
+        | Q(activity__approval_status=Activity.ApprovalStatus.APPROVED, activity__approved_on__gt=as_of)
+    )
     members = list(
-        Member.objects.filter(branch=branch).values(
+        Member.objects.filter(branch=branch)
+        .annotate(confirmation_pending=Exists(awaiting))
+        .values(
             "id", "name", "status", "post", "joined_on", "activist_on", "candidate_on", "full_on",
-            "transferred_in_on", "transferred_out_on",
+            "transferred_in_on", "transferred_out_on", "confirmation_pending",
         )
     )
     post_of = {m["name"]: POST_TITLES.get(m["post"], "") for m in members if m["transferred_out_on"] is None}
@@ -295,9 +351,9 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         return [a for a in details if kind in kinds_of[a.pk]]
 
     heads = {
-        kind.code: Tally(sum(a.headcount or 0 for a in having(kind.code)), tuple(a.pk for a in having(kind.code)))
+        kind.code: Tally(sum(getattr(a, kind.sums) or 0 for a in having(kind.code)), tuple(a.pk for a in having(kind.code)))
         for kind in KINDS.values()
-        if kind.counts_heads
+        if kind.sums
     }
     ideology_front = {kind.code for kind in kinds_where("ideology_front")}
     return PeriodFacts(
@@ -386,6 +442,27 @@ def _detail(activity: Activity, post_of: Mapping[str, str]) -> Detail:
         year_of=activity.year_of,
         speaker=speaker,
         speaker_post=speaker_post,
+        outcome=activity.outcome.strip(),
+        headcount=activity.headcount,
+        other_participants=activity.other_participants.strip(),
+        interviewee=activity.interviewee.strip(),
+        talk_reason=activity.talk_reason.strip(),
+        payment_type=activity.payment_type,
+        paid_count=activity.paid_count,
+        member_total=activity.member_total,
+        amount=activity.amount,
+        branch_role=activity.branch_role.strip(),
+        members_part=activity.members_part.strip(),
+        material_type=activity.material_type,
+        sent_to=activity.sent_to.strip(),
+        series_kind=activity.series_kind,
+        series_count=activity.series_count,
+        date_to=activity.date_to,
+        approval_matter=activity.approval_matter,
+        approval_status=activity.approval_status,
+        approval_body=activity.approval_body.strip(),
+        reported_on=activity.reported_on,
+        approved_on=activity.approved_on,
     )
 
 
@@ -406,7 +483,8 @@ def membership(members: Iterable[Mapping], *, period: Period, as_of: datetime.da
 
     A stage counts in the period its own date falls in: 列为积极分子 (``activist_on``, or the
     date of an activist's current status), 列为发展对象 (``candidate_on`` likewise), 接收预备党员
-    (``joined_on`` of a Party member), 转正 (``full_on``).
+    (``joined_on`` of a Party member), 转正 (``full_on``) unless a record naming the member shows the
+    转正 still awaiting the superior's approval (``confirmation_pending``).
     """
     members = list(members)
     start_eve = period.start - datetime.timedelta(days=1)
@@ -430,7 +508,13 @@ def membership(members: Iterable[Mapping], *, period: Period, as_of: datetime.da
             lambda m: inside(m["candidate_on"] or (m["joined_on"] if m["status"] == Member.Status.CANDIDATE else None))
         ),
         admitted=ids(lambda m: m["status"] in party and inside(m["joined_on"]) and not inside(m["transferred_in_on"])),
-        confirmed=ids(lambda m: inside(m["full_on"])),
+        # A 转正 counts once the superior approved it: the roster's date alone is the branch's
+        # decision, which a record may show still awaiting 院党委审批.
+        confirmed=ids(lambda m: inside(m["full_on"]) and not m.get("confirmation_pending")),
+        confirmation_pending=ids(
+            lambda m: m.get("confirmation_pending")
+            and (inside(m["full_on"]) or m["status"] == Member.Status.PROBATIONARY)
+        ),
     )
 
 

@@ -33,7 +33,12 @@ EDITABLE_FIELDS = (
     "decisions",
     "recorder",
     "observers",
-    "vote",
+    "vote_matter",
+    "vote_expected",
+    "vote_present",
+    "vote_for",
+    "vote_against",
+    "vote_abstain",
     "materials",
     "study_form",
     "activity_forms",
@@ -49,7 +54,30 @@ EDITABLE_FIELDS = (
     "headcount",
     "is_resolved",
     "resolved_on",
+    "participant_members",
+    "other_participants",
+    "outcome",
+    "interviewee",
+    "talk_reason",
+    "payment_type",
+    "paid_count",
+    "member_total",
+    "amount",
+    "branch_role",
+    "members_part",
+    "material_type",
+    "sent_to",
+    "series_kind",
+    "series_count",
+    "date_to",
+    "approval_matter",
+    "approval_status",
+    "approval_body",
+    "reported_on",
+    "approved_on",
 )
+# Many-to-many fields: set after the record is saved.
+MANY_FIELDS = ("participant_members",)
 
 
 def activity_set_kinds(*, activity: Activity, also_counts_as: Iterable[str] = ()) -> None:
@@ -92,11 +120,22 @@ def activity_create(
     kind_info = KINDS[kind]
     _check_fields(kind_info, fields)
     also = _check_also(kind_info, also_counts_as)
+    many = {name: fields.pop(name) for name in MANY_FIELDS if name in fields}
     activity = Activity(branch=branch, kind=kind, created_by=by, updated_by=by, **fields)
     activity.full_clean(exclude=["branch", "created_by", "updated_by"])
     activity.save()
+    _set_many(activity, many)
     activity_set_kinds(activity=activity, also_counts_as=also)
     return activity
+
+
+def _set_many(activity: Activity, many: dict) -> None:
+    """Members named on the record must be the branch's own (the form offers only those)."""
+    for name, members in many.items():
+        members = list(members)
+        if any(member.branch_id != activity.branch_id for member in members):
+            raise ValidationError({name: "只能选择本支部花名册中的人员"})
+        getattr(activity, name).set(members)
 
 
 @transaction.atomic
@@ -106,11 +145,15 @@ def activity_update(
     """Change the given fields; ``also_counts_as`` (when given) replaces the combined kinds."""
     kind_info = activity.kind_info
     _check_fields(kind_info, fields)
+    many = {name: fields.pop(name) for name in MANY_FIELDS if name in fields}
     for name, value in fields.items():
         setattr(activity, name, value)
     activity.updated_by = by
     activity.full_clean(exclude=["branch", "created_by", "updated_by"])
     activity.save(update_fields=[*fields, "updated_by", "updated_at"])
+    _set_many(activity, many)
+    if many:
+        figures_changed(branch_ids=[activity.branch_id])  # m2m changes send no save signal
     if also_counts_as is not None:
         activity_set_kinds(activity=activity, also_counts_as=_check_also(kind_info, also_counts_as))
     return activity

@@ -6,6 +6,7 @@ it, so another branch's record is a 404; reviewers read and get 403 on every cha
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,7 +25,7 @@ from .forms import (
     AttachmentForm,
     AttendanceForm,
 )
-from .kinds import KINDS, Category, kinds_in
+from .kinds import KINDS, VOTE_FIELDS, Category, kinds_in
 from .meeting_record import presence_warnings, vote_text
 from .models import Activity, Attachment
 from .pages import (
@@ -207,22 +208,32 @@ def _display_fields(activity: Activity) -> list[tuple[str, object, str]]:
         style = "text"
         if name == "speaker":
             value = activity.speaker_display
+            if activity.speaker_post and "speaker_post" not in kind.fields:
+                value = f"{value}（{activity.speaker_post}）"
         elif name in LINE_FIELDS:
             value, style = getattr(activity, LINE_FIELDS[name]), "lines"
-        elif name in ("content", "decisions"):
-            value, style = getattr(activity, name), "paragraphs"
-        elif name == "vote":
-            value, style = "\n".join(vote_text(activity.vote)), "paragraphs"
-        elif name == "study_form":
-            value = activity.get_study_form_display()
+        elif name == "participant_members":
+            value = "、".join(member.name for member in activity.participant_members.all())
+        elif name == "vote_matter":  # the vote on one row: 表决情况
+            label, value, style = "表决情况", "\n".join(vote_text(activity)), "paragraphs"
+        elif name in VOTE_FIELDS:
+            continue
         elif name == "is_resolved":
             value = "已整改" if activity.is_resolved else "未整改"
-        elif name == "resolved_on":
-            value, style = activity.resolved_on, "date"
         elif name in ("start_time", "end_time"):
             value = activity_time(getattr(activity, name))
         elif name == "party_group":
             value = activity.party_group.name if activity.party_group_id else ""
+        elif name == "series_kind":
+            value = KINDS[activity.series_kind].label if activity.series_kind in KINDS else activity.series_kind
+        elif field.choices:
+            value = getattr(activity, f"get_{name}_display")()
+        elif isinstance(field, models.TextField):
+            value, style = getattr(activity, name), "paragraphs"
+        elif isinstance(field, models.DateField):
+            value, style = getattr(activity, name), "date"
+        elif name == "amount":
+            value = f"{activity.amount:,.2f} 元" if activity.amount is not None else ""
         else:
             value = getattr(activity, name)
         rows.append((label, value, style))

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from activities.kinds import KINDS
 from activities.selectors import PeriodFacts
 
+from . import judgment_claims
 from .compile import EMPTY_SECTION, fill_text, fill_values
 from .document import Document, Paragraph, Run
 from .placeholders import PLACEHOLDER_RE, PLACEHOLDERS
@@ -50,7 +51,9 @@ MASK = "▢"  # stands in for a filled figure: the records' words, not checked a
 class Flag:
     """One warning about one sentence. ``kind`` names the record kind it is about, for links."""
 
-    rule: str  # "no_record" | "count" | "party_groups" | "date" | "period" | "residue" | "empty"
+    # "no_record" | "count" | "pending" | "party_groups" | "date" | "period" | "residue" | "empty",
+    # and the judgments of ``judgment_claims``: "compliance" | "outcome" | "pending" | "contradiction"
+    rule: str
     message: str
     excerpt: str
     kind: str = ""
@@ -170,6 +173,12 @@ def check_paragraph(runs: Sequence[Run], *, section: int, facts: PeriodFacts) ->
         excerpt = _excerpt(sentence, full, start)
         flags += _record_flags(sentence, excerpt, section=section, facts=facts)
         flags += _leftover_flags(sentence, excerpt, section=section, facts=facts)
+        flags += [
+            Flag(rule, message, excerpt, kind)
+            for rule, message, kind in judgment_claims.sentence_findings(
+                sentence, section=section, facts=facts, done=section in DONE_SECTIONS
+            )
+        ]
     return _distinct(flags)
 
 
@@ -203,6 +212,29 @@ def _record_flags(sentence: str, excerpt: str, *, section: int, facts: PeriodFac
                 flags.append(Flag("count", f"写的是稿件{number}篇，本期登记为{facts.publicity_total}篇", excerpt, "publicity"))
             else:
                 flags.append(Flag("no_record", "本期没有登记新闻宣传稿件", excerpt, "publicity"))
+        flags += _confirmation_flags(sentence, excerpt, facts)
+    return flags
+
+
+def _confirmation_flags(sentence: str, excerpt: str, facts: PeriodFacts) -> list[Flag]:
+    """「预备党员转正2名」 typed by hand: only 转正 the superior approved count; one still awaiting
+    approval (a record marked 待批准) is not yet done."""
+    membership = facts.membership
+    flags = []
+    for match in re.finditer(rf"转正{_NUMBER}名|{_NUMBER}名(?:预备党员)?(?:按期)?转正", sentence):
+        number = _cn_number(match.group(1) or match.group(2))
+        if number is None or _negated(sentence, match.start()):
+            continue
+        after = sentence[match.end() : match.end() + 6]
+        if any(word in after for word in ("待", "报", "审批")):
+            continue  # 「1名预备党员转正已报上级党组织审批」 says it is pending
+        done, pending = len(membership.confirmed), len(membership.confirmation_pending)
+        if number != done and pending:
+            flags.append(
+                Flag("pending", f"写的是转正{number}名，本期经上级批准的转正为{done}名，另有{pending}名待上级批准", excerpt, "approval")
+            )
+        elif number != done:
+            flags.append(Flag("count", f"写的是转正{number}名，本期花名册中转正为{done}名", excerpt))
     return flags
 
 
@@ -278,14 +310,46 @@ def check_document(document: Document, facts: PeriodFacts) -> list[ParagraphFlag
     for number, section in enumerate(document.sections, start=1):
         for index, paragraph in enumerate(section.paragraphs):
             add(number, index, paragraph)
+    # Contradictions between sections: one reading of the whole report.
+    places = [(0, index, p) for index, p in enumerate(document.opening)] + [
+        (number, index, p)
+        for number, section in enumerate(document.sections, start=1)
+        for index, p in enumerate(section.paragraphs)
+    ]
+    found = contradiction_flags([(section, p.runs) for section, _index, p in places])
+    if found:
+        by_place = {(f.section, f.index): f for f in located}
+        for position, flags in found.items():
+            section, index, _paragraph = places[position]
+            before = by_place.get((section, index))
+            merged = _distinct([*(before.flags if before else ()), *flags])
+            by_place[(section, index)] = ParagraphFlags(section, index, tuple(merged))
+        located = sorted(by_place.values(), key=lambda f: (f.section, f.index))
     return located
+
+
+def contradiction_flags(paragraphs: Sequence[tuple[int, Sequence[Run]]]) -> dict[int, list[Flag]]:
+    """Position in ``paragraphs`` ((section, runs) in reading order) → the flags of its sentences
+    that state as kept or held what 存在的问题 lists as a problem."""
+    texts = [(section, "".join(run.text for run in runs)) for section, runs in paragraphs]
+    found = judgment_claims.contradictions(texts, _kind_mentions)
+    return {
+        position: _distinct(
+            [Flag(rule, message, _excerpt(sentence, sentence, 0), kind) for (rule, message, kind), sentence in hits]
+        )
+        for position, hits in found.items()
+    }
 
 
 def check_items(items: Sequence, facts: PeriodFacts, values: dict | None = None) -> list[list[Flag]]:
     """The flags of each of the editor's items (anything with ``.section`` and ``.text``), in order;
     ``values`` are the placeholders' values when the caller already filled them."""
     values = values if values is not None else fill_values(facts)
-    return [check_paragraph(fill_text(item.text, values) or (), section=item.section, facts=facts) for item in items]
+    runs = [fill_text(item.text, values) or () for item in items]
+    flags = [check_paragraph(r, section=item.section, facts=facts) for item, r in zip(items, runs, strict=True)]
+    for position, found in contradiction_flags([(item.section, r) for item, r in zip(items, runs, strict=True)]).items():
+        flags[position] = _distinct([*flags[position], *found])
+    return flags
 
 
 def empty_sections(document: Document) -> list[int]:

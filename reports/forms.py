@@ -19,7 +19,13 @@ from branchwork.periods import Period, PeriodError, PeriodRange
 from . import workdays
 from .document import chinese_ordinal
 from .models import SECTION_HEADINGS, BranchProfile, ProfileYear, Report, StandingWork
-from .services import HEADING_MAX_LENGTH, ItemInput, item_text_errors, opening_errors, report_size_errors
+from .services import (
+    HEADING_MAX_LENGTH,
+    ItemInput,
+    item_text_errors,
+    opening_errors,
+    report_size_errors,
+)
 
 
 class ReportHeaderForm(forms.ModelForm):
@@ -40,7 +46,11 @@ class ReportHeaderForm(forms.ModelForm):
         error_messages = {
             "title": {"required": "请填写标题"},
             "addressee": {"required": "请填写主送单位"},
-            "opening": {"required": "请填写开头段落"},
+            "opening": {
+                "required": "请填写开头段落",
+                # The model's limit (branchwork.limits), worded as the services word it.
+                "max_length": f"开头段落有 %(show_value)d 字，最多 {limits.REPORT_ITEM_MAX_CHARS:,} 字，请精简",
+            },
             "signature": {"required": "请填写落款"},
             "signed_on": {"required": "请填写成文日期", "invalid": "请填写有效的日期，如 2022-07-01"},
         }
@@ -75,6 +85,7 @@ class ItemRow:
     origin: str = ""
     errors: list[str] = field(default_factory=list)
     flags: list = field(default_factory=list)  # the claim check's warnings (reports.claims.Flag)
+    hint: dict | None = None  # under a problem the system proposed: what shows it, with links
 
     @property
     def pk(self) -> int | None:
@@ -297,6 +308,7 @@ class BranchProfileForm(forms.ModelForm):
             "core_business",
             "key_work",
             "served",
+            "member_term",
             "superiors",
             "superiors_opening",
             "standardisation",
@@ -330,8 +342,12 @@ class BranchProfileForm(forms.ModelForm):
 class ProfileYearForm(forms.ModelForm):
     class Meta:
         model = ProfileYear
-        fields = ["goals", "campaigns"]
-        widgets = {"campaigns": forms.Textarea(attrs={"rows": 2})}
+        fields = ["goals", "campaigns", "achievements", "problems"]
+        widgets = {
+            "campaigns": forms.Textarea(attrs={"rows": 2}),
+            "achievements": forms.Textarea(attrs={"rows": 3}),
+            "problems": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class StandingWorkForm(forms.ModelForm):

@@ -18,6 +18,7 @@ from activities.kinds import KINDS, Kind, ordered_by
 from activities.models import Activity, Outlet
 from activities.selectors import Named, OutletTally, PeriodFacts
 
+from .judgments import PLAN_FIGURES, PROBLEM_FIGURES, JudgmentFigure, judgments_of
 from .profile import ProfileFacts
 
 PLACEHOLDER_RE = re.compile(r"〔([^〔〕\n]{1,40})〕")
@@ -138,7 +139,8 @@ def _kind_details(code: str) -> Callable[[PeriodFacts], Value | None]:
         records = facts.of_kind(code)
         if not records:
             return None
-        ones = [phrase_one(kind, detail) for detail in records]
+        # A counted series among a kind's records is told as the series it is.
+        ones = [phrase_one(KINDS[detail.kind] if detail.series_kind else kind, detail) for detail in records]
         if len(records) == 1:
             return Value(ones[0], _ids(records))
         tally = facts.figure(code)
@@ -224,22 +226,33 @@ def phrase_one(kind: Kind, detail) -> str:
     """One record as its kind phrases it (``Kind.one``), every slot from the record; a slot the
     record has nothing for is left out with its little words."""
     title = detail.title.strip()
-    after = kind.one.split("{title}", 1)[1] if "{title}" in kind.one else ""
+    template = kind.one if isinstance(kind.one, str) else ""
+    after = template.split("{title}", 1)[1] if "{title}" in template else ""
     for word in sorted(kind.all_words, key=len, reverse=True):
         if after.startswith(word) and title.endswith(word) and len(title) > len(word):
             title = title[: -len(word)]
             break
-    slots = {
-        "date": f"{detail.date.month}月{detail.date.day}日",
-        "title": _topic(title) if title else kind.label,
-        "where": f"在{detail.place}" if detail.place else "",
-        "joint": f"与{detail.joint_with}联合" if detail.joint_with else "",
-        "who": _who(detail),
-        "whom": f"组织{detail.participants}" if detail.participants else "",
-        "participants": detail.participants or "党员",
-        "label": kind.label,
-    }
-    return kind.one.format(**slots).replace("，，", "，").strip("，")
+    slots = {name: getattr(detail, name) for name in detail.__dataclass_fields__}
+    slots.update(
+        {
+            "date": f"{detail.date.month}月{detail.date.day}日",
+            "title": _topic(title) if title else kind.label,
+            "where": f"在{detail.place}" if detail.place else "",
+            "joint": f"与{detail.joint_with}联合" if detail.joint_with else "",
+            "who": _who(detail),
+            "whom": f"组织{detail.participants}" if detail.participants else "",
+            "participants": detail.participants or "党员",
+            "members": detail.participants or (f"{detail.headcount}名党员群众" if detail.headcount else "党员"),
+            "visited": "、".join(x for x in (detail.talk_reason, detail.interviewee) if x) or "群众",
+            "sent_to_or_superior": detail.sent_to or "上级党组织",
+            "date_to_text": f"{detail.date_to.month}月{detail.date_to.day}日" if detail.date_to else "",
+            "approved_on_text": f"{detail.approved_on.month}月{detail.approved_on.day}日" if detail.approved_on else "",
+            "branch_role": detail.branch_role.rstrip("。"),
+            "label": kind.label,
+        }
+    )
+    text = kind.one(slots) if callable(kind.one) else kind.one.format(**slots)
+    return text.replace("，，", "，").strip("，")
 
 
 def phrase_series(kind: Kind, count: int) -> str:
@@ -600,6 +613,9 @@ def _development(facts: PeriodFacts) -> Value | None:
         parts.append(f"接收预备党员{len(membership.admitted)}名")
     if membership.confirmed:
         parts.append(f"预备党员转正{len(membership.confirmed)}名")
+    if membership.confirmation_pending:
+        # Decided by the branch, not yet approved: said as pending, never as done.
+        parts.append(f"{len(membership.confirmation_pending)}名预备党员转正已报上级党组织审批")
     return Value("，".join(parts)) if parts else None
 
 
@@ -801,7 +817,8 @@ _NAMED = [
     Placeholder(
         "发展党员情况",
         "发展党员情况",
-        "按花名册中各阶段日期，如“确定入党积极分子2名、发展对象1名，接收预备党员1名，预备党员转正1名”",
+        "按花名册中各阶段日期，如“确定入党积极分子2名、发展对象1名，接收预备党员1名，预备党员转正1名”；"
+        "转正尚待上级批准的写作“1名预备党员转正已报上级党组织审批”",
         _development,
     ),
     Placeholder("党小组名称", "党小组", "本期存在的党小组，如“收费一班党小组、综合党小组”", _party_groups),
@@ -849,7 +866,22 @@ def kind_placeholders() -> list[Placeholder]:
     return made
 
 
-PLACEHOLDERS: dict[str, Placeholder] = {p.name: p for p in _NAMED + kind_placeholders()}
+def _judgment(figure: JudgmentFigure) -> Callable[[PeriodFacts], Value | None]:
+    def fill(facts: PeriodFacts) -> Value | None:
+        filled = figure.fill(facts, judgments_of(facts))
+        return Value(filled[0], filled[1]) if filled else None
+
+    return fill
+
+
+# 〔支委会未按期情况〕〔未开展党课情况〕…: problems the calendar, roster and records show, and the
+# rules a plan answers them with (``reports.judgments``); empty when the data shows no problem.
+_JUDGMENTS = [
+    Placeholder(figure.name, figure.label, figure.help, _judgment(figure))
+    for figure in (*PROBLEM_FIGURES.values(), *PLAN_FIGURES.values())
+]
+
+PLACEHOLDERS: dict[str, Placeholder] = {p.name: p for p in _NAMED + kind_placeholders() + _JUDGMENTS}
 
 
 def register_kind_placeholders() -> None:

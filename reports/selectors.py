@@ -300,6 +300,18 @@ def _branch_figures(branches: list[Organisation], period: Period, today: datetim
         if group_key == ALL_GROUPS and kind in ROLLUP_KINDS:
             if held := sum(by_month.get(number, 0) for number in period_months):
                 counts[branch_id][kind] = held
+    # Sessions of counted series (not logged one by one) count in their kind's column too.
+    series = (
+        Activity.objects.filter(
+            branch_id__in=branch_ids, date__range=(period.start, period.end), series_kind__in=ROLLUP_KINDS
+        )
+        .values_list("branch_id", "series_kind")
+        .annotate(total=Sum("series_count"))
+        .order_by()
+    )
+    for branch_id, kind, total in series:
+        if total:
+            counts[branch_id][kind] = counts[branch_id].get(kind, 0) + total
     publicity = dict(
         PublicityEntry.objects.filter(branch_id__in=branch_ids, date__range=(period.start, period.end))
         .values_list("branch_id")

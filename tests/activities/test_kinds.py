@@ -50,7 +50,9 @@ def runtime_kind():
 def test_every_kind_has_words_phrasing_a_form_and_a_figure(code):
     kind = KINDS[code]
     assert kind.label and kind.category in Category.LABELS
-    assert "{date}" in kind.one and "{count}" in kind.series
+    detail = Detail(1, code, D(2022, 3, 5), "某项工作", place="会议室", participants="全体党员")
+    assert phrase_one(kind, detail).startswith("3月5日"), "every phrasing says when"
+    assert "6" in phrase_series(kind, 6)
     assert set(kind.fields) <= MODEL_FIELDS, f"{kind.label} shows fields Activity does not have"
     assert kind.figure_name in PLACEHOLDERS and f"{kind.label}详情" in PLACEHOLDERS
     assert kind.unit
@@ -72,7 +74,7 @@ def test_a_wrong_typed_count_of_every_kind_is_flagged(code):
     kind = KINDS[code]
     branch = BranchFactory(parent=CommitteeFactory())
     for day in (3, 9):
-        ActivityFactory(branch=branch, kind=code, date=D(2022, 3, day), headcount=1)
+        ActivityFactory(branch=branch, kind=code, date=D(2022, 3, day), headcount=1, series_count=1)
     facts = report_facts(branch=branch, period=H1)
     for word in kind.all_words:
         runs = fill_text(f"本期共开展{word}5{kind.unit}。", fill_values(facts))

@@ -315,3 +315,33 @@ def test_only_the_branchs_writers_import(world, as_user, user, status):
     )
     assert response.status_code == status
     assert not Activity.objects.exists()
+
+
+def test_the_details_columns_are_imported_where_the_kind_has_them(world, roster):
+    file = xlsx(
+        MEETING_COLUMNS,
+        [
+            meeting(
+                类型="志愿服务",
+                主题="义务植树",
+                参加对象="辖区居民",
+                其他参加人员="群众志愿者8名",
+                人数=20,
+                联合开展单位="区林业站",
+                成效="栽种树苗300株",
+            ),
+            meeting(类型="支委会", 主题="研究发展党员", 成效="确定发展对象1名"),
+        ],
+    )
+    result = meetings_import(branch=world.branch, file=file, by=world.secretary)
+    assert result.errors == [] and len(result.created_ids) == 2
+    volunteer = Activity.objects.get(branch=world.branch, kind="volunteer")
+    assert (volunteer.participants, volunteer.other_participants, volunteer.headcount) == ("辖区居民", "群众志愿者8名", 20)
+    assert (volunteer.joint_with, volunteer.outcome) == ("区林业站", "栽种树苗300株")
+
+
+def test_a_details_column_the_kind_does_not_have_is_reported(world, roster):
+    file = xlsx(MEETING_COLUMNS, [meeting(类型="支委会", 主题="研究发展党员", 联合开展单位="区林业站", 人数="很多")])
+    result = meetings_import(branch=world.branch, file=file, by=world.secretary)
+    assert not result.created_ids
+    assert "支委会不填写“联合开展单位”" in result.errors[0].message

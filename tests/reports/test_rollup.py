@@ -178,9 +178,9 @@ def test_dashboard_queries_do_not_grow_with_branches(world, as_user):
 
 def test_rollup_takes_a_fixed_number_of_queries(world, django_assert_num_queries):
     _branches(world.general, 4)
-    # branches, publicity sums, reports, and the compliance calendar's own (whose monthly counts
-    # give the meetings by kind too).
-    with django_assert_num_queries(3 + _compliance_queries(world)):
+    # branches, counted series, publicity sums, reports, and the compliance calendar's own (whose
+    # monthly counts give the meetings by kind too).
+    with django_assert_num_queries(4 + _compliance_queries(world)):
         rollup = review_rollup(organisation=world.general, period=H1, today=TODAY)
     assert len(rollup.rows) == 6
 
@@ -196,3 +196,14 @@ def _compliance_queries(world) -> int:
     with CaptureQueriesContext(connection) as captured:
         compliance_gaps(branches=branches, period=H1, today=TODAY)
     return len(captured)
+
+
+def test_a_counted_series_counts_in_the_rollup(world):
+    ActivityFactory(branch=world.branch, kind="study", date=datetime.date(2022, 3, 1))
+    ActivityFactory(
+        branch=world.branch, kind="counted_series", date=datetime.date(2022, 3, 1), series_kind="study",
+        series_count=6, date_to=datetime.date(2022, 6, 1),
+    )
+    rollup = review_rollup(organisation=world.general, period=H1, today=TODAY)
+    row = next(row for row in rollup.rows if row.branch == world.branch)
+    assert row.counts["study"] == 7
