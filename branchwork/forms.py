@@ -133,9 +133,9 @@ class TransferOutForm(forms.Form):
     )
     transferred_to = forms.CharField(
         label="转往",
-        max_length=100,
+        max_length=member_rules.TRANSFERRED_TO.max_length,
         help_text="组织关系转入的党组织或单位，如“**省高速公路处xy所党支部”",
-        error_messages={"required": "请填写转往的党组织或单位。", "max_length": "转往不能超过100个字。"},
+        error_messages={"required": "请填写转往的党组织或单位。", "max_length": member_rules.TRANSFERRED_TO.too_long},
     )
 
     def __init__(self, *args, member: Member, **kwargs):
