@@ -326,7 +326,7 @@ def period_judgments(
         absences_without_reason=unexplained,
         absence_record_ids=unexplained_ids,
         overdue_probation=_overdue_probation(branch, facts.as_of),
-        has_outlets=Outlet.objects.for_branch(branch).exists(),
+        has_outlets=Outlet.objects.in_force_for(branch).exists(),
         own_problems=tuple(own_problems),
         calendar_gaps=calendar.gaps,
         lecture_held=facts.has("party_lecture"),
