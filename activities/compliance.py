@@ -135,7 +135,7 @@ def effective_rules(branch: Organisation, rules: Iterable[ComplianceRule]) -> di
 def rules_in_force(branch: Organisation) -> list[ComplianceRule]:
     """Every rule deciding the branch's calendar (frequency "none" included, to show it is off),
     in the order of the kind registry. One query."""
-    rules = ComplianceRule.objects.for_branch(branch).select_related("organisation")
+    rules = ComplianceRule.objects.in_force_for(branch).select_related("organisation")
     effective = effective_rules(branch, rules)
     return [effective[code] for code in KINDS if code in effective]
 
@@ -626,7 +626,7 @@ class RuleListing:
 def rule_listing(*, organisation: Organisation) -> RuleListing:
     """The rules of ``organisation`` and of those above it, and the system defaults. One query."""
     order = list(KINDS)
-    rules = list(ComplianceRule.objects.for_branch(organisation).select_related("organisation"))
+    rules = list(ComplianceRule.objects.in_force_for(organisation).select_related("organisation"))
     effective = effective_rules(organisation, rules)
     own = sorted((r for r in rules if r.organisation_id == organisation.pk), key=lambda r: order.index(r.kind))
     inherited = sorted(

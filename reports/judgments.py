@@ -354,7 +354,7 @@ def period_judgments(
         absence_record_ids=unexplained_ids,
         overdue_probation=_overdue_probation(branch, facts.as_of, getattr(facts, "roster", None)),
         # Publicity is registered under an outlet: a branch with some has outlets (no query).
-        has_outlets=bool(facts.publicity) or Outlet.objects.for_branch(branch).exists(),
+        has_outlets=bool(facts.publicity) or Outlet.objects.in_force_for(branch).exists(),
         own_problems=tuple(own_problems),
         calendar_gaps=calendar.gaps,
         lecture_held=facts.has("party_lecture"),

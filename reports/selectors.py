@@ -346,7 +346,7 @@ def review_rollup(*, organisation: Organisation, period: Period, today: datetime
     reports = {
         report.branch_id: report
         for report in Report.objects.below(organisation)
-        .for_period(period)
+        .in_period(period)
         .select_related("branch")
         .annotate(latest_version=Max("versions__number"), submitted_at=Max("versions__submitted_at"))
     }

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
 
-from branchwork.accounts import person_label, person_name
+from branchwork.names import person_label, person_name
 from branchwork.periods import Period
 from reports import services as report_services
 from tests.factories import MemberFactory, RoleFactory, UserFactory, report_written

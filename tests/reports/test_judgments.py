@@ -531,3 +531,14 @@ def test_figures_beside_a_gap_are_no_contradiction(public_unit):
         [ItemDraft(1, "截至6月30日，召开支委会6次、党小组会议6次。"), ItemDraft(5, "支委会应每月召开，本期召开6次，3月未召开。")],
     )
     assert not any(flag.rule == "contradiction" for entry in located for flag in entry.flags)
+
+
+def test_a_records_own_outcome_is_a_source(community):
+    """What the secretary recorded as a record's 成效 backs the outcome sentence it states."""
+    from activities.models import Activity
+
+    Activity.objects.filter(branch=community, kind="themed_day").update(outcome="增强了党员的归属感、责任感和荣誉感")
+
+    done = sections(community)[0]
+    assert "增强了党员的归属感、责任感和荣誉感" in done and "极大提升了组织的吸引力和凝聚力" not in done
+    assert flags_of(community, "主题党日增强了党员的归属感、责任感和荣誉感。", 1) == []
