@@ -12,7 +12,8 @@ from branchwork.periods import Period, PeriodError, PeriodRange
 
 from .attachments import ACCEPT_ATTRIBUTE, ALLOWED_DESCRIPTION, human_size, max_bytes
 from .kinds import KINDS, Category, Kind, kinds_in, series_kind_choices
-from .meeting_record import clean_vote, vote_form_fields
+from .meeting_record import COUNTS as VOTE_COUNTS
+from .meeting_record import vote_errors
 from .models import Activity, ActivityKind, Attachment
 from .services import EDITABLE_FIELDS, combinable_with
 
@@ -75,11 +76,11 @@ class ActivityForm(forms.ModelForm):
         for name in list(self.fields):
             if name not in shown and name != "also_counts_as":
                 del self.fields[name]
-        if "vote" in self.fields:  # one JSON field on the record, six on the form
-            vote_fields = vote_form_fields(self.instance.vote)
-            self.fields.update(vote_fields)
-            self.initial["vote"] = (self.instance.vote or {}).get("matter", "")
-            shown[shown.index("vote") : shown.index("vote") + 1] = list(vote_fields)
+        for name, label in VOTE_COUNTS:
+            if name in self.fields:
+                self.fields[name].error_messages.update(
+                    {"invalid": f"{label}应为整数", "min_value": f"{label}不能为负数"}
+                )
         self.order_fields(shown + ["also_counts_as"])
 
         title = self.fields["title"]
@@ -218,9 +219,8 @@ class ActivityForm(forms.ModelForm):
                 self.add_error("reported_on", "报批日期不能早于支部决定的日期")
         if data.get("year_of") and data.get("date") and not 0 <= data["date"].year - data["year_of"] <= 1:
             self.add_error("year_of", f"所属年度应为会议当年或上一年（{data['date'].year - 1}或{data['date'].year}）")
-        if "vote_expected" in self.fields:
-            data["vote"], errors = clean_vote(data)
-            for name, message in errors.items():
+        if "vote_matter" in self.fields:
+            for name, message in vote_errors(data).items():
                 if name not in self.errors:
                     self.add_error(name, message)
         if "resolved_on" in self.fields:

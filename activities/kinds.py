@@ -163,6 +163,7 @@ class Kind:
 
 
 MEETING_FIELDS = ("start_time", "end_time", "place", "host", "recorder", "observers", "content", "decisions")
+VOTE_FIELDS = ("vote_matter", "vote_expected", "vote_present", "vote_for", "vote_against", "vote_abstain")
 MEETING_EVIDENCE = (Evidence.ATTENDANCE, Evidence.MINUTES, Evidence.PHOTOS)
 # Who spoke (a member from the roster, or someone from outside with their post).
 SPEAKER_FIELDS = ("speaker", "speaker_name", "speaker_post")
@@ -259,7 +260,7 @@ for _kind in [
         "branch_assembly",
         "支部党员大会",
         Category.MEETING,
-        fields=MEETING_FIELDS + ("vote",) + APPROVAL_FIELDS + ("participant_members", "outcome"),
+        fields=MEETING_FIELDS + VOTE_FIELDS + APPROVAL_FIELDS + ("participant_members", "outcome"),
         labels={"participant_members": "涉及的党员（如讨论转正的预备党员）"},
         evidence=MEETING_EVIDENCE + (Evidence.DECISIONS,),
         quorum=Quorum.VOTING_MEMBERS,
@@ -276,7 +277,7 @@ for _kind in [
         "committee_meeting",
         "支委会",
         Category.MEETING,
-        fields=MEETING_FIELDS + ("vote", "outcome"),
+        fields=MEETING_FIELDS + VOTE_FIELDS + ("outcome",),
         evidence=(Evidence.ATTENDANCE, Evidence.MINUTES, Evidence.DECISIONS),
         quorum=Quorum.COMMITTEE,
         takes_attendance=True,

@@ -20,7 +20,7 @@ from .ledgers import (
     available_ledgers,
     import_template,
     import_template_filename,
-    ledger_export,
+    ledger_file,
     ledger_filename,
     ledger_part,
     meetings_import,
@@ -58,7 +58,7 @@ def ledger_export_view(request, code, name):
     period = period_from_request(request, timezone.localdate())
     try:
         name = ledger_part(name, request.GET.get("kind", ""))
-        content = ledger_export(branch=branch, period=period, name=name)
+        content = ledger_file(branch=branch, period=period, name=name)
     except KeyError:
         raise Http404("没有这种台账") from None
     return xlsx_response(content, ledger_filename(branch=branch, period=period, name=name))

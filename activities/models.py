@@ -75,8 +75,15 @@ class Activity(models.Model):
     observers = models.CharField(
         "列席人员", max_length=300, blank=True, help_text="列席会议、没有表决权的人员，如：入党积极分子张某、群众代表李某"
     )
-    # One vote: {"matter", "expected", "present", "for", "against", "abstain"} (activities.meeting_record).
-    vote = models.JSONField("表决情况", default=dict, blank=True)
+    # A decision put to a vote (表决情况; activities.meeting_record): the matter and the counts.
+    vote_matter = models.CharField(
+        "表决事项", max_length=200, blank=True, help_text="会议对决定事项进行表决时填写，如：接收张某某为中共预备党员；未表决的会议不填"
+    )
+    vote_expected = models.PositiveIntegerField("表决：应到人数", null=True, blank=True, help_text="有表决权的人数")
+    vote_present = models.PositiveIntegerField("表决：实到人数", null=True, blank=True, help_text="到会的有表决权的人数")
+    vote_for = models.PositiveIntegerField("表决：同意", null=True, blank=True)
+    vote_against = models.PositiveIntegerField("表决：反对", null=True, blank=True)
+    vote_abstain = models.PositiveIntegerField("表决：弃权", null=True, blank=True)
     materials = models.TextField("学习材料（每行一项）", blank=True, **limits.chars(limits.RECORD_TEXT_MAX_CHARS))
     study_form = models.CharField("学习形式", max_length=10, choices=StudyForm.choices, blank=True)
     activity_forms = models.TextField("具体活动形式（每行一项）", blank=True, help_text="如：观看反腐题材影片、赴党史教育基地", **limits.chars(limits.RECORD_NOTE_MAX_CHARS))

@@ -25,7 +25,7 @@ from .forms import (
     AttachmentForm,
     AttendanceForm,
 )
-from .kinds import KINDS, Category, kinds_in
+from .kinds import KINDS, VOTE_FIELDS, Category, kinds_in
 from .meeting_record import presence_warnings, vote_text
 from .models import Activity, Attachment
 from .pages import (
@@ -214,8 +214,10 @@ def _display_fields(activity: Activity) -> list[tuple[str, object, str]]:
             value, style = getattr(activity, LINE_FIELDS[name]), "lines"
         elif name == "participant_members":
             value = "、".join(member.name for member in activity.participant_members.all())
-        elif name == "vote":
-            value, style = "\n".join(vote_text(activity.vote)), "paragraphs"
+        elif name == "vote_matter":  # the vote on one row: 表决情况
+            label, value, style = "表决情况", "\n".join(vote_text(activity)), "paragraphs"
+        elif name in VOTE_FIELDS:
+            continue
         elif name == "is_resolved":
             value = "已整改" if activity.is_resolved else "未整改"
         elif name in ("start_time", "end_time"):

@@ -5,7 +5,9 @@
 Every request within the README's limits (单次请求的限额) must answer in at most 10 seconds on two
 cores. This builds the biggest inputs those limits allow — a report of 60,000 characters in two
 versions changed everywhere (and paragraphs on which difflib's matcher is cubic), an import of
-2,000 rows of long text just under 5 MB, the draft of that report as PDF and DOCX — plus the
+2,000 rows of long text, the draft of that report as PDF and DOCX, every printed meeting record file
+(one record, the period's book, its Word ZIP, the 三会一课 ledger as PDF and Excel) at the limits of
+``branchwork.limits`` — plus the
 hostile upload the probe found (900,000 rows in a column nobody reads), sends each through Django's
 test client (the whole stack: middleware, the request's transaction, templates) and prints the
 server time of each. A throw-away SQLite database is made for the run (``DATABASE_URL`` is not
@@ -173,13 +175,16 @@ def main() -> int:
     run.time("版本对比：60 段 difflib 最坏情形（冷）", lambda: reader.get(compare + "?a=3&b=4"), note="每段 1,000 字")
     Report.objects.filter(pk=report.pk).update(status=Report.Status.DRAFT)
 
+    # --- printed meeting records at the limits (branchwork.limits) --------------------------------
+    printed_records(run, reviewer=reader, general=general, period=period)
+
     # --- the biggest imports the limits allow --------------------------------------------------
     rows = []
     for n in range(2000):
         rows.append({
             "类型": "理论学习会", "日期": datetime.date(2022, 1 + n % 6, 1 + n % 28), "主题": text(60, n),
             "地点": "三楼会议室", "主持人": "党员01", "学习材料": "；".join(text(40, n + k) for k in range(6)),
-            "内容": text(2000, n),
+            "内容": text(600, n),  # within the 2,000,000 characters one import may write (spreadsheets)
         })
     content = xlsx_bytes(MEETING_COLUMNS, [[row.get(column) for column in MEETING_COLUMNS] for row in rows])
     size = f"2,000 行，{len(content) / 1024 / 1024:.1f} MB"
@@ -193,6 +198,12 @@ def main() -> int:
     roster = [[f"党员{n:04d}{text(20, n)}", "男" if n % 2 else "女", "正式党员", datetime.date(1990 + n % 30, 1 + n % 12, 1 + n % 28), "无", "第一党小组", "在册", None, None] for n in range(2000)]
     content = xlsx_bytes(ROSTER_COLUMNS, roster, sheet_title="花名册")
     run.time("导入花名册 2,000 人", lambda: writer.post(reverse("roster:import", args=["kl"]), {"file": SimpleUploadedFile("花名册.xlsx", content)}), expect=(302,), note=f"{len(content) / 1024:.0f} KB")
+
+    # The Excel ledger of those 2,000 imported meetings.
+    ledger_url = reverse("activities:ledger_export", args=["kl", "meeting"]) + f"?period={period.code}"
+    cache.clear()
+    run.time("三会一课台账 Excel，2,000 条（冷）", lambda: reader.get(ledger_url), note="每条约 900 字")
+    run.time("三会一课台账 Excel（已缓存）", lambda: reader.get(ledger_url))
 
     # --- the probe's hostile upload ----------------------------------------------------------------
     for label, name, extra, columns, sheet in (
@@ -217,6 +228,94 @@ def main() -> int:
     print(f"全部请求均在 {LIMIT_SECONDS:.0f} 秒内完成（最慢 {max(row[1] for row in run.rows):.2f} 秒）。")
     return 0
 
+
+def printed_records(run: Run, *, reviewer, general, period) -> None:
+    """Every file a reader can print from meeting records, at the limits: one record with every
+    text at its limit and 60 people present or absent; the period's book as a PDF, once in the
+    longest records up to the book's limit of printed characters and once in the most records it
+    takes; the 三会一课 ledger as a PDF; the ZIP of Word files with the most records, each at its
+    limits. (Printed characters count the attendance too: ``reports.minutes.printed_chars``.)"""
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from activities.models import Activity, Attendance
+    from branchwork import limits
+    from branchwork.figures import figures_changed
+    from reports.minutes import minutes_queryset, printed_chars
+    from tests.factories import BranchFactory, MemberFactory
+
+    longest = {
+        "title": 200, "place": 200, "host": 50,
+        "content": limits.RECORD_CONTENT_MAX_CHARS, "decisions": limits.RECORD_TEXT_MAX_CHARS,
+    }
+
+    def branch_with(code: str, count: int, sizes: dict, *, people: int, reason: int) -> tuple:
+        branch = BranchFactory(name=f"{code}党支部", code=code, parent=general)
+        members = [MemberFactory(branch=branch, name=f"党员{n:02d}") for n in range(people)]
+        for n in range(count):
+            activity = Activity.objects.create(
+                branch=branch, kind="committee_meeting", date=datetime.date(period.year, 1 + n % 6, 1 + n % 28),
+                **{name: text(size, n + k) for k, (name, size) in enumerate(sizes.items())},
+            )
+            Attendance.objects.bulk_create(
+                Attendance(activity=activity, member=member, present=bool(k % 5), absence_reason="" if k % 5 else text(reason, k))
+                for k, member in enumerate(members)
+            )
+        figures_changed(branch_ids=[branch.pk])
+        activities = list(minutes_queryset(branch))
+        return branch, activities, printed_chars(activities)
+
+    # One record, every printed text at its limit.
+    _one, (record,), chars = branch_with("one", 1, longest, people=60, reason=100)
+    note = f"内容 {limits.RECORD_CONTENT_MAX_CHARS:,} 字、决定事项 {limits.RECORD_TEXT_MAX_CHARS:,} 字、60 人出席情况，共 {chars:,} 字"
+    for fmt in ("pdf", "docx"):
+        url = reverse("reports:minutes_download", args=["one", record.pk, fmt])
+        cache.clear()
+        run.time(f"会议记录 {fmt.upper()}，单份（冷）", lambda url=url: reviewer.get(url), note=note)
+        run.time(f"会议记录 {fmt.upper()}，单份（已缓存）", lambda url=url: reviewer.get(url))
+
+    # The book up to its limit of printed characters, in the longest records.
+    count = limits.MINUTES_BOOK_MAX_CHARS // chars
+    _long, _records, total = branch_with("longbook", count, longest, people=60, reason=100)
+    book = reverse("reports:minutes_book", args=["longbook", "pdf"]) + f"?period={period.code}"
+    cache.clear()
+    run.time("会议记录汇编 PDF，最长的记录（冷）", lambda: reviewer.get(book), note=f"{count} 份，共 {total:,} 字")
+    run.time("会议记录汇编 PDF（已缓存）", lambda: reviewer.get(book))
+
+    # The book and the ledger with the most records, as long as both limits allow.
+    short = {"title": 30, "place": 20, "host": 3, "content": 80, "decisions": 10}
+    _probe, _records, per_record = branch_with("shortone", 1, short, people=15, reason=0)
+    count = min(
+        limits.MINUTES_BOOK_MAX_RECORDS,
+        limits.MINUTES_BOOK_MAX_CHARS // (per_record + limits.MINUTES_BOOK_RECORD_CHARS),
+        limits.LEDGER_PDF_MAX_CHARS // per_record,
+    )
+    _many, _records, total = branch_with("many", count, short, people=15, reason=0)
+    note = f"{count} 份，每份 15 人出席情况，共 {total:,} 字"
+    book = reverse("reports:minutes_book", args=["many", "pdf"]) + f"?period={period.code}"
+    cache.clear()
+    run.time("会议记录汇编 PDF，份数上限（冷）", lambda: reviewer.get(book), note=note)
+    ledger = reverse("reports:ledger_pdf", args=["many", "meeting"]) + f"?period={period.code}"
+    run.time("三会一课台账打印版 PDF，份数上限（冷）", lambda: reviewer.get(ledger), note=note)
+
+    # The ledger's table up to its limit of printed characters, in long rows.
+    row = {"title": 200, "place": 200, "host": 50}
+    _wide, _records, per_row = branch_with("widerow", 1, row, people=60, reason=100)
+    count = limits.LEDGER_PDF_MAX_CHARS // per_row
+    _wide, _records, total = branch_with("wide", count, row, people=60, reason=100)
+    ledger = reverse("reports:ledger_pdf", args=["wide", "meeting"]) + f"?period={period.code}"
+    cache.clear()
+    run.time("三会一课台账打印版 PDF，最长的行（冷）", lambda: reviewer.get(ledger), note=f"{count} 行，共 {total:,} 字")
+
+    # The ZIP of Word files: the most records, each at its limits.
+    _zipped, _records, total = branch_with("zipped", limits.MINUTES_BOOK_MAX_RECORDS, longest, people=60, reason=100)
+    bundle = reverse("reports:minutes_book", args=["zipped", "zip"]) + f"?period={period.code}"
+    cache.clear()
+    run.time("每份记录 Word（ZIP），份数上限（冷）", lambda: reviewer.get(bundle), note=f"{limits.MINUTES_BOOK_MAX_RECORDS} 份，共 {total:,} 字")
+    run.time("每份记录 Word（ZIP）（已缓存）", lambda: reviewer.get(bundle))
+    # Over the limits: refused at once with the way out, not rendered.
+    book = reverse("reports:minutes_book", args=["zipped", "pdf"]) + f"?period={period.code}"
+    run.time("会议记录汇编 PDF，超出上限（拒绝）", lambda: reviewer.get(book), expect=(302,), note=f"{total:,} 字")
 
 if __name__ == "__main__":
     sys.exit(main())

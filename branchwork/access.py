@@ -150,6 +150,15 @@ def may_set_up(user) -> bool:
     return user.is_authenticated and user.is_superuser
 
 
+def log_scope_for_user(user, code: str) -> tuple[Organisation, bool]:
+    """The organisation whose 操作日志 the user may read, and whether they read it as its
+    administrator: its reviewers read it, and so do its 组织员, whose changes it records. Else 404."""
+    try:
+        return reviewer_scope_for_user(user, code), False
+    except Http404:
+        return organisation_for_admin(user, code), True
+
+
 def administers(user) -> bool:
     """Whether the user has any organisation to administer in the app (for the navigation)."""
     return user.is_authenticated and (user.is_superuser or bool(administered_organisations(user)))

@@ -8,8 +8,8 @@ make from it renders in seconds (``make bench-worst`` times each at these limits
   paragraph 1,126;
 - the demo data: the longest record text 64 (a warning education's basis), the longest profile
   text 176 (a standing work's measures);
-- printing: a meeting record of 5,000 + 2,000 + 2,000 characters is about 1 s as a PDF; a book of
-  meeting records costs about 0.1 ms a character and 40–70 ms a record (PDF or Word) on two cores.
+- printing: a meeting record at every limit is about 0.5 s of CPU as a PDF; a book of meeting
+  records or the ledger's table about 0.1 ms of CPU a printed character; Word files 40 ms a record.
 
 Short fields (names, titles, places) are ``CharField``s whose ``max_length`` is their limit; the
 long texts below are ``TextField``s given ``**chars(limit)``: the limit goes into the form (the
@@ -36,9 +36,17 @@ REPORT_MAX_CHARS = 60_000
 REPORT_MAX_ITEMS = 200
 COMMENT_MAX_CHARS = 5_000
 
-# A period's meeting records printed at once (the PDF book; the ZIP of Word files).
+# A period's meeting records printed at once (the PDF book; the ZIP of Word files), and the
+# 三会一课 ledger printed as a table. Printed characters count everything a record prints: its
+# texts, title, place, host, and its attendance (names, absence reasons) — a book of 100 short
+# records with 60 people each was measured at 27 s of CPU, short lines costing more than prose
+# (about 9,000 printed characters a second of CPU at worst, a book's or a table's).
 MINUTES_BOOK_MAX_RECORDS = 100
-MINUTES_BOOK_MAX_CHARS = 60_000
+MINUTES_BOOK_MAX_CHARS = 40_000
+# In the PDF book each record also costs a page of its own, counted as this many characters
+# (measured: about 0.05 s of CPU a record besides 0.08 ms a printed character).
+MINUTES_BOOK_RECORD_CHARS = 300
+LEDGER_PDF_MAX_CHARS = 30_000
 
 
 class MaxCharsValidator(MaxLengthValidator):

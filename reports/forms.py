@@ -19,7 +19,13 @@ from branchwork.periods import Period, PeriodError, PeriodRange
 from . import workdays
 from .document import chinese_ordinal
 from .models import SECTION_HEADINGS, BranchProfile, ProfileYear, Report, StandingWork
-from .services import HEADING_MAX_LENGTH, ItemInput, item_text_errors, opening_errors, report_size_errors
+from .services import (
+    HEADING_MAX_LENGTH,
+    ItemInput,
+    item_text_errors,
+    opening_errors,
+    report_size_errors,
+)
 
 
 class ReportHeaderForm(forms.ModelForm):
@@ -40,7 +46,11 @@ class ReportHeaderForm(forms.ModelForm):
         error_messages = {
             "title": {"required": "请填写标题"},
             "addressee": {"required": "请填写主送单位"},
-            "opening": {"required": "请填写开头段落"},
+            "opening": {
+                "required": "请填写开头段落",
+                # The model's limit (branchwork.limits), worded as the services word it.
+                "max_length": f"开头段落有 %(show_value)d 字，最多 {limits.REPORT_ITEM_MAX_CHARS:,} 字，请精简",
+            },
             "signature": {"required": "请填写落款"},
             "signed_on": {"required": "请填写成文日期", "invalid": "请填写有效的日期，如 2022-07-01"},
         }

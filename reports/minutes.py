@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from activities.kinds import KINDS, Category, kinds_in
-from activities.meeting_record import vote_text
+from activities.meeting_record import has_vote, vote_text
 from activities.models import Activity, Attendance
 from activities.quorum import quorum_results
 from branchwork import limits
@@ -33,8 +33,21 @@ from .files import ReportFile
 # a character and the ZIP 40–70 ms a record, so each stays well within 10 s (make bench-worst).
 MAX_BOOK_RECORDS = limits.MINUTES_BOOK_MAX_RECORDS
 MAX_BOOK_CHARS = limits.MINUTES_BOOK_MAX_CHARS
-# The texts of a record a meeting record prints at length.
-PRINTED_TEXTS = ("title", "content", "decisions", "materials", "activity_forms", "basis")
+MAX_LEDGER_CHARS = limits.LEDGER_PDF_MAX_CHARS
+# The texts of a record that its meeting record or ledger row prints.
+PRINTED_TEXTS = (
+    "title", "place", "host", "recorder", "observers", "content", "decisions", "materials", "activity_forms", "basis"
+)
+
+
+def printed_chars(activities) -> int:
+    """What printing ``activities`` costs, in characters: their texts and their attendance (names
+    and absence reasons, prefetched) — what the renderers' time grows with."""
+    return sum(
+        sum(len(getattr(activity, name)) for name in PRINTED_TEXTS)
+        + sum(len(row.member.name) + len(row.absence_reason) for row in activity.attendance.all())
+        for activity in activities
+    )
 
 
 class TooManyRecords(ValueError):
@@ -224,8 +237,8 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     if activity.joint_with.strip():
         fields.append(Field("联合开展单位", (activity.joint_with.strip(),)))
     fields.append(Field("会议内容", _paragraphs(activity.content), long=True))
-    if activity.vote:
-        fields.append(Field("表决情况", vote_text(activity.vote)))
+    if "vote_matter" in kind.fields and has_vote(activity):
+        fields.append(Field("表决情况", vote_text(activity)))
     fields.append(Field("决定事项", _paragraphs(activity.decisions) or ("无",), long=True))
     if activity.approval_status:
         body = f"，审批单位：{activity.approval_body}" if activity.approval_body else ""
@@ -272,10 +285,11 @@ def minutes_book(*, branch: Organisation, period: Period, max_chars: int | None 
     if len(activities) > MAX_BOOK_RECORDS:
         raise TooManyRecords(f"本期间的会议记录超过{MAX_BOOK_RECORDS}份，请按半年分别导出")
     if max_chars is not None:
-        total = sum(len(getattr(activity, name)) for activity in activities for name in PRINTED_TEXTS)
+        total = printed_chars(activities) + limits.MINUTES_BOOK_RECORD_CHARS * len(activities)
         if total > max_chars:
             raise TooManyRecords(
-                f"本期间的会议记录共 {total:,} 字，超过一次打印成 PDF 的上限 {max_chars:,} 字。"
+                f"本期间的会议记录共 {len(activities)} 份、折合 {total:,} 字（含出席情况，每份另计 {limits.MINUTES_BOOK_RECORD_CHARS} 字），"
+                f"超过一次打印成 PDF 的上限 {max_chars:,} 字。"
                 "请下载“每份记录 Word（ZIP）”，或在记录页逐份打印"
             )
     quorum = quorum_results(activities)
@@ -309,6 +323,12 @@ def meeting_ledger_table(*, branch: Organisation, period: Period, kind: str = ""
     )
     if len(activities) > MAX_BOOK_RECORDS:
         raise TooManyRecords(f"本期间的记录超过{MAX_BOOK_RECORDS}条，请按半年分别导出")
+    total = printed_chars(activities)
+    if total > MAX_LEDGER_CHARS:
+        raise TooManyRecords(
+            f"本期间的台账共 {total:,} 字（含出席情况），超过打印版的上限 {MAX_LEDGER_CHARS:,} 字。"
+            "请下载 Excel 台账，或按会议类型分别打印"
+        )
     quorum = quorum_results(activities)
     rows = []
     for index, activity in enumerate(activities, start=1):

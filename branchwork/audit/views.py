@@ -8,11 +8,10 @@ organisation by its reviewers and administrators. Anyone else gets a 404.
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from branchwork.access import branch_for_user, organisation_for_admin, reviewer_scope_for_user
+from branchwork.access import branch_for_user, log_scope_for_user
 from branchwork.models import Organisation
 
 from .display import describe
@@ -58,13 +57,7 @@ def branch_log(request, code):
 @login_required
 @require_GET
 def organisation_log(request, code):
-    # Its reviewers read it, and so do its administrators (组织员), whose changes it records.
-    try:
-        organisation = reviewer_scope_for_user(request.user, code)
-        administering = False
-    except Http404:
-        organisation = organisation_for_admin(request.user, code)
-        administering = True
+    organisation, administering = log_scope_for_user(request.user, code)
     below = Organisation.objects.below(organisation)
     branches = below.branches().order_by("path")
     form = AuditFilterForm(request.GET or None, branches=branches)

@@ -153,3 +153,11 @@ def test_an_organisation_is_renamed_from_above_on_the_pages_and_in_the_workbook_
     top = _organiser_of(world.committee, "top")
     assert access.can_change_organisation(top, world.general)
     assert not access.can_change_organisation(world.organiser, world.general)
+
+
+def test_an_organisations_log_is_read_by_its_reviewers_and_administrators(world):
+    assert access.log_scope_for_user(world.reviewer, "hw") == (world.general, False)
+    assert access.log_scope_for_user(world.organiser, "hw") == (world.general, True)
+    for user in (world.secretary, world.outsider_reviewer):
+        with pytest.raises(Http404):
+            access.log_scope_for_user(user, "hw")

@@ -112,3 +112,20 @@ def test_printed_records_are_rendered_once_per_version_of_the_figures(world, mon
     activity = minutes.minutes_queryset(world.branch).get(pk=activity.pk)
     minutes.minutes_render(activity=activity, fmt="docx")
     assert calls == ["docx", "zip", "docx"]
+
+
+def test_a_ledger_over_its_printed_limit_is_refused_with_a_way_out(world, monkeypatch):
+    monkeypatch.setattr(minutes, "MAX_LEDGER_CHARS", 50)
+    ActivityFactory(branch=world.branch, kind="committee_meeting", date=datetime.date(2022, 3, 1), title="议" * 60)
+    with pytest.raises(minutes.TooManyRecords) as error:
+        minutes.meeting_ledger_render(branch=world.branch, period=H1)
+    assert "超过打印版的上限 50 字" in str(error.value) and "Excel" in str(error.value)
+
+
+def test_printed_characters_count_the_attendance(world):
+    from tests.factories import AttendanceFactory, MemberFactory
+
+    activity = ActivityFactory(branch=world.branch, kind="committee_meeting", date=datetime.date(2022, 3, 1), title="议题")
+    AttendanceFactory(activity=activity, member=MemberFactory(branch=world.branch, name="张三"), present=False, absence_reason="出差")
+    (loaded,) = minutes.minutes_queryset(world.branch).filter(pk=activity.pk)
+    assert minutes.printed_chars([loaded]) == sum(len(getattr(loaded, n)) for n in minutes.PRINTED_TEXTS) + 4

@@ -539,3 +539,23 @@ def test_initial_passwords_are_never_stored_in_the_session_and_the_download_stil
     download = base64.b64decode(result.context["download"].split(",", 1)[1])
     rows = list(load_workbook(io.BytesIO(download)).active.iter_rows(min_row=2, values_only=True))
     assert {(row[1], row[2]) for row in rows} == {("x1_shuji", passwords[0]), ("x1_wy", passwords[1])}
+
+
+def test_no_password_is_hashed_while_a_write_transaction_is_open(world, monkeypatch):
+    """Finding 7: 4,990 accounts took 30 s inside one request, mostly hashing, with the write lock
+    held. The import writes no password; the result page hashes them before its short write."""
+    from branchwork import accounts
+
+    baseline = len(connection.atomic_blocks)  # the test's own transaction(s)
+    depths: list[int] = []
+    real = accounts.issued_password_hash
+
+    def hashing(password):
+        depths.append(len(connection.atomic_blocks) - baseline)
+        return real(password)
+
+    monkeypatch.setattr(accounts, "issued_password_hash", hashing)
+    outcome = run(committee_file(branches=2, generals=1, members_per_branch=1), scope=world.committee, by=world.admin)
+    assert outcome.applied and depths == []
+    issued = import_passwords_reveal(user_ids=outcome.new_user_ids, by=world.admin)
+    assert len(issued) == len(outcome.new_user_ids) == len(depths) and set(depths) == {0}

@@ -226,6 +226,17 @@ def test_libreoffice_converts_the_docx(reference_docx, tmp_path):
 
     reader = pypdf.PdfReader(converted)
     assert len(reader.pages) >= 5
+    # Every character kept, and the same page count as the report's own PDF.
+    if shutil.which("pdftotext"):
+        import collections
+        import re
+
+        extracted = subprocess.run(["pdftotext", str(converted), "-"], capture_output=True, text=True, check=True).stdout
+        extracted = re.sub(r"—\s*\d+\s*—", "", extracted)
+        expected = collections.Counter(ch for ch in reference_document().plain_text() if not ch.isspace())
+        assert collections.Counter(ch for ch in extracted if not ch.isspace()) == expected
+    own_pdf = pypdf.PdfReader(io.BytesIO(RENDERERS["pdf"].render(reference_document())))
+    assert len(reader.pages) == len(own_pdf.pages)
     text = "".join(page.extract_text() for page in reader.pages)
     assert "加强思想建设" in text.replace(" ", "") and "理论学习会6次" in text.replace(" ", "")
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)

@@ -93,9 +93,8 @@ def test_submitted_version_does_not_change_when_records_change(report, world, as
 
 
 def test_missing_files_are_rendered_once_on_first_download(report, world, as_user, monkeypatch):
-    with monkeypatch.context() as patch:
-        patch.setattr(services, "FILE_FORMATS", ())  # submitted without files (as before this change, a failed render)
-        version = services.report_submit(report=report, by=world.secretary)
+    # Not marked ``renders``: submitted without files, as after a failed render (tests/conftest.py).
+    version = services.report_submit(report=report, by=world.secretary)
     assert not version.pdf_file
     client = as_user(world.secretary)
     first = _body(client.get(reverse("reports:version_download", args=["kl", "2022H1", 1, "pdf"])))

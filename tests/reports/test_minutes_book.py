@@ -6,6 +6,7 @@ per-record DOCX."""
 import datetime
 import io
 import re
+import zipfile
 
 import docx
 import pypdf
@@ -65,6 +66,12 @@ def test_docx_keeps_the_last_block_with_the_one_before_and_heads_later_pages(wor
     assert section.header.paragraphs[0].text == continued
     assert section.even_page_header.paragraphs[0].text == continued
     assert "PAGE" in section.first_page_footer._element.xml  # the first page keeps its number
+    # The report's template: Word opens it as its own, with the Chinese faces declared.
+    package = zipfile.ZipFile(io.BytesIO(MINUTES_RENDERERS["docx"].render(record(activity))))
+    assert 'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"' in package.read(
+        "word/settings.xml"
+    ).decode()
+    assert '<w:font w:name="仿宋_GB2312">' in package.read("word/fontTable.xml").decode()
 
 
 def page_texts(pdf: bytes) -> list[str]:
