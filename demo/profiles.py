@@ -18,6 +18,7 @@ PROFILES = {
         "core_business": "收费运营",
         "key_work": "收费运营、隧道安全管理、车辆数据稽核",
         "served": "广大司乘人员",
+        "member_term": "党员职工",
         "superiors": "中心党委\n处党总支",
         "superiors_opening": "省中心党委和处党总支",
         "standardisation": "《标准化手册》",
@@ -40,6 +41,20 @@ YEARS = {
     ("kl", 2022): {
         "goals": "省中心“提效能、优服务、冲百亿”目标计划",
         "campaigns": "“行业管理提升年”\n“三比三促三提升”",
+        # What the reference's secretary states as the half-year's outcomes and as the branch's own
+        # problems beyond its open rectification item: the sources the draft's judgments need.
+        "achievements": (
+            "通过形式多样、内容丰富的主题党日活动，极大提升了组织的吸引力和凝聚力，促进了支部党员之间的有效交流与沟通，"
+            "增强了党员的归属感、责任感和荣誉感\n"
+            "党支部书记严格落实第一责任人责任，班子成员严格履行“一岗双责”\n"
+            "不同层面实现党建工作与收费运营工作的深度融合"
+        ),
+        "problems": (
+            "在建立完善工作机制方面，对考核办法的修订完善以及执行力度不够\n"
+            "在特色党小组建设方面，各党小组工作措施不多、特色亮点不多\n"
+            "在“党员先锋示范岗”创建方面，个别党员积极性和主动性不够高，日常工作中把自己等同于普通群众，"
+            "大局意识、核心意识和看齐意识不够，不注重发挥先锋模范作用，存在精神缺钙的问题"
+        ),
     },
     ("lsy", 2022): {"goals": "院党委“强基础、出精品、创一流”工作部署"},
 }

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from activities.kinds import KINDS
 from activities.selectors import PeriodFacts
 
+from . import judgment_claims
 from .compile import EMPTY_SECTION, fill_text, fill_values
 from .document import Document, Paragraph, Run
 from .placeholders import PLACEHOLDER_RE, PLACEHOLDERS
@@ -50,7 +51,9 @@ MASK = "▢"  # stands in for a filled figure: the records' words, not checked a
 class Flag:
     """One warning about one sentence. ``kind`` names the record kind it is about, for links."""
 
-    rule: str  # "no_record" | "count" | "pending" | "party_groups" | "date" | "period" | "residue" | "empty"
+    # "no_record" | "count" | "pending" | "party_groups" | "date" | "period" | "residue" | "empty",
+    # and the judgments of ``judgment_claims``: "compliance" | "outcome" | "pending" | "contradiction"
+    rule: str
     message: str
     excerpt: str
     kind: str = ""
@@ -170,6 +173,12 @@ def check_paragraph(runs: Sequence[Run], *, section: int, facts: PeriodFacts) ->
         excerpt = _excerpt(sentence, full, start)
         flags += _record_flags(sentence, excerpt, section=section, facts=facts)
         flags += _leftover_flags(sentence, excerpt, section=section, facts=facts)
+        flags += [
+            Flag(rule, message, excerpt, kind)
+            for rule, message, kind in judgment_claims.sentence_findings(
+                sentence, section=section, facts=facts, done=section in DONE_SECTIONS
+            )
+        ]
     return _distinct(flags)
 
 
@@ -301,14 +310,46 @@ def check_document(document: Document, facts: PeriodFacts) -> list[ParagraphFlag
     for number, section in enumerate(document.sections, start=1):
         for index, paragraph in enumerate(section.paragraphs):
             add(number, index, paragraph)
+    # Contradictions between sections: one reading of the whole report.
+    places = [(0, index, p) for index, p in enumerate(document.opening)] + [
+        (number, index, p)
+        for number, section in enumerate(document.sections, start=1)
+        for index, p in enumerate(section.paragraphs)
+    ]
+    found = contradiction_flags([(section, p.runs) for section, _index, p in places])
+    if found:
+        by_place = {(f.section, f.index): f for f in located}
+        for position, flags in found.items():
+            section, index, _paragraph = places[position]
+            before = by_place.get((section, index))
+            merged = _distinct([*(before.flags if before else ()), *flags])
+            by_place[(section, index)] = ParagraphFlags(section, index, tuple(merged))
+        located = sorted(by_place.values(), key=lambda f: (f.section, f.index))
     return located
+
+
+def contradiction_flags(paragraphs: Sequence[tuple[int, Sequence[Run]]]) -> dict[int, list[Flag]]:
+    """Position in ``paragraphs`` ((section, runs) in reading order) → the flags of its sentences
+    that state as kept or held what 存在的问题 lists as a problem."""
+    texts = [(section, "".join(run.text for run in runs)) for section, runs in paragraphs]
+    found = judgment_claims.contradictions(texts, _kind_mentions)
+    return {
+        position: _distinct(
+            [Flag(rule, message, _excerpt(sentence, sentence, 0), kind) for (rule, message, kind), sentence in hits]
+        )
+        for position, hits in found.items()
+    }
 
 
 def check_items(items: Sequence, facts: PeriodFacts, values: dict | None = None) -> list[list[Flag]]:
     """The flags of each of the editor's items (anything with ``.section`` and ``.text``), in order;
     ``values`` are the placeholders' values when the caller already filled them."""
     values = values if values is not None else fill_values(facts)
-    return [check_paragraph(fill_text(item.text, values) or (), section=item.section, facts=facts) for item in items]
+    runs = [fill_text(item.text, values) or () for item in items]
+    flags = [check_paragraph(r, section=item.section, facts=facts) for item, r in zip(items, runs, strict=True)]
+    for position, found in contradiction_flags([(item.section, r) for item, r in zip(items, runs, strict=True)]).items():
+        flags[position] = _distinct([*flags[position], *found])
+    return flags
 
 
 def empty_sections(document: Document) -> list[int]:

@@ -14,6 +14,7 @@ Delimiters inside quotation marks, book-title marks and brackets do not split cl
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from branchwork.models import Organisation
 from branchwork.periods import Period, chinese_date
 
-from . import defaults
+from . import defaults, judgments
 from .document import Document, Paragraph, Run, Section, chinese_ordinal
 from .models import SECTION_HEADINGS, resolved_headings
 from .placeholders import (
@@ -81,7 +82,9 @@ EMPTY_SECTION = "〔本部分尚未撰写〕"
 # --- defaults ----------------------------------------------------------------------------------
 
 
-def default_header(*, branch: Organisation, period: Period, profile: ProfileFacts | None = None) -> ReportHeader:
+def default_header(
+    *, branch: Organisation, period: Period, profile: ProfileFacts | None = None, facts=None
+) -> ReportHeader:
     """The reference's title, addressee and opening for this branch and period, in the words of
     its profile (how it names its superiors, the year's goals); dated the first working day after
     the period ends."""
@@ -91,7 +94,8 @@ def default_header(*, branch: Organisation, period: Period, profile: ProfileFact
         goals = defaults.OPENING_GOALS.format(goals=profile.goals)
     else:
         goals = defaults.OPENING_NO_GOALS.format(superior=profile.superiors[-1] if profile.superiors else "")
-    opening = defaults.OPENING.format(
+    broken = facts is not None and judgments.judgments_of(facts).broken_rules
+    opening = (defaults.OPENING_WITH_GAPS if broken else defaults.OPENING).format(
         period=period.label,
         branch=branch.name,
         superiors=superiors,
@@ -104,8 +108,19 @@ def default_header(*, branch: Organisation, period: Period, profile: ProfileFact
         opening=opening,
         signature=branch.name,
         signed_on=defaults.signing_date(period.end),
-        headings=dict(profile.headings),
+        headings=_headings_in_register(profile),
     )
+
+
+def _headings_in_register(profile: ProfileFacts) -> dict:
+    """The profile's own headings, and the default ones in the branch's register (三、……打造“过硬”
+    党员教师队伍) where the profile names its members."""
+    headings = dict(profile.headings)
+    for number, default in SECTION_HEADINGS.items():
+        written = defaults.in_register(default, profile.member_term)
+        if not headings.get(str(number)) and written != default:
+            headings[str(number)] = written
+    return headings
 
 
 _CHOICE_RE = re.compile(r"\{([^{}?|]+)\?([^{}|]*)\|([^{}]*)\}")
@@ -137,12 +152,13 @@ def _backed(item: defaults.DefaultItem, values: dict[str, Value | None]) -> bool
 
 def default_items(*, facts) -> list[ItemDraft]:
     """The items proposed for a period: every default item backed by the period's records, roster or
-    profile; the branch's standing work where its section has it; and in 存在的问题 the open
-    rectification items first, then the general problems."""
+    profile, without the outcomes no source states; the branch's standing work where its section
+    has it; in 存在的问题 what the data shows (``judgments``) and the branch's own problems, and in
+    下一步工作计划 a plan answering each of them before the general commitments."""
     values = fill_values(facts)
     profile = getattr(facts, "profile", None) or ProfileFacts()
     open_items = list(facts.open_rectifications)
-    open_texts = {_sentence(item.name) for item in open_items}
+    problems = _problem_drafts(facts, profile, open_items)
     drafts: list[ItemDraft] = []
     for item in defaults.all_items():
         if item.origin == defaults.STANDING_WORK:
@@ -152,21 +168,56 @@ def default_items(*, facts) -> list[ItemDraft]:
                 if work.section == item.section and work.title
             ]
             continue
+        if item.origin == defaults.PROBLEMS:
+            drafts += problems
+            continue
+        if item.origin == defaults.PLANS:
+            drafts += [
+                ItemDraft(6, judgments.PROBLEM_PLANS[key], origin=f"plan:{key}")
+                for key in judgments.plan_keys(facts)
+            ]
+            continue
         if not _backed(item, values):
             continue
         if item.origin in defaults.NEEDS_OPEN_RECTIFICATION and not open_items:
             continue
-        text = resolve_options(item.text_for(facts), values)
-        if item.section == 5 and item.numbered and text in open_texts:
-            continue  # the same problem is already there as a rectification item
-        if item.origin == "s5.lead":
-            drafts.append(ItemDraft(5, text, numbered=False, origin=item.origin))
-            # Origin as the reports workflow marks a carried-over rectification item, so that it
-            # is not offered for carrying over a second time.
-            drafts += [ItemDraft(5, _sentence(r.name), origin=f"carry:rect:{r.activity_ids[0]}") for r in open_items]
-            continue
+        if item.origin == "s5.lead" and not any(draft.numbered for draft in problems):
+            continue  # nothing the data or the branch shows: the secretary writes 五 or picks an option
+        text = defaults.in_register(resolve_options(item.text_for(facts), values), profile.member_term)
+        if item.section in (1, 2, 3, 4):
+            text = judgments.keep_sourced(text, facts)
         drafts.append(ItemDraft(item.section, text, numbered=item.numbered, origin=item.origin))
     return drafts
+
+
+def _problem_drafts(facts, profile: ProfileFacts, open_items) -> list[ItemDraft]:
+    """存在的问题 from the data: how last period's problems fared, the open rectification items,
+    the problems of ``judgments`` (each a figure, so that one fixed since drops out at the next
+    compile), and the problems the profile states as the branch's own."""
+    drafts: list[ItemDraft] = []
+    carried = judgments.judgments_of(facts).carried
+    if carried:
+        parts = [f"“{_clause(c.text)}”{c.evidence}" for c in carried]
+        drafts.append(
+            ItemDraft(5, f"上期查摆问题的整改情况：{'；'.join(parts)}。", numbered=False, origin="carried")
+        )
+    # Origin as the reports workflow marks a carried-over rectification item, so that it is not
+    # offered for carrying over a second time.
+    drafts += [ItemDraft(5, _sentence(r.name), origin=f"carry:rect:{r.activity_ids[0]}") for r in open_items]
+    open_texts = {_sentence(r.name) for r in open_items}
+    drafts += [
+        ItemDraft(5, judgments.problem_text(key), origin=f"problem:{key}")
+        for key in judgments.problem_keys(facts)
+    ]
+    for text in profile.problems:
+        if _sentence(text) not in open_texts:
+            digest = hashlib.sha1(text.encode()).hexdigest()[:10]
+            drafts.append(ItemDraft(5, _sentence(text), origin=f"own:{digest}"))
+    return drafts
+
+
+def _clause(text: str) -> str:
+    return text.strip().rstrip("。；;，,")
 
 
 def _sentence(text: str) -> str:
@@ -248,7 +299,7 @@ def compile_report(report, *, facts=None) -> Document:
 def compile_defaults(*, branch: Organisation, period: Period) -> Document:
     """What the report would say for a period nobody has started a report for."""
     facts = report_facts(branch=branch, period=period)
-    header = default_header(branch=branch, period=period, profile=facts.profile)
+    header = default_header(branch=branch, period=period, profile=facts.profile, facts=facts)
     return compile_document(header=header, items=default_items(facts=facts), facts=facts, file_stem=header.title)
 
 
@@ -359,4 +410,3 @@ def _merge(pieces: list) -> tuple[Run, ...]:
             else:
                 runs.append(Run(text=piece))
     return tuple(runs)
-

@@ -18,12 +18,15 @@ can insert any of them from the placeholder list.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from activities.kinds import KINDS
 from activities.selectors import PeriodFacts
 from reports.workdays import first_working_day_after
+
+from .judgments import judgments_of, unsourced_outcomes
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ class DefaultItem:
 
 # Where the branch's standing work (支部概况 → 常态化工作) goes among a section's items.
 STANDING_WORK = "standing"
+# Where the problems the data shows go in 存在的问题, and the plans answering them in 下一步工作计划.
+PROBLEMS = "problems"
+PLANS = "plans"
 
 TITLE = "{branch}{period}全面从严治党暨党建工作情况汇报"
 
@@ -48,6 +54,13 @@ OPENING = (
     "{period}{branch}在{superiors}的正确领导下，突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实。"
     "{goals}紧密结合工作实际，扎实有效地开展党建和思想政治工作，"
     "充分发挥党支部战斗堡垒作用和党员先锋模范作用。现将{half}全面从严治党暨党建工作情况汇报如下："
+)
+# Where the calendar shows rules broken, the opening does not call the work 扎实有效 nor say the
+# branch 充分发挥ed its role: it states the work and the aim.
+OPENING_WITH_GAPS = (
+    "{period}{branch}在{superiors}的正确领导下，突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实。"
+    "{goals}紧密结合工作实际，开展党建和思想政治工作，"
+    "努力发挥党支部战斗堡垒作用和党员先锋模范作用。现将{half}全面从严治党暨党建工作情况汇报如下："
 )
 # 「紧紧围绕省中心“提效能、优服务、冲百亿”目标计划和党建工作要点，」, or without a goal recorded,
 # the nearest superior's 党建工作要点.
@@ -58,22 +71,44 @@ OPENING_HALF = {"H1": "上半年", "H2": "下半年", "": "一年来"}
 
 
 def _lectures(facts: PeriodFacts) -> str:
+    """The reference's 作风建设 words (解决好群众急难愁盼问题) only after a 党课 on 作风; a 党课 on
+    another subject gets no other subject's wording."""
     heading = "创新党课形式。" if len(facts.lectures) > 1 else "认真开展讲党课活动。"
-    return (
-        heading + "〔党课开展情况〕，教育引导党员干部职工牢记党的宗旨，树立正确政绩观，真抓实干、转变作风，"
-        "用心用情用力解决好群众急难愁盼问题，让群众有更多、更直接、更实在的获得感、幸福感、安全感。"
-    )
+    if any("作风" in lecture.topic for lecture in facts.lectures):
+        return (
+            heading + "〔党课开展情况〕，教育引导党员干部职工牢记党的宗旨，树立正确政绩观，真抓实干、转变作风，"
+            "用心用情用力解决好群众急难愁盼问题，让群众有更多、更直接、更实在的获得感、幸福感、安全感。"
+        )
+    return heading + "〔党课开展情况〕，教育引导党员干部职工坚定理想信念，牢记党的宗旨。"
+
+
+# What the reference says its themed days achieved: each said only where a source states it.
+THEMED_DAY_OUTCOMES = (
+    "极大提升了组织的吸引力和凝聚力",
+    "促进了支部党员之间的有效交流与沟通",
+    "增强了党员的归属感、责任感和荣誉感",
+)
 
 
 def _themed_days(facts: PeriodFacts) -> str:
     if facts.count("themed_day").count > 1:
-        return (
-            "丰富“主题党日+具体活动”形式，增强党组织的吸引力和凝聚力。〔本期以来〕，支部不断创新主题党日活动形式，"
-            "通过组织〔主题党日形式〕等形式多样、内容丰富的主题活动，〔联合开展主题党日〕，极大提升了组织的吸引力和凝聚力，"
-            "促进了支部党员之间的有效交流与沟通，增强了党员的归属感、责任感和荣誉感。"
-        )
+        outcomes = [outcome for outcome in THEMED_DAY_OUTCOMES if not unsourced_outcomes(outcome, facts)]
+        if outcomes:
+            return (
+                "丰富“主题党日+具体活动”形式，增强党组织的吸引力和凝聚力。〔本期以来〕，支部不断创新主题党日活动形式，"
+                "通过组织〔主题党日形式〕等形式多样、内容丰富的主题活动，〔联合开展主题党日〕，" + "，".join(outcomes) + "。"
+            )
+        # Without a source for what they achieved, the days are told as what was done.
+        if len(facts.themed_day_forms) > 1:
+            return (
+                "丰富“主题党日+具体活动”形式。〔本期以来〕，支部组织开展了〔主题党日形式〕等形式多样、内容丰富的主题党日活动，"
+                "〔联合开展主题党日〕。"
+            )
+        return "开展“主题党日+具体活动”。〔本期以来〕，支部以〔主题党日形式〕为内容开展主题党日活动，〔联合开展主题党日〕。"
+    rule = judgments_of(facts).rule("themed_day")
+    heading = "开展主题党日活动。" if rule is not None and rule.broken else "扎实开展主题党日活动。"
     return (
-        "扎实开展主题党日活动。支部以〔主题党日形式〕为内容，〔联合开展主题党日〕，"
+        heading + "支部以〔主题党日形式〕为内容，〔联合开展主题党日〕，"
         "促进了支部党员之间的有效交流与沟通，增强了党员的归属感、责任感和荣誉感。"
     )
 
@@ -125,13 +160,37 @@ def _warning_education(facts: PeriodFacts) -> str:
     return "加强廉洁自律教育。" + TALKS
 
 
+def _organisational_life(facts: PeriodFacts) -> str:
+    """「严格落实党内组织生活制度」 only where the compliance calendar shows every rule met for the
+    whole period; otherwise the figures stand alone (the gaps are in 存在的问题)."""
+    heading = "严格落实党内组织生活制度。" if judgments_of(facts).organisational_life_kept else "认真开展党内组织生活。"
+    return (
+        heading + "始终把政治建设摆在首位，采取〔学习形式〕等方式，深入学习〔学习材料〕等学习材料，"
+        "引导党员职工筑牢信仰之基、补足精神之钙、把稳思想之舵。截至〔截至日期〕，共召开〔会议次数〕，〔党小组会议〕。"
+    )
+
+
+def _responsibility(facts: PeriodFacts) -> str:
+    """What the secretary and the committee did about their responsibility is an outcome: said
+    only where the profile or a record states it (``default_items`` drops unsourced clauses), and
+    the 深度融合 never where the branch lists 融合 among its own problems."""
+    text = (
+        "落实管党治党责任，保障党建任务落地见效。党支部书记严格落实第一责任人责任，班子成员严格履行“一岗双责”，"
+        "在〔主要业务〕等工作中提高议事决策水平和政治站位，[从党建工作角度审视〔主责主业〕发展问题，]"
+    )
+    profile = getattr(facts, "profile", None)
+    problems = (*getattr(profile, "problems", ()), *(item.name for item in facts.open_rectifications))
+    if not any("融合" in problem for problem in problems):
+        text += "不同层面实现党建工作与{主责主业?〔主责主业〕|业务}工作的深度融合。"
+    return text
+
+
 ITEMS: list[DefaultItem] = [
     # 一、思想建设
     DefaultItem(
         "s1.organisational_life",
         1,
-        "严格落实党内组织生活制度。始终把政治建设摆在首位，采取〔学习形式〕等方式，深入学习〔学习材料〕等学习材料，"
-        "引导党员职工筑牢信仰之基、补足精神之钙、把稳思想之舵。截至〔截至日期〕，共召开〔会议次数〕，〔党小组会议〕。",
+        _organisational_life,
         backed_by=("会议次数", "党小组会议", "学习材料", "学习形式"),
     ),
     DefaultItem("s1.party_lectures", 1, _lectures, backed_by=("党课开展情况",)),
@@ -161,14 +220,7 @@ ITEMS: list[DefaultItem] = [
         "从而凝聚党支部战斗堡垒合力。",
         backed_by=("标准化建设依据", "台账"),
     ),
-    DefaultItem(
-        "s2.responsibility",
-        2,
-        "落实管党治党责任，保障党建任务落地见效。党支部书记严格落实第一责任人责任，班子成员严格履行“一岗双责”，"
-        "在〔主要业务〕等工作中提高议事决策水平和政治站位，[从党建工作角度审视〔主责主业〕发展问题，]"
-        "不同层面实现党建工作与{主责主业?〔主责主业〕|业务}工作的深度融合。",
-        backed_by=("主要业务",),
-    ),
+    DefaultItem("s2.responsibility", 2, _responsibility, backed_by=("主要业务",)),
     DefaultItem(
         "s2.membership",
         2,
@@ -257,24 +309,16 @@ ITEMS: list[DefaultItem] = [
         backed_by=("网络言行教育引导次数",),
     ),
     DefaultItem(STANDING_WORK, 4, ""),
-    # 五、存在的问题 (open rectification items come first; see compile.default_items)
-    DefaultItem("s5.lead", 5, "根据〔上级党组织〕要求及标准，结合目前工作实际，还存在以下问题：", numbered=False),
-    DefaultItem("s5.integration", 5, "党建与业务工作融合方面，工作措施和力度不够。"),
-    DefaultItem("s5.mechanism", 5, "在建立完善工作机制方面，对考核办法的修订完善以及执行力度不够。"),
+    # 五、存在的问题: what the data shows (see compile.default_items): last period's problems and
+    # what became of them, open rectification items, the calendar's gaps and the other problems of
+    # ``reports.judgments``, and the problems the profile states as the branch's own. General
+    # problems (GENERAL_PROBLEMS) are only offered.
     DefaultItem(
-        "s5.party_groups",
-        5,
-        "在特色党小组建设方面，各党小组工作措施不多、特色亮点不多。",
-        requires=("党小组名称",),
+        "s5.lead", 5, "根据〔上级党组织〕要求及标准，结合目前工作实际，还存在以下问题：", numbered=False
     ),
-    DefaultItem(
-        "s5.pioneers",
-        5,
-        "在“党员先锋示范岗”创建方面，个别党员积极性和主动性不够高，日常工作中把自己等同于普通群众，"
-        "大局意识、核心意识和看齐意识不够，不注重发挥先锋模范作用，存在精神缺钙的问题。",
-        requires=("先锋示范岗",),
-    ),
-    # 六、下一步工作计划
+    DefaultItem(PROBLEMS, 5, ""),
+    # 六、下一步工作计划: first a plan answering each problem, then the general commitments.
+    DefaultItem(PLANS, 6, ""),
     DefaultItem(
         "s6.theory",
         6,
@@ -354,6 +398,50 @@ def standing_work_text(title: str, measures: str) -> str:
     return f"积极做好{title.strip()}工作。{measures}"
 
 
+# The reference's names for the members (a toll station's 党员职工, 党员干部职工, 党员干部) and for
+# the staff (职工): written in the branch's own register where its profile names one.
+_MEMBER_WORDS = re.compile(r"党员干部职工|党员职工|党员干部|(?<!党员)职工")
+
+
+def in_register(text: str, term: str) -> str:
+    """``text`` with the members called as the branch calls them (「党员教师」), the staff by the
+    term's noun (「教师」); without a term, plainly 「党员」. 「党员职工」 is the reference's own
+    register, kept as it wrote it."""
+    if term == "党员职工":
+        return text
+    term = term or "党员"
+    staff = term.removeprefix("党员") or "党员"
+    return _MEMBER_WORDS.sub(lambda m: staff if m.group(0) == "职工" else term, text)
+
+
 def signing_date(period_end: datetime.date) -> datetime.date:
     """The first working day after the period ends, by the official calendar of holidays and 调休."""
     return first_working_day_after(period_end)
+
+
+# Problems many branches have, which the data cannot show: offered in the editor for the
+# secretary to pick (``services.report_carry_over_options``), never proposed, since they are true
+# only where the branch says so (its profile's own problems are proposed). Each with the
+# placeholders that must have a value for it to be offered at all.
+@dataclass(frozen=True)
+class GeneralProblem:
+    key: str
+    text: str
+    requires: tuple[str, ...] = ()
+
+
+GENERAL_PROBLEMS: tuple[GeneralProblem, ...] = (
+    GeneralProblem("integration", "党建与业务工作融合方面，工作措施和力度不够。"),
+    GeneralProblem("mechanism", "在建立完善工作机制方面，制度的修订完善以及执行力度不够。"),
+    GeneralProblem(
+        "party_groups", "在特色党小组建设方面，各党小组工作措施不多、特色亮点不多。", ("党小组名称",)
+    ),
+    GeneralProblem(
+        "pioneers",
+        "在“党员先锋示范岗”创建方面，个别党员积极性和主动性不够高，不注重发挥先锋模范作用。",
+        ("先锋示范岗",),
+    ),
+    GeneralProblem(
+        "study", "在理论学习方面，学习的系统性和深度还不够，学用结合不够紧密。", ("理论学习会次数",)
+    ),
+)

@@ -85,6 +85,7 @@ class ItemRow:
     origin: str = ""
     errors: list[str] = field(default_factory=list)
     flags: list = field(default_factory=list)  # the claim check's warnings (reports.claims.Flag)
+    hint: dict | None = None  # under a problem the system proposed: what shows it, with links
 
     @property
     def pk(self) -> int | None:
@@ -307,6 +308,7 @@ class BranchProfileForm(forms.ModelForm):
             "core_business",
             "key_work",
             "served",
+            "member_term",
             "superiors",
             "superiors_opening",
             "standardisation",
@@ -340,8 +342,12 @@ class BranchProfileForm(forms.ModelForm):
 class ProfileYearForm(forms.ModelForm):
     class Meta:
         model = ProfileYear
-        fields = ["goals", "campaigns"]
-        widgets = {"campaigns": forms.Textarea(attrs={"rows": 2})}
+        fields = ["goals", "campaigns", "achievements", "problems"]
+        widgets = {
+            "campaigns": forms.Textarea(attrs={"rows": 2}),
+            "achievements": forms.Textarea(attrs={"rows": 3}),
+            "problems": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class StandingWorkForm(forms.ModelForm):

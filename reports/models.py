@@ -117,6 +117,12 @@ class BranchProfile(models.Model):
         "主要业务工作（每行一项）", blank=True, help_text="如：收费运营、隧道安全管理、车辆数据稽核", **limits.chars(limits.PROFILE_TEXT_MAX_CHARS)
     )
     served = models.CharField("服务对象", max_length=50, blank=True, help_text="如“广大司乘人员”“人民群众”")
+    member_term = models.CharField(
+        "党员的称谓",
+        max_length=20,
+        blank=True,
+        help_text="报告中对本支部党员的称呼，如“党员职工”“党员教师”“党员干部”“党员医务人员”；留空时写“党员”",
+    )
     superiors = models.TextField(
         "上级党组织简称（每行一个，由上到下）",
         blank=True,
@@ -166,6 +172,22 @@ class ProfileYear(models.Model):
     )
     campaigns = models.TextField(
         "年度主题活动（每行一项）", blank=True, help_text="“以……为抓手”，如：“行业管理提升年”、“三比三促三提升”", **limits.chars(limits.PROFILE_TEXT_MAX_CHARS)
+    )
+
+    # The truth rule for judgments: what the branch says it achieved, and the problems it found in
+    # itself, are the branch's own statements; the draft proposes outcome sentences and general
+    # problems only from these (or from a record's own outcome), never from the defaults.
+    achievements = models.TextField(
+        "年度工作成效（每行一项）",
+        blank=True,
+        help_text="报告中“增强了……”“实现了……”等评价性表述以此为依据，如：主题党日活动增强了党员的归属感、责任感和荣誉感",
+        **limits.chars(limits.PROFILE_TEXT_MAX_CHARS),
+    )
+    problems = models.TextField(
+        "本支部自查的问题（每行一项）",
+        blank=True,
+        help_text="写入“存在的问题”，如：党建与业务工作融合方面，工作措施和力度不够",
+        **limits.chars(limits.PROFILE_TEXT_MAX_CHARS),
     )
 
     class Meta:

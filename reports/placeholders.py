@@ -18,6 +18,7 @@ from activities.kinds import KINDS, Kind, ordered_by
 from activities.models import Activity, Outlet
 from activities.selectors import Named, OutletTally, PeriodFacts
 
+from .judgments import PLAN_FIGURES, PROBLEM_FIGURES, JudgmentFigure, judgments_of
 from .profile import ProfileFacts
 
 PLACEHOLDER_RE = re.compile(r"〔([^〔〕\n]{1,40})〕")
@@ -865,7 +866,22 @@ def kind_placeholders() -> list[Placeholder]:
     return made
 
 
-PLACEHOLDERS: dict[str, Placeholder] = {p.name: p for p in _NAMED + kind_placeholders()}
+def _judgment(figure: JudgmentFigure) -> Callable[[PeriodFacts], Value | None]:
+    def fill(facts: PeriodFacts) -> Value | None:
+        filled = figure.fill(facts, judgments_of(facts))
+        return Value(filled[0], filled[1]) if filled else None
+
+    return fill
+
+
+# 〔支委会未按期情况〕〔未开展党课情况〕…: problems the calendar, roster and records show, and the
+# rules a plan answers them with (``reports.judgments``); empty when the data shows no problem.
+_JUDGMENTS = [
+    Placeholder(figure.name, figure.label, figure.help, _judgment(figure))
+    for figure in (*PROBLEM_FIGURES.values(), *PLAN_FIGURES.values())
+]
+
+PLACEHOLDERS: dict[str, Placeholder] = {p.name: p for p in _NAMED + kind_placeholders() + _JUDGMENTS}
 
 
 def register_kind_placeholders() -> None:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field, fields
 
+from django.utils import timezone
+
 from activities.selectors import PeriodFacts, period_facts
 from branchwork.figures import figures_changed
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
+from .judgments import Judgments, period_judgments
 from .models import BranchProfile, ProfileYear, StandingWork
 
 _OPENERS, _CLOSERS = "“‘《（(「", "”’》）)」"
@@ -36,6 +39,11 @@ def split_items(line: str) -> list[str]:
         current += char
     parts.append(current)
     return [part.strip() for part in parts if part.strip()]
+
+
+def _statements(text: str) -> tuple[str, ...]:
+    """Items of a field of whole sentences, one a line (a 顿号 inside a sentence does not split)."""
+    return tuple(dict.fromkeys(line.strip() for line in (text or "").splitlines() if line.strip()))
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -60,6 +68,7 @@ class ProfileFacts:
     core_business: str = ""
     key_work: tuple[str, ...] = ()
     served: str = ""
+    member_term: str = ""  # 党员职工 / 党员教师 / 党员干部 / 党员医务人员 …; "" reads 「党员」
     # How the report names the organisations above, top first: 「中心党委」「处党总支」. From the
     # profile, else the organisations' own names.
     superiors: tuple[str, ...] = ()
@@ -71,6 +80,10 @@ class ProfileFacts:
     key_tasks: tuple[str, ...] = ()
     goals: str = ""
     campaigns: tuple[str, ...] = ()
+    # The branch's own statements for the year: what it achieved (the source of outcome
+    # sentences) and the problems it found in itself (proposed in 存在的问题).
+    achievements: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
     standing: tuple[Standing, ...] = ()
     headings: dict = field(default_factory=dict, compare=False)
 
@@ -80,16 +93,21 @@ class ProfileFacts:
         return "和".join(self.superiors[-2:])
 
 
-
 @dataclass(frozen=True)
 class ReportFacts(PeriodFacts):
     """A period's facts and the branch's profile: what a report is compiled from."""
 
     profile: ProfileFacts = field(default_factory=ProfileFacts)
+    # What the calendar, the roster and the records say about the period (``reports.judgments``).
+    judgments: Judgments = field(default_factory=Judgments)
 
     @classmethod
-    def of(cls, facts: PeriodFacts, profile: ProfileFacts) -> ReportFacts:
-        return cls(**{f.name: getattr(facts, f.name) for f in fields(PeriodFacts)}, profile=profile)
+    def of(cls, facts: PeriodFacts, profile: ProfileFacts, judgments: Judgments | None = None) -> ReportFacts:
+        return cls(
+            **{f.name: getattr(facts, f.name) for f in fields(PeriodFacts)},
+            profile=profile,
+            judgments=judgments or Judgments(),
+        )
 
 
 def profile_rows(*, branch: Organisation, year: int) -> tuple[BranchProfile, ProfileYear]:
@@ -113,6 +131,7 @@ def profile_facts(*, branch: Organisation, year: int) -> ProfileFacts:
         core_business=profile.core_business.strip(),
         key_work=_lines(profile.key_work),
         served=profile.served.strip(),
+        member_term=profile.member_term.strip(),
         superiors=_lines(profile.superiors) or tuple(org.name for org in reversed(branch.ancestors())),
         superiors_opening=profile.superiors_opening.strip(),
         standardisation=profile.standardisation.strip(),
@@ -122,6 +141,8 @@ def profile_facts(*, branch: Organisation, year: int) -> ProfileFacts:
         key_tasks=_lines(profile.key_tasks),
         goals=year_row.goals.strip(),
         campaigns=_lines(year_row.campaigns),
+        achievements=_statements(year_row.achievements),
+        problems=_statements(year_row.problems),
         standing=standing,
         headings=dict(profile.headings or {}),
     )
@@ -129,9 +150,13 @@ def profile_facts(*, branch: Organisation, year: int) -> ProfileFacts:
 
 def report_facts(*, branch: Organisation, period: Period, today: datetime.date | None = None) -> ReportFacts:
     """Everything a report of ``branch`` for ``period`` is compiled from."""
-    return ReportFacts.of(
-        period_facts(branch=branch, period=period, today=today), profile_facts(branch=branch, year=period.year)
+    today = today or timezone.localdate()
+    facts = period_facts(branch=branch, period=period, today=today)
+    profile = profile_facts(branch=branch, year=period.year)
+    judgments = period_judgments(
+        branch=branch, period=period, facts=facts, own_problems=profile.problems, today=today
     )
+    return ReportFacts.of(facts, profile, judgments)
 
 
 def profile_changed(*, branch: Organisation) -> None:

@@ -28,7 +28,8 @@ from branchwork.models import Organisation
 from branchwork.periods import Period
 
 from .claims import empty_sections
-from .compile import compile_report, default_header, default_items, unknown_placeholders
+from .compile import compile_report, default_header, default_items, fill_values, unknown_placeholders
+from .defaults import GENERAL_PROBLEMS
 from .document import Document, chinese_ordinal
 from .models import (
     SECTION_HEADINGS,
@@ -192,7 +193,7 @@ def report_create(*, branch: Organisation, period: Period, by: AbstractBaseUser)
     period has. Refused if the branch already has a report for the period."""
     _require_writer(by, branch)
     facts = report_facts(branch=branch, period=period)
-    header = default_header(branch=branch, period=period, profile=facts.profile)
+    header = default_header(branch=branch, period=period, profile=facts.profile, facts=facts)
     drafts = default_items(facts=facts)
     exists = WorkflowError(f"{period.long_label}的工作总结已经开始撰写")
     if Report.objects.filter(branch=branch, year=period.year, half=period.half).exists():
@@ -370,9 +371,11 @@ def report_recompile(*, report: Report, by: AbstractBaseUser) -> list[ReportItem
     return added
 
 
-def report_carry_over_options(*, report: Report) -> list[CarryOption]:
+def report_carry_over_options(*, report: Report, values: dict | None = None) -> list[CarryOption]:
     """What may be carried into 存在的问题 and 下一步工作计划: the previous period's items of those
-    sections, and rectification items not yet resolved. Options already carried are left out."""
+    sections, rectification items not yet resolved, and the general problems that may apply to the
+    branch (``defaults.GENERAL_PROBLEMS``: offered, never proposed). Options already carried are
+    left out. ``values``: the placeholders' values for the period, when the caller has them."""
     previous = report.period.previous()
     carried = {
         origin.removeprefix("carry:")
@@ -395,6 +398,14 @@ def report_carry_over_options(*, report: Report) -> list[CarryOption]:
     )
     for activity in rectifications:
         options.append(CarryOption(key=f"rect:{activity.pk}", section=5, text=activity.title, source="未完成的整改事项"))
+    if values is None:
+        values = fill_values(report_facts(branch=report.branch, period=report.period))
+    texts = set(report.items.filter(section=5).values_list("text", flat=True))
+    for problem in GENERAL_PROBLEMS:
+        if all(values.get(name) for name in problem.requires) and problem.text not in texts:
+            options.append(
+                CarryOption(key=f"general:{problem.key}", section=5, text=problem.text, source="常见问题，属实时可选用")
+            )
     return [option for option in options if option.key not in carried]
 
 

@@ -33,6 +33,7 @@ from .compare import compare_versions
 from .compile import fill_values
 from .document import Document
 from .forms import ReportEditor, ReviewForm, StartForm, start_periods
+from .judgments import PROBLEM_FIGURES, judgments_of, problem_hint
 from .models import Report, ReportEvent, ReportVersion, ReviewComment
 from .placeholders import placeholder_values
 from .profile import report_facts
@@ -79,18 +80,77 @@ def _claim_rows(claims, document: Document, branch: Organisation, period: Period
             section = document.sections[located.section - 1]
             where = f"{section.number}、{section.heading}" + (f" 第{located.index + 1}段" if len(section.paragraphs) > 1 else "")
         for flag in located.flags:
-            links = []
-            if flag.kind in KINDS:
-                label = KINDS[flag.kind].label
-                links.append((f"查看本期{label}记录", f"{records}?kind={flag.kind}&period={period.code}"))
-                if can_write:
-                    links.append((f"登记{label}", reverse("activities:activity_create", args=[branch.code, flag.kind])))
-            elif flag.kind == "publicity":
-                links.append(("查看新闻宣传登记", reverse("activities:publicity_list", args=[branch.code])))
-            elif flag.rule == "party_groups":
-                links.append(("查看党小组", reverse("roster:group_list", args=[branch.code])))
+            links = flag_links(flag, branch, period, can_write=can_write, records=records)
             rows.append({"where": where, "section": located.section, "flag": flag, "links": links})
     return rows
+
+
+def flag_links(
+    flag, branch: Organisation, period: Period, *, can_write: bool, records: str = ""
+) -> list[tuple[str, str]]:
+    """Where a flag leads: the records behind it or the place to add what is missing — the
+    calendar for a rule, the profile for an outcome, the roster for members."""
+    records = records or reverse("activities:activity_list", args=[branch.code])
+    links = []
+    if flag.rule in ("compliance", "contradiction"):
+        calendar = reverse("activities:compliance", args=[branch.code])
+        links.append(("查看合规日历", f"{calendar}?period={period.code}"))
+    if flag.kind in KINDS:
+        label = KINDS[flag.kind].label
+        links.append((f"查看本期{label}记录", f"{records}?kind={flag.kind}&period={period.code}"))
+        if can_write:
+            links.append(
+                (f"登记{label}", reverse("activities:activity_create", args=[branch.code, flag.kind]))
+            )
+    elif flag.kind == "publicity":
+        links.append(("查看新闻宣传登记", reverse("activities:publicity_list", args=[branch.code])))
+    elif flag.kind == "profile":
+        links.append(
+            (
+                "在支部概况中填写年度工作成效",
+                f"{reverse('reports:branch_profile', args=[branch.code])}?year={period.year}",
+            )
+        )
+    elif flag.kind == "roster":
+        links.append(("查看花名册", reverse("roster:member_list", args=[branch.code])))
+    elif flag.rule == "party_groups":
+        links.append(("查看党小组", reverse("roster:group_list", args=[branch.code])))
+    return links
+
+
+def _item_hint(origin: str, facts, branch: Organisation, period: Period) -> dict | None:
+    """Under an item of 存在的问题 the system proposed: what shows the problem (names of members
+    stay here, never in the report) and links to the calendar, the records or the roster."""
+    if not origin.startswith("problem:"):
+        return None
+    key = origin.removeprefix("problem:")
+    figure = PROBLEM_FIGURES.get(key)
+    if figure is None:
+        return None
+    if figure.fill(facts, judgments_of(facts)) is None:
+        return {
+            "text": "本期记录已不再显示这个问题（已按要求开展或已补登记录），本条在报告中不再显示，可删除。",
+            "links": [],
+        }
+    records = reverse("activities:activity_list", args=[branch.code])
+    target, _, kind = figure.target.partition(":")
+    links = []
+    if target == "calendar":
+        links.append(
+            ("查看合规日历", f"{reverse('activities:compliance', args=[branch.code])}?period={period.code}")
+        )
+    if kind in KINDS:
+        links.append((f"查看本期{KINDS[kind].label}记录", f"{records}?kind={kind}&period={period.code}"))
+        links.append(
+            (f"登记{KINDS[kind].label}", reverse("activities:activity_create", args=[branch.code, kind]))
+        )
+    elif target == "records":
+        links.append(("查看本期记录", f"{records}?period={period.code}"))
+    elif target == "roster":
+        links.append(("查看花名册", reverse("roster:member_list", args=[branch.code])))
+    elif target == "publicity":
+        links.append(("登记新闻宣传", reverse("activities:publicity_list", args=[branch.code])))
+    return {"text": problem_hint(key, facts) or figure.label, "links": links}
 
 
 def _section_comments(comments) -> tuple[list, dict[int, list]]:
@@ -227,12 +287,17 @@ def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: R
             section.comments = by_section.get(number, [])
     else:
         overall = []
-    carry_options = services.report_carry_over_options(report=report)
     facts = report_facts(branch=branch, period=report.period)
     rows = [row for section in editor.sections.values() for row in section.rows]
     values = fill_values(facts)
+    carry_options = services.report_carry_over_options(report=report, values=values)
+    can_write = access.can_write_branch(request.user, branch)
     for row, flags in zip(rows, check_items(rows, facts, values), strict=True):
-        row.flags = flags
+        row.flags = [
+            {"flag": flag, "links": flag_links(flag, branch, report.period, can_write=can_write)}
+            for flag in flags
+        ]
+        row.hint = _item_hint(row.origin, facts, branch, report.period)
     saved_sections = []
     if conflict is not None:
         items = list(conflict.items.all())

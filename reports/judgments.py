@@ -1,0 +1,589 @@
+"""What the calendar, the roster and the records say about a period: the draft's judgments.
+
+A report is more than its figures. It says that rules were kept (严格落实“三会一课”), what the
+problems are (存在的问题) and what the branch will do about them (下一步工作计划). Each of those
+judgments follows from data here, never from fixed text:
+
+- **Compliance** comes from the compliance calendar (``activities.compliance``): a rule is *kept*
+  only when every obligation window of the period is met — none missed, none still open — so a
+  sentence saying it was kept is true for the whole period.
+- **Problems** are what the data shows: rules of the calendar broken (with their figures and
+  months), no 党课 in the period, no 谈心谈话 recorded, members absent from more than half the
+  meetings they were due at, absences without a reason, 预备党员 past their probation and not yet
+  confirmed, no publicity where the branch has outlets, and what the branch's own profile lists as
+  its problems. Open rectification items are in the period's facts already.
+- **Last period's problems** are carried forward with what became of each: still open, or
+  resolved with the records that show it.
+- **Outcomes** (增强了……, 取得实效, 深度融合) are said only where a source states them: the
+  profile's 年度工作成效 or a record's own outcome (``outcome_sources``).
+
+Everything is read in a fixed number of queries. The problem sentences reach the draft through
+placeholders (``FIGURES``, registered by ``reports.placeholders``), so a problem the branch has
+fixed since drops out of the report when it is next compiled, with its plan.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from activities.compliance import DONE, MISSED, NA, branch_calendar
+from activities.kinds import KINDS, Category
+from activities.models import Attendance, ComplianceRule, Outlet
+from branchwork.models import Member, Organisation
+from branchwork.periods import Period
+
+FREQUENCY_WORDS = {
+    ComplianceRule.Frequency.MONTHLY: "每月",
+    ComplianceRule.Frequency.QUARTERLY: "每季度",
+    ComplianceRule.Frequency.HALF_YEARLY: "每半年",
+    ComplianceRule.Frequency.YEARLY: "每年",
+}
+# How a kind is said to happen: a meeting is 召开ed, a themed day or an appraisal 开展ed.
+VERBS = {"themed_day": "开展", "democratic_appraisal": "开展", "party_lecture": "开展", "heart_talk": "开展"}
+# Meetings the roster is asked to attend: a member absent from more than half of those they were
+# due at (attendance rows) is named in the editor's hint; fewer than two is no pattern.
+MIN_MEETINGS_FOR_ABSENCE = 2
+# 预备期一年 (《中国共产党章程》第七条).
+PROBATION_DAYS = 365
+
+
+def verb(kind: str) -> str:
+    return VERBS.get(kind, "召开")
+
+
+@dataclass(frozen=True)
+class RuleStatus:
+    """One rule of the calendar over the period (its party groups' rows taken together)."""
+
+    kind: str
+    label: str
+    frequency: str
+    source: str
+    held: int  # records counted as the kind in the period
+    held_ids: tuple[int, ...]
+    # Missed windows, each named as the calendar names it (「3月」「第一季度」「2022年度」), and
+    # prefixed with the party group for a rule kept per group.
+    missed: tuple[str, ...]
+    missed_months: tuple[int, ...]
+    still_open: bool  # a window of the period is still due or has not started
+
+    @property
+    def kept(self) -> bool:
+        """Met for the whole period: nothing missed, nothing still to hold."""
+        return not self.missed and not self.still_open
+
+    @property
+    def broken(self) -> bool:
+        return bool(self.missed)
+
+    @property
+    def requirement(self) -> str:
+        """「支委会应每月召开」"""
+        return f"{self.label}应{FREQUENCY_WORDS.get(self.frequency, '')}{verb(self.kind)}"
+
+    @property
+    def gap_text(self) -> str:
+        """「支委会应每月召开，本期召开2次，3月、5月未召开」 — the problem with its figures."""
+        held = f"本期{verb(self.kind)}{self.held}次，" if self.held else ""
+        return f"{self.requirement}，{held}{'、'.join(self.missed)}未{verb(self.kind)}"
+
+    @property
+    def rule_text(self) -> str:
+        """What the plan promises to keep: the text the rule comes from where it quotes one
+        (「《中国共产党支部工作条例（试行）》第十一条：支部委员会会议一般每月召开1次」 →
+        「《……》第十一条关于“支部委员会会议一般每月召开1次”的规定」)."""
+        source, _, quote = self.source.partition("：")
+        if quote and source.startswith("《"):
+            return f"{source}关于“{quote.strip()}”的规定"
+        return f"{self.label}{FREQUENCY_WORDS.get(self.frequency, '')}{verb(self.kind)}的要求"
+
+
+@dataclass(frozen=True)
+class Absentee:
+    member_id: int
+    name: str
+    due: int
+    absent: int
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A problem the previous period's report listed, and what became of it."""
+
+    text: str
+    resolved: bool
+    evidence: str  # 「本期支委会每月按期召开（6次）」, 「2022年3月5日整改完成」
+    activity_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Judgments:
+    rules: tuple[RuleStatus, ...] = ()
+    has_rules: bool = False
+    absentees: tuple[Absentee, ...] = ()
+    absences_without_reason: int = 0
+    absence_record_ids: tuple[int, ...] = ()
+    overdue_probation: tuple[str, ...] = ()  # names
+    has_outlets: bool = False
+    own_problems: tuple[str, ...] = ()  # the profile's, as the branch wrote them
+    carried: tuple[Carried, ...] = ()
+    # Problem keys of the previous period's report still present in this period.
+    still_open_keys: frozenset[str] = frozenset()
+    calendar_gaps: int = 0
+    lecture_held: bool = False  # a 党课 in the period
+
+    @property
+    def organisational_life_kept(self) -> bool:
+        """「严格落实党内组织生活制度」/「三会一课」 holds: every rule kept for the whole period, and a
+        党课 given — the 课 of 三会一课 has no numeric rule of its own, but none at all is no 落实."""
+        return self.all_rules_kept and self.lecture_held
+
+    def rule(self, kind: str) -> RuleStatus | None:
+        return next((rule for rule in self.rules if rule.kind == kind), None)
+
+    @property
+    def broken_rules(self) -> tuple[RuleStatus, ...]:
+        return tuple(rule for rule in self.rules if rule.broken)
+
+    @property
+    def all_rules_kept(self) -> bool:
+        """Every rule of the calendar met for the whole period (and there is at least one)."""
+        return self.has_rules and all(rule.kept for rule in self.rules)
+
+
+# --- computing ---------------------------------------------------------------------------------
+
+
+def _rule_statuses(calendar) -> tuple[RuleStatus, ...]:
+    rows_by_kind: dict[str, list] = defaultdict(list)
+    for row in calendar.rows:
+        if row.rule is not None and row.rule.frequency in FREQUENCY_WORDS:
+            rows_by_kind[row.kind].append(row)
+    statuses = []
+    for kind, rows in rows_by_kind.items():
+        missed, months, ids, still_open = [], [], set(), False
+        for row in rows:
+            names: list[str] = []
+            for cell in row.cells:
+                ids.update(cell.activity_ids)
+                if cell.status == MISSED:
+                    name = cell.label.removesuffix("未召开")
+                    if name not in names:
+                        names.append(name)
+                    months.append(cell.month)
+                elif cell.status not in (DONE, NA):
+                    still_open = True
+            if names:
+                group = row.group.name if row.group else ""
+                missed.append(group + "、".join(names) if group else "、".join(names))
+        statuses.append(
+            RuleStatus(
+                kind=kind,
+                label=KINDS[kind].label,
+                frequency=rows[0].rule.frequency,
+                source=rows[0].rule.source,
+                held=len(ids),
+                held_ids=tuple(sorted(ids)),
+                missed=tuple(missed),
+                missed_months=tuple(sorted(set(months))),
+                still_open=still_open,
+            )
+        )
+    return tuple(statuses)
+
+
+def _absences(branch: Organisation, period: Period) -> tuple[tuple[Absentee, ...], int, tuple[int, ...]]:
+    """Members absent from more than half the meetings they were due at, and absences without a
+    reason, from the period's attendance rows. One query."""
+    rows = Attendance.objects.filter(
+        activity__branch=branch, activity__date__range=(period.start, period.end)
+    ).values_list("member_id", "member__name", "present", "absence_reason", "activity_id")
+    due: dict[int, int] = defaultdict(int)
+    absent: dict[int, int] = defaultdict(int)
+    names: dict[int, str] = {}
+    unexplained, unexplained_ids = 0, set()
+    for member_id, name, present, reason, activity_id in rows:
+        names[member_id] = name
+        due[member_id] += 1
+        if not present:
+            absent[member_id] += 1
+            if not reason.strip():
+                unexplained += 1
+                unexplained_ids.add(activity_id)
+    absentees = tuple(
+        Absentee(member_id, names[member_id], due[member_id], absent[member_id])
+        for member_id in sorted(absent, key=lambda pk: (names[pk], pk))
+        if due[member_id] >= MIN_MEETINGS_FOR_ABSENCE and absent[member_id] * 2 > due[member_id]
+    )
+    return absentees, unexplained, tuple(sorted(unexplained_ids))
+
+
+def _overdue_probation(branch: Organisation, as_of: datetime.date) -> tuple[str, ...]:
+    """预备党员 whose year of probation ended before ``as_of`` and who were not confirmed by then.
+    One query."""
+    names = []
+    for name, status, joined_on, full_on, out_on in Member.objects.filter(
+        branch=branch, status__in=(Member.Status.PROBATIONARY, Member.Status.FULL), joined_on__isnull=False
+    ).values_list("name", "status", "joined_on", "full_on", "transferred_out_on"):
+        if out_on is not None and out_on <= as_of:
+            continue
+        if joined_on + datetime.timedelta(days=PROBATION_DAYS) >= as_of:
+            continue
+        if full_on is None and status == Member.Status.PROBATIONARY:
+            names.append(name)
+        elif full_on is not None and full_on > as_of and joined_on <= as_of:
+            names.append(name)
+    return tuple(sorted(names))
+
+
+def _carried(
+    branch: Organisation, period: Period, facts, current_keys: set[str], rules: tuple[RuleStatus, ...]
+):
+    """The previous period's problems (items of its 存在的问题 the system proposed from data or
+    carried from a rectification item) and what became of each. Two queries."""
+    from activities.models import Activity
+
+    from .models import ReportItem
+
+    previous = period.previous()
+    items = list(
+        ReportItem.objects.filter(
+            report__branch=branch, report__year=previous.year, report__half=previous.half, section=5
+        )
+        .filter(origin__regex=r"^(problem:|carry:rect:)")
+        .order_by("position", "pk")
+        .values_list("origin", "text")
+    )
+    rect_ids = [int(origin.rsplit(":", 1)[1]) for origin, _ in items if origin.startswith("carry:rect:")]
+    rectifications = {
+        a.pk: a
+        for a in Activity.objects.filter(branch=branch, pk__in=rect_ids).only(
+            "id", "title", "is_resolved", "resolved_on"
+        )
+    }
+    carried, still_open = [], set()
+    for origin, text in items:
+        if origin.startswith("carry:rect:"):
+            record = rectifications.get(int(origin.rsplit(":", 1)[1]))
+            if record is None:
+                continue
+            done = record.is_resolved and (record.resolved_on is None or record.resolved_on <= period.end)
+            when = (
+                f"{record.resolved_on.year}年{record.resolved_on.month}月{record.resolved_on.day}日"
+                if record.resolved_on
+                else ""
+            )
+            evidence = f"已于{when}整改完成" if done and when else ("已整改完成" if done else "尚未整改完成")
+            carried.append(Carried(record.title.strip() or _plain(text), done, evidence, (record.pk,)))
+            continue
+        key = origin.removeprefix("problem:")
+        figure = PROBLEM_FIGURES.get(key)
+        if figure is None:
+            continue
+        if key in current_keys:
+            still_open.add(key)
+            carried.append(Carried(figure.label, False, "本期仍存在"))
+        elif key.startswith("rule:"):
+            rule = next((r for r in rules if r.kind == key.removeprefix("rule:")), None)
+            if rule is not None and rule.kept:
+                evidence = f"已整改，本期{rule.label}{FREQUENCY_WORDS[rule.frequency]}按期{verb(rule.kind)}，共{rule.held}次"
+                carried.append(Carried(figure.label, True, evidence, rule.held_ids))
+        elif key in ("lecture", "heart_talk"):
+            kind = "party_lecture" if key == "lecture" else key
+            tally = facts.count(kind)
+            evidence = f"已整改，本期{verb(kind)}{KINDS[kind].label}{tally.count}次"
+            carried.append(Carried(figure.label, True, evidence, tally.activity_ids))
+    return tuple(carried), frozenset(still_open)
+
+
+_FIGURE_RE = re.compile(r"〔[^〔〕]*〕")
+
+
+def _plain(text: str) -> str:
+    return _FIGURE_RE.sub("", text).strip()
+
+
+def period_judgments(
+    *, branch: Organisation, period: Period, facts, own_problems: Iterable[str] = (), today: datetime.date
+) -> Judgments:
+    """What the calendar, the roster and the records say about ``branch`` in ``period``.
+    A fixed number of queries (the calendar's, and five more)."""
+    # The period is judged as of its end: an obligation whose window runs past it (a yearly
+    # 民主评议 in a half-year report) is still open, not missed, and not yet kept either.
+    calendar = branch_calendar(
+        branch=branch, period=period, today=min(today, period.end + datetime.timedelta(days=1))
+    )
+    rules = _rule_statuses(calendar)
+    absentees, unexplained, unexplained_ids = _absences(branch, period)
+    judgments = Judgments(
+        rules=rules,
+        has_rules=calendar.has_rules,
+        absentees=absentees,
+        absences_without_reason=unexplained,
+        absence_record_ids=unexplained_ids,
+        overdue_probation=_overdue_probation(branch, facts.as_of),
+        has_outlets=Outlet.objects.for_branch(branch).exists(),
+        own_problems=tuple(own_problems),
+        calendar_gaps=calendar.gaps,
+        lecture_held=facts.has("party_lecture"),
+    )
+    current = {key for key, figure in PROBLEM_FIGURES.items() if figure.fill(facts, judgments) is not None}
+    carried, still_open = _carried(branch, period, facts, current, rules)
+    return Judgments(**{**judgments.__dict__, "carried": carried, "still_open_keys": still_open})
+
+
+# --- the problem figures -------------------------------------------------------------------------
+
+Filled = tuple[str, tuple[int, ...]] | None
+
+
+@dataclass(frozen=True)
+class JudgmentFigure:
+    """A placeholder whose value is a judgment: ``fill(facts, judgments)`` → (text, record ids)
+    or None when the data shows nothing to say."""
+
+    name: str
+    label: str
+    help: str
+    fill: Callable[[object, Judgments], Filled] = field(repr=False, compare=False)
+    # What the editor links to: "calendar", "records:<kind>", "roster", "publicity", "rectification"
+    target: str = ""
+    # The problem key a plan figure answers (a plan has a value exactly when its problem has).
+    answers: str = ""
+
+
+def judgments_of(facts) -> Judgments:
+    return getattr(facts, "judgments", None) or Judgments()
+
+
+def _rule_gap(kind: str):
+    def fill(facts, judgments: Judgments) -> Filled:
+        rule = judgments.rule(kind)
+        return (rule.gap_text, rule.held_ids) if rule is not None and rule.broken else None
+
+    return fill
+
+
+def _rules_plan(facts, judgments: Judgments) -> Filled:
+    """「严格执行《中国共产党支部工作条例（试行）》《……》的规定，支委会每月召开、……」 for the
+    rules broken in the period; None when none is."""
+    broken = judgments.broken_rules
+    if not broken:
+        return None
+    titles = list(dict.fromkeys(m.group(0) for rule in broken if (m := re.match(r"《[^》]+》", rule.source))))
+    basis = f"严格执行{''.join(titles)}的规定" if titles else "严格执行上级关于组织生活的规定"
+    duties = "、".join(f"{rule.label}{FREQUENCY_WORDS[rule.frequency]}{verb(rule.kind)}" for rule in broken)
+    return (f"{basis}，{duties}", ())
+
+
+def _no_lecture(facts, judgments: Judgments) -> Filled:
+    """No 党课 in the period — unless a 党课 rule of the calendar says so already, with its months."""
+    rule = judgments.rule("party_lecture")
+    if facts.has("party_lecture") or (rule is not None and rule.broken):
+        return None
+    return (f"{facts.period.half_label}支部未开展党课", ())
+
+
+def _no_heart_talk(facts, judgments: Judgments) -> Filled:
+    if facts.has("heart_talk") or not facts.membership.at_end:
+        return None
+    return (f"{facts.period.half_label}未开展谈心谈话", ())
+
+
+def _absentees(facts, judgments: Judgments) -> Filled:
+    if not judgments.absentees:
+        return None
+    return (f"{facts.period.half_label}有{len(judgments.absentees)}名党员缺席了半数以上应参加的会议", ())
+
+
+def _unexplained(facts, judgments: Judgments) -> Filled:
+    if not judgments.absences_without_reason:
+        return None
+    return (
+        f"{facts.period.half_label}有{judgments.absences_without_reason}人次缺席会议未登记缺席原因",
+        judgments.absence_record_ids,
+    )
+
+
+def _overdue(facts, judgments: Judgments) -> Filled:
+    if not judgments.overdue_probation:
+        return None
+    return (f"{len(judgments.overdue_probation)}名预备党员预备期已满，尚未按期讨论转正", ())
+
+
+def _no_publicity(facts, judgments: Judgments) -> Filled:
+    if facts.publicity_total or not judgments.has_outlets:
+        return None
+    return (f"{facts.period.half_label}未发布新闻宣传稿件", ())
+
+
+# Kinds a calendar rule may be kept for (meetings and organisational life), in the registry's order.
+_RULE_KINDS = tuple(code for code, kind in KINDS.items() if kind.category == Category.MEETING)
+
+PROBLEM_FIGURES: dict[str, JudgmentFigure] = {
+    **{
+        f"rule:{code}": JudgmentFigure(
+            f"{KINDS[code].label}未按期情况",
+            f"{KINDS[code].label}未按规定频次{verb(code)}",
+            f"合规日历显示的缺口，如“{KINDS[code].label}应每月{verb(code)}，本期{verb(code)}2次，3月、5月未{verb(code)}”；按期{verb(code)}时为空",
+            _rule_gap(code),
+            target=f"calendar:{code}",
+        )
+        for code in _RULE_KINDS
+    },
+    "lecture": JudgmentFigure(
+        "未开展党课情况",
+        "未开展党课",
+        "本期没有党课记录时为“上半年支部未开展党课”",
+        _no_lecture,
+        "records:party_lecture",
+    ),
+    "heart_talk": JudgmentFigure(
+        "未开展谈心谈话情况",
+        "未开展谈心谈话",
+        "本期没有谈心谈话记录时为“上半年未开展谈心谈话”",
+        _no_heart_talk,
+        "records:heart_talk",
+    ),
+    "absent": JudgmentFigure(
+        "缺席过半党员情况",
+        "党员缺席半数以上会议",
+        "如“上半年有2名党员缺席了半数以上应参加的会议”（姓名只在编辑页提示）",
+        _absentees,
+        "roster",
+    ),
+    "unexplained": JudgmentFigure(
+        "缺席未说明原因情况",
+        "缺席会议未登记原因",
+        "如“上半年有5人次缺席会议未登记缺席原因”",
+        _unexplained,
+        "records",
+    ),
+    "probation": JudgmentFigure(
+        "逾期未转正情况",
+        "预备党员预备期满未按期转正",
+        "如“1名预备党员预备期已满，尚未按期讨论转正”",
+        _overdue,
+        "roster",
+    ),
+    "publicity": JudgmentFigure(
+        "新闻宣传空缺情况",
+        "未发布新闻宣传稿件",
+        "有登记的宣传媒体而本期没有稿件时为“上半年未发布新闻宣传稿件”",
+        _no_publicity,
+        "publicity",
+    ),
+}
+
+PLAN_FIGURES: dict[str, JudgmentFigure] = {
+    "rules": JudgmentFigure(
+        "组织生活整改要求",
+        "未按期落实的组织生活制度",
+        "本期未按规定频次召开的会议及其依据，如“严格执行《中国共产党支部工作条例（试行）》的规定，支委会每月召开”；都按期时为空",
+        _rules_plan,
+    ),
+}
+
+# 下一步工作计划 answering each problem. 〔…〕 is the problem's own figure or plan figure, so a
+# plan goes when its problem does.
+PROBLEM_PLANS: dict[str, str] = {
+    "rules": "〔组织生活整改要求〕，按期召开、不缺项、不断档，切实提高组织生活质量。",
+    "lecture": "针对〔未开展党课情况〕的问题，由支部书记和支部委员按计划为党员讲党课。",
+    "heart_talk": "针对〔未开展谈心谈话情况〕的问题，支部书记与支部委员、支部委员与党员之间按要求开展谈心谈话。",
+    "absent": "针对〔缺席过半党员情况〕的问题，逐一了解缺席原因，加强提醒和管理，保证党员按时参加组织生活。",
+    "unexplained": "严格会议考勤登记，针对〔缺席未说明原因情况〕的问题，逐一补登缺席原因。",
+    "probation": "针对〔逾期未转正情况〕的问题，及时召开支部党员大会讨论其转正事宜。",
+    "publicity": "针对〔新闻宣传空缺情况〕的问题，加强新闻宣传工作，及时宣传报道支部工作。",
+}
+
+
+def problem_keys(facts) -> list[str]:
+    """The keys of the problems the data shows for the period, in the order of the report."""
+    judgments = judgments_of(facts)
+    return [key for key, figure in PROBLEM_FIGURES.items() if figure.fill(facts, judgments) is not None]
+
+
+def plan_keys(facts) -> list[str]:
+    """The plans of 下一步工作计划 answering the period's problems: one for all the rules broken."""
+    keys = ["rules" if key.startswith("rule:") else key for key in problem_keys(facts)]
+    return [key for key in dict.fromkeys(keys) if key in PROBLEM_PLANS]
+
+
+def problem_text(key: str) -> str:
+    """The item of 存在的问题 for a problem: its figure, a sentence of its own."""
+    return f"〔{PROBLEM_FIGURES[key].name}〕。"
+
+
+def problem_hint(key: str, facts) -> str:
+    """What the editor shows under a problem item and the report never prints: names."""
+    judgments = judgments_of(facts)
+    if key == "absent":
+        return "；".join(f"{a.name}（应参加{a.due}次，缺席{a.absent}次）" for a in judgments.absentees)
+    if key == "probation":
+        return "、".join(judgments.overdue_probation)
+    if key.startswith("rule:"):
+        rule = judgments.rule(key.removeprefix("rule:"))
+        return f"依据：{rule.source}" if rule else ""
+    return ""
+
+
+# --- outcomes and their sources -----------------------------------------------------------------
+
+# A sentence that says what something achieved. The check and the defaults share it: an outcome is
+# proposed only with a source, and a typed one without a source is marked.
+EVALUATIVE = re.compile(
+    r"(?:增强|提升|提高|激发|凝聚|坚定|筑牢|促进|推动|强化)了[^，。；！？]{2,30}"
+    r"|(?:取得|收到)了?(?:明显|显著|良好|积极|切实)?(?:的)?(?:实效|成效|效果)"
+    r"|实现了?[^，。；！？]{0,24}深度融合"
+    r"|严格(?:履行|落实)[“\"]?一岗双责[”\"]?"
+    r"|严格落实第一责任人责任"
+    r"|成效(?:显著|明显)"
+)
+_STOP = set("了的和与及、“”《》，。；增强提升提高激发凝聚坚定筑牢促进推动强化实现取得严格履行落实")
+
+
+def outcome_sources(facts) -> tuple[str, ...]:
+    """What states an outcome for the period: the profile's 年度工作成效 and the records' own
+    outcomes (where the records carry one)."""
+    profile = getattr(facts, "profile", None)
+    sources = list(getattr(profile, "achievements", ()) or ())
+    for detail in getattr(facts, "details", ()):
+        outcome = getattr(detail, "outcome", "")
+        if outcome:
+            sources.append(outcome)
+    return tuple(sources)
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if c not in _STOP and not c.isspace()]
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+
+
+def sourced(phrase: str, sources: Iterable[str]) -> bool:
+    """Whether some source states ``phrase``'s outcome: most of its words (pairs of characters,
+    the verb and particles left out) stand in one source."""
+    wanted = _bigrams(phrase)
+    if not wanted:
+        return True
+    return any(len(wanted & _bigrams(source)) * 3 >= len(wanted) * 2 for source in sources)
+
+
+def unsourced_outcomes(text: str, facts) -> list[str]:
+    """The evaluative phrases of ``text`` no source states."""
+    sources = outcome_sources(facts)
+    return [match.group(0) for match in EVALUATIVE.finditer(text) if not sourced(match.group(0), sources)]
+
+
+def keep_sourced(text: str, facts) -> str:
+    """``text`` without its clauses that state an outcome no source states; a sentence left with
+    nothing but its heading keeps the heading."""
+    clauses = re.split(r"(?<=[，。；])", text)
+    kept = [clause for clause in clauses if not unsourced_outcomes(clause, facts)]
+    result = "".join(kept)
+    if result.endswith("，"):
+        result = result[:-1] + "。"
+    return result

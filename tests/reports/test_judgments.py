@@ -1,0 +1,544 @@
+"""The draft's judgments follow from the records: compliance from the calendar, 存在的问题 from what
+the data shows (with figures), a plan for each, outcomes only with a source, no contradiction
+between sections — measured on branches of four make-ups, on generated ones and on the demo."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from branchwork.models import Member
+from branchwork.periods import Period
+from reports import services
+from reports.claims import check_document, check_paragraph
+from reports.compile import (
+    ItemDraft,
+    ReportHeader,
+    compile_defaults,
+    compile_document,
+    fill_text,
+    fill_values,
+)
+from reports.models import ProfileYear, Report, ReportItem
+from reports.profile import report_facts
+from tests.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    BranchFactory,
+    CommitteeFactory,
+    MemberFactory,
+    PartyGroupFactory,
+    RoleFactory,
+)
+
+D = datetime.date
+H1 = Period.parse("2022H1")
+MONTHS = range(1, 7)
+JUDGMENT_RULES = {"compliance", "contradiction", "outcome", "pending"}
+
+pytestmark = pytest.mark.django_db
+
+
+def _branch(name: str, *, members: int = 6) -> tuple:
+    branch = BranchFactory(name=name, parent=CommitteeFactory())
+    secretary = MemberFactory(branch=branch, name=f"{name[:2]}书记", post=Member.Post.SECRETARY)
+    others = [MemberFactory(branch=branch, name=f"{name[:2]}党员{index}") for index in range(members - 1)]
+    return branch, secretary, others
+
+
+def _meetings(branch, kind: str, months, **fields) -> list:
+    return [
+        ActivityFactory(branch=branch, kind=kind, date=D(2022, month, 12), title=f"{month}月{kind}", **fields)
+        for month in months
+    ]
+
+
+def _complete(branch, secretary, *, groups=()) -> None:
+    """Every rule of the default calendar kept for 2022H1, a 党课 by the secretary, a 谈心谈话."""
+    _meetings(branch, "committee_meeting", MONTHS)
+    _meetings(branch, "themed_day", MONTHS, activity_forms="参观红色教育基地")
+    _meetings(branch, "branch_assembly", (2, 5))
+    _meetings(branch, "study", MONTHS, materials="党的二十大报告", study_form="集体学习")
+    ActivityFactory(
+        branch=branch, kind="org_life", date=D(2022, 1, 20), title="2021年度组织生活会", year_of=2021
+    )
+    ActivityFactory(
+        branch=branch, kind="democratic_appraisal", date=D(2022, 1, 21), title="民主评议党员", year_of=2021
+    )
+    ActivityFactory(
+        branch=branch, kind="party_lecture", date=D(2022, 3, 18), title="学习党章", speaker=secretary
+    )
+    ActivityFactory(branch=branch, kind="heart_talk", date=D(2022, 4, 8), title="谈心谈话")
+    for group in groups:
+        for month in MONTHS:
+            ActivityFactory(branch=branch, kind="group_meeting", date=D(2022, month, 15), party_group=group)
+
+
+@pytest.fixture
+def school():
+    """A primary school's branch with gaps: 支委会 only in January and March, no 主题党日 in April,
+    no 支部党员大会 in the first quarter, no 党课, no 谈心谈话."""
+    branch, _secretary, _ = _branch("实验小学党支部")
+    _meetings(branch, "committee_meeting", (1, 3))
+    _meetings(branch, "themed_day", (1, 2, 3, 5, 6), activity_forms="带领少先队员参观纪念馆")
+    _meetings(branch, "branch_assembly", (5,))
+    _meetings(branch, "study", (1, 3, 5), materials="《中国共产党章程》", study_form="集体学习")
+    return branch
+
+
+@pytest.fixture
+def public_unit():
+    """A disease-control centre's branch that kept every rule, and says what its themed days did."""
+    branch, secretary, _ = _branch("市疾控中心第一党支部")
+    _complete(branch, secretary)
+    ProfileYear.objects.create(
+        branch=branch, year=2022, achievements="主题党日活动增强了党员的归属感、责任感和荣誉感"
+    )
+    return branch
+
+
+@pytest.fixture
+def enterprise():
+    """A company's production branch: gaps, a member absent from three of four 支委会, absences
+    without a reason, a 预备党员 two years past admission not yet confirmed, an open rectification."""
+    branch, secretary, others = _branch("机械公司生产党支部")
+    MemberFactory(branch=branch, name="王预备", status=Member.Status.PROBATIONARY, joined_on=D(2020, 3, 1))
+    committee = _meetings(branch, "committee_meeting", (1, 2, 4, 6))
+    for index, meeting in enumerate(committee):
+        AttendanceFactory(activity=meeting, member=secretary)
+        AttendanceFactory(
+            activity=meeting, member=others[0], present=index == 0, absence_reason="" if index else ""
+        )
+        AttendanceFactory(
+            activity=meeting,
+            member=others[1],
+            present=index != 1,
+            absence_reason="出差" if index == 1 else "",
+        )
+    _meetings(branch, "themed_day", MONTHS, activity_forms="安全生产志愿服务")
+    _meetings(branch, "branch_assembly", (3, 6))
+    ActivityFactory(
+        branch=branch, kind="rectification", date=D(2022, 2, 10), title="安全生产党员责任区划分不清"
+    )
+    return branch
+
+
+@pytest.fixture
+def community():
+    """A residents' community branch with two party groups, every rule kept."""
+    branch, secretary, _ = _branch("幸福社区党支部", members=10)
+    groups = [PartyGroupFactory(branch=branch, name=name) for name in ("第一网格党小组", "第二网格党小组")]
+    _complete(branch, secretary, groups=groups)
+    return branch
+
+
+def judgment_flags(branch, period=H1) -> list:
+    document = compile_defaults(branch=branch, period=period)
+    facts = report_facts(branch=branch, period=period)
+    return [
+        flag for located in check_document(document, facts) for flag in located.flags if flag.rule != "empty"
+    ]
+
+
+def sections(branch, period=H1) -> tuple[str, str, str]:
+    text = compile_defaults(branch=branch, period=period).plain_text()
+    done, rest = text.split("五、存在的问题")
+    problems, plans = rest.split("六、下一步工作计划")
+    return done, problems, plans
+
+
+# --- the four make-ups ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make_up", ["school", "public_unit", "enterprise", "community"])
+def test_no_proposed_judgment_is_contradicted_unsourced_or_premature(make_up, request):
+    """Measured: compliance sentences contradicted by the calendar 0, contradictions between
+    sections 0, outcome sentences without a source 0 — indeed no flag at all."""
+    branch = request.getfixturevalue(make_up)
+    assert judgment_flags(branch) == []
+
+
+@pytest.mark.parametrize("make_up", ["school", "enterprise"])
+def test_a_branch_with_gaps_names_each_broken_rule_with_its_figures_and_claims_none_kept(make_up, request):
+    branch = request.getfixturevalue(make_up)
+    facts = report_facts(branch=branch, period=H1)
+    done, problems, plans = sections(branch)
+
+    broken = facts.judgments.broken_rules
+    assert broken
+    for rule in broken:
+        assert rule.gap_text in problems
+    assert "严格落实党内组织生活制度" not in done and "认真开展党内组织生活" in done
+    assert "按期召开、不缺项、不断档" in plans  # a plan answers them
+
+
+def test_the_schools_problems_read_with_their_figures(school):
+    _done, problems, plans = sections(school)
+
+    assert "支委会应每月召开，本期召开2次，2月、4月、5月、6月未召开。" in problems
+    assert "主题党日应每月开展，本期开展5次，4月未开展。" in problems
+    assert "支部党员大会应每季度召开，本期召开1次，第一季度未召开。" in problems
+    assert "上半年支部未开展党课。" in problems and "上半年未开展谈心谈话。" in problems
+    assert "针对上半年支部未开展党课的问题" in plans
+    # No general problem the data cannot show is proposed.
+    assert "融合" not in problems and "考核办法" not in problems
+
+
+def test_the_enterprises_problems_count_people_and_never_name_them(enterprise):
+    _done, problems, plans = sections(enterprise)
+
+    assert "上半年有1名党员缺席了半数以上应参加的会议。" in problems
+    assert "上半年有3人次缺席会议未登记缺席原因。" in problems
+    assert "1名预备党员预备期已满，尚未按期讨论转正。" in problems
+    assert "安全生产党员责任区划分不清。" in problems
+    assert "王预备" not in problems and "机械党员0" not in problems
+    assert "及时召开支部党员大会讨论其转正事宜" in plans
+
+
+@pytest.mark.parametrize("make_up", ["public_unit", "community"])
+def test_a_complete_branch_says_it_kept_the_rules_and_lists_no_invented_problem(make_up, request):
+    branch = request.getfixturevalue(make_up)
+    done, problems, plans = sections(branch)
+
+    assert "严格落实党内组织生活制度" in done
+    assert problems.strip() == "〔本部分尚未撰写〕"  # the secretary writes it, or picks an option
+    assert "针对" not in plans
+
+
+def test_an_outcome_is_said_only_where_a_source_states_it(public_unit, community):
+    assert "增强了党员的归属感、责任感和荣誉感" in sections(public_unit)[0]
+    community_done = sections(community)[0]
+    assert "增强了党员的归属感" not in community_done and "一岗双责" not in community_done
+    assert "深度融合" not in community_done
+
+
+def test_the_community_keeps_its_party_group_rhythm(community):
+    done = sections(community)[0]
+    assert "按月召开党小组会议" in done
+
+
+# --- the claim check reads judgments: planted false sentences, true ones left alone -------------------
+
+# (fixture, section, sentence, rule it must raise)
+PLANTED = [
+    ("school", 1, "严格落实“三会一课”制度。", "compliance"),
+    ("school", 1, "严格落实党内组织生活制度，扎实开展各项工作。", "compliance"),
+    ("school", 2, "按月召开支委会，研究支部重要事项。", "compliance"),
+    ("school", 1, "支委会每月按期召开。", "compliance"),
+    ("school", 2, "每季度召开支部党员大会。", "compliance"),
+    ("school", 1, "每月开展主题党日活动。", "compliance"),
+    ("school", 1, "增强了党员的归属感、责任感和荣誉感。", "outcome"),
+    ("school", 2, "党支部书记严格落实第一责任人责任。", "outcome"),
+    ("school", 2, "班子成员严格履行“一岗双责”。", "outcome"),
+    ("school", 2, "不同层面实现党建工作与教育教学工作的深度融合。", "outcome"),
+    ("school", 1, "各项工作取得明显实效。", "outcome"),
+    ("school", 4, "极大提升了党员的政治素养。", "outcome"),
+    ("school", 3, "作风建设成效显著。", "outcome"),
+    ("enterprise", 2, "查摆出的问题均已整改到位。", "pending"),
+    ("enterprise", 2, "预备党员均已按期转正。", "pending"),
+    ("enterprise", 0, "支部严格落实“三会一课”，按月召开支委会。", "compliance"),
+    ("school", 2, "支部委员会每月集体研究支部重要事项。", "compliance"),  # a paraphrase
+    ("school", 1, "支部书记每年为党员讲党课。", "compliance"),
+    ("school", 2, "支部党员大会坚持每季度召开。", "compliance"),
+    ("school", 1, "扎实开展主题党日活动，组织党员参观纪念馆。", "compliance"),
+]
+
+
+def flags_of(branch, text, section):
+    facts = report_facts(branch=branch, period=H1)
+    return check_paragraph(fill_text(text, fill_values(facts)) or (), section=section, facts=facts)
+
+
+@pytest.mark.parametrize(
+    ("make_up", "section", "sentence", "rule"), PLANTED, ids=[p[2][:12] for p in PLANTED]
+)
+def test_a_planted_false_judgment_is_flagged(make_up, section, sentence, rule, request):
+    assert rule in {flag.rule for flag in flags_of(request.getfixturevalue(make_up), sentence, section)}
+
+
+def test_a_compliance_flag_names_the_months(school):
+    [flag] = flags_of(school, "按月召开支委会。", 2)
+    assert (
+        flag.message
+        == "写的是“按月召开支委会”，合规日历显示：支委会应每月召开，本期召开2次，2月、4月、5月、6月未召开"
+    )
+    assert flag.kind == "committee_meeting"
+
+
+def test_an_unsourced_outcome_is_marked_softly(school):
+    [flag] = flags_of(school, "增强了党员的归属感。", 1)
+    assert flag.rule == "outcome" and flag.message.startswith("评价性表述，未见依据")
+
+
+# (section 1–4 sentence, 存在的问题 sentence): the draft says in one place what it denies in another.
+CONTRADICTIONS = [
+    ("按月召开支委会，研究重要事项。", "支委会未按月召开。"),
+    ("支部书记为全体党员讲党课。", "上半年支部未开展党课。"),
+    ("严格落实“三会一课”。", "“三会一课”落实不到位。"),
+    ("每季度召开支部党员大会。", "支部党员大会未按季度召开。"),
+    ("通过谈心谈话等形式加强引导。", "上半年没有开展谈心谈话。"),
+]
+
+
+def _document(branch, items):
+    header = ReportHeader(
+        title="标题", addressee="上级", opening="开头。", signature="支部", signed_on=D(2022, 7, 1)
+    )
+    facts = report_facts(branch=branch, period=H1)
+    return check_document(compile_document(header=header, items=items, facts=facts), facts)
+
+
+@pytest.mark.parametrize(("claim", "problem"), CONTRADICTIONS, ids=[c[0][:10] for c in CONTRADICTIONS])
+def test_a_contradiction_between_sections_is_flagged(public_unit, claim, problem):
+    """On a branch that kept every rule (so only the contradiction is wrong)."""
+    located = _document(public_unit, [ItemDraft(1, claim), ItemDraft(5, problem)])
+    rules = {(entry.section, flag.rule) for entry in located for flag in entry.flags}
+    assert (1, "contradiction") in rules
+
+
+def test_recall_on_the_planted_judgments_is_complete(school, enterprise, public_unit):
+    fixtures = {"school": school, "enterprise": enterprise}
+    caught = sum(
+        1
+        for make_up, section, sentence, rule in PLANTED
+        if rule in {f.rule for f in flags_of(fixtures[make_up], sentence, section)}
+    )
+    contradictions = sum(
+        1
+        for claim, problem in CONTRADICTIONS
+        if any(
+            f.rule == "contradiction"
+            for e in _document(public_unit, [ItemDraft(1, claim), ItemDraft(5, problem)])
+            for f in e.flags
+        )
+    )
+    assert (caught + contradictions) / (len(PLANTED) + len(CONTRADICTIONS)) >= 0.95
+    assert caught + contradictions == len(PLANTED) + len(CONTRADICTIONS)
+
+
+TRUE = [
+    ("school", 6, "严格落实“三会一课”组织生活，按月召开支委会。"),  # a plan
+    ("school", 5, "支委会应每月召开，本期召开2次，2月、4月、5月、6月未召开。"),
+    ("school", 1, "本期未按月召开支委会。"),
+    ("school", 1, "引导党员增强党性修养，提高理论水平。"),  # a purpose, not an outcome
+    ("school", 6, "确保问题整改到位、取得实效。"),
+    ("public_unit", 1, "严格落实党内组织生活制度，按月召开支委会，每季度召开支部党员大会。"),
+    ("public_unit", 1, "主题党日活动增强了党员的归属感、责任感和荣誉感。"),  # the profile says so
+    ("public_unit", 2, "查摆出的问题均已整改到位。"),  # nothing open
+    ("public_unit", 1, "支部书记每年为党员讲党课，支部委员会每月集体研究支部重要事项。"),
+]
+
+
+@pytest.mark.parametrize(("make_up", "section", "sentence"), TRUE, ids=[t[2][:12] for t in TRUE])
+def test_a_true_judgment_is_left_alone(make_up, section, sentence, request):
+    assert flags_of(request.getfixturevalue(make_up), sentence, section) == []
+
+
+# --- last period's problems, the editor --------------------------------------------------------------
+
+
+def test_last_periods_problems_are_carried_forward_with_what_became_of_them(school):
+    last = Report.objects.create(
+        branch=school,
+        year=2021,
+        half="H2",
+        title="t",
+        addressee="a",
+        opening="o",
+        signature="s",
+        signed_on=D(2022, 1, 4),
+    )
+    ReportItem.objects.create(
+        report=last,
+        section=5,
+        position=1,
+        text="〔支委会未按期情况〕。",
+        origin="problem:rule:committee_meeting",
+    )
+    ReportItem.objects.create(
+        report=last, section=5, position=2, text="〔主题党日未按期情况〕。", origin="problem:rule:themed_day"
+    )
+    ReportItem.objects.create(
+        report=last, section=5, position=3, text="〔未开展党课情况〕。", origin="problem:lecture"
+    )
+    ActivityFactory(branch=school, kind="party_lecture", date=D(2022, 4, 1), title="党课")
+    _meetings(school, "themed_day", (4,))
+
+    _done, problems, _plans = sections(school)
+
+    assert (
+        "上期查摆问题的整改情况：“支委会未按规定频次召开”本期仍存在；“主题党日未按规定频次开展”已整改，本期主题党日每月按期开展，共6次；"
+        "“未开展党课”已整改，本期开展党课1次。"
+    ) in problems
+
+
+def test_a_resolved_problem_of_last_period_is_told_without_a_lead_to_problems(public_unit):
+    last = Report.objects.create(
+        branch=public_unit, year=2021, half="H2", title="t", addressee="a", opening="o", signature="s", signed_on=D(2022, 1, 4)
+    )
+    ReportItem.objects.create(report=last, section=5, position=1, text="〔未开展党课情况〕。", origin="problem:lecture")
+
+    _done, problems, _plans = sections(public_unit)
+
+    assert problems.strip() == "上期查摆问题的整改情况：“未开展党课”已整改，本期开展党课1次。"
+
+
+def test_the_editor_names_absent_members_in_the_hint_and_links_the_calendar(client, enterprise):
+    user = RoleFactory(organisation=enterprise).user
+    report = services.report_create(branch=enterprise, period=H1, by=user)
+    client.force_login(user)
+
+    page = client.get(reverse("reports:report_edit", args=[enterprise.code, "2022H1"])).content.decode()
+
+    assert "机械党员0（应参加4次，缺席3次）" in page
+    assert "王预备" in page  # the hint under 逾期未转正
+    assert f"{reverse('activities:compliance', args=[enterprise.code])}?period=2022H1" in page
+    assert "常见问题，属实时可选用" in page and "党建与业务工作融合方面，工作措施和力度不够。" in page
+    assert not any("融合" in item.text for item in report.items.all())
+
+
+# --- generated branches ----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    committee=st.sets(st.sampled_from(MONTHS)),
+    themed=st.sets(st.sampled_from(MONTHS)),
+    assembly=st.sets(st.sampled_from(MONTHS), max_size=3),
+    lecture=st.booleans(),
+    talk=st.booleans(),
+    rectification=st.booleans(),
+    groups=st.integers(min_value=0, max_value=2),
+    said=st.booleans(),
+)
+def test_generated_branches_judge_only_what_their_data_shows(
+    committee, themed, assembly, lecture, talk, rectification, groups, said
+):
+    branch, secretary, _ = _branch("生成党支部")
+    _meetings(branch, "committee_meeting", sorted(committee))
+    _meetings(branch, "themed_day", sorted(themed), activity_forms="观看红色电影")
+    _meetings(branch, "branch_assembly", sorted(assembly))
+    _meetings(branch, "study", (1, 4), materials="党章", study_form="集体学习")
+    ActivityFactory(branch=branch, kind="org_life", date=D(2022, 1, 20), title="组织生活会", year_of=2021)
+    ActivityFactory(
+        branch=branch, kind="democratic_appraisal", date=D(2022, 1, 21), title="民主评议", year_of=2021
+    )
+    if lecture:
+        ActivityFactory(
+            branch=branch, kind="party_lecture", date=D(2022, 3, 1), title="党课", speaker=secretary
+        )
+    if talk:
+        ActivityFactory(branch=branch, kind="heart_talk", date=D(2022, 3, 2), title="谈心")
+    if rectification:
+        ActivityFactory(branch=branch, kind="rectification", date=D(2022, 2, 2), title="台账不规范")
+    for index in range(groups):
+        group = PartyGroupFactory(branch=branch)
+        _meetings(branch, "group_meeting", MONTHS if index == 0 else (1,), party_group=group)
+    if said:
+        ProfileYear.objects.create(
+            branch=branch, year=2022, achievements="增强了党员的归属感、责任感和荣誉感"
+        )
+
+    facts = report_facts(branch=branch, period=H1)
+    assert judgment_flags(branch) == []
+    done, problems, plans = sections(branch)
+    for rule in facts.judgments.broken_rules:
+        assert rule.gap_text in problems
+    assert ("严格落实党内组织生活制度" in done) == (facts.judgments.all_rules_kept and lecture)
+    assert ("上半年支部未开展党课" in problems) == (not lecture)
+    if not said:
+        assert "归属感" not in done
+    assert not re.search(r"(?<!\d)0(次|篇|人|名)", problems)
+
+
+# --- the branch's register -----------------------------------------------------------------------
+
+
+def test_the_draft_calls_members_as_the_profile_does(school):
+    from reports.models import BranchProfile
+
+    BranchProfile.objects.create(branch=school, member_term="党员教师")
+    done, _problems, plans = sections(school)
+
+    assert "引导党员教师" in done and "全体党员教师" in plans
+    assert "职工" not in done + plans and "党员干部" not in done + plans
+
+
+def test_without_a_term_members_are_plainly_party_members(school):
+    done, _problems, plans = sections(school)
+    assert "职工" not in done + plans and "引导党员筑牢信仰之基" in done
+
+
+def test_the_references_own_register_is_kept_as_it_wrote_it():
+    from reports.defaults import in_register
+
+    text = "引导党员职工学习，教育党员干部职工，要求党员干部廉洁，加强职工网络言行引导。"
+    assert in_register(text, "党员职工") == text
+    assert (
+        in_register(text, "党员医务人员")
+        == "引导党员医务人员学习，教育党员医务人员，要求党员医务人员廉洁，加强医务人员网络言行引导。"
+    )
+    assert in_register(text, "") == "引导党员学习，教育党员，要求党员廉洁，加强党员网络言行引导。"
+
+
+# --- the demo's two branches ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(db):
+    from branchwork.models import Organisation
+    from demo.organisations import seed_organisations
+    from demo.profiles import seed_profiles
+    from demo.records import seed_activities
+
+    seed_organisations()
+    seed_profiles()
+    seed_activities(today=D(2026, 11, 25))
+    return {code: Organisation.objects.get(code=code) for code in ("kl", "lsy")}
+
+
+def test_the_demos_judgments_hold_and_kls_problems_come_from_its_own_profile_and_records(demo):
+    from reports.compile import default_items
+
+    kl, lsy = demo["kl"], demo["lsy"]
+    assert judgment_flags(kl) == [] and judgment_flags(lsy) == []
+
+    kl_facts = report_facts(branch=kl, period=H1)
+    problems = [draft for draft in default_items(facts=kl_facts) if draft.section == 5 and draft.numbered]
+    assert {draft.origin.split(":")[0] for draft in problems} == {"carry", "own"}  # a rectification, the profile
+    starts = ("党建与业务工作融合方面", "在建立完善工作机制方面", "在特色党小组建设方面", "在“党员先锋示范岗”创建方面")
+    assert len(problems) == len(starts)
+    for draft, start in zip(problems, starts, strict=True):
+        assert draft.text.startswith(start)  # the reference's four problems, in its order
+    assert kl_facts.judgments.all_rules_kept and "严格落实党内组织生活制度" in sections(kl)[0]
+
+    lsy_facts = report_facts(branch=lsy, period=H1)
+    _done, lsy_problems, _plans = sections(lsy)
+    assert lsy_facts.judgments.broken_rules
+    for rule in lsy_facts.judgments.broken_rules:
+        assert rule.gap_text in lsy_problems
+    assert "融合" not in lsy_problems and "考核办法" not in lsy_problems
+
+
+def test_figures_beside_a_gap_are_no_contradiction(public_unit):
+    """「召开支委会6次」 in 一 and 「支委会应每月召开……3月未召开」 in 五 can both be true."""
+    located = _document(
+        public_unit,
+        [ItemDraft(1, "截至6月30日，召开支委会6次、党小组会议6次。"), ItemDraft(5, "支委会应每月召开，本期召开6次，3月未召开。")],
+    )
+    assert not any(flag.rule == "contradiction" for entry in located for flag in entry.flags)
+
+
+def test_a_records_own_outcome_is_a_source(community):
+    """What the secretary recorded as a record's 成效 backs the outcome sentence it states."""
+    from activities.models import Activity
+
+    Activity.objects.filter(branch=community, kind="themed_day").update(outcome="增强了党员的归属感、责任感和荣誉感")
+
+    done = sections(community)[0]
+    assert "增强了党员的归属感、责任感和荣誉感" in done and "极大提升了组织的吸引力和凝聚力" not in done
+    assert flags_of(community, "主题党日增强了党员的归属感、责任感和荣誉感。", 1) == []
