@@ -195,6 +195,16 @@ ACTIVITY_TEXT_FIELDS = [
 ]
 
 
+REQUIRED_CHOICES = {
+    "payment_type": "党费",
+    "approval_matter": "转正",
+    "approval_status": "pending",
+    "series_kind": "study",
+    "series_count": "3",
+    "date_to": "2022-03-20",
+}
+
+
 def _kind_text_fields(kind, branch) -> list[str]:
     form = ActivityForm(kind=kind, branch=branch)
     return [name for name, field in form.fields.items() if isinstance(field, forms.CharField)]
@@ -224,6 +234,8 @@ def test_records_of_every_kind_keep_hostile_text(world, record_property):
             data["headcount"] = "5"
         if "party_group" in info.fields:
             data["party_group"] = str(group.pk)
+        # Choices, numbers and dates a kind requires (kinds.Kind.required), filled validly.
+        data.update({name: value for name, value in REQUIRED_CHOICES.items() if name in info.required})
         required = {"title"} | ({"speaker_name"} if kind == "party_lecture" else set())
         valid = all(
             (trimmed(data[name]) or name not in required)
