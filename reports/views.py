@@ -59,8 +59,10 @@ from .selectors import (
 def _report_for(user, code: str, period: Period, *, write: bool = False) -> tuple[Organisation, Report]:
     branch = access.branch_for_user(user, code, write=write)
     report = get_object_or_404(
-        Report.objects.filter(branch=branch).select_related("branch", "updated_by"), year=period.year, half=period.half
+        Report.objects.filter(branch=branch).select_related("updated_by"), year=period.year, half=period.half
     )
+    # The branch as access loaded it, with its parents: the report names them (its superiors).
+    report.branch = branch
     return branch, report
 
 
