@@ -237,6 +237,9 @@ def _visit_phrase(slots: dict) -> str:
             break
     names, reason = slots["interviewee"].strip(), slots["talk_reason"].strip()
     category = reason if reason.endswith(_VISITED_CATEGORY_ENDINGS) else ""
+    if "、" in category and names:  # 「老党员和困难群众老周、李大娘」: the categories apart from the names
+        first, _, last = category.rpartition("、")
+        category = f"{first}和{last}"
     visited = f"{category}{names}" or "群众"
     if reason and not category:
         visited += f"（{reason}）"
