@@ -40,7 +40,7 @@ from branchwork.periods import Period, chinese_date
 
 from .kinds import KINDS, kinds_where
 from .models import Activity, ActivityKind, ComplianceRule
-from .quorum import short_of_quorum
+from .quorum import Known, short_of_quorum
 
 DONE, MISSED, DUE, FUTURE, NA, OPEN = "done", "missed", "due", "future", "na", "open"
 
@@ -135,7 +135,7 @@ def effective_rules(branch: Organisation, rules: Iterable[ComplianceRule]) -> di
 def rules_in_force(branch: Organisation) -> list[ComplianceRule]:
     """Every rule deciding the branch's calendar (frequency "none" included, to show it is off),
     in the order of the kind registry. One query."""
-    rules = ComplianceRule.objects.for_branch(branch).select_related("organisation")
+    rules = ComplianceRule.objects.in_force_for(branch).select_related("organisation")
     effective = effective_rules(branch, rules)
     return [effective[code] for code in KINDS if code in effective]
 
@@ -349,12 +349,18 @@ def _calendar_targets(
 
 
 def _active_groups(
-    branch_ids: list[int], rules_by_branch: dict[int, dict[str, ComplianceRule]], period: Period
+    branch_ids: list[int],
+    rules_by_branch: dict[int, dict[str, ComplianceRule]],
+    period: Period,
+    groups: Iterable[PartyGroup] | None = None,
 ) -> dict[int, list[PartyGroup]]:
-    """Party groups active in the period, by branch; no query when no rule is kept per group."""
+    """Party groups active in the period, by branch; no query when no rule is kept per group, nor
+    when the caller passes the branches' ``groups`` (ordered by name) it has read already."""
     groups_by_branch: dict[int, list[PartyGroup]] = defaultdict(list)
     if any(rule.per_party_group for rules in rules_by_branch.values() for rule in rules.values()):
-        for group in PartyGroup.objects.filter(branch_id__in=branch_ids).order_by("name", "pk"):
+        if groups is None:
+            groups = PartyGroup.objects.filter(branch_id__in=branch_ids).order_by("name", "pk")
+        for group in groups:
             if _group_active_in(group, period):
                 groups_by_branch[group.branch_id].append(group)
     return groups_by_branch
@@ -403,16 +409,19 @@ def _calendars(
     period: Period,
     today: datetime.date,
     short_of_quorum_ids: set[int] | None = None,
+    groups: Iterable[PartyGroup] | None = None,
+    known: Known | None = None,
 ) -> dict[int, Calendar]:
     """Detailed calendars of many branches in a fixed number of queries: every cell with the
-    records behind it and the quorum flags."""
+    records behind it and the quorum flags. ``groups`` and ``known``: the branches' party groups
+    and what the quorum check reads, when the caller has read them (``branch_calendar``)."""
     if not branches:
         return {}
     months = period.months()
     rules_by_branch = _rules_for_branches(branches)
     kinds = {code for rules in rules_by_branch.values() for code in rules} | set(recorded_without_rule())
     branch_ids = [branch.pk for branch in branches]
-    groups_by_branch = _active_groups(branch_ids, rules_by_branch, period)
+    groups_by_branch = _active_groups(branch_ids, rules_by_branch, period, groups)
 
     # (branch, kind, party group) → month → count / ids.
     counts: MonthlyCounts = defaultdict(lambda: defaultdict(int))
@@ -444,7 +453,7 @@ def _calendars(
     if short_of_quorum_ids is not None:
         short = short_of_quorum_ids
     else:
-        short = short_of_quorum(a for a in activities.values() if period.start <= a.date <= period.end)
+        short = short_of_quorum((a for a in activities.values() if period.start <= a.date <= period.end), known=known or Known())
 
     calendars = {}
     for branch in branches:
@@ -483,15 +492,28 @@ def _calendars(
 
 
 def branch_calendar(
-    *, branch: Organisation, period: Period, today: datetime.date, short_of_quorum_ids: set[int] | None = None
+    *,
+    branch: Organisation,
+    period: Period,
+    today: datetime.date,
+    short_of_quorum_ids: set[int] | None = None,
+    groups: Iterable[PartyGroup] | None = None,
+    known: Known | None = None,
 ) -> Calendar:
     """The branch's calendar for the period with the records behind every cell.
 
     ``short_of_quorum_ids``: the period's records held without quorum, when the caller has
-    computed them already (the branch home page does), so they are not computed twice."""
-    return _calendars(branches=[branch], period=period, today=today, short_of_quorum_ids=short_of_quorum_ids)[
-        branch.pk
-    ]
+    computed them already (the branch home page does), so they are not computed twice. Likewise
+    ``groups`` (the branch's party groups, ordered by name) and ``known`` (what the quorum check
+    reads, see ``quorum.Known``), which a report's facts have read already (``reports.judgments``)."""
+    return _calendars(
+        branches=[branch],
+        period=period,
+        today=today,
+        short_of_quorum_ids=short_of_quorum_ids,
+        groups=groups,
+        known=known,
+    )[branch.pk]
 
 
 def branch_calendars(
@@ -604,7 +626,7 @@ class RuleListing:
 def rule_listing(*, organisation: Organisation) -> RuleListing:
     """The rules of ``organisation`` and of those above it, and the system defaults. One query."""
     order = list(KINDS)
-    rules = list(ComplianceRule.objects.for_branch(organisation).select_related("organisation"))
+    rules = list(ComplianceRule.objects.in_force_for(organisation).select_related("organisation"))
     effective = effective_rules(organisation, rules)
     own = sorted((r for r in rules if r.organisation_id == organisation.pk), key=lambda r: order.index(r.kind))
     inherited = sorted(

@@ -619,7 +619,7 @@ def import_template(*, branch: Organisation, type: str) -> bytes:
             ),
         }
     else:
-        names = [outlet.name for outlet in Outlet.objects.for_branch(branch).order_by("sort_order", "pk")]
+        names = [outlet.name for outlet in Outlet.objects.in_force_for(branch).order_by("sort_order", "pk")]
         lists = {"媒体": list(dict.fromkeys([*names, INTERNAL_OR_OTHER]))}
     for header, values in lists.items():
         target = get_column_letter(columns.index(header) + 1)
@@ -830,7 +830,7 @@ def publicity_import(*, branch: Organisation, file, by) -> ImportResult:
     # Nearest organisation's outlet wins when two levels registered the same name.
     outlets: dict[str, Outlet] = {}
     depth = {pk: i for i, pk in enumerate(branch.lineage_ids)}
-    for outlet in sorted(Outlet.objects.for_branch(branch), key=lambda o: depth.get(o.organisation_id, 0)):
+    for outlet in sorted(Outlet.objects.in_force_for(branch), key=lambda o: depth.get(o.organisation_id, 0)):
         outlets[outlet.name] = outlet
     # Names nobody registered become the branch's own outlets (as the entry form does), in the
     # order the file first names them.

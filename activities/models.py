@@ -8,14 +8,15 @@ from django.db import models
 from django.db.models import Q
 
 from branchwork import limits
-from branchwork.models import Member, Organisation, PartyGroup
+from branchwork.models import BranchTreeQuerySet, Member, Organisation, OrganisationTreeQuerySet, PartyGroup
 from branchwork.periods import Period
 
 from .kinds import KINDS, Kind, kind_choices, series_kind_choices
 
 
-class ActivityQuerySet(models.QuerySet):
+class ActivityQuerySet(BranchTreeQuerySet):
     def for_branch(self, branch: Organisation):
+        """The branch's own records (``below`` for every branch under an organisation)."""
         return self.filter(branch=branch)
 
     def in_period(self, period: Period):
@@ -355,9 +356,10 @@ class Attachment(models.Model):
         return PurePath(self.original_name).suffix.lower()[:10]
 
 
-class OutletQuerySet(models.QuerySet):
-    def for_branch(self, branch: Organisation):
-        """Outlets registered by any organisation above the branch (its 党总支 or 党委)."""
+class OutletQuerySet(OrganisationTreeQuerySet):
+    def in_force_for(self, branch: Organisation):
+        """Outlets a branch may choose: registered by the branch or any organisation above it
+        (its 党总支 or 党委). ``below`` is the other way: those registered under an organisation."""
         ancestor_ids = branch.lineage_ids
         return self.filter(organisation_id__in=ancestor_ids)
 
@@ -395,7 +397,7 @@ class Outlet(models.Model):
         return self.name
 
 
-class PublicityQuerySet(models.QuerySet):
+class PublicityQuerySet(BranchTreeQuerySet):
     def for_branch(self, branch: Organisation):
         return self.filter(branch=branch)
 
@@ -428,8 +430,8 @@ class PublicityEntry(models.Model):
         return self.title
 
 
-class ComplianceRuleQuerySet(models.QuerySet):
-    def for_branch(self, branch: Organisation):
+class ComplianceRuleQuerySet(OrganisationTreeQuerySet):
+    def in_force_for(self, branch: Organisation):
         """Rules in force for a branch: per kind, the nearest organisation's rule wins over a
         rule set higher up, and any organisation's rule wins over the system default."""
         ancestor_ids = branch.lineage_ids

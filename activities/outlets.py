@@ -96,7 +96,7 @@ def outlets_seed_defaults_for(*, organisations: Iterable[Organisation]) -> list[
             created = Outlet.objects.bulk_create(created)
             audit_bulk_created(objects=created)
             # bulk_create sends no post_save: renew the figures below each topmost organisation.
-            tops = [org for org in organisations if not any(org.path.startswith(o.path) and o is not org for o in organisations)]
+            tops = [org for org in organisations if not any(o.contains(org) and o is not org for o in organisations)]
             for top in tops:
                 figures_changed(below=top)
     return created
@@ -105,13 +105,13 @@ def outlets_seed_defaults_for(*, organisations: Iterable[Organisation]) -> list[
 def organisations_without_outlets() -> list[Organisation]:
     """The 党委 and 党总支 under which no branch can choose an outlet yet: nothing is registered
     at them, above them or below them. Topmost first; seeding one of them covers those below."""
-    registering = set(Outlet.objects.values_list("organisation__path", flat=True).distinct())
+    registering = list(Organisation.objects.filter(outlets__isnull=False).distinct())
     candidates = Organisation.objects.exclude(level=Organisation.Level.BRANCH).order_by("path")
     chosen: list[Organisation] = []
     for organisation in candidates:
-        if any(organisation.path.startswith(top.path) for top in chosen):
+        if any(top.contains(organisation) for top in chosen):
             continue  # covered by the registry seeded above it
-        near = any(path.startswith(organisation.path) or organisation.path.startswith(path) for path in registering)
+        near = any(organisation.contains(other) or other.contains(organisation) for other in registering)
         if not near:
             chosen.append(organisation)
     return chosen
@@ -150,7 +150,7 @@ class OutletRegistry:
 
 def outlet_registry(*, organisation: Organisation) -> OutletRegistry:
     of_branches = list(
-        Outlet.objects.filter(organisation__in=Organisation.objects.below(organisation).branches())
+        Outlet.objects.below(organisation).filter(organisation__level=Organisation.Level.BRANCH)
         .select_related("organisation")
         .order_by("organisation__path", "sort_order", "pk")[: BRANCH_OUTLETS_SHOWN + 1]
     )
@@ -165,7 +165,7 @@ def outlet_registry(*, organisation: Organisation) -> OutletRegistry:
 
 def branch_outlets(*, branch: Organisation) -> tuple[list[Outlet], list[Outlet]]:
     """The outlets a branch records its news in: (its own, those of the organisations above). One query."""
-    outlets = list(Outlet.objects.for_branch(branch).select_related("organisation").order_by("sort_order", "pk"))
+    outlets = list(Outlet.objects.in_force_for(branch).select_related("organisation").order_by("sort_order", "pk"))
     own = [outlet for outlet in outlets if outlet.organisation_id == branch.pk]
     return own, [outlet for outlet in outlets if outlet.organisation_id != branch.pk]
 

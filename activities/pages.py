@@ -258,4 +258,4 @@ class PublicityListing:
 
     @cached_property
     def has_outlets(self) -> bool:
-        return Outlet.objects.for_branch(self.branch).exists()
+        return Outlet.objects.in_force_for(self.branch).exists()

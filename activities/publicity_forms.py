@@ -117,7 +117,7 @@ class PublicityEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.branch = branch
         self.instance.branch = branch
-        self.outlets = {outlet.pk: outlet for outlet in Outlet.objects.for_branch(branch).order_by("sort_order", "pk")}
+        self.outlets = {outlet.pk: outlet for outlet in Outlet.objects.in_force_for(branch).order_by("sort_order", "pk")}
         names = {outlet.name for outlet in self.outlets.values()}
         choices = [("", "请选择媒体"), *((str(pk), outlet.name) for pk, outlet in self.outlets.items())]
         if INTERNAL_OR_OTHER not in names:
@@ -182,7 +182,7 @@ class PublicityFilterForm(forms.Form):
     def __init__(self, *args, branch: Organisation, today, within: PeriodRange, **kwargs):
         super().__init__(*args, **kwargs)
         self.within = within
-        self.fields["outlet"].queryset = Outlet.objects.for_branch(branch)
+        self.fields["outlet"].queryset = Outlet.objects.in_force_for(branch)
         choices = [("", f"本期（{Period.containing(today).long_label}）"), ("all", "全部期间")]
         self.fields["period"].widget.choices = [*choices, *within.choices()]
         for name in ("date_from", "date_to"):

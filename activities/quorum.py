@@ -3,7 +3,7 @@ members with a vote (正式党员) present; a 支委会 more than half of the br
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from branchwork.models import Member
@@ -36,20 +36,41 @@ def _rules_of(activity: Activity, counted: Iterable[str]) -> list[str]:
     return sorted({KINDS[code].quorum for code in counted if KINDS[code].quorum})
 
 
-def quorum_results(activities: Iterable[Activity]) -> dict[int, list[QuorumResult]]:
-    """Quorum results for many records in at most three queries: records that need a quorum and have
-    attendance registered get one result per rule (a record with none registered gets none —
-    the evidence checklist reports the missing attendance instead)."""
+@dataclass(frozen=True)
+class Known:
+    """What a caller has read already about the records it asks about, so that the quorum check
+    does not read it again (a report's facts have read all three). Each covers every record asked
+    about; None: not read, the check reads it.
+
+    ``roster``: the members of the records' branches as rows (``id``, ``branch_id``, ``status``,
+    ``post``, ``joined_on``, ``transferred_out_on``); ``kinds``: record id → every kind it counts
+    as; ``attendance``: (record id, member id, present) rows."""
+
+    roster: Iterable[Mapping] | None = None
+    kinds: Mapping[int, Iterable[str]] | None = None
+    attendance: Iterable[tuple[int, int, bool]] | None = None
+
+
+def quorum_results(activities: Iterable[Activity], *, known: Known = Known()) -> dict[int, list[QuorumResult]]:
+    """Quorum results for many records in at most three queries (fewer for what is ``known``):
+    records that need a quorum and have attendance registered get one result per rule (a record
+    with none registered gets none — the evidence checklist reports the missing attendance
+    instead)."""
     activities = list(activities)
     if not activities:
         return {}
     from .models import ActivityKind
 
     counted: dict[int, set[str]] = defaultdict(set)
-    # Callers that prefetched ``counted_kinds`` (the branch home, the detail page) save a query.
-    unfetched = [a.pk for a in activities if "counted_kinds" not in getattr(a, "_prefetched_objects_cache", {})]
+    if known.kinds is not None:
+        for activity in activities:
+            counted[activity.pk].update(known.kinds.get(activity.pk, ()))
+        unfetched = []
+    else:
+        # Callers that prefetched ``counted_kinds`` (the branch home, the detail page) save a query.
+        unfetched = [a.pk for a in activities if "counted_kinds" not in getattr(a, "_prefetched_objects_cache", {})]
     for activity in activities:
-        if activity.pk not in unfetched:
+        if known.kinds is None and activity.pk not in unfetched:
             counted[activity.pk].update(row.kind for row in activity.counted_kinds.all())
     if unfetched:
         for activity_id, kind in ActivityKind.objects.filter(activity_id__in=unfetched).values_list("activity_id", "kind"):
@@ -59,16 +80,22 @@ def quorum_results(activities: Iterable[Activity]) -> dict[int, list[QuorumResul
         return {}
     present_by_activity: dict[int, set[int]] = defaultdict(set)
     registered: set[int] = set()
-    for activity_id, member_id, present in Attendance.objects.filter(activity_id__in=needing).values_list(
-        "activity_id", "member_id", "present"
-    ):
+    attendance = known.attendance
+    if attendance is None:
+        attendance = Attendance.objects.filter(activity_id__in=needing).values_list("activity_id", "member_id", "present")
+    for activity_id, member_id, present in attendance:
+        if activity_id not in needing:
+            continue
         registered.add(activity_id)
         if present:
             present_by_activity[activity_id].add(member_id)
     branch_ids = {a.branch_id for a in needing.values()}
-    roster = list(
-        Member.objects.filter(branch_id__in=branch_ids).values("id", "branch_id", "status", "post", "joined_on", "transferred_out_on")
-    )
+    roster = known.roster
+    if roster is None:
+        roster = Member.objects.filter(branch_id__in=branch_ids).values(
+            "id", "branch_id", "status", "post", "joined_on", "transferred_out_on"
+        )
+    roster = [m for m in roster if m["branch_id"] in branch_ids]
     results: dict[int, list[QuorumResult]] = {}
     for pk, activity in needing.items():
         if pk not in registered:
@@ -90,6 +117,7 @@ def _eligible(member: dict, rule: str, day: datetime.date) -> bool:
     return bool(member["post"])
 
 
-def short_of_quorum(activities: Iterable[Activity]) -> set[int]:
+def short_of_quorum(activities: Iterable[Activity], *, known: Known = Known()) -> set[int]:
     """Ids of the records held without the quorum their kind requires."""
-    return {pk for pk, results in quorum_results(activities).items() if any(not r.met for r in results)}
+    results = quorum_results(activities, known=known)
+    return {pk for pk, found in results.items() if any(not r.met for r in found)}

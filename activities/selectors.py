@@ -230,6 +230,14 @@ class PeriodFacts:
     rectifications_found: tuple[int, ...] = ()
     # Kinds whose figure is a sum (``Kind.sums``: 人数, a series' 次数) → that sum.
     heads: Mapping[str, Tally] = field(default_factory=dict)
+    # What the facts were read from and the report's judgments read again (the calendar, its
+    # quorum flags, overdue probation): the branch's party groups ordered by name, and its roster
+    # as rows. Not printed; kept so that a report's facts read each table once (None: not read,
+    # as in facts built by hand).
+    group_rows: tuple[PartyGroup, ...] | None = field(default=None, compare=False, repr=False)
+    roster: tuple[Mapping, ...] | None = field(default=None, compare=False, repr=False)
+    # Record id → every kind it counts as, for every record of the period.
+    counted_kinds: Mapping[int, frozenset[str]] | None = field(default=None, compare=False, repr=False)
 
     def count(self, kind: str) -> Tally:
         return self.kinds.get(kind, Tally())
@@ -306,7 +314,11 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
     kinds = {code: Tally(counts_by_kind.get(code, 0), tuple(ids_by_kind[code])) for code in KINDS}
 
     # 3. Party groups, for 「按月召开党小组会议」.
-    groups = list(PartyGroup.objects.filter(branch=branch).only("id", "name", "established_on", "dissolved_on"))
+    groups = list(
+        PartyGroup.objects.filter(branch=branch)
+        .only("id", "branch_id", "name", "established_on", "dissolved_on")
+        .order_by("name", "pk")
+    )
 
     # 4. Publicity per outlet.
     publicity = _publicity(branch, period)
@@ -341,7 +353,7 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         Member.objects.filter(branch=branch)
         .annotate(confirmation_pending=Exists(awaiting))
         .values(
-            "id", "name", "status", "post", "joined_on", "activist_on", "candidate_on", "full_on",
+            "id", "branch_id", "name", "status", "post", "joined_on", "activist_on", "candidate_on", "full_on",
             "transferred_in_on", "transferred_out_on", "confirmation_pending",
         )
     )
@@ -391,6 +403,9 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         membership=membership(members, period=period, as_of=as_of),
         rectifications_found=tuple(a.pk for a in rectifications if period.contains(a.date)),
         heads=MappingProxyType(heads),
+        group_rows=tuple(groups),
+        roster=tuple(members),
+        counted_kinds=MappingProxyType({pk: frozenset(codes) for pk, codes in kinds_of.items()}),
     )
 
 

@@ -6,7 +6,7 @@ it, so another branch's record is a 404; reviewers read and get 403 on every cha
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -276,6 +276,9 @@ def activity_detail(request, code, pk):
     return render(request, "activities/activity_detail.html", _detail_context(request, branch, activity))
 
 
+# Not in the request's transaction: the file (up to ATTACHMENT_MAX_MB, perhaps to S3) is written with
+# no lock held, then its row in a short transaction of the service's, which removes the file if that fails.
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 def attachment_upload(request, code, pk):

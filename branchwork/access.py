@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import BRANCH_WRITER_ROLES, Organisation, Role
+from .models import BRANCH_WRITER_ROLES, Organisation, Role, below_q
 
 
 def _roles(user) -> list[Role]:
@@ -52,8 +52,7 @@ def visible_branches(user) -> QuerySet[Organisation]:
     if user.is_superuser:
         return branches
     condition = Q(pk__in=writable_branch_ids(user))
-    for organisation in reviewed_organisations(user) + administered_organisations(user):
-        condition |= Q(path__startswith=organisation.path)
+    condition |= below_q(*reviewed_organisations(user), *administered_organisations(user))
     return branches.filter(condition)
 
 
@@ -63,7 +62,7 @@ def can_write_branch(user, branch: Organisation) -> bool:
 
 def can_review_branch(user, branch: Organisation) -> bool:
     """Reviewers return and approve the reports of branches below their organisation."""
-    return any(branch.path.startswith(org.path) and org.pk != branch.pk for org in reviewed_organisations(user))
+    return any(org.contains(branch) and org.pk != branch.pk for org in reviewed_organisations(user))
 
 
 def branch_for_user(user, code: str, *, write: bool = False) -> Organisation:
@@ -135,10 +134,7 @@ def organisation_for_admin(user, code: str) -> Organisation:
         roots = administered_organisations(user)
         if not roots:
             raise Http404("没有找到该党组织")
-        condition = Q()
-        for root in roots:
-            condition |= Q(path__startswith=root.path)
-        organisations = organisations.filter(condition)
+        organisations = organisations.below(*roots)
     try:
         return organisations.get(code=code)
     except Organisation.DoesNotExist:
@@ -168,7 +164,7 @@ def administers_branch(user, branch: Organisation) -> bool:
     """Whether the user administers the organisation ``branch`` belongs to (superusers: all)."""
     if user.is_authenticated and user.is_superuser:
         return True
-    return any(branch.path.startswith(org.path) for org in administered_organisations(user))
+    return any(org.contains(branch) for org in administered_organisations(user))
 
 
 def can_change_organisation(user, organisation: Organisation) -> bool:
@@ -177,10 +173,7 @@ def can_change_organisation(user, organisation: Organisation) -> bool:
     set-up workbook (``None``: the command line, which may)."""
     if user is None or (user.is_authenticated and user.is_superuser):
         return True
-    return any(
-        organisation.path.startswith(org.path) and org.pk != organisation.pk
-        for org in administered_organisations(user)
-    )
+    return any(org.contains(organisation) and org.pk != organisation.pk for org in administered_organisations(user))
 
 
 def can_manage_roster(user, branch: Organisation) -> bool:
@@ -209,8 +202,7 @@ _SENIOR_KINDS = (Role.Kind.REVIEWER, Role.Kind.ADMINISTRATOR)
 def in_scope(organisation, scope: Organisation) -> bool:
     """Whether ``organisation`` is ``scope`` or below it. An organisation not yet created (a row of
     the set-up workbook, no path) is created below the scope, so it is inside."""
-    path = getattr(organisation, "path", "")
-    return not path or path.startswith(scope.path)
+    return not getattr(organisation, "path", "") or scope.contains(organisation)
 
 
 def administers_above(user, organisation) -> bool:
@@ -218,16 +210,15 @@ def administers_above(user, organisation) -> bool:
     are above everything). What a 组织员 grants or takes away must lie below their own level."""
     if user is None or user.is_superuser:
         return True
-    path = getattr(organisation, "path", "")
-    if not path:  # a workbook row: it will be created below the organisation administered
+    if not getattr(organisation, "path", ""):  # a workbook row: it will be created below the organisation administered
         return bool(administered_organisations(user))
-    return any(path.startswith(org.path) and org.pk != organisation.pk for org in administered_organisations(user))
+    return any(org.contains(organisation) and org.pk != organisation.pk for org in administered_organisations(user))
 
 
 def accounts_for_admin(scope: Organisation) -> QuerySet:
     """The accounts an administrator of ``scope`` sees: those holding a role in ``scope`` or below.
     An account with no role at all belongs to no organisation: only Django admin reaches it."""
-    return get_user_model().objects.filter(roles__organisation__in=Organisation.objects.below(scope)).distinct()
+    return get_user_model().objects.filter(below_q(scope, via="roles__organisation")).distinct()
 
 
 def account_peer_problem(user, account, roles) -> str | None:

@@ -1,9 +1,6 @@
-"""Accounts: people's names, and the services an administrator (组织员) uses on the accounts below
-their organisation — create with an initial password, reset it, deactivate, change roles.
-
-Names are Chinese names: one 姓名, stored whole in ``first_name`` with ``last_name`` empty, and
-shown everywhere through ``person_name`` (the template filter ``person_name`` calls it), so a
-secretary is 「李一帅」, never Django's 「一帅 李」.
+"""Accounts: the services an administrator (组织员) uses on the accounts below their organisation —
+create with an initial password, reset it, deactivate, change roles. How people are named is
+``branchwork.names``; a 姓名 typed here is cleaned by ``clean_person_name`` into one whole name.
 
 Passwords an administrator hands out are generated here, shown once, and replaced by the user's
 own at their next login (``IssuedPassword``, ``branchwork.middleware.IssuedPasswordMiddleware``).
@@ -36,35 +33,10 @@ User = get_user_model()
 # Letters and digits nobody misreads on a slip of paper or a phone screen (no 0/O, 1/l/I).
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 USERNAME_MAX = 150
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 class AccountProblem(ValueError):
     """A change that cannot be made, in words for the administrator."""
-
-
-def person_name(user) -> str:
-    """How a person is named on every page: the whole Chinese name, else the login name.
-
-    Accounts made before names were entered whole may still hold 姓 in ``last_name`` and 名 in
-    ``first_name``: they read surname first, without a space, as Chinese names do."""
-    if user is None:
-        return ""
-    return whole_name(user) or user.get_username()
-
-
-def person_label(user) -> str:
-    """A name with the login name, where both are needed to tell people apart: 李一帅（li_ys）."""
-    name = whole_name(user)
-    return f"{name}（{user.get_username()}）" if name else user.get_username()
-
-
-def whole_name(user) -> str:
-    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
-    if not last:
-        return first
-    # Chinese names read surname first without a space; a Western name keeps its order.
-    return f"{last}{first}" if _CJK.search(last + first) else f"{first} {last}".strip()
 
 
 def generate_password(user=None) -> str:
@@ -312,7 +284,7 @@ def account_search(*, scope: Organisation, query: str = "", state: str = "active
         accounts = accounts.filter(Q(username__icontains=query) | Q(first_name__contains=query))
     if state != "all":
         accounts = accounts.filter(is_active=state != "inactive")
-    roles = Role.objects.filter(organisation__in=Organisation.objects.below(scope)).select_related("organisation")
+    roles = Role.objects.below(scope).select_related("organisation")
     return accounts.prefetch_related(
         Prefetch("roles", queryset=roles.order_by("organisation__path"), to_attr="scope_roles")
     ).order_by("username")

@@ -24,8 +24,9 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
-from .accounts import clean_person_name, person_name
+from .accounts import clean_person_name
 from .models import Member, Organisation, PartyGroup, Role
+from .names import person_name
 from .organisations import parent_problem
 
 admin.site.site_header = "支部工作台 · 系统管理"
@@ -100,7 +101,7 @@ class OrganisationAdminForm(forms.ModelForm):
         problem = parent_problem(level, parent) if level else None
         if problem:
             self.add_error("parent", problem + "。")
-        if parent and self.instance.pk and parent.path.startswith(self.instance.path or "\0"):
+        if parent and self.instance.pk and self.instance.contains(parent):
             self.add_error("parent", "上级党组织不能是它自己或它的下级。")
         return cleaned
 

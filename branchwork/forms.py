@@ -7,8 +7,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from . import member_rules
 from .models import Member, Organisation, PartyGroup
-from .periods import chinese_date
 from .spreadsheets import clean_xlsx_upload
 
 ROSTER_IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -60,9 +60,13 @@ class MemberForm(forms.ModelForm):
             "transferred_in_on": "选填。从其他党组织转入本支部的，填转入日期",
         }
         error_messages = {
-            "name": {"required": "请填写姓名。"},
-            "gender": {"required": "请选择性别。"},
-            "status": {"required": "请选择政治面貌。"},
+            # The model's own checks (required, length) speak in the roster columns' words too.
+            **{column.identifier: {"required": column.missing} for column in member_rules.COLUMNS},
+            **{
+                column.identifier: {"required": column.missing, "max_length": column.too_long}
+                for column in member_rules.COLUMNS
+                if isinstance(column, member_rules.TextColumn)
+            },
             "joined_on": {"invalid": "日期格式不正确，请按 2022-06-30 的格式填写。"},
             **{name: {"invalid": "日期格式不正确，请按 2022-06-30 的格式填写。"} for name in STAGE_DATES},
         }
@@ -84,44 +88,37 @@ class MemberForm(forms.ModelForm):
         self.fields["name"].widget.attrs.update({"autocomplete": "off", "maxlength": 50})
         self.fields["gender"].choices = [("", "请选择")] + Member.Gender.choices
 
-    def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("请填写姓名。")
-        clash = Member.objects.filter(branch=self.branch, name=name).exclude(pk=self.instance.pk).first()
-        if clash:
-            raise forms.ValidationError(
-                f"本支部花名册中已有“{name}”。同名党员请在姓名后加以区分，如“{name}（收费一班）”，"
-                "以便 Excel 导入时按姓名对应。"
-            )
-        return name
+    def _clean_field(self, name: str):
+        """A field by its roster column's rule (``member_rules``), as the imports keep it."""
+        return member_rules.clean_value(name, self.cleaned_data.get(name), self.cleaned_data)
 
-    def clean_joined_on(self):
-        joined = self.cleaned_data.get("joined_on")
-        if joined and joined > _today():
-            raise forms.ValidationError("入党（列为）日期不能晚于今天。")
-        if joined and joined.year < 1921:
-            raise forms.ValidationError("入党（列为）日期不能早于1921年。")
-        return joined
+    def clean_name(self) -> str:
+        name = self._clean_field("name")
+        others = Member.objects.filter(branch=self.branch, name=name).exclude(pk=self.instance.pk).count()
+        problem = member_rules.name_problem(name, on_roster=others)
+        if problem:
+            raise forms.ValidationError(problem)
+        return name
 
     def clean(self):
         cleaned = super().clean()
-        for name in STAGE_DATES:
-            day = cleaned.get(name)
-            if day and (day > _today() or day.year < 1921):
-                self.add_error(name, f"{Member._meta.get_field(name).verbose_name}应在1921年至今天之间。")
-        post = cleaned.get("post")
-        if post == Member.Post.SECRETARY and self.instance.is_active:
-            other = (
+        for name in self._meta.fields:
+            if name != "name" and name in member_rules.BY_FIELD and name in cleaned:
+                try:
+                    cleaned[name] = self._clean_field(name)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        values = {"post": cleaned.get("post"), "transferred_out_on": self.instance.transferred_out_on}
+        if member_rules.holds_secretary(values):
+            holders = (
                 Member.objects.active()
                 .filter(branch=self.branch, post=Member.Post.SECRETARY)
                 .exclude(pk=self.instance.pk)
-                .first()
+                .values_list("name", flat=True)[:1]
             )
-            if other:
-                self.add_error(
-                    "post", f"本支部已有书记“{other.name}”。一个支部只有一名书记，请先修改其职务。"
-                )
+            problem = member_rules.secretary_problem(values, holders=holders)
+            if problem:
+                self.add_error("post", problem)
         return cleaned
 
 
@@ -136,9 +133,9 @@ class TransferOutForm(forms.Form):
     )
     transferred_to = forms.CharField(
         label="转往",
-        max_length=100,
+        max_length=member_rules.TRANSFERRED_TO.max_length,
         help_text="组织关系转入的党组织或单位，如“**省高速公路处xy所党支部”",
-        error_messages={"required": "请填写转往的党组织或单位。", "max_length": "转往不能超过100个字。"},
+        error_messages={"required": "请填写转往的党组织或单位。", "max_length": member_rules.TRANSFERRED_TO.too_long},
     )
 
     def __init__(self, *args, member: Member, **kwargs):
@@ -147,16 +144,10 @@ class TransferOutForm(forms.Form):
 
     def clean_transferred_out_on(self) -> datetime.date:
         day = self.cleaned_data["transferred_out_on"]
-        if day > _today():
-            raise forms.ValidationError("转出日期不能晚于今天。")
-        if self.member.joined_on and day < self.member.joined_on:
-            raise forms.ValidationError(
-                f"转出日期不能早于入党（列为）日期（{chinese_date(self.member.joined_on)}）。"
-            )
-        return day
+        return member_rules.clean_value("transferred_out_on", day, {"joined_on": self.member.joined_on})
 
     def clean_transferred_to(self) -> str:
-        value = " ".join(self.cleaned_data["transferred_to"].split())
+        value = member_rules.clean_value("transferred_to", self.cleaned_data["transferred_to"])
         if not value:
             raise forms.ValidationError("请填写转往的党组织或单位。")
         return value

@@ -11,14 +11,55 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from .names import person_label
 
-class OrganisationQuerySet(models.QuerySet):
+# --- "below an organisation": the one place that spells it --------------------------------------
+#
+# An organisation's ``path`` ("/1/4/9/") lists the ids from the top down, so what lies at or under
+# an organisation is one prefix match. Everything else says it in these words: ``a.contains(b)``
+# for two organisations in hand, ``.below(scope)`` on the queryset of anything that hangs off the
+# tree (organisations, roles, members, party groups, records, publicity, reports, outlets, rules),
+# and ``below_q(scope, via=...)`` where a condition is combined (an OR of scopes, a Count filter).
+# ``tests/ops/test_tree_dialect.py`` keeps the raw prefix match out of every other module.
+
+
+def path_contains(outer: str, inner: str) -> bool:
+    """Whether the organisation at path ``inner`` is the one at ``outer`` or below it (an
+    organisation not saved yet has no path and is below nothing)."""
+    return bool(outer) and bool(inner) and inner.startswith(outer)
+
+
+def below_q(*scopes: "Organisation", via: str = "") -> Q:
+    """What lies at or below any of ``scopes``: ``via`` is the lookup from the model to its
+    organisation (``"branch"``, ``"organisation"``; empty for organisations themselves)."""
+    lookup = f"{via}__path__startswith" if via else "path__startswith"
+    condition = Q(pk__in=[])
+    for scope in scopes:
+        condition |= Q(**{lookup: scope.path})
+    return condition
+
+
+class TreeQuerySet(models.QuerySet):
+    """A queryset of things that hang off the tree from ``tree_field`` (their organisation)."""
+
+    tree_field = ""
+
+    def below(self, *scopes: "Organisation"):
+        """Those at any of ``scopes`` or under it (none for no scope)."""
+        return self.filter(below_q(*scopes, via=self.tree_field))
+
+
+class BranchTreeQuerySet(TreeQuerySet):
+    tree_field = "branch"
+
+
+class OrganisationTreeQuerySet(TreeQuerySet):
+    tree_field = "organisation"
+
+
+class OrganisationQuerySet(TreeQuerySet):
     def branches(self):
         return self.filter(level=Organisation.Level.BRANCH)
-
-    def below(self, organisation: "Organisation"):
-        """The organisation itself and everything under it in the tree."""
-        return self.filter(path__startswith=organisation.path)
 
     def not_closed(self):
         """Organisations not closed (撤销): the ones new work, accounts and rosters go to."""
@@ -86,6 +127,10 @@ class Organisation(models.Model):
                     child.path = path + child.path[len(old) :]
                     child.save(update_fields=["path"])
 
+    def contains(self, other: "Organisation") -> bool:
+        """Whether ``other`` is this organisation or lies below it."""
+        return path_contains(self.path, getattr(other, "path", ""))
+
     @property
     def is_branch(self) -> bool:
         return self.level == self.Level.BRANCH
@@ -130,6 +175,8 @@ class PartyGroup(models.Model):
     established_on = models.DateField("成立日期", null=True, blank=True, help_text="合规日历从此月起要求按月召开党小组会")
     dissolved_on = models.DateField("撤销日期", null=True, blank=True)
 
+    objects = BranchTreeQuerySet.as_manager()
+
     class Meta:
         verbose_name = "党小组"
         verbose_name_plural = "党小组"
@@ -140,7 +187,7 @@ class PartyGroup(models.Model):
         return self.name
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(BranchTreeQuerySet):
     def active(self):
         return self.filter(transferred_out_on__isnull=True)
 
@@ -234,6 +281,8 @@ class Role(models.Model):
     organisation = models.ForeignKey(Organisation, verbose_name="党组织", on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField("角色", max_length=10, choices=Kind.choices)
 
+    objects = OrganisationTreeQuerySet.as_manager()
+
     class Meta:
         verbose_name = "角色"
         verbose_name_plural = "角色"
@@ -243,8 +292,6 @@ class Role(models.Model):
         ]
 
     def __str__(self) -> str:
-        from .accounts import person_label  # accounts imports the models
-
         return f"{person_label(self.user)} · {self.organisation} · {self.get_kind_display()}"
 
     @property

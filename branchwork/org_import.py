@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.utils import timezone
 from openpyxl.styles import Font
@@ -49,11 +49,11 @@ from .accounts import (
     clean_username,
     issued_passwords_reveal,
     unusable_password,
-    whole_name,
 )
 from .audit.services import audit_bulk_created, audit_bulk_updating
 from .figures import figures_changed
 from .models import IssuedPassword, Member, Organisation, PartyGroup, Role, role_problem
+from .names import whole_name
 from .organisations import OrganisationProblem, clean_code, clean_name, parent_problem
 from .roster import BASE_COLUMNS as ROSTER_REQUIRED
 from .roster import COLUMNS as ROSTER_COLUMNS
@@ -67,6 +67,7 @@ from .roster import (
     check_member_row,
     check_one_secretary,
     member_fields,
+    name_problem,
 )
 from .signals import organisations_created
 from .spreadsheets import RowError, SheetRow, SpreadsheetError
@@ -568,7 +569,6 @@ def _known_org(plan: Plan, code: str, problems: list[str]):
 
 
 def _plan_members(plan: Plan, rows: list[SheetRow]) -> None:
-    today = timezone.localdate()
     codes = set()
     checked: list[tuple[SheetRow, str]] = []
     for row in rows:
@@ -604,18 +604,14 @@ def _plan_members(plan: Plan, rows: list[SheetRow]) -> None:
     by_branch: dict[str, list[MemberRow]] = defaultdict(list)
     first_row: dict[tuple[str, str], int] = {}
     for row, code in checked:
-        values, problems = check_member_row(row, groups[code], today)
+        values, problems = check_member_row(row, groups[code])
         name = values["name"]
         if name:
             key = (code, name)
-            if key in first_row:
-                problems.append(f"{plan.orgs_by_code[code].name}的“{name}”与第{first_row[key]}行重复")
+            problem = name_problem(name, existing[code].get(name, []), earlier_row=first_row.get(key))
+            if problem:
+                problems.append(f"{plan.orgs_by_code[code].name}：{problem}")
             first_row.setdefault(key, row.number)
-            if len(existing[code].get(name, [])) > 1:
-                problems.append(
-                    f"{plan.orgs_by_code[code].name}花名册中有{len(existing[code][name])}名党员叫“{name}”，"
-                    "无法确定更新哪一位，请先在花名册中区分姓名"
-                )
         for problem in problems:
             plan.error(SHEET_MEMBERS, row.number, problem)
         by_branch[code].append(MemberRow(row.number, name, values))
@@ -735,10 +731,7 @@ def _rename_orgs(plan: Plan) -> None:
     audit_bulk_updating(objects=renamed, fields=["name"])
     Organisation.objects.bulk_update(renamed, ["name"])
     # Names appear in the compiled reports of everything below.
-    below = Q()
-    for org in renamed:
-        below |= Q(path__startswith=org.path)
-    figures_changed(branch_ids=Organisation.objects.filter(below).values("pk"))
+    figures_changed(branch_ids=Organisation.objects.below(*renamed).values("pk"))
 
 
 def _write_accounts(plan: Plan, orgs: dict[str, Organisation], by) -> list[int]:
@@ -846,7 +839,7 @@ def import_template(*, scope: Organisation | None) -> bytes:
     xlsx.write_header(accounts_sheet, ACCOUNT_COLUMNS, widths=[18, 12, 14, 12])
     if scope is not None:
         roles = (
-            Role.objects.filter(organisation__in=Organisation.objects.below(scope), organisation__closed_on__isnull=True)
+            Role.objects.below(scope).filter(organisation__closed_on__isnull=True)
             .filter(user__is_active=True, user__is_superuser=False)
             .select_related("user", "organisation")
             .order_by("organisation__path", "kind", "user__username")

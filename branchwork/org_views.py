@@ -36,12 +36,12 @@ from .accounts import (
     accounts_below,
     issued_password_reveal,
     passwords_waiting,
-    person_name,
     role_add,
     role_remove,
 )
 from .forms import PartyGroupForm
 from .models import Organisation, PartyGroup, Role
+from .names import person_name
 from .org_forms import (
     AccountCreateForm,
     AccountNameForm,
@@ -426,7 +426,7 @@ def role_delete(request, code, user_pk, role_pk):
     scope = access.organisation_for_admin(request.user, code)
     account = _account(scope, user_pk)
     role = get_object_or_404(
-        Role.objects.filter(user=account, organisation__in=Organisation.objects.below(scope)).select_related("organisation"),
+        Role.objects.below(scope).filter(user=account).select_related("organisation"),
         pk=role_pk,
     )
     try:

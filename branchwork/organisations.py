@@ -168,12 +168,12 @@ def organisation_tree(*, scope: Organisation) -> TreeOverview:
     """Everything below ``scope`` with its figures. A fixed number of queries."""
     units = list(Organisation.objects.below(scope).select_related("parent").order_by("path"))
     # One grouped count each (joining all three would multiply the rows).
-    members = _counts(Member.objects.active().filter(branch__path__startswith=scope.path), "branch")
+    members = _counts(Member.objects.active().below(scope), "branch")
     groups = _counts(
-        PartyGroup.objects.filter(branch__path__startswith=scope.path, dissolved_on__isnull=True), "branch"
+        PartyGroup.objects.below(scope).filter(dissolved_on__isnull=True), "branch"
     )
     accounts = _counts(
-        Role.objects.filter(organisation__path__startswith=scope.path, user__is_active=True), "organisation"
+        Role.objects.below(scope).filter(user__is_active=True), "organisation"
     )
     for unit in units:
         unit.member_count = members.get(unit.pk, 0)
@@ -202,7 +202,7 @@ def branches_without_secretary(branches: list[Organisation]) -> list[Organisatio
 
 def active_roles_below(*, organisation: Organisation) -> int:
     """Roles that active accounts hold in ``organisation`` and below it: what closing it leaves idle."""
-    return Role.objects.filter(organisation__path__startswith=organisation.path, user__is_active=True).count()
+    return Role.objects.below(organisation).filter(user__is_active=True).count()
 
 
 @dataclass

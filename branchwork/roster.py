@@ -12,11 +12,13 @@ import datetime
 import logging
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from openpyxl.styles import Font
 
+from . import member_rules
 from . import spreadsheets as xlsx
 from .audit.services import audit_bulk_created, audit_bulk_updating
 from .figures import figures_changed
@@ -29,13 +31,8 @@ logger = logging.getLogger(__name__)
 BASE_COLUMNS = ["姓名", "性别", "政治面貌", "入党（列为）日期", "支部职务", "党小组", "状态", "转出日期", "转往"]
 # The dated stages of 发展党员 and transfers in: optional columns (a file made before they existed
 # imports as it did, and leaves these dates as they are).
-STAGE_COLUMNS = {
-    "列为积极分子日期": "activist_on",
-    "列为发展对象日期": "candidate_on",
-    "转正日期": "full_on",
-    "转入日期": "transferred_in_on",
-}
-FROM_COLUMN = "转自"
+STAGE_COLUMNS = {column.verbose_name: column.identifier for column in member_rules.STAGE_DATES}
+FROM_COLUMN = member_rules.TRANSFERRED_FROM.verbose_name
 COLUMNS = [*BASE_COLUMNS, *STAGE_COLUMNS, FROM_COLUMN]
 COLUMN_WIDTHS = [14, 6, 14, 18, 10, 18, 8, 16, 30, 18, 18, 16, 16, 30]
 # What every member row writes; the stage fields only when the file has their columns.
@@ -45,12 +42,10 @@ SHEET_TITLE = "花名册"
 HELP_SHEET_TITLE = "填写说明"
 STATE_ACTIVE = "在册"
 STATE_TRANSFERRED = "已转出"
-POST_NONE = "无"
+POST_NONE = member_rules.POST_NONE
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
 LIMITS = xlsx.ReadLimits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
-# The Party was founded on 1 July 1921: no one joined it earlier.
-EARLIEST_JOINED = datetime.date(1921, 7, 1)
 
 
 def roster_order(members: QuerySet[Member]) -> QuerySet[Member]:
@@ -229,40 +224,35 @@ def member_fields(values: dict) -> list[str]:
     return [*MEMBER_FIELDS, *(name for name in STAGE_FIELDS if name in values)]
 
 
-def check_member_row(cells, groups: dict[str, PartyGroup], today: datetime.date) -> tuple[dict, list[str]]:
+def check_member_row(cells, groups: dict[str, PartyGroup]) -> tuple[dict, list[str]]:
     """The member fields of one row, and what is wrong with it (empty when the row is good). The
-    roster import and the organisation workbook's 党员 sheet both read rows this way."""
+    roster import and the organisation workbook's 党员 sheet both read rows this way; each value
+    keeps its column's rule (``member_rules``), the one the member form keeps too. What only a
+    workbook has — the 状态 column, a 党小组 by name, a date typed as text — is read here."""
     problems: list[str] = []
     values: dict = {}
-
-    name = cells.text("姓名")
-    if not name:
-        problems.append("缺少姓名")
-    elif len(name) > 50:
-        problems.append("姓名超过50个字")
-    values["name"] = name
-
-    gender = cells.text("性别")
-    if not gender:
-        problems.append("缺少性别")
-    elif gender not in Member.Gender.values:
-        problems.append(f"性别“{gender}”无法识别，应为“男”或“女”")
-    values["gender"] = gender
-
-    status = cells.text("政治面貌")
-    if not status:
-        problems.append("缺少政治面貌")
-    elif status not in Member.Status.values:
-        problems.append(f"政治面貌“{status}”无法识别，应为{'、'.join(Member.Status.values)}之一")
-    values["status"] = status
-
-    post = cells.text("支部职务")
-    if post == POST_NONE:
-        post = ""
-    if post not in Member.Post.values:
-        allowed = "、".join([POST_NONE] + [v for v in Member.Post.values if v])
-        problems.append(f"支部职务“{post}”无法识别，应为{allowed}之一或留空")
-    values["post"] = post
+    unreadable: set[str] = set()
+    for column in member_rules.COLUMNS:
+        if column.identifier in STAGE_FIELDS and column.verbose_name not in cells.cells:
+            continue  # a file made before the stage columns existed leaves those fields alone
+        raw = cells[column.verbose_name] if column.verbose_name in cells.cells else None
+        if isinstance(column, member_rules.DateColumn):
+            try:
+                raw = cell_date(raw, label=column.verbose_name)
+            except CellError as error:
+                problems.append(str(error))
+                unreadable.add(column.identifier)
+                values[column.identifier] = None
+                continue
+        else:
+            raw = cells.text(column.verbose_name)
+        try:
+            values[column.identifier] = column.clean(raw, values)
+        except ValidationError as error:
+            problems.extend(error.messages)
+            values[column.identifier] = raw if not isinstance(column, member_rules.DateColumn) else None
+            if isinstance(column, member_rules.DateColumn):
+                unreadable.add(column.identifier)
 
     group_name = cells.text("党小组")
     values["party_group"] = None
@@ -273,45 +263,18 @@ def check_member_row(cells, groups: dict[str, PartyGroup], today: datetime.date)
             known = "、".join(groups) or "（本支部尚未设立党小组）"
             problems.append(f"党小组“{group_name}”不是本支部的党小组，本支部的党小组有：{known}")
 
-    joined = out = None
-    out_unreadable = False
-    try:
-        joined = cell_date(cells["入党（列为）日期"], label="入党（列为）日期", earliest=EARLIEST_JOINED, latest=today)
-    except CellError as error:
-        problems.append(str(error))
-    try:
-        out = cell_date(cells["转出日期"], label="转出日期", earliest=EARLIEST_JOINED, latest=today)
-    except CellError as error:
-        out_unreadable = True
-        problems.append(str(error))
-    values["joined_on"] = joined
-
+    out = values["transferred_out_on"]
     state = cells.text("状态")
-    destination = cells.text("转往")
-    if len(destination) > 100:
-        problems.append("转往超过100个字")
+    destination = values["transferred_to"]
     if state not in ("", STATE_ACTIVE, STATE_TRANSFERRED):
         problems.append(f"状态“{state}”无法识别，应为“{STATE_ACTIVE}”或“{STATE_TRANSFERRED}”")
-    elif state == STATE_TRANSFERRED and not out and not out_unreadable:
+    elif state == STATE_TRANSFERRED and not out and "transferred_out_on" not in unreadable:
         problems.append("状态为“已转出”，但缺少转出日期")
     elif state == STATE_ACTIVE and out:
         problems.append("状态为“在册”，却填写了转出日期；已转出的请把状态改为“已转出”")
-    if out and joined and out < joined:
-        problems.append("转出日期早于入党（列为）日期")
-    values["transferred_out_on"] = out
     values["transferred_to"] = destination if out else ""
     if destination and not out and state != STATE_TRANSFERRED:
         problems.append("填写了转往，却没有转出日期")
-    for column, field in STAGE_COLUMNS.items():
-        if column in cells.cells:
-            try:
-                values[field] = cell_date(cells[column], label=column, earliest=EARLIEST_JOINED, latest=today)
-            except CellError as error:
-                problems.append(str(error))
-    if FROM_COLUMN in cells.cells:
-        values["transferred_from"] = cells.text(FROM_COLUMN)
-        if len(values["transferred_from"]) > 100:
-            problems.append("转自超过100个字")
     return values, problems
 
 
@@ -341,32 +304,22 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
 
     roster_lock(branch=branch)
     groups = {group.name: group for group in PartyGroup.objects.filter(branch=branch)}
-    today = timezone.localdate()
-    rows: list[MemberRow] = []
-    first_row_of: dict[str, int] = {}
-    for sheet_row in sheet_rows:
-        values, problems = check_member_row(sheet_row, groups, today)
-        name = values["name"]
-        if name:
-            if name in first_row_of:
-                problems.append(f"姓名“{name}”与第{first_row_of[name]}行重复")
-            else:
-                first_row_of[name] = sheet_row.number
-        for problem in problems:
-            result.add_error(sheet_row.number, problem)
-        rows.append(MemberRow(sheet_row.number, name, values))
-
     existing: dict[str, list[Member]] = {}
     for member in Member.objects.filter(branch=branch):
         existing.setdefault(member.name, []).append(member)
-    for row in rows:
-        if len(existing.get(row.name, [])) > 1:
-            result.errors.append(
-                RowError(
-                    row.number,
-                    f"本支部花名册中有{len(existing[row.name])}名党员叫“{row.name}”，无法确定更新哪一位，请先在花名册中区分姓名",
-                )
-            )
+    rows: list[MemberRow] = []
+    first_row_of: dict[str, int] = {}
+    for sheet_row in sheet_rows:
+        values, problems = check_member_row(sheet_row, groups)
+        name = values["name"]
+        if name:
+            problem = name_problem(name, existing.get(name, []), earlier_row=first_row_of.get(name))
+            if problem:
+                problems.append(problem)
+            first_row_of.setdefault(name, sheet_row.number)
+        for problem in problems:
+            result.add_error(sheet_row.number, problem)
+        rows.append(MemberRow(sheet_row.number, name, values))
     check_one_secretary(rows, existing, result)
 
     if result.errors:
@@ -411,26 +364,27 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
     return result
 
 
+def name_problem(name: str, matches: list[Member], *, earlier_row: int | None) -> str | None:
+    """A row names the member it updates: one the file has not named before, and on the roster at
+    most once (``member_rules.name_problem``: the rule the member form keeps)."""
+    return member_rules.name_problem(name, on_roster=max(len(matches) - 1, 0), earlier_row=earlier_row)
+
+
 def check_one_secretary(rows: list[MemberRow], existing: dict[str, list[Member]], result: ImportResult) -> None:
-    """After the import, a branch still has at most one active 书记."""
+    """After the import, a branch still has at most one active 书记 (``member_rules.secretary_problem``)."""
     in_file = {row.name for row in rows}
     holders = [
         member.name
         for members in existing.values()
         for member in members
-        if member.name not in in_file and member.is_active and member.post == Member.Post.SECRETARY
+        if member.name not in in_file and member_rules.holds_secretary({"post": member.post, "transferred_out_on": member.transferred_out_on})
     ]
     for row in rows:
-        if row.values["post"] != Member.Post.SECRETARY or row.values["transferred_out_on"]:
-            continue
-        if holders:
-            result.errors.append(
-                RowError(
-                    row.number,
-                    f"本支部已有书记“{holders[0]}”，一个支部只能有一名书记（请修改其中一人的职务）",
-                )
-            )
-        holders.append(row.name)
+        problem = member_rules.secretary_problem(row.values, holders=holders)
+        if problem:
+            result.errors.append(RowError(row.number, problem))
+        if member_rules.holds_secretary(row.values):
+            holders.append(row.name)
 
 
 # --- one member, from the member form --------------------------------------------------------

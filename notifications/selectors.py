@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from branchwork import access
-from branchwork.models import Organisation
+from branchwork.models import Organisation, below_q
 from reports.models import Report
 
 from .models import Notification
@@ -50,7 +50,7 @@ def waiting_counts(organisations: list[Organisation]) -> dict[int, int]:
         return {}
     totals = Report.objects.filter(status=Report.Status.SUBMITTED).aggregate(
         **{
-            f"o{org.pk}": Count("pk", filter=Q(branch__path__startswith=org.path) & ~Q(branch_id=org.pk))
+            f"o{org.pk}": Count("pk", filter=below_q(org, via="branch") & ~Q(branch_id=org.pk))
             for org in organisations
         }
     )

@@ -33,7 +33,7 @@ DETAIL_MAX_CHARS = 500
 
 def _reviewing_organisation(user: AbstractBaseUser, branch: Organisation) -> str:
     """The name the branch knows the reviewer by: the nearest organisation above it they review."""
-    above = [org for org in access.reviewed_organisations(user) if branch.path.startswith(org.path)]
+    above = [org for org in access.reviewed_organisations(user) if org.contains(branch)]
     if above:
         return max(above, key=lambda org: len(org.path)).name
     return branch.parent.name if branch.parent_id else "上级党组织"

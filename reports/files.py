@@ -83,7 +83,7 @@ def approved_archive(*, organisation: Organisation, period: Period) -> ReportFil
     like single downloads' and unique within the archive: a title cannot make a path."""
     reports = (
         Report.objects.below(organisation)
-        .for_period(period)
+        .in_period(period)
         .filter(status=Report.Status.APPROVED)
         .select_related("branch")
         .order_by("branch__path")

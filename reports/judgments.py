@@ -27,12 +27,13 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from activities.compliance import DONE, MISSED, NA, branch_calendar
 from activities.kinds import KINDS, Category
 from activities.models import Attendance, ComplianceRule, Outlet
+from activities.quorum import Known
 from branchwork.models import Member, Organisation
 from branchwork.periods import Period
 
@@ -196,12 +197,18 @@ def _rule_statuses(calendar) -> tuple[RuleStatus, ...]:
     return tuple(statuses)
 
 
-def _absences(branch: Organisation, period: Period) -> tuple[tuple[Absentee, ...], int, tuple[int, ...]]:
+def _attendance(branch: Organisation, period: Period) -> list[tuple]:
+    """The period's attendance rows: (member id, name, present, absence reason, record id).
+    One query."""
+    return list(
+        Attendance.objects.filter(activity__branch=branch, activity__date__range=(period.start, period.end))
+        .values_list("member_id", "member__name", "present", "absence_reason", "activity_id")
+    )
+
+
+def _absences(rows: Iterable[tuple]) -> tuple[tuple[Absentee, ...], int, tuple[int, ...]]:
     """Members absent from more than half the meetings they were due at, and absences without a
-    reason, from the period's attendance rows. One query."""
-    rows = Attendance.objects.filter(
-        activity__branch=branch, activity__date__range=(period.start, period.end)
-    ).values_list("member_id", "member__name", "present", "absence_reason", "activity_id")
+    reason, from the period's attendance ``rows`` (``_attendance``)."""
     due: dict[int, int] = defaultdict(int)
     absent: dict[int, int] = defaultdict(int)
     names: dict[int, str] = {}
@@ -222,13 +229,22 @@ def _absences(branch: Organisation, period: Period) -> tuple[tuple[Absentee, ...
     return absentees, unexplained, tuple(sorted(unexplained_ids))
 
 
-def _overdue_probation(branch: Organisation, as_of: datetime.date) -> tuple[str, ...]:
+def _overdue_probation(
+    branch: Organisation, as_of: datetime.date, roster: Iterable[Mapping] | None = None
+) -> tuple[str, ...]:
     """预备党员 whose year of probation ended before ``as_of`` and who were not confirmed by then.
-    One query."""
+    From the ``roster`` the facts read (rows with ``name``, ``status``, ``joined_on``, ``full_on``,
+    ``transferred_out_on``), else one query."""
+    if roster is None:
+        roster = Member.objects.filter(branch=branch).values(
+            "name", "status", "joined_on", "full_on", "transferred_out_on"
+        )
     names = []
-    for name, status, joined_on, full_on, out_on in Member.objects.filter(
-        branch=branch, status__in=(Member.Status.PROBATIONARY, Member.Status.FULL), joined_on__isnull=False
-    ).values_list("name", "status", "joined_on", "full_on", "transferred_out_on"):
+    for member in roster:
+        name, status, joined_on = member["name"], member["status"], member["joined_on"]
+        full_on, out_on = member["full_on"], member["transferred_out_on"]
+        if status not in (Member.Status.PROBATIONARY, Member.Status.FULL) or joined_on is None:
+            continue
         if out_on is not None and out_on <= as_of:
             continue
         if joined_on + datetime.timedelta(days=PROBATION_DAYS) >= as_of:
@@ -314,19 +330,31 @@ def period_judgments(
     A fixed number of queries (the calendar's, and five more)."""
     # The period is judged as of its end: an obligation whose window runs past it (a yearly
     # 民主评议 in a half-year report) is still open, not missed, and not yet kept either.
+    attendance = _attendance(branch, period)
     calendar = branch_calendar(
-        branch=branch, period=period, today=min(today, period.end + datetime.timedelta(days=1))
+        branch=branch,
+        period=period,
+        today=min(today, period.end + datetime.timedelta(days=1)),
+        # What the facts and the attendance above have read: the calendar and its quorum check do
+        # not read it again.
+        groups=getattr(facts, "group_rows", None),
+        known=Known(
+            roster=getattr(facts, "roster", None),
+            kinds=getattr(facts, "counted_kinds", None),
+            attendance=[(activity_id, member_id, present) for member_id, _, present, _, activity_id in attendance],
+        ),
     )
     rules = _rule_statuses(calendar)
-    absentees, unexplained, unexplained_ids = _absences(branch, period)
+    absentees, unexplained, unexplained_ids = _absences(attendance)
     judgments = Judgments(
         rules=rules,
         has_rules=calendar.has_rules,
         absentees=absentees,
         absences_without_reason=unexplained,
         absence_record_ids=unexplained_ids,
-        overdue_probation=_overdue_probation(branch, facts.as_of),
-        has_outlets=Outlet.objects.for_branch(branch).exists(),
+        overdue_probation=_overdue_probation(branch, facts.as_of, getattr(facts, "roster", None)),
+        # Publicity is registered under an outlet: a branch with some has outlets (no query).
+        has_outlets=bool(facts.publicity) or Outlet.objects.in_force_for(branch).exists(),
         own_problems=tuple(own_problems),
         calendar_gaps=calendar.gaps,
         lecture_held=facts.has("party_lecture"),

@@ -7,13 +7,13 @@ a decision was put to a vote) and 决定事项 (with the quorum for a 支部党�
 记录人 the record does not name is left blank for the recorder to sign on the printed sheet. A period's records come as one book (cover, contents, one record a page or more)
 and the period's 三会一课 ledger as a printable table.
 
-Plain dataclasses, as ``reports.document``: renderers never touch the database.
+The document model itself is ``reports.minutes_document`` (plain dataclasses, as
+``reports.document``), below both this module and the renderers: renderers never touch the database.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
@@ -27,6 +27,8 @@ from branchwork.models import Organisation
 from branchwork.periods import Period, chinese_date
 
 from .files import ReportFile
+from .minutes_document import Field, LedgerTable, Minutes, MinutesBook
+from .minutes_renderers import BOOK_RENDERERS, LEDGER_RENDERERS, MINUTES_RENDERERS
 
 # More records (or, for the PDF, more text) than this in one book or ZIP: ask for a shorter period
 # or the records one by one. A request does bounded work: the book's PDF costs about 0.1 ms of CPU
@@ -36,7 +38,8 @@ MAX_BOOK_CHARS = limits.MINUTES_BOOK_MAX_CHARS
 MAX_LEDGER_CHARS = limits.LEDGER_PDF_MAX_CHARS
 # The texts of a record that its meeting record or ledger row prints.
 PRINTED_TEXTS = (
-    "title", "place", "host", "recorder", "observers", "content", "decisions", "materials", "activity_forms", "basis"
+    "title", "place", "host", "recorder", "observers", "participants", "other_participants", "joint_with",
+    "content", "decisions", "outcome", "materials", "activity_forms", "basis",
 )
 
 
@@ -55,97 +58,6 @@ class TooManyRecords(ValueError):
 
 
 MINUTES_KINDS = tuple(code for code, kind in KINDS.items() if kind.has_minutes)
-
-
-@dataclass(frozen=True)
-class Field:
-    label: str
-    lines: tuple[str, ...] = ()  # paragraphs; none: a blank to fill in by hand
-    long: bool = False  # 内容, 决定事项: a paragraph of text under the label, not beside it
-
-
-@dataclass(frozen=True)
-class Minutes:
-    organisation: str  # kl所党支部
-    name: str  # 会议名称: 理论学习会（同时计为主题党日）
-    topic: str  # the record's title
-    date_text: str  # 2022年3月15日
-    fields: tuple[Field, ...]
-    file_stem: str  # kl所党支部-2022年3月15日-理论学习会会议记录
-    # The meeting named once, for the book's bookmarks, contents and continuation pages:
-    # 「支部党员大会」「收费一班党小组会」「主题党日暨支部党员大会」.
-    meeting: str = ""
-    # Names the topic may already carry (the record's kinds, its party group): the contents entry
-    # does not repeat them.
-    names: tuple[str, ...] = ()
-
-    @property
-    def title(self) -> str:
-        return "会议记录"
-
-    @property
-    def bookmark(self) -> str:
-        """The PDF outline's entry: 「2022年3月15日 支部党员大会」."""
-        return f"{self.date_text} {self.meeting or self.name}"
-
-    @property
-    def continued_heading(self) -> str:
-        """What a continuation page of the record carries: 「kl所党支部 2022年3月15日 支部党员大会会议记录（续）」."""
-        return f"{self.organisation} {self.date_text} {self.meeting or self.name}会议记录（续）"
-
-    @property
-    def contents_entry(self) -> str:
-        """The contents' line after the date, naming the meeting once: the topic alone where it
-        names the meeting already (「收费一班党小组1月份党小组会」), else 「支委会：研究……」."""
-        meeting = self.meeting or self.name
-        topic = self.topic.strip()
-        if not topic:
-            return meeting
-        # 「意识形态工作专题会议」 names 「意识形态专题会议」: compared without 「工作」.
-        bare = topic.replace("工作", "")
-        if any(name and name.replace("工作", "") in bare for name in (meeting, *self.names)):
-            return topic
-        return f"{meeting}：{topic}"
-
-    @property
-    def document_title(self) -> str:
-        return f"{self.organisation}{self.name}会议记录（{self.date_text}）"
-
-    def rows(self) -> list[tuple[Field, ...]]:
-        """The table's rows: 主持人 and 记录人 side by side, every other field on a row of its own."""
-        rows: list[tuple[Field, ...]] = []
-        fields = list(self.fields)
-        while fields:
-            field = fields.pop(0)
-            if fields and fields[0].label == "记录人" and not field.long:
-                rows.append((field, fields.pop(0)))
-            else:
-                rows.append((field,))
-        return rows
-
-
-@dataclass(frozen=True)
-class MinutesBook:
-    organisation: str
-    period_label: str  # 2022年上半年
-    minutes: tuple[Minutes, ...]
-    file_stem: str
-
-    @property
-    def title(self) -> str:
-        return f"{self.organisation}{self.period_label}会议记录"
-
-
-@dataclass(frozen=True)
-class LedgerTable:
-    """A ledger (台账) as a printable table: a title, column headings and rows of text."""
-
-    organisation: str
-    title: str
-    columns: tuple[str, ...]
-    widths: tuple[float, ...]  # relative column widths
-    rows: tuple[tuple[str, ...], ...]
-    file_stem: str
 
 
 def _paragraphs(text: str) -> tuple[str, ...]:
@@ -384,8 +296,6 @@ def _cached(name: str, branch: Organisation, parts: tuple, render) -> ReportFile
 
 def minutes_render(*, activity: Activity, fmt: str) -> ReportFile:
     """One record's meeting record as ``fmt`` (one of ``MINUTES_RENDERERS``)."""
-    from .minutes_renderers import MINUTES_RENDERERS
-
     def render():
         minutes = minutes_of_record(activity)
         return _rendered(MINUTES_RENDERERS[fmt], minutes, minutes.file_stem)
@@ -396,8 +306,6 @@ def minutes_render(*, activity: Activity, fmt: str) -> ReportFile:
 def minutes_book_render(*, branch: Organisation, period: Period, fmt: str) -> ReportFile:
     """A period's meeting records as one PDF (cover, contents) or a ZIP (one of ``BOOK_RENDERERS``);
     ``TooManyRecords`` (with a message for the user) when the period holds too many."""
-    from .minutes_renderers import BOOK_RENDERERS
-
     renderer = BOOK_RENDERERS[fmt]
 
     def render():
@@ -409,8 +317,6 @@ def minutes_book_render(*, branch: Organisation, period: Period, fmt: str) -> Re
 
 def meeting_ledger_render(*, branch: Organisation, period: Period, kind: str = "") -> ReportFile:
     """The period's 三会一课 ledger (or one meeting kind's) as a printable PDF."""
-    from .minutes_renderers import LEDGER_RENDERERS
-
     def render():
         table = meeting_ledger_table(branch=branch, period=period, kind=kind)
         return _rendered(LEDGER_RENDERERS["pdf"], table, table.file_stem)

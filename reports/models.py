@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from branchwork import limits
-from branchwork.models import Organisation
+from branchwork.models import BranchTreeQuerySet, Organisation
 from branchwork.periods import Period
 
 SECTION_HEADINGS = {
@@ -18,12 +18,11 @@ SECTION_HEADINGS = {
 SECTION_CHOICES = [(number, heading) for number, heading in SECTION_HEADINGS.items()]
 
 
-class ReportQuerySet(models.QuerySet):
-    def below(self, organisation: Organisation):
-        """Reports of the branches under ``organisation`` (the organisation itself included)."""
-        return self.filter(branch__path__startswith=organisation.path)
+class ReportQuerySet(BranchTreeQuerySet):
+    """``below(scope)``: the reports of the branches at or under ``scope``."""
 
-    def for_period(self, period: Period):
+    def in_period(self, period: Period):
+        """The reports of ``period`` (as ``in_period`` on records: what belongs to the period)."""
         return self.filter(year=period.year, half=period.half)
 
 

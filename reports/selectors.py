@@ -210,15 +210,24 @@ def report_latest_version(report: Report) -> ReportVersion | None:
 
 
 def report_events(report: Report) -> QuerySet[ReportEvent]:
-    """The report's trail, oldest first."""
-    return report.events.select_related("by", "version").order_by("at", "pk")
+    """The report's trail, oldest first, each with the version it names (and its submitter)."""
+    return report.events.select_related("by", "version", "version__submitted_by").order_by("at", "pk")
 
 
-def report_document(*, report: Report, today: datetime.date) -> tuple[Document, ReportVersion | None]:
+def latest_version_in(events: list[ReportEvent]) -> ReportVersion | None:
+    """The report's latest version from its trail (``report_events``), without a query: every
+    version was submitted by an event that names it."""
+    return max((event.version for event in events if event.version_id), key=lambda v: v.number, default=None)
+
+
+def report_document(
+    *, report: Report, today: datetime.date, events: list[ReportEvent] | None = None
+) -> tuple[Document, ReportVersion | None]:
     """What the report reads as now: its frozen latest version once submitted or approved, else
-    the draft compiled from today's records."""
+    the draft compiled from today's records. ``events``: the report's trail when the caller has
+    read it (the latest version is then taken from it)."""
     if not report.is_editable:
-        version = report_latest_version(report)
+        version = report_latest_version(report) if events is None else latest_version_in(events)
         if version is not None:
             return Document.from_json(version.document), version
     return draft_document(report, today=today), None
@@ -337,7 +346,7 @@ def review_rollup(*, organisation: Organisation, period: Period, today: datetime
     reports = {
         report.branch_id: report
         for report in Report.objects.below(organisation)
-        .for_period(period)
+        .in_period(period)
         .select_related("branch")
         .annotate(latest_version=Max("versions__number"), submitted_at=Max("versions__submitted_at"))
     }

@@ -43,6 +43,7 @@ from .selectors import (
     STATUS_LABELS,
     document_claims,
     evidence_gaps,
+    latest_version_in,
     newest_first,
     report_document,
     report_events,
@@ -326,12 +327,13 @@ def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: R
 
 def _render_preview(request, branch: Organisation, report: Report):
     today = timezone.localdate()
-    document, version = report_document(report=report, today=today)
+    # The trail names every version: the latest is read from it, not queried again.
+    events = list(report_events(report))
+    document, version = report_document(report=report, today=today, events=events)
     can_write = access.can_write_branch(request.user, branch)
     gaps = evidence_gaps(branch=branch, period=report.period) if can_write and report.is_editable else []
-    comments_version = report_latest_version(report) if report.status == Report.Status.RETURNED else None
+    comments_version = latest_version_in(events) if report.status == Report.Status.RETURNED else None
     overall, by_section = _section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
-    events = list(report_events(report))
     claims = document_claims(report, today=today, version=version)
     if version is not None:  # a frozen version reads the same for ever
         document_key = figures_key("version-html", branch, version.pk)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from branchwork.accounts import person_name
+from branchwork.names import person_name
 
 register = template.Library()
 

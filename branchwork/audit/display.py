@@ -13,7 +13,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
-from branchwork.accounts import person_label
+from branchwork.names import person_label
 from branchwork.periods import chinese_date
 
 from .models import AuditEntry

@@ -4,7 +4,7 @@ import datetime
 
 from django import template
 
-from branchwork.accounts import person_name as _person_name
+from branchwork.names import person_name as _person_name
 from branchwork.periods import chinese_date
 
 register = template.Library()
@@ -12,7 +12,7 @@ register = template.Library()
 
 @register.filter
 def person_name(user) -> str:
-    """A person as every page names them: 李一帅 (``branchwork.accounts.person_name``)."""
+    """A person as every page names them: 李一帅 (``branchwork.names.person_name``)."""
     return _person_name(user)
 
 

@@ -1,6 +1,6 @@
 """Renderers of the printed meeting records and ledgers, by the same contract as the report's
 (``reports.renderers``): ``identifier``, ``verbose_name``, ``extension``, ``content_type`` and
-``render(model) -> bytes``, taking the models of ``reports.minutes`` and never the database.
+``render(model) -> bytes``, taking the models of ``reports.minutes_document`` and never the database.
 They share the report's fonts, page set-up and page numbers (``reports.renderers.docx`` and
 ``reports.renderers.pdf``).
 

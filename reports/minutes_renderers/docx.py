@@ -13,7 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from ..minutes import Minutes
+from ..minutes_document import Minutes
 from ..renderers.docx import (
     BODY_FONT,
     HEADING_FONT,

@@ -9,9 +9,10 @@ from django.template.loader import render_to_string
 
 from branchwork.downloads import clean_filename
 
-from ..minutes import LedgerTable, Minutes, MinutesBook
+from ..minutes_document import Field, LedgerTable, Minutes, MinutesBook
 from ..renderers.html import STYLESHEET
 from ..renderers.pdf import layout_pdf, render_pdf
+from .docx import MinutesDocxRenderer
 
 STYLESHEETS = (STYLESHEET, "css/minutes.css")
 
@@ -93,8 +94,6 @@ class BookZipRenderer:
     content_type = "application/zip"
 
     def render(self, book: MinutesBook) -> bytes:
-        from .docx import MinutesDocxRenderer
-
         docx_renderer = MinutesDocxRenderer()
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -120,8 +119,6 @@ class LedgerPdfRenderer:
 def preload() -> None:
     """Parse the meeting records' stylesheet and lay out a small record once (see
     ``reports.renderers.pdf.preload``)."""
-    from ..minutes import Field
-
     sample = Minutes(
         organisation="党支部", name="支委会", topic="议题", date_text="2022年7月1日",
         fields=(Field("会议名称", ("支委会",)), Field("会议内容", ("内容。",), long=True)), file_stem="",

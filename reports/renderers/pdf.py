@@ -19,7 +19,7 @@ import threading
 from reports.document import Document, Paragraph, Run, Section
 from reports.fonts import FontSetup, font_setup, pdf_font_css
 
-from . import cjk_justify
+from .cjk_justify import install as install_cjk_justify
 from .html import STYLESHEET, render_print_html, static_path
 
 _local = threading.local()
@@ -33,7 +33,7 @@ class _Engine:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        cjk_justify.install()
+        install_cjk_justify()
         self.setup = setup
         self.font_config = FontConfiguration()
         self.font_css = CSS(string=pdf_font_css(setup), font_config=self.font_config)

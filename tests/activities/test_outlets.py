@@ -44,7 +44,7 @@ def test_below_a_registry_a_new_general_branch_gets_only_its_own_website(db):
     assert [o.name for o in outlets_seed_defaults(organisation=general)] == ["省高速公路处网站和微信公众号"]
     # A branch below sees each outlet once.
     branch = BranchFactory(parent=general)
-    visible = list(Outlet.objects.for_branch(branch).values_list("name", flat=True))
+    visible = list(Outlet.objects.in_force_for(branch).values_list("name", flat=True))
     assert len(visible) == len(set(visible)) == len(DEFAULT_OUTLETS) + 1
 
 

@@ -456,7 +456,7 @@ def test_new_organisations_start_with_outlets_their_branches_can_record_news_in(
     general = Organisation.objects.get(code="g1")
     assert list(Outlet.objects.filter(organisation=general).values_list("name", flat=True)) == ["第1网站和微信公众号"]
     branch = Organisation.objects.get(code="b1")
-    assert Outlet.objects.for_branch(branch).count() == Outlet.objects.filter(organisation=world.committee).count() + 1
+    assert Outlet.objects.in_force_for(branch).count() == Outlet.objects.filter(organisation=world.committee).count() + 1
 
 
 def test_an_organiser_gives_themself_no_role_by_import(world):

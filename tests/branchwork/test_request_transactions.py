@@ -79,3 +79,31 @@ def test_a_404_raised_after_a_write_rolls_the_write_back_and_the_page_still_rend
     # The 404 page (its context processors query the database) renders after the rollback.
     assert response.status_code == 404
     assert not Activity.objects.filter(title="三月理论学习").exists()
+
+
+def test_an_upload_writes_its_file_outside_any_transaction(world, as_user, monkeypatch):
+    """The file is written with no transaction open (on SQLite: no write lock held while a
+    20 MB file goes to the storage); only the row is written in one."""
+    from django.core.files.storage import FileSystemStorage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import ActivityFactory
+
+    meeting = ActivityFactory(branch=world.branch, kind="study")
+    depth_at_write = []
+    real_save = FileSystemStorage._save
+
+    def save(self, name, content):
+        depth_at_write.append(len(connection.savepoint_ids))
+        return real_save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", save)
+    baseline = len(connection.savepoint_ids)  # the test's own transaction
+    client = as_user(world.secretary)
+    response = client.post(
+        reverse("activities:attachment_upload", args=["kl", meeting.pk]),
+        {"category": "minutes", "file": SimpleUploadedFile("会议记录.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")},
+    )
+    assert response.status_code == 302
+    assert depth_at_write == [baseline]
+    assert meeting.attachments.count() == 1

@@ -68,7 +68,7 @@ def test_a_file_with_good_and_bad_rows_saves_nothing_and_names_each_bad_row(worl
     for error in result.errors:
         by_row.setdefault(error.row, []).append(error.message)
     assert sorted(by_row) == [3, 4, 5, 6, 7, 8, 9, 10]
-    assert "缺少姓名" in by_row[3]
+    assert "请填写姓名" in by_row[3]
     assert "性别“公”无法识别" in by_row[4][0]
     assert "政治面貌“群众”无法识别" in by_row[5][0]
     assert "入党（列为）日期“2020-13-45”不存在" in by_row[6][0]

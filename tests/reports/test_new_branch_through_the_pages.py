@@ -100,4 +100,4 @@ def test_a_stage_date_in_the_future_is_refused(client, school):
         {"name": "王老师", "gender": "男", "status": "入党积极分子", "activist_on": "2999-01-01"},
     )
     assert response.status_code == 200
-    assert "列为入党积极分子日期应在1921年至今天之间" in response.content.decode()
+    assert "列为积极分子日期不能晚于今天" in response.content.decode()

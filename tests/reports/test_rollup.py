@@ -192,7 +192,7 @@ def _compliance_queries(world) -> int:
     from activities.compliance import compliance_gaps
     from branchwork.models import Organisation
 
-    branches = list(Organisation.objects.branches().filter(path__startswith=world.general.path))
+    branches = list(Organisation.objects.branches().below(world.general))
     with CaptureQueriesContext(connection) as captured:
         compliance_gaps(branches=branches, period=H1, today=TODAY)
     return len(captured)

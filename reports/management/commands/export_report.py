@@ -27,7 +27,7 @@ from reports.models import Report
 def export_document(*, branch: Organisation, period: Period) -> Document:
     from reports.compile import compile_defaults, compile_report
 
-    report = Report.objects.for_period(period).filter(branch=branch).first()
+    report = Report.objects.in_period(period).filter(branch=branch).first()
     if report is None:
         return compile_defaults(branch=branch, period=period)
     if report.status in (Report.Status.SUBMITTED, Report.Status.APPROVED):
