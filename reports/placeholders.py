@@ -100,6 +100,25 @@ def _names(named: Sequence[Named]) -> list[str]:
     return [item.name for item in named]
 
 
+# 「带领党员学习观看了〔警示教育材料〕」: a record without materials is named by its title, whose own
+# verb (「观看医疗领域腐败问题警示教育片」) the sentence already says.
+WATCHING_VERBS = ("学习观看了", "学习观看", "观看了", "观看", "收看了", "收看", "学习")
+
+
+def _warning_materials(facts: PeriodFacts) -> Value | None:
+    named = facts.warning_materials
+    if not named:
+        return None
+    names = []
+    for name in _names(named):
+        for verb in WATCHING_VERBS:
+            if name.startswith(verb) and len(name) > len(verb):
+                name = name[len(verb):]
+                break
+        names.append(name)
+    return Value(join_list(_distinct(names)), _ids(named))
+
+
 # --- the meetings sentence ---------------------------------------------------------------------
 
 # 「截至6月30日，共召开理论学习会6次、主题党日活动6次、支部党员大会2次、支委会24次、组织生活会1次」
@@ -902,7 +921,7 @@ _NAMED = [
         "警示教育材料",
         "警示教育学习观看的材料",
         "如““@党员干部，这样的生活方式要远离”、反腐败斗争电视专题片《零容忍》”",
-        _list("warning_materials"),
+        _warning_materials,
     ),
     Placeholder("廉政谈话时机", "集体廉政谈话的时机", "如“春节、端午节前”", _integrity_talks),
     Placeholder(

@@ -405,3 +405,10 @@ def test_the_visit_page_shows_the_members_the_form_asks_for(client, hospital):
     visit = hospital.activities.filter(kind="visit").first()
     page = client.get(reverse("activities:activity_detail", args=(hospital.code, visit.pk))).content.decode()
     assert ("参加走访的党员" in form) == ("参加走访的党员" in page)
+
+
+def test_a_warning_film_named_only_by_its_title_is_not_watched_twice(hospital):
+    hospital.activities.filter(kind="warning_education").update(materials="")
+    text = draft(hospital)
+    assert "观看了观看" not in text
+    assert "带领党员学习观看了医疗领域腐败问题警示教育片等警示教育材料" in text
