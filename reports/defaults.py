@@ -101,9 +101,12 @@ def _themed_days(facts: PeriodFacts) -> str:
         if len(facts.themed_day_forms) > 1:
             return (
                 "丰富“主题党日+具体活动”形式。〔本期以来〕，支部组织开展了〔主题党日形式〕等形式多样、内容丰富的主题党日活动，"
-                "〔联合开展主题党日〕。"
+                "〔联合开展主题党日〕。[其中〔主题党日参加与成效〕。]"
             )
-        return "开展“主题党日+具体活动”。〔本期以来〕，支部以〔主题党日形式〕为内容开展主题党日活动，〔联合开展主题党日〕。"
+        return (
+            "开展“主题党日+具体活动”。〔本期以来〕，支部以〔主题党日形式〕为内容开展主题党日活动，〔联合开展主题党日〕。"
+            "[其中〔主题党日参加与成效〕。]"
+        )
     rule = judgments_of(facts).rule("themed_day")
     heading = "开展主题党日活动。" if rule is not None and rule.broken else "扎实开展主题党日活动。"
     return (
