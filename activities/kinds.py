@@ -87,7 +87,11 @@ class Rule:
 # How the report phrases a record of a kind. Slots, each empty when the record has nothing for it:
 # {date} 「3月12日」, {title} the title (in quotation marks when it is a phrase), {where} 「在……」,
 # {joint} 「与……联合」, {who} the speaker or host with post, {whom} 「组织……」 (participants),
-# {label} the kind's label. A series adds {count} and {unit}.
+# {talked_with} 「与……」 and {reason} 「（……）」 (谈心谈话), {branch_role} and {members_part} (专项工作),
+# {label} the kind's label. A series adds {count} and {unit}. A title is fitted to its template
+# (``reports.placeholders.phrase_one``): one that starts with the template's verb, ends with the
+# words after it or names the kind itself is not said twice; what the record holds and the template
+# has no slot for (speaker, other participants, members' part, 成效) follows the phrase.
 DEFAULT_ONE = "{date}，{joint}{whom}{where}开展{title}"
 DEFAULT_SERIES = "共开展{label}{count}{unit}"
 
@@ -137,6 +141,9 @@ class Kind:
     # leads its records (〔<名称>详情〕 follows); proposed only when the period has such records.
     report_section: int = 0
     report_lead: str = ""
+    # …unless the period has records of this other kind, whose item already tells these records
+    # (the 组织生活会 item tells the 谈心谈话 held before it).
+    report_unless: str = ""
 
     @property
     def has_minutes(self) -> bool:
@@ -211,6 +218,40 @@ def _dues_phrase(slots: dict) -> str:
     who = f"{people}名党员" if people else "党员"
     use = f"为{slots['participants']}" if slots["participants"] else ""
     return f"{slots['date']}，{who}{use}{'缴纳' if what == '特殊党费' else ''}{what}" + (f"共{amount}" if amount else "")
+
+
+# 慰问对象 categories (「退休老党员」) as opposed to a reason typed in the same field (「本人患病住院」).
+_VISITED_CATEGORY_ENDINGS = ("党员", "群众", "职工", "家属", "老人", "儿童", "干部", "教师", "学生", "人员", "户", "军人")
+
+
+def _visit_phrase(slots: dict) -> str:
+    """走访慰问: 「1月25日，春节前走访慰问退休老党员杨德福、林淑珍，送去慰问金1000元」.
+
+    The title is the occasion (「春节前慰问」): its own 慰问 is not said twice. The 对象类别 field
+    names the visited's category, which goes before their names, or a reason (「本人患病住院」),
+    which is said after them — never joined to the names as if it were one of them."""
+    title = slots["raw_title"]
+    for suffix in ("走访慰问", "慰问"):
+        if title.endswith(suffix):
+            title = title[: -len(suffix)]
+            break
+    names, reason = slots["interviewee"].strip(), slots["talk_reason"].strip()
+    category = reason if reason.endswith(_VISITED_CATEGORY_ENDINGS) else ""
+    if "、" in category and names:  # 「老党员和困难群众老周、李大娘」: the categories apart from the names
+        first, _, last = category.rpartition("、")
+        category = f"{first}和{last}"
+    visited = f"{category}{names}" or "群众"
+    if reason and not category:
+        visited += f"（{reason}）"
+    if "慰问" in title:  # 「春节走访慰问困难党员」: the title says it; the names follow
+        head = f"{slots['date']}，开展{slots['title']}，走访慰问{visited}"
+    else:
+        head = f"{slots['date']}，{title}走访慰问{visited}"
+    amount = slots["amount"]
+    if amount:
+        what = slots["payment_type"] if slots["payment_type"] not in ("", "慰问金") else "慰问金"
+        head += f"，送去{what}{amount:g}元" if isinstance(amount, (int, float)) else f"，送去{what}{amount.normalize():f}元"
+    return head
 
 
 def _approval_phrase(slots: dict) -> str:
@@ -357,8 +398,11 @@ for _kind in [
         evidence=(Evidence.CONTENT,),
         labels={"host": "谈话人", "title": "谈话主题"},
         words=("交心谈心", "谈话谈心", "谈心"),
-        one="{date}，{who}开展谈心谈话，{title}",
+        one="{date}，{who}{talked_with}开展谈心谈话{reason}，{title}",
         series="开展谈心谈话{count}次",
+        report_section=2,
+        report_lead="坚持开展谈心谈话。",
+        report_unless="org_life",
     ),
     # Discipline and work style (纪检监察/作风建设)
     Kind(
@@ -557,7 +601,7 @@ for _kind in [
             "title": "如：春节走访慰问困难党员、“七一”慰问老党员",
         },
         words=("慰问",),
-        one="{date}，{title}，走访慰问{visited}",
+        one=lambda slots: _visit_phrase(slots),
         series="走访慰问{count}次",
         report_section=2,
         report_lead="关心关爱党员群众，开展走访慰问。",
@@ -580,7 +624,7 @@ for _kind in [
         words=("中心工作任务",),
         # 「专项工作」 also names the kind; a free name (抗震救灾…) is the record's own title.
         paraphrases=(r"专项工作",),
-        one="{date}起，支部投入{title}工作，{branch_role}",
+        one="{date}起，支部投入{title}工作，{branch_role}，{members_part}",
         series="参与专项工作{count}项",
         unit="项",
         figure="专项工作项数",
@@ -604,7 +648,8 @@ for _kind in [
         one=lambda slots: _dues_phrase(slots),
         series="党费与捐款记录{count}次",
         report_section=2,
-        report_lead="开展党费收缴和捐款工作。",
+        # Neutral about 捐款: the records' own phrasing names a 捐款 or 特殊党费 where one was made.
+        report_lead="严格党费收缴管理。",
     ),
     Kind(
         "submission",

@@ -17,7 +17,7 @@ import datetime
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from branchwork.models import Organisation
 from branchwork.periods import Period, chinese_date
@@ -51,6 +51,20 @@ __all__ = [
 
 CLAUSE_ENDS = "，；。！？"
 SENTENCE_ENDS = "。！？"
+# An ordinal the secretary typed at the start of a numbered item (「一是」「（二）」「3、」): the
+# compile numbers the item itself, so its own is dropped rather than read 「三是一是……」.
+TYPED_ORDINAL_RE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+\s*[、.．])\s*[，,：:]?\s*"
+)
+
+
+def _without_typed_ordinal(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    if not runs or runs[0].figure:
+        return runs
+    text = TYPED_ORDINAL_RE.sub("", runs[0].text, count=1)
+    if text == runs[0].text:
+        return runs
+    return ((replace(runs[0], text=text),) if text else ()) + tuple(runs[1:])
 OPENERS = "“‘《（(「『【〈〔"
 CLOSERS = "”’》）)」』】〉〕"
 # What is left of an item that held only figures which all went: nothing worth printing.
@@ -89,11 +103,15 @@ def default_header(
     its profile (how it names its superiors, the year's goals); dated the first working day after
     the period ends."""
     profile = profile if profile is not None else profile_facts(branch=branch, year=period.year)
-    superiors = profile.superiors_opening or profile.superiors_text or "上级党组织"
-    if profile.goals:
-        goals = defaults.OPENING_GOALS.format(goals=profile.goals)
-    else:
-        goals = defaults.OPENING_NO_GOALS.format(superior=profile.superiors[-1] if profile.superiors else "")
+    addressee = branch.report_addressee
+    superiors = profile.superiors_opening or profile.superiors_text or addressee or "上级党组织"
+    if addressee and not _names_addressee(superiors, addressee, profile.superiors):
+        # The report is sent to the addressee: the opening names the body it is sent to as the
+        # one leading the branch, not other bodies the profile names instead of it.
+        superiors = addressee
+    # 「紧紧围绕……党建工作要点」 only where the profile states the year's goals: no superior's
+    # 工作要点 is claimed that the branch never recorded.
+    goals = defaults.OPENING_GOALS.format(goals=profile.goals) if profile.goals else ""
     broken = facts is not None and judgments.judgments_of(facts).broken_rules
     opening = (defaults.OPENING_WITH_GAPS if broken else defaults.OPENING).format(
         period=period.label,
@@ -104,12 +122,20 @@ def default_header(
     )
     return ReportHeader(
         title=defaults.TITLE.format(branch=branch.name, period=period.label),
-        addressee=branch.report_addressee,
+        addressee=addressee,
         opening=opening,
         signature=branch.name,
         signed_on=defaults.signing_date(period.end),
         headings=_headings_in_register(profile),
     )
+
+
+def _names_addressee(superiors: str, addressee: str, names: tuple[str, ...]) -> bool:
+    """Whether the opening's superiors name the addressee, in full or by a short name the profile
+    gives (「处党总支」 for 「省**处党总支」)."""
+    if addressee in superiors:
+        return True
+    return any(name and name in superiors and (name in addressee or addressee in name) for name in names)
 
 
 def _headings_in_register(profile: ProfileFacts) -> dict:
@@ -179,6 +205,8 @@ def default_items(*, facts) -> list[ItemDraft]:
             continue
         if not _backed(item, values):
             continue
+        if any(facts.has(code) for code in item.absent):
+            continue
         if item.origin in defaults.NEEDS_OPEN_RECTIFICATION and not open_items:
             continue
         if item.origin == "s5.lead" and not any(draft.numbered for draft in problems):
@@ -247,7 +275,7 @@ def compile_document(*, header: ReportHeader, items: Sequence, facts, file_stem:
         for item, runs in filled:
             if item.numbered and numbered > 1:
                 ordinal += 1
-                paragraphs.append(Paragraph(runs=runs, ordinal=f"{chinese_ordinal(ordinal)}是"))
+                paragraphs.append(Paragraph(runs=_without_typed_ordinal(runs), ordinal=f"{chinese_ordinal(ordinal)}是"))
             else:
                 paragraphs.append(Paragraph(runs=runs))
         if not paragraphs:

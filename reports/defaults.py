@@ -37,6 +37,7 @@ class DefaultItem:
     numbered: bool = True
     backed_by: tuple[str, ...] = ()  # at least one of these placeholders has a value
     requires: tuple[str, ...] = ()  # every one of these has a value
+    absent: tuple[str, ...] = ()  # kinds with no record in the period (their own item tells it)
 
     def text_for(self, facts: PeriodFacts) -> str:
         return self.text(facts) if callable(self.text) else self.text
@@ -62,10 +63,8 @@ OPENING_WITH_GAPS = (
     "{goals}紧密结合工作实际，开展党建和思想政治工作，"
     "努力发挥党支部战斗堡垒作用和党员先锋模范作用。现将{half}全面从严治党暨党建工作情况汇报如下："
 )
-# 「紧紧围绕省中心“提效能、优服务、冲百亿”目标计划和党建工作要点，」, or without a goal recorded,
-# the nearest superior's 党建工作要点.
+# 「紧紧围绕省中心“提效能、优服务、冲百亿”目标计划和党建工作要点，」; nothing without a goal recorded.
 OPENING_GOALS = "紧紧围绕{goals}和党建工作要点，"
-OPENING_NO_GOALS = "紧紧围绕{superior}党建工作要点，"
 # How the opening's last sentence names the period: 「现将上半年……汇报如下」.
 OPENING_HALF = {"H1": "上半年", "H2": "下半年", "": "一年来"}
 
@@ -102,13 +101,16 @@ def _themed_days(facts: PeriodFacts) -> str:
         if len(facts.themed_day_forms) > 1:
             return (
                 "丰富“主题党日+具体活动”形式。〔本期以来〕，支部组织开展了〔主题党日形式〕等形式多样、内容丰富的主题党日活动，"
-                "〔联合开展主题党日〕。"
+                "〔联合开展主题党日〕。[其中〔主题党日参加与成效〕。]"
             )
-        return "开展“主题党日+具体活动”。〔本期以来〕，支部以〔主题党日形式〕为内容开展主题党日活动，〔联合开展主题党日〕。"
+        return (
+            "开展“主题党日+具体活动”。〔本期以来〕，支部以〔主题党日形式〕为内容开展主题党日活动，〔联合开展主题党日〕。"
+            "[其中〔主题党日参加与成效〕。]"
+        )
     rule = judgments_of(facts).rule("themed_day")
     heading = "开展主题党日活动。" if rule is not None and rule.broken else "扎实开展主题党日活动。"
     return (
-        heading + "支部以〔主题党日形式〕为内容，〔联合开展主题党日〕，"
+        heading + "支部以〔主题党日形式〕为内容，〔联合开展主题党日〕，[〔主题党日参加与成效〕，]"
         "促进了支部党员之间的有效交流与沟通，增强了党员的归属感、责任感和荣誉感。"
     )
 
@@ -167,6 +169,7 @@ def _organisational_life(facts: PeriodFacts) -> str:
     return (
         heading + "始终把政治建设摆在首位，采取〔学习形式〕等方式，深入学习〔学习材料〕等学习材料，"
         "引导党员职工筑牢信仰之基、补足精神之钙、把稳思想之舵。截至〔截至日期〕，共召开〔会议次数〕，〔党小组会议〕。"
+        "[〔理论学习会主讲情况〕。]"
     )
 
 
@@ -183,6 +186,16 @@ def _responsibility(facts: PeriodFacts) -> str:
     if not any("融合" in problem for problem in problems):
         text += "不同层面实现党建工作与{主责主业?〔主责主业〕|业务}工作的深度融合。"
     return text
+
+
+def _theory(facts: PeriodFacts) -> str:
+    """Study is backed by the study records; 「强化意识形态建设」 only where the branch also recorded
+    ideology-front work (意识形态专题会议, 材料审核, 网络言行引导)."""
+    ideology = any(facts.has(kind.code) for kind in KINDS.values() if kind.ideology_front)
+    return (
+        "加强理论武装" + ("，强化意识形态建设" if ideology else "") + "。党支部从加强理论学习出发，"
+        "带领支部全体党员干部用党的创新理论武装头脑、指导实践、推动工作。"
+    )
 
 
 ITEMS: list[DefaultItem] = [
@@ -281,12 +294,7 @@ ITEMS: list[DefaultItem] = [
         numbered=False,
         backed_by=("审核对象", "意识形态会议情况", "网络言行教育引导次数"),
     ),
-    DefaultItem(
-        "s4.theory",
-        4,
-        "加强理论武装，强化意识形态建设。党支部从加强理论学习出发，带领支部全体党员干部用党的创新理论武装头脑、指导实践、推动工作。",
-        backed_by=("学习材料", "理论学习会次数"),
-    ),
+    DefaultItem("s4.theory", 4, _theory, backed_by=("学习材料", "理论学习会次数")),
     DefaultItem(
         "s4.leadership",
         4,
@@ -369,6 +377,7 @@ def kind_items() -> list[DefaultItem]:
             kind.report_section,
             f"{kind.report_lead}〔{kind.label}详情〕。",
             backed_by=(f"{kind.label}详情",),
+            absent=(kind.report_unless,) if kind.report_unless else (),
         )
         for kind in KINDS.values()
         if kind.report_section

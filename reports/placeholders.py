@@ -100,6 +100,25 @@ def _names(named: Sequence[Named]) -> list[str]:
     return [item.name for item in named]
 
 
+# 「带领党员学习观看了〔警示教育材料〕」: a record without materials is named by its title, whose own
+# verb (「观看医疗领域腐败问题警示教育片」) the sentence already says.
+WATCHING_VERBS = ("学习观看了", "学习观看", "观看了", "观看", "收看了", "收看", "学习")
+
+
+def _warning_materials(facts: PeriodFacts) -> Value | None:
+    named = facts.warning_materials
+    if not named:
+        return None
+    names = []
+    for name in _names(named):
+        for verb in WATCHING_VERBS:
+            if name.startswith(verb) and len(name) > len(verb):
+                name = name[len(verb):]
+                break
+        names.append(name)
+    return Value(join_list(_distinct(names)), _ids(named))
+
+
 # --- the meetings sentence ---------------------------------------------------------------------
 
 # 「截至6月30日，共召开理论学习会6次、主题党日活动6次、支部党员大会2次、支委会24次、组织生活会1次」
@@ -222,20 +241,101 @@ def _who(detail) -> str:
     return post or (f"{name}同志" if name else "")
 
 
+# Verbs a title may itself start with (「学习二十届四中全会精神」「观看警示教育片」): the phrasing's
+# own verb before the title is then not said again.
+TITLE_VERBS = (
+    "学习", "观看", "收看", "开展", "召开", "组织", "举办", "举行", "参观", "讲授", "研究", "审议", "讨论",
+    "传达", "重温", "走访", "慰问", "参加", "进行",
+)
+
+
+def _fit_title(template: str, title: str, words: tuple[str, ...]) -> tuple[str, str]:
+    """The template and title fitted together so that nothing is said twice:
+
+    - a title that names the meeting itself (「第一季度支部党员大会」 in 「召开支部党员大会，{title}」)
+      takes the kind's name's place: 「召开第一季度支部党员大会」;
+    - a title ending with what follows it (「疫情防控专项工作」 before 「工作」) loses that ending;
+    - a title starting with the verb before it (「学习二十届四中全会精神」 after 「学习」) loses the
+      template's verb, and a title starting with another verb replaces the template's verb where the
+      title ends the clause (「学习{title}」 with 「观看警示教育片」)."""
+    if "{title}" not in template:
+        return template, title
+    before, after = template.split("{title}", 1)
+    if title in words and title in before and not after.strip("，。"):
+        # 「开展谈心谈话，{title}」 with the title 「谈心谈话」: the title adds nothing.
+        return before.rstrip("，"), ""
+    for word in sorted(words, key=len, reverse=True):
+        if not title.endswith(word) or len(title) <= len(word):
+            continue
+        if word in before:
+            # The whole name the word stands in (「学习会」 within 「理论学习会」) goes.
+            spans = [(before.index(w), before.index(w) + len(w)) for w in words if w in before]
+            start, end = before.index(word), before.index(word) + len(word)
+            start = min(s for s, e in spans if s <= start and e >= end)
+            end = max(e for s, e in spans if s <= start < e or s < end <= e)
+            # What stood between the name and the title (「，学习」) goes too, its slots stay.
+            kept = "".join(re.findall(r"\{\w+\}", before[end:]))
+            return before[:start] + "{title}" + kept + after, title
+        if word in after:
+            # 「{title}主题党日活动」 with 「第一季度党日活动」: the title names it already.
+            return before + "{title}" + after[after.index(word) + len(word):], title
+    for size in range(min(len(title) - 1, 6), 1, -1):
+        if after.startswith(title[-size:]):
+            title = title[:-size]
+            break
+    for verb in TITLE_VERBS:
+        if before.endswith(verb):
+            if title.startswith(verb) and len(title) > len(verb):
+                before = before[: -len(verb)]
+            elif title.startswith(TITLE_VERBS) and not after.strip("，。"):
+                before = before[: -len(verb)]
+            break
+    return before + "{title}" + after, title
+
+
+def _tail(template: str, slots: dict, detail) -> str:
+    """What the record holds that its kind's phrasing has no slot for, said after it: the speaker,
+    who took part, the members' part, what came of it (a record's 成效 is the source of an outcome
+    sentence). Nothing is added that the template already says."""
+    parts = []
+    if slots["who"] and "{who}" not in template and getattr(detail, "speaker", ""):
+        parts.append(f"由{slots['who']}主讲")
+    attendees = []
+    if detail.participants and not any(s in template for s in ("{whom}", "{members}", "{participants}")):
+        attendees.append(detail.participants)
+    if detail.other_participants and detail.other_participants not in detail.participants:
+        attendees.append(detail.other_participants)
+    if attendees:
+        parts.append("、".join(attendees) + "参加")
+    if detail.joint_with and "{joint}" not in template:
+        parts.append(f"与{detail.joint_with}联合开展")
+    if detail.members_part and "{members_part}" not in template:
+        parts.append(detail.members_part.rstrip("。"))
+    if detail.approval_status and not any(
+        word in template for word in ("审批", "批准")
+    ):
+        body = detail.approval_body or "上级党组织"
+        if detail.approval_status == "pending":
+            parts.append(f"已报{body}审批")
+        elif detail.approval_status == "approved":
+            parts.append(f"经{body}批准")
+    if detail.outcome:
+        parts.append(detail.outcome.strip().rstrip("。；;").replace("\n", "，"))
+    return "".join(f"，{part}" for part in parts)
+
+
 def phrase_one(kind: Kind, detail) -> str:
     """One record as its kind phrases it (``Kind.one``), every slot from the record; a slot the
-    record has nothing for is left out with its little words."""
+    record has nothing for is left out with its little words, and what the record holds beyond the
+    template's slots follows it (``_tail``)."""
     title = detail.title.strip()
     template = kind.one if isinstance(kind.one, str) else ""
-    after = template.split("{title}", 1)[1] if "{title}" in template else ""
-    for word in sorted(kind.all_words, key=len, reverse=True):
-        if after.startswith(word) and title.endswith(word) and len(title) > len(word):
-            title = title[: -len(word)]
-            break
+    template, title = _fit_title(template, title, kind.all_words)
     slots = {name: getattr(detail, name) for name in detail.__dataclass_fields__}
     slots.update(
         {
             "date": f"{detail.date.month}月{detail.date.day}日",
+            "raw_title": detail.title.strip(),
             "title": _topic(title) if title else kind.label,
             "where": f"在{detail.place}" if detail.place else "",
             "joint": f"与{detail.joint_with}联合" if detail.joint_with else "",
@@ -243,21 +343,54 @@ def phrase_one(kind: Kind, detail) -> str:
             "whom": f"组织{detail.participants}" if detail.participants else "",
             "participants": detail.participants or "党员",
             "members": detail.participants or (f"{detail.headcount}名党员群众" if detail.headcount else "党员"),
-            "visited": "、".join(x for x in (detail.talk_reason, detail.interviewee) if x) or "群众",
+            "talked_with": f"与{detail.interviewee}" if detail.interviewee else "",
+            "reason": f"（{detail.talk_reason}）" if detail.talk_reason else "",
             "sent_to_or_superior": detail.sent_to or "上级党组织",
             "date_to_text": f"{detail.date_to.month}月{detail.date_to.day}日" if detail.date_to else "",
             "approved_on_text": f"{detail.approved_on.month}月{detail.approved_on.day}日" if detail.approved_on else "",
             "branch_role": detail.branch_role.rstrip("。"),
+            "members_part": detail.members_part.rstrip("。"),
             "label": kind.label,
         }
     )
-    text = kind.one(slots) if callable(kind.one) else kind.one.format(**slots)
-    return text.replace("，，", "，").strip("，")
+    text = kind.one(slots) if callable(kind.one) else template.format(**slots)
+    # A kind phrased by a function (党费, 报批事项) says its people and its status itself.
+    text += _tail(template or "{who}{whom}{joint}{members_part}审批", slots, detail)
+    while "，，" in text:
+        text = text.replace("，，", "，")
+    return text.strip("，")
 
 
 def phrase_series(kind: Kind, count: int) -> str:
     """A series of records of a kind (``Kind.series``): 「召开理论学习会6次」."""
     return kind.series.format(label=kind.label, count=count, unit=kind.unit)
+
+
+def _themed_day_people_and_outcomes(facts: PeriodFacts) -> Value | None:
+    """Where each themed day was held, who came besides the members, what came of it — as the
+    records have it: 「3月5日在敬老院开展，全体党员教师、五年级学生30名参加，学生写了20篇学雷锋日记」."""
+    parts, ids = [], []
+    for detail in facts.of_kind("themed_day"):
+        attendees = "、".join(x for x in (detail.participants, detail.other_participants) if x)
+        if not (detail.place or attendees or detail.outcome):
+            continue
+        said = [f"{detail.date.month}月{detail.date.day}日" + (f"在{detail.place}开展" if detail.place else "的活动")]
+        if attendees:
+            said.append(f"{attendees}参加")
+        if detail.outcome:
+            said.append(detail.outcome.strip().rstrip("。；;").replace("\n", "，"))
+        parts.append("，".join(said))
+        ids.append(detail.id)
+    return Value("；".join(parts), tuple(ids)) if parts else None
+
+
+def _study_speakers(facts: PeriodFacts) -> Value | None:
+    """The study meetings someone led or spoke at, each as the registry phrases it with its speaker:
+    「4月6日，召开理论学习会，学习……，由区教研室主任王明同志主讲」."""
+    records = [detail for detail in facts.of_kind("study") if detail.speaker]
+    if not records:
+        return None
+    return Value("；".join(phrase_one(KINDS["study"], detail) for detail in records), _ids(records))
 
 
 def _lectures(facts: PeriodFacts) -> Value | None:
@@ -613,10 +746,17 @@ def _development(facts: PeriodFacts) -> Value | None:
         parts.append(f"接收预备党员{len(membership.admitted)}名")
     if membership.confirmed:
         parts.append(f"预备党员转正{len(membership.confirmed)}名")
-    if membership.confirmation_pending:
-        # Decided by the branch, not yet approved: said as pending, never as done.
-        parts.append(f"{len(membership.confirmation_pending)}名预备党员转正已报上级党组织审批")
-    return Value("，".join(parts)) if parts else None
+    # Decided by the branch, not yet approved: said as pending, never as done. A pending 转正
+    # record that names no member from the roster still counts (one per record).
+    pending = [
+        d for d in facts.details if d.approval_matter == "转正" and d.pending_on(facts.as_of)
+    ]
+    waiting = len(membership.confirmation_pending) or len(pending)
+    if waiting:
+        bodies = _distinct(d.approval_body for d in pending if d.approval_body)
+        body = "、".join(bodies) if bodies else "上级党组织"
+        parts.append(f"{waiting}名预备党员转正已报{body}审批")
+    return Value("，".join(parts), _ids(pending)) if parts else None
 
 
 def _party_groups(facts: PeriodFacts) -> Value | None:
@@ -719,6 +859,18 @@ _NAMED = [
         _lectures,
     ),
     Placeholder(
+        "主题党日参加与成效",
+        "主题党日的地点、参加人员与成效",
+        "记录中有地点、参加对象或成效的主题党日逐次写出，如“3月5日在敬老院开展，全体党员教师、五年级学生30名参加，学生写了20篇学雷锋日记”",
+        _themed_day_people_and_outcomes,
+    ),
+    Placeholder(
+        "理论学习会主讲情况",
+        "理论学习会的主讲人",
+        "记录了领学人/主讲人的理论学习会逐次写出，如“4月6日，召开理论学习会，学习……，由区教研室主任王明同志主讲”",
+        _study_speakers,
+    ),
+    Placeholder(
         "党课开展情况",
         "讲党课活动（含次数）",
         "一次如“7月1日，院党委副书记周立平同志围绕……为全体党员讲授专题党课”；多次如“支部共开展2次讲党课活动，"
@@ -769,7 +921,7 @@ _NAMED = [
         "警示教育材料",
         "警示教育学习观看的材料",
         "如““@党员干部，这样的生活方式要远离”、反腐败斗争电视专题片《零容忍》”",
-        _list("warning_materials"),
+        _warning_materials,
     ),
     Placeholder("廉政谈话时机", "集体廉政谈话的时机", "如“春节、端午节前”", _integrity_talks),
     Placeholder(

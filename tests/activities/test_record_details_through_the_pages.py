@@ -96,8 +96,11 @@ def test_a_school_branch_records_speakers_audiences_partners_and_outcomes(client
         "城关派出所副所长",
     )
     values = fill_values(report_facts(branch=school, period=H1))
+    # What the phrasing has no slot for follows it: the speaker, who came, the partner, the 成效.
     assert values["主题教育活动详情"].text == (
-        "4月15日，在学校报告厅开展全民国家安全教育日主题教育"
+        "4月15日，在学校报告厅开展全民国家安全教育日主题教育，由城关派出所副所长刘警官同志主讲，"
+        "全体教师、五年级学生、入党积极分子2名、学生家长代表参加，与城关派出所党支部联合开展，"
+        "五年级学生写出国家安全手抄报42份"
     )
 
 
@@ -146,7 +149,10 @@ def test_a_public_unit_branch_records_its_relief_effort_dues_and_reports(client)
     )
 
     values = fill_values(report_facts(branch=unit, period=H1))
-    assert values["专项工作详情"].text == "6月3日起，支部投入抗洪抢险工作，成立党员突击队，24小时值守水位监测"
+    assert values["专项工作详情"].text == (
+        "6月3日起，支部投入抗洪抢险工作，成立党员突击队，24小时值守水位监测，3名党员轮班值守，累计值班200余小时，"
+        "及时发布预警4次，无一人伤亡"
+    )
     assert values["党费与捐款详情"].text == "6月25日，11名党员为抗洪一线缴纳特殊党费共3600.50元"
     assert values["报送材料详情"].text == "1月10日，向市水利局党委报送市水文站党支部2022年党建工作计划"
     assert values["专项工作项数"].text == "1项"
@@ -199,7 +205,8 @@ def test_a_community_branch_records_volunteering_and_visits(client):
     )
     assert visit.amount == Decimal("1000")
     values = fill_values(report_facts(branch=community, period=H1))
-    assert values["走访慰问详情"].text == "1月25日，春节走访慰问，走访慰问老党员、困难群众、老周、李大娘"
+    # The 对象类别 goes before the names, never joined to them as if it were one of them.
+    assert values["走访慰问详情"].text == "1月25日，春节走访慰问老党员和困难群众老周、李大娘，送去慰问金1000元"
     assert values["志愿服务次数"].text == "1次"
 
 

@@ -57,7 +57,7 @@ def test_a_confirmation_awaiting_the_superior_is_not_counted_as_done(branch, con
     assert facts.membership.confirmed == ()
     assert facts.membership.confirmation_pending == (confirmed_on_the_roster.pk,)
     values = fill_values(facts)
-    assert values["发展党员情况"].text == "1名预备党员转正已报上级党组织审批"
+    assert values["发展党员情况"].text == "1名预备党员转正已报院党委审批"
     assert values["报批事项详情"].text == "5月20日，支部研究孙工同志按期转正，已报院党委审批"
 
 

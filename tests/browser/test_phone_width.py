@@ -214,7 +214,7 @@ def test_a_new_general_branch_starts_with_outlets_and_its_branch_records_news(ne
     page.get_by_label("级别").select_option("行业")
     page.get_by_role("button", name="保存并登记稿件").click()
     page.get_by_role("heading", name="登记新闻宣传稿件").wait_for()
-    assert page.get_by_label("媒体").input_value() != ""  # the new outlet, chosen
+    assert page.get_by_label("发布媒体", exact=True).input_value() != ""  # the new outlet, chosen
     page.get_by_label("标题").fill("监测一室开展路网保畅")
     page.get_by_role("button", name="保存", exact=True).click()
     page.get_by_text("已登记稿件").wait_for()
