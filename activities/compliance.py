@@ -403,6 +403,26 @@ def monthly_counts(*, branch_ids: list[int], year: int, kinds: Iterable[str]) ->
     return counts
 
 
+def _year_rows(branch_ids: list[int], period: Period, kinds: set[str]):
+    """The branches' records of the period's year that count as ``kinds``, one row per kind."""
+    return (
+        ActivityKind.objects.filter(
+            branch_id__in=branch_ids,
+            date__range=(datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)),
+            kind__in=kinds,
+        )
+        .select_related("activity")
+        .only(
+            "kind",
+            "activity__id",
+            "activity__kind",
+            "activity__branch_id",
+            "activity__date",
+            "activity__party_group_id",
+        )
+    )
+
+
 def _calendars(
     *,
     branches: list[Organisation],
@@ -411,6 +431,7 @@ def _calendars(
     short_of_quorum_ids: set[int] | None = None,
     groups: Iterable[PartyGroup] | None = None,
     known: Known | None = None,
+    year_kinds: Iterable[tuple] | None = None,
 ) -> dict[int, Calendar]:
     """Detailed calendars of many branches in a fixed number of queries: every cell with the
     records behind it and the quorum flags. ``groups`` and ``known``: the branches' party groups
@@ -427,22 +448,22 @@ def _calendars(
     counts: MonthlyCounts = defaultdict(lambda: defaultdict(int))
     ids: dict[tuple[int, str, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     activities: dict[int, Activity] = {}
-    rows = (
-        ActivityKind.objects.filter(
-            branch_id__in=branch_ids,
-            date__range=(datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)),
-            kind__in=kinds,
-        )
-        .select_related("activity")
-        .only(
-            "kind",
-            "activity__id",
-            "activity__kind",
-            "activity__branch_id",
-            "activity__date",
-            "activity__party_group_id",
-        )
-    )
+    if year_kinds is not None:
+        # One branch's year of rows, read already by its period facts: the same records, built
+        # as the narrow instances the query below would load.
+        (branch,) = branches
+        rows = [
+            ActivityKind(
+                kind=kind,
+                activity=Activity(
+                    pk=activity_id, branch_id=branch.pk, kind=own_kind, date=day, party_group_id=group_id
+                ),
+            )
+            for kind, activity_id, day, group_id, own_kind in year_kinds
+            if kind in kinds and day.year == period.year
+        ]
+    else:
+        rows = _year_rows(branch_ids, period, kinds)
     for row in rows:
         activity = row.activity
         activities[activity.pk] = activity
@@ -499,13 +520,16 @@ def branch_calendar(
     short_of_quorum_ids: set[int] | None = None,
     groups: Iterable[PartyGroup] | None = None,
     known: Known | None = None,
+    year_kinds: Iterable[tuple] | None = None,
 ) -> Calendar:
     """The branch's calendar for the period with the records behind every cell.
 
     ``short_of_quorum_ids``: the period's records held without quorum, when the caller has
     computed them already (the branch home page does), so they are not computed twice. Likewise
     ``groups`` (the branch's party groups, ordered by name) and ``known`` (what the quorum check
-    reads, see ``quorum.Known``), which a report's facts have read already (``reports.judgments``)."""
+    reads, see ``quorum.Known``), which a report's facts have read already (``reports.judgments``),
+    and ``year_kinds``: the year's (kind, record, date, party group, record's kind) rows
+    (``PeriodFacts.year_kinds``)."""
     return _calendars(
         branches=[branch],
         period=period,
@@ -513,6 +537,7 @@ def branch_calendar(
         short_of_quorum_ids=short_of_quorum_ids,
         groups=groups,
         known=known,
+        year_kinds=year_kinds,
     )[branch.pk]
 
 

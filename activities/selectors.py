@@ -238,6 +238,9 @@ class PeriodFacts:
     roster: tuple[Mapping, ...] | None = field(default=None, compare=False, repr=False)
     # Record id → every kind it counts as, for every record of the period.
     counted_kinds: Mapping[int, frozenset[str]] | None = field(default=None, compare=False, repr=False)
+    # Every (kind, record id, date, party group id, record's own kind) of the period's calendar
+    # year, for the compliance calendar (``activities.compliance.branch_calendar``).
+    year_kinds: tuple[tuple, ...] | None = field(default=None, compare=False, repr=False)
 
     def count(self, kind: str) -> Tally:
         return self.kinds.get(kind, Tally())
@@ -274,11 +277,20 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
     as_of = period.end if today > period.end or today < period.start else today
 
     # 1. Every kind each record of the period counts as.
-    counted_rows = list(
-        ActivityKind.objects.filter(activity__branch=branch, activity__date__range=(period.start, period.end))
+    # Read for the whole year: a half-year report's compliance calendar judges year-long rules
+    # (a yearly 民主评议) on the year's records, and takes them from here instead of reading the
+    # same table again (``year_kinds``). The period's rows are filtered out of the year's.
+    year_start, year_end = datetime.date(period.start.year, 1, 1), datetime.date(period.start.year, 12, 31)
+    year_rows = list(
+        ActivityKind.objects.filter(activity__branch=branch, activity__date__range=(year_start, year_end))
         .order_by("activity__date", "activity_id")
-        .values_list("kind", "activity_id", "activity__date", "activity__party_group_id")
+        .values_list("kind", "activity_id", "activity__date", "activity__party_group_id", "activity__kind")
     )
+    counted_rows = [
+        (kind, activity_id, day, group_id)
+        for kind, activity_id, day, group_id, _ in year_rows
+        if period.start <= day <= period.end
+    ]
     ids_by_kind: dict[str, list[int]] = defaultdict(list)
     kinds_of: dict[int, set[str]] = defaultdict(set)
     group_meetings: list[tuple[datetime.date, int | None]] = []
@@ -406,6 +418,7 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         group_rows=tuple(groups),
         roster=tuple(members),
         counted_kinds=MappingProxyType({pk: frozenset(codes) for pk, codes in kinds_of.items()}),
+        year_kinds=tuple(year_rows) if period.end <= year_end else None,
     )
 
 

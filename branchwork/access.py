@@ -25,8 +25,9 @@ def _roles(user) -> list[Role]:
         return []
     cached = getattr(user, "_branchwork_roles", None)
     if cached is None:
-        # With each organisation's parent: a secretary's own branch comes from here, no query.
-        cached = list(Role.objects.filter(user=user).select_related("organisation__parent"))
+        # With each organisation's parents: a secretary's own branch comes from here, no query,
+        # and so does its lineage up to the 党委 (a report names its superiors).
+        cached = list(Role.objects.filter(user=user).select_related("organisation__parent__parent"))
         user._branchwork_roles = cached
     return cached
 
@@ -72,8 +73,9 @@ def branch_for_user(user, code: str, *, write: bool = False) -> Organisation:
         if role.writes_branch and role.organisation.code == code and role.organisation.is_branch:
             return role.organisation
     try:
-        # The parent is shown on most branch pages (the branch's 党总支), so it comes along.
-        branch = visible_branches(user).select_related("parent").get(code=code)
+        # The parent is shown on most branch pages (the branch's 党总支), so it comes along, and
+        # its parent: a report names the whole lineage (``Organisation.ancestors``).
+        branch = visible_branches(user).select_related("parent__parent").get(code=code)
     except Organisation.DoesNotExist:
         raise Http404("没有找到该党支部") from None
     if write and not can_write_branch(user, branch):

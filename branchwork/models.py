@@ -161,7 +161,15 @@ class Organisation(models.Model):
         return self.lineage_ids[:-1]
 
     def ancestors(self) -> list["Organisation"]:
-        """Nearest first. One query: the ids are in the path."""
+        """Nearest first. No query when the parents up to the top came along with this
+        organisation (``access`` loads a branch with two levels of parents: the whole
+        党委 → 党总支 → 党支部 tree); else one query: the ids are in the path."""
+        chain, node = [], self
+        while node.parent_id is not None and Organisation.parent.is_cached(node):
+            node = node.parent
+            chain.append(node)
+        if node.parent_id is None:
+            return chain
         ids = self.ancestor_ids
         by_id = {org.pk: org for org in Organisation.objects.filter(pk__in=ids)}
         return [by_id[pk] for pk in reversed(ids) if pk in by_id]

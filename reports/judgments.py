@@ -338,6 +338,7 @@ def period_judgments(
         # What the facts and the attendance above have read: the calendar and its quorum check do
         # not read it again.
         groups=getattr(facts, "group_rows", None),
+        year_kinds=getattr(facts, "year_kinds", None),
         known=Known(
             roster=getattr(facts, "roster", None),
             kinds=getattr(facts, "counted_kinds", None),

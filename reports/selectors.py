@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -179,7 +180,12 @@ def _draft(report: Report, today: datetime.date) -> dict:
     def compute() -> dict:
         facts = report_facts(branch=report.branch, period=report.period, today=today)
         document = compile_report(report, facts=facts)
-        return {"document": document.to_json(), "claims": check_document(document, facts)}
+        return {
+            "document": document.to_json(),
+            "claims": check_document(document, facts),
+            # The preview lists them beside the draft; the facts have read every record's kinds.
+            "evidence_gaps": _evidence_gap_ids(report.branch, report.period, facts.counted_kinds),
+        }
 
     return cached_figures("report-draft", report.branch, (*report_state(report), today.isoformat()), compute)
 
@@ -270,15 +276,29 @@ def branch_home_panel(*, branch: Organisation, period: Period, today: datetime.d
     )
 
 
+def _evidence_gap_ids(
+    branch: Organisation, period: Period, kinds: Mapping[int, frozenset[str]] | None
+) -> list[int]:
+    """``kinds``: record id → the kinds it counts as, for every record of the period, when the
+    caller has read them (``PeriodFacts.counted_kinds``): then they are not read again."""
+    records = with_evidence(Activity.objects.for_branch(branch).in_period(period), kinds_known=kinds is not None)
+    return [
+        record.pk
+        for record in records.order_by("date", "pk")
+        if missing_evidence(record, None if kinds is None else kinds.get(record.pk, ()))
+    ]
+
+
 def evidence_gaps(*, branch: Organisation, period: Period) -> list[int]:
     """Ids of the period's records that lack evidence their checklist asks for (minutes, photos…),
     cached by the branch's figures version."""
+    return cached_figures("evidence-gaps", branch, (period.code,), lambda: _evidence_gap_ids(branch, period, None))
 
-    def compute():
-        records = with_evidence(Activity.objects.for_branch(branch).in_period(period)).order_by("date", "pk")
-        return [record.pk for record in records if missing_evidence(record)]
 
-    return cached_figures("evidence-gaps", branch, (period.code,), compute)
+def draft_evidence_gaps(report: Report, *, today: datetime.date) -> list[int]:
+    """``evidence_gaps`` of the report's period, from the draft's reading of the facts."""
+    gaps = _draft(report, today).get("evidence_gaps")
+    return gaps if gaps is not None else evidence_gaps(branch=report.branch, period=report.period)
 
 
 def _parse_sort(sort: str) -> tuple[str, bool]:

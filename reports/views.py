@@ -42,6 +42,7 @@ from .selectors import (
     SORT_KEYS,
     STATUS_LABELS,
     document_claims,
+    draft_evidence_gaps,
     evidence_gaps,
     latest_version_in,
     newest_first,
@@ -59,8 +60,10 @@ from .selectors import (
 def _report_for(user, code: str, period: Period, *, write: bool = False) -> tuple[Organisation, Report]:
     branch = access.branch_for_user(user, code, write=write)
     report = get_object_or_404(
-        Report.objects.filter(branch=branch).select_related("branch", "updated_by"), year=period.year, half=period.half
+        Report.objects.filter(branch=branch).select_related("updated_by"), year=period.year, half=period.half
     )
+    # The branch as access loaded it, with its parents: the report names them (its superiors).
+    report.branch = branch
     return branch, report
 
 
@@ -331,7 +334,13 @@ def _render_preview(request, branch: Organisation, report: Report):
     events = list(report_events(report))
     document, version = report_document(report=report, today=today, events=events)
     can_write = access.can_write_branch(request.user, branch)
-    gaps = evidence_gaps(branch=branch, period=report.period) if can_write and report.is_editable else []
+    gaps = []
+    if can_write and report.is_editable:
+        # A draft's come with its compilation (one reading of the facts).
+        if version is None:
+            gaps = draft_evidence_gaps(report, today=today)
+        else:
+            gaps = evidence_gaps(branch=branch, period=report.period)
     comments_version = latest_version_in(events) if report.status == Report.Status.RETURNED else None
     overall, by_section = _section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
     claims = document_claims(report, today=today, version=version)
