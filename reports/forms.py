@@ -274,6 +274,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="退回修改时说明需要修改什么；审核通过时可不填",
         max_length=limits.COMMENT_MAX_CHARS,
+        error_messages={"max_length": f"每条意见最多 {limits.COMMENT_MAX_CHARS:,} 字（现有 %(show_value)s 字），请精简"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -284,6 +285,7 @@ class ReviewForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 max_length=limits.COMMENT_MAX_CHARS,
+                error_messages={"max_length": f"每条意见最多 {limits.COMMENT_MAX_CHARS:,} 字（现有 %(show_value)s 字），请精简"},
             )
 
     def section_fields(self):

@@ -563,7 +563,8 @@ def _review_action(request, code, period, action: str):
     _require_review(request.user, branch)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "页面已过期，请刷新后重试。")
+        if "version" in form.errors:  # the hidden version field: a page from before a reload
+            messages.error(request, "页面已过期，请刷新后重试。")
         return _render_review(request, branch, report, form, status=400)
     data = form.cleaned_data
     try:

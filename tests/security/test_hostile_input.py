@@ -30,6 +30,7 @@ from openpyxl import load_workbook
 from activities.forms import ActivityForm
 from activities.kinds import KINDS
 from activities.models import Activity, PublicityEntry
+from branchwork import limits
 from branchwork.middleware import StripControlCharactersMiddleware
 from branchwork.models import Member, PartyGroup
 from branchwork.text import strip_control_characters
@@ -414,7 +415,10 @@ def test_report_keeps_hostile_text_in_preview_docx_and_pdf(world, record_propert
         review = reverse("reports:report_return", args=["kl", "2022H1"])
         response = reviewer.post(review, {"version": "1", "comment": comment})
         assert_safe(response)
-        if trimmed(comment):
+        if len(trimmed(comment)) > limits.COMMENT_MAX_CHARS:
+            # Over the comments' limit: refused in words, the report stays submitted.
+            assert response.status_code == 400 and "最多" in response.content.decode()
+        elif trimmed(comment):
             assert response.status_code == 302
             body = assert_safe(secretary.get(edit))
             for line in re.split(r"\r\n|\r|\n", trimmed(comment)):  # shown with linebreaksbr
