@@ -26,7 +26,7 @@ from activities.kinds import KINDS
 from activities.selectors import PeriodFacts
 from reports.workdays import first_working_day_after
 
-from .judgments import judgments_of, unsourced_outcomes
+from .judgments import integration_shortfall, judgments_of, unsourced_outcomes
 
 
 @dataclass(frozen=True)
@@ -52,17 +52,30 @@ PLANS = "plans"
 TITLE = "{branch}{period}全面从严治党暨党建工作情况汇报"
 
 OPENING = (
-    "{period}{branch}在{superiors}的正确领导下，突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实。"
+    "{period}{branch}在{superiors}的正确领导下，{approach}"
     "{goals}紧密结合工作实际，扎实有效地开展党建和思想政治工作，"
     "充分发挥党支部战斗堡垒作用和党员先锋模范作用。现将{half}全面从严治党暨党建工作情况汇报如下："
 )
-# Where the calendar shows rules broken, the opening does not call the work 扎实有效 nor say the
-# branch 充分发挥ed its role: it states the work and the aim.
+# Where the calendar does not show every rule kept (a rule broken, a window still open, no rules
+# at all, or no 党课), the opening does not call the work 扎实有效 nor say the branch 充分发挥ed its
+# role: it states the work and the aim.
 OPENING_WITH_GAPS = (
-    "{period}{branch}在{superiors}的正确领导下，突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实。"
+    "{period}{branch}在{superiors}的正确领导下，{approach}"
     "{goals}紧密结合工作实际，开展党建和思想政治工作，"
     "努力发挥党支部战斗堡垒作用和党员先锋模范作用。现将{half}全面从严治党暨党建工作情况汇报如下："
 )
+# How the branch says it worked (「突出党建引领……狠抓责任落实」) is its own judgment of its work:
+# proposed only where the profile's 年度工作成效 states it (``judgments.EVALUATIVE`` reads each
+# phrase), never as the opening's filler.
+OPENING_APPROACH = "突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实。"
+
+
+def opening_approach(facts: PeriodFacts | None) -> str:
+    if facts is None or unsourced_outcomes(OPENING_APPROACH, facts):
+        return ""
+    return OPENING_APPROACH
+
+
 # 「紧紧围绕省中心“提效能、优服务、冲百亿”目标计划和党建工作要点，」; nothing without a goal recorded.
 OPENING_GOALS = "紧紧围绕{goals}和党建工作要点，"
 # How the opening's last sentence names the period: 「现将上半年……汇报如下」.
@@ -108,7 +121,8 @@ def _themed_days(facts: PeriodFacts) -> str:
             "[其中〔主题党日参加与成效〕。]"
         )
     rule = judgments_of(facts).rule("themed_day")
-    heading = "开展主题党日活动。" if rule is not None and rule.broken else "扎实开展主题党日活动。"
+    # 「扎实」 only where the calendar shows the themed days' rule kept for the whole period.
+    heading = "扎实开展主题党日活动。" if rule is not None and rule.kept else "开展主题党日活动。"
     return (
         heading + "支部以〔主题党日形式〕为内容，〔联合开展主题党日〕，[〔主题党日参加与成效〕，]"
         "促进了支部党员之间的有效交流与沟通，增强了党员的归属感、责任感和荣誉感。"
@@ -174,18 +188,39 @@ def _organisational_life(facts: PeriodFacts) -> str:
 
 
 def _responsibility(facts: PeriodFacts) -> str:
-    """What the secretary and the committee did about their responsibility is an outcome: said
-    only where the profile or a record states it (``default_items`` drops unsourced clauses), and
-    the 深度融合 never where the branch lists 融合 among its own problems."""
-    text = (
-        "落实管党治党责任，保障党建任务落地见效。党支部书记严格落实第一责任人责任，班子成员严格履行“一岗双责”，"
-        "在〔主要业务〕等工作中提高议事决策水平和政治站位，[从党建工作角度审视〔主责主业〕发展问题，]"
-    )
+    """What the secretary and the committee did about their responsibility is a judgment of their
+    work: each clause (第一责任人, 一岗双责, 议事决策水平和政治站位, 深度融合) is said only where the
+    profile or a record states it, and the 深度融合 never where 五 says the integration itself falls
+    short (``judgments.integration_shortfall``). Without any such clause there is no item: the
+    heading alone would say nothing the records show."""
+    clauses = [
+        "党支部书记严格落实第一责任人责任，",
+        "班子成员严格履行“一岗双责”，",
+        "在〔主要业务〕等工作中提高议事决策水平和政治站位，",
+    ]
+    if not integration_shortfall(_stated_problems(facts)):
+        clauses.append("不同层面实现党建工作与{主责主业?〔主责主业〕|业务}工作的深度融合，")
+    # Held against the sources as the draft will read: the profile's 主责主业 in place of its option.
+    core = getattr(getattr(facts, "profile", None), "core_business", "") or "业务"
+    said = [
+        clause
+        for clause in clauses
+        if not unsourced_outcomes(clause.replace("{主责主业?〔主责主业〕|业务}", core), facts)
+    ]
+    if not said:
+        return ""
+    if said[-1].startswith("不同层面"):
+        said.insert(-1, "[从党建工作角度审视〔主责主业〕发展问题，]")
+    else:
+        said.append("[从党建工作角度审视〔主责主业〕发展问题，]")
+    text = "落实管党治党责任，保障党建任务落地见效。" + "".join(said)
+    return text[:-1] + "。" if text.endswith("，") else text
+
+
+def _stated_problems(facts: PeriodFacts) -> tuple[str, ...]:
+    """What 五 will say of the branch: the profile's own problems and the open rectification items."""
     profile = getattr(facts, "profile", None)
-    problems = (*getattr(profile, "problems", ()), *(item.name for item in facts.open_rectifications))
-    if not any("融合" in problem for problem in problems):
-        text += "不同层面实现党建工作与{主责主业?〔主责主业〕|业务}工作的深度融合。"
-    return text
+    return (*getattr(profile, "problems", ()), *(item.name for item in facts.open_rectifications))
 
 
 def _theory(facts: PeriodFacts) -> str:

@@ -571,8 +571,59 @@ EVALUATIVE = re.compile(
     r"|严格(?:履行|落实)[“\"]?一岗双责[”\"]?"
     r"|严格落实第一责任人责任"
     r"|成效(?:显著|明显)"
+    # How the leadership and the branch judge their own work: 「提高议事决策水平和政治站位」,
+    # 「不断增强责任意识、阵地意识」, the opening's 「突出党建引领……狠抓责任落实」.
+    r"|提高了?议事决策水平(?:和政治站位)?|提高了?政治站位"
+    r"|(?:不断)?增强了?责任意识、?阵地意识"
+    r"|突出党建引领|聚焦中心工作|坚持问题导向|狠抓责任落实"
 )
 _STOP = set("了的和与及、“”《》，。；增强提升提高激发凝聚坚定筑牢促进推动强化实现取得严格履行落实")
+
+
+# --- 党建与业务融合: an achieved outcome, or the effort towards it --------------------------------
+
+# A report may say both that it worked for the integration of party work and the unit's business
+# and, in 五, that the effort fell short: the reference does (二 「不同层面实现……深度融合」, 五
+# 「融合方面，工作措施和力度不够」), and an inspector reads that as self-criticism of the effort.
+# What contradicts is an outcome stated on both sides: 一–四 saying the integration was achieved
+# while 五 says the integration itself falls short (融合不够深入, 结合不紧密, 两张皮, 成效不明显).
+_INTEGRATION_ACHIEVED = re.compile(
+    r"实现了?[^，。；！？]{0,24}融合"
+    r"|融合[^，。；！？]{0,4}(?:取得|收到)了?(?:明显|显著|良好|积极)?(?:的)?(?:实效|成效|效果)"
+    r"|融合(?:成效|效果)(?:显著|明显|突出)"
+    r"|融合(?:更加|日益|愈加)(?:紧密|深入)"
+    r"|(?:深度|有机|紧密)融合的?(?:局面|格局)(?:基本|初步)?(?:形成|确立)"
+    r"|两张皮[^，。；！？]{0,6}(?:得到)?(?:解决|破解|消除)"
+)
+_INTEGRATION_TOPIC = re.compile(r"融合|两张皮|(?:党建|业务)[^，。；！？]{0,12}结合|结合[^，。；！？]{0,12}(?:党建|业务)")
+_SHORTFALL = re.compile(r"不够|不足|不深|不高|不紧|不强|不到位|欠缺|有待|薄弱|较弱|较浅|脱节|两张皮|不明显|不突出")
+# What a shortfall faults when it is the effort, not the outcome: 「工作措施和力度不够」.
+_EFFORT = re.compile(r"措施|力度|办法|举措|方法|手段|载体|抓手|思路|机制")
+
+
+def integration_achieved(sentence: str) -> str:
+    """The words by which ``sentence`` says the integration was achieved (「实现……深度融合」), or
+    "" where it speaks of effort (推动、促进、深入将……融合) or of something else."""
+    match = _INTEGRATION_ACHIEVED.search(sentence)
+    if match is None:
+        return ""
+    before = sentence[max(0, match.start() - 4) : match.start()]
+    if re.search(r"未|没有|尚未|不|有待|力争|努力|争取|推动|促进|推进", before):
+        return ""
+    return match.group(0)
+
+
+def integration_shortfall(problems: Iterable[str]) -> str:
+    """The first of ``problems`` (sentences of 五) that says the integration itself falls short —
+    not merely the measures or the effort towards it — or ""."""
+    for problem in problems:
+        for sentence in re.split(r"(?<=[。；！？])", problem):
+            if not _INTEGRATION_TOPIC.search(sentence):
+                continue
+            for clause in re.split(r"[，、；。：]", sentence):
+                if _SHORTFALL.search(clause) and not _EFFORT.search(clause):
+                    return sentence.strip()
+    return ""
 
 
 def outcome_sources(facts) -> tuple[str, ...]:
@@ -594,8 +645,9 @@ def _bigrams(text: str) -> set[str]:
 
 def sourced(phrase: str, sources: Iterable[str]) -> bool:
     """Whether some source states ``phrase``'s outcome: most of its words (pairs of characters,
-    the verb and particles left out) stand in one source."""
-    wanted = _bigrams(phrase)
+    the verb and particles left out) stand in one source. A figure still to fill (〔主责主业〕) is
+    the records' or the profile's word, not the judgment: it is left out."""
+    wanted = _bigrams(_FIGURE_RE.sub("", phrase))
     if not wanted:
         return True
     return any(len(wanted & _bigrams(source)) * 3 >= len(wanted) * 2 for source in sources)

@@ -222,10 +222,19 @@ def test_profile_words_replace_generic_ones(institute):
     text = draft_text(institute, H1)
 
     assert "在院党委的正确领导下" in text and "紧紧围绕院党委“出精品”工作部署和党建工作要点" in text
-    assert "在理论研究、决策咨询等工作中提高议事决策水平" in text
+    # How the committee judges its own decisions is the branch's word: without it, no such clause.
+    assert "提高议事决策水平" not in text and "落实管党治党责任" not in text
     assert "积极做好“理论宣讲进基层”工作。组织青年党员赴社区宣讲12场。" in text
     assert "以“学术质量年”活动为契机" in text
     assert "推进科研工作稳步有序开展" in text
+
+    ProfileYear.objects.filter(branch=institute).update(achievements="在各项工作中提高议事决策水平和政治站位")
+    text = draft_text(institute, H1)
+    assert (
+        "落实管党治党责任，保障党建任务落地见效。在理论研究、决策咨询等工作中提高议事决策水平和政治站位，"
+        "从党建工作角度审视科研发展问题。" in text
+    )
+    assert "一岗双责" not in text and "深度融合" not in text
 
 
 def test_optional_segments_and_choices_are_written_once_for_the_branch():
