@@ -608,7 +608,7 @@ def integration_achieved(sentence: str) -> str:
     if match is None:
         return ""
     before = sentence[max(0, match.start() - 4) : match.start()]
-    if re.search(r"未|没有|尚未|不|有待|力争|努力|争取|推动|促进|推进", before):
+    if re.search(r"未|没有|尚未|不(?!同)|有待|力争|努力|争取|推动|促进|推进", before):
         return ""
     return match.group(0)
 
