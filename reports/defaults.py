@@ -102,6 +102,22 @@ THEMED_DAY_OUTCOMES = (
 )
 
 
+# The anniversary a commemoration's title names (「庆祝建党101周年主题党日」 → 「建党101周年」).
+_ANNIVERSARY = re.compile(r"(?:庆祝|纪念)([\u4e00-\u9fff]{1,12}?\d{1,4}周年)")
+
+
+def _commemoration(facts: PeriodFacts) -> str:
+    """The heading names the anniversary where the period's commemorations name one and the same
+    (「开展纪念建党101周年活动」); otherwise it is the general 主题纪念活动."""
+    occasions = {m.group(1) for c in facts.commemorations if (m := _ANNIVERSARY.search(c.title))}
+    heading = (
+        f"开展纪念{occasions.pop()}活动。"
+        if len(occasions) == 1 and len(facts.commemorations) == 1
+        else "开展主题纪念活动，传承红色基因。"
+    )
+    return heading + "〔纪念活动〕，引导党员感受在中国共产党坚强领导下取得的历史性成就和变化，补充党员干部精神之“钙”。"
+
+
 def _themed_days(facts: PeriodFacts) -> str:
     if facts.count("themed_day").count > 1:
         outcomes = [outcome for outcome in THEMED_DAY_OUTCOMES if not unsourced_outcomes(outcome, facts)]
@@ -243,13 +259,7 @@ ITEMS: list[DefaultItem] = [
     ),
     DefaultItem("s1.party_lectures", 1, _lectures, backed_by=("党课开展情况",)),
     DefaultItem("s1.themed_days", 1, _themed_days, backed_by=("主题党日形式",)),
-    DefaultItem(
-        "s1.commemoration",
-        1,
-        "开展主题纪念活动，传承红色基因。〔纪念活动〕，引导党员感受在中国共产党坚强领导下取得的历史性成就和变化，"
-        "补充党员干部精神之“钙”。",
-        backed_by=("纪念活动",),
-    ),
+    DefaultItem("s1.commemoration", 1, _commemoration, backed_by=("纪念活动",)),
     DefaultItem(
         "s1.themed_education",
         1,

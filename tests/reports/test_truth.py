@@ -186,6 +186,24 @@ def test_kl_draft_recovers_the_references_specific_items_from_data(kl_demo):
     assert "三、加强作风建设，打造“过硬”职工队伍" in text  # the branch's own heading
 
 
+def test_kl_draft_recovers_the_references_sentences_from_data(kl_demo):
+    """Measured: the reference's sentences the draft recovers verbatim or close (``recovery``)."""
+    from tests.reports.recovery import matches
+
+    found = matches(draft_text(kl_demo, H1))
+    recovered = [m for m in found if m.recovered]
+    print(f"kl 2022H1: {len(recovered)} of {len(found)} reference sentences recovered, {sum(m.verbatim for m in found)} verbatim")
+    assert len(found) == 66
+    assert len(recovered) / len(found) >= 0.85
+    by_reference = {m.reference: m for m in found}
+    # What this round brought back from the profile's word and the record's own title.
+    assert by_reference["四是开展纪念建党101周年活动。"].verbatim
+    opening = next(m for m in found if m.reference.startswith("2022年上半年**所党支部在省中心党委"))
+    assert opening.recovered and "突出党建引领" in opening.draft
+    responsibility = next(m for m in found if m.reference.startswith("党支部书记严格落实第一责任人责任"))
+    assert responsibility.recovered and "不同层面实现党建工作与收费运营工作的深度融合" in responsibility.draft
+
+
 def test_kl_draft_proposes_no_count_the_reference_does_not_state(kl_demo):
     text = draft_text(kl_demo, H1)
 
