@@ -227,7 +227,10 @@ def _problem_drafts(facts, profile: ProfileFacts, open_items) -> list[ItemDraft]
     the problems of ``judgments`` (each a figure, so that one fixed since drops out at the next
     compile), and the problems the profile states as the branch's own."""
     drafts: list[ItemDraft] = []
-    carried = judgments.judgments_of(facts).carried
+    said = judgments.judgments_of(facts)
+    # The secretary's own problems of last period join only where a record or their word says what
+    # became of them; the others wait in the editor (「尚未说明整改情况」), claimed neither way.
+    carried = [*said.carried, *(t for t in said.typed_carried if t.stated)]
     if carried:
         parts = [f"“{_clause(c.text)}”{c.evidence}" for c in carried]
         drafts.append(

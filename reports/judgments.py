@@ -30,6 +30,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from activities.compliance import DONE, MISSED, NA, branch_calendar
 from activities.kinds import KINDS, Category
 from activities.models import Attendance, ComplianceRule, Outlet
@@ -122,6 +124,27 @@ class Carried:
 
 
 @dataclass(frozen=True)
+class TypedCarried:
+    """A problem the secretary typed (or picked from the general options) into the previous
+    period's 存在的问题, and what became of it — only as far as a record or the secretary says:
+    ``resolved`` is None where neither does (「尚未说明整改情况」, shown in the editor, never
+    claimed in the report)."""
+
+    text: str
+    item_id: int  # the previous period's item
+    resolved: bool | None
+    evidence: str  # 「已于2022年9月5日整改完成」, 「尚未整改完成」, 「本期仍存在」, 「尚未说明整改情况」
+    activity_ids: tuple[int, ...] = ()
+
+    @property
+    def stated(self) -> bool:
+        return self.resolved is not None
+
+
+UNSTATED = "尚未说明整改情况"
+
+
+@dataclass(frozen=True)
 class Judgments:
     rules: tuple[RuleStatus, ...] = ()
     has_rules: bool = False
@@ -132,6 +155,8 @@ class Judgments:
     has_outlets: bool = False
     own_problems: tuple[str, ...] = ()  # the profile's, as the branch wrote them
     carried: tuple[Carried, ...] = ()
+    # The secretary's own problems of the previous period (``typed_carried``).
+    typed_carried: tuple[TypedCarried, ...] = ()
     # Problem keys of the previous period's report still present in this period.
     still_open_keys: frozenset[str] = frozenset()
     calendar_gaps: int = 0
@@ -257,23 +282,30 @@ def _overdue_probation(
 
 
 def _carried(
-    branch: Organisation, period: Period, facts, current_keys: set[str], rules: tuple[RuleStatus, ...]
+    branch: Organisation,
+    period: Period,
+    facts,
+    current_keys: set[str],
+    rules: tuple[RuleStatus, ...],
+    items: list[tuple[str, str]] | None = None,
 ):
     """The previous period's problems (items of its 存在的问题 the system proposed from data or
-    carried from a rectification item) and what became of each. Two queries."""
+    carried from a rectification item) and what became of each. Two queries (one where ``items``,
+    its (origin, text) rows, were read with ``_problem_items``)."""
     from activities.models import Activity
 
     from .models import ReportItem
 
     previous = period.previous()
-    items = list(
-        ReportItem.objects.filter(
-            report__branch=branch, report__year=previous.year, report__half=previous.half, section=5
+    if items is None:
+        items = list(
+            ReportItem.objects.filter(
+                report__branch=branch, report__year=previous.year, report__half=previous.half, section=5
+            )
+            .filter(origin__regex=r"^(problem:|carry:rect:)")
+            .order_by("position", "pk")
+            .values_list("origin", "text")
         )
-        .filter(origin__regex=r"^(problem:|carry:rect:)")
-        .order_by("position", "pk")
-        .values_list("origin", "text")
-    )
     rect_ids = [int(origin.rsplit(":", 1)[1]) for origin, _ in items if origin.startswith("carry:rect:")]
     rectifications = {
         a.pk: a
@@ -323,6 +355,121 @@ def _plain(text: str) -> str:
     return _FIGURE_RE.sub("", text).strip()
 
 
+def _is_typed(origin: str) -> bool:
+    """An item of 存在的问题 in the secretary's words: typed (no origin), picked from the general
+    options, carried from an earlier report, or the profile's own problem (``own:``)."""
+    return origin == "" or origin.startswith(("carry:general:", "carry:item:", "own:"))
+
+
+def _similar(a: str, b: str) -> bool:
+    """Whether two statements of a problem are about the same thing: two thirds of the shorter's
+    pairs of characters stand in the longer (「对考核办法的修订完善以及执行力度不够」 ~ a record
+    「修订完善考核办法」)."""
+    first, second = _bigrams(a), _bigrams(b)
+    shorter = min(len(first), len(second))
+    return shorter >= 3 and len(first & second) * 3 >= shorter * 2
+
+
+def _date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+ProblemRow = tuple[int, str, str, bool, int, str]  # pk, origin, text, numbered, year, half
+
+
+def _problem_items(branch: Organisation, period: Period) -> list[ProblemRow]:
+    """The previous period's 存在的问题 and this period's items carried from an earlier report,
+    in one query: what ``_carried`` and ``typed_carried`` read."""
+    from .models import ReportItem
+
+    previous = period.previous()
+    return list(
+        ReportItem.objects.filter(
+            Q(report__year=previous.year, report__half=previous.half, section=5)
+            | Q(report__year=period.year, report__half=period.half, origin__startswith="carry:item:"),
+            report__branch=branch,
+        )
+        .order_by("position", "pk")
+        .values_list("pk", "origin", "text", "numbered", "report__year", "report__half")
+    )
+
+
+def _data_problems(rows: Iterable[ProblemRow], period: Period) -> list[tuple[str, str]]:
+    """The (origin, text) of the previous period's problems the system proposed from data or
+    carried from a rectification item, as ``_carried`` reads them."""
+    previous = period.previous()
+    return [
+        (origin, text)
+        for _pk, origin, text, _numbered, year, half in rows
+        if (year, half) == (previous.year, previous.half) and origin.startswith(("problem:", "carry:rect:"))
+    ]
+
+
+def typed_carried(
+    branch: Organisation, period: Period, own_problems: Iterable[str] = (), rows: Iterable[ProblemRow] | None = None
+) -> tuple[TypedCarried, ...]:
+    """The problems the secretary wrote into the previous period's 存在的问题 and what became of
+    each: resolved or still open by a rectification record about the same thing (the closest by
+    its title), still open by the secretary's word (carried into this period's report, or still
+    among the profile's own problems), else 「尚未说明整改情况」. The ``rows`` of ``_problem_items``
+    (read here if not given), and one query for the rectification records where there is such a
+    problem."""
+    from activities.models import Activity
+
+    previous = period.previous()
+    rows = _problem_items(branch, period) if rows is None else rows
+    carried_now = {
+        int(origin.rsplit(":", 1)[1])
+        for _pk, origin, _text, _numbered, year, half in rows
+        if (year, half) == (period.year, period.half)
+    }
+    typed = [
+        (pk, _plain(text))
+        for pk, origin, text, numbered, year, half in rows
+        if (year, half) == (previous.year, previous.half) and numbered and _is_typed(origin) and _plain(text)
+    ]
+    if not typed:
+        return ()
+    records = list(
+        Activity.objects.filter(branch=branch, kind="rectification", date__lte=period.end)
+        .order_by("date", "pk")
+        .values_list("pk", "title", "is_resolved", "resolved_on")
+    )
+    still_own = {_plain(problem).rstrip("。；") for problem in own_problems}
+    result = []
+    for pk, text in typed:
+        record = max(
+            (r for r in records if _similar(text, r[1])),
+            key=lambda r: len(_bigrams(text) & _bigrams(r[1])),
+            default=None,
+        )
+        if record is not None:
+            record_id, _title, is_resolved, resolved_on = record
+            done = is_resolved and (resolved_on is None or resolved_on <= period.end)
+            evidence = (
+                (f"已于{_date(resolved_on)}整改完成" if resolved_on else "已整改完成") if done else "尚未整改完成"
+            )
+            result.append(TypedCarried(text, pk, done, evidence, (record_id,)))
+        elif pk in carried_now or text.rstrip("。；") in still_own:
+            result.append(TypedCarried(text, pk, False, "本期仍存在"))
+        else:
+            result.append(TypedCarried(text, pk, None, UNSTATED))
+    return tuple(result)
+
+
+def typed_hint(judgments: Judgments) -> str:
+    """What the editor asks under last period's problems: those of the secretary's own nobody has
+    said anything about yet."""
+    unstated = [t.text.rstrip("。；") for t in judgments.typed_carried if not t.stated]
+    if not unstated:
+        return ""
+    names = "；".join(f"“{text}”" for text in unstated)
+    return (
+        f"上期自查的问题{names}{UNSTATED}：仍存在的，请在“沿用上期内容”中沿用到本期；"
+        "已整改的，请登记整改记录并填写整改完成日期，本条随后写明整改情况。"
+    )
+
+
 def period_judgments(
     *, branch: Organisation, period: Period, facts, own_problems: Iterable[str] = (), today: datetime.date
 ) -> Judgments:
@@ -361,8 +508,12 @@ def period_judgments(
         lecture_held=facts.has("party_lecture"),
     )
     current = {key for key, figure in PROBLEM_FIGURES.items() if figure.fill(facts, judgments) is not None}
-    carried, still_open = _carried(branch, period, facts, current, rules)
-    return Judgments(**{**judgments.__dict__, "carried": carried, "still_open_keys": still_open})
+    rows = _problem_items(branch, period)
+    carried, still_open = _carried(branch, period, facts, current, rules, items=_data_problems(rows, period))
+    typed = typed_carried(branch, period, own_problems, rows)
+    return Judgments(
+        **{**judgments.__dict__, "carried": carried, "still_open_keys": still_open, "typed_carried": typed}
+    )
 
 
 # --- the problem figures -------------------------------------------------------------------------
