@@ -207,7 +207,7 @@ def default_items(*, facts) -> list[ItemDraft]:
             continue
         if not _backed(item, values):
             continue
-        if any(facts.has(code) for code in item.absent):
+        if defaults.told_elsewhere(item, facts):
             continue
         if item.origin in defaults.NEEDS_OPEN_RECTIFICATION and not open_items:
             continue

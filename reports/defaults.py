@@ -145,10 +145,34 @@ def _themed_days(facts: PeriodFacts) -> str:
     )
 
 
+# How long before a 组织生活会 a 谈心谈话 counts as its preparation (「会前……开展谈心谈话」).
+PREPARATION_DAYS = 60
+
+
+def talks_before_meeting(facts: PeriodFacts) -> bool:
+    """Whether a 谈心谈话 of the period was held in the weeks before a 组织生活会 or 民主评议 of
+    the period: only then is it told as the meeting's preparation. A talk after the meeting is
+    told as what it was (its own item)."""
+    meetings = [m.date for m in (*facts.org_life, *facts.democratic_appraisal)]
+    return any(
+        meeting - datetime.timedelta(days=PREPARATION_DAYS) <= talk.date <= meeting
+        for talk in facts.of_kind("heart_talk")
+        for meeting in meetings
+    )
+
+
+def told_elsewhere(item: DefaultItem, facts: PeriodFacts) -> bool:
+    """A kind's own item gives way to the item that tells its records (``Kind.report_unless``):
+    谈心谈话 to the 组织生活会 only where they were its preparation."""
+    if item.origin == "kind.heart_talk":
+        return talks_before_meeting(facts)
+    return any(facts.has(code) for code in item.absent)
+
+
 def _org_life(facts: PeriodFacts) -> str:
     """The 组织生活会 as far as the records go: the preparation (征求意见) only where heart-to-heart
-    talks or the problems found show it, what the meeting did from its own record."""
-    talks = facts.has("heart_talk")
+    talks before it or the problems found show it, what the meeting did from its own record."""
+    talks = talks_before_meeting(facts)
     text = "开展〔组织生活会与民主评议〕工作。"
     if talks or facts.rectifications_found:
         text += (
@@ -156,9 +180,14 @@ def _org_life(facts: PeriodFacts) -> str:
             "将优质、高频建议进行梳理汇总，列入支部党建工作计划。"
         )
     if talks:
-        text += (
-            "为达到交流思想、解决问题、促进团结、共同提高的目的，支部书记与党员、党员与党员之间开展了深入、真切的谈心谈话。"
+        # 「党员与党员之间」 only where a talk was not the secretary's: held by another member, or
+        # titled as one between committee members and members.
+        between = any(
+            (talk.host_post and talk.host_post != "支部书记") or re.search(r"支委与|党员与党员|委员与", talk.title)
+            for talk in facts.of_kind("heart_talk")
         )
+        who = "支部书记与党员、党员与党员之间" if between else "支部书记与党员之间"
+        text += f"为达到交流思想、解决问题、促进团结、共同提高的目的，{who}开展了深入、真切的谈心谈话。"
     text += "会上，〔组织生活会内容〕。"
     if facts.rectifications_found:
         source = "谈心谈话及征求到的意见" if talks else "征求到的意见"
@@ -246,6 +275,31 @@ def _theory(facts: PeriodFacts) -> str:
     return (
         "加强理论武装" + ("，强化意识形态建设" if ideology else "") + "。党支部从加强理论学习出发，"
         "带领支部全体党员干部用党的创新理论武装头脑、指导实践、推动工作。"
+    )
+
+
+# A branch of retired members (离退休党支部) has no 岗位 to stand at nor duties to perform: its
+# members are asked what the 《关于加强新时代离退休干部党的建设工作的意见》 asks of them.
+_RETIRED = re.compile(r"离退休|退休")
+
+
+def retired_branch(facts: PeriodFacts) -> bool:
+    term = getattr(getattr(facts, "profile", None), "member_term", "") or ""
+    return bool(_RETIRED.search(facts.branch_name) or _RETIRED.search(term))
+
+
+def _organisational_life_plan(facts: PeriodFacts) -> str:
+    if retired_branch(facts):
+        duty = "教育引导党员退休不褪色、离岗不离党，[以〔年度主题活动〕为契机，]发挥自身优势、积极传递正能量，践行初心使命。"
+    else:
+        duty = (
+            "[以〔年度主题活动〕为契机，]教育引导党员职工立足岗位、担当作为，"
+            "[在〔重点工作〕等重点工作中]严格履行职责、践行初心使命，发挥党员作用。"
+        )
+    return (
+        "严格落实“三会一课”组织生活，强化党员学习教育，"
+        + duty
+        + "同时创新主题党日活动形式与内容，活跃支部生活，增强组织的凝聚力与吸引力。"
     )
 
 
@@ -390,13 +444,7 @@ ITEMS: list[DefaultItem] = [
         "[深入将党建工作和〔主责主业〕工作融合，]发挥党支部的战斗堡垒作用，"
         "推进[〔单位简称〕]{主责主业?〔主责主业〕工作|各项工作}稳步有序开展。",
     ),
-    DefaultItem(
-        "s6.organisational_life",
-        6,
-        "严格落实“三会一课”组织生活，强化党员学习教育，[以〔年度主题活动〕为契机，]教育引导党员职工立足岗位、担当作为，"
-        "[在〔重点工作〕等重点工作中]严格履行职责、践行初心使命，发挥党员作用。同时创新主题党日活动形式与内容，活跃支部生活，"
-        "增强组织的凝聚力与吸引力。",
-    ),
+    DefaultItem("s6.organisational_life", 6, _organisational_life_plan),
     DefaultItem(
         "s6.ideology",
         6,
