@@ -468,13 +468,25 @@ def kind_items() -> list[DefaultItem]:
         DefaultItem(
             f"kind.{kind.code}",
             kind.report_section,
-            f"{kind.report_lead}〔{kind.label}详情〕。",
+            _kind_text(kind),
             backed_by=(f"{kind.label}详情",),
             absent=(kind.report_unless,) if kind.report_unless else (),
         )
         for kind in KINDS.values()
         if kind.report_section
     ]
+
+
+def _kind_text(kind) -> Callable[[PeriodFacts], str]:
+    """「坚持开展谈心谈话。」 says the branch kept at it: only with more than one record."""
+
+    def text(facts: PeriodFacts) -> str:
+        lead = kind.report_lead
+        if lead.startswith("坚持") and facts.count(kind.code).count < 2:
+            lead = lead.removeprefix("坚持")
+        return f"{lead}〔{kind.label}详情〕。"
+
+    return text
 
 
 def all_items() -> list[DefaultItem]:

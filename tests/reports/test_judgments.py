@@ -655,3 +655,34 @@ def test_a_records_own_outcome_is_a_source(community):
     done = sections(community)[0]
     assert "增强了党员的归属感、责任感和荣誉感" in done and "极大提升了组织的吸引力和凝聚力" not in done
     assert flags_of(community, "主题党日增强了党员的归属感、责任感和荣誉感。", 1) == []
+
+
+# --- every judgment of the proposed drafts has its source ------------------------------------------
+
+# Phrases that say the rules were kept: their source is the calendar, each rule kept for the whole
+# period (and a 党课 given, for 组织生活 as a whole).
+CALENDAR_SOURCED = ("扎实有效", "充分发挥党支部战斗堡垒作用", "严格落实党内组织生活制度", "严格落实“三会一课”")
+
+
+@pytest.mark.parametrize("make_up", ["school", "public_unit", "enterprise", "community", "demo"])
+def test_each_evaluative_phrase_of_a_proposed_draft_has_its_source(make_up, request):
+    """Every phrase the draft uses to judge the branch's work (``EVALUATIVE``: 增强了…, 取得实效,
+    深度融合, 一岗双责, 议事决策水平, 阵地意识, 突出党建引领…) stands in the profile's 年度工作成效 or a
+    record's 成效; every phrase saying the rules were kept stands on the calendar."""
+    from reports.judgments import EVALUATIVE, outcome_sources, sourced
+
+    fixture = request.getfixturevalue(make_up)
+    branches = list(fixture.values()) if isinstance(fixture, dict) else [fixture]
+    counted = {}
+    for branch in branches:
+        facts = report_facts(branch=branch, period=H1)
+        said = compile_defaults(branch=branch, period=H1).plain_text().split("五、存在的问题")[0]
+        phrases = [match.group(0) for match in EVALUATIVE.finditer(said)]
+        assert all(sourced(phrase, outcome_sources(facts)) for phrase in phrases), (branch.name, phrases)
+        counted[branch.code] = len(phrases)
+        for phrase in CALENDAR_SOURCED:
+            if phrase in said:
+                assert facts.judgments.organisational_life_kept, (branch.name, phrase)
+    if make_up == "demo":
+        assert counted["kl"] >= 8  # kl's own words: the opening's four, 一岗双责, 深度融合…
+        assert counted["lsy"] == 0  # lsy's profile states no outcome
