@@ -34,6 +34,8 @@ from django.utils import timezone
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 
+from .evidence import missing as missing_evidence
+from .evidence import with_evidence
 from .kinds import KINDS, kinds_where
 from .models import Activity, ActivityKind, PublicityEntry
 
@@ -241,6 +243,9 @@ class PeriodFacts:
     # Every (kind, record id, date, party group id, record's own kind) of the period's calendar
     # year, for the compliance calendar (``activities.compliance.branch_calendar``).
     year_kinds: tuple[tuple, ...] | None = field(default=None, compare=False, repr=False)
+    # The records of the period that lack evidence their kinds ask for (minutes, photos…), in
+    # date order: the draft preview lists them beside the draft.
+    evidence_gaps: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     def count(self, kind: str) -> Tally:
         return self.kinds.get(kind, Tally())
@@ -301,10 +306,10 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
             group_meetings.append((day, group_id))
     counts_by_kind: dict[str, int] = {code: len(ids) for code, ids in ids_by_kind.items()}
 
-    # 2. Every record of the period with its details (any kind's 〔…详情〕 may print them).
+    # 2. Every record of the period with its details (any kind's 〔…详情〕 may print them), and
+    # the evidence each has (attendance, minutes, photos), for the records that lack some.
     details = list(
-        Activity.objects.for_branch(branch)
-        .in_period(period)
+        with_evidence(Activity.objects.for_branch(branch).in_period(period), kinds_known=True)
         .select_related("speaker")
         .only(
             "id", "kind", "date", "title", "place", "host", "content", "materials", "study_form", "activity_forms",
@@ -312,7 +317,7 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
             "speaker__name", "speaker__post", "outcome", "other_participants", "interviewee", "talk_reason",
             "payment_type", "paid_count", "member_total", "amount", "branch_role", "members_part", "material_type",
             "sent_to", "series_kind", "series_count", "date_to", "approval_matter", "approval_status", "approval_body",
-            "reported_on", "approved_on",
+            "reported_on", "approved_on", "decisions",
         )
         .order_by("date", "pk")
     )
@@ -418,6 +423,7 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         group_rows=tuple(groups),
         roster=tuple(members),
         counted_kinds=MappingProxyType({pk: frozenset(codes) for pk, codes in kinds_of.items()}),
+        evidence_gaps=tuple(a.pk for a in details if missing_evidence(a, kinds_of.get(a.pk, ()))),
         year_kinds=tuple(year_rows) if period.end <= year_end else None,
     )
 
