@@ -57,6 +57,7 @@ class BranchObjects:
     attachment: Attachment
     publicity: PublicityEntry
     outlet: Outlet  # the branch's own
+    rectification: Activity  # an entry of the 整改台账, resolved and awaiting its re-check
 
 
 @dataclass
@@ -99,7 +100,11 @@ def branch_objects(branch: Organisation, *, outlet: Outlet, by) -> BranchObjects
         branch=branch, outlet=outlet, date=D(2022, 4, 1), count=1, title="春运保通纪实", created_by=by
     )
     own_outlet = OutletFactory(organisation=branch, name=f"{branch.code}所微信公众号")
-    return BranchObjects(branch, group, member, activity, attachment, publicity, own_outlet)
+    rectification = activity_services.activity_create(
+        branch=branch, kind="rectification", by=by, date=D(2022, 2, 25), title="台账记录不规范",
+        is_resolved=True, resolved_on=D(2022, 4, 1),
+    )
+    return BranchObjects(branch, group, member, activity, attachment, publicity, own_outlet, rectification)
 
 
 def _store_fake_files(version) -> None:
@@ -137,6 +142,7 @@ class Scene:
         """Model → the instance to put in a URL."""
         return {
             Activity: branch.activity,
+            (Activity, "rectification"): branch.rectification,
             Attachment: branch.attachment,
             Member: branch.member,
             PartyGroup: branch.group,

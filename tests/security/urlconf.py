@@ -88,6 +88,7 @@ MODEL_BY_NAME_PREFIX = {
     "activity": Activity,
     "attachment": Activity,
     "minutes": Activity,  # …/records/<pk>/minutes.<fmt>: the record's printed meeting record
+    "rectification": Activity,  # an entry of the 整改台账: the scene's (Activity, "rectification")
     "member": Member,
     "group": PartyGroup,
     "rule": ComplianceRule,
@@ -145,7 +146,10 @@ def build_kwargs(route: Route, *, branch_code: str, org_code: str, objects: dict
             kwargs[argument] = org_code if route.scope == "org" else branch_code
         elif argument == "pk" or argument.endswith("_pk"):
             model = model_for(route, argument)
-            instance = objects.get((model, route.scope), objects.get(model))
+            # A ``(model, prefix)`` key picks a particular object for the URLs named so (the
+            # rectification ledger's entries are records of one kind).
+            prefix = route.url_name.split("_")[0]
+            instance = objects.get((model, prefix), objects.get((model, route.scope), objects.get(model)))
             if instance is None:
                 raise NoBuilder(f"{route.name}: no {model.__name__} object to use for {argument!r}")
             kwargs[argument] = instance.pk
