@@ -1,10 +1,14 @@
 """Forms of the rectification ledger (整改台账): the filter, opening an entry from a record,
 resolving it with the records that show the work, and the re-check."""
 
+import datetime
+import re
+
 from django import forms
 
 from branchwork import limits
 from branchwork.models import Member, Organisation
+from branchwork.periods import chinese_date
 
 from .models import Activity
 from .rectifications import STATUS_LABELS
@@ -27,8 +31,9 @@ class LedgerFilterForm(forms.Form):
         return self.cleaned_data.get("status", "") if self.is_valid() else ""
 
 
-class OpenFromRecordForm(forms.Form):
-    """「列入整改台账」 on a record's page: the problem the meeting found, with its deadline."""
+class OpenEntryForm(forms.Form):
+    """「列入整改台账」 from a record's page or a report's 存在的问题: the problem, with its
+    measures, the person responsible and the deadline."""
 
     title = forms.CharField(
         label="存在的问题",
@@ -58,23 +63,37 @@ class OpenFromRecordForm(forms.Form):
     )
     deadline = forms.DateField(label="整改时限", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
 
-    def __init__(self, *args, branch: Organisation, source: Activity, **kwargs):
+    def __init__(self, *args, branch: Organisation, found_on: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.source = source
+        self.found_on = found_on
         self.fields["responsible_member"].queryset = Member.objects.filter(
             branch=branch, transferred_out_on__isnull=True
         ).order_by("name", "pk")
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
-        if deadline and deadline < self.source.date:
-            raise forms.ValidationError("整改时限不能早于发现问题的日期（%(date)s）", params={"date": self.source.date})
+        if deadline and deadline < self.found_on:
+            raise forms.ValidationError(
+                "整改时限不能早于发现问题的日期（%(date)s）", params={"date": chinese_date(self.found_on)}
+            )
         return deadline
+
+
+class RecordsField(forms.ModelMultipleChoiceField):
+    """Records chosen by id: an id no database integer can hold is refused before the query
+    (SQLite raises OverflowError on one)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not re.fullmatch(r"[0-9]{1,19}", text) or int(text) >= 2**63:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk})
+        return super()._check_values(value)
 
 
 def _records_field() -> forms.ModelMultipleChoiceField:
     refused = "整改佐证只能选择本支部的其他工作记录"
-    return forms.ModelMultipleChoiceField(
+    return RecordsField(
         label="整改佐证记录",
         required=False,
         queryset=Activity.objects.none(),

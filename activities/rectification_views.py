@@ -18,7 +18,7 @@ from branchwork.spreadsheets import xlsx_response
 from . import rectifications as ledger
 from .models import Activity, RectificationSource
 from .periods import period_range
-from .rectification_forms import EvidenceForm, LedgerFilterForm, OpenFromRecordForm, RecheckForm, ResolveForm
+from .rectification_forms import EvidenceForm, LedgerFilterForm, OpenEntryForm, RecheckForm, ResolveForm
 
 PAGE_SIZE = 50
 
@@ -172,7 +172,7 @@ def activity_rectify(request, code, pk):
     """「列入整改台账」: a problem found at this record (a 组织生活会, a 民主评议…) opened as an entry."""
     branch = access.branch_for_user(request.user, code, write=True)
     source = get_object_or_404(Activity.objects.for_branch(branch).exclude(kind=ledger.KIND), pk=pk)
-    form = OpenFromRecordForm(request.POST or None, branch=branch, source=source)
+    form = OpenEntryForm(request.POST or None, branch=branch, found_on=source.date)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

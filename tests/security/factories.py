@@ -29,7 +29,7 @@ from branchwork.periods import Period
 from branchwork.roster import COLUMNS as ROSTER_COLUMNS
 from notifications.models import Notification
 from reports import services as report_services
-from reports.models import Report
+from reports.models import Report, ReportItem
 from tests.factories import (
     AttendanceFactory,
     MemberFactory,
@@ -58,6 +58,7 @@ class BranchObjects:
     publicity: PublicityEntry
     outlet: Outlet  # the branch's own
     rectification: Activity  # an entry of the 整改台账, resolved and awaiting its re-check
+    problem_item: ReportItem | None = None  # an item of 存在的问题 in its 2022H1 report
 
 
 @dataclass
@@ -143,6 +144,7 @@ class Scene:
         return {
             Activity: branch.activity,
             (Activity, "rectification"): branch.rectification,
+            ReportItem: branch.problem_item,
             Attachment: branch.attachment,
             Member: branch.member,
             PartyGroup: branch.group,
@@ -171,6 +173,14 @@ def build_scene(world) -> Scene:
     kl = branch_objects(world.branch, outlet=hw.outlet, by=world.secretary)
     xy = branch_objects(world.sibling, outlet=hw.outlet, by=world.sibling_secretary)
     reports = workflow_reports(world.branch, secretary=world.secretary, reviewer=world.reviewer)
+    kl.problem_item = reports["returned"].items.filter(section=5).first()
+    xy.problem_item = ReportItem.objects.create(
+        report=Report.objects.create(
+            branch=world.sibling, year=2022, half="H1", title="t", addressee="a", opening="o", signature="s", signed_on=D(2022, 7, 1)
+        ),
+        section=5,
+        text="党员学习教育形式单一。",
+    )
     # Submitting told hw's reviewer; lz's reviewer has a notification of their own.
     hw.notification = Notification.objects.filter(recipient=world.reviewer).unread().latest("pk")
     lz.notification = Notification.objects.create(

@@ -56,6 +56,7 @@ POST_DATA = {
     "activities:rectification_resolve": lambda s: {"resolved_on": "2022-05-01", "records": [s.kl.activity.pk]},
     "activities:rectification_evidence": lambda s: {"records": [s.kl.activity.pk]},
     "activities:rectification_recheck": lambda s: {"rechecked_on": "2022-05-10", "note": "经复查已整改到位"},
+    "reports:report_item_rectify": lambda s: {"title": "支委会未按月召开", "deadline": "2099-12-31"},
     "activities:rule_create": lambda s: {"kind": "party_lecture", "frequency": "quarterly", "source": "处党总支通知"},
     "activities:rule_update": lambda s: {"kind": "study", "frequency": "quarterly", "source": "改过的依据"},
     "activities:rule_delete": lambda s: {},

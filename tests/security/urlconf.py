@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
 from branchwork.models import Member, Organisation, PartyGroup, Role
 from notifications.models import Notification
+from reports.models import ReportItem
 
 # Left out of the matrix, on purpose:
 SKIPPED_NAMESPACES = {
@@ -101,6 +102,7 @@ MODEL_BY_ARGUMENT_PREFIX = {
     "attachment": Attachment,
     "member": Member,
     "activity": Activity,
+    "item": ReportItem,  # an item of 存在的问题 (reports:report_item_rectify)
     # The administrator's pages: an organisation below, an account, one of its roles.
     "unit": Organisation,
     "user": get_user_model(),
