@@ -182,3 +182,32 @@ def test_outsider_gets_404(world, as_user, entries, today):
 def test_a_record_of_another_kind_is_no_ledger_entry(world, as_user, today):
     study = ActivityFactory(branch=world.branch, kind="study", date=D(2022, 3, 1))
     assert as_user(world.secretary).get(reverse("activities:rectification_detail", args=["kl", study.pk])).status_code == 404
+
+
+def test_the_ledger_page_reads_a_fixed_number_of_queries(world, as_user, today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(world.reviewer)
+
+    def queries() -> int:
+        # A first request after records change refills what is cached per figures version (the
+        # period menu's years); the second is what every later reader costs.
+        client.get(ledger_url(period="2022H1"))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(ledger_url(period="2022H1")).status_code == 200
+        return len(captured)
+
+    def add(n):
+        for day in range(1, n + 1):
+            made = ActivityFactory(
+                branch=world.branch, kind="rectification", date=D(2022, 3, day), deadline=D(2022, 5, day),
+                responsible_member=MemberFactory(branch=world.branch),
+                source_activity=ActivityFactory(branch=world.branch, kind="org_life", date=D(2022, 2, day)),
+            )
+            made.evidence_records.set([ActivityFactory(branch=world.branch, kind="study", date=D(2022, 4, day))])
+
+    add(2)
+    few = queries()
+    add(8)
+    assert queries() == few
