@@ -211,3 +211,34 @@ def test_the_ledger_page_reads_a_fixed_number_of_queries(world, as_user, today):
     few = queries()
     add(8)
     assert queries() == few
+
+
+def test_the_record_form_takes_the_ledger_fields_and_keeps_a_closed_entry_closed(world, as_user, today):
+    client = as_user(world.secretary)
+    owner = MemberFactory(branch=world.branch, name="李委员")
+    response = client.post(
+        reverse("activities:activity_create", args=["kl", "rectification"]),
+        {
+            "date": "2022-03-01", "title": "宣传报道偏少", "rectification_source": "inspection",
+            "source_ref": "2022年度考核第9项", "responsible_member": owner.pk, "deadline": "2022-02-01",
+        },
+    )
+    assert response.status_code == 200 and "整改时限不能早于发现问题的日期" in response.content.decode()
+    response = client.post(
+        reverse("activities:activity_create", args=["kl", "rectification"]),
+        {
+            "date": "2022-03-01", "title": "宣传报道偏少", "rectification_source": "inspection",
+            "source_ref": "2022年度考核第9项", "responsible_member": owner.pk, "deadline": "2022-05-31",
+            "is_resolved": "on", "resolved_on": "2022-05-20",
+        },
+    )
+    assert response.status_code == 302
+    entry = ledger.entries_of(world.branch).get()
+    assert (entry.responsible_member, entry.deadline, entry.get_rectification_source_display()) == (owner, D(2022, 5, 31), "上级检查（考核）")
+    ledger.rectification_recheck(entry=entry, rechecked_on=D(2022, 6, 1), note="", by=world.secretary)
+    response = client.post(
+        reverse("activities:activity_update", args=["kl", entry.pk]), {"date": "2022-03-01", "title": "宣传报道偏少"}
+    )
+    assert "该问题已复查销号，不能改为未整改" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.is_resolved
