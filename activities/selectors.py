@@ -225,6 +225,8 @@ class PeriodFacts:
     ideology: tuple[Dated, ...] = ()
     publicity: tuple[OutletTally, ...] = ()  # per outlet, in the registry's order
     open_rectifications: tuple[Named, ...] = ()
+    # Record id → 整改时限 of the open rectification items that have one (activities.rectifications).
+    rectification_deadlines: Mapping[int, datetime.date] = field(default_factory=dict)
     # Every printed record with its own content, in date order (see ``Detail``).
     details: tuple[Detail, ...] = ()
     membership: Membership = field(default_factory=Membership)
@@ -346,7 +348,7 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         Activity.objects.for_branch(branch)
         .filter(kind="rectification", date__lte=period.end)
         .filter(Q(is_resolved=False) | Q(resolved_on__gt=period.end) | Q(date__gte=period.start))
-        .only("id", "title", "date", "is_resolved", "resolved_on")
+        .only("id", "title", "date", "is_resolved", "resolved_on", "deadline")
         .order_by("date", "pk")
     )
     open_rectifications = tuple(
@@ -354,6 +356,7 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         for a in rectifications
         if not a.is_resolved or (a.resolved_on is not None and a.resolved_on > period.end)
     )
+    open_ids = {item.activity_ids[0] for item in open_rectifications}
 
     # 6. The roster, for membership figures and for naming a host by post; with each member,
     # whether a 转正 naming them still awaited the superior at the end of the period.
@@ -416,6 +419,9 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         ideology=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in details if kinds_of[a.pk] & ideology_front),
         publicity=publicity,
         open_rectifications=open_rectifications,
+        rectification_deadlines=MappingProxyType(
+            {a.pk: a.deadline for a in rectifications if a.deadline and a.pk in open_ids}
+        ),
         details=tuple(_detail(a, post_of) for a in details),
         membership=membership(members, period=period, as_of=as_of),
         rectifications_found=tuple(a.pk for a in rectifications if period.contains(a.date)),
