@@ -279,7 +279,7 @@ class PeriodFacts:
 
 
 def period_facts(*, branch: Organisation, period: Period, today: datetime.date | None = None) -> PeriodFacts:
-    """Everything the report prints about ``branch`` in ``period``, in six queries."""
+    """Everything the report prints about ``branch`` in ``period``, in five queries."""
     today = today or timezone.localdate()
     as_of = period.end if today > period.end or today < period.start else today
 
@@ -310,8 +310,16 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
 
     # 2. Every record of the period with its details (any kind's 〔…详情〕 may print them), and
     # the evidence each has (attendance, minutes, photos), for the records that lack some.
-    details = list(
-        with_evidence(Activity.objects.for_branch(branch).in_period(period), kinds_known=True)
+    # Read with them: the rectification items found before the period and still open at its start
+    # (「整改事项」 carried into it), which are not printed as the period's records (see 5.).
+    carried_open = Q(kind="rectification", date__lt=period.start) & (
+        Q(is_resolved=False) | Q(resolved_on__gt=period.end)
+    )
+    rows = list(
+        with_evidence(
+            Activity.objects.for_branch(branch).filter(Q(date__range=(period.start, period.end)) | carried_open),
+            kinds_known=True,
+        )
         .select_related("speaker")
         .only(
             "id", "kind", "date", "title", "place", "host", "content", "materials", "study_form", "activity_forms",
@@ -319,10 +327,11 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
             "speaker__name", "speaker__post", "outcome", "other_participants", "interviewee", "talk_reason",
             "payment_type", "paid_count", "member_total", "amount", "branch_role", "members_part", "material_type",
             "sent_to", "series_kind", "series_count", "date_to", "approval_matter", "approval_status", "approval_body",
-            "reported_on", "approved_on", "decisions",
+            "reported_on", "approved_on", "decisions", "is_resolved", "resolved_on", "deadline",
         )
         .order_by("date", "pk")
     )
+    details = [a for a in rows if a.date >= period.start]
 
     # A counted series adds its sessions to the kind they count as (「开展入党积极分子培训6次」 in the
     # 理论学习会 figure); the series record joins that figure's records, marked as a series there.
@@ -344,13 +353,8 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
 
     # 5. Rectification items found by the end of the period: those still open then, and those
     # found in the period (「列出问题查摆清单」).
-    rectifications = list(
-        Activity.objects.for_branch(branch)
-        .filter(kind="rectification", date__lte=period.end)
-        .filter(Q(is_resolved=False) | Q(resolved_on__gt=period.end) | Q(date__gte=period.start))
-        .only("id", "title", "date", "is_resolved", "resolved_on", "deadline")
-        .order_by("date", "pk")
-    )
+    # Read with the records (2.): the period's, and those carried open into it.
+    rectifications = [a for a in rows if a.kind == "rectification"]
     open_rectifications = tuple(
         Named(a.title, (a.pk,))
         for a in rectifications
