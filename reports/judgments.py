@@ -11,9 +11,11 @@ judgments follows from data here, never from fixed text:
   months), no 党课 in the period, no 谈心谈话 recorded, members absent from more than half the
   meetings they were due at, absences without a reason, 预备党员 past their probation and not yet
   confirmed, no publicity where the branch has outlets, and what the branch's own profile lists as
-  its problems. Open rectification items are in the period's facts already.
-- **Last period's problems** are carried forward with what became of each: still open, or
-  resolved with the records that show it.
+  its problems. Open rectification items are in the period's facts already; with a deadline on
+  the 整改台账 they are said with it, and as overdue once it passed (``open_rectification_text``).
+- **Last period's problems** are carried forward with what became of each: still open (overdue
+  past the ledger's deadline), or resolved with the records that show it, re-checked or awaiting
+  the re-check (``rectification_outcome``).
 - **Outcomes** (增强了……, 取得实效, 深度融合) are said only where a source states them: the
   profile's 年度工作成效 or a record's own outcome (``outcome_sources``).
 
@@ -37,7 +39,7 @@ from activities.kinds import KINDS, Category
 from activities.models import Attendance, ComplianceRule, Outlet
 from activities.quorum import Known
 from branchwork.models import Member, Organisation
-from branchwork.periods import Period
+from branchwork.periods import Period, chinese_date
 
 FREQUENCY_WORDS = {
     ComplianceRule.Frequency.MONTHLY: "每月",
@@ -310,7 +312,7 @@ def _carried(
     rectifications = {
         a.pk: a
         for a in Activity.objects.filter(branch=branch, pk__in=rect_ids).only(
-            "id", "title", "is_resolved", "resolved_on"
+            "id", "title", "is_resolved", "resolved_on", "deadline", "rechecked_on"
         )
     }
     carried, still_open = [], set()
@@ -320,12 +322,7 @@ def _carried(
             if record is None:
                 continue
             done = record.is_resolved and (record.resolved_on is None or record.resolved_on <= period.end)
-            when = (
-                f"{record.resolved_on.year}年{record.resolved_on.month}月{record.resolved_on.day}日"
-                if record.resolved_on
-                else ""
-            )
-            evidence = f"已于{when}整改完成" if done and when else ("已整改完成" if done else "尚未整改完成")
+            evidence = rectification_outcome(record, as_of=facts.as_of, done=done)
             carried.append(Carried(record.title.strip() or _plain(text), done, evidence, (record.pk,)))
             continue
         key = origin.removeprefix("problem:")
@@ -348,6 +345,36 @@ def _carried(
     return tuple(carried), frozenset(still_open)
 
 
+def rectification_outcome(record, *, as_of: datetime.date, done: bool) -> str:
+    """What became of a carried rectification item by ``as_of`` (the period's end, or today while
+    it runs), from the 整改台账: 「已于2022年4月30日整改完成，2022年5月20日经复查销号」,
+    「尚未整改完成，整改时限为2022年5月31日，已逾期」."""
+    if done:
+        text = f"已于{chinese_date(record.resolved_on)}整改完成" if record.resolved_on else "已整改完成"
+        # Said only where the ledger records the re-check: a branch that keeps none is not told
+        # 「待复查」 of a problem its superior may well have re-checked.
+        if record.rechecked_on is not None and record.rechecked_on <= as_of:
+            return f"{text}，{chinese_date(record.rechecked_on)}经复查销号"
+        return text
+    return "尚未整改完成" + _deadline_clause(record.deadline, as_of)
+
+
+def _deadline_clause(deadline: datetime.date | None, as_of: datetime.date) -> str:
+    if deadline is None:
+        return ""
+    return f"，整改时限为{chinese_date(deadline)}" + ("，已逾期" if deadline < as_of else "")
+
+
+def open_rectification_text(name: str, deadline: datetime.date | None, as_of: datetime.date) -> str:
+    """An open rectification item as 存在的问题 says it: the problem as the branch wrote it and,
+    where the ledger gives a deadline, 「该问题尚未整改到位，整改时限为2022年5月31日，已逾期」
+    (overdue when the deadline passed before ``as_of``). Without a deadline the problem alone."""
+    text = name.strip()
+    if deadline is None:
+        return text if text[-1:] in "。！？" else text + "。"
+    return f"{text.rstrip('。；;，,')}，该问题尚未整改到位{_deadline_clause(deadline, as_of)}。"
+
+
 _FIGURE_RE = re.compile(r"〔[^〔〕]*〕")
 
 
@@ -368,10 +395,6 @@ def _similar(a: str, b: str) -> bool:
     first, second = _bigrams(a), _bigrams(b)
     shorter = min(len(first), len(second))
     return shorter >= 3 and len(first & second) * 3 >= shorter * 2
-
-
-def _date(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 ProblemRow = tuple[int, str, str, bool, int, str]  # pk, origin, text, numbered, year, half
@@ -406,7 +429,11 @@ def _data_problems(rows: Iterable[ProblemRow], period: Period) -> list[tuple[str
 
 
 def typed_carried(
-    branch: Organisation, period: Period, own_problems: Iterable[str] = (), rows: Iterable[ProblemRow] | None = None
+    branch: Organisation,
+    period: Period,
+    own_problems: Iterable[str] = (),
+    rows: Iterable[ProblemRow] | None = None,
+    as_of: datetime.date | None = None,
 ) -> tuple[TypedCarried, ...]:
     """The problems the secretary wrote into the previous period's 存在的问题 and what became of
     each: resolved or still open by a rectification record about the same thing (the closest by
@@ -433,23 +460,21 @@ def typed_carried(
     records = list(
         Activity.objects.filter(branch=branch, kind="rectification", date__lte=period.end)
         .order_by("date", "pk")
-        .values_list("pk", "title", "is_resolved", "resolved_on")
+        .only("id", "title", "is_resolved", "resolved_on", "deadline", "rechecked_on")
     )
     still_own = {_plain(problem).rstrip("。；") for problem in own_problems}
     result = []
     for pk, text in typed:
         record = max(
-            (r for r in records if _similar(text, r[1])),
-            key=lambda r: len(_bigrams(text) & _bigrams(r[1])),
+            (r for r in records if _similar(text, r.title)),
+            key=lambda r: len(_bigrams(text) & _bigrams(r.title)),
             default=None,
         )
         if record is not None:
-            record_id, _title, is_resolved, resolved_on = record
-            done = is_resolved and (resolved_on is None or resolved_on <= period.end)
-            evidence = (
-                (f"已于{_date(resolved_on)}整改完成" if resolved_on else "已整改完成") if done else "尚未整改完成"
-            )
-            result.append(TypedCarried(text, pk, done, evidence, (record_id,)))
+            done = record.is_resolved and (record.resolved_on is None or record.resolved_on <= period.end)
+            # Told as the 整改台账 tells a carried entry: its re-check, its deadline.
+            evidence = rectification_outcome(record, as_of=as_of or period.end, done=done)
+            result.append(TypedCarried(text, pk, done, evidence, (record.pk,)))
         elif pk in carried_now or text.rstrip("。；") in still_own:
             result.append(TypedCarried(text, pk, False, "本期仍存在"))
         else:
@@ -510,7 +535,7 @@ def period_judgments(
     current = {key for key, figure in PROBLEM_FIGURES.items() if figure.fill(facts, judgments) is not None}
     rows = _problem_items(branch, period)
     carried, still_open = _carried(branch, period, facts, current, rules, items=_data_problems(rows, period))
-    typed = typed_carried(branch, period, own_problems, rows)
+    typed = typed_carried(branch, period, own_problems, rows, as_of=facts.as_of)
     return Judgments(
         **{**judgments.__dict__, "carried": carried, "still_open_keys": still_open, "typed_carried": typed}
     )

@@ -80,12 +80,18 @@ def test_a_problem_fixed_by_a_record_is_told_with_its_date_and_the_others_are_no
         assert words not in problems  # neither fixed nor still open: nobody has said
 
 
-def test_a_record_still_open_says_so(branch):
-    ActivityFactory(branch=branch, kind="rectification", date=D(2022, 2, 1), title="加快发展党员工作，加强入党积极分子培养")
+def test_a_record_still_open_says_so_with_the_ledgers_deadline(branch):
+    ActivityFactory(
+        branch=branch,
+        kind="rectification",
+        date=D(2022, 2, 1),
+        title="加快发展党员工作，加强入党积极分子培养",
+        deadline=D(2022, 5, 31),
+    )
 
     problems = _problems(branch)
 
-    assert "“发展党员工作进展缓慢，入党积极分子培养不够”尚未整改完成" in problems
+    assert "“发展党员工作进展缓慢，入党积极分子培养不够”尚未整改完成，整改时限为2022年5月31日，已逾期" in problems
 
 
 def test_the_secretarys_word_says_a_problem_is_still_open(branch):
