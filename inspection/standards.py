@@ -13,6 +13,7 @@ Every workbook goes through ``branchwork.spreadsheets``: cells are typed (number
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from dataclasses import dataclass
@@ -140,10 +141,19 @@ def clean_params(measure: str, raw: dict) -> dict:
             value = raw.get(key)
             if value is None and key == "due_h2":
                 continue
-            if not isinstance(value, str) or not _DUE.match(value):
+            if not isinstance(value, str) or not _DUE.match(value) or not _real_day(value):
                 raise CellError(f"{key} 应为期末后的截止月日，如 \"07-15\"")
             params[key] = value
     return params
+
+
+def _real_day(month_day: str) -> bool:
+    month, day = (int(part) for part in month_day.split("-"))
+    try:
+        datetime.date(2001, month, day)  # not a leap year: 02-29 would not exist every year
+    except ValueError:
+        return False
+    return True
 
 
 def params_text(item: StandardItem) -> str:
@@ -389,3 +399,34 @@ def standard_workbook(standard: Standard) -> bytes:
     add_choices(ws, f"J2:J{last}", [YES, NO], name="一票否决")
     add_choices(ws, f"K2:K{last}", list(MEASURE_BY_LABEL), name="计算方式")
     return workbook_bytes(workbook)
+
+
+# --- editing on the pages ---------------------------------------------------------------------
+
+
+def standard_update(*, standard: Standard, values: dict, by) -> Standard:
+    """Title and pass marks; a change after branches scored bumps the version."""
+    changed = [key for key, value in values.items() if getattr(standard, key) != value]
+    if not changed:
+        return standard
+    with transaction.atomic():
+        for key in changed:
+            setattr(standard, key, values[key])
+        standard.full_clean()
+        standard.save(update_fields=changed)
+        standard_revised(standard=standard, by=by)
+    return standard
+
+
+def standard_item_update(*, item: StandardItem, values: dict, by) -> StandardItem:
+    """One item as the 组织员 edited it (``values``: the item fields, params cleaned already)."""
+    changed = [key for key, value in values.items() if getattr(item, key) != value]
+    if not changed:
+        return item
+    with transaction.atomic():
+        for key in changed:
+            setattr(item, key, values[key])
+        item.full_clean(validate_constraints=False)
+        item.save(update_fields=changed)
+        standard_revised(standard=item.standard, by=by)
+    return item
