@@ -232,7 +232,10 @@ def _propose_rule(item: StandardItem, facts: ScoringFacts) -> Proposal:
     kinds = item.params.get("kinds", [])
     rows = [row for row in facts.calendar.rows if row.kind in kinds and row.rule is not None]
     if not rows:
-        return Proposal(None, [Reason(f"上级未规定{_kinds_label(kinds)}的召开频次，由支部对照材料自评")])
+        per_group = [code for code in kinds if code in KINDS and KINDS[code].rule and KINDS[code].rule.per_party_group]
+        if per_group and len(per_group) == len(kinds) and not facts.groups:
+            return Proposal(item.points, [Reason(f"本支部未设党小组，{_kinds_label(kinds)}不作要求", facts.links.groups())])
+        return Proposal(None, [Reason(f"合规日历对{_kinds_label(kinds)}不作要求，由支部对照材料自评", facts.links.calendar(facts.period))])
     reasons, gaps, open_windows = [], 0, 0
     for row in rows:
         windows: list[str] = []
