@@ -144,7 +144,9 @@ def gather(*, branch: Organisation, period: Period, today: datetime.date, links:
     """What every item of any standard needs for ``branch`` in ``period``: a fixed number of
     queries whatever the number of items or records."""
     groups = list(PartyGroup.objects.filter(branch=branch).order_by("name", "pk"))
-    calendar = branch_calendar(branch=branch, period=period, today=today, groups=groups)
+    # Quorum flags are not scored (a meeting held short of quorum still counts as held on the
+    # calendar): none asked for, which spares the quorum check's queries.
+    calendar = branch_calendar(branch=branch, period=period, today=today, groups=groups, short_of_quorum_ids=set())
     activities = with_evidence(Activity.objects.for_branch(branch).in_period(period).order_by("date", "pk"))
     records = []
     for activity in activities:
