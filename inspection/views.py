@@ -109,7 +109,9 @@ def standard_item_edit(request, code, year, item_code):
 def standard_import(request, code):
     write = request.method == "POST"
     organisation, committee = access.standard_scope_for_user(request.user, code, write=write)
-    form = StandardImportForm(request.POST or None, request.FILES or None)
+    year = request.GET.get("year", "")
+    initial = {"year": int(year)} if year.isdigit() and len(year) == 4 else {}
+    form = StandardImportForm(request.POST or None, request.FILES or None, initial=initial)
     result = None
     if write and form.is_valid():
         year = form.cleaned_data["year"]
