@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from branchwork import access, limits
+from branchwork.audit.services import audit_bulk_created, audit_bulk_updating
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
@@ -115,10 +116,13 @@ def refresh_proposals(score: BranchScore, items: list[StandardItem], facts: scor
         row.proposed_reasons = [reason.as_json() for reason in proposal.reasons]
         row.missing_materials = [reason.as_json() for reason in proposal.missing]
         rows[item.pk] = row
-    ItemScore.objects.bulk_create([row for row in rows.values() if row.pk is None])
+    created = ItemScore.objects.bulk_create([row for row in rows.values() if row.pk is None])
+    audit_bulk_created(objects=created)
     changed = [row for row in rows.values() if row.pk is not None]
     if changed:
-        ItemScore.objects.bulk_update(changed, ["proposed_score", "proposed_reasons", "missing_materials"])
+        fields = ["proposed_score", "proposed_reasons", "missing_materials"]
+        audit_bulk_updating(objects=changed, fields=fields)
+        ItemScore.objects.bulk_update(changed, fields)
     return rows
 
 
@@ -271,7 +275,9 @@ def score_submit(*, branch: Organisation, period: Period, by: AbstractBaseUser, 
             raise WorkflowError(f"以下项目的自评得分与系统建议不同，请说明理由：{'、'.join(unexplained)}")
         for row in rows.values():
             row.review_score, row.review_reason, row.recheck_score, row.recheck_reason = None, "", None, ""
-        ItemScore.objects.bulk_update(list(rows.values()), ["review_score", "review_reason", "recheck_score", "recheck_reason"])
+        fields = ["review_score", "review_reason", "recheck_score", "recheck_reason"]
+        audit_bulk_updating(objects=list(rows.values()), fields=fields)
+        ItemScore.objects.bulk_update(list(rows.values()), fields)
         score.status = BranchScore.Status.SUBMITTED
         score.standard_version = score.standard.version
         score.submitted_at, score.submitted_by = timezone.now(), by

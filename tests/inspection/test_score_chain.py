@@ -190,3 +190,13 @@ def test_a_change_after_scoring_is_announced_and_cleared_by_the_next_save(world,
     score.refresh_from_db()
     assert not score.is_outdated
     assert Activity.objects.count() == 0
+
+
+def test_every_step_is_in_the_audit_log(world, standard):
+    from branchwork.audit.models import AuditEntry
+
+    item = standard.items.get(code="1.3")
+    save(world, standard, {item.pk: Entry("2", "换届批复齐全")})
+    entries = AuditEntry.objects.filter(content_type__model="itemscore", organisation_id=world.branch.pk)
+    assert entries.filter(action=AuditEntry.Action.CREATE).count() == standard.items.count()
+    assert entries.filter(action=AuditEntry.Action.UPDATE, changes__icontains="secretary_score").exists()
