@@ -80,7 +80,7 @@ EXAMPLE_ITEMS = [
          f"{BRANCH_RULES}要求按期上党课；每季度1次为{LOCAL_PRACTICE}", "kind_count", {"kinds": ["party_lecture"], "min": 4}, "1"),
     _row("2.5", "三会一课", "党支部书记每年至少为党员讲1次党课", "3",
          "书记未讲党课扣3分", "查看党课材料", "年度", ["书记讲党课讲稿", "照片"], BRANCH_RULES,
-         params={"kinds": ["party_lecture"]}),
+         "kind_count", {"kinds": ["party_lecture"], "min": 1, "speaker_post": "支部书记"}, "3"),
     _row("2.6", "三会一课", "三会一课记录完整规范，有会议记录、签到和决定事项", "3",
          "无记录扣2分，记录不规范扣1分", "查看记录本", "年度", ["三会一课记录本"], BRANCH_RULES,
          params={"kinds": ["committee_meeting", "branch_assembly", "group_meeting", "party_lecture"]}),

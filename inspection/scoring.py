@@ -25,6 +25,7 @@ from activities.compliance import MISSED, Calendar, branch_calendar
 from activities.evidence import counted_kind_codes, missing, with_evidence
 from activities.kinds import KINDS
 from activities.models import Activity, PublicityEntry
+from activities.selectors import POST_TITLES
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 from reports.models import Report
@@ -64,6 +65,7 @@ class RecordFact:
     kinds: frozenset[str]  # every kind it counts as
     title: str
     missing: tuple[str, ...] = ()  # labels of the evidence it lacks
+    speaker_post: str = ""  # as the report reads it: typed on the record, else the speaker's branch post
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,9 @@ def gather(*, branch: Organisation, period: Period, today: datetime.date, links:
     # Quorum flags are not scored (a meeting held short of quorum still counts as held on the
     # calendar): none asked for, which spares the quorum check's queries.
     calendar = branch_calendar(branch=branch, period=period, today=today, groups=groups, short_of_quorum_ids=set())
-    activities = with_evidence(Activity.objects.for_branch(branch).in_period(period).order_by("date", "pk"))
+    activities = with_evidence(
+        Activity.objects.for_branch(branch).in_period(period).select_related("speaker").order_by("date", "pk")
+    )
     records = []
     for activity in activities:
         kinds = counted_kind_codes(activity)
@@ -159,6 +163,8 @@ def gather(*, branch: Organisation, period: Period, today: datetime.date, links:
                 kinds=frozenset(kinds),
                 title=activity.title,
                 missing=tuple(item.label for item in missing(activity, kinds)),
+                speaker_post=activity.speaker_post.strip()
+                or (POST_TITLES.get(activity.speaker.post, "") if activity.speaker_id else ""),
             )
         )
     members = [
@@ -269,8 +275,9 @@ def _propose_rule(item: StandardItem, facts: ScoringFacts) -> Proposal:
 def _propose_count(item: StandardItem, facts: ScoringFacts) -> Proposal:
     kinds = set(item.params.get("kinds", []))
     minimum = int(item.params.get("min", 1))
-    held = [record for record in facts.records if record.kinds & kinds]
-    label = _kinds_label(item.params.get("kinds", []))
+    speaker_post = item.params.get("speaker_post", "")
+    held = [record for record in facts.records if record.kinds & kinds and (not speaker_post or record.speaker_post == speaker_post)]
+    label = _kinds_label(item.params.get("kinds", [])) + (f"（主讲人为{speaker_post}）" if speaker_post else "")
     link = facts.links.records(facts.period, item.params["kinds"][0] if len(kinds) == 1 else "")
     required = _required(minimum, facts.period)
     until = f"截至{facts.today.month}月{facts.today.day}日" if facts.today <= facts.period.end else f"{facts.period.label}"

@@ -126,6 +126,11 @@ def clean_params(measure: str, raw: dict) -> dict:
         if isinstance(minimum, bool) or not isinstance(minimum, int) or not 1 <= minimum <= 1000:
             raise CellError("min 应为1至1000的整数（全年至少次数）")
         params["min"] = minimum
+    if measure == "kind_count" and raw.get("speaker_post"):
+        speaker_post = raw["speaker_post"]
+        if not isinstance(speaker_post, str) or len(speaker_post.strip()) > 50:
+            raise CellError("speaker_post 应为主讲人职务，如 \"支部书记\"")
+        params["speaker_post"] = speaker_post.strip()
     if measure == "roster":
         check = raw.get("check")
         if check not in ROSTER_CHECKS:

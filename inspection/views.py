@@ -69,6 +69,7 @@ def standard_detail(request, code, year):
             "standard": standard,
             "items": items,
             "total_points": sum(item.points for item in items),
+            "can_review": request.user.is_superuser or organisation in access.reviewed_organisations(request.user),
             "can_edit": access.may_edit_standard(request.user, committee),
             "form": form,
         },

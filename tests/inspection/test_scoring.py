@@ -155,3 +155,15 @@ def test_publicity_counts_pieces():
     proposal = propose(item("publicity", points="4", min=4), facts(publicity=1))
     assert proposal.score == Decimal("3")
     assert proposal.reasons[0].text == "宣传报道上半年应至少2篇（全年4篇），已登记1篇，缺1篇，-1分/篇，-1分"
+
+
+def test_a_lecture_counts_for_the_secretary_item_only_when_the_secretary_gave_it():
+    records = [
+        RecordFact(1, datetime.date(2022, 3, 30), "party_lecture", frozenset({"party_lecture"}), "党课", speaker_post="所党委书记"),
+        RecordFact(2, datetime.date(2022, 9, 30), "party_lecture", frozenset({"party_lecture"}), "党课", speaker_post="支部书记"),
+    ]
+    lecture = item("kind_count", points="3", each="3", kinds=["party_lecture"], min=1, speaker_post="支部书记")
+    assert propose(lecture, facts(records=records[:1], period=YEAR)).score == Decimal("0")
+    held = propose(lecture, facts(records=records, period=YEAR))
+    assert held.score == Decimal("3")
+    assert held.reasons[0].text == "党课（主讲人为支部书记）全年应至少1次，截至12月1日有1次"
