@@ -332,10 +332,14 @@ def report_header(report) -> ReportHeader:
     )
 
 
-def compile_report(report, *, facts=None) -> Document:
-    """A saved report compiled from today's records (or from ``facts`` already read for it)."""
+def compile_report(report, *, facts=None, items=None) -> Document:
+    """A saved report compiled from today's records (or from ``facts`` already read for it), of
+    its items (or ``items``, already read, in any order)."""
     facts = facts if facts is not None else report_facts(branch=report.branch, period=report.period)
-    items = list(report.items.order_by("section", "position", "pk"))
+    if items is None:
+        items = list(report.items.order_by("section", "position", "pk"))
+    else:
+        items = sorted(items, key=lambda item: (item.section, item.position, item.pk))
     return compile_document(header=report_header(report), items=items, facts=facts, file_stem=report.title)
 
 

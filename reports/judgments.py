@@ -400,6 +400,20 @@ def _similar(a: str, b: str) -> bool:
 ProblemRow = tuple[int, str, str, bool, int, str]  # pk, origin, text, numbered, year, half
 
 
+def problem_rows_of(items: Iterable, *, period: Period) -> list[ProblemRow]:
+    """``_problem_items`` from report items already read (this period's report's items and the
+    previous period's 存在的问题, each with ``report_year`` and ``report_half``), in its order."""
+    previous = period.previous()
+    rows = [
+        (item.pk, item.origin, item.text, item.numbered, item.report_year, item.report_half)
+        for item in items
+        if (item.report_year, item.report_half, item.section) == (previous.year, previous.half, 5)
+        or ((item.report_year, item.report_half) == (period.year, period.half) and item.origin.startswith("carry:item:"))
+    ]
+    order = {item.pk: (item.position, item.pk) for item in items}
+    return sorted(rows, key=lambda row: order[row[0]])
+
+
 def _problem_items(branch: Organisation, period: Period) -> list[ProblemRow]:
     """The previous period's 存在的问题 and this period's items carried from an earlier report,
     in one query: what ``_carried`` and ``typed_carried`` read."""
@@ -496,10 +510,17 @@ def typed_hint(judgments: Judgments) -> str:
 
 
 def period_judgments(
-    *, branch: Organisation, period: Period, facts, own_problems: Iterable[str] = (), today: datetime.date
+    *,
+    branch: Organisation,
+    period: Period,
+    facts,
+    own_problems: Iterable[str] = (),
+    today: datetime.date,
+    problem_rows: list[ProblemRow] | None = None,
 ) -> Judgments:
     """What the calendar, the roster and the records say about ``branch`` in ``period``.
-    A fixed number of queries (the calendar's, and five more)."""
+    A fixed number of queries (the calendar's, and five more; four when the caller has read the
+    report items, ``problem_rows``)."""
     # The period is judged as of its end: an obligation whose window runs past it (a yearly
     # 民主评议 in a half-year report) is still open, not missed, and not yet kept either.
     attendance = _attendance(branch, period)
@@ -533,7 +554,7 @@ def period_judgments(
         lecture_held=facts.has("party_lecture"),
     )
     current = {key for key, figure in PROBLEM_FIGURES.items() if figure.fill(facts, judgments) is not None}
-    rows = _problem_items(branch, period)
+    rows = problem_rows if problem_rows is not None else _problem_items(branch, period)
     carried, still_open = _carried(branch, period, facts, current, rules, items=_data_problems(rows, period))
     typed = typed_carried(branch, period, own_problems, rows, as_of=facts.as_of)
     return Judgments(

@@ -429,6 +429,22 @@ def report_carry_over(*, report: Report, keys: Iterable[str], by: AbstractBaseUs
     return added
 
 
+def report_save_and_apply(
+    *, report: Report, by: AbstractBaseUser, action: str = "", carry_keys: Iterable[str] = (), **save_arguments
+) -> list[ReportItem]:
+    """What the editor's buttons do: save the text, then — asked for in the same request —
+    recompile (``action="recompile"``) or append the chosen carry-over options (``"carry"``). All
+    or nothing: a recompile that fails leaves the text unsaved too. Returns the items added."""
+    keys = list(carry_keys)
+    with transaction.atomic():
+        report_save(report=report, by=by, **save_arguments)
+        if action == "recompile":
+            return report_recompile(report=report, by=by)
+        if action == "carry" and keys:
+            return report_carry_over(report=report, keys=keys, by=by)
+    return []
+
+
 # --- the branch profile ------------------------------------------------------------------------
 
 

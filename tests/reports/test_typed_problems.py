@@ -135,3 +135,24 @@ def test_the_editor_asks_what_became_of_each(client, branch):
     # In the carry-over, opened to ask: each of last period's own problems with what became of it.
     assert '<details class="carry-over mt-3" open>' in page
     assert page.count(UNSTATED) >= 4 and "已于2022年3月5日整改完成" in page
+
+
+def test_the_draft_read_in_one_go_is_the_draft_read_apart(branch):
+    """The preview reads the report's items and last period's problems in one query; the draft
+    it compiles is the one compiled from them read apart."""
+    from django.core.cache import cache
+
+    from reports.compile import compile_report
+    from reports.selectors import draft_document
+
+    user = RoleFactory(organisation=branch, kind="secretary").user
+    report = services.report_create(branch=branch, period=H1, by=user)
+    recruiting = ReportItem.objects.get(text=RECRUITING)
+    services.report_carry_over(report=report, keys=[f"item:{recruiting.pk}"], by=user)
+    report.refresh_from_db()
+    cache.clear()
+    today = D(2022, 7, 1)
+    apart = compile_report(report, facts=report_facts(branch=branch, period=H1, today=today))
+    together = draft_document(report, today=today)
+    assert together.to_json() == apart.to_json()
+    assert RECRUITING.rstrip("。") in str(together.to_json())
