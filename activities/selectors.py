@@ -15,7 +15,11 @@ Counts and publicity sums are taken from narrow rows (kind and record id; outlet
 id) rather than ``COUNT``/``SUM`` aggregates, because every figure keeps the ids of the records it
 counts for the preview's links, and a portable aggregate cannot return them; the number of
 queries stays fixed either way.
-Only records dated inside the period count.
+Only records dated inside the period count. ``facts_from_rows`` is the step after the queries,
+pure: it takes the six readings (saved or not) and returns the facts.
+
+The other reads of records shared by several pages live here too: ``publicity_totals``, the sums
+per outlet the publicity page and its ledger print.
 """
 
 from __future__ import annotations
@@ -162,10 +166,6 @@ class Membership:
     # 转正 the branch decided in the period that still awaited the superior's approval at its end
     # (a 报批事项 or 支部党员大会 record marked 待批准): not counted in ``confirmed``.
     confirmation_pending: tuple[int, ...] = ()
-
-    @property
-    def has_movement(self) -> bool:
-        return any((self.transferred_in, self.transferred_out, self.activists, self.candidates, self.admitted, self.confirmed))
 
 
 @dataclass(frozen=True)

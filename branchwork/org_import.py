@@ -6,8 +6,9 @@ organisation page (``org_views``) or runs ``manage.py import_org``. It is import
 the organisation administered (``None`` on the command line: the whole deployment).
 
 - A preview first: ``import_plan`` checks every row against the database and says per sheet what
-  would be created and changed, writing nothing. ``import_apply`` then writes it all in one
-  transaction, checking again under locks: the database may have changed since the preview.
+  would be created and changed, writing nothing. ``org_import(commit=True)`` then plans again
+  under a lock and writes it all in one transaction, only if the plan is still the one the
+  administrator confirmed (its ``digest``): the database may have changed since the preview.
 - All or nothing: one bad row and nothing is written; every problem is reported with its sheet
   and Excel row, in Chinese.
 - Idempotent: organisations match by 编码, accounts by 用户名, members by branch and 姓名; a file
