@@ -1,0 +1,102 @@
+"""A period's facts in memory, for tests of pure logic (the claim check, the compile step) that
+need records but no database: the records are unsaved ``Activity`` rows with ids of their own,
+and the facts come from ``activities.selectors.facts_from_rows`` — the very step ``period_facts``
+ends in once its six queries have read the rows. Each reading is filtered here as its query
+filters it (the year's kinds, the period's records, the rectification items found by the end of
+the period), so the same records give the same facts in memory as saved.
+
+What the database adds and this leaves out: the branch profile (``ProfileFacts()`` unless one is
+given) and the judgments of the calendar and roster (``Judgments()`` unless given). A test of
+what those say reads them from saved rows (``reports.profile.report_facts``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from activities.models import Activity, Outlet
+from activities.selectors import OutletTally, facts_from_rows
+from branchwork.models import Organisation
+from branchwork.periods import Period
+from reports.judgments import Judgments
+from reports.profile import ProfileFacts, ReportFacts
+
+_ids = itertools.count(1_000_000)  # far from any saved row's id
+
+
+def record(kind: str, date: datetime.date, *, also: tuple[str, ...] = (), **fields) -> Activity:
+    """An unsaved record with an id, counted as its own kind and as ``also``."""
+    activity = Activity(pk=next(_ids), kind=kind, date=date, title=fields.pop("title", f"{kind}{date:%m%d}"), **fields)
+    activity.memory_kinds = (kind, *also)
+    return activity
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A publicity entry of an outlet."""
+
+    outlet: str
+    date: datetime.date
+    count: int = 1
+    level: str = Outlet.Level.INDUSTRY
+    unit: str = Outlet.Unit.PIECE
+
+
+def facts_of(
+    records: list[Activity] = (),
+    *,
+    period: Period,
+    pieces: list[Piece] = (),
+    branch: Organisation | None = None,
+    today: datetime.date | None = None,
+    profile: ProfileFacts | None = None,
+    judgments: Judgments | None = None,
+) -> ReportFacts:
+    """The report's facts of ``records`` and ``pieces`` for ``period``, as ``report_facts`` reads
+    them from saved rows (less the profile and judgments: see the module's docstring)."""
+    branch = branch or Organisation(pk=next(_ids), code="pilot", name="试点党支部", level=Organisation.Level.BRANCH)
+    today = today or timezone.localdate()
+    as_of = period.end if today > period.end or today < period.start else today
+    ordered = sorted(records, key=lambda a: (a.date, a.pk))
+    year_rows = [
+        (kind, a.pk, a.date, a.party_group_id, a.kind)
+        for a in ordered
+        if a.date.year == period.start.year
+        for kind in dict.fromkeys(a.memory_kinds)
+    ]
+    details = [a for a in ordered if period.start <= a.date <= period.end]
+    rectifications = [
+        a
+        for a in ordered
+        if a.kind == "rectification"
+        and a.date <= period.end
+        and (not a.is_resolved or (a.resolved_on and a.resolved_on > period.end) or a.date >= period.start)
+    ]
+    facts = facts_from_rows(
+        branch=branch,
+        period=period,
+        as_of=as_of,
+        year_rows=year_rows,
+        details=details,
+        groups=[],
+        publicity=_publicity(pieces, period),
+        rectifications=rectifications,
+        members=[],
+    )
+    return ReportFacts.of(facts, profile or ProfileFacts(), judgments)
+
+
+def _publicity(pieces: list[Piece], period: Period) -> tuple[OutletTally, ...]:
+    outlets: dict[str, OutletTally] = {}
+    for index, piece in enumerate(pieces, start=1):
+        if not period.start <= piece.date <= period.end:
+            continue
+        known = outlets.get(piece.outlet) or OutletTally(len(outlets) + 1, piece.outlet, piece.level, piece.unit, 0, ())
+        outlets[piece.outlet] = OutletTally(
+            known.outlet_id, known.name, known.level, known.unit, known.count + piece.count, (*known.publicity_ids, index)
+        )
+    return tuple(outlets.values())
