@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from activities.models import Activity, Outlet
-from activities.selectors import OutletTally, facts_from_rows
-from branchwork.models import Organisation
+from activities.selectors import OutletTally, PeriodFacts, facts_from_rows
+from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 from reports.judgments import Judgments
 from reports.profile import ProfileFacts, ReportFacts
@@ -46,18 +46,18 @@ class Piece:
     unit: str = Outlet.Unit.PIECE
 
 
-def facts_of(
+def period_facts_of(
     records: list[Activity] = (),
     *,
     period: Period,
     pieces: list[Piece] = (),
+    groups: list[PartyGroup] = (),
+    members: list[Member] = (),
     branch: Organisation | None = None,
     today: datetime.date | None = None,
-    profile: ProfileFacts | None = None,
-    judgments: Judgments | None = None,
-) -> ReportFacts:
-    """The report's facts of ``records`` and ``pieces`` for ``period``, as ``report_facts`` reads
-    them from saved rows (less the profile and judgments: see the module's docstring)."""
+) -> PeriodFacts:
+    """What ``activities.selectors.period_facts`` reads for ``period`` from these records, publicity
+    pieces, party groups and roster (unsaved, each with an id), as if they were saved."""
     branch = branch or Organisation(pk=next(_ids), code="pilot", name="试点党支部", level=Organisation.Level.BRANCH)
     today = today or timezone.localdate()
     as_of = period.end if today > period.end or today < period.start else today
@@ -76,18 +76,53 @@ def facts_of(
         and a.date <= period.end
         and (not a.is_resolved or (a.resolved_on and a.resolved_on > period.end) or a.date >= period.start)
     ]
-    facts = facts_from_rows(
+    return facts_from_rows(
         branch=branch,
         period=period,
         as_of=as_of,
         year_rows=year_rows,
         details=details,
-        groups=[],
+        groups=sorted(groups, key=lambda g: (g.name, g.pk)),
         publicity=_publicity(pieces, period),
         rectifications=rectifications,
-        members=[],
+        members=[_member_row(member) for member in members],
     )
+
+
+def facts_of(
+    records: list[Activity] = (),
+    *,
+    period: Period,
+    profile: ProfileFacts | None = None,
+    judgments: Judgments | None = None,
+    **readings,
+) -> ReportFacts:
+    """The report's facts of these records for ``period``, as ``reports.profile.report_facts``
+    reads them from saved rows (less the profile and judgments: see the module's docstring)."""
+    facts = period_facts_of(records, period=period, **readings)
     return ReportFacts.of(facts, profile or ProfileFacts(), judgments)
+
+
+def _member_row(member: Member) -> dict:
+    """A member as the roster query reads it (``activities.selectors._roster_rows``)."""
+    row = {
+        name: getattr(member, name)
+        for name in (
+            "name", "status", "post", "joined_on", "activist_on", "candidate_on", "full_on", "transferred_in_on",
+            "transferred_out_on",
+        )
+    }
+    return {"id": member.pk, "branch_id": member.branch_id, **row, "confirmation_pending": False}
+
+
+def group(name: str, **fields) -> PartyGroup:
+    """An unsaved party group with an id."""
+    return PartyGroup(pk=next(_ids), name=name, **fields)
+
+
+def member(name: str, **fields) -> Member:
+    """An unsaved member of the roster with an id (a full member unless ``status`` says otherwise)."""
+    return Member(pk=next(_ids), name=name, **fields)
 
 
 def _publicity(pieces: list[Piece], period: Period) -> tuple[OutletTally, ...]:
