@@ -38,6 +38,8 @@ from django.utils import timezone
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 
+from .evidence import missing as missing_evidence
+from .evidence import with_evidence
 from .kinds import KINDS, kinds_where
 from .models import Activity, ActivityKind, Outlet, PublicityEntry
 
@@ -223,6 +225,8 @@ class PeriodFacts:
     ideology: tuple[Dated, ...] = ()
     publicity: tuple[OutletTally, ...] = ()  # per outlet, in the registry's order
     open_rectifications: tuple[Named, ...] = ()
+    # Record id → 整改时限 of the open rectification items that have one (activities.rectifications).
+    rectification_deadlines: Mapping[int, datetime.date] = field(default_factory=dict)
     # Every printed record with its own content, in date order (see ``Detail``).
     details: tuple[Detail, ...] = ()
     membership: Membership = field(default_factory=Membership)
@@ -241,6 +245,9 @@ class PeriodFacts:
     # Every (kind, record id, date, party group id, record's own kind) of the period's calendar
     # year, for the compliance calendar (``activities.compliance.branch_calendar``).
     year_kinds: tuple[tuple, ...] | None = field(default=None, compare=False, repr=False)
+    # The records of the period that lack evidence their kinds ask for (minutes, photos…), in
+    # date order: the draft preview lists them beside the draft.
+    evidence_gaps: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     def count(self, kind: str) -> Tally:
         return self.kinds.get(kind, Tally())
@@ -315,10 +322,10 @@ def _year_kind_rows(branch: Organisation, period: Period) -> list[tuple]:
 
 
 def _period_records(branch: Organisation, period: Period) -> list[Activity]:
-    """2. Every record of the period with its details (any kind's 〔…详情〕 may print them)."""
+    """2. Every record of the period with its details (any kind's 〔…详情〕 may print them), and
+    the evidence each has (attendance, minutes, photos), for the records that lack some."""
     return list(
-        Activity.objects.for_branch(branch)
-        .in_period(period)
+        with_evidence(Activity.objects.for_branch(branch).in_period(period), kinds_known=True)
         .select_related("speaker")
         .only(
             "id", "kind", "date", "title", "place", "host", "content", "materials", "study_form", "activity_forms",
@@ -326,7 +333,7 @@ def _period_records(branch: Organisation, period: Period) -> list[Activity]:
             "speaker__name", "speaker__post", "outcome", "other_participants", "interviewee", "talk_reason",
             "payment_type", "paid_count", "member_total", "amount", "branch_role", "members_part", "material_type",
             "sent_to", "series_kind", "series_count", "date_to", "approval_matter", "approval_status", "approval_body",
-            "reported_on", "approved_on",
+            "reported_on", "approved_on", "decisions",
         )
         .order_by("date", "pk")
     )
@@ -339,7 +346,7 @@ def _rectification_rows(branch: Organisation, period: Period) -> list[Activity]:
         Activity.objects.for_branch(branch)
         .filter(kind="rectification", date__lte=period.end)
         .filter(Q(is_resolved=False) | Q(resolved_on__gt=period.end) | Q(date__gte=period.start))
-        .only("id", "title", "date", "is_resolved", "resolved_on")
+        .only("id", "title", "date", "is_resolved", "resolved_on", "deadline")
         .order_by("date", "pk")
     )
 
@@ -453,6 +460,12 @@ def facts_from_rows(
     heads = contents.pop("heads")
     post_of = {m["name"]: POST_TITLES.get(m["post"], "") for m in members if m["transferred_out_on"] is None}
     year_end = datetime.date(period.start.year, 12, 31)
+    open_rectifications = tuple(
+        Named(a.title, (a.pk,))
+        for a in rectifications
+        if not a.is_resolved or (a.resolved_on is not None and a.resolved_on > period.end)
+    )
+    open_ids = {item.activity_ids[0] for item in open_rectifications}
     return PeriodFacts(
         branch_id=branch.pk,
         branch_code=branch.code,
@@ -465,10 +478,9 @@ def facts_from_rows(
         **contents,
         probation_completed=heads.get("probation_completed", Tally()),
         publicity=publicity,
-        open_rectifications=tuple(
-            Named(a.title, (a.pk,))
-            for a in rectifications
-            if not a.is_resolved or (a.resolved_on is not None and a.resolved_on > period.end)
+        open_rectifications=open_rectifications,
+        rectification_deadlines=MappingProxyType(
+            {a.pk: a.deadline for a in rectifications if a.deadline and a.pk in open_ids}
         ),
         details=tuple(_detail(a, post_of) for a in details),
         membership=membership(members, period=period, as_of=as_of),
@@ -477,6 +489,7 @@ def facts_from_rows(
         group_rows=tuple(groups),
         roster=tuple(members),
         counted_kinds=MappingProxyType({pk: frozenset(codes) for pk, codes in counted.kinds_of.items()}),
+        evidence_gaps=tuple(a.pk for a in details if missing_evidence(a, counted.kinds_of.get(a.pk, ()))),
         year_kinds=tuple(year_rows) if period.end <= year_end else None,
     )
 

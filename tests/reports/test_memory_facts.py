@@ -27,7 +27,7 @@ def _save(records, pieces):
     for r in records:
         ActivityFactory(
             branch=branch, kind=r.kind, date=r.date, title=r.title, headcount=r.headcount, year_of=r.year_of,
-            is_resolved=r.is_resolved, resolved_on=r.resolved_on, also=r.memory_kinds[1:],
+            is_resolved=r.is_resolved, resolved_on=r.resolved_on, deadline=r.deadline, also=r.memory_kinds[1:],
         )
     for piece in pieces:
         outlet = OutletFactory(organisation=branch.parent, name=piece.outlet, level=piece.level, unit=piece.unit)
@@ -47,6 +47,8 @@ def _reading(facts) -> dict:
         "open": [n.name for n in facts.open_rectifications],
         "found": len(facts.rectifications_found),
         "as_of": facts.as_of,
+        "deadlines": sorted(facts.rectification_deadlines.values()),
+        "evidence_gaps": len(facts.evidence_gaps),
     }
 
 
@@ -55,7 +57,7 @@ def test_the_same_records_read_alike_in_memory_and_saved():
     records, pieces = pilot_records()
     records += [
         record("org_life", D(2022, 2, 25), also=("democratic_appraisal",), year_of=2021),
-        record("rectification", D(2021, 12, 1), title="去年查摆的问题"),
+        record("rectification", D(2021, 12, 1), title="去年查摆的问题", deadline=D(2022, 4, 30)),
         record("rectification", D(2022, 3, 2), title="已整改的问题", is_resolved=True, resolved_on=D(2022, 5, 1)),
         record("study", D(2022, 8, 10)),  # the second half
     ]
