@@ -1,21 +1,36 @@
-"""No function in the product is over 60 lines unless its docstring says why, in a sentence that
-starts ``Long because:`` (say what would be lost by splitting it: "Long because: one table of the
-reference report's records, read top to bottom"). Walks every module of the product packages with
-``ast``, methods and nested functions included; a function's length runs from its ``def`` to its
-last line, docstring and comments included."""
+"""No function in the product (every app of the project) is over 60 lines unless its docstring
+says why, in a sentence that starts ``Long because:`` (say what would be lost by splitting it:
+"Long because: one table of the reference report's records, read top to bottom"). Walks every
+module of the apps with ``ast``, methods and nested functions included; a function's length runs
+from its ``def`` to its last line, docstring and comments included."""
 
 import ast
 import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ("branchwork", "activities", "reports", "notifications", "demo")
+# The product: every Django app at the top of the project (a new app is walked without a word here).
+PRODUCT = tuple(sorted(path.parent.name for path in ROOT.glob("*/apps.py")))
 MAX_LINES = 60
 REASON = re.compile(r"Long because:\s*\S")
 
-# Functions over the limit in modules others are rewriting this round: split them there, then
-# take them off this list. Each entry: "path:function" → whose and why it waits.
-BEING_REWORKED: dict[str, str] = {}
+# Modules others are rewriting this round (the report pages, the judgments, the truth rule): a
+# long function in one of them waits on this list, not split under their feet. Each entry:
+# "path:function" → whose and why it waits. Split it there, then take it off the list.
+REWORKED_MODULES = {
+    "reports/selectors.py",
+    "reports/profile.py",
+    "reports/views.py",
+    "reports/judgments.py",
+    "reports/defaults.py",
+    "reports/judgment_claims.py",
+    "reports/placeholders.py",
+    "reports/claims.py",
+}
+BEING_REWORKED: dict[str, str] = {
+    # 65 lines on the truth branch (last period's problems carried forward), not yet merged here.
+    "reports/judgments.py:_carried": "being reworked (truth, lead: judgments)",
+}
 
 
 def long_functions(root: Path = ROOT, limit: int = MAX_LINES) -> dict[str, int]:
@@ -40,8 +55,18 @@ def test_no_function_is_over_60_lines_without_a_reason():
     assert over == {}, "split these, or say in the docstring «Long because: …»"
 
 
-def test_the_list_of_functions_being_reworked_holds_only_long_ones():
-    assert set(BEING_REWORKED) <= set(long_functions()), "a function on the list is short now: take it off"
+def test_the_list_names_functions_of_the_modules_being_reworked():
+    """No entry for a module nobody is reworking, nor one naming no function (a typo or a
+    rename would excuse nothing)."""
+    for entry in BEING_REWORKED:
+        path, name = entry.split(":")
+        assert path in REWORKED_MODULES, entry
+        tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+        assert name in {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}, entry
+
+
+def test_every_app_is_walked():
+    assert {"branchwork", "activities", "reports", "notifications", "demo"} <= set(PRODUCT)
 
 
 def test_the_check_counts_lines_and_reads_the_reason(tmp_path):
