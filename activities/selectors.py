@@ -5,18 +5,19 @@
 1. the ``ActivityKind`` rows of the period (kind, record, date, party group) — every count, with
    the ids of the records behind it, including meetings held as several kinds at once;
 2. the period's records with the details the report prints (materials, forms, speakers,
-   occasions, head counts…), with their speaker joined in;
+   occasions, head counts…), with their speaker joined in and their evidence counted; and with
+   them the rectification items found before the period and still open at its start — the
+   rectification items still open at the end of the period or found in it are read off these;
 3. the branch's party groups, for the monthly party-group-meeting rule;
 4. the period's publicity entries with their outlets;
-5. the rectification items still open at the end of the period or found in it;
-6. the branch's roster (narrow rows), for membership figures and to name a host by post.
+5. the branch's roster (narrow rows), for membership figures and to name a host by post.
 
 Counts and publicity sums are taken from narrow rows (kind and record id; outlet, count and entry
 id) rather than ``COUNT``/``SUM`` aggregates, because every figure keeps the ids of the records it
 counts for the preview's links, and a portable aggregate cannot return them; the number of
 queries stays fixed either way.
 Only records dated inside the period count. ``facts_from_rows`` is the step after the queries,
-pure: it takes the six readings (saved or not) and returns the facts.
+pure: it takes what they read (saved or not) and returns the facts.
 
 The other reads of records shared by several pages live here too: ``publicity_totals``, the sums
 per outlet the publicity page and its ledger print.
@@ -279,11 +280,11 @@ class PeriodFacts:
 
 
 def period_facts(*, branch: Organisation, period: Period, today: datetime.date | None = None) -> PeriodFacts:
-    """Everything the report prints about ``branch`` in ``period``, in six queries."""
+    """Everything the report prints about ``branch`` in ``period``, in five queries."""
     today = today or timezone.localdate()
     as_of = period.end if today > period.end or today < period.start else today
     year_rows = _year_kind_rows(branch, period)  # 1.
-    details = _period_records(branch, period)  # 2.
+    rows = _period_records(branch, period)  # 2.
     # 3. Party groups, for 「按月召开党小组会议」.
     groups = list(
         PartyGroup.objects.filter(branch=branch)
@@ -291,8 +292,11 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         .order_by("name", "pk")
     )
     publicity = _publicity(branch, period)  # 4.
-    rectifications = _rectification_rows(branch, period)  # 5.
-    members = _roster_rows(branch, as_of)  # 6.
+    # Rectification items found by the end of the period: those still open then, and those found
+    # in the period (「列出问题查摆清单」), read with the records (2.).
+    rectifications = [a for a in rows if a.kind == "rectification"]
+    members = _roster_rows(branch, as_of)  # 5.
+    details = [a for a in rows if a.date >= period.start]
     return facts_from_rows(
         branch=branch,
         period=period,
@@ -323,9 +327,18 @@ def _year_kind_rows(branch: Organisation, period: Period) -> list[tuple]:
 
 def _period_records(branch: Organisation, period: Period) -> list[Activity]:
     """2. Every record of the period with its details (any kind's 〔…详情〕 may print them), and
-    the evidence each has (attendance, minutes, photos), for the records that lack some."""
+    the evidence each has (attendance, minutes, photos), for the records that lack some.
+
+    Read with them: the rectification items found before the period and still open at its start
+    (「整改事项」 carried into it), which are not printed as the period's records."""
+    carried_open = Q(kind="rectification", date__lt=period.start) & (
+        Q(is_resolved=False) | Q(resolved_on__gt=period.end)
+    )
     return list(
-        with_evidence(Activity.objects.for_branch(branch).in_period(period), kinds_known=True)
+        with_evidence(
+            Activity.objects.for_branch(branch).filter(Q(date__range=(period.start, period.end)) | carried_open),
+            kinds_known=True,
+        )
         .select_related("speaker")
         .only(
             "id", "kind", "date", "title", "place", "host", "content", "materials", "study_form", "activity_forms",
@@ -333,26 +346,16 @@ def _period_records(branch: Organisation, period: Period) -> list[Activity]:
             "speaker__name", "speaker__post", "outcome", "other_participants", "interviewee", "talk_reason",
             "payment_type", "paid_count", "member_total", "amount", "branch_role", "members_part", "material_type",
             "sent_to", "series_kind", "series_count", "date_to", "approval_matter", "approval_status", "approval_body",
-            "reported_on", "approved_on", "decisions",
+            "reported_on", "approved_on", "decisions", "is_resolved", "resolved_on", "deadline",
         )
         .order_by("date", "pk")
     )
 
 
-def _rectification_rows(branch: Organisation, period: Period) -> list[Activity]:
-    """5. Rectification items found by the end of the period: those still open then, and those
-    found in the period (「列出问题查摆清单」)."""
-    return list(
-        Activity.objects.for_branch(branch)
-        .filter(kind="rectification", date__lte=period.end)
-        .filter(Q(is_resolved=False) | Q(resolved_on__gt=period.end) | Q(date__gte=period.start))
-        .only("id", "title", "date", "is_resolved", "resolved_on", "deadline")
-        .order_by("date", "pk")
-    )
 
 
 def _roster_rows(branch: Organisation, as_of: datetime.date) -> list[dict]:
-    """6. The roster, for membership figures and for naming a host by post; with each member,
+    """5. The roster, for membership figures and for naming a host by post; with each member,
     whether a 转正 naming them still awaited the superior on ``as_of``."""
     awaiting = Activity.participant_members.through.objects.filter(
         member_id=OuterRef("pk"),

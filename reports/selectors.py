@@ -361,9 +361,10 @@ def review_rollup(*, organisation: Organisation, period: Period, today: datetime
 
     reports = {
         report.branch_id: report
+        # The table shows a report's status and version only; its branch is the row's.
         for report in Report.objects.below(organisation)
         .in_period(period)
-        .select_related("branch")
+        .only("id", "branch_id", "year", "half", "status")
         .annotate(latest_version=Max("versions__number"), submitted_at=Max("versions__submitted_at"))
     }
 

@@ -1,7 +1,7 @@
 """A period's facts in memory, for tests of pure logic (the claim check, the compile step) that
 need records but no database: the records are unsaved ``Activity`` rows with ids of their own,
 and the facts come from ``activities.selectors.facts_from_rows`` — the very step ``period_facts``
-ends in once its six queries have read the rows. Each reading is filtered here as its query
+ends in once its queries have read the rows. Each reading is filtered here as its query
 filters it (the year's kinds, the period's records, the rectification items found by the end of
 the period), so the same records give the same facts in memory as saved.
 
