@@ -761,10 +761,6 @@ def series_kind_choices() -> list[tuple[str, str]]:
     return [(kind.code, kind.label) for kind in KINDS.values() if not kind.sums and kind.unit == "次"]
 
 
-def combinable_choices() -> list[tuple[str, str]]:
-    return [(kind.code, kind.label) for kind in KINDS.values() if kind.combinable]
-
-
 def kinds_in(category: str) -> list[Kind]:
     return [kind for kind in KINDS.values() if kind.category == category]
 

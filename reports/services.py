@@ -279,34 +279,7 @@ def report_save(
         if locked.revision != expected_revision:
             raise ReportConflict(Report.objects.select_related("updated_by").prefetch_related("items").get(pk=locked.pk))
 
-        existing = {item.pk: item for item in locked.items.all()}
-        positions: dict[int, int] = {}
-        to_update, to_create, kept = [], [], set()
-        for data in items:
-            positions[data.section] = positions.get(data.section, 0) + 1
-            item = existing.get(data.pk) if data.pk is not None else None
-            if item is not None and item.pk not in kept:
-                kept.add(item.pk)
-                item.text, item.numbered, item.position = data.text, data.numbered, positions[data.section]
-                item.section = data.section
-                to_update.append(item)
-            else:
-                to_create.append(
-                    ReportItem(
-                        report=locked,
-                        section=data.section,
-                        position=positions[data.section],
-                        numbered=data.numbered,
-                        text=data.text,
-                        origin=data.origin,
-                    )
-                )
-        removed = [item for pk, item in existing.items() if pk not in kept]
-        dismissed = set(locked.dismissed_origins) | {item.origin for item in removed if item.origin}
-        ReportItem.objects.filter(pk__in=[item.pk for item in removed]).delete()
-        audit_bulk_updating(objects=to_update, fields=["text", "numbered", "position", "section"])
-        ReportItem.objects.bulk_update(to_update, ["text", "numbered", "position", "section"])
-        audit_bulk_created(objects=ReportItem.objects.bulk_create(to_create))
+        dismissed = _write_items(locked, items)
 
         locked.title, locked.addressee, locked.opening = title.strip(), addressee.strip(), opening.strip()
         locked.signature, locked.signed_on = signature.strip(), signed_on
@@ -331,6 +304,40 @@ def report_save(
         )
     _sync(report, locked)
     return report
+
+
+def _write_items(locked: Report, items: Sequence[ItemInput]) -> set[str]:
+    """The report's items made those given, in order: kept by id, new ones created, the rest
+    deleted. Returns the default items dismissed so far, with those deleted now."""
+    existing = {item.pk: item for item in locked.items.all()}
+    positions: dict[int, int] = {}
+    to_update, to_create, kept = [], [], set()
+    for data in items:
+        positions[data.section] = positions.get(data.section, 0) + 1
+        item = existing.get(data.pk) if data.pk is not None else None
+        if item is not None and item.pk not in kept:
+            kept.add(item.pk)
+            item.text, item.numbered, item.position = data.text, data.numbered, positions[data.section]
+            item.section = data.section
+            to_update.append(item)
+        else:
+            to_create.append(
+                ReportItem(
+                    report=locked,
+                    section=data.section,
+                    position=positions[data.section],
+                    numbered=data.numbered,
+                    text=data.text,
+                    origin=data.origin,
+                )
+            )
+    removed = [item for pk, item in existing.items() if pk not in kept]
+    dismissed = set(locked.dismissed_origins) | {item.origin for item in removed if item.origin}
+    ReportItem.objects.filter(pk__in=[item.pk for item in removed]).delete()
+    audit_bulk_updating(objects=to_update, fields=["text", "numbered", "position", "section"])
+    ReportItem.objects.bulk_update(to_update, ["text", "numbered", "position", "section"])
+    audit_bulk_created(objects=ReportItem.objects.bulk_create(to_create))
+    return dismissed
 
 
 def heading_overrides(headings: dict[int, str]) -> dict[str, str]:

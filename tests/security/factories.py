@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from activities import services as activity_services
-from activities.ledgers import MEETING_COLUMNS
+from activities.ledger_imports import MEETING_COLUMNS
 from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
 from branchwork.models import Member, Organisation, PartyGroup, Role
 from branchwork.periods import Period
