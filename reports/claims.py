@@ -34,7 +34,7 @@ from .document import Document, Paragraph, Run
 from .placeholders import PLACEHOLDER_RE, PLACEHOLDERS
 
 # Words and paraphrases that name a kind come from the registry (``Kind.all_words``,
-# ``Kind.paraphrases``); see ``kind_patterns``.
+# ``Kind.paraphrases``), compiled once per state of the registry (``_compiled``).
 # Sections that report what was done (0 is the opening); 五 and 六 are problems and plans.
 DONE_SECTIONS = {0, 1, 2, 3, 4}
 # A mention just after one of these is a denial or a plan, not a claim: 「未召开党课」「尚未开展」.
@@ -114,12 +114,6 @@ def _negated(text: str, position: int) -> bool:
     """Whether a negation or a plan word stands in the four characters before ``position``."""
     before = text[max(0, position - 4) : position]
     return any(word in before for word in NEGATIONS)
-
-
-def kind_words() -> list[tuple[str, str]]:
-    """(word, kind) for every word of every kind in the registry, longest first, so that
-    「支部党员大会」 is not read as 「党员大会」 of another kind."""
-    return list(_compiled(_registry_key()).words)
 
 
 class _Compiled(NamedTuple):

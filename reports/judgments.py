@@ -96,16 +96,6 @@ class RuleStatus:
         held = f"本期{verb(self.kind)}{self.held}次，" if self.held else ""
         return f"{self.requirement}，{held}{'、'.join(self.missed)}未{verb(self.kind)}"
 
-    @property
-    def rule_text(self) -> str:
-        """What the plan promises to keep: the text the rule comes from where it quotes one
-        (「《中国共产党支部工作条例（试行）》第十一条：支部委员会会议一般每月召开1次」 →
-        「《……》第十一条关于“支部委员会会议一般每月召开1次”的规定」)."""
-        source, _, quote = self.source.partition("：")
-        if quote and source.startswith("《"):
-            return f"{source}关于“{quote.strip()}”的规定"
-        return f"{self.label}{FREQUENCY_WORDS.get(self.frequency, '')}{verb(self.kind)}的要求"
-
 
 @dataclass(frozen=True)
 class Absentee:
