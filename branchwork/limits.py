@@ -48,6 +48,15 @@ MINUTES_BOOK_MAX_CHARS = 40_000
 MINUTES_BOOK_RECORD_CHARS = 300
 LEDGER_PDF_MAX_CHARS = 30_000
 
+# The supporting-material pack (支撑材料, inspection.pack) of a year or a half-year: records read
+# at once; the printed characters of its 会议记录 and record sheets in the PDF (counted as the
+# book's, each record another MINUTES_BOOK_RECORD_CHARS); images placed on its pages (each is
+# decoded and scaled); the attachments' bytes it packs (PDF and ZIP alike).
+PACK_MAX_RECORDS = 300
+PACK_MAX_CHARS = 80_000
+PACK_MAX_IMAGES = 80
+PACK_MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
+
 
 class MaxCharsValidator(MaxLengthValidator):
     message = "不能超过 %(limit_value)s 字（现有 %(show_value)s 字），请精简后再保存"

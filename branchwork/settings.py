@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "activities",
     "reports",
     "notifications",
+    "inspection",
     # Demo data and ``seed_demo``; no product app imports it.
     "demo",
 ]

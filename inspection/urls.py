@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+app_name = "inspection"
+urlpatterns = [
+    path("", include("inspection.pack_urls")),
+]
