@@ -45,7 +45,7 @@ from activities.quorum import Known, quorum_results
 from activities.selectors import POST_TITLES, PeriodFacts, period_facts
 from branchwork import limits
 from branchwork.figures import cached_figures
-from branchwork.models import Organisation
+from branchwork.models import Member, Organisation
 from branchwork.periods import Period, chinese_date
 from reports.files import ReportFile
 from reports.minutes import minutes_for, printed_chars
@@ -146,9 +146,9 @@ _LONG_FIELDS = {"content", "decisions", "outcome", "basis", "materials", "activi
 
 
 def _label(activity: Activity, name: str) -> str:
-    verbose = str(Activity._meta.get_field(name).verbose_name)
-    verbose = re.sub(r"（(每行一项|非本支部)）$", "", verbose)
-    return activity.kind_info.label_for(name, verbose)
+    """The field's label on the record form, without the form's hints (「（每行一项）」)."""
+    label = activity.kind_info.label_for(name, str(Activity._meta.get_field(name).verbose_name))
+    return re.sub(r"（(每行一项|非本支部)）$", "", label)
 
 
 def _value(activity: Activity, name: str) -> str:
@@ -299,8 +299,8 @@ def attendance_table(records: list[Activity], *, key: str, title: str, file_stem
     return TableMaterial(
         key=key,
         title=title,
-        columns=("序号", "姓名", "应到", "出席", "缺席", "出席率", "缺席情况"),
-        widths=(4, 8, 5, 5, 5, 6, 30),
+        columns=("序号", "姓名", "应出席（次）", "出席（次）", "缺席（次）", "出席率", "缺席情况"),
+        widths=(4, 8, 6, 6, 6, 6, 28),
         rows=tuple(rows),
         note=f"按{meetings}次登记了出席情况的会议统计。",
         file_stem=file_stem,
@@ -323,7 +323,11 @@ def roster_tables(facts: PeriodFacts, *, branch_name: str, period: Period) -> li
     roster = {row["id"]: row for row in facts.roster or ()}
     membership = facts.membership
     tables = []
-    at_end = sorted((roster[pk] for pk in membership.at_end if pk in roster), key=lambda m: (not m["post"], m["name"]))
+    posts = [post for post in Member.Post.values if post]  # 书记, 副书记, 组织委员…, then members
+    at_end = sorted(
+        (roster[pk] for pk in membership.at_end if pk in roster),
+        key=lambda m: (posts.index(m["post"]) if m["post"] in posts else len(posts), m["name"]),
+    )
     if at_end:
         tables.append(
             TableMaterial(
