@@ -136,26 +136,27 @@ class PackPdfRenderer:
 
     def render(self, pack: Pack) -> bytes:
         with tempfile.TemporaryDirectory(prefix="pack-") as folder:
+            # The scaled images are read when the PDF is written: the folder lives until then.
             entries = _entries(pack, _place_images(pack, Path(folder)))
             body = _layout_body(pack, entries)
-        pages: dict[str, int] = {}
-        for number, page in enumerate(body.pages, start=1):
-            for anchor in page.anchors:
-                pages.setdefault(anchor, number)
-        contents = []
-        for entry in entries:
-            item = entry["item"]
-            contents.append(
-                {
-                    "item": item,
-                    "page": pages.get(item.anchor, ""),
-                    "materials": [
-                        (m["material"], pages.get(m["material"].key, "")) for m in entry["materials"]
-                    ],
-                }
-            )
-        front = layout_pdf(render_to_string(FRONT_TEMPLATE, {"pack": pack, "contents": contents}), STYLESHEETS)
-        return front.copy([*front.pages, *body.pages]).write_pdf()
+            pages: dict[str, int] = {}
+            for number, page in enumerate(body.pages, start=1):
+                for anchor in page.anchors:
+                    pages.setdefault(anchor, number)
+            contents = []
+            for entry in entries:
+                item = entry["item"]
+                contents.append(
+                    {
+                        "item": item,
+                        "page": pages.get(item.anchor, ""),
+                        "materials": [
+                            (m["material"], pages.get(m["material"].key, "")) for m in entry["materials"]
+                        ],
+                    }
+                )
+            front = layout_pdf(render_to_string(FRONT_TEMPLATE, {"pack": pack, "contents": contents}), STYLESHEETS)
+            return front.copy([*front.pages, *body.pages]).write_pdf()
 
 
 def table_workbook(table: TableMaterial) -> bytes:
