@@ -114,6 +114,7 @@ OVERRIDES = {
     "reports:report_return": {"period": "2022H2"},
     "reports:report_approve": {"period": "2022H2"},
     "reports:minutes_book": {"fmt": "pdf"},  # a period's meeting records: pdf or zip
+    "inspection:pack_download": {"fmt": "zip"},  # the supporting-material pack: pdf or zip
 }
 
 
