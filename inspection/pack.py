@@ -47,6 +47,7 @@ from branchwork import limits
 from branchwork.figures import cached_figures
 from branchwork.models import Member, Organisation
 from branchwork.periods import Period, chinese_date
+from reports.document import Document
 from reports.files import ReportFile
 from reports.minutes import minutes_for, printed_chars
 from reports.minutes_document import Field
@@ -402,6 +403,7 @@ def report_material(version: ReportVersion | None) -> ReportMaterial | None:
         submitted_text=chinese_date(submitted),
         status_text=report.get_status_display() if report.status != Report.Status.DRAFT else "已报送",
         pdf=pdf,
+        document=Document.from_json(version.document),
     )
 
 

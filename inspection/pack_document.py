@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reports.document import Document
 from reports.minutes_document import Field, Minutes
 
 
@@ -81,7 +82,7 @@ class ReportMaterial:
     submitted_text: str  # 2022年7月5日
     status_text: str  # 已审核通过
     pdf: StoredFile | None = None
-
+    document: Document | None = None  # the text as submitted, printed in the pack
     @property
     def label(self) -> str:
         return f"{self.title}（{self.version_text}）"

@@ -141,3 +141,25 @@ def test_files_are_cached_per_figures_version(world, pack, monkeypatch):
     branch.refresh_from_db()
     changed = pack_render(branch=branch, period=H1, fmt="zip", today=TODAY)
     assert len(calls) == 2 and first.filename == changed.filename == "kl所党支部-2022年上半年-迎检支撑材料.zip"
+
+
+@pytest.mark.slow
+@pytest.mark.renders("pdf")
+def test_the_report_item_prints_the_report_as_submitted_and_packs_its_pdf(world):
+    from reports import services as report_services
+    from tests.factories import report_written
+
+    standard_for(world.committee, 2022, [{"code": "6.1", "category": "计划总结", "measure": "report", "params": {}}])
+    ActivityFactory(branch=world.branch, kind="committee_meeting", date=D(2022, 1, 7), title="研究部署党建工作")
+    report = report_written(world.branch, H1, world.secretary)
+    version = report_services.report_submit(report=report, by=world.secretary)
+    branch = Organisation.objects.select_related("parent__parent").get(pk=world.branch.pk)
+    pack = pack_build(branch=branch, period=H1, today=TODAY)
+    texts = page_texts(PACK_RENDERERS["pdf"].render(pack))
+    title = "".join(version.document["title"].split())
+    assert "6.1计划总结：计划总结的要求" in texts[1] and "暂无材料" not in texts[1]
+    assert any("工作总结报送情况" in text and "第1版" in text for text in texts[2:])
+    assert any(title in text for text in texts[2:])  # the report's text as submitted
+    archive = zipfile.ZipFile(io.BytesIO(PACK_RENDERERS["zip"].render(pack)))
+    [stored] = [name for name in archive.namelist() if name.startswith("6.1 ")]
+    assert stored.endswith(".pdf") and archive.read(stored)[:5] == b"%PDF-"
