@@ -51,11 +51,14 @@ LEDGER_PDF_MAX_CHARS = 30_000
 # The supporting-material pack (支撑材料, inspection.pack) of a year or a half-year: records read
 # at once; the printed characters of its 会议记录 and record sheets in the PDF (counted as the
 # book's, each record another MINUTES_BOOK_RECORD_CHARS); images placed on its pages (each is
-# decoded and scaled); the attachments' bytes it packs (PDF and ZIP alike).
+# decoded and scaled); the attachments' bytes the ZIP packs (copied as they are, photos and
+# Office files not compressed again), and up to which size the ZIP is kept in the cache (a larger
+# one is written to a temporary file on every download).
 PACK_MAX_RECORDS = 300
 PACK_MAX_CHARS = 80_000
-PACK_MAX_IMAGES = 80
-PACK_MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
+PACK_MAX_IMAGES = 60
+PACK_MAX_ATTACHMENT_BYTES = 300 * 1024 * 1024
+PACK_CACHED_ZIP_BYTES = 32 * 1024 * 1024
 
 
 class MaxCharsValidator(MaxLengthValidator):

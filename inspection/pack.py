@@ -30,6 +30,7 @@ import hashlib
 import io
 import json
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -546,6 +547,10 @@ def pack_build(*, branch: Organisation, period: Period, today: datetime.date, so
 # --- limits and files -------------------------------------------------------------------------
 
 
+def attachment_bytes(pack: Pack) -> int:
+    return sum(file.size for record in pack.records() for file in record.attachments)
+
+
 def render_problem(pack: Pack, fmt: str) -> str:
     """Why the pack cannot be printed as ``fmt`` at once (a Chinese message), or ""."""
     records = pack.records()
@@ -562,12 +567,13 @@ def render_problem(pack: Pack, fmt: str) -> str:
                 f"本期支撑材料有 {len(images)} 张图片，超过一次排入 PDF 的上限 {limits.PACK_MAX_IMAGES} 张。"
                 "请按半年分别生成，或下载压缩包（图片原件都在其中）"
             )
-    size = sum(file.size for record in records for file in record.attachments)
-    if size > limits.PACK_MAX_ATTACHMENT_BYTES:
-        return (
-            f"本期支撑材料的附件共 {human_size(size)}，超过一次打包的上限 {human_size(limits.PACK_MAX_ATTACHMENT_BYTES)}。"
-            "请按半年分别生成，或在记录页逐份下载附件"
-        )
+    else:
+        size = attachment_bytes(pack)
+        if size > limits.PACK_MAX_ATTACHMENT_BYTES:
+            return (
+                f"本期支撑材料的附件共 {human_size(size)}，超过一次打包的上限 {human_size(limits.PACK_MAX_ATTACHMENT_BYTES)}。"
+                "请按半年分别生成，或在记录页逐份下载附件"
+            )
     return ""
 
 
@@ -585,27 +591,26 @@ def pack_model(*, branch: Organisation, period: Period, today: datetime.date) ->
 
 def pack_render(*, branch: Organisation, period: Period, fmt: str, today: datetime.date) -> ReportFile:
     """The pack as ``fmt`` (one of ``PACK_RENDERERS``), rendered once per version of what it is made
-    from; ``PackTooLarge`` with the user's message beyond the limits. A GET runs in autocommit
-    and this reads and renders without writing: no lock is held while it renders."""
+    from; ``PackTooLarge`` with the user's message beyond the limits. A ZIP of attachments larger
+    than ``limits.PACK_CACHED_ZIP_BYTES`` is written to a temporary file each time instead of into
+    the cache. A GET runs in autocommit and this reads and renders without writing: no lock is
+    held while it renders."""
     from .pack_renderers import PACK_RENDERERS
 
     renderer = PACK_RENDERERS[fmt]
     sources = pack_sources(branch=branch, period=period)
-
-    def render():
-        pack = cached_figures(
-            "pack-model",
-            branch,
-            (period.code, today.isoformat(), *sources.cache_parts()),
-            lambda: pack_build(branch=branch, period=period, today=today, sources=sources),
-        )
-        problem = render_problem(pack, fmt)
-        if problem:
-            raise PackTooLarge(problem)
-        return f"{pack.file_stem}.{renderer.extension}", renderer.content_type, renderer.render(pack)
-
-    filename, content_type, content = cached_figures(
-        "pack-file", branch, (period.code, fmt, today.isoformat(), *sources.cache_parts()), render
+    parts = (period.code, today.isoformat(), *sources.cache_parts())
+    pack = cached_figures(
+        "pack-model", branch, parts, lambda: pack_build(branch=branch, period=period, today=today, sources=sources)
     )
-    return ReportFile(filename, content_type, io.BytesIO(content))
-
+    problem = render_problem(pack, fmt)
+    if problem:
+        raise PackTooLarge(problem)
+    filename = f"{pack.file_stem}.{renderer.extension}"
+    if fmt == "zip" and attachment_bytes(pack) > limits.PACK_CACHED_ZIP_BYTES:
+        archive = tempfile.SpooledTemporaryFile(max_size=limits.PACK_CACHED_ZIP_BYTES)
+        renderer.write(pack, archive)
+        archive.seek(0)
+        return ReportFile(filename, renderer.content_type, archive)
+    content = cached_figures("pack-file", branch, (fmt, *parts), lambda: renderer.render(pack))
+    return ReportFile(filename, renderer.content_type, io.BytesIO(content))

@@ -19,8 +19,10 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
+import time
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
@@ -178,9 +180,16 @@ def table_workbook(table: TableMaterial) -> bytes:
     return xlsx.workbook_bytes(workbook)
 
 
+# Files that are compressed already (photos, Office files, PDFs) are stored as they are: deflating
+# them again costs CPU and gains nothing.
+COMPRESSED = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".docx", ".xlsx", ".pptx", ".pdf", ".zip")
+
+
 def _copy(storage_name: str, archive: zipfile.ZipFile, name: str) -> bool:
+    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info.compress_type = zipfile.ZIP_STORED if name.lower().endswith(COMPRESSED) else zipfile.ZIP_DEFLATED
     try:
-        with default_storage.open(storage_name, "rb") as source, archive.open(name, "w") as target:
+        with default_storage.open(storage_name, "rb") as source, archive.open(info, "w", force_zip64=True) as target:
             while chunk := source.read(1024 * 1024):
                 target.write(chunk)
     except OSError:
@@ -201,6 +210,11 @@ class PackZipRenderer:
 
     def render(self, pack: Pack) -> bytes:
         out = io.BytesIO()
+        self.write(pack, out)
+        return out.getvalue()
+
+    def write(self, pack: Pack, out: BinaryIO) -> None:
+        """The ZIP written into ``out`` (a temporary file for a pack of large attachments)."""
         used: set[str] = set()
         listing = [pack.title, ""]
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -243,7 +257,6 @@ class PackZipRenderer:
                             listing.append(f"  {name[len(folder) + 1:]}")
                 listing.append("")
             archive.writestr("目录.txt", "\r\n".join(listing).encode("utf-8-sig"))
-        return out.getvalue()
 
 
 PACK_RENDERERS = {renderer.identifier: renderer for renderer in [PackPdfRenderer(), PackZipRenderer()]}

@@ -225,8 +225,10 @@ def test_printing_limits_are_named_before_rendering(world, monkeypatch):
     monkeypatch.setattr(limits, "PACK_MAX_CHARS", 100_000)
     monkeypatch.setattr(limits, "PACK_MAX_IMAGES", 1)
     assert "有 2 张图片，超过一次排入 PDF 的上限 1 张" in render_problem(pack, "pdf")
+    monkeypatch.setattr(limits, "PACK_MAX_IMAGES", 60)
     monkeypatch.setattr(limits, "PACK_MAX_ATTACHMENT_BYTES", 100)
     assert "附件共" in render_problem(pack, "zip") and "超过一次打包的上限" in render_problem(pack, "zip")
+    assert render_problem(pack, "pdf") == ""  # the PDF places scaled copies: its limit is the images' count
 
 
 def test_a_year_pack_has_a_twelve_month_calendar(world):

@@ -163,3 +163,20 @@ def test_the_report_item_prints_the_report_as_submitted_and_packs_its_pdf(world)
     archive = zipfile.ZipFile(io.BytesIO(PACK_RENDERERS["zip"].render(pack)))
     [stored] = [name for name in archive.namelist() if name.startswith("6.1 ")]
     assert stored.endswith(".pdf") and archive.read(stored)[:5] == b"%PDF-"
+
+
+def test_a_zip_of_large_attachments_is_written_to_a_file_not_cached(world, pack, monkeypatch):
+    from branchwork import limits
+    from inspection import pack_renderers
+
+    monkeypatch.setattr(limits, "PACK_CACHED_ZIP_BYTES", 1000)  # the photo is larger
+    calls = []
+    original = pack_renderers.PackZipRenderer.write
+    monkeypatch.setattr(pack_renderers.PackZipRenderer, "write", lambda self, p, out: calls.append(1) or original(self, p, out))
+    branch = Organisation.objects.select_related("parent__parent").get(pk=world.branch.pk)
+    for _ in range(2):
+        rendered = pack_render(branch=branch, period=H1, fmt="zip", today=TODAY)
+        archive = zipfile.ZipFile(rendered.file)
+        photo = archive.getinfo("2.1 三会一课：支委会每月至少召开1次/2022年1月7日-会议合影.jpg")
+        assert photo.compress_type == zipfile.ZIP_STORED  # a JPEG is not deflated again
+    assert len(calls) == 2
