@@ -324,6 +324,9 @@ def roster_tables(facts: PeriodFacts, *, branch_name: str, period: Period) -> li
     """The Party members at the period's end, and the roster's changes in the period."""
     roster = {row["id"]: row for row in facts.roster or ()}
     membership = facts.membership
+    # While the period runs, its facts are as of today: the roster is not yet the period's end's.
+    ended = facts.as_of >= period.end
+    at = f"{period.label}末" if ended else f"截至{chinese_date(facts.as_of)}"
     tables = []
     posts = [post for post in Member.Post.values if post]  # 书记, 副书记, 组织委员…, then members
     at_end = sorted(
@@ -334,14 +337,14 @@ def roster_tables(facts: PeriodFacts, *, branch_name: str, period: Period) -> li
         tables.append(
             TableMaterial(
                 key="table-roster",
-                title=f"{period.label}末党员名册",
+                title=f"{at}党员名册",
                 columns=("序号", "姓名", "政治面貌", "支部职务", "入党日期"),
                 widths=(4, 10, 10, 10, 12),
                 rows=tuple(
                     (str(n), m["name"], m["status"], POST_TITLES.get(m["post"], m["post"]) or "—", chinese_date(m["joined_on"]))
                     for n, m in enumerate(at_end, start=1)
                 ),
-                note=f"期初党员{len(membership.at_start)}名，期末党员{len(membership.at_end)}名。",
+                note=f"期初党员{len(membership.at_start)}名，{'期末' if ended else '目前'}党员{len(membership.at_end)}名。",
                 file_stem=f"{branch_name}-{period.label}-党员名册",
             )
         )
@@ -577,10 +580,12 @@ def render_problem(pack: Pack, fmt: str) -> str:
     return ""
 
 
-def pack_model(*, branch: Organisation, period: Period, today: datetime.date) -> Pack:
+def pack_model(
+    *, branch: Organisation, period: Period, today: datetime.date, sources: PackSources | None = None
+) -> Pack:
     """The pack's model, built once per version of the branch's figures, of the standard and of
     the report (the pack page shows its contents)."""
-    sources = pack_sources(branch=branch, period=period)
+    sources = sources or pack_sources(branch=branch, period=period)
     return cached_figures(
         "pack-model",
         branch,
@@ -599,10 +604,7 @@ def pack_render(*, branch: Organisation, period: Period, fmt: str, today: dateti
 
     renderer = PACK_RENDERERS[fmt]
     sources = pack_sources(branch=branch, period=period)
-    parts = (period.code, today.isoformat(), *sources.cache_parts())
-    pack = cached_figures(
-        "pack-model", branch, parts, lambda: pack_build(branch=branch, period=period, today=today, sources=sources)
-    )
+    pack = pack_model(branch=branch, period=period, today=today, sources=sources)
     problem = render_problem(pack, fmt)
     if problem:
         raise PackTooLarge(problem)
@@ -612,5 +614,6 @@ def pack_render(*, branch: Organisation, period: Period, fmt: str, today: dateti
         renderer.write(pack, archive)
         archive.seek(0)
         return ReportFile(filename, renderer.content_type, archive)
-    content = cached_figures("pack-file", branch, (fmt, *parts), lambda: renderer.render(pack))
+    parts = (fmt, period.code, today.isoformat(), *sources.cache_parts())
+    content = cached_figures("pack-file", branch, parts, lambda: renderer.render(pack))
     return ReportFile(filename, renderer.content_type, io.BytesIO(content))

@@ -237,3 +237,14 @@ def test_a_year_pack_has_a_twelve_month_calendar(world):
     calendar = next(m for m in pack.materials.values() if isinstance(m, TableMaterial) and m.key == "table-calendar")
     assert len(calendar.columns) == 14 and calendar.small
     assert pack.period_label == "2022年" and [type(m) for m in pack.records()] == [RecordMaterial]
+
+
+def test_while_the_period_runs_the_roster_is_as_of_today_not_its_end(world):
+    standard_for(world.committee, 2022, standard_items())
+    MemberFactory(branch=world.branch, name="王建国", post="书记", joined_on=D(2003, 7, 1))
+    branch = Organisation.objects.select_related("parent__parent").get(pk=world.branch.pk)
+    running = pack_build(branch=branch, period=H1, today=D(2022, 5, 10))
+    roster = running.materials["table-roster"]
+    assert roster.title == "截至2022年5月10日党员名册" and roster.note == "期初党员1名，目前党员1名。"
+    ended = build(world.branch).materials["table-roster"]
+    assert ended.title == "2022年上半年末党员名册" and ended.note == "期初党员1名，期末党员1名。"
