@@ -237,15 +237,19 @@ def _record_material(activity: Activity, quorum: dict) -> RecordMaterial:
 
 # --- tables -----------------------------------------------------------------------------------
 
-_CELL_MARKS = {DONE: "√", MISSED: "×", DUE: "待", FUTURE: "", NA: "—", OPEN: ""}
-CALENDAR_LEGEND = "√ 已召开（数字为次数）　× 未召开　待 尚在期限内　— 不适用　空白 未到期或不作要求"
+# A month with meetings reads √ (√4: four); a month without one inside a quarter, half-year or
+# year whose meeting was held reads ○ — not √, which would say a meeting was held that month.
+_CELL_MARKS = {DONE: "○", MISSED: "×", DUE: "待", FUTURE: "", NA: "—", OPEN: ""}
+CALENDAR_LEGEND = (
+    "√ 当月已召开（数字为次数）　○ 当月未召开，所在季度（半年、年度）已召开　× 未召开　待 尚在期限内　"
+    "— 不适用　空白 未到期或不作要求"
+)
 
 
 def _calendar_cell(cell) -> str:
-    mark = _CELL_MARKS[cell.status]
     if cell.status in (DONE, OPEN) and cell.count:
-        mark = "√" + (str(cell.count) if cell.count > 1 else "")
-    return mark
+        return "√" + (str(cell.count) if cell.count > 1 else "")
+    return _CELL_MARKS[cell.status]
 
 
 def calendar_table(calendar: Calendar, *, branch_name: str, period: Period, kinds: Iterable[str] = ()) -> TableMaterial | None:
@@ -267,6 +271,7 @@ def calendar_table(calendar: Calendar, *, branch_name: str, period: Period, kind
         note=f"{CALENDAR_LEGEND}。「缺」为期间内未召开的次数。",
         file_stem=f"{branch_name}-{period.label}-合规日历",
         small=len(calendar.months) > 6,
+        marks=True,
     )
 
 

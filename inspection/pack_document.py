@@ -66,6 +66,7 @@ class TableMaterial:
     note: str = ""  # a line under the table: a legend, or what the rows add up to
     file_stem: str = ""
     small: bool = False  # many columns (a year's calendar): set smaller
+    marks: bool = False  # cells after the first are marks (√ × 待), centred
 
     @property
     def label(self) -> str:

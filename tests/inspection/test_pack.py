@@ -248,3 +248,13 @@ def test_while_the_period_runs_the_roster_is_as_of_today_not_its_end(world):
     assert roster.title == "截至2022年5月10日党员名册" and roster.note == "期初党员1名，目前党员1名。"
     ended = build(world.branch).materials["table-roster"]
     assert ended.title == "2022年上半年末党员名册" and ended.note == "期初党员1名，期末党员1名。"
+
+
+def test_a_quarterly_meeting_is_ticked_in_its_month_only(world):
+    standard_for(world.committee, 2022, [{"code": "2.3", "category": "三会一课", "measure": "rule", "params": {"kinds": ["branch_assembly"]}}])
+    ActivityFactory(branch=world.branch, kind="branch_assembly", date=D(2022, 2, 10), title="支部党员大会")
+    [item] = build(world.branch).items
+    calendar = build(world.branch).materials[item.keys[1]]
+    # Quarterly: held in February (the first quarter kept), none in the second quarter.
+    assert calendar.rows == (("支部党员大会", "○", "√", "○", "×", "×", "×", "1"),)
+    assert "○ 当月未召开，所在季度（半年、年度）已召开" in calendar.note
