@@ -219,6 +219,7 @@ class PackZipRenderer:
         listing = [pack.title, ""]
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             minutes = tuple(record.minutes for record in pack.records() if record.minutes is not None)
+            book_name = ""
             if minutes:
                 book = MinutesBook(
                     organisation=pack.organisation,
@@ -226,9 +227,9 @@ class PackZipRenderer:
                     minutes=minutes,
                     file_stem=f"{pack.organisation}-{pack.period_label}-会议记录",
                 )
-                name = unique_filename(clean_filename(f"{book.file_stem}.pdf"), used)
-                archive.writestr(name, BOOK_RENDERERS["pdf"].render(book))
-                listing += [name, ""]
+                book_name = unique_filename(clean_filename(f"{book.file_stem}.pdf"), used)
+                archive.writestr(book_name, BOOK_RENDERERS["pdf"].render(book))
+                listing += [book_name, ""]
             width = len(str(len(pack.items)))
             for position, item in enumerate(pack.items, start=1):
                 prefix = item.code if any(ch.isdigit() for ch in item.code) else f"{position:0{width}d}"
@@ -241,11 +242,15 @@ class PackZipRenderer:
                 for key in item.keys:
                     material = pack.materials[key]
                     if isinstance(material, RecordMaterial):
+                        # Where the record itself is: its 会议记录 in the book above, a record
+                        # sheet in the pack's PDF only.
+                        where = f"会议记录见{book_name}" if material.minutes is not None else "记录见支撑材料 PDF"
+                        listing.append(f"  {material.label}（{where}）")
                         for file in material.attachments:
                             stem = clean_filename(f"{material.date_text}-{file.name}", fallback="附件")
                             name = f"{folder}/{unique_filename(stem, files_used)}"
                             if _copy(file.storage_name, archive, name):
-                                listing.append(f"  {name[len(folder) + 1:]}（{file.size_text}，{material.label}）")
+                                listing.append(f"    附件 {name[len(folder) + 1:]}（{file.size_text}）")
                     elif isinstance(material, TableMaterial):
                         stem = clean_filename(f"{material.title}.xlsx", fallback="表格.xlsx")
                         name = f"{folder}/{unique_filename(stem, files_used)}"

@@ -11,6 +11,7 @@ import openpyxl
 import pypdf
 import pytest
 
+from activities.attachments import human_size
 from branchwork.models import Organisation
 from branchwork.periods import Period
 from inspection.pack import pack_build, pack_render
@@ -65,8 +66,14 @@ def test_the_zip_holds_the_originals_in_a_folder_per_item(pack):
     } <= names
     assert archive.read(f"{folder}/2022年1月7日-签到表.docx") == b"PK\x03\x04 a word file"
     assert archive.read(f"{folder}/2022年1月7日-会议合影.jpg") == jpeg_bytes(3000, 2000)
-    listing = archive.read("目录.txt").decode("utf-8-sig")
-    assert "4.1 意识形态：意识形态的要求/\r\n  暂无材料" in listing
+    listing = archive.read("目录.txt").decode("utf-8-sig").split("\r\n")
+    at = listing.index(f"{folder}/")
+    assert listing[at + 1 : at + 4] == [
+        "  2022年1月7日 支委会暨主题党日：=研究部署党建工作（会议记录见kl所党支部-2022年上半年-会议记录.pdf）",
+        f"    附件 2022年1月7日-会议合影.jpg（{human_size(len(jpeg_bytes(3000, 2000)))}）",
+        "    附件 2022年1月7日-签到表.docx（16 字节）",
+    ]
+    assert listing[listing.index("4.1 意识形态：意识形态的要求/") + 1] == "  暂无材料"
     assert not any(name.startswith("4.1") for name in names)
     sheet = openpyxl.load_workbook(io.BytesIO(archive.read(f"{folder}/2022年上半年支委会合规日历.xlsx"))).active
     assert [cell.value for cell in sheet[2]] == ["会议类型", "1月", "2月", "3月", "4月", "5月", "6月", "缺"]
