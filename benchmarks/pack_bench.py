@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/pack_bench.py              # the demo's records as seeded
     .venv/bin/python benchmarks/pack_bench.py --photos 20  # and 20 phone photos (4000 × 3000 JPEG) attached
+    .venv/bin/python benchmarks/pack_bench.py --worst      # at the limits of branchwork/limits.py (2023H1)
 
 Runs against a throw-away SQLite database and media folder made for the run (``DATABASE_URL`` and
 ``MEDIA_ROOT`` are not touched): migrate, ``seed_demo``, then for the period: building the pack's
@@ -63,10 +64,44 @@ def attach_photos(branch, period, count: int) -> None:
         attachment.save()
 
 
+def fill_to_the_limits(branch, period) -> None:
+    """Short 支委会 records with 15 attending each until the next would pass ``PACK_MAX_CHARS``."""
+    import datetime
+
+    from activities.models import Activity, ActivityKind, Attendance
+    from branchwork import limits
+    from branchwork.models import Member
+    from reports.minutes import minutes_queryset, printed_chars
+
+    members = list(Member.objects.filter(branch=branch)[:15])
+    while len(members) < 15:
+        members.append(
+            Member.objects.create(branch=branch, name=f"党员{len(members)}", gender="男", joined_on=datetime.date(2010, 1, 1))
+        )
+    total, number = 0, 0
+    while True:
+        day = datetime.date(period.year, period.start.month + number % 6, 1 + number % 28)
+        activity = Activity.objects.create(
+            branch=branch, kind="committee_meeting", date=day, title=f"研究第{number + 1}项工作安排",
+            place="党员活动室", host="王建国", content="研究工作。", decisions="同意。",
+        )
+        ActivityKind.objects.create(activity=activity, kind="committee_meeting")
+        Attendance.objects.bulk_create(
+            Attendance(activity=activity, member=member, present=number % 5 != 0, absence_reason="" if number % 5 else "外出学习")
+            for member in members
+        )
+        cost = printed_chars([minutes_queryset(branch).get(pk=activity.pk)]) + limits.MINUTES_BOOK_RECORD_CHARS
+        if total + cost > limits.PACK_MAX_CHARS:
+            activity.delete()
+            return
+        total, number = total + cost, number + 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--period", default="2022H1")
     parser.add_argument("--photos", type=int, default=0, help="attach this many 12-megapixel photos first")
+    parser.add_argument("--worst", action="store_true", help="2023H1 filled to the pack's limits")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="pack_bench_"))
@@ -86,6 +121,12 @@ def main() -> int:
         preload()  # WeasyPrint imported, fonts loaded: as a gunicorn worker starts
         branch = Organisation.objects.select_related("parent__parent").get(code="kl")
         period = Period.parse(args.period)
+        if args.worst:
+            from branchwork import limits
+
+            period = Period.parse("2023H1")
+            fill_to_the_limits(branch, period)
+            args.photos = limits.PACK_MAX_IMAGES
         if args.photos:
             attach_photos(branch, period, args.photos)
         records = Activity.objects.filter(branch=branch, date__range=(period.start, period.end)).count()

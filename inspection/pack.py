@@ -377,8 +377,10 @@ def roster_tables(facts: PeriodFacts, *, branch_name: str, period: Period) -> li
 def publicity_table(facts: PeriodFacts, *, branch_name: str, period: Period) -> TableMaterial | None:
     if not facts.publicity:
         return None
-    units = {tally.unit for tally in facts.publicity}
-    total = f"共{facts.publicity_total}{units.pop()}" if len(units) == 1 else ""
+    by_unit: dict[str, int] = {}
+    for tally in facts.publicity:
+        by_unit[tally.unit] = by_unit.get(tally.unit, 0) + tally.count
+    total = "、".join(f"{count}{unit}" for unit, count in by_unit.items())
     return TableMaterial(
         key="table-publicity",
         title=f"{period.label}宣传报道分媒体统计",
@@ -387,7 +389,7 @@ def publicity_table(facts: PeriodFacts, *, branch_name: str, period: Period) -> 
         rows=tuple(
             (str(n), tally.name, tally.level, f"{tally.count}{tally.unit}") for n, tally in enumerate(facts.publicity, start=1)
         ),
-        note=f"期间内登记的宣传报道{total}。" if total else "",
+        note=f"期间内登记的宣传报道共{total}。",
         file_stem=f"{branch_name}-{period.label}-宣传报道统计",
     )
 

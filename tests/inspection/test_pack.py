@@ -109,6 +109,7 @@ def test_with_a_standard_every_record_is_under_the_items_of_its_kinds(world):
     assert keys["4.1"] == ()  # a manual item naming no kinds: 暂无材料
     assert keys["4.2"] == (f"record-{warning.pk}",)
     assert keys["5.1"] == ("table-publicity",)
+    assert pack.materials["table-publicity"].note == "期间内登记的宣传报道共1篇。"
     assert keys["6.1"] == ()  # no report submitted
     assert pack.first_item_of()[f"record-{combined.pk}"] == "2.1"
     assert [record.key for record in pack.records()] == [
