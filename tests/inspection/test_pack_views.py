@@ -100,3 +100,12 @@ def test_too_many_records_leave_the_page_with_the_message_only(world, as_user, r
 def test_the_branch_home_links_to_the_pack_of_its_period(world, as_user, records):
     html = as_user(world.secretary).get(f"{reverse('activities:branch_home', args=['kl'])}?period=2022H1").content.decode()
     assert f'href="{page_url()}"' in html and "查看2022年上半年支撑材料目录" in html
+
+
+def test_a_long_list_of_materials_shows_eight_and_folds_the_rest(world, as_user, records):
+    for day in range(2, 12):
+        ActivityFactory(branch=world.branch, kind="committee_meeting", date=D(2022, 1, day), title=f"第{day}次")
+    html = as_user(world.secretary).get(page_url()).content.decode()
+    # 11 records (two on 7 January) and the calendar: 8 shown, 4 folded.
+    assert "<summary>其余4项材料</summary>" in html
+    assert html.index("2022年1月8日 支委会：第8次") < html.index("<summary>") < html.index("2022年1月9日 支委会：第9次")
