@@ -41,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 STYLESHEETS = (STYLESHEET, "css/minutes.css", "css/pack.css")
 IMAGE_MAX_PIXELS = 1400
+# A picture larger than this (a 20 MB PNG may hold 16,000 × 16,000) is not decoded: it would take
+# seconds and gigabytes. It is listed by name and size instead.
+IMAGE_MAX_SOURCE_PIXELS = 50_000_000
 BODY_TEMPLATE = "inspection/pack_print/body.html"
 FRONT_TEMPLATE = "inspection/pack_print/front.html"
 
@@ -106,6 +109,8 @@ def _place_images(pack: Pack, folder: Path) -> dict[str, str]:
                 continue
             try:
                 with default_storage.open(image.storage_name, "rb") as source, Image.open(source) as picture:
+                    if picture.width * picture.height > IMAGE_MAX_SOURCE_PIXELS:
+                        raise ValueError(f"{picture.width}×{picture.height} is too large to decode")
                     picture.draft("RGB", (IMAGE_MAX_PIXELS, IMAGE_MAX_PIXELS))  # JPEG: decode at a fraction
                     picture.load()
                     frame = picture.convert("RGBA" if picture.mode in ("RGBA", "LA", "P") else "RGB")

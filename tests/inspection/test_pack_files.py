@@ -187,3 +187,20 @@ def test_a_zip_of_large_attachments_is_written_to_a_file_not_cached(world, pack,
         photo = archive.getinfo("2.1 三会一课：支委会每月至少召开1次/2022年1月7日-会议合影.jpg")
         assert photo.compress_type == zipfile.ZIP_STORED  # a JPEG is not deflated again
     assert len(calls) == 2
+
+
+def test_a_picture_too_large_to_decode_is_listed_not_placed(world, monkeypatch):
+    from inspection import pack_renderers
+
+    monkeypatch.setattr(pack_renderers, "IMAGE_MAX_SOURCE_PIXELS", 100 * 100)
+    activity = ActivityFactory(branch=world.branch, kind="committee_meeting", date=D(2022, 1, 7))
+    attach(activity, "大图.jpg", jpeg_bytes(200, 100), "image/jpeg")
+    attach(activity, "小图.jpg", jpeg_bytes(100, 50), "image/jpeg")
+    branch = Organisation.objects.select_related("parent__parent").get(pk=world.branch.pk)
+    pack = pack_build(branch=branch, period=H1, today=TODAY)
+    with pack_renderers.tempfile.TemporaryDirectory() as folder:
+        placed = pack_renderers._place_images(pack, pack_renderers.Path(folder))
+        entries = pack_renderers._entries(pack, placed)
+    [material] = entries[0]["materials"]
+    assert [image.name for image, _ in material["images"]] == ["小图.jpg"]
+    assert [file.name for file in material["files"]] == ["大图.jpg"]
