@@ -5,8 +5,6 @@ and renders. Both are GETs: they run in autocommit and hold no lock while the pa
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -15,12 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from activities.pages import HomePanel, period_from_request, period_select
+from activities.pages import period_from_request, period_select
 from activities.periods import period_range
 from branchwork import access
 from branchwork.downloads import file_download
-from branchwork.models import Organisation
-from branchwork.periods import Period
 
 from .pack import PackTooLarge, pack_model, pack_render, render_problem
 from .pack_renderers import PACK_RENDERERS
@@ -71,7 +67,3 @@ def pack_download(request, code, fmt):
         return redirect(f"{reverse('inspection:pack', args=[branch.code])}?period={period.code}")
     return file_download(rendered.file, filename=rendered.filename, content_type=rendered.content_type)
 
-
-def branch_home_panel(*, branch: Organisation, period: Period, today: datetime.date, can_write: bool) -> HomePanel:
-    """The pack's box on the branch home page (registered in ``InspectionConfig``); no query."""
-    return HomePanel("inspection/_pack_panel.html", {"period": period})

@@ -87,6 +87,8 @@ class CarryOption:
     section: int
     text: str
     source: str
+    # For a problem the secretary wrote last period: what became of it (``TypedCarried.evidence``).
+    status: str = ""
 
 
 # --- who may do what -------------------------------------------------------------------------

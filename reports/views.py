@@ -8,6 +8,8 @@ reviewer), returning and approving need review access (403 for a secretary).
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,7 +35,7 @@ from .compare import compare_versions
 from .compile import fill_values
 from .document import Document
 from .forms import ReportEditor, ReviewForm, StartForm, start_periods
-from .judgments import PROBLEM_FIGURES, judgments_of, problem_hint
+from .judgments import PROBLEM_FIGURES, UNSTATED, judgments_of, problem_hint, typed_hint
 from .models import Report, ReportEvent, ReportVersion, ReviewComment
 from .placeholders import placeholder_values
 from .profile import report_facts
@@ -122,9 +124,19 @@ def flag_links(
     return links
 
 
+def _with_typed_status(options: list, facts) -> list:
+    """Last period's problems in the secretary's words, each with what became of it."""
+    typed = {f"item:{t.item_id}": t.evidence for t in judgments_of(facts).typed_carried}
+    return [dataclasses.replace(o, status=typed[o.key]) if o.key in typed else o for o in options]
+
+
 def _item_hint(origin: str, facts, branch: Organisation, period: Period) -> dict | None:
     """Under an item of 存在的问题 the system proposed: what shows the problem (names of members
     stay here, never in the report) and links to the calendar, the records or the roster."""
+    if origin == "carried":
+        text = typed_hint(judgments_of(facts))
+        link = ("登记整改记录", reverse("activities:activity_create", args=[branch.code, "rectification"]))
+        return {"text": text, "links": [link]} if text else None
     if not origin.startswith("problem:"):
         return None
     key = origin.removeprefix("problem:")
@@ -294,7 +306,7 @@ def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: R
     facts = report_facts(branch=branch, period=report.period)
     rows = [row for section in editor.sections.values() for row in section.rows]
     values = fill_values(facts)
-    carry_options = services.report_carry_over_options(report=report, values=values)
+    carry_options = _with_typed_status(services.report_carry_over_options(report=report, values=values), facts)
     can_write = access.can_write_branch(request.user, branch)
     for row, flags in zip(rows, check_items(rows, facts, values), strict=True):
         row.flags = [
@@ -316,6 +328,8 @@ def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: R
         "sections": list(editor.sections.values()),
         "placeholders": placeholder_values(values),
         "carry_options": {5: [o for o in carry_options if o.section == 5], 6: [o for o in carry_options if o.section == 6]},
+        # Last period's own problems nobody has said anything about: the carry-over opens to ask.
+        "carry_asks": any(o.status == UNSTATED for o in carry_options),
         "returned_version": returned_version,
         "overall_comments": overall,
         "events": report_events(report),

@@ -185,7 +185,7 @@ def world_with(world, records: int):
         PublicityEntryFactory(branch=world.branch, outlet=outlet, date=activity.date)
 
 
-QUERIES = 15
+QUERIES = 14
 
 
 @pytest.mark.parametrize("records", [2, 12])

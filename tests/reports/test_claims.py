@@ -162,6 +162,8 @@ def test_editor_preview_and_review_show_the_flags(world, as_user):
     from reports import services
 
     ActivityFactory(branch=world.branch, kind="study", date=D(2022, 3, 10), materials="党章")
+    # 二 has an item of its own records (the 管党治党责任 item needs the profile's word).
+    ActivityFactory(branch=world.branch, kind="org_life", date=D(2022, 4, 12), title="专题组织生活会")
     report = services.report_create(branch=world.branch, period=H1, by=world.secretary)
     item = report.items.first()
     item.text = "支部书记为全体党员讲党课。" + item.text

@@ -29,7 +29,7 @@ from branchwork.periods import Period
 from branchwork.roster import COLUMNS as ROSTER_COLUMNS
 from notifications.models import Notification
 from reports import services as report_services
-from reports.models import Report
+from reports.models import Report, ReportItem
 from tests.factories import (
     AttendanceFactory,
     MemberFactory,
@@ -57,6 +57,8 @@ class BranchObjects:
     attachment: Attachment
     publicity: PublicityEntry
     outlet: Outlet  # the branch's own
+    rectification: Activity  # an entry of the 整改台账, resolved and awaiting its re-check
+    problem_item: ReportItem | None = None  # an item of 存在的问题 in its 2022H1 report
 
 
 @dataclass
@@ -99,7 +101,11 @@ def branch_objects(branch: Organisation, *, outlet: Outlet, by) -> BranchObjects
         branch=branch, outlet=outlet, date=D(2022, 4, 1), count=1, title="春运保通纪实", created_by=by
     )
     own_outlet = OutletFactory(organisation=branch, name=f"{branch.code}所微信公众号")
-    return BranchObjects(branch, group, member, activity, attachment, publicity, own_outlet)
+    rectification = activity_services.activity_create(
+        branch=branch, kind="rectification", by=by, date=D(2022, 2, 25), title="台账记录不规范",
+        is_resolved=True, resolved_on=D(2022, 4, 1),
+    )
+    return BranchObjects(branch, group, member, activity, attachment, publicity, own_outlet, rectification)
 
 
 def _store_fake_files(version) -> None:
@@ -121,6 +127,20 @@ def workflow_reports(branch: Organisation, *, secretary, reviewer) -> dict[str, 
     return {"returned": returned, "submitted": submitted}
 
 
+def inspection_scores(world) -> dict:
+    """The 党委's 2022 standard (the shipped example); kl's 2022H1 self-score saved with every
+    manual item scored (so it can be submitted), and its 2022H2 submitted to the 党总支."""
+    from inspection.services import SELF, Entry, score_save, score_submit
+    from inspection.standards import standard_from_example
+
+    standard = standard_from_example(organisation=world.committee, year=2022, by=None)
+    manual = {item.pk: Entry("1", "对照材料自评") for item in standard.items.filter(measure="manual")}
+    for period in (H1, H2):
+        score_save(branch=world.branch, period=period, step=SELF, entries=manual, by=world.secretary, today=D(2023, 1, 10))
+    score_submit(branch=world.branch, period=H2, by=world.secretary, today=D(2023, 1, 10))
+    return {"standard": standard, "manual_item": standard.items.get(code="1.3")}
+
+
 @dataclass
 class Scene:
     """Everything the matrix attacks: kl's records and hw's registries, kl's reports, and the
@@ -132,11 +152,14 @@ class Scene:
     reports: dict
     xy: BranchObjects
     lz: OrgObjects
+    inspection: dict
 
     def objects(self, branch: BranchObjects, org: OrgObjects) -> dict:
         """Model → the instance to put in a URL."""
         return {
             Activity: branch.activity,
+            (Activity, "rectification"): branch.rectification,
+            ReportItem: branch.problem_item,
             Attachment: branch.attachment,
             Member: branch.member,
             PartyGroup: branch.group,
@@ -165,6 +188,14 @@ def build_scene(world) -> Scene:
     kl = branch_objects(world.branch, outlet=hw.outlet, by=world.secretary)
     xy = branch_objects(world.sibling, outlet=hw.outlet, by=world.sibling_secretary)
     reports = workflow_reports(world.branch, secretary=world.secretary, reviewer=world.reviewer)
+    kl.problem_item = reports["returned"].items.filter(section=5).first()
+    xy.problem_item = ReportItem.objects.create(
+        report=Report.objects.create(
+            branch=world.sibling, year=2022, half="H1", title="t", addressee="a", opening="o", signature="s", signed_on=D(2022, 7, 1)
+        ),
+        section=5,
+        text="党员学习教育形式单一。",
+    )
     # Submitting told hw's reviewer; lz's reviewer has a notification of their own.
     hw.notification = Notification.objects.filter(recipient=world.reviewer).unread().latest("pk")
     lz.notification = Notification.objects.create(
@@ -174,7 +205,7 @@ def build_scene(world) -> Scene:
         version_number=1,
         text="另一党总支的消息",
     )
-    return Scene(world, kl, hw, reports, xy, lz)
+    return Scene(world, kl, hw, reports, xy, lz, inspection_scores(world))
 
 
 # --- Excel files for the imports ---------------------------------------------------------------
@@ -194,7 +225,7 @@ def meetings_xlsx(title: str = "导入的学习会") -> SimpleUploadedFile:
 
 # --- did anything change? ----------------------------------------------------------------------
 
-FINGERPRINT_APPS = ("branchwork", "activities", "reports", "notifications")
+FINGERPRINT_APPS = ("branchwork", "activities", "reports", "inspection", "notifications")
 
 
 def _fingerprinted_models():

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
 from branchwork.models import Member, Organisation, PartyGroup, Role
 from notifications.models import Notification
+from reports.models import ReportItem
 
 # Left out of the matrix, on purpose:
 SKIPPED_NAMESPACES = {
@@ -45,7 +46,9 @@ class Route:
         """What the URL's ``code`` names: a branch (b/…), an organisation above (o/…), or nothing."""
         if "code" not in self.arguments:
             return "none"
-        return "org" if self.route.startswith("o/") else "branch"
+        # An app mounted under its own prefix ("inspection/o/…") scopes its URLs the same way.
+        route = self.route.split("/", 1)[1] if self.route.startswith("inspection/") else self.route
+        return "org" if route.startswith("o/") else "branch"
 
     def __str__(self) -> str:
         return self.name
@@ -88,6 +91,7 @@ MODEL_BY_NAME_PREFIX = {
     "activity": Activity,
     "attachment": Activity,
     "minutes": Activity,  # …/records/<pk>/minutes.<fmt>: the record's printed meeting record
+    "rectification": Activity,  # an entry of the 整改台账: the scene's (Activity, "rectification")
     "member": Member,
     "group": PartyGroup,
     "rule": ComplianceRule,
@@ -100,6 +104,7 @@ MODEL_BY_ARGUMENT_PREFIX = {
     "attachment": Attachment,
     "member": Member,
     "activity": Activity,
+    "item": ReportItem,  # an item of 存在的问题 (reports:report_item_rectify)
     # The administrator's pages: an organisation below, an account, one of its roles.
     "unit": Organisation,
     "user": get_user_model(),
@@ -107,7 +112,7 @@ MODEL_BY_ARGUMENT_PREFIX = {
 }
 
 # Plain values by converter name.
-VALUES = {"kind": "study", "period": "2022H1", "fmt": "docx", "name": "meeting", "number": 1}
+VALUES = {"kind": "study", "period": "2022H1", "fmt": "docx", "name": "meeting", "number": 1, "year": 2022, "item_code": "1.3"}
 # The few URLs that need another value: reviewing needs the submitted report.
 OVERRIDES = {
     "reports:report_review": {"period": "2022H2"},
@@ -115,6 +120,10 @@ OVERRIDES = {
     "reports:report_approve": {"period": "2022H2"},
     "reports:minutes_book": {"fmt": "pdf"},  # a period's meeting records: pdf or zip
     "inspection:pack_download": {"fmt": "zip"},  # the supporting-material pack: pdf or zip
+    # The inspection chain: kl's 2022H2 self-score is submitted (tests/security/factories.py).
+    "inspection:score_pass": {"period": "2022H2"},
+    "inspection:score_return": {"period": "2022H2"},
+    "inspection:score_recheck": {"period": "2022H2"},
 }
 
 
@@ -146,7 +155,10 @@ def build_kwargs(route: Route, *, branch_code: str, org_code: str, objects: dict
             kwargs[argument] = org_code if route.scope == "org" else branch_code
         elif argument == "pk" or argument.endswith("_pk"):
             model = model_for(route, argument)
-            instance = objects.get((model, route.scope), objects.get(model))
+            # A ``(model, prefix)`` key picks a particular object for the URLs named so (the
+            # rectification ledger's entries are records of one kind).
+            prefix = route.url_name.split("_")[0]
+            instance = objects.get((model, prefix), objects.get((model, route.scope), objects.get(model)))
             if instance is None:
                 raise NoBuilder(f"{route.name}: no {model.__name__} object to use for {argument!r}")
             kwargs[argument] = instance.pk
