@@ -325,8 +325,11 @@ _CHANGES = (
 )
 
 
-def roster_tables(facts: PeriodFacts, *, branch_name: str, period: Period) -> list[TableMaterial]:
-    """The Party members at the period's end, and the roster's changes in the period."""
+def roster_tables(
+    facts: PeriodFacts, *, branch_name: str, period: Period, groups: dict[int, str] | None = None
+) -> list[TableMaterial]:
+    """The Party members at the period's end (with their party group, where the branch has groups:
+    ``groups``, member id → group name), and the roster's changes in the period."""
     roster = {row["id"]: row for row in facts.roster or ()}
     membership = facts.membership
     # While the period runs, its facts are as of today: the roster is not yet the period's end's.
@@ -343,10 +346,13 @@ def roster_tables(facts: PeriodFacts, *, branch_name: str, period: Period) -> li
             TableMaterial(
                 key="table-roster",
                 title=f"{at}党员名册",
-                columns=("序号", "姓名", "政治面貌", "支部职务", "入党日期"),
-                widths=(4, 10, 10, 10, 12),
+                columns=("序号", "姓名", "政治面貌", "支部职务", "入党日期", *(("党小组",) if groups else ())),
+                widths=(4, 10, 10, 10, 12, *((14,) if groups else ())),
                 rows=tuple(
-                    (str(n), m["name"], m["status"], POST_TITLES.get(m["post"], m["post"]) or "—", chinese_date(m["joined_on"]))
+                    (
+                        str(n), m["name"], m["status"], POST_TITLES.get(m["post"], m["post"]) or "—", chinese_date(m["joined_on"]),
+                        *((groups.get(m["id"]) or "未编入",) if groups else ()),
+                    )
                     for n, m in enumerate(at_end, start=1)
                 ),
                 note=f"期初党员{len(membership.at_start)}名，{'期末' if ended else '目前'}党员{len(membership.at_end)}名。",
@@ -453,6 +459,10 @@ def pack_build(*, branch: Organisation, period: Period, today: datetime.date, so
         known=known,
     )
     quorum = quorum_results([a for a in records if a.kind_info.has_minutes], known=known)
+    # Each member's party group, for the roster (党员全部编入党小组): one query.
+    member_groups = dict(
+        Member.objects.filter(branch=branch, party_group__isnull=False).values_list("id", "party_group__name")
+    ) if facts.party_groups else {}
 
     by_id = {activity.pk: activity for activity in records}
     materials: dict = {}
@@ -501,7 +511,7 @@ def pack_build(*, branch: Organisation, period: Period, today: datetime.date, so
                         )
                     )
             elif measure == StandardItem.Measure.ROSTER:
-                keys += [key for table in roster_tables(facts, branch_name=name, period=period) for key in table_key(table)]
+                keys += [key for table in roster_tables(facts, branch_name=name, period=period, groups=member_groups) for key in table_key(table)]
             elif measure == StandardItem.Measure.PUBLICITY:
                 keys += table_key(publicity_table(facts, branch_name=name, period=period))
             elif measure == StandardItem.Measure.REPORT:
@@ -533,7 +543,7 @@ def pack_build(*, branch: Organisation, period: Period, today: datetime.date, so
         if attendance is not None:
             sections.append(("会议出席情况", table_key(attendance)))
         sections.append(
-            ("党员队伍", [k for table in roster_tables(facts, branch_name=name, period=period) for k in table_key(table)])
+            ("党员队伍", [k for table in roster_tables(facts, branch_name=name, period=period, groups=member_groups) for k in table_key(table)])
         )
         sections.append(("宣传报道", table_key(publicity_table(facts, branch_name=name, period=period))))
         report = report_material(sources.version)

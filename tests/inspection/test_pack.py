@@ -19,6 +19,7 @@ from tests.factories import (
     AttendanceFactory,
     MemberFactory,
     OutletFactory,
+    PartyGroupFactory,
     PublicityEntryFactory,
     report_written,
 )
@@ -172,7 +173,8 @@ def test_attachments_come_with_their_record_images_apart_from_other_files(world)
 
 
 def world_with(world, records: int):
-    members = [MemberFactory(branch=world.branch) for _ in range(3)]
+    group = PartyGroupFactory(branch=world.branch, name="综合党小组")
+    members = [MemberFactory(branch=world.branch, party_group=group) for _ in range(3)]
     outlet = OutletFactory(organisation=world.general)
     for number in range(records):
         activity = ActivityFactory(
@@ -185,7 +187,7 @@ def world_with(world, records: int):
         PublicityEntryFactory(branch=world.branch, outlet=outlet, date=activity.date)
 
 
-QUERIES = 14
+QUERIES = 15  # with party groups: their members' groups are read for the roster
 
 
 @pytest.mark.parametrize("records", [2, 12])
@@ -259,3 +261,13 @@ def test_a_quarterly_meeting_is_ticked_in_its_month_only(world):
     # Quarterly: held in February (the first quarter kept), none in the second quarter.
     assert calendar.rows == (("支部党员大会", "○", "√", "○", "×", "×", "×", "1"),)
     assert "○ 当月未召开，所在季度（半年、年度）已召开" in calendar.note
+
+
+def test_the_roster_names_each_members_party_group_where_the_branch_has_groups(world):
+    standard_for(world.committee, 2022, standard_items())
+    group = PartyGroupFactory(branch=world.branch, name="收费一班党小组")
+    MemberFactory(branch=world.branch, name="王建国", post="书记", party_group=group)
+    MemberFactory(branch=world.branch, name="赵磊")
+    roster = build(world.branch).materials["table-roster"]
+    assert roster.columns[-1] == "党小组"
+    assert [(row[1], row[-1]) for row in roster.rows] == [("王建国", "收费一班党小组"), ("赵磊", "未编入")]
