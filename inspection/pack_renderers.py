@@ -45,6 +45,7 @@ IMAGE_MAX_PIXELS = 1400
 # seconds and gigabytes. It is listed by name and size instead.
 IMAGE_MAX_SOURCE_PIXELS = 50_000_000
 BODY_TEMPLATE = "inspection/pack_print/body.html"
+ELSEWHERE_LISTED = 5  # materials under other items named one by one; more are counted by item
 FRONT_TEMPLATE = "inspection/pack_print/front.html"
 
 
@@ -83,7 +84,19 @@ def _entries(pack: Pack, placed: dict[str, str]) -> list[dict]:
         if printed:
             printed[0]["first"] = True
         elsewhere = [entry for entry in materials if not entry["here"]]
-        entries.append({"item": item, "materials": materials, "elsewhere": elsewhere})
+        # Many materials printed under other items are named by item (「第2.1项26份」): the
+        # contents lists each with its page.
+        groups: dict[str, int] = {}
+        for entry in elsewhere:
+            groups[entry["first_code"]] = groups.get(entry["first_code"], 0) + 1
+        entries.append(
+            {
+                "item": item,
+                "materials": materials,
+                "elsewhere": elsewhere if len(elsewhere) <= ELSEWHERE_LISTED else [],
+                "elsewhere_groups": list(groups.items()) if len(elsewhere) > ELSEWHERE_LISTED else [],
+            }
+        )
     return entries
 
 

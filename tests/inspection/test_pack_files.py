@@ -204,3 +204,24 @@ def test_a_picture_too_large_to_decode_is_listed_not_placed(world, monkeypatch):
     [material] = entries[0]["materials"]
     assert [image.name for image, _ in material["images"]] == ["小图.jpg"]
     assert [file.name for file in material["files"]] == ["大图.jpg"]
+
+
+def test_many_materials_printed_under_other_items_are_counted_by_item(world):
+    from inspection.pack_renderers import _entries
+
+    standard_for(
+        world.committee,
+        2022,
+        [
+            {"code": "2.1", "category": "三会一课", "measure": "kind_count", "params": {"kinds": ["committee_meeting"]}},
+            {"code": "2.3", "category": "三会一课", "measure": "kind_count", "params": {"kinds": ["group_meeting"]}},
+            {"code": "2.6", "category": "三会一课", "measure": "manual", "params": {"kinds": ["committee_meeting", "group_meeting"]}},
+        ],
+    )
+    for day in range(1, 6):
+        ActivityFactory(branch=world.branch, kind="committee_meeting", date=D(2022, 1, day))
+    ActivityFactory(branch=world.branch, kind="group_meeting", date=D(2022, 2, 1))
+    branch = Organisation.objects.select_related("parent__parent").get(pk=world.branch.pk)
+    entries = _entries(pack_build(branch=branch, period=H1, today=TODAY), {})
+    assert entries[2]["elsewhere"] == [] and entries[2]["elsewhere_groups"] == [("2.1", 5), ("2.3", 1)]
+    assert [m["first_code"] for m in entries[1]["elsewhere"]] == []  # 2.3 prints its own record
