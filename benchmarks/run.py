@@ -383,6 +383,7 @@ def main() -> None:
         )
     if export is not None:
         lines += ["", "## Exports", "", "```", (export.stdout or export.stderr).strip(), "```", ""]
+        lines += ["", "## Supporting-material pack (kl 2022H1; target ≤ 10 s)", "", "```", (lambda run: (run.stdout or run.stderr).strip())(subprocess.run([sys.executable, "benchmarks/pack_bench.py"], cwd=ROOT, capture_output=True, text=True)), "```", ""]
     if load:
         lines += [f"## Load (gunicorn on loopback, wrk, 16 connections, {args.load_seconds} s; cache: {cache_name})", ""]
         if "error" in load:

@@ -48,6 +48,23 @@ MINUTES_BOOK_MAX_CHARS = 40_000
 MINUTES_BOOK_RECORD_CHARS = 300
 LEDGER_PDF_MAX_CHARS = 30_000
 
+# The supporting-material pack (支撑材料, inspection.pack) of a year or a half-year: records read
+# at once; the printed characters of its 会议记录 and record sheets in the PDF (counted as the
+# book's, each record another MINUTES_BOOK_RECORD_CHARS); images placed on its pages (each is
+# decoded and scaled); the attachments' bytes the ZIP packs (copied as they are, photos and
+# Office files not compressed again), and up to which size the ZIP is kept in the cache (a larger
+# one is written to a temporary file on every download). Measured (benchmarks/pack_bench.py,
+# 2026-12-05, CPU time on a loaded 2-core machine): kl's 2022H1 pack, 88 records and about 33,000
+# printed characters, is 104 pages in 4.1 s by record category, 131 pages in 4.5 s by the demo's
+# 39-item standard (81 of the records back its items); at the limits (``pack_bench.py --worst``: 106 short
+# 支委会 records with 15 attending each, the costliest per character, and 60 photos of 12
+# megapixels) the PDF is 197 pages in 8.9 s and the ZIP 5.4 s (45,000 characters took 9.9 s).
+PACK_MAX_RECORDS = 300
+PACK_MAX_CHARS = 40_000
+PACK_MAX_IMAGES = 60
+PACK_MAX_ATTACHMENT_BYTES = 300 * 1024 * 1024
+PACK_CACHED_ZIP_BYTES = 32 * 1024 * 1024
+
 
 class MaxCharsValidator(MaxLengthValidator):
     message = "不能超过 %(limit_value)s 字（现有 %(show_value)s 字），请精简后再保存"

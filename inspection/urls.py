@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from reports.urls import PeriodConverter  # noqa: F401  (registers the report_period converter)
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path("b/<slug:code>/<report_period:period>/return/", views.score_return, name="score_return"),
     # The reviewer's working table: branches × items.
     path("o/<slug:code>/scores/<report_period:period>/", views.score_table, name="score_table"),
+    # A branch's supporting-material pack (支撑材料): its contents, the PDF and the ZIP.
+    path("", include("inspection.pack_urls")),
 ]

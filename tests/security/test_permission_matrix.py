@@ -96,6 +96,8 @@ READS = {
     "reports:version_detail",
     "reports:version_download",
     "reports:version_compare",
+    "inspection:pack",
+    "inspection:pack_download",
 }
 # Readers see the report (or the branch profile) with GET, read-only; POST saves it.
 READ_THEN_WRITE = {"reports:report_edit", "reports:branch_profile", "inspection:score"}

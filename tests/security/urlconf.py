@@ -119,6 +119,7 @@ OVERRIDES = {
     "reports:report_return": {"period": "2022H2"},
     "reports:report_approve": {"period": "2022H2"},
     "reports:minutes_book": {"fmt": "pdf"},  # a period's meeting records: pdf or zip
+    "inspection:pack_download": {"fmt": "zip"},  # the supporting-material pack: pdf or zip
     # The inspection chain: kl's 2022H2 self-score is submitted (tests/security/factories.py).
     "inspection:score_pass": {"period": "2022H2"},
     "inspection:score_return": {"period": "2022H2"},
