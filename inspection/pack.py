@@ -442,125 +442,153 @@ def _kinds_of(item: StandardItem) -> list[str]:
     return [code for code in kinds if isinstance(code, str) and code in KINDS]
 
 
-def pack_build(*, branch: Organisation, period: Period, today: datetime.date, sources: PackSources | None = None) -> Pack:
-    """The pack's document model; ``PackTooLarge`` beyond ``limits.PACK_MAX_RECORDS`` records."""
-    sources = sources or pack_sources(branch=branch, period=period)
-    records = _records(branch, period)
-    facts = period_facts(branch=branch, period=period, today=today)
-    attendance_rows = [(a.pk, row.member_id, row.present) for a in records for row in a.attendance.all()]
-    known = Known(roster=facts.roster, kinds=facts.counted_kinds, attendance=attendance_rows)
-    calendar = branch_calendar(
-        branch=branch,
-        period=period,
-        # Judged as of the period's end, as the report judges it.
-        today=min(today, period.end + datetime.timedelta(days=1)),
-        groups=facts.group_rows,
-        year_kinds=facts.year_kinds,
-        known=known,
-    )
-    quorum = quorum_results([a for a in records if a.kind_info.has_minutes], known=known)
-    # Each member's party group, for the roster (党员全部编入党小组): one query.
-    member_groups = dict(
-        Member.objects.filter(branch=branch, party_group__isnull=False).values_list("id", "party_group__name")
-    ) if facts.party_groups else {}
+class _Gathered:
+    """What the pack's items are made of, read once: the period's records with their quorum, its
+    facts and calendar, and the materials filed so far (a record backing several items is filed
+    once, under the first)."""
 
-    by_id = {activity.pk: activity for activity in records}
-    materials: dict = {}
+    def __init__(self, *, branch: Organisation, period: Period, today: datetime.date):
+        self.branch, self.period, self.name = branch, period, branch.name
+        self.records = _records(branch, period)
+        self.facts = period_facts(branch=branch, period=period, today=today)
+        attendance_rows = [(a.pk, row.member_id, row.present) for a in self.records for row in a.attendance.all()]
+        known = Known(roster=self.facts.roster, kinds=self.facts.counted_kinds, attendance=attendance_rows)
+        self.calendar = branch_calendar(
+            branch=branch,
+            period=period,
+            # Judged as of the period's end, as the report judges it.
+            today=min(today, period.end + datetime.timedelta(days=1)),
+            groups=self.facts.group_rows,
+            year_kinds=self.facts.year_kinds,
+            known=known,
+        )
+        self.quorum = quorum_results([a for a in self.records if a.kind_info.has_minutes], known=known)
+        # Each member's party group, for the roster (党员全部编入党小组): one query.
+        self.member_groups = (
+            dict(Member.objects.filter(branch=branch, party_group__isnull=False).values_list("id", "party_group__name"))
+            if self.facts.party_groups
+            else {}
+        )
+        self.by_id = {activity.pk: activity for activity in self.records}
+        self.materials: dict = {}
 
-    def record_keys(activities: Iterable[Activity]) -> list[str]:
+    def record_keys(self, activities: Iterable[Activity]) -> list[str]:
         keys = []
         for activity in sorted(activities, key=lambda a: (a.date, a.start_time or datetime.time.min, a.pk)):
             key = f"record-{activity.pk}"
-            if key not in materials:
-                materials[key] = _record_material(activity, quorum)
+            if key not in self.materials:
+                self.materials[key] = _record_material(activity, self.quorum)
             keys.append(key)
         return keys
 
-    def counted_as(kinds: Iterable[str]) -> list[Activity]:
+    def counted_as(self, kinds: Iterable[str]) -> list[Activity]:
         ids: dict[int, None] = {}
         for code in kinds:
-            for pk in facts.count(code).activity_ids:
+            for pk in self.facts.count(code).activity_ids:
                 ids.setdefault(pk, None)
-        return [by_id[pk] for pk in ids if pk in by_id]
+        return [self.by_id[pk] for pk in ids if pk in self.by_id]
 
-    def table_key(table: TableMaterial | None) -> list[str]:
-        if table is None:
+    def table_keys(self, *tables: TableMaterial | None) -> list[str]:
+        keys = []
+        for table in tables:
+            if table is not None:
+                self.materials.setdefault(table.key, table)
+                keys.append(table.key)
+        return keys
+
+    def roster_keys(self) -> list[str]:
+        return self.table_keys(
+            *roster_tables(self.facts, branch_name=self.name, period=self.period, groups=self.member_groups)
+        )
+
+    def publicity_keys(self) -> list[str]:
+        return self.table_keys(publicity_table(self.facts, branch_name=self.name, period=self.period))
+
+    def report_keys(self, version) -> list[str]:
+        material = report_material(version)
+        if material is None:
             return []
-        materials.setdefault(table.key, table)
-        return [table.key]
+        self.materials.setdefault(material.key, material)
+        return [material.key]
 
-    name = branch.name
-    items: list[PackItem] = []
-    if sources.standard is not None:
-        for item in sources.items:
-            kinds = _kinds_of(item)
-            keys: list[str] = []
-            measure = item.measure
-            if measure in (StandardItem.Measure.KIND_COUNT, StandardItem.Measure.RULE, StandardItem.Measure.MANUAL):
-                held = counted_as(kinds)
-                keys += record_keys(held)
-                if measure == StandardItem.Measure.RULE and held:
-                    keys += table_key(calendar_table(calendar, branch_name=name, period=period, kinds=kinds))
-                    labels = "、".join(KINDS[code].label for code in kinds)
-                    keys += table_key(
-                        attendance_table(
-                            held,
-                            key=f"table-attendance-{'-'.join(sorted(kinds))}",
-                            title=f"{period.label}{labels}出席情况",
-                            file_stem=f"{name}-{period.label}-{labels}出席情况",
-                        )
-                    )
-            elif measure == StandardItem.Measure.ROSTER:
-                keys += [key for table in roster_tables(facts, branch_name=name, period=period, groups=member_groups) for key in table_key(table)]
-            elif measure == StandardItem.Measure.PUBLICITY:
-                keys += table_key(publicity_table(facts, branch_name=name, period=period))
-            elif measure == StandardItem.Measure.REPORT:
-                material = report_material(sources.version)
-                if material is not None:
-                    materials.setdefault(material.key, material)
-                    keys.append(material.key)
-            items.append(
-                PackItem(
-                    code=item.code,
-                    title=f"{item.category}：{_short(item.requirement)}" if item.category else _short(item.requirement),
-                    requirement=item.requirement.strip(),
-                    points_text=_points(item.points),
-                    asked=tuple(line.strip() for line in item.materials.splitlines() if line.strip()),
-                    keys=tuple(dict.fromkeys(keys)),
-                )
+
+def _standard_item(item: StandardItem, gathered: _Gathered, version) -> PackItem:
+    """One item of the standard with the material that backs it (see the module's docstring)."""
+    kinds = _kinds_of(item)
+    keys: list[str] = []
+    measure = item.measure
+    if measure in (StandardItem.Measure.KIND_COUNT, StandardItem.Measure.RULE, StandardItem.Measure.MANUAL):
+        held = gathered.counted_as(kinds)
+        keys += gathered.record_keys(held)
+        if measure == StandardItem.Measure.RULE and held:
+            period, name = gathered.period, gathered.name
+            labels = "、".join(KINDS[code].label for code in kinds)
+            keys += gathered.table_keys(
+                calendar_table(gathered.calendar, branch_name=name, period=period, kinds=kinds),
+                attendance_table(
+                    held,
+                    key=f"table-attendance-{'-'.join(sorted(kinds))}",
+                    title=f"{period.label}{labels}出席情况",
+                    file_stem=f"{name}-{period.label}-{labels}出席情况",
+                ),
             )
-    else:
-        by_category: dict[str, list[Activity]] = defaultdict(list)
-        for activity in records:
-            by_category[activity.kind_info.category].append(activity)
-        sections: list[tuple[str, list[str]]] = [
-            (label, record_keys(by_category[code])) for code, label in Category.LABELS.items() if by_category.get(code)
-        ]
-        sections.append(("组织生活合规日历", table_key(calendar_table(calendar, branch_name=name, period=period))))
-        attendance = attendance_table(
-            records, key="table-attendance", title=f"{period.label}会议出席情况", file_stem=f"{name}-{period.label}-会议出席情况"
-        )
-        if attendance is not None:
-            sections.append(("会议出席情况", table_key(attendance)))
-        sections.append(
-            ("党员队伍", [k for table in roster_tables(facts, branch_name=name, period=period, groups=member_groups) for k in table_key(table)])
-        )
-        sections.append(("宣传报道", table_key(publicity_table(facts, branch_name=name, period=period))))
-        report = report_material(sources.version)
-        if report is not None:
-            materials[report.key] = report
-            sections.append(("工作总结", [report.key]))
-        items = [PackItem(code=str(n), title=title, keys=tuple(keys)) for n, (title, keys) in enumerate(sections, start=1)]
+    elif measure == StandardItem.Measure.ROSTER:
+        keys += gathered.roster_keys()
+    elif measure == StandardItem.Measure.PUBLICITY:
+        keys += gathered.publicity_keys()
+    elif measure == StandardItem.Measure.REPORT:
+        keys += gathered.report_keys(version)
+    return PackItem(
+        code=item.code,
+        title=f"{item.category}：{_short(item.requirement)}" if item.category else _short(item.requirement),
+        requirement=item.requirement.strip(),
+        points_text=_points(item.points),
+        asked=tuple(line.strip() for line in item.materials.splitlines() if line.strip()),
+        keys=tuple(dict.fromkeys(keys)),
+    )
 
+
+def _fallback_items(gathered: _Gathered, version) -> list[PackItem]:
+    """Without a standard: a section per category of record, then the calendar, attendance,
+    roster, publicity and the report."""
+    period, name, records = gathered.period, gathered.name, gathered.records
+    by_category: dict[str, list[Activity]] = defaultdict(list)
+    for activity in records:
+        by_category[activity.kind_info.category].append(activity)
+    sections: list[tuple[str, list[str]]] = [
+        (label, gathered.record_keys(by_category[code])) for code, label in Category.LABELS.items() if by_category.get(code)
+    ]
+    sections.append(("组织生活合规日历", gathered.table_keys(calendar_table(gathered.calendar, branch_name=name, period=period))))
+    attendance = attendance_table(
+        records, key="table-attendance", title=f"{period.label}会议出席情况", file_stem=f"{name}-{period.label}-会议出席情况"
+    )
+    if attendance is not None:
+        sections.append(("会议出席情况", gathered.table_keys(attendance)))
+    sections.append(("党员队伍", gathered.roster_keys()))
+    sections.append(("宣传报道", gathered.publicity_keys()))
+    report = gathered.report_keys(version)
+    if report:
+        sections.append(("工作总结", report))
+    return [PackItem(code=str(n), title=title, keys=tuple(keys)) for n, (title, keys) in enumerate(sections, start=1)]
+
+
+def pack_build(*, branch: Organisation, period: Period, today: datetime.date, sources: PackSources | None = None) -> Pack:
+    """The pack's document model; ``PackTooLarge`` beyond ``limits.PACK_MAX_RECORDS`` records."""
+    sources = sources or pack_sources(branch=branch, period=period)
+    gathered = _Gathered(branch=branch, period=period, today=today)
+    if sources.standard is not None:
+        items = [_standard_item(item, gathered, sources.version) for item in sources.items]
+    else:
+        items = _fallback_items(gathered, sources.version)
     return Pack(
-        organisation=name,
+        organisation=branch.name,
         committee=sources.committee.name if sources.committee else "",
         period_label=period.label,
         date_text=chinese_date(today),
         standard_title=sources.standard.title if sources.standard else "",
         items=tuple(items),
-        materials=materials,
-        file_stem=f"{name}-{period.label}-迎检支撑材料",
+        materials=gathered.materials,
+        file_stem=f"{branch.name}-{period.label}-迎检支撑材料",
     )
 
 
