@@ -21,6 +21,7 @@ from reports.fonts import FontSetup, font_setup, pdf_font_css
 
 from .cjk_justify import install as install_cjk_justify
 from .html import STYLESHEET, render_print_html, static_path
+from .weasyprint_speed import install as install_speedups
 
 _local = threading.local()
 
@@ -34,6 +35,7 @@ class _Engine:
         from weasyprint.text.fonts import FontConfiguration
 
         install_cjk_justify()
+        install_speedups()
         self.setup = setup
         self.font_config = FontConfiguration()
         self.font_css = CSS(string=pdf_font_css(setup), font_config=self.font_config)
