@@ -101,3 +101,30 @@ def test_streams_are_deflated_at_zlibs_default_level():
     deflated = compressor.compress(data) + compressor.flush()
     assert deflated == zlib.compress(data, weasyprint_speed.COMPRESSION_LEVEL)
     assert zlib.decompress(deflated) == data
+
+
+def test_subsetting_parses_no_c_type_per_glyph_count():
+    """Each document's glyph count would otherwise be a new C type, parsed (≈ 2 ms) and kept."""
+    from weasyprint.text.ffi import ffi
+
+    render_pdf(TINY)
+
+    def sized_types() -> set[str]:
+        return {key for key in ffi._parsed_types if isinstance(key, str) and "hb_codepoint_t[" in key}
+
+    before = sized_types()
+    # A glyph count no earlier document of this process had: 1–400 distinct hanzi.
+    count = 1 + len(before) * 37 % 400
+    content = render_pdf('<p class="gbt-body">' + "".join(chr(0x4E00 + 3 * i) for i in range(count)) + "</p>")
+    assert sized_types() == before
+    assert embedded_fonts(content)
+
+
+def test_open_arrays_hold_the_same_items():
+    from weasyprint.pdf import fonts
+
+    render_pdf(TINY)
+    made = fonts.ffi.new("hb_codepoint_t[4]", [3, 1, 4, 1])
+    assert list(made) == [3, 1, 4, 1]
+    padded = fonts.ffi.new("hb_codepoint_t[4]", [9])  # fewer items than the size: as cffi makes it
+    assert list(padded) == [9, 0, 0, 0]
