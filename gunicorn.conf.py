@@ -38,18 +38,25 @@ def _preload() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connections
     from django.urls import reverse
 
+    from reports.claims import warm_up as warm_up_claims
     from reports.minutes_renderers.pdf import preload as preload_minutes
     from reports.renderers import RENDERERS
     from reports.renderers.pdf import SAMPLE, preload
 
     try:
+        import branchwork.wsgi  # noqa: F401 — the application and its middleware, as the workers load it
+
+        if getattr(settings, "REDIS_URL", ""):
+            import redis  # noqa: F401 — the cache's client (≈ 0.09 s CPU), else imported by the first request
         reverse("healthz")  # builds the URL resolver, which the first request would otherwise do
         preload()
         preload_minutes()
         RENDERERS["docx"].render(SAMPLE)  # the DOCX template, made once per process
+        warm_up_claims()  # a draft's PDF is compiled and checked first
     finally:
         connections.close_all()  # never a connection shared by forked workers
 

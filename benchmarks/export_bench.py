@@ -283,7 +283,7 @@ def gunicorn_worker_pdfs(database: Path, *, preload: str, count: int = WORKER_PD
     }
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
-        [str(gunicorn), "branchwork.wsgi", "-c", str(ROOT / "gunicorn.conf.py"), "--workers", "1",
+        [str(gunicorn), "branchwork.wsgi", "-c", os.environ.get("BENCH_GUNICORN_CONF", str(ROOT / "gunicorn.conf.py")), "--workers", "1",
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
         cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )

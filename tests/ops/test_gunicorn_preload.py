@@ -84,20 +84,25 @@ def test_a_master_that_cannot_preload_leaves_it_to_the_workers(conf, monkeypatch
 
 @pytest.mark.slow
 def test_a_worker_forked_after_the_preload_makes_pdfs():
-    """As gunicorn does: preload, fork, and in the child make a report and a document in fonts
-    and sizes the preload never used (a new font set-up must not wait on state left in the parent)."""
+    """As gunicorn does: the master's preload (the real one), fork, and in the child make a report,
+    a DOCX and a document in fonts and sizes the preload never used (a new font set-up must not
+    wait on state left in the parent)."""
     from reports.renderers import RENDERERS
-    from reports.renderers.pdf import preload, render_pdf
+    from reports.renderers.pdf import render_pdf
 
     from ..reports.sample_documents import reference_document
 
-    preload()
+    spec = importlib.util.spec_from_file_location("gunicorn_conf_preloading", CONF)
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    conf._preload()
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: report back through the pipe, never return into pytest
         status = 1
         try:
             report = RENDERERS["pdf"].render(reference_document())
+            RENDERERS["docx"].render(reference_document())
             other = render_pdf('<p style="font: 33pt Unifont">Hello 𠮷 ä 新字体 <b>粗</b> <i>斜</i></p>')
             pages = len(pypdf.PdfReader(io.BytesIO(report)).pages)
             os.write(write, f"{pages} {len(other)}".encode())
