@@ -25,6 +25,7 @@ from .kinds import KINDS
 from .models import ComplianceRule
 from .pages import period_from_request, period_select
 from .periods import period_range
+from .rectifications import overdue_entries
 
 OVERVIEW_PAGE_SIZE = 20
 
@@ -47,6 +48,9 @@ def compliance(request, code):
             "calendar": branch_calendar(branch=branch, period=period, today=today),
             "rules": rules_in_force(branch),
             "can_write": access.can_write_branch(request.user, branch),
+            # Rectification items past their deadline (整改台账), as of the period's last day.
+            "overdue": overdue_entries(branch=branch, as_of=min(today, period.end)),
+            "overdue_as_of": min(today, period.end),
             **period_select(period, periods),
         },
     )

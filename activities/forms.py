@@ -48,6 +48,7 @@ class ActivityForm(forms.ModelForm):
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "resolved_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "date_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "reported_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "approved_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -58,6 +59,7 @@ class ActivityForm(forms.ModelForm):
             "start_time": {"invalid": "请填写有效的时间，如 09:00"},
             "end_time": {"invalid": "请填写有效的时间，如 11:30"},
             "resolved_on": {"invalid": "请填写有效的日期，如 2022-06-30"},
+            "deadline": {"invalid": "请填写有效的日期，如 2022-06-30"},
             "headcount": {"invalid": "人数应为整数"},
             "date_to": {"invalid": "请填写有效的日期，如 2022-06-30"},
             "reported_on": {"invalid": "请填写有效的日期，如 2022-06-30"},
@@ -126,6 +128,15 @@ class ActivityForm(forms.ModelForm):
             ).order_by("name", "pk")
             field.empty_label = "（从本支部花名册中选择）"
             field.error_messages["invalid_choice"] = f"{field.label}须是本支部花名册中的人员"
+        if "responsible_member" in self.fields:
+            field = self.fields["responsible_member"]
+            field.queryset = (
+                Member.objects.filter(branch=branch)
+                .filter(Q(transferred_out_on__isnull=True) | Q(pk=self.instance.responsible_member_id or 0))
+                .order_by("name", "pk")
+            )
+            field.empty_label = "（从本支部花名册中选择）"
+            field.error_messages["invalid_choice"] = "责任人须是本支部花名册中的人员"
         if "headcount" in self.fields:
             field = self.fields["headcount"]
             field.min_value = 1

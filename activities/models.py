@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -28,6 +29,17 @@ class ActivityQuerySet(BranchTreeQuerySet):
 
 
 COPIED_TO_KINDS = {"branch", "branch_id", "date", "party_group", "party_group_id"}
+
+
+class RectificationSource(models.TextChoices):
+    """Where a problem on the 整改台账 was found."""
+
+    ORG_LIFE = "org_life", "组织生活会"
+    APPRAISAL = "appraisal", "民主评议"
+    INSPECTION = "inspection", "上级检查（考核）"
+    PATROL = "patrol", "巡察"
+    REPORT = "report", "总结中的存在的问题"
+    OTHER = "other", "其他"
 
 
 class Activity(models.Model):
@@ -176,6 +188,53 @@ class Activity(models.Model):
     approved_on = models.DateField("批准日期", null=True, blank=True)
     is_resolved = models.BooleanField("已整改", default=False)
     resolved_on = models.DateField("整改完成日期", null=True, blank=True)
+    # 整改事项 as an entry of the 整改台账 (activities.rectifications): where the problem came from,
+    # who answers for it, by when, what shows the work done, and the re-check that closes it.
+    # Its status is derived (``rectifications.status_of``), never typed.
+    rectification_source = models.CharField(
+        "问题来源", max_length=20, choices=RectificationSource.choices, blank=True
+    )
+    source_activity = models.ForeignKey(
+        "self",
+        verbose_name="来源记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rectifications_opened",
+        help_text="查摆出该问题的组织生活会、民主评议等记录",
+    )
+    source_ref = models.CharField(
+        "来源说明", max_length=300, blank=True, help_text="如：2022年上半年工作总结“存在的问题”第2项、上级检查考核第3项扣分"
+    )
+    # What opened the entry, for opening it once only (a report item, an inspection item).
+    source_key = models.CharField("来源标识", max_length=100, blank=True, editable=False)
+    responsible_member = models.ForeignKey(
+        Member, verbose_name="责任人", null=True, blank=True, on_delete=models.SET_NULL, related_name="rectifications"
+    )
+    responsible_text = models.CharField(
+        "责任人（其他）", max_length=100, blank=True, help_text="花名册以外的责任人或责任部门，如：支委会、组织委员"
+    )
+    deadline = models.DateField("整改时限", null=True, blank=True)
+    evidence_records = models.ManyToManyField(
+        "self",
+        verbose_name="整改佐证记录",
+        symmetrical=False,
+        blank=True,
+        related_name="evidence_for_rectifications",
+    )
+    rechecked_on = models.DateField("复查日期", null=True, blank=True, editable=False)
+    rechecked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="复查登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    recheck_note = models.TextField(
+        "复查意见", blank=True, editable=False, **limits.chars(limits.RECORD_NOTE_MAX_CHARS)
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -220,6 +279,16 @@ class Activity(models.Model):
         """Bring the counted kinds' copies of branch, date and party group up to date (``save``
         does; ``bulk_update`` does not)."""
         self.counted_kinds.update(branch_id=self.branch_id, date=self.date, party_group_id=self.party_group_id)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.deadline and self.date and self.deadline < self.date:
+            errors["deadline"] = "整改时限不能早于发现问题的日期"
+        if self.rechecked_on and not self.is_resolved:
+            errors["is_resolved"] = "该问题已复查销号，不能改为未整改；如需重新整改，请另行列入整改台账"
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def kind_info(self) -> Kind:

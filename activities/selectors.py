@@ -34,6 +34,8 @@ from django.utils import timezone
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 
+from .evidence import missing as missing_evidence
+from .evidence import with_evidence
 from .kinds import KINDS, kinds_where
 from .models import Activity, ActivityKind, PublicityEntry
 
@@ -223,6 +225,8 @@ class PeriodFacts:
     ideology: tuple[Dated, ...] = ()
     publicity: tuple[OutletTally, ...] = ()  # per outlet, in the registry's order
     open_rectifications: tuple[Named, ...] = ()
+    # Record id → 整改时限 of the open rectification items that have one (activities.rectifications).
+    rectification_deadlines: Mapping[int, datetime.date] = field(default_factory=dict)
     # Every printed record with its own content, in date order (see ``Detail``).
     details: tuple[Detail, ...] = ()
     membership: Membership = field(default_factory=Membership)
@@ -241,6 +245,9 @@ class PeriodFacts:
     # Every (kind, record id, date, party group id, record's own kind) of the period's calendar
     # year, for the compliance calendar (``activities.compliance.branch_calendar``).
     year_kinds: tuple[tuple, ...] | None = field(default=None, compare=False, repr=False)
+    # The records of the period that lack evidence their kinds ask for (minutes, photos…), in
+    # date order: the draft preview lists them beside the draft.
+    evidence_gaps: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     def count(self, kind: str) -> Tally:
         return self.kinds.get(kind, Tally())
@@ -272,7 +279,7 @@ class PeriodFacts:
 
 
 def period_facts(*, branch: Organisation, period: Period, today: datetime.date | None = None) -> PeriodFacts:
-    """Everything the report prints about ``branch`` in ``period``, in six queries."""
+    """Everything the report prints about ``branch`` in ``period``, in five queries."""
     today = today or timezone.localdate()
     as_of = period.end if today > period.end or today < period.start else today
 
@@ -301,10 +308,18 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
             group_meetings.append((day, group_id))
     counts_by_kind: dict[str, int] = {code: len(ids) for code, ids in ids_by_kind.items()}
 
-    # 2. Every record of the period with its details (any kind's 〔…详情〕 may print them).
-    details = list(
-        Activity.objects.for_branch(branch)
-        .in_period(period)
+    # 2. Every record of the period with its details (any kind's 〔…详情〕 may print them), and
+    # the evidence each has (attendance, minutes, photos), for the records that lack some.
+    # Read with them: the rectification items found before the period and still open at its start
+    # (「整改事项」 carried into it), which are not printed as the period's records (see 5.).
+    carried_open = Q(kind="rectification", date__lt=period.start) & (
+        Q(is_resolved=False) | Q(resolved_on__gt=period.end)
+    )
+    rows = list(
+        with_evidence(
+            Activity.objects.for_branch(branch).filter(Q(date__range=(period.start, period.end)) | carried_open),
+            kinds_known=True,
+        )
         .select_related("speaker")
         .only(
             "id", "kind", "date", "title", "place", "host", "content", "materials", "study_form", "activity_forms",
@@ -312,10 +327,11 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
             "speaker__name", "speaker__post", "outcome", "other_participants", "interviewee", "talk_reason",
             "payment_type", "paid_count", "member_total", "amount", "branch_role", "members_part", "material_type",
             "sent_to", "series_kind", "series_count", "date_to", "approval_matter", "approval_status", "approval_body",
-            "reported_on", "approved_on",
+            "reported_on", "approved_on", "decisions", "is_resolved", "resolved_on", "deadline",
         )
         .order_by("date", "pk")
     )
+    details = [a for a in rows if a.date >= period.start]
 
     # A counted series adds its sessions to the kind they count as (「开展入党积极分子培训6次」 in the
     # 理论学习会 figure); the series record joins that figure's records, marked as a series there.
@@ -337,18 +353,14 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
 
     # 5. Rectification items found by the end of the period: those still open then, and those
     # found in the period (「列出问题查摆清单」).
-    rectifications = list(
-        Activity.objects.for_branch(branch)
-        .filter(kind="rectification", date__lte=period.end)
-        .filter(Q(is_resolved=False) | Q(resolved_on__gt=period.end) | Q(date__gte=period.start))
-        .only("id", "title", "date", "is_resolved", "resolved_on")
-        .order_by("date", "pk")
-    )
+    # Read with the records (2.): the period's, and those carried open into it.
+    rectifications = [a for a in rows if a.kind == "rectification"]
     open_rectifications = tuple(
         Named(a.title, (a.pk,))
         for a in rectifications
         if not a.is_resolved or (a.resolved_on is not None and a.resolved_on > period.end)
     )
+    open_ids = {item.activity_ids[0] for item in open_rectifications}
 
     # 6. The roster, for membership figures and for naming a host by post; with each member,
     # whether a 转正 naming them still awaited the superior at the end of the period.
@@ -411,6 +423,9 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         ideology=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in details if kinds_of[a.pk] & ideology_front),
         publicity=publicity,
         open_rectifications=open_rectifications,
+        rectification_deadlines=MappingProxyType(
+            {a.pk: a.deadline for a in rectifications if a.deadline and a.pk in open_ids}
+        ),
         details=tuple(_detail(a, post_of) for a in details),
         membership=membership(members, period=period, as_of=as_of),
         rectifications_found=tuple(a.pk for a in rectifications if period.contains(a.date)),
@@ -418,6 +433,7 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         group_rows=tuple(groups),
         roster=tuple(members),
         counted_kinds=MappingProxyType({pk: frozenset(codes) for pk, codes in kinds_of.items()}),
+        evidence_gaps=tuple(a.pk for a in details if missing_evidence(a, kinds_of.get(a.pk, ()))),
         year_kinds=tuple(year_rows) if period.end <= year_end else None,
     )
 

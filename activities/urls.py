@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import compliance_urls, ledger_urls, publicity_urls, views
+from . import compliance_urls, ledger_urls, publicity_urls, rectification_urls, views
 
 app_name = "activities"
 
@@ -28,4 +28,5 @@ urlpatterns: list = [
     *compliance_urls.urlpatterns,
     *publicity_urls.urlpatterns,
     *ledger_urls.urlpatterns,
+    *rectification_urls.urlpatterns,
 ]

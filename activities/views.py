@@ -38,6 +38,7 @@ from .pages import (
 )
 from .periods import period_range
 from .quorum import quorum_results
+from .rectifications import SOURCE_OF_KIND
 
 
 def _get_activity(branch, pk: int, queryset=None) -> Activity:
@@ -262,6 +263,8 @@ def _detail_context(request, branch, activity: Activity, upload_form=None) -> di
         "attachments": list(activity.attachments.select_related("uploaded_by")),
         "upload_form": upload_form or AttachmentForm(),
         "can_write": can_write_branch(request.user, branch),
+        # Records a problem is found in offer 「列入整改台账」 (activities.rectifications).
+        "rectify_from": activity.kind in SOURCE_OF_KIND,
     }
 
 

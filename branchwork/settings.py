@@ -138,7 +138,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend; the user it loads per request carries their unread count.
+    "notifications.auth.InboxModelBackend",
 ]
 
 # Django's default hashers (the first hashes every password people choose), and one for the random

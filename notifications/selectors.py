@@ -28,6 +28,10 @@ def unread_cache_key(user: AbstractBaseUser) -> str:
 
 
 def unread_count(user: AbstractBaseUser) -> int:
+    # Counted with the user when the request loaded them (``notifications.auth``): no query.
+    counted = getattr(user, "unread_notifications", None)
+    if counted is not None:
+        return counted
     key = unread_cache_key(user)
     count = cache.get(key)
     if count is None:

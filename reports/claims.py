@@ -19,9 +19,11 @@ text around them is. The check warns; it never blocks a save. Pure functions: th
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from activities.kinds import KINDS
 from activities.selectors import PeriodFacts
@@ -117,8 +119,43 @@ def _negated(text: str, position: int) -> bool:
 def kind_words() -> list[tuple[str, str]]:
     """(word, kind) for every word of every kind in the registry, longest first, so that
     「支部党员大会」 is not read as 「党员大会」 of another kind."""
+    return list(_compiled(_registry_key()).words)
+
+
+class _Compiled(NamedTuple):
+    words: tuple[tuple[str, str], ...]
+    # (word, kind, count patterns): 「支委会12次」 and 「开展2次讲党课活动」.
+    counts: tuple[tuple[str, str, tuple[re.Pattern, ...]], ...]
+    paraphrases: tuple[tuple[re.Pattern, str], ...]
+
+
+def _registry_key() -> tuple:
+    # A kind registered (or replaced) at run time makes a new key: the patterns follow the registry.
+    return tuple((code, id(kind)) for code, kind in KINDS.items())
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled(key: tuple) -> _Compiled:
+    """The registry's words and patterns, compiled once: the claim check reads every sentence of a
+    report against every kind, and compiling per sentence was most of a report page's time."""
     pairs = [(word, kind.code) for kind in KINDS.values() for word in kind.all_words]
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
+    words = tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+    counts = []
+    for word, code in words:
+        unit = re.escape(KINDS[code].unit)
+        counts.append(
+            (
+                word,
+                code,
+                (
+                    re.compile(rf"{re.escape(word)}(?:活动|会议|工作)?(?:共|累计)?{_NUMBER}{unit}"),
+                    # Not 「第2次支委会」 or 「每一次党课」: an ordinal or "each" is no count.
+                    re.compile(rf"(?<![第每]){_NUMBER}{unit}(?:讲)?{re.escape(word)}"),
+                ),
+            )
+        )
+    paraphrases = tuple((re.compile(pattern), kind.code) for kind in KINDS.values() for pattern in kind.paraphrases)
+    return _Compiled(words, tuple(counts), paraphrases)
 
 
 def _kind_mentions(text: str) -> list[tuple[int, str, str]]:
@@ -126,10 +163,20 @@ def _kind_mentions(text: str) -> list[tuple[int, str, str]]:
     paraphrases (「上了一堂党史课」); no overlaps."""
     taken = [False] * len(text)
     found = []
-    patterns = [(re.escape(word), kind) for word, kind in kind_words()]
-    patterns += [(pattern, kind.code) for kind in KINDS.values() for pattern in kind.paraphrases]
-    for pattern, kind in patterns:
-        for match in re.finditer(pattern, text):
+    compiled = _compiled(_registry_key())
+    # A word is looked for only where it occurs at all; the paraphrases are patterns.
+    for word, kind in compiled.words:
+        if word not in text:
+            continue
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * len(word)
+                found.append((start, word, kind))
+            start = text.find(word, end)
+    for pattern, kind in compiled.paraphrases:
+        for match in pattern.finditer(text):
             span = range(match.start(), match.end())
             if any(taken[i] for i in span):
                 continue
@@ -145,15 +192,11 @@ def _count_claims(sentence: str) -> list[tuple[str, str, int]]:
     is not also 「党员大会2次」)."""
     taken: set[int] = set()
     claims = []
-    for word, code in kind_words():
-        unit = re.escape(KINDS[code].unit)
-        patterns = (
-            rf"{re.escape(word)}(?:活动|会议|工作)?(?:共|累计)?{_NUMBER}{unit}",
-            # Not 「第2次支委会」 or 「每一次党课」: an ordinal or "each" is no count.
-            rf"(?<![第每]){_NUMBER}{unit}(?:讲)?{re.escape(word)}",
-        )
+    for word, code, patterns in _compiled(_registry_key()).counts:
+        if word not in sentence:
+            continue
         for pattern in patterns:
-            for match in re.finditer(pattern, sentence):
+            for match in pattern.finditer(sentence):
                 span = set(range(match.start(), match.end()))
                 number = _cn_number(match.group(1))
                 if number is not None and not span & taken:

@@ -231,7 +231,15 @@ def _problem_drafts(facts, profile: ProfileFacts, open_items) -> list[ItemDraft]
         )
     # Origin as the reports workflow marks a carried-over rectification item, so that it is not
     # offered for carrying over a second time.
-    drafts += [ItemDraft(5, _sentence(r.name), origin=f"carry:rect:{r.activity_ids[0]}") for r in open_items]
+    deadlines = getattr(facts, "rectification_deadlines", {})
+    drafts += [
+        ItemDraft(
+            5,
+            judgments.open_rectification_text(r.name, deadlines.get(r.activity_ids[0]), facts.as_of),
+            origin=f"carry:rect:{r.activity_ids[0]}",
+        )
+        for r in open_items
+    ]
     open_texts = {_sentence(r.name) for r in open_items}
     drafts += [
         ItemDraft(5, judgments.problem_text(key), origin=f"problem:{key}")

@@ -11,9 +11,11 @@ judgments follows from data here, never from fixed text:
   months), no 党课 in the period, no 谈心谈话 recorded, members absent from more than half the
   meetings they were due at, absences without a reason, 预备党员 past their probation and not yet
   confirmed, no publicity where the branch has outlets, and what the branch's own profile lists as
-  its problems. Open rectification items are in the period's facts already.
-- **Last period's problems** are carried forward with what became of each: still open, or
-  resolved with the records that show it.
+  its problems. Open rectification items are in the period's facts already; with a deadline on
+  the 整改台账 they are said with it, and as overdue once it passed (``open_rectification_text``).
+- **Last period's problems** are carried forward with what became of each: still open (overdue
+  past the ledger's deadline), or resolved with the records that show it, re-checked or awaiting
+  the re-check (``rectification_outcome``).
 - **Outcomes** (增强了……, 取得实效, 深度融合) are said only where a source states them: the
   profile's 年度工作成效 or a record's own outcome (``outcome_sources``).
 
@@ -35,7 +37,7 @@ from activities.kinds import KINDS, Category
 from activities.models import Attendance, ComplianceRule, Outlet
 from activities.quorum import Known
 from branchwork.models import Member, Organisation
-from branchwork.periods import Period
+from branchwork.periods import Period, chinese_date
 
 FREQUENCY_WORDS = {
     ComplianceRule.Frequency.MONTHLY: "每月",
@@ -278,7 +280,7 @@ def _carried(
     rectifications = {
         a.pk: a
         for a in Activity.objects.filter(branch=branch, pk__in=rect_ids).only(
-            "id", "title", "is_resolved", "resolved_on"
+            "id", "title", "is_resolved", "resolved_on", "deadline", "rechecked_on"
         )
     }
     carried, still_open = [], set()
@@ -288,12 +290,7 @@ def _carried(
             if record is None:
                 continue
             done = record.is_resolved and (record.resolved_on is None or record.resolved_on <= period.end)
-            when = (
-                f"{record.resolved_on.year}年{record.resolved_on.month}月{record.resolved_on.day}日"
-                if record.resolved_on
-                else ""
-            )
-            evidence = f"已于{when}整改完成" if done and when else ("已整改完成" if done else "尚未整改完成")
+            evidence = rectification_outcome(record, as_of=facts.as_of, done=done)
             carried.append(Carried(record.title.strip() or _plain(text), done, evidence, (record.pk,)))
             continue
         key = origin.removeprefix("problem:")
@@ -314,6 +311,36 @@ def _carried(
             evidence = f"已整改，本期{verb(kind)}{KINDS[kind].label}{tally.count}次"
             carried.append(Carried(figure.label, True, evidence, tally.activity_ids))
     return tuple(carried), frozenset(still_open)
+
+
+def rectification_outcome(record, *, as_of: datetime.date, done: bool) -> str:
+    """What became of a carried rectification item by ``as_of`` (the period's end, or today while
+    it runs), from the 整改台账: 「已于2022年4月30日整改完成，2022年5月20日经复查销号」,
+    「尚未整改完成，整改时限为2022年5月31日，已逾期」."""
+    if done:
+        text = f"已于{chinese_date(record.resolved_on)}整改完成" if record.resolved_on else "已整改完成"
+        # Said only where the ledger records the re-check: a branch that keeps none is not told
+        # 「待复查」 of a problem its superior may well have re-checked.
+        if record.rechecked_on is not None and record.rechecked_on <= as_of:
+            return f"{text}，{chinese_date(record.rechecked_on)}经复查销号"
+        return text
+    return "尚未整改完成" + _deadline_clause(record.deadline, as_of)
+
+
+def _deadline_clause(deadline: datetime.date | None, as_of: datetime.date) -> str:
+    if deadline is None:
+        return ""
+    return f"，整改时限为{chinese_date(deadline)}" + ("，已逾期" if deadline < as_of else "")
+
+
+def open_rectification_text(name: str, deadline: datetime.date | None, as_of: datetime.date) -> str:
+    """An open rectification item as 存在的问题 says it: the problem as the branch wrote it and,
+    where the ledger gives a deadline, 「该问题尚未整改到位，整改时限为2022年5月31日，已逾期」
+    (overdue when the deadline passed before ``as_of``). Without a deadline the problem alone."""
+    text = name.strip()
+    if deadline is None:
+        return text if text[-1:] in "。！？" else text + "。"
+    return f"{text.rstrip('。；;，,')}，该问题尚未整改到位{_deadline_clause(deadline, as_of)}。"
 
 
 _FIGURE_RE = re.compile(r"〔[^〔〕]*〕")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field, fields
 
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from activities.selectors import PeriodFacts, period_facts
@@ -119,9 +120,21 @@ def profile_rows(*, branch: Organisation, year: int) -> tuple[BranchProfile, Pro
 
 
 def profile_facts(*, branch: Organisation, year: int) -> ProfileFacts:
-    """The branch's profile for ``year``, in three queries (profile, the year's row, standing work);
-    empty fields where the branch has not written one. Superiors default to the tree's names."""
-    profile, year_row = profile_rows(branch=branch, year=year)
+    """The branch's profile for ``year``, in two queries (the profile with the year's row, and the
+    standing work); empty fields where the branch has not written one. Superiors default to the
+    tree's names."""
+    row = (
+        Organisation.objects.filter(pk=branch.pk)
+        .annotate(year_row=FilteredRelation("report_years", condition=Q(report_years__year=year)))
+        .select_related("report_profile", "year_row")
+        .first()
+    )
+    try:
+        profile = row.report_profile
+    except BranchProfile.DoesNotExist:
+        profile = BranchProfile(branch=branch)
+    # A branch without a row for the year has no attribute at all (the outer join found nothing).
+    year_row = getattr(row, "year_row", None) or ProfileYear(branch=branch, year=year)
     standing = tuple(
         Standing(work.pk, work.section, work.title.strip(), work.measures.strip())
         for work in StandingWork.objects.filter(branch=branch)

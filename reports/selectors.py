@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -184,7 +183,7 @@ def _draft(report: Report, today: datetime.date) -> dict:
             "document": document.to_json(),
             "claims": check_document(document, facts),
             # The preview lists them beside the draft; the facts have read every record's kinds.
-            "evidence_gaps": _evidence_gap_ids(report.branch, report.period, facts.counted_kinds),
+            "evidence_gaps": list(facts.evidence_gaps),
         }
 
     return cached_figures("report-draft", report.branch, (*report_state(report), today.isoformat()), compute)
@@ -276,23 +275,15 @@ def branch_home_panel(*, branch: Organisation, period: Period, today: datetime.d
     )
 
 
-def _evidence_gap_ids(
-    branch: Organisation, period: Period, kinds: Mapping[int, frozenset[str]] | None
-) -> list[int]:
-    """``kinds``: record id → the kinds it counts as, for every record of the period, when the
-    caller has read them (``PeriodFacts.counted_kinds``): then they are not read again."""
-    records = with_evidence(Activity.objects.for_branch(branch).in_period(period), kinds_known=kinds is not None)
-    return [
-        record.pk
-        for record in records.order_by("date", "pk")
-        if missing_evidence(record, None if kinds is None else kinds.get(record.pk, ()))
-    ]
+def _evidence_gap_ids(branch: Organisation, period: Period) -> list[int]:
+    records = with_evidence(Activity.objects.for_branch(branch).in_period(period))
+    return [record.pk for record in records.order_by("date", "pk") if missing_evidence(record)]
 
 
 def evidence_gaps(*, branch: Organisation, period: Period) -> list[int]:
     """Ids of the period's records that lack evidence their checklist asks for (minutes, photos…),
     cached by the branch's figures version."""
-    return cached_figures("evidence-gaps", branch, (period.code,), lambda: _evidence_gap_ids(branch, period, None))
+    return cached_figures("evidence-gaps", branch, (period.code,), lambda: _evidence_gap_ids(branch, period))
 
 
 def draft_evidence_gaps(report: Report, *, today: datetime.date) -> list[int]:
@@ -329,10 +320,15 @@ def _branch_figures(branches: list[Organisation], period: Period, today: datetim
         if group_key == ALL_GROUPS and kind in ROLLUP_KINDS:
             if held := sum(by_month.get(number, 0) for number in period_months):
                 counts[branch_id][kind] = held
-    # Sessions of counted series (not logged one by one) count in their kind's column too.
+    # Sessions of counted series (not logged one by one) count in their kind's column too. Only the
+    # kinds that hold a series are read, so the (branch, kind, date) index finds the few rows.
+    series_holders = [kind.code for kind in KINDS.values() if "series_kind" in kind.fields]
     series = (
         Activity.objects.filter(
-            branch_id__in=branch_ids, date__range=(period.start, period.end), series_kind__in=ROLLUP_KINDS
+            branch_id__in=branch_ids,
+            kind__in=series_holders,
+            date__range=(period.start, period.end),
+            series_kind__in=ROLLUP_KINDS,
         )
         .values_list("branch_id", "series_kind")
         .annotate(total=Sum("series_count"))
@@ -365,9 +361,10 @@ def review_rollup(*, organisation: Organisation, period: Period, today: datetime
 
     reports = {
         report.branch_id: report
+        # The table shows a report's status and version only; its branch is the row's.
         for report in Report.objects.below(organisation)
         .in_period(period)
-        .select_related("branch")
+        .only("id", "branch_id", "year", "half", "status")
         .annotate(latest_version=Max("versions__number"), submitted_at=Max("versions__submitted_at"))
     }
 

@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from branchwork.periods import Period
 
-from . import minutes_views, profile_views, views
+from . import minutes_views, profile_views, rectification_views, views
 
 
 class PeriodConverter:
@@ -48,6 +48,12 @@ urlpatterns = [
     path("b/<slug:code>/reports/<report_period:period>/review/", views.report_review, name="report_review"),
     path("b/<slug:code>/reports/<report_period:period>/return/", views.report_return, name="report_return"),
     path("b/<slug:code>/reports/<report_period:period>/approve/", views.report_approve, name="report_approve"),
+    # 「列入整改台账」 beside an item of 存在的问题 (the ledger is the records', activities.rectifications).
+    path(
+        "b/<slug:code>/reports/<report_period:period>/items/<int:item_pk>/rectify/",
+        rectification_views.report_item_rectify,
+        name="report_item_rectify",
+    ),
     # A branch's meeting records (会议记录) and its 三会一课 ledger on paper; the pages offering them
     # are the records' own (activities), the documents are made here like the report's.
     path("b/<slug:code>/records/<int:pk>/minutes.<slug:fmt>", minutes_views.minutes_download, name="minutes_download"),

@@ -1,4 +1,7 @@
 from django import template
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from reports.document import chinese_ordinal
 
@@ -20,3 +23,69 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+_CODE = "__branch_code__"  # stands for a branch's code in a URL reversed once per table
+
+
+@register.simple_tag
+def rollup_rows(rollup, organisation) -> SafeString:
+    """The body rows of the reviewer's roll-up table. Hundreds of rows of a dozen cells: written
+    here with ``format_html`` (≈ 0.03 ms a row) rather than by template loops (≈ 0.2 ms a row),
+    which were most of the committee roll-up's time; every URL is reversed once per table."""
+    period = rollup.period.code
+    urls = {
+        name: reverse(name, args=[_CODE, period]) if name != "activities:branch_home" else reverse(name, args=[_CODE])
+        for name in ("activities:branch_home", "reports:report_review", "reports:report_edit")
+    }
+    show_parent = organisation.level == "committee"
+    return mark_safe("".join(_rollup_row(row, urls, period, show_parent) for row in rollup.rows))
+
+
+def _rollup_row(row, urls: dict[str, str], period: str, show_parent: bool) -> str:
+    code = row.branch.code
+
+    def url(name: str) -> str:
+        return urls[name].replace(_CODE, code)
+
+    parent = (
+        format_html('<div class="small text-muted">{}</div>', row.branch.parent.name)
+        if show_parent and row.branch.parent
+        else ""
+    )
+    # The counts are numbers and their labels the app's own: no escaping needed but the labels'.
+    counts = mark_safe(
+        "".join(
+            f'<td class="text-end{"" if count else " text-muted"}" data-label="{escape(label)}">{int(count)}</td>'
+            for label, count in row.labelled_counts
+        )
+    )
+    gaps = (
+        format_html('<span class="text-danger fw-semibold">{}</span>', row.gaps)
+        if row.gaps
+        else mark_safe('<span class="text-muted">0</span>')
+    )
+    if row.report is None:
+        action = mark_safe('<span class="small text-muted rollup-none">未开始</span>')
+    elif row.status == "submitted":
+        action = format_html('<a class="btn btn-sm btn-primary" href="{}">审阅</a>', url("reports:report_review"))
+    else:
+        action = format_html('<a class="btn btn-sm btn-outline-secondary" href="{}">查看</a>', url("reports:report_edit"))
+    return format_html(
+        '<tr><th scope="row" class="fw-normal"><a href="{}?period={}">{}</a>{}</th>'
+        '<td class="rollup-status"><span class="badge badge-status-{}">{}</span></td>{}'
+        '<td class="text-end{}" data-label="新闻宣传">{}</td>'
+        '<td class="text-end" data-label="合规缺口">{}</td>'
+        '<td class="text-nowrap rollup-action">{}</td></tr>',
+        url("activities:branch_home"),
+        period,
+        row.branch.name,
+        parent,
+        row.status,
+        row.status_label,
+        counts,
+        "" if row.publicity else " text-muted",
+        row.publicity,
+        gaps,
+        action,
+    )

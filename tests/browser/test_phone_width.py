@@ -235,3 +235,25 @@ def test_a_new_general_branch_starts_with_outlets_and_its_branch_records_news(ne
     assert page.get_by_role("cell", name="省路网监测中心网站和微信公众号", exact=True).is_visible()
     fits_a_phone(page, "p3-org-outlets-defaults")
     assert_clean(page)
+
+
+def test_the_rectification_ledger_fits_a_phone(new_page, live_server, demo):
+    """The 整改台账 from the branch home, an entry of it, and 列入整改台账 from a 组织生活会."""
+    page = new_page()
+    login(page, live_server, *SECRETARY)
+    page.get_by_role("heading", name="kl所党支部", level=1).wait_for()
+    page.get_by_role("link", name=re.compile("^整改台账（")).click()
+    page.get_by_role("heading", name="整改台账", level=1).wait_for()
+    assert "党建与业务工作融合方面，工作措施和力度不够" in page.content()
+    fits_a_phone(page, "p4-rectification-ledger")
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    page.get_by_role("link", name="党建与业务工作融合方面，工作措施和力度不够").first.click()
+    page.get_by_role("heading", name="党建与业务工作融合方面，工作措施和力度不够", level=1).wait_for()
+    page.set_viewport_size({"width": DESK, "height": 900})
+    fits_a_phone(page, "p4-rectification-entry")
+    org_life = demo.activities.filter(kind="org_life").first()
+    page.goto(f"{live_server.url}/b/kl/records/{org_life.pk}/")
+    page.get_by_role("link", name="列入整改台账").click()
+    page.get_by_role("heading", name="列入整改台账", level=1).wait_for()
+    fits_a_phone(page, "p4-rectification-open")
+    assert_clean(page)

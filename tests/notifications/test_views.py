@@ -114,8 +114,24 @@ def test_a_secretarys_pages_query_nothing_for_the_navigation_once_cached(world, 
     with CaptureQueriesContext(connection) as queries:
         page = client.get(url).content.decode()
     assert "消息</a>" in page
-    assert not [q["sql"] for q in queries if "notifications_notification" in q["sql"]]
+    # The unread count comes with the user (notifications.auth): no query of its own.
+    inbox = [q["sql"] for q in queries if "notifications_notification" in q["sql"]]
+    assert all('FROM "auth_user"' in sql for sql in inbox)
     assert not [q["sql"] for q in queries if "COUNT(" in q["sql"] and "reports_report" in q["sql"]]
+
+
+def test_the_unread_count_comes_with_the_user(world, as_user, returned):
+    """One unread notice (the return): counted in the query that loads the user, cold."""
+    from django.core.cache import cache
+
+    client = as_user(world.secretary)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("reports:report_list", args=["kl"])).content.decode()
+    assert 'nav-count">1<span class="visually-hidden">条未读</span>' in page
+    assert [q["sql"] for q in queries if "notifications_notification" in q["sql"]] == [
+        q["sql"] for q in queries if 'FROM "auth_user"' in q["sql"]
+    ]
 
 
 def test_a_reviewer_without_waiting_reports_sees_no_badge(world, as_user):

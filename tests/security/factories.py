@@ -29,7 +29,7 @@ from branchwork.periods import Period
 from branchwork.roster import COLUMNS as ROSTER_COLUMNS
 from notifications.models import Notification
 from reports import services as report_services
-from reports.models import Report
+from reports.models import Report, ReportItem
 from tests.factories import (
     AttendanceFactory,
     MemberFactory,
@@ -57,6 +57,8 @@ class BranchObjects:
     attachment: Attachment
     publicity: PublicityEntry
     outlet: Outlet  # the branch's own
+    rectification: Activity  # an entry of the 整改台账, resolved and awaiting its re-check
+    problem_item: ReportItem | None = None  # an item of 存在的问题 in its 2022H1 report
 
 
 @dataclass
@@ -99,7 +101,11 @@ def branch_objects(branch: Organisation, *, outlet: Outlet, by) -> BranchObjects
         branch=branch, outlet=outlet, date=D(2022, 4, 1), count=1, title="春运保通纪实", created_by=by
     )
     own_outlet = OutletFactory(organisation=branch, name=f"{branch.code}所微信公众号")
-    return BranchObjects(branch, group, member, activity, attachment, publicity, own_outlet)
+    rectification = activity_services.activity_create(
+        branch=branch, kind="rectification", by=by, date=D(2022, 2, 25), title="台账记录不规范",
+        is_resolved=True, resolved_on=D(2022, 4, 1),
+    )
+    return BranchObjects(branch, group, member, activity, attachment, publicity, own_outlet, rectification)
 
 
 def _store_fake_files(version) -> None:
@@ -137,6 +143,8 @@ class Scene:
         """Model → the instance to put in a URL."""
         return {
             Activity: branch.activity,
+            (Activity, "rectification"): branch.rectification,
+            ReportItem: branch.problem_item,
             Attachment: branch.attachment,
             Member: branch.member,
             PartyGroup: branch.group,
@@ -165,6 +173,14 @@ def build_scene(world) -> Scene:
     kl = branch_objects(world.branch, outlet=hw.outlet, by=world.secretary)
     xy = branch_objects(world.sibling, outlet=hw.outlet, by=world.sibling_secretary)
     reports = workflow_reports(world.branch, secretary=world.secretary, reviewer=world.reviewer)
+    kl.problem_item = reports["returned"].items.filter(section=5).first()
+    xy.problem_item = ReportItem.objects.create(
+        report=Report.objects.create(
+            branch=world.sibling, year=2022, half="H1", title="t", addressee="a", opening="o", signature="s", signed_on=D(2022, 7, 1)
+        ),
+        section=5,
+        text="党员学习教育形式单一。",
+    )
     # Submitting told hw's reviewer; lz's reviewer has a notification of their own.
     hw.notification = Notification.objects.filter(recipient=world.reviewer).unread().latest("pk")
     lz.notification = Notification.objects.create(

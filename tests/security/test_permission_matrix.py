@@ -40,6 +40,7 @@ from django.urls import reverse
 from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
 from branchwork.models import Member, Organisation, PartyGroup, Role
 from notifications.models import Notification
+from reports.models import ReportItem
 
 from .factories import (
     H2,
@@ -81,6 +82,9 @@ READS = {
     "activities:outlet_branch_list",
     "activities:ledger_index",
     "activities:ledger_export",
+    "activities:rectification_ledger",
+    "activities:rectification_export",
+    "activities:rectification_detail",
     "reports:ledger_pdf",
     "reports:minutes_download",
     "reports:minutes_book",
@@ -215,7 +219,7 @@ def test_every_url_can_be_filled():
     """A URL the matrix cannot build arguments for fails here: add a builder in urlconf.py."""
     models = (
         Activity, Attachment, Member, PartyGroup, PublicityEntry, Outlet, ComplianceRule, Notification,
-        Organisation, Role, get_user_model(),
+        Organisation, Role, get_user_model(), ReportItem,
     )
     fake = {model: type("Obj", (), {"pk": 1})() for model in models}
     unfillable = []

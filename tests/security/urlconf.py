@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
 from branchwork.models import Member, Organisation, PartyGroup, Role
 from notifications.models import Notification
+from reports.models import ReportItem
 
 # Left out of the matrix, on purpose:
 SKIPPED_NAMESPACES = {
@@ -88,6 +89,7 @@ MODEL_BY_NAME_PREFIX = {
     "activity": Activity,
     "attachment": Activity,
     "minutes": Activity,  # …/records/<pk>/minutes.<fmt>: the record's printed meeting record
+    "rectification": Activity,  # an entry of the 整改台账: the scene's (Activity, "rectification")
     "member": Member,
     "group": PartyGroup,
     "rule": ComplianceRule,
@@ -100,6 +102,7 @@ MODEL_BY_ARGUMENT_PREFIX = {
     "attachment": Attachment,
     "member": Member,
     "activity": Activity,
+    "item": ReportItem,  # an item of 存在的问题 (reports:report_item_rectify)
     # The administrator's pages: an organisation below, an account, one of its roles.
     "unit": Organisation,
     "user": get_user_model(),
@@ -145,7 +148,10 @@ def build_kwargs(route: Route, *, branch_code: str, org_code: str, objects: dict
             kwargs[argument] = org_code if route.scope == "org" else branch_code
         elif argument == "pk" or argument.endswith("_pk"):
             model = model_for(route, argument)
-            instance = objects.get((model, route.scope), objects.get(model))
+            # A ``(model, prefix)`` key picks a particular object for the URLs named so (the
+            # rectification ledger's entries are records of one kind).
+            prefix = route.url_name.split("_")[0]
+            instance = objects.get((model, prefix), objects.get((model, route.scope), objects.get(model)))
             if instance is None:
                 raise NoBuilder(f"{route.name}: no {model.__name__} object to use for {argument!r}")
             kwargs[argument] = instance.pk
