@@ -441,29 +441,53 @@ def _calendars(
     months = period.months()
     rules_by_branch = _rules_for_branches(branches)
     kinds = {code for rules in rules_by_branch.values() for code in rules} | set(recorded_without_rule())
-    branch_ids = [branch.pk for branch in branches]
-    groups_by_branch = _active_groups(branch_ids, rules_by_branch, period, groups)
+    groups_by_branch = _active_groups([branch.pk for branch in branches], rules_by_branch, period, groups)
 
-    # (branch, kind, party group) → month → count / ids.
+    counts, ids, activities = _monthly(_kind_rows(branches, period, kinds, year_kinds))
+    if short_of_quorum_ids is not None:
+        short = short_of_quorum_ids
+    else:
+        short = short_of_quorum((a for a in activities.values() if period.start <= a.date <= period.end), known=known or Known())
+
+    calendars = {}
+    order = {code: index for index, code in enumerate(KINDS)}
+    for branch in branches:
+        calendar_rows = [
+            *_rule_rows(branch, rules_by_branch[branch.pk], groups_by_branch[branch.pk], months, counts, ids, short, today),
+            *_recorded_rows(branch, rules_by_branch[branch.pk], months, counts, ids, short),
+        ]
+        calendar_rows.sort(key=lambda row: order[row.kind])  # stable: party groups keep their order
+        calendars[branch.pk] = Calendar(
+            period=period, months=months, rows=calendar_rows, gaps=sum(row.gaps for row in calendar_rows)
+        )
+    return calendars
+
+
+def _kind_rows(
+    branches: list[Organisation], period: Period, kinds: set[str], year_kinds: Iterable[tuple] | None
+) -> list[ActivityKind]:
+    """The year's counted kinds of the branches' records, each with its narrow record."""
+    if year_kinds is None:
+        return _year_rows([branch.pk for branch in branches], period, kinds)
+    # One branch's year of rows, read already by its period facts: the same records, built
+    # as the narrow instances the query would load.
+    (branch,) = branches
+    return [
+        ActivityKind(
+            kind=kind,
+            activity=Activity(pk=activity_id, branch_id=branch.pk, kind=own_kind, date=day, party_group_id=group_id),
+        )
+        for kind, activity_id, day, group_id, own_kind in year_kinds
+        if kind in kinds and day.year == period.year
+    ]
+
+
+def _monthly(rows: Iterable[ActivityKind]) -> tuple[MonthlyCounts, dict, dict[int, Activity]]:
+    """(branch, kind, party group) → month → count, and → month → record ids (every record also
+    counts under ``ALL_GROUPS``); and the records by id."""
     counts: MonthlyCounts = defaultdict(lambda: defaultdict(int))
     ids: dict[tuple[int, str, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     activities: dict[int, Activity] = {}
-    if year_kinds is not None:
-        # One branch's year of rows, read already by its period facts: the same records, built
-        # as the narrow instances the query below would load.
-        (branch,) = branches
-        rows = [
-            ActivityKind(
-                kind=kind,
-                activity=Activity(
-                    pk=activity_id, branch_id=branch.pk, kind=own_kind, date=day, party_group_id=group_id
-                ),
-            )
-            for kind, activity_id, day, group_id, own_kind in year_kinds
-            if kind in kinds and day.year == period.year
-        ]
-    else:
-        rows = _year_rows(branch_ids, period, kinds)
     for row in rows:
         activity = row.activity
         activities[activity.pk] = activity
@@ -471,45 +495,43 @@ def _calendars(
             key = (activity.branch_id, row.kind, group_key)
             counts[key][activity.date.month] += 1
             ids[key][activity.date.month].append(activity.pk)
-    if short_of_quorum_ids is not None:
-        short = short_of_quorum_ids
-    else:
-        short = short_of_quorum((a for a in activities.values() if period.start <= a.date <= period.end), known=known or Known())
+    return counts, ids, activities
 
-    calendars = {}
-    for branch in branches:
-        calendar_rows = []
-        targets = _calendar_targets(branch, rules_by_branch[branch.pk], groups_by_branch[branch.pk])
-        for code, rule, group, label in targets:
-            key = (branch.pk, code, group.pk if group else ALL_GROUPS)
-            cells = _row_cells(
-                rule=rule,
-                group=group,
-                months=months,
-                held_counts=counts.get(key, {}),
-                held_ids=ids.get(key, {}),
-                short=short,
-                today=today,
-            )
-            calendar_rows.append(CalendarRow(code, label, rule, group, cells))
-        for code in recorded_without_rule():
-            if code in rules_by_branch[branch.pk]:
-                continue  # a rule is in force: its row is above
-            key = (branch.pk, code, ALL_GROUPS)
-            cells = _recorded_cells(
-                kind_label=KINDS[code].label,
-                months=months,
-                held_counts=counts.get(key, {}),
-                held_ids=ids.get(key, {}),
-                short=short,
-            )
-            calendar_rows.append(CalendarRow(code, KINDS[code].label, None, None, cells))
-        order = {code: index for index, code in enumerate(KINDS)}
-        calendar_rows.sort(key=lambda row: order[row.kind])  # stable: party groups keep their order
-        calendars[branch.pk] = Calendar(
-            period=period, months=months, rows=calendar_rows, gaps=sum(row.gaps for row in calendar_rows)
+
+def _rule_rows(branch, rules, groups, months, counts, ids, short, today) -> list[CalendarRow]:
+    """A row for each rule in force for the branch (one per party group where the rule is a group's)."""
+    calendar_rows = []
+    for code, rule, group, label in _calendar_targets(branch, rules, groups):
+        key = (branch.pk, code, group.pk if group else ALL_GROUPS)
+        cells = _row_cells(
+            rule=rule,
+            group=group,
+            months=months,
+            held_counts=counts.get(key, {}),
+            held_ids=ids.get(key, {}),
+            short=short,
+            today=today,
         )
-    return calendars
+        calendar_rows.append(CalendarRow(code, label, rule, group, cells))
+    return calendar_rows
+
+
+def _recorded_rows(branch, rules, months, counts, ids, short) -> list[CalendarRow]:
+    """A row for each kind shown as recorded though no rule requires it, unless a rule is in force."""
+    calendar_rows = []
+    for code in recorded_without_rule():
+        if code in rules:
+            continue  # a rule is in force: its row is the rule's
+        key = (branch.pk, code, ALL_GROUPS)
+        cells = _recorded_cells(
+            kind_label=KINDS[code].label,
+            months=months,
+            held_counts=counts.get(key, {}),
+            held_ids=ids.get(key, {}),
+            short=short,
+        )
+        calendar_rows.append(CalendarRow(code, KINDS[code].label, None, None, cells))
+    return calendar_rows
 
 
 def branch_calendar(

@@ -84,7 +84,12 @@ class ActivityForm(forms.ModelForm):
                     {"invalid": f"{label}应为整数", "min_value": f"{label}不能为负数"}
                 )
         self.order_fields(shown + ["also_counts_as"])
+        self._label_fields(kind)
+        self._choose_from_branch(kind, branch)
+        self._offer_combinations(kind)
 
+    def _label_fields(self, kind: Kind) -> None:
+        """The kind's labels, help and required fields; messages that name the field."""
         title = self.fields["title"]
         title.label = kind.labels.get("title", "主题")
         title.error_messages["required"] = f"请填写{title.label}"
@@ -107,6 +112,9 @@ class ActivityForm(forms.ModelForm):
                 self.fields[name].required = True
                 self.fields[name].error_messages["required"] = f"请填写{self.fields[name].label}"
 
+    def _choose_from_branch(self, kind: Kind, branch: Organisation) -> None:
+        """Choices from the branch's own party groups and roster (those gone only when the record
+        already names them), and the fixed lists."""
         if "party_group" in self.fields:
             field = self.fields["party_group"]
             day = self._day()
@@ -162,6 +170,8 @@ class ActivityForm(forms.ModelForm):
         if "study_form" in self.fields:
             self.fields["study_form"].choices = [("", "请选择学习形式")] + list(Activity.StudyForm.choices)
 
+    def _offer_combinations(self, kind: Kind) -> None:
+        """The kinds a meeting of this kind may also count as, or no such field."""
         combinable = combinable_with(kind)
         if combinable:
             self.fields["also_counts_as"].choices = [(k.code, k.label) for k in combinable]

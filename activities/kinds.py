@@ -26,6 +26,7 @@ field ``Activity`` does not have yet (a migration for the field, not for the kin
 name in ``services.EDITABLE_FIELDS``).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -210,14 +211,31 @@ def _dues_phrase(slots: dict) -> str:
     """党费: 「6月，支部12名党员（应缴12名）按期缴纳党费」; 特殊党费/捐款 with the amount."""
     what = slots["payment_type"] or "党费"
     people = slots["paid_count"]
-    amount = f"{slots['amount']}元" if slots["amount"] else ""
+    amount = f"{_yuan(slots['amount'])}元" if slots["amount"] else ""
     if what == "党费":
         of = f"（应缴{slots['member_total']}名）" if slots["member_total"] else ""
         who = f"{people}名党员{of}" if people else "党员"
         return f"{slots['date']}，{who}按期缴纳党费" + (f"共{amount}" if amount else "")
     who = f"{people}名党员" if people else "党员"
-    use = f"为{slots['participants']}" if slots["participants"] else ""
+    # 捐款用途/对象 as typed; without it, the purpose the title names (「防汛救灾捐款」 → 为防汛救灾),
+    # never the phrasing's stand-in audience (「为党员捐款」).
+    purpose = slots["participants"] if slots["participants"] != "党员" else _purpose(slots["raw_title"], what)
+    use = f"为{purpose}" if purpose else ""
     return f"{slots['date']}，{who}{use}{'缴纳' if what == '特殊党费' else ''}{what}" + (f"共{amount}" if amount else "")
+
+
+def _purpose(title: str, what: str) -> str:
+    """What a 捐款 or 特殊党费 was for, as its title names it: 「为泸定地震灾区缴纳特殊党费」 →
+    「泸定地震灾区」, 「防汛救灾捐款」 → 「防汛救灾」; "" where the title names no purpose."""
+    title = title.strip().removeprefix("为")
+    for ending in (f"缴纳{what}", what, "捐赠", "缴纳"):
+        title = title.removesuffix(ending)
+    return "" if not title or re.fullmatch(r"[\d年上下半全度季月第一二三四]*", title) else title
+
+
+def _yuan(amount) -> str:
+    """An amount of money as written: 3600 for 3600.00, 3600.50 as typed."""
+    return f"{amount:.0f}" if amount == int(amount) else f"{amount:.2f}"
 
 
 # 慰问对象 categories (「退休老党员」) as opposed to a reason typed in the same field (「本人患病住院」).
@@ -624,7 +642,7 @@ for _kind in [
         words=("中心工作任务",),
         # 「专项工作」 also names the kind; a free name (抗震救灾…) is the record's own title.
         paraphrases=(r"专项工作",),
-        one="{date}起，支部投入{title}工作，{branch_role}，{members_part}",
+        one="{from_date}，支部投入{title}工作，{branch_role}，{members_part}",
         series="参与专项工作{count}项",
         unit="项",
         figure="专项工作项数",
@@ -646,7 +664,7 @@ for _kind in [
         },
         words=("特殊党费", "缴纳党费", "党费收缴", "捐款"),
         one=lambda slots: _dues_phrase(slots),
-        series="党费与捐款记录{count}次",
+        series="党费收缴和捐款{count}次",
         report_section=2,
         # Neutral about 捐款: the records' own phrasing names a 捐款 or 特殊党费 where one was made.
         report_lead="严格党费收缴管理。",
@@ -741,10 +759,6 @@ def kind_choices() -> list[tuple[str, str]]:
 def series_kind_choices() -> list[tuple[str, str]]:
     """Kinds a counted series may count as: any kind counted in records (not a series itself)."""
     return [(kind.code, kind.label) for kind in KINDS.values() if not kind.sums and kind.unit == "次"]
-
-
-def combinable_choices() -> list[tuple[str, str]]:
-    return [(kind.code, kind.label) for kind in KINDS.values() if kind.combinable]
 
 
 def kinds_in(category: str) -> list[Kind]:

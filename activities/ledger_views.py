@@ -1,6 +1,6 @@
 """Views of the Excel ledgers (台账) a branch downloads for a period, and of the Excel imports of
 its records and publicity. Every branch is loaded through ``branchwork.access``; the workbooks are
-made and read in ``activities.ledgers``."""
+made in ``activities.ledgers`` and read in ``activities.ledger_imports``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,17 +15,14 @@ from branchwork.spreadsheets import xlsx_response
 
 from .kinds import KINDS
 from .ledger_forms import LedgerImportForm
-from .ledgers import (
+from .ledger_imports import (
     IMPORT_TYPES,
-    available_ledgers,
     import_template,
     import_template_filename,
-    ledger_file,
-    ledger_filename,
-    ledger_part,
     meetings_import,
     publicity_import,
 )
+from .ledgers import available_ledgers, ledger_file, ledger_filename, ledger_part
 from .pages import MAX_IDS_IN_URL, period_from_request, period_select
 from .periods import period_range
 

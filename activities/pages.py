@@ -25,11 +25,11 @@ from . import evidence
 from .compliance import Calendar, branch_calendar
 from .forms import ActivityFilterForm, parse_ids
 from .kinds import KINDS, Category, Kind, kinds_in
-from .ledgers import publicity_totals
 from .models import Activity, ActivityKind, Outlet, PublicityEntry
 from .periods import period_range
 from .publicity_forms import PublicityFilterForm
 from .quorum import short_of_quorum
+from .selectors import publicity_totals
 
 PAGE_SIZE = 25
 PUBLICITY_PAGE_SIZE = 20

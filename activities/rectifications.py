@@ -16,7 +16,7 @@ The status is derived, never typed (``status_of``):
 
 Services write (``rectification_open``, ``rectification_resolve``, ``rectification_set_evidence``,
 ``rectification_recheck``); selectors read the ledger in a fixed number of queries
-(``ledger_entries``, ``status_counts``, ``overdue_entries``); ``ledger_workbook`` exports it
+(``ledger_queryset`` with ``ledger_rows``, ``status_counts``, ``overdue_entries``); ``ledger_workbook`` exports it
 through ``branchwork.spreadsheets``. Apps above (the report editor, inspection) open entries with
 ``rectification_open`` and a ``source_key`` of their own, so one source opens one entry.
 """

@@ -5,17 +5,22 @@
 1. the ``ActivityKind`` rows of the period (kind, record, date, party group) — every count, with
    the ids of the records behind it, including meetings held as several kinds at once;
 2. the period's records with the details the report prints (materials, forms, speakers,
-   occasions, head counts…), with their speaker joined in;
+   occasions, head counts…), with their speaker joined in and their evidence counted; and with
+   them the rectification items found before the period and still open at its start — the
+   rectification items still open at the end of the period or found in it are read off these;
 3. the branch's party groups, for the monthly party-group-meeting rule;
 4. the period's publicity entries with their outlets;
-5. the rectification items still open at the end of the period or found in it;
-6. the branch's roster (narrow rows), for membership figures and to name a host by post.
+5. the branch's roster (narrow rows), for membership figures and to name a host by post.
 
 Counts and publicity sums are taken from narrow rows (kind and record id; outlet, count and entry
 id) rather than ``COUNT``/``SUM`` aggregates, because every figure keeps the ids of the records it
 counts for the preview's links, and a portable aggregate cannot return them; the number of
 queries stays fixed either way.
-Only records dated inside the period count.
+Only records dated inside the period count. ``facts_from_rows`` is the step after the queries,
+pure: it takes what they read (saved or not) and returns the facts.
+
+The other reads of records shared by several pages live here too: ``publicity_totals``, the sums
+per outlet the publicity page and its ledger print.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from branchwork.models import Member, Organisation, PartyGroup
@@ -37,7 +42,7 @@ from branchwork.periods import Period
 from .evidence import missing as missing_evidence
 from .evidence import with_evidence
 from .kinds import KINDS, kinds_where
-from .models import Activity, ActivityKind, PublicityEntry
+from .models import Activity, ActivityKind, Outlet, PublicityEntry
 
 # How a speaker's branch post reads in the report: 书记 → 「支部书记」.
 POST_TITLES = {
@@ -165,10 +170,6 @@ class Membership:
     # (a 报批事项 or 支部党员大会 record marked 待批准): not counted in ``confirmed``.
     confirmation_pending: tuple[int, ...] = ()
 
-    @property
-    def has_movement(self) -> bool:
-        return any((self.transferred_in, self.transferred_out, self.activists, self.candidates, self.admitted, self.confirmed))
-
 
 @dataclass(frozen=True)
 class Commemoration:
@@ -282,40 +283,58 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
     """Everything the report prints about ``branch`` in ``period``, in five queries."""
     today = today or timezone.localdate()
     as_of = period.end if today > period.end or today < period.start else today
+    year_rows = _year_kind_rows(branch, period)  # 1.
+    rows = _period_records(branch, period)  # 2.
+    # 3. Party groups, for 「按月召开党小组会议」.
+    groups = list(
+        PartyGroup.objects.filter(branch=branch)
+        .only("id", "branch_id", "name", "established_on", "dissolved_on")
+        .order_by("name", "pk")
+    )
+    publicity = _publicity(branch, period)  # 4.
+    # Rectification items found by the end of the period: those still open then, and those found
+    # in the period (「列出问题查摆清单」), read with the records (2.).
+    rectifications = [a for a in rows if a.kind == "rectification"]
+    members = _roster_rows(branch, as_of)  # 5.
+    details = [a for a in rows if a.date >= period.start]
+    return facts_from_rows(
+        branch=branch,
+        period=period,
+        as_of=as_of,
+        year_rows=year_rows,
+        details=details,
+        groups=groups,
+        publicity=publicity,
+        rectifications=rectifications,
+        members=members,
+    )
 
-    # 1. Every kind each record of the period counts as.
-    # Read for the whole year: a half-year report's compliance calendar judges year-long rules
-    # (a yearly 民主评议) on the year's records, and takes them from here instead of reading the
-    # same table again (``year_kinds``). The period's rows are filtered out of the year's.
+
+def _year_kind_rows(branch: Organisation, period: Period) -> list[tuple]:
+    """1. Every kind each record of the period's year counts as: (kind, record id, date, party
+    group id, the record's own kind), by date.
+
+    Read for the whole year: a half-year report's compliance calendar judges year-long rules
+    (a yearly 民主评议) on the year's records, and takes them from here instead of reading the
+    same table again (``year_kinds``). The period's rows are filtered out of the year's."""
     year_start, year_end = datetime.date(period.start.year, 1, 1), datetime.date(period.start.year, 12, 31)
-    year_rows = list(
+    return list(
         ActivityKind.objects.filter(activity__branch=branch, activity__date__range=(year_start, year_end))
         .order_by("activity__date", "activity_id")
         .values_list("kind", "activity_id", "activity__date", "activity__party_group_id", "activity__kind")
     )
-    counted_rows = [
-        (kind, activity_id, day, group_id)
-        for kind, activity_id, day, group_id, _ in year_rows
-        if period.start <= day <= period.end
-    ]
-    ids_by_kind: dict[str, list[int]] = defaultdict(list)
-    kinds_of: dict[int, set[str]] = defaultdict(set)
-    group_meetings: list[tuple[datetime.date, int | None]] = []
-    for kind, activity_id, day, group_id in counted_rows:
-        ids_by_kind[kind].append(activity_id)
-        kinds_of[activity_id].add(kind)
-        if kind == "group_meeting":
-            group_meetings.append((day, group_id))
-    counts_by_kind: dict[str, int] = {code: len(ids) for code, ids in ids_by_kind.items()}
 
-    # 2. Every record of the period with its details (any kind's 〔…详情〕 may print them), and
-    # the evidence each has (attendance, minutes, photos), for the records that lack some.
-    # Read with them: the rectification items found before the period and still open at its start
-    # (「整改事项」 carried into it), which are not printed as the period's records (see 5.).
+
+def _period_records(branch: Organisation, period: Period) -> list[Activity]:
+    """2. Every record of the period with its details (any kind's 〔…详情〕 may print them), and
+    the evidence each has (attendance, minutes, photos), for the records that lack some.
+
+    Read with them: the rectification items found before the period and still open at its start
+    (「整改事项」 carried into it), which are not printed as the period's records."""
     carried_open = Q(kind="rectification", date__lt=period.start) & (
         Q(is_resolved=False) | Q(resolved_on__gt=period.end)
     )
-    rows = list(
+    return list(
         with_evidence(
             Activity.objects.for_branch(branch).filter(Q(date__range=(period.start, period.end)) | carried_open),
             kinds_known=True,
@@ -331,39 +350,13 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         )
         .order_by("date", "pk")
     )
-    details = [a for a in rows if a.date >= period.start]
 
-    # A counted series adds its sessions to the kind they count as (「开展入党积极分子培训6次」 in the
-    # 理论学习会 figure); the series record joins that figure's records, marked as a series there.
-    for activity in details:
-        if activity.series_kind in KINDS and activity.series_count:
-            counts_by_kind[activity.series_kind] = counts_by_kind.get(activity.series_kind, 0) + activity.series_count
-            ids_by_kind[activity.series_kind].append(activity.pk)
-    kinds = {code: Tally(counts_by_kind.get(code, 0), tuple(ids_by_kind[code])) for code in KINDS}
 
-    # 3. Party groups, for 「按月召开党小组会议」.
-    groups = list(
-        PartyGroup.objects.filter(branch=branch)
-        .only("id", "branch_id", "name", "established_on", "dissolved_on")
-        .order_by("name", "pk")
-    )
 
-    # 4. Publicity per outlet.
-    publicity = _publicity(branch, period)
 
-    # 5. Rectification items found by the end of the period: those still open then, and those
-    # found in the period (「列出问题查摆清单」).
-    # Read with the records (2.): the period's, and those carried open into it.
-    rectifications = [a for a in rows if a.kind == "rectification"]
-    open_rectifications = tuple(
-        Named(a.title, (a.pk,))
-        for a in rectifications
-        if not a.is_resolved or (a.resolved_on is not None and a.resolved_on > period.end)
-    )
-    open_ids = {item.activity_ids[0] for item in open_rectifications}
-
-    # 6. The roster, for membership figures and for naming a host by post; with each member,
-    # whether a 转正 naming them still awaited the superior at the end of the period.
+def _roster_rows(branch: Organisation, as_of: datetime.date) -> list[dict]:
+    """5. The roster, for membership figures and for naming a host by post; with each member,
+    whether a 转正 naming them still awaited the superior on ``as_of``."""
     awaiting = Activity.participant_members.through.objects.filter(
         member_id=OuterRef("pk"),
         activity__branch=branch,
@@ -373,7 +366,7 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         Q(activity__approval_status=Activity.ApprovalStatus.PENDING)
         | Q(activity__approval_status=Activity.ApprovalStatus.APPROVED, activity__approved_on__gt=as_of)
     )
-    members = list(
+    return list(
         Member.objects.filter(branch=branch)
         .annotate(confirmation_pending=Exists(awaiting))
         .values(
@@ -381,26 +374,47 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
             "transferred_in_on", "transferred_out_on", "confirmation_pending",
         )
     )
-    post_of = {m["name"]: POST_TITLES.get(m["post"], "") for m in members if m["transferred_out_on"] is None}
+
+
+@dataclass
+class _Counted:
+    """What the period's kind rows (and counted series) add up to."""
+
+    kinds: dict[str, Tally]
+    kinds_of: dict[int, set[str]]
+    group_meetings: list[tuple[datetime.date, int | None]]
+
+
+def _count(year_rows: Iterable[tuple], details: Iterable[Activity], period: Period) -> _Counted:
+    ids_by_kind: dict[str, list[int]] = defaultdict(list)
+    kinds_of: dict[int, set[str]] = defaultdict(set)
+    group_meetings: list[tuple[datetime.date, int | None]] = []
+    for kind, activity_id, day, group_id, _ in year_rows:
+        if not period.start <= day <= period.end:
+            continue
+        ids_by_kind[kind].append(activity_id)
+        kinds_of[activity_id].add(kind)
+        if kind == "group_meeting":
+            group_meetings.append((day, group_id))
+    counts_by_kind: dict[str, int] = {code: len(ids) for code, ids in ids_by_kind.items()}
+    # A counted series adds its sessions to the kind they count as (「开展入党积极分子培训6次」 in the
+    # 理论学习会 figure); the series record joins that figure's records, marked as a series there.
+    for activity in details:
+        if activity.series_kind in KINDS and activity.series_count:
+            counts_by_kind[activity.series_kind] = counts_by_kind.get(activity.series_kind, 0) + activity.series_count
+            ids_by_kind[activity.series_kind].append(activity.pk)
+    kinds = {code: Tally(counts_by_kind.get(code, 0), tuple(ids_by_kind[code])) for code in KINDS}
+    return _Counted(kinds, kinds_of, group_meetings)
+
+
+def _contents(details: list[Activity], kinds_of: Mapping[int, set[str]]) -> dict:
+    """The report's lists read off the records of each kind: materials, forms, lectures, dates…"""
 
     def having(kind: str) -> list[Activity]:
         return [a for a in details if kind in kinds_of[a.pk]]
 
-    heads = {
-        kind.code: Tally(sum(getattr(a, kind.sums) or 0 for a in having(kind.code)), tuple(a.pk for a in having(kind.code)))
-        for kind in KINDS.values()
-        if kind.sums
-    }
     ideology_front = {kind.code for kind in kinds_where("ideology_front")}
-    return PeriodFacts(
-        branch_id=branch.pk,
-        branch_code=branch.code,
-        branch_name=branch.name,
-        period=period,
-        as_of=as_of,
-        kinds=MappingProxyType(kinds),
-        group_meetings_monthly=groups_met_monthly(groups, group_meetings, period=period, as_of=as_of),
-        party_groups=tuple(group.name for group in _groups_in_force(groups, period, as_of)),
+    return dict(
         study_materials=_named((a.pk, line) for a in having("study") for line in a.material_list),
         study_forms=_named((a.pk, a.study_form) for a in having("study") if a.study_form),
         themed_day_forms=_named((a.pk, line) for a in having("themed_day") for line in a.activity_form_list),
@@ -419,8 +433,53 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         petition_publicity=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in having("petition_publicity")),
         discipline_meetings=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in having("discipline_meeting")),
         rules_materials=_named((a.pk, line) for a in having("rules_study") for line in a.material_list),
-        probation_completed=heads.get("probation_completed", Tally()),
         ideology=tuple(Dated(a.pk, a.kind, a.date, a.title) for a in details if kinds_of[a.pk] & ideology_front),
+        heads={
+            kind.code: Tally(
+                sum(getattr(a, kind.sums) or 0 for a in having(kind.code)), tuple(a.pk for a in having(kind.code))
+            )
+            for kind in KINDS.values()
+            if kind.sums
+        },
+    )
+
+
+def facts_from_rows(
+    *,
+    branch: Organisation,
+    period: Period,
+    as_of: datetime.date,
+    year_rows: list[tuple],
+    details: list[Activity],
+    groups: list[PartyGroup],
+    publicity: tuple[OutletTally, ...],
+    rectifications: list[Activity],
+    members: list[dict],
+) -> PeriodFacts:
+    """The period's facts from the rows ``period_facts`` reads; no query, so a test can hand it
+    records that were never saved."""
+    counted = _count(year_rows, details, period)
+    contents = _contents(details, counted.kinds_of)
+    heads = contents.pop("heads")
+    post_of = {m["name"]: POST_TITLES.get(m["post"], "") for m in members if m["transferred_out_on"] is None}
+    year_end = datetime.date(period.start.year, 12, 31)
+    open_rectifications = tuple(
+        Named(a.title, (a.pk,))
+        for a in rectifications
+        if not a.is_resolved or (a.resolved_on is not None and a.resolved_on > period.end)
+    )
+    open_ids = {item.activity_ids[0] for item in open_rectifications}
+    return PeriodFacts(
+        branch_id=branch.pk,
+        branch_code=branch.code,
+        branch_name=branch.name,
+        period=period,
+        as_of=as_of,
+        kinds=MappingProxyType(counted.kinds),
+        group_meetings_monthly=groups_met_monthly(groups, counted.group_meetings, period=period, as_of=as_of),
+        party_groups=tuple(group.name for group in _groups_in_force(groups, period, as_of)),
+        **contents,
+        probation_completed=heads.get("probation_completed", Tally()),
         publicity=publicity,
         open_rectifications=open_rectifications,
         rectification_deadlines=MappingProxyType(
@@ -432,8 +491,8 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         heads=MappingProxyType(heads),
         group_rows=tuple(groups),
         roster=tuple(members),
-        counted_kinds=MappingProxyType({pk: frozenset(codes) for pk, codes in kinds_of.items()}),
-        evidence_gaps=tuple(a.pk for a in details if missing_evidence(a, kinds_of.get(a.pk, ()))),
+        counted_kinds=MappingProxyType({pk: frozenset(codes) for pk, codes in counted.kinds_of.items()}),
+        evidence_gaps=tuple(a.pk for a in details if missing_evidence(a, counted.kinds_of.get(a.pk, ()))),
         year_kinds=tuple(year_rows) if period.end <= year_end else None,
     )
 
@@ -620,3 +679,19 @@ def groups_met_monthly(
                 continue
             owed.append((group.pk, year, month))
     return bool(owed) and all(key in held for key in owed)
+
+
+# --- publicity per outlet, for the publicity page and ledger ------------------------------------
+
+
+@dataclass(frozen=True)
+class OutletTotal:
+    outlet: Outlet
+    total: int
+
+
+def publicity_totals(entries) -> list[OutletTotal]:
+    """Per outlet (in registry order), the sum of counts of the given entries. Two queries."""
+    sums = dict(entries.order_by().values_list("outlet_id").annotate(total=Sum("count")))
+    outlets = Outlet.objects.filter(pk__in=sums).order_by("sort_order", "pk")
+    return [OutletTotal(outlet, sums[outlet.pk]) for outlet in outlets]

@@ -88,7 +88,7 @@ def main() -> int:
     from django.test import Client
     from django.urls import reverse
 
-    from activities.ledgers import MEETING_COLUMNS, PUBLICITY_COLUMNS
+    from activities.ledger_imports import MEETING_COLUMNS, PUBLICITY_COLUMNS
     from branchwork.models import Member, Role
     from branchwork.periods import Period
     from branchwork.roster import COLUMNS as ROSTER_COLUMNS

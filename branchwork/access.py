@@ -288,3 +288,60 @@ def role_remove_problem(user, role: Role) -> str | None:
         return f"{role.organisation.name}的{role.get_kind_display()}由上级组织员或系统管理员撤销"
     account = role.user
     return account_peer_problem(user, account, list(account.roles.all()))
+
+
+# --- inspection (迎检): the 党委's standard and the chain of a branch's self-score ----------------
+#
+# A standard (考核细则) is published by a 党委 and read below it: its pages answer for any
+# organisation above the branches, showing the standard of that organisation's 党委. The 组织员 of
+# the 党委 (or of an organisation above it, or a superuser) write it; the reviewers and 组织员 of
+# the organisations below read it. A branch's self-score is written by its secretary and 支委, then
+# adjusted by the reviewers of its 党总支 (the 党委's, for a branch directly under a 党委), then
+# re-checked by the reviewers of its 党委.
+
+
+def committee_of(organisation: Organisation) -> Organisation | None:
+    """The 党委 an organisation belongs to: itself, or the nearest 党委 above it."""
+    if organisation.level == Organisation.Level.COMMITTEE:
+        return organisation
+    return next((org for org in organisation.ancestors() if org.level == Organisation.Level.COMMITTEE), None)
+
+
+def standard_scope_for_user(user, code: str, *, write: bool = False) -> tuple[Organisation, Organisation]:
+    """(the organisation of ``code``, its 党委) if the user reviews or administers the organisation:
+    else 404. ``write``: PermissionDenied unless the user administers the 党委 itself."""
+    try:
+        organisation = reviewer_scope_for_user(user, code)
+    except Http404:
+        organisation = organisation_for_admin(user, code)
+    committee = committee_of(organisation)
+    if committee is None:
+        raise Http404("该党组织不属于任何党委")
+    if write and not may_edit_standard(user, committee):
+        raise PermissionDenied("考核细则由党委组织员维护，您只能查阅")
+    return organisation, committee
+
+
+def may_edit_standard(user, committee: Organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(org.contains(committee) for org in administered_organisations(user))
+
+
+def inspection_steps(user, branch: Organisation) -> set[str]:
+    """The steps of the self-score chain the user acts in for ``branch``: "self" (its secretary and
+    支委), "review" (the reviewers of its 党总支 — of its 党委 when no 党总支 is between) and
+    "recheck" (the reviewers of its 党委). Superusers read and act in none."""
+    steps = {"self"} if can_write_branch(user, branch) else set()
+    above = [org for org in reviewed_organisations(user) if org.contains(branch) and org.pk != branch.pk]
+    if not above:
+        return steps
+    has_general = any(org.level == Organisation.Level.GENERAL_BRANCH for org in branch.ancestors())
+    for org in above:
+        if org.level == Organisation.Level.COMMITTEE:
+            steps.add("recheck")
+            if not has_general:
+                steps.add("review")
+        elif org.level == Organisation.Level.GENERAL_BRANCH:
+            steps.add("review")
+    return steps

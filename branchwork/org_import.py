@@ -6,8 +6,9 @@ organisation page (``org_views``) or runs ``manage.py import_org``. It is import
 the organisation administered (``None`` on the command line: the whole deployment).
 
 - A preview first: ``import_plan`` checks every row against the database and says per sheet what
-  would be created and changed, writing nothing. ``import_apply`` then writes it all in one
-  transaction, checking again under locks: the database may have changed since the preview.
+  would be created and changed, writing nothing. ``org_import(commit=True)`` then plans again
+  under a lock and writes it all in one transaction, only if the plan is still the one the
+  administrator confirmed (its ``digest``): the database may have changed since the preview.
 - All or nothing: one bad row and nothing is written; every problem is reported with its sheet
   and Excel row, in Chinese.
 - Idempotent: organisations match by 编码, accounts by 用户名, members by branch and 姓名; a file
@@ -320,6 +321,58 @@ def _choice(row: SheetRow, column: str, labels: dict[str, str], allowed: str, pr
     return value
 
 
+def _org_row(row: SheetRow, first_row: dict[str, int]) -> tuple[list[str], str, str, str, str]:
+    """A row of the organisations sheet read: its problems, code, name, level and parent's code;
+    ``first_row`` remembers where each code first stood, to name a repeat."""
+    problems = []
+    code = name = parent_code = ""
+    try:
+        code = clean_code(_text(row, "编码"))
+    except OrganisationProblem as problem:
+        problems.append(str(problem).replace("请填写代码", "缺少编码").replace("代码", "编码"))
+    try:
+        name = clean_name(_text(row, "名称"))
+    except OrganisationProblem as problem:
+        problems.append(str(problem).replace("请填写名称。", "缺少名称"))
+    level = _choice(row, "层级", LEVEL_LABELS, "党委、党总支或党支部", problems)
+    if _text(row, "上级编码"):
+        try:
+            parent_code = clean_code(_text(row, "上级编码"))
+        except OrganisationProblem as problem:
+            problems.append(str(problem).replace("代码", "上级编码"))
+    if code:
+        if code in first_row:
+            problems.append(f"编码“{code}”与第{first_row[code]}行重复")
+        else:
+            first_row[code] = row.number
+    return problems, code, name, level, parent_code
+
+
+def _plan_existing_org(plan: Plan, row: SheetRow, org: Organisation, *, name: str, level: str, parent_code: str, by) -> None:
+    """A row naming an existing organisation: it may rename it, never move it or change its level."""
+    code = org.code
+    if org.level != level:
+        plan.error(SHEET_ORGS, row.number, f"{org.name}（{code}）是{org.get_level_display()}，导入不能改变层级")
+        return
+    actual_parent = org.parent.code if org.parent_id else ""
+    if parent_code and parent_code != actual_parent:
+        plan.error(
+            SHEET_ORGS,
+            row.number,
+            f"{org.name}（{code}）的上级是“{actual_parent or '无'}”，导入不能调整上级；请在组织管理页面处理",
+        )
+        return
+    if org.is_closed:
+        plan.error(SHEET_ORGS, row.number, f"{org.name}（{code}）已撤销；如需恢复，请在组织管理页面恢复")
+        return
+    if org.name == name:
+        plan.orgs_unchanged += 1
+    elif not access.can_change_organisation(by, org):
+        plan.error(SHEET_ORGS, row.number, f"本组织（{org.name}）的名称由上级组织员修改，请在表中保持原名")
+    else:
+        plan.renamed_orgs.append((org, name))
+
+
 def _plan_orgs(plan: Plan, rows: list[SheetRow], existing: dict[str, Organisation], by) -> None:
     first_row: dict[str, int] = {}
     new: dict[str, NewOrg] = {}
@@ -333,59 +386,16 @@ def _plan_orgs(plan: Plan, rows: list[SheetRow], existing: dict[str, Organisatio
         Organisation.objects.filter(code__in=codes).exclude(code__in=list(existing)).values_list("code", flat=True)
     )
     for row in rows:
-        problems = []
-        code = name = level = parent_code = ""
-        try:
-            code = clean_code(_text(row, "编码"))
-        except OrganisationProblem as problem:
-            problems.append(str(problem).replace("请填写代码", "缺少编码").replace("代码", "编码"))
-        try:
-            name = clean_name(_text(row, "名称"))
-        except OrganisationProblem as problem:
-            problems.append(str(problem).replace("请填写名称。", "缺少名称"))
-        level = _choice(row, "层级", LEVEL_LABELS, "党委、党总支或党支部", problems)
-        if _text(row, "上级编码"):
-            try:
-                parent_code = clean_code(_text(row, "上级编码"))
-            except OrganisationProblem as problem:
-                problems.append(str(problem).replace("代码", "上级编码"))
-        if code:
-            if code in first_row:
-                problems.append(f"编码“{code}”与第{first_row[code]}行重复")
-            else:
-                first_row[code] = row.number
+        problems, code, name, level, parent_code = _org_row(row, first_row)
         if problems:
             for problem in problems:
                 plan.error(SHEET_ORGS, row.number, problem.rstrip("。"))
-            continue
-        if code in taken_elsewhere:
+        elif code in taken_elsewhere:
             plan.error(SHEET_ORGS, row.number, f"编码“{code}”已被其他党组织使用，请换一个")
-            continue
-        org = existing.get(code)
-        if org is None:
-            new[code] = NewOrg(row.number, code, name, level, parent_code)
-            continue
-        # An existing organisation: the row may rename it, never move it or change its level.
-        if org.level != level:
-            plan.error(SHEET_ORGS, row.number, f"{org.name}（{code}）是{org.get_level_display()}，导入不能改变层级")
-            continue
-        actual_parent = org.parent.code if org.parent_id else ""
-        if parent_code and parent_code != actual_parent:
-            plan.error(
-                SHEET_ORGS,
-                row.number,
-                f"{org.name}（{code}）的上级是“{actual_parent or '无'}”，导入不能调整上级；请在组织管理页面处理",
-            )
-            continue
-        if org.is_closed:
-            plan.error(SHEET_ORGS, row.number, f"{org.name}（{code}）已撤销；如需恢复，请在组织管理页面恢复")
-            continue
-        if org.name == name:
-            plan.orgs_unchanged += 1
-        elif not access.can_change_organisation(by, org):
-            plan.error(SHEET_ORGS, row.number, f"本组织（{org.name}）的名称由上级组织员修改，请在表中保持原名")
+        elif code in existing:
+            _plan_existing_org(plan, row, existing[code], name=name, level=level, parent_code=parent_code, by=by)
         else:
-            plan.renamed_orgs.append((org, name))
+            new[code] = NewOrg(row.number, code, name, level, parent_code)
     plan.orgs_by_code = {**existing, **new}
     _resolve_new_parents(plan, new, existing)
 
@@ -440,11 +450,80 @@ def _as_organisation(org) -> Organisation | None:
     return Organisation(code=org.code, name=org.name, level=org.level)
 
 
+@dataclass
+class _AccountRow:
+    """A row of the accounts sheet as read, with the account it names (None: a new one)."""
+
+    username: str
+    name: str
+    code: str
+    kind: str
+    org: Organisation | NewOrg | None
+    user: object | None
+    has_role: bool
+
+    @property
+    def key(self) -> str:
+        return self.username.lower()
+
+
+def _read_account_row(plan: Plan, row: SheetRow, users: dict, problems: list[str]) -> _AccountRow:
+    """The row's own cells checked, each problem added to ``problems``."""
+    username = name = ""
+    try:
+        username = clean_username(_text(row, "用户名"))
+    except AccountProblem as problem:
+        problems.append(str(problem).replace("请填写用户名。", "缺少用户名").rstrip("。"))
+    if _text(row, "姓名"):  # may be left empty for an existing account: its name stays
+        try:
+            name = clean_person_name(_text(row, "姓名"))
+        except AccountProblem as problem:
+            problems.append(str(problem).rstrip("。"))
+    code = _org_code(row, problems)
+    kind = _choice(row, "角色", KIND_LABELS, f"{'、'.join(ROLE_CHOICES)}之一", problems)
+    org = _known_org(plan, code, problems)
+    user = users.get(username.lower())
+    if username and user is None:
+        try:
+            check_new_username(username)
+        except AccountProblem as problem:
+            problems.append(str(problem).rstrip("。"))
+    has_role = (
+        user is not None
+        and isinstance(org, Organisation)
+        and any(r.organisation_id == org.pk and r.kind == kind for r in user.roles.all())
+    )
+    if org is not None and kind and not has_role:
+        problem = role_problem(kind, _as_organisation(org))
+        if problem:
+            problems.append(f"{org.name}是{org.get_level_display()}：{problem}")
+        elif org.is_closed:
+            problems.append(f"{org.name}已撤销，不能再分配角色")
+    return _AccountRow(username, name, code, kind, org, user, has_role)
+
+
+def _access_problem(account: _AccountRow, *, rename: bool, scope: Organisation | None, by) -> str | None:
+    """Why ``by`` may not give the row's role or make its rename (``access`` decides), or None."""
+    user = account.user
+    if account.org is not None and account.kind and not account.has_role:
+        problem = _foreign_account(user, scope) or access.role_grant_problem(
+            by, user, kind=account.kind, organisation=account.org
+        )
+        if problem:
+            return problem
+    if rename:
+        return _foreign_account(user, scope) or (
+            access.account_change_problem(by, user, roles=list(user.roles.all()), scope=scope)
+            if scope is not None
+            else None
+        )
+    return None
+
+
 def _plan_accounts(plan: Plan, rows: list[SheetRow], by) -> None:
     """Who may be given which role, and whose name changed, is decided by ``access`` (the same
     rules as the accounts pages); a row that restates an account as it is changes nothing and is
     always accepted, so the template downloaded and imported back unchanged always imports."""
-    scope = plan.scope
     usernames = {_text(row, "用户名").lower() for row in rows if _text(row, "用户名")}
     users = {
         user.username.lower(): user
@@ -457,80 +536,41 @@ def _plan_accounts(plan: Plan, rows: list[SheetRow], by) -> None:
     new_accounts: dict[str, NewAccount] = {}
     renamed: set[str] = set()
     for row in rows:
-        problems = []
-        username = name = kind = ""
-        try:
-            username = clean_username(_text(row, "用户名"))
-        except AccountProblem as problem:
-            problems.append(str(problem).replace("请填写用户名。", "缺少用户名").rstrip("。"))
-        if _text(row, "姓名"):  # may be left empty for an existing account: its name stays
-            try:
-                name = clean_person_name(_text(row, "姓名"))
-            except AccountProblem as problem:
-                problems.append(str(problem).rstrip("。"))
-        code = _org_code(row, problems)
-        kind = _choice(row, "角色", KIND_LABELS, f"{'、'.join(ROLE_CHOICES)}之一", problems)
-        org = _known_org(plan, code, problems)
-        key = username.lower()
-        user = users.get(key)
-        if username and user is None:
-            try:
-                check_new_username(username)
-            except AccountProblem as problem:
-                problems.append(str(problem).rstrip("。"))
-        has_role = (
-            user is not None
-            and isinstance(org, Organisation)
-            and any(r.organisation_id == org.pk and r.kind == kind for r in user.roles.all())
-        )
-        if org is not None and kind and not has_role:
-            problem = role_problem(kind, _as_organisation(org))
-            if problem:
-                problems.append(f"{org.name}是{org.get_level_display()}：{problem}")
-            elif org.is_closed:
-                problems.append(f"{org.name}已撤销，不能再分配角色")
-        if username and name:
+        problems: list[str] = []
+        account = _read_account_row(plan, row, users, problems)
+        key, name, user = account.key, account.name, account.user
+        if account.username and name:
             if key in seen and seen[key][1] != name:
-                problems.append(f"用户名“{username}”在第{seen[key][0]}行的姓名是“{seen[key][1]}”，同一账号的姓名应一致")
+                problems.append(f"用户名“{account.username}”在第{seen[key][0]}行的姓名是“{seen[key][1]}”，同一账号的姓名应一致")
             seen.setdefault(key, (row.number, name))
-        if username and code and kind:
-            role_key = (key, code, kind)
+        if account.username and account.code and account.kind:
+            role_key = (key, account.code, account.kind)
             if role_key in roles_seen:
                 problems.append(f"与第{roles_seen[role_key]}行重复")
             roles_seen.setdefault(role_key, row.number)
         if user is None and not name and not _text(row, "姓名") and key not in seen:
             problems.append("缺少姓名")
         rename = user is not None and bool(name) and whole_name(user) != name and key not in renamed
-        if not problems and org is not None and kind and not has_role:
-            problem = _foreign_account(user, scope) or access.role_grant_problem(by, user, kind=kind, organisation=org)
-            if problem:
-                problems.append(problem.rstrip("。"))
-        if not problems and rename:
-            problem = _foreign_account(user, scope) or (
-                access.account_change_problem(by, user, roles=list(user.roles.all()), scope=scope)
-                if scope is not None
-                else None
-            )
+        if not problems:
+            problem = _access_problem(account, rename=rename, scope=plan.scope, by=by)
             if problem:
                 problems.append(problem.rstrip("。"))
         if problems:
             for problem in problems:
                 plan.error(SHEET_ACCOUNTS, row.number, problem)
-            continue
-        if user is None:
-            account = new_accounts.setdefault(key, NewAccount(row.number, username, name or seen[key][1]))
-            account.roles.append((code, kind))
-            continue
-        if not has_role and not user.is_active:
+        elif user is None:
+            new = new_accounts.setdefault(key, NewAccount(row.number, account.username, name or seen[key][1]))
+            new.roles.append((account.code, account.kind))
+        elif not account.has_role and not user.is_active:
             plan.error(SHEET_ACCOUNTS, row.number, f"账号“{user.username}”已停用，请先在账号页面恢复后再分配角色")
-            continue
-        if rename:
-            renamed.add(key)
-            plan.renamed_accounts.append((user, name))
-        if not has_role:
-            plan.new_roles.append((user, code, kind))
-        if has_role and not rename:
-            plan.accounts_unchanged += 1
+        else:
+            if rename:
+                renamed.add(key)
+                plan.renamed_accounts.append((user, name))
+            if not account.has_role:
+                plan.new_roles.append((user, account.code, account.kind))
+            if account.has_role and not rename:
+                plan.accounts_unchanged += 1
     plan.new_accounts = list(new_accounts.values())
 
 
@@ -568,8 +608,9 @@ def _known_org(plan: Plan, code: str, problems: list[str]):
     return org
 
 
-def _plan_members(plan: Plan, rows: list[SheetRow]) -> None:
-    codes = set()
+def _member_branches(plan: Plan, rows: list[SheetRow]) -> list[tuple[SheetRow, str]]:
+    """The rows of the members sheet whose 党支部 is an open branch, with its code; the others
+    are errors of the plan."""
     checked: list[tuple[SheetRow, str]] = []
     for row in rows:
         problems: list[str] = []
@@ -584,8 +625,13 @@ def _plan_members(plan: Plan, rows: list[SheetRow]) -> None:
             for problem in problems:
                 plan.error(SHEET_MEMBERS, row.number, problem)
             continue
-        codes.add(code)
         checked.append((row, code))
+    return checked
+
+
+def _plan_members(plan: Plan, rows: list[SheetRow]) -> None:
+    checked = _member_branches(plan, rows)
+    codes = {code for _row, code in checked}
     branch_ids = [org.pk for code in codes if isinstance(org := plan.orgs_by_code[code], Organisation)]
     groups: dict[str, dict[str, PartyGroup]] = defaultdict(dict)
     for group in PartyGroup.objects.filter(branch_id__in=branch_ids).select_related("branch"):
@@ -620,8 +666,12 @@ def _plan_members(plan: Plan, rows: list[SheetRow]) -> None:
         check_one_secretary(branch_rows, existing[code], found)
         for error in found.errors:
             plan.error(SHEET_MEMBERS, error.row, f"{plan.orgs_by_code[code].name}：{error.message}")
-    if any(error.sheet == SHEET_MEMBERS for error in plan.errors):
-        return
+    if not any(error.sheet == SHEET_MEMBERS for error in plan.errors):
+        _plan_member_changes(plan, by_branch, existing)
+
+
+def _plan_member_changes(plan: Plan, by_branch: dict[str, list[MemberRow]], existing) -> None:
+    """Good rows as members to add, members to update (with the fields that change) or unchanged."""
     for code, branch_rows in by_branch.items():
         for row in branch_rows:
             matches = existing[code].get(row.name)

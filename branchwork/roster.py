@@ -24,7 +24,7 @@ from .audit.services import audit_bulk_created, audit_bulk_updating
 from .figures import figures_changed
 from .forms import MemberForm
 from .models import Member, Organisation, PartyGroup
-from .spreadsheets import CellError, ImportResult, RowError, SpreadsheetError, cell_date
+from .spreadsheets import CellError, ImportResult, RowError, SheetRow, SpreadsheetError, cell_date
 
 logger = logging.getLogger(__name__)
 
@@ -307,6 +307,36 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
     existing: dict[str, list[Member]] = {}
     for member in Member.objects.filter(branch=branch):
         existing.setdefault(member.name, []).append(member)
+    rows = _checked_rows(sheet_rows, groups, existing, result)
+    if result.errors:
+        result.sort_errors()
+        return result
+
+    fields = sorted({name for row in rows for name in member_fields(row.values)}, key=[*MEMBER_FIELDS, *STAGE_FIELDS].index)
+    to_create, to_update = _members_to_write(branch, rows, existing, result)
+    with transaction.atomic():
+        created = Member.objects.bulk_create(to_create)
+        audit_bulk_created(objects=created)
+        if to_update:
+            audit_bulk_updating(objects=to_update, fields=fields)
+            Member.objects.bulk_update(to_update, [*fields, "updated_at"])
+        figures_changed(branch_ids=[branch.pk])  # bulk writes send no signals
+    result.created_ids, result.updated = [member.pk for member in created], len(to_update)
+    logger.info(
+        "roster import into %s by %s: %d created, %d updated",
+        branch.code,
+        getattr(by, "pk", by),
+        result.created,
+        result.updated,
+    )
+    return result
+
+
+def _checked_rows(
+    sheet_rows: list[SheetRow], groups: dict[str, PartyGroup], existing: dict[str, list[Member]], result: ImportResult
+) -> list[MemberRow]:
+    """Every row checked by the member rules, a repeated or ambiguous name and the one-secretary
+    rule; each problem lands in ``result`` with its row number."""
     rows: list[MemberRow] = []
     first_row_of: dict[str, int] = {}
     for sheet_row in sheet_rows:
@@ -321,12 +351,14 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
             result.add_error(sheet_row.number, problem)
         rows.append(MemberRow(sheet_row.number, name, values))
     check_one_secretary(rows, existing, result)
+    return rows
 
-    if result.errors:
-        result.sort_errors()
-        return result
 
-    fields = sorted({name for row in rows for name in member_fields(row.values)}, key=[*MEMBER_FIELDS, *STAGE_FIELDS].index)
+def _members_to_write(
+    branch: Organisation, rows: list[MemberRow], existing: dict[str, list[Member]], result: ImportResult
+) -> tuple[list[Member], list[Member]]:
+    """The members to create, and the existing ones changed by their rows (``result`` counts the
+    rows that change nothing)."""
     to_create: list[Member] = []
     to_update: list[Member] = []
     now = timezone.now()
@@ -346,22 +378,7 @@ def roster_import(*, branch: Organisation, file, by) -> ImportResult:
             to_update.append(member)
         else:
             result.unchanged += 1
-    with transaction.atomic():
-        created = Member.objects.bulk_create(to_create)
-        audit_bulk_created(objects=created)
-        if to_update:
-            audit_bulk_updating(objects=to_update, fields=fields)
-            Member.objects.bulk_update(to_update, [*fields, "updated_at"])
-        figures_changed(branch_ids=[branch.pk])  # bulk writes send no signals
-    result.created_ids, result.updated = [member.pk for member in created], len(to_update)
-    logger.info(
-        "roster import into %s by %s: %d created, %d updated",
-        branch.code,
-        getattr(by, "pk", by),
-        result.created,
-        result.updated,
-    )
-    return result
+    return to_create, to_update
 
 
 def name_problem(name: str, matches: list[Member], *, earlier_row: int | None) -> str | None:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "branchwork.audit",
     "activities",
     "reports",
+    "inspection",
     "notifications",
     # Demo data and ``seed_demo``; no product app imports it.
     "demo",
@@ -363,6 +364,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "exclude_fields": ["document", "submitted_by"],
         "mapping_fields": {"docx_file": "DOCX 文件", "pdf_file": "PDF 文件"},
     },
+    # Inspection: the standard and its items as the 组织员 edits them, and every score a step writes.
+    {"model": "inspection.standard", "exclude_fields": [*_BOOKKEEPING, "revised_at"]},
+    {"model": "inspection.standarditem"},
+    {"model": "inspection.branchscore", "exclude_fields": _BOOKKEEPING},
+    {"model": "inspection.itemscore", "exclude_fields": ["proposed_reasons", "missing_materials"]},
+    {"model": "inspection.branchscoreversion", "exclude_fields": ["document", "by"]},
 )
 
 # Email. Notifications (a report submitted, returned, approved) are mailed as well as shown in the

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("branchwork.audit.urls")),
     path("", include("notifications.urls")),
+    path("inspection/", include("inspection.urls")),
 ]

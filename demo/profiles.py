@@ -44,9 +44,12 @@ YEARS = {
         # What the reference's secretary states as the half-year's outcomes and as the branch's own
         # problems beyond its open rectification item: the sources the draft's judgments need.
         "achievements": (
+            "突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实\n"
             "通过形式多样、内容丰富的主题党日活动，极大提升了组织的吸引力和凝聚力，促进了支部党员之间的有效交流与沟通，"
             "增强了党员的归属感、责任感和荣誉感\n"
             "党支部书记严格落实第一责任人责任，班子成员严格履行“一岗双责”\n"
+            "在收费运营、隧道安全管理、车辆数据稽核等工作中提高议事决策水平和政治站位\n"
+            "牢牢把握正确的政治方向，不断增强责任意识、阵地意识\n"
             "不同层面实现党建工作与收费运营工作的深度融合"
         ),
         "problems": (

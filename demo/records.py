@@ -297,8 +297,14 @@ def _kl_2022h1(kl: Organisation, roster: Roster) -> list[Spec]:
     secretary = roster.secretary(kl)
     host = secretary.name if secretary else ""
     records = _Records(kl, host, HALL)
-    add = records.add
+    _kl_2022h1_meetings(records.add, kl, roster, host)
+    _kl_2022h1_lectures_and_education(records.add, kl, roster, secretary)
+    _kl_2022h1_discipline_and_the_rest(records.add, host)
+    return records.specs
 
+
+def _kl_2022h1_meetings(add, kl: Organisation, roster: Roster, host: str) -> None:
+    """三会一课 but the 党课, 组织生活会 and 谈心谈话."""
     for day, title, form, materials in KL_STUDIES:
         text = "、".join(materials)
         add("study", day, title, study_form=form, materials="\n".join(materials), content=f"{form}{text}，结合收费运营工作交流学习体会。")
@@ -347,6 +353,9 @@ def _kl_2022h1(kl: Organisation, roster: Roster) -> list[Spec]:
     for day, title in KL_HEART_TALKS:
         add("heart_talk", day, title, host=host, place=HALL, content="交流思想，征求意见建议。")
 
+
+def _kl_2022h1_lectures_and_education(add, kl: Organisation, roster: Roster, secretary: Member | None) -> None:
+    """党课, 纪念活动, 主题教育 and 党员先锋岗."""
     # 党课: the secretary on work style, and the 组织委员 on the provincial congress.
     second = roster.with_post(kl, Member.Post.ORGANISATION) or roster.with_post(kl, Member.Post.DEPUTY_SECRETARY)
     first_speaker = f"支部书记{secretary.name}" if secretary else "支部书记"
@@ -400,7 +409,9 @@ def _kl_2022h1(kl: Organisation, roster: Roster) -> list[Spec]:
             content=f"在{title.removesuffix('党员先锋示范岗')}岗位亮身份、作表率。",
         )
 
-    # Discipline and work style.
+
+def _kl_2022h1_discipline_and_the_rest(add, host: str) -> None:
+    """Discipline and work style; 试用期满, ideology and the rectification list."""
     for day, title, material, basis in KL_WARNING_EDUCATION:
         add("warning_education", day, title, place=HALL, host=host, materials=material, basis=basis, content=title + "。")
     for day, occasion in [(D(2022, 1, 27), "春节前"), (D(2022, 5, 31), "端午节前")]:
@@ -452,7 +463,6 @@ def _kl_2022h1(kl: Organisation, roster: Roster) -> list[Spec]:
             is_resolved=fixed_on is not None,
             resolved_on=fixed_on,
         )
-    return records.specs
 
 
 # --- 历史研究所党支部: a branch of another kind, with few records ------------------------------------

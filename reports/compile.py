@@ -112,11 +112,13 @@ def default_header(
     # 「紧紧围绕……党建工作要点」 only where the profile states the year's goals: no superior's
     # 工作要点 is claimed that the branch never recorded.
     goals = defaults.OPENING_GOALS.format(goals=profile.goals) if profile.goals else ""
-    broken = facts is not None and judgments.judgments_of(facts).broken_rules
-    opening = (defaults.OPENING_WITH_GAPS if broken else defaults.OPENING).format(
+    # 「扎实有效」「充分发挥」 only where the calendar shows every rule kept and a 党课 given.
+    kept = facts is not None and judgments.judgments_of(facts).organisational_life_kept
+    opening = (defaults.OPENING if kept else defaults.OPENING_WITH_GAPS).format(
         period=period.label,
         branch=branch.name,
         superiors=superiors,
+        approach=defaults.opening_approach(facts),
         goals=goals,
         half=defaults.OPENING_HALF[period.half],
     )
@@ -205,7 +207,7 @@ def default_items(*, facts) -> list[ItemDraft]:
             continue
         if not _backed(item, values):
             continue
-        if any(facts.has(code) for code in item.absent):
+        if defaults.told_elsewhere(item, facts):
             continue
         if item.origin in defaults.NEEDS_OPEN_RECTIFICATION and not open_items:
             continue
@@ -214,6 +216,8 @@ def default_items(*, facts) -> list[ItemDraft]:
         text = defaults.in_register(resolve_options(item.text_for(facts), values), profile.member_term)
         if item.section in (1, 2, 3, 4):
             text = judgments.keep_sourced(text, facts)
+        if not text.strip():
+            continue  # an item whose every clause wanted a source it does not have
         drafts.append(ItemDraft(item.section, text, numbered=item.numbered, origin=item.origin))
     return drafts
 
@@ -223,7 +227,10 @@ def _problem_drafts(facts, profile: ProfileFacts, open_items) -> list[ItemDraft]
     the problems of ``judgments`` (each a figure, so that one fixed since drops out at the next
     compile), and the problems the profile states as the branch's own."""
     drafts: list[ItemDraft] = []
-    carried = judgments.judgments_of(facts).carried
+    said = judgments.judgments_of(facts)
+    # The secretary's own problems of last period join only where a record or their word says what
+    # became of them; the others wait in the editor (「尚未说明整改情况」), claimed neither way.
+    carried = [*said.carried, *(t for t in said.typed_carried if t.stated)]
     if carried:
         parts = [f"“{_clause(c.text)}”{c.evidence}" for c in carried]
         drafts.append(
@@ -325,10 +332,14 @@ def report_header(report) -> ReportHeader:
     )
 
 
-def compile_report(report, *, facts=None) -> Document:
-    """A saved report compiled from today's records (or from ``facts`` already read for it)."""
+def compile_report(report, *, facts=None, items=None) -> Document:
+    """A saved report compiled from today's records (or from ``facts`` already read for it), of
+    its items (or ``items``, already read, in any order)."""
     facts = facts if facts is not None else report_facts(branch=report.branch, period=report.period)
-    items = list(report.items.order_by("section", "position", "pk"))
+    if items is None:
+        items = list(report.items.order_by("section", "position", "pk"))
+    else:
+        items = sorted(items, key=lambda item: (item.section, item.position, item.pk))
     return compile_document(header=report_header(report), items=items, facts=facts, file_stem=report.title)
 
 

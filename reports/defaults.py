@@ -26,7 +26,7 @@ from activities.kinds import KINDS
 from activities.selectors import PeriodFacts
 from reports.workdays import first_working_day_after
 
-from .judgments import judgments_of, unsourced_outcomes
+from .judgments import integration_shortfall, judgments_of, unsourced_outcomes
 
 
 @dataclass(frozen=True)
@@ -52,17 +52,30 @@ PLANS = "plans"
 TITLE = "{branch}{period}全面从严治党暨党建工作情况汇报"
 
 OPENING = (
-    "{period}{branch}在{superiors}的正确领导下，突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实。"
+    "{period}{branch}在{superiors}的正确领导下，{approach}"
     "{goals}紧密结合工作实际，扎实有效地开展党建和思想政治工作，"
     "充分发挥党支部战斗堡垒作用和党员先锋模范作用。现将{half}全面从严治党暨党建工作情况汇报如下："
 )
-# Where the calendar shows rules broken, the opening does not call the work 扎实有效 nor say the
-# branch 充分发挥ed its role: it states the work and the aim.
+# Where the calendar does not show every rule kept (a rule broken, a window still open, no rules
+# at all, or no 党课), the opening does not call the work 扎实有效 nor say the branch 充分发挥ed its
+# role: it states the work and the aim.
 OPENING_WITH_GAPS = (
-    "{period}{branch}在{superiors}的正确领导下，突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实。"
+    "{period}{branch}在{superiors}的正确领导下，{approach}"
     "{goals}紧密结合工作实际，开展党建和思想政治工作，"
     "努力发挥党支部战斗堡垒作用和党员先锋模范作用。现将{half}全面从严治党暨党建工作情况汇报如下："
 )
+# How the branch says it worked (「突出党建引领……狠抓责任落实」) is its own judgment of its work:
+# proposed only where the profile's 年度工作成效 states it (``judgments.EVALUATIVE`` reads each
+# phrase), never as the opening's filler.
+OPENING_APPROACH = "突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实。"
+
+
+def opening_approach(facts: PeriodFacts | None) -> str:
+    if facts is None or unsourced_outcomes(OPENING_APPROACH, facts):
+        return ""
+    return OPENING_APPROACH
+
+
 # 「紧紧围绕省中心“提效能、优服务、冲百亿”目标计划和党建工作要点，」; nothing without a goal recorded.
 OPENING_GOALS = "紧紧围绕{goals}和党建工作要点，"
 # How the opening's last sentence names the period: 「现将上半年……汇报如下」.
@@ -89,6 +102,22 @@ THEMED_DAY_OUTCOMES = (
 )
 
 
+# The anniversary a commemoration's title names (「庆祝建党101周年主题党日」 → 「建党101周年」).
+_ANNIVERSARY = re.compile(r"(?:庆祝|纪念)([\u4e00-\u9fff]{1,12}?\d{1,4}周年)")
+
+
+def _commemoration(facts: PeriodFacts) -> str:
+    """The heading names the anniversary where the period's commemorations name one and the same
+    (「开展纪念建党101周年活动」); otherwise it is the general 主题纪念活动."""
+    occasions = {m.group(1) for c in facts.commemorations if (m := _ANNIVERSARY.search(c.title))}
+    heading = (
+        f"开展纪念{occasions.pop()}活动。"
+        if len(occasions) == 1 and len(facts.commemorations) == 1
+        else "开展主题纪念活动，传承红色基因。"
+    )
+    return heading + "〔纪念活动〕，引导党员感受在中国共产党坚强领导下取得的历史性成就和变化，补充党员干部精神之“钙”。"
+
+
 def _themed_days(facts: PeriodFacts) -> str:
     if facts.count("themed_day").count > 1:
         outcomes = [outcome for outcome in THEMED_DAY_OUTCOMES if not unsourced_outcomes(outcome, facts)]
@@ -108,17 +137,42 @@ def _themed_days(facts: PeriodFacts) -> str:
             "[其中〔主题党日参加与成效〕。]"
         )
     rule = judgments_of(facts).rule("themed_day")
-    heading = "开展主题党日活动。" if rule is not None and rule.broken else "扎实开展主题党日活动。"
+    # 「扎实」 only where the calendar shows the themed days' rule kept for the whole period.
+    heading = "扎实开展主题党日活动。" if rule is not None and rule.kept else "开展主题党日活动。"
     return (
         heading + "支部以〔主题党日形式〕为内容，〔联合开展主题党日〕，[〔主题党日参加与成效〕，]"
         "促进了支部党员之间的有效交流与沟通，增强了党员的归属感、责任感和荣誉感。"
     )
 
 
+# How long before a 组织生活会 a 谈心谈话 counts as its preparation (「会前……开展谈心谈话」).
+PREPARATION_DAYS = 60
+
+
+def talks_before_meeting(facts: PeriodFacts) -> bool:
+    """Whether a 谈心谈话 of the period was held in the weeks before a 组织生活会 or 民主评议 of
+    the period: only then is it told as the meeting's preparation. A talk after the meeting is
+    told as what it was (its own item)."""
+    meetings = [m.date for m in (*facts.org_life, *facts.democratic_appraisal)]
+    return any(
+        meeting - datetime.timedelta(days=PREPARATION_DAYS) <= talk.date <= meeting
+        for talk in facts.of_kind("heart_talk")
+        for meeting in meetings
+    )
+
+
+def told_elsewhere(item: DefaultItem, facts: PeriodFacts) -> bool:
+    """A kind's own item gives way to the item that tells its records (``Kind.report_unless``):
+    谈心谈话 to the 组织生活会 only where they were its preparation."""
+    if item.origin == "kind.heart_talk":
+        return talks_before_meeting(facts)
+    return any(facts.has(code) for code in item.absent)
+
+
 def _org_life(facts: PeriodFacts) -> str:
     """The 组织生活会 as far as the records go: the preparation (征求意见) only where heart-to-heart
-    talks or the problems found show it, what the meeting did from its own record."""
-    talks = facts.has("heart_talk")
+    talks before it or the problems found show it, what the meeting did from its own record."""
+    talks = talks_before_meeting(facts)
     text = "开展〔组织生活会与民主评议〕工作。"
     if talks or facts.rectifications_found:
         text += (
@@ -126,9 +180,14 @@ def _org_life(facts: PeriodFacts) -> str:
             "将优质、高频建议进行梳理汇总，列入支部党建工作计划。"
         )
     if talks:
-        text += (
-            "为达到交流思想、解决问题、促进团结、共同提高的目的，支部书记与党员、党员与党员之间开展了深入、真切的谈心谈话。"
+        # 「党员与党员之间」 only where a talk was not the secretary's: held by another member, or
+        # titled as one between committee members and members.
+        between = any(
+            (talk.host_post and talk.host_post != "支部书记") or re.search(r"支委与|党员与党员|委员与", talk.title)
+            for talk in facts.of_kind("heart_talk")
         )
+        who = "支部书记与党员、党员与党员之间" if between else "支部书记与党员之间"
+        text += f"为达到交流思想、解决问题、促进团结、共同提高的目的，{who}开展了深入、真切的谈心谈话。"
     text += "会上，〔组织生活会内容〕。"
     if facts.rectifications_found:
         source = "谈心谈话及征求到的意见" if talks else "征求到的意见"
@@ -174,18 +233,39 @@ def _organisational_life(facts: PeriodFacts) -> str:
 
 
 def _responsibility(facts: PeriodFacts) -> str:
-    """What the secretary and the committee did about their responsibility is an outcome: said
-    only where the profile or a record states it (``default_items`` drops unsourced clauses), and
-    the 深度融合 never where the branch lists 融合 among its own problems."""
-    text = (
-        "落实管党治党责任，保障党建任务落地见效。党支部书记严格落实第一责任人责任，班子成员严格履行“一岗双责”，"
-        "在〔主要业务〕等工作中提高议事决策水平和政治站位，[从党建工作角度审视〔主责主业〕发展问题，]"
-    )
+    """What the secretary and the committee did about their responsibility is a judgment of their
+    work: each clause (第一责任人, 一岗双责, 议事决策水平和政治站位, 深度融合) is said only where the
+    profile or a record states it, and the 深度融合 never where 五 says the integration itself falls
+    short (``judgments.integration_shortfall``). Without any such clause there is no item: the
+    heading alone would say nothing the records show."""
+    clauses = [
+        "党支部书记严格落实第一责任人责任，",
+        "班子成员严格履行“一岗双责”，",
+        "在〔主要业务〕等工作中提高议事决策水平和政治站位，",
+    ]
+    if not integration_shortfall(_stated_problems(facts)):
+        clauses.append("不同层面实现党建工作与{主责主业?〔主责主业〕|业务}工作的深度融合，")
+    # Held against the sources as the draft will read: the profile's 主责主业 in place of its option.
+    core = getattr(getattr(facts, "profile", None), "core_business", "") or "业务"
+    said = [
+        clause
+        for clause in clauses
+        if not unsourced_outcomes(clause.replace("{主责主业?〔主责主业〕|业务}", core), facts)
+    ]
+    if not said:
+        return ""
+    if said[-1].startswith("不同层面"):
+        said.insert(-1, "[从党建工作角度审视〔主责主业〕发展问题，]")
+    else:
+        said.append("[从党建工作角度审视〔主责主业〕发展问题，]")
+    text = "落实管党治党责任，保障党建任务落地见效。" + "".join(said)
+    return text[:-1] + "。" if text.endswith("，") else text
+
+
+def _stated_problems(facts: PeriodFacts) -> tuple[str, ...]:
+    """What 五 will say of the branch: the profile's own problems and the open rectification items."""
     profile = getattr(facts, "profile", None)
-    problems = (*getattr(profile, "problems", ()), *(item.name for item in facts.open_rectifications))
-    if not any("融合" in problem for problem in problems):
-        text += "不同层面实现党建工作与{主责主业?〔主责主业〕|业务}工作的深度融合。"
-    return text
+    return (*getattr(profile, "problems", ()), *(item.name for item in facts.open_rectifications))
 
 
 def _theory(facts: PeriodFacts) -> str:
@@ -195,6 +275,31 @@ def _theory(facts: PeriodFacts) -> str:
     return (
         "加强理论武装" + ("，强化意识形态建设" if ideology else "") + "。党支部从加强理论学习出发，"
         "带领支部全体党员干部用党的创新理论武装头脑、指导实践、推动工作。"
+    )
+
+
+# A branch of retired members (离退休党支部) has no 岗位 to stand at nor duties to perform: its
+# members are asked what the 《关于加强新时代离退休干部党的建设工作的意见》 asks of them.
+_RETIRED = re.compile(r"离退休|退休")
+
+
+def retired_branch(facts: PeriodFacts) -> bool:
+    term = getattr(getattr(facts, "profile", None), "member_term", "") or ""
+    return bool(_RETIRED.search(facts.branch_name) or _RETIRED.search(term))
+
+
+def _organisational_life_plan(facts: PeriodFacts) -> str:
+    if retired_branch(facts):
+        duty = "教育引导党员退休不褪色、离岗不离党，[以〔年度主题活动〕为契机，]发挥自身优势、积极传递正能量，践行初心使命。"
+    else:
+        duty = (
+            "[以〔年度主题活动〕为契机，]教育引导党员职工立足岗位、担当作为，"
+            "[在〔重点工作〕等重点工作中]严格履行职责、践行初心使命，发挥党员作用。"
+        )
+    return (
+        "严格落实“三会一课”组织生活，强化党员学习教育，"
+        + duty
+        + "同时创新主题党日活动形式与内容，活跃支部生活，增强组织的凝聚力与吸引力。"
     )
 
 
@@ -208,13 +313,7 @@ ITEMS: list[DefaultItem] = [
     ),
     DefaultItem("s1.party_lectures", 1, _lectures, backed_by=("党课开展情况",)),
     DefaultItem("s1.themed_days", 1, _themed_days, backed_by=("主题党日形式",)),
-    DefaultItem(
-        "s1.commemoration",
-        1,
-        "开展主题纪念活动，传承红色基因。〔纪念活动〕，引导党员感受在中国共产党坚强领导下取得的历史性成就和变化，"
-        "补充党员干部精神之“钙”。",
-        backed_by=("纪念活动",),
-    ),
+    DefaultItem("s1.commemoration", 1, _commemoration, backed_by=("纪念活动",)),
     DefaultItem(
         "s1.themed_education",
         1,
@@ -345,13 +444,7 @@ ITEMS: list[DefaultItem] = [
         "[深入将党建工作和〔主责主业〕工作融合，]发挥党支部的战斗堡垒作用，"
         "推进[〔单位简称〕]{主责主业?〔主责主业〕工作|各项工作}稳步有序开展。",
     ),
-    DefaultItem(
-        "s6.organisational_life",
-        6,
-        "严格落实“三会一课”组织生活，强化党员学习教育，[以〔年度主题活动〕为契机，]教育引导党员职工立足岗位、担当作为，"
-        "[在〔重点工作〕等重点工作中]严格履行职责、践行初心使命，发挥党员作用。同时创新主题党日活动形式与内容，活跃支部生活，"
-        "增强组织的凝聚力与吸引力。",
-    ),
+    DefaultItem("s6.organisational_life", 6, _organisational_life_plan),
     DefaultItem(
         "s6.ideology",
         6,
@@ -375,13 +468,25 @@ def kind_items() -> list[DefaultItem]:
         DefaultItem(
             f"kind.{kind.code}",
             kind.report_section,
-            f"{kind.report_lead}〔{kind.label}详情〕。",
+            _kind_text(kind),
             backed_by=(f"{kind.label}详情",),
             absent=(kind.report_unless,) if kind.report_unless else (),
         )
         for kind in KINDS.values()
         if kind.report_section
     ]
+
+
+def _kind_text(kind) -> Callable[[PeriodFacts], str]:
+    """「坚持开展谈心谈话。」 says the branch kept at it: only with more than one record."""
+
+    def text(facts: PeriodFacts) -> str:
+        lead = kind.report_lead
+        if lead.startswith("坚持") and facts.count(kind.code).count < 2:
+            lead = lead.removeprefix("坚持")
+        return f"{lead}〔{kind.label}详情〕。"
+
+    return text
 
 
 def all_items() -> list[DefaultItem]:

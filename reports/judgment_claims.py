@@ -20,7 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .judgments import Judgments, judgments_of, unsourced_outcomes
+from .judgments import (
+    Judgments,
+    integration_achieved,
+    integration_shortfall,
+    judgments_of,
+    unsourced_outcomes,
+)
 
 Finding = tuple[str, str, str]  # rule, message, kind
 
@@ -194,14 +200,15 @@ def contradictions(paragraphs: Sequence[tuple[int, str]], mentions) -> dict[int,
             for position, _word, kind in named:
                 if _denied(sentence, position):
                     never_kinds.setdefault(kind, sentence.strip())
-    if not gap_kinds:
+    shortfall = integration_shortfall(text for section, text in paragraphs if section == 5)
+    if not gap_kinds and not shortfall:
         return {}
     found: dict[int, list[tuple[Finding, str]]] = {}
     for index, (section, text) in enumerate(paragraphs):
         if section not in (0, 1, 2, 3, 4):
             continue
         for sentence in _sentences(text):
-            hits: list[tuple[str, str]] = []
+            hits: list[tuple[str, str, str]] = []
             for kind, words in compliance_claims(sentence):
                 if kind is None:
                     problem = gap_kinds.get("*") or next(
@@ -210,16 +217,18 @@ def contradictions(paragraphs: Sequence[tuple[int, str]], mentions) -> dict[int,
                 else:
                     problem = gap_kinds.get(kind) or gap_kinds.get("*")
                 if problem:
-                    hits.append((words, problem))
+                    hits.append((words, problem, "calendar"))
             for position, word, kind in mentions(sentence):
                 if (
                     kind in never_kinds
                     and not _denied(sentence, position)
                     and not _negated(sentence, position)
                 ):
-                    hits.append((word, never_kinds[kind]))
-            for words, problem in hits[:1]:
+                    hits.append((word, never_kinds[kind], "calendar"))
+            if shortfall and (achieved := integration_achieved(sentence)):
+                hits.append((achieved, shortfall, "profile"))
+            for words, problem, link in hits[:1]:
                 shown = problem if len(problem) <= 40 else problem[:39] + "……"
                 message = f"与“存在的问题”矛盾：此处写“{words}”，存在的问题写的是“{shown}”"
-                found.setdefault(index, []).append((("contradiction", message, "calendar"), sentence))
+                found.setdefault(index, []).append((("contradiction", message, link), sentence))
     return found

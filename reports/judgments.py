@@ -32,6 +32,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from activities.compliance import DONE, MISSED, NA, branch_calendar
 from activities.kinds import KINDS, Category
 from activities.models import Attendance, ComplianceRule, Outlet
@@ -124,6 +126,27 @@ class Carried:
 
 
 @dataclass(frozen=True)
+class TypedCarried:
+    """A problem the secretary typed (or picked from the general options) into the previous
+    period's 存在的问题, and what became of it — only as far as a record or the secretary says:
+    ``resolved`` is None where neither does (「尚未说明整改情况」, shown in the editor, never
+    claimed in the report)."""
+
+    text: str
+    item_id: int  # the previous period's item
+    resolved: bool | None
+    evidence: str  # 「已于2022年9月5日整改完成」, 「尚未整改完成」, 「本期仍存在」, 「尚未说明整改情况」
+    activity_ids: tuple[int, ...] = ()
+
+    @property
+    def stated(self) -> bool:
+        return self.resolved is not None
+
+
+UNSTATED = "尚未说明整改情况"
+
+
+@dataclass(frozen=True)
 class Judgments:
     rules: tuple[RuleStatus, ...] = ()
     has_rules: bool = False
@@ -134,6 +157,8 @@ class Judgments:
     has_outlets: bool = False
     own_problems: tuple[str, ...] = ()  # the profile's, as the branch wrote them
     carried: tuple[Carried, ...] = ()
+    # The secretary's own problems of the previous period (``typed_carried``).
+    typed_carried: tuple[TypedCarried, ...] = ()
     # Problem keys of the previous period's report still present in this period.
     still_open_keys: frozenset[str] = frozenset()
     calendar_gaps: int = 0
@@ -259,23 +284,30 @@ def _overdue_probation(
 
 
 def _carried(
-    branch: Organisation, period: Period, facts, current_keys: set[str], rules: tuple[RuleStatus, ...]
+    branch: Organisation,
+    period: Period,
+    facts,
+    current_keys: set[str],
+    rules: tuple[RuleStatus, ...],
+    items: list[tuple[str, str]] | None = None,
 ):
     """The previous period's problems (items of its 存在的问题 the system proposed from data or
-    carried from a rectification item) and what became of each. Two queries."""
+    carried from a rectification item) and what became of each. Two queries (one where ``items``,
+    its (origin, text) rows, were read with ``_problem_items``)."""
     from activities.models import Activity
 
     from .models import ReportItem
 
     previous = period.previous()
-    items = list(
-        ReportItem.objects.filter(
-            report__branch=branch, report__year=previous.year, report__half=previous.half, section=5
+    if items is None:
+        items = list(
+            ReportItem.objects.filter(
+                report__branch=branch, report__year=previous.year, report__half=previous.half, section=5
+            )
+            .filter(origin__regex=r"^(problem:|carry:rect:)")
+            .order_by("position", "pk")
+            .values_list("origin", "text")
         )
-        .filter(origin__regex=r"^(problem:|carry:rect:)")
-        .order_by("position", "pk")
-        .values_list("origin", "text")
-    )
     rect_ids = [int(origin.rsplit(":", 1)[1]) for origin, _ in items if origin.startswith("carry:rect:")]
     rectifications = {
         a.pk: a
@@ -350,11 +382,145 @@ def _plain(text: str) -> str:
     return _FIGURE_RE.sub("", text).strip()
 
 
+def _is_typed(origin: str) -> bool:
+    """An item of 存在的问题 in the secretary's words: typed (no origin), picked from the general
+    options, carried from an earlier report, or the profile's own problem (``own:``)."""
+    return origin == "" or origin.startswith(("carry:general:", "carry:item:", "own:"))
+
+
+def _similar(a: str, b: str) -> bool:
+    """Whether two statements of a problem are about the same thing: two thirds of the shorter's
+    pairs of characters stand in the longer (「对考核办法的修订完善以及执行力度不够」 ~ a record
+    「修订完善考核办法」)."""
+    first, second = _bigrams(a), _bigrams(b)
+    shorter = min(len(first), len(second))
+    return shorter >= 3 and len(first & second) * 3 >= shorter * 2
+
+
+ProblemRow = tuple[int, str, str, bool, int, str]  # pk, origin, text, numbered, year, half
+
+
+def problem_rows_of(items: Iterable, *, period: Period) -> list[ProblemRow]:
+    """``_problem_items`` from report items already read (this period's report's items and the
+    previous period's 存在的问题, each with ``report_year`` and ``report_half``), in its order."""
+    previous = period.previous()
+    rows = [
+        (item.pk, item.origin, item.text, item.numbered, item.report_year, item.report_half)
+        for item in items
+        if (item.report_year, item.report_half, item.section) == (previous.year, previous.half, 5)
+        or ((item.report_year, item.report_half) == (period.year, period.half) and item.origin.startswith("carry:item:"))
+    ]
+    order = {item.pk: (item.position, item.pk) for item in items}
+    return sorted(rows, key=lambda row: order[row[0]])
+
+
+def _problem_items(branch: Organisation, period: Period) -> list[ProblemRow]:
+    """The previous period's 存在的问题 and this period's items carried from an earlier report,
+    in one query: what ``_carried`` and ``typed_carried`` read."""
+    from .models import ReportItem
+
+    previous = period.previous()
+    return list(
+        ReportItem.objects.filter(
+            Q(report__year=previous.year, report__half=previous.half, section=5)
+            | Q(report__year=period.year, report__half=period.half, origin__startswith="carry:item:"),
+            report__branch=branch,
+        )
+        .order_by("position", "pk")
+        .values_list("pk", "origin", "text", "numbered", "report__year", "report__half")
+    )
+
+
+def _data_problems(rows: Iterable[ProblemRow], period: Period) -> list[tuple[str, str]]:
+    """The (origin, text) of the previous period's problems the system proposed from data or
+    carried from a rectification item, as ``_carried`` reads them."""
+    previous = period.previous()
+    return [
+        (origin, text)
+        for _pk, origin, text, _numbered, year, half in rows
+        if (year, half) == (previous.year, previous.half) and origin.startswith(("problem:", "carry:rect:"))
+    ]
+
+
+def typed_carried(
+    branch: Organisation,
+    period: Period,
+    own_problems: Iterable[str] = (),
+    rows: Iterable[ProblemRow] | None = None,
+    as_of: datetime.date | None = None,
+) -> tuple[TypedCarried, ...]:
+    """The problems the secretary wrote into the previous period's 存在的问题 and what became of
+    each: resolved or still open by a rectification record about the same thing (the closest by
+    its title), still open by the secretary's word (carried into this period's report, or still
+    among the profile's own problems), else 「尚未说明整改情况」. The ``rows`` of ``_problem_items``
+    (read here if not given), and one query for the rectification records where there is such a
+    problem."""
+    from activities.models import Activity
+
+    previous = period.previous()
+    rows = _problem_items(branch, period) if rows is None else rows
+    carried_now = {
+        int(origin.rsplit(":", 1)[1])
+        for _pk, origin, _text, _numbered, year, half in rows
+        if (year, half) == (period.year, period.half)
+    }
+    typed = [
+        (pk, _plain(text))
+        for pk, origin, text, numbered, year, half in rows
+        if (year, half) == (previous.year, previous.half) and numbered and _is_typed(origin) and _plain(text)
+    ]
+    if not typed:
+        return ()
+    records = list(
+        Activity.objects.filter(branch=branch, kind="rectification", date__lte=period.end)
+        .order_by("date", "pk")
+        .only("id", "title", "is_resolved", "resolved_on", "deadline", "rechecked_on")
+    )
+    still_own = {_plain(problem).rstrip("。；") for problem in own_problems}
+    result = []
+    for pk, text in typed:
+        record = max(
+            (r for r in records if _similar(text, r.title)),
+            key=lambda r: len(_bigrams(text) & _bigrams(r.title)),
+            default=None,
+        )
+        if record is not None:
+            done = record.is_resolved and (record.resolved_on is None or record.resolved_on <= period.end)
+            # Told as the 整改台账 tells a carried entry: its re-check, its deadline.
+            evidence = rectification_outcome(record, as_of=as_of or period.end, done=done)
+            result.append(TypedCarried(text, pk, done, evidence, (record.pk,)))
+        elif pk in carried_now or text.rstrip("。；") in still_own:
+            result.append(TypedCarried(text, pk, False, "本期仍存在"))
+        else:
+            result.append(TypedCarried(text, pk, None, UNSTATED))
+    return tuple(result)
+
+
+def typed_hint(judgments: Judgments) -> str:
+    """What the editor asks under last period's problems: those of the secretary's own nobody has
+    said anything about yet."""
+    unstated = [t.text.rstrip("。；") for t in judgments.typed_carried if not t.stated]
+    if not unstated:
+        return ""
+    names = "；".join(f"“{text}”" for text in unstated)
+    return (
+        f"上期自查的问题{names}{UNSTATED}：仍存在的，请在“沿用上期内容”中沿用到本期；"
+        "已整改的，请登记整改记录并填写整改完成日期，本条随后写明整改情况。"
+    )
+
+
 def period_judgments(
-    *, branch: Organisation, period: Period, facts, own_problems: Iterable[str] = (), today: datetime.date
+    *,
+    branch: Organisation,
+    period: Period,
+    facts,
+    own_problems: Iterable[str] = (),
+    today: datetime.date,
+    problem_rows: list[ProblemRow] | None = None,
 ) -> Judgments:
     """What the calendar, the roster and the records say about ``branch`` in ``period``.
-    A fixed number of queries (the calendar's, and five more)."""
+    A fixed number of queries (the calendar's, and five more; four when the caller has read the
+    report items, ``problem_rows``)."""
     # The period is judged as of its end: an obligation whose window runs past it (a yearly
     # 民主评议 in a half-year report) is still open, not missed, and not yet kept either.
     attendance = _attendance(branch, period)
@@ -388,8 +554,12 @@ def period_judgments(
         lecture_held=facts.has("party_lecture"),
     )
     current = {key for key, figure in PROBLEM_FIGURES.items() if figure.fill(facts, judgments) is not None}
-    carried, still_open = _carried(branch, period, facts, current, rules)
-    return Judgments(**{**judgments.__dict__, "carried": carried, "still_open_keys": still_open})
+    rows = problem_rows if problem_rows is not None else _problem_items(branch, period)
+    carried, still_open = _carried(branch, period, facts, current, rules, items=_data_problems(rows, period))
+    typed = typed_carried(branch, period, own_problems, rows, as_of=facts.as_of)
+    return Judgments(
+        **{**judgments.__dict__, "carried": carried, "still_open_keys": still_open, "typed_carried": typed}
+    )
 
 
 # --- the problem figures -------------------------------------------------------------------------
@@ -598,8 +768,59 @@ EVALUATIVE = re.compile(
     r"|严格(?:履行|落实)[“\"]?一岗双责[”\"]?"
     r"|严格落实第一责任人责任"
     r"|成效(?:显著|明显)"
+    # How the leadership and the branch judge their own work: 「提高议事决策水平和政治站位」,
+    # 「不断增强责任意识、阵地意识」, the opening's 「突出党建引领……狠抓责任落实」.
+    r"|提高了?议事决策水平(?:和政治站位)?|提高了?政治站位"
+    r"|(?:不断)?增强了?责任意识、?阵地意识"
+    r"|突出党建引领|聚焦中心工作|坚持问题导向|狠抓责任落实"
 )
 _STOP = set("了的和与及、“”《》，。；增强提升提高激发凝聚坚定筑牢促进推动强化实现取得严格履行落实")
+
+
+# --- 党建与业务融合: an achieved outcome, or the effort towards it --------------------------------
+
+# A report may say both that it worked for the integration of party work and the unit's business
+# and, in 五, that the effort fell short: the reference does (二 「不同层面实现……深度融合」, 五
+# 「融合方面，工作措施和力度不够」), and an inspector reads that as self-criticism of the effort.
+# What contradicts is an outcome stated on both sides: 一–四 saying the integration was achieved
+# while 五 says the integration itself falls short (融合不够深入, 结合不紧密, 两张皮, 成效不明显).
+_INTEGRATION_ACHIEVED = re.compile(
+    r"实现了?[^，。；！？]{0,24}融合"
+    r"|融合[^，。；！？]{0,4}(?:取得|收到)了?(?:明显|显著|良好|积极)?(?:的)?(?:实效|成效|效果)"
+    r"|融合(?:成效|效果)(?:显著|明显|突出)"
+    r"|融合(?:更加|日益|愈加)(?:紧密|深入)"
+    r"|(?:深度|有机|紧密)融合的?(?:局面|格局)(?:基本|初步)?(?:形成|确立)"
+    r"|两张皮[^，。；！？]{0,6}(?:得到)?(?:解决|破解|消除)"
+)
+_INTEGRATION_TOPIC = re.compile(r"融合|两张皮|(?:党建|业务)[^，。；！？]{0,12}结合|结合[^，。；！？]{0,12}(?:党建|业务)")
+_SHORTFALL = re.compile(r"不够|不足|不深|不高|不紧|不强|不到位|欠缺|有待|薄弱|较弱|较浅|脱节|两张皮|不明显|不突出")
+# What a shortfall faults when it is the effort, not the outcome: 「工作措施和力度不够」.
+_EFFORT = re.compile(r"措施|力度|办法|举措|方法|手段|载体|抓手|思路|机制")
+
+
+def integration_achieved(sentence: str) -> str:
+    """The words by which ``sentence`` says the integration was achieved (「实现……深度融合」), or
+    "" where it speaks of effort (推动、促进、深入将……融合) or of something else."""
+    match = _INTEGRATION_ACHIEVED.search(sentence)
+    if match is None:
+        return ""
+    before = sentence[max(0, match.start() - 4) : match.start()]
+    if re.search(r"未|没有|尚未|不(?!同)|有待|力争|努力|争取|推动|促进|推进", before):
+        return ""
+    return match.group(0)
+
+
+def integration_shortfall(problems: Iterable[str]) -> str:
+    """The first of ``problems`` (sentences of 五) that says the integration itself falls short —
+    not merely the measures or the effort towards it — or ""."""
+    for problem in problems:
+        for sentence in re.split(r"(?<=[。；！？])", problem):
+            if not _INTEGRATION_TOPIC.search(sentence):
+                continue
+            for clause in re.split(r"[，、；。：]", sentence):
+                if _SHORTFALL.search(clause) and not _EFFORT.search(clause):
+                    return sentence.strip()
+    return ""
 
 
 def outcome_sources(facts) -> tuple[str, ...]:
@@ -621,8 +842,9 @@ def _bigrams(text: str) -> set[str]:
 
 def sourced(phrase: str, sources: Iterable[str]) -> bool:
     """Whether some source states ``phrase``'s outcome: most of its words (pairs of characters,
-    the verb and particles left out) stand in one source."""
-    wanted = _bigrams(phrase)
+    the verb and particles left out) stand in one source. A figure still to fill (〔主责主业〕) is
+    the records' or the profile's word, not the judgment: it is left out."""
+    wanted = _bigrams(_FIGURE_RE.sub("", phrase))
     if not wanted:
         return True
     return any(len(wanted & _bigrams(source)) * 3 >= len(wanted) * 2 for source in sources)

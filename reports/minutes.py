@@ -18,6 +18,7 @@ import io
 from django.db.models import Prefetch
 
 from activities.kinds import KINDS, Category, kinds_in
+from activities.ledgers import ledger_title
 from activities.meeting_record import has_vote, vote_text
 from activities.models import Activity, Attendance
 from activities.quorum import quorum_results
@@ -104,10 +105,6 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
     """The meeting record of one record (its attendance, kinds, party group and speaker loaded:
     see ``minutes_queryset``)."""
     kind = activity.kind_info
-    rows = list(activity.attendance.all())
-    present = [row for row in rows if row.present]
-    absent = [row for row in rows if not row.present]
-    topic_label = kind.label_for("title", "议题")
     fields = [
         Field("会议名称", (_meeting_name(activity),)),
         Field("时间", (_time_text(activity),)),
@@ -115,23 +112,47 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
         Field(kind.label_for("host", "主持人"), _paragraphs(activity.host)),
         Field("记录人", _paragraphs(activity.recorder)),
     ]
-    if rows:
-        counts = f"应到{len(rows)}人，实到{len(present)}人，缺席{len(absent)}人"
-        fields.append(Field("应到/实到", (counts, *(result.message for result in quorum or ()))))
-        fields.append(Field("出席人员", ("、".join(row.member.name for row in present),) if present else ("无",)))
-        fields.append(
-            Field(
-                "缺席人员及原因",
-                ("、".join(f"{row.member.name}（{row.absence_reason or '未说明原因'}）" for row in absent),)
-                if absent
-                else ("无",),
-            )
-        )
-    else:
-        fields.append(Field("应到/实到", ("未登记出席情况",)))
-        fields.append(Field("缺席人员及原因"))
+    fields.extend(_attendance_fields(list(activity.attendance.all()), quorum))
     if activity.observers.strip():
         fields.append(Field("列席人员", _paragraphs(activity.observers)))
+    fields.extend(_substance_fields(activity, kind))
+    branch_name = activity.branch.name
+    meeting, names = _meeting_heading(activity)
+    return Minutes(
+        meeting=meeting,
+        names=names,
+        organisation=branch_name,
+        name=_meeting_name(activity),
+        topic=activity.title,
+        date_text=chinese_date(activity.date),
+        fields=tuple(fields),
+        file_stem=f"{branch_name}-{chinese_date(activity.date)}-{kind.label}会议记录",
+    )
+
+
+def _attendance_fields(rows: list[Attendance], quorum: list | None) -> list[Field]:
+    """Who was expected and came, who was absent and why, and the quorum's verdict."""
+    if not rows:
+        return [Field("应到/实到", ("未登记出席情况",)), Field("缺席人员及原因")]
+    present = [row for row in rows if row.present]
+    absent = [row for row in rows if not row.present]
+    counts = f"应到{len(rows)}人，实到{len(present)}人，缺席{len(absent)}人"
+    return [
+        Field("应到/实到", (counts, *(result.message for result in quorum or ()))),
+        Field("出席人员", ("、".join(row.member.name for row in present),) if present else ("无",)),
+        Field(
+            "缺席人员及原因",
+            ("、".join(f"{row.member.name}（{row.absence_reason or '未说明原因'}）" for row in absent),)
+            if absent
+            else ("无",),
+        ),
+    ]
+
+
+def _substance_fields(activity: Activity, kind) -> list[Field]:
+    """What the meeting was about and what it decided, in the fields its kind has."""
+    fields = []
+    topic_label = kind.label_for("title", "议题")
     topic = [activity.title]
     if activity.speaker_display:
         topic.append(f"{kind.label_for('speaker', '主讲人')}：{activity.speaker_display}")
@@ -158,18 +179,7 @@ def minutes_for(activity: Activity, quorum: list | None = None) -> Minutes:
         fields.append(Field("报批情况", (f"{matter}{activity.get_approval_status_display()}{body}",)))
     if activity.outcome.strip():
         fields.append(Field("成效", _paragraphs(activity.outcome), long=True))
-    branch_name = activity.branch.name
-    meeting, names = _meeting_heading(activity)
-    return Minutes(
-        meeting=meeting,
-        names=names,
-        organisation=branch_name,
-        name=_meeting_name(activity),
-        topic=activity.title,
-        date_text=chinese_date(activity.date),
-        fields=tuple(fields),
-        file_stem=f"{branch_name}-{chinese_date(activity.date)}-{kind.label}会议记录",
-    )
+    return fields
 
 
 def minutes_queryset(branch: Organisation):
@@ -219,8 +229,6 @@ MEETING_LEDGER = Category.MEETING  # 三会一课与组织生活: the ledger pri
 def meeting_ledger_table(*, branch: Organisation, period: Period, kind: str = "") -> LedgerTable:
     """The period's 三会一课 ledger (all meeting kinds, or one of them) as a printable table:
     the rows of the Excel ledger, fewer columns so that they fit an A4 page across."""
-    from activities.ledgers import ledger_title
-
     codes = [kind] if kind else [k.code for k in kinds_in(MEETING_LEDGER)]
     queryset = Activity.objects.for_branch(branch).in_period(period)
     queryset = queryset.of_kind(kind) if kind else queryset.filter(kind__in=codes)

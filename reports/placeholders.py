@@ -347,6 +347,12 @@ def phrase_one(kind: Kind, detail) -> str:
             "reason": f"（{detail.talk_reason}）" if detail.talk_reason else "",
             "sent_to_or_superior": detail.sent_to or "上级党组织",
             "date_to_text": f"{detail.date_to.month}月{detail.date_to.day}日" if detail.date_to else "",
+            # 「4月2日至4月20日」 where the record has its end, else 「4月2日起」.
+            "from_date": (
+                f"{detail.date.month}月{detail.date.day}日至{detail.date_to.month}月{detail.date_to.day}日"
+                if detail.date_to
+                else f"{detail.date.month}月{detail.date.day}日起"
+            ),
             "approved_on_text": f"{detail.approved_on.month}月{detail.approved_on.day}日" if detail.approved_on else "",
             "branch_role": detail.branch_role.rstrip("。"),
             "members_part": detail.members_part.rstrip("。"),

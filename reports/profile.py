@@ -161,13 +161,21 @@ def profile_facts(*, branch: Organisation, year: int) -> ProfileFacts:
     )
 
 
-def report_facts(*, branch: Organisation, period: Period, today: datetime.date | None = None) -> ReportFacts:
-    """Everything a report of ``branch`` for ``period`` is compiled from."""
+def report_facts(
+    *, branch: Organisation, period: Period, today: datetime.date | None = None, problem_rows=None
+) -> ReportFacts:
+    """Everything a report of ``branch`` for ``period`` is compiled from. ``problem_rows``: the
+    report items the judgments read, when the caller has read them (``judgments.problem_rows_of``)."""
     today = today or timezone.localdate()
     facts = period_facts(branch=branch, period=period, today=today)
     profile = profile_facts(branch=branch, year=period.year)
     judgments = period_judgments(
-        branch=branch, period=period, facts=facts, own_problems=profile.problems, today=today
+        branch=branch,
+        period=period,
+        facts=facts,
+        own_problems=profile.problems,
+        today=today,
+        problem_rows=problem_rows,
     )
     return ReportFacts.of(facts, profile, judgments)
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import F, Max, Q, QuerySet, Sum
 
 from activities.compliance import ALL_GROUPS, compliance_summary
 from activities.evidence import missing as missing_evidence
@@ -27,7 +27,8 @@ from branchwork.periods import Period
 from .claims import ParagraphFlags, check_document
 from .compile import compile_report
 from .document import Document
-from .models import Report, ReportEvent, ReportVersion
+from .judgments import problem_rows_of
+from .models import Report, ReportEvent, ReportItem, ReportVersion
 from .profile import report_facts
 
 # Meetings by kind, in the order the report's first section names them.
@@ -177,8 +178,16 @@ def _draft(report: Report, today: datetime.date) -> dict:
     version) nor the day has changed."""
 
     def compute() -> dict:
-        facts = report_facts(branch=report.branch, period=report.period, today=today)
-        document = compile_report(report, facts=facts)
+        # The report's items and last period's 存在的问题 (which the judgments carry) in one query.
+        items = report_items_with_last_problems(report)
+        own = [item for item in items if item.report_id == report.pk]
+        facts = report_facts(
+            branch=report.branch,
+            period=report.period,
+            today=today,
+            problem_rows=problem_rows_of(items, period=report.period),
+        )
+        document = compile_report(report, facts=facts, items=own)
         return {
             "document": document.to_json(),
             "claims": check_document(document, facts),
@@ -187,6 +196,18 @@ def _draft(report: Report, today: datetime.date) -> dict:
         }
 
     return cached_figures("report-draft", report.branch, (*report_state(report), today.isoformat()), compute)
+
+
+def report_items_with_last_problems(report: Report) -> list[ReportItem]:
+    """Every item of ``report`` and the previous period's 存在的问题 of its branch, each with
+    ``report_year`` and ``report_half``. One query."""
+    previous = report.period.previous()
+    return list(
+        ReportItem.objects.filter(
+            Q(report=report)
+            | Q(report__branch_id=report.branch_id, report__year=previous.year, report__half=previous.half, section=5)
+        ).annotate(report_year=F("report__year"), report_half=F("report__half"))
+    )
 
 
 def draft_document(report: Report, *, today: datetime.date) -> Document:

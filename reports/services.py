@@ -87,6 +87,8 @@ class CarryOption:
     section: int
     text: str
     source: str
+    # For a problem the secretary wrote last period: what became of it (``TypedCarried.evidence``).
+    status: str = ""
 
 
 # --- who may do what -------------------------------------------------------------------------
@@ -277,34 +279,7 @@ def report_save(
         if locked.revision != expected_revision:
             raise ReportConflict(Report.objects.select_related("updated_by").prefetch_related("items").get(pk=locked.pk))
 
-        existing = {item.pk: item for item in locked.items.all()}
-        positions: dict[int, int] = {}
-        to_update, to_create, kept = [], [], set()
-        for data in items:
-            positions[data.section] = positions.get(data.section, 0) + 1
-            item = existing.get(data.pk) if data.pk is not None else None
-            if item is not None and item.pk not in kept:
-                kept.add(item.pk)
-                item.text, item.numbered, item.position = data.text, data.numbered, positions[data.section]
-                item.section = data.section
-                to_update.append(item)
-            else:
-                to_create.append(
-                    ReportItem(
-                        report=locked,
-                        section=data.section,
-                        position=positions[data.section],
-                        numbered=data.numbered,
-                        text=data.text,
-                        origin=data.origin,
-                    )
-                )
-        removed = [item for pk, item in existing.items() if pk not in kept]
-        dismissed = set(locked.dismissed_origins) | {item.origin for item in removed if item.origin}
-        ReportItem.objects.filter(pk__in=[item.pk for item in removed]).delete()
-        audit_bulk_updating(objects=to_update, fields=["text", "numbered", "position", "section"])
-        ReportItem.objects.bulk_update(to_update, ["text", "numbered", "position", "section"])
-        audit_bulk_created(objects=ReportItem.objects.bulk_create(to_create))
+        dismissed = _write_items(locked, items)
 
         locked.title, locked.addressee, locked.opening = title.strip(), addressee.strip(), opening.strip()
         locked.signature, locked.signed_on = signature.strip(), signed_on
@@ -329,6 +304,40 @@ def report_save(
         )
     _sync(report, locked)
     return report
+
+
+def _write_items(locked: Report, items: Sequence[ItemInput]) -> set[str]:
+    """The report's items made those given, in order: kept by id, new ones created, the rest
+    deleted. Returns the default items dismissed so far, with those deleted now."""
+    existing = {item.pk: item for item in locked.items.all()}
+    positions: dict[int, int] = {}
+    to_update, to_create, kept = [], [], set()
+    for data in items:
+        positions[data.section] = positions.get(data.section, 0) + 1
+        item = existing.get(data.pk) if data.pk is not None else None
+        if item is not None and item.pk not in kept:
+            kept.add(item.pk)
+            item.text, item.numbered, item.position = data.text, data.numbered, positions[data.section]
+            item.section = data.section
+            to_update.append(item)
+        else:
+            to_create.append(
+                ReportItem(
+                    report=locked,
+                    section=data.section,
+                    position=positions[data.section],
+                    numbered=data.numbered,
+                    text=data.text,
+                    origin=data.origin,
+                )
+            )
+    removed = [item for pk, item in existing.items() if pk not in kept]
+    dismissed = set(locked.dismissed_origins) | {item.origin for item in removed if item.origin}
+    ReportItem.objects.filter(pk__in=[item.pk for item in removed]).delete()
+    audit_bulk_updating(objects=to_update, fields=["text", "numbered", "position", "section"])
+    ReportItem.objects.bulk_update(to_update, ["text", "numbered", "position", "section"])
+    audit_bulk_created(objects=ReportItem.objects.bulk_create(to_create))
+    return dismissed
 
 
 def heading_overrides(headings: dict[int, str]) -> dict[str, str]:
@@ -425,6 +434,22 @@ def report_carry_over(*, report: Report, keys: Iterable[str], by: AbstractBaseUs
         added = _append(locked, drafts, by)
     _sync(report, locked)
     return added
+
+
+def report_save_and_apply(
+    *, report: Report, by: AbstractBaseUser, action: str = "", carry_keys: Iterable[str] = (), **save_arguments
+) -> list[ReportItem]:
+    """What the editor's buttons do: save the text, then — asked for in the same request —
+    recompile (``action="recompile"``) or append the chosen carry-over options (``"carry"``). All
+    or nothing: a recompile that fails leaves the text unsaved too. Returns the items added."""
+    keys = list(carry_keys)
+    with transaction.atomic():
+        report_save(report=report, by=by, **save_arguments)
+        if action == "recompile":
+            return report_recompile(report=report, by=by)
+        if action == "carry" and keys:
+            return report_carry_over(report=report, keys=keys, by=by)
+    return []
 
 
 # --- the branch profile ------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from activities.kinds import KINDS
 from activities.periods import period_range
 from branchwork import access
 from branchwork.downloads import file_download
@@ -28,15 +27,11 @@ from branchwork.models import Organisation
 from branchwork.periods import Period, period_from_query
 
 from . import files, services
-from .claims import check_items
 from .compare import compare_versions
-from .compile import fill_values
 from .document import Document
 from .forms import ReportEditor, ReviewForm, StartForm, start_periods
-from .judgments import PROBLEM_FIGURES, judgments_of, problem_hint
 from .models import Report, ReportEvent, ReportVersion, ReviewComment
-from .placeholders import placeholder_values
-from .profile import report_facts
+from .pages import claim_rows, editor_page, section_comments
 from .selectors import (
     ROLLUP_LABELS,
     SORT_KEYS,
@@ -70,101 +65,6 @@ def _report_for(user, code: str, period: Period, *, write: bool = False) -> tupl
 def _require_review(user, branch: Organisation) -> None:
     if not access.can_review_branch(user, branch):
         raise PermissionDenied("只有上级党组织的审阅人可以审阅工作总结")
-
-
-def _claim_rows(claims, document: Document, branch: Organisation, period: Period, *, can_write: bool) -> list[dict]:
-    """The claim check's flags as the pages list them: where, what, and a link to the records
-    behind it or to where to add one."""
-    records = reverse("activities:activity_list", args=[branch.code])
-    rows = []
-    for located in claims:
-        if located.section == 0:
-            where = "开头段落"
-        else:
-            section = document.sections[located.section - 1]
-            where = f"{section.number}、{section.heading}" + (f" 第{located.index + 1}段" if len(section.paragraphs) > 1 else "")
-        for flag in located.flags:
-            links = flag_links(flag, branch, period, can_write=can_write, records=records)
-            rows.append({"where": where, "section": located.section, "flag": flag, "links": links})
-    return rows
-
-
-def flag_links(
-    flag, branch: Organisation, period: Period, *, can_write: bool, records: str = ""
-) -> list[tuple[str, str]]:
-    """Where a flag leads: the records behind it or the place to add what is missing — the
-    calendar for a rule, the profile for an outcome, the roster for members."""
-    records = records or reverse("activities:activity_list", args=[branch.code])
-    links = []
-    if flag.rule in ("compliance", "contradiction"):
-        calendar = reverse("activities:compliance", args=[branch.code])
-        links.append(("查看合规日历", f"{calendar}?period={period.code}"))
-    if flag.kind in KINDS:
-        label = KINDS[flag.kind].label
-        links.append((f"查看本期{label}记录", f"{records}?kind={flag.kind}&period={period.code}"))
-        if can_write:
-            links.append(
-                (f"登记{label}", reverse("activities:activity_create", args=[branch.code, flag.kind]))
-            )
-    elif flag.kind == "publicity":
-        links.append(("查看新闻宣传登记", reverse("activities:publicity_list", args=[branch.code])))
-    elif flag.kind == "profile":
-        links.append(
-            (
-                "在支部概况中填写年度工作成效",
-                f"{reverse('reports:branch_profile', args=[branch.code])}?year={period.year}",
-            )
-        )
-    elif flag.kind == "roster":
-        links.append(("查看花名册", reverse("roster:member_list", args=[branch.code])))
-    elif flag.rule == "party_groups":
-        links.append(("查看党小组", reverse("roster:group_list", args=[branch.code])))
-    return links
-
-
-def _item_hint(origin: str, facts, branch: Organisation, period: Period) -> dict | None:
-    """Under an item of 存在的问题 the system proposed: what shows the problem (names of members
-    stay here, never in the report) and links to the calendar, the records or the roster."""
-    if not origin.startswith("problem:"):
-        return None
-    key = origin.removeprefix("problem:")
-    figure = PROBLEM_FIGURES.get(key)
-    if figure is None:
-        return None
-    if figure.fill(facts, judgments_of(facts)) is None:
-        return {
-            "text": "本期记录已不再显示这个问题（已按要求开展或已补登记录），本条在报告中不再显示，可删除。",
-            "links": [],
-        }
-    records = reverse("activities:activity_list", args=[branch.code])
-    target, _, kind = figure.target.partition(":")
-    links = []
-    if target == "calendar":
-        links.append(
-            ("查看合规日历", f"{reverse('activities:compliance', args=[branch.code])}?period={period.code}")
-        )
-    if kind in KINDS:
-        links.append((f"查看本期{KINDS[kind].label}记录", f"{records}?kind={kind}&period={period.code}"))
-        links.append(
-            (f"登记{KINDS[kind].label}", reverse("activities:activity_create", args=[branch.code, kind]))
-        )
-    elif target == "records":
-        links.append(("查看本期记录", f"{records}?period={period.code}"))
-    elif target == "roster":
-        links.append(("查看花名册", reverse("roster:member_list", args=[branch.code])))
-    elif target == "publicity":
-        links.append(("登记新闻宣传", reverse("activities:publicity_list", args=[branch.code])))
-    return {"text": problem_hint(key, facts) or figure.label, "links": links}
-
-
-def _section_comments(comments) -> tuple[list, dict[int, list]]:
-    overall, by_section = [], {}
-    for comment in comments:
-        if comment.section is None:
-            overall.append(comment)
-        else:
-            by_section.setdefault(comment.section, []).append(comment)
-    return overall, by_section
 
 
 # --- list and start ----------------------------------------------------------------------------
@@ -241,16 +141,14 @@ def report_edit(request, code, period):
     if not editor.is_valid():
         messages.error(request, f"有 {editor.error_count()} 处需要修改，内容尚未保存。您填写的文字都保留在下方。")
         return _render_editor(request, branch, report, editor, status=400)
-    keys = request.POST.getlist("carry")
-    added = []
     try:
-        # The save and the recompile or carry-over asked for with it are one request: all or nothing.
-        with transaction.atomic():
-            services.report_save(report=report, by=request.user, **editor.save_arguments())
-            if action == "recompile":
-                added = services.report_recompile(report=report, by=request.user)
-            elif action == "carry" and keys:
-                added = services.report_carry_over(report=report, keys=keys, by=request.user)
+        added = services.report_save_and_apply(
+            report=report,
+            by=request.user,
+            action=action,
+            carry_keys=request.POST.getlist("carry"),
+            **editor.save_arguments(),
+        )
     except services.ReportConflict as conflict:
         editor.set_revision(conflict.report.revision)
         return _render_editor(request, branch, report, editor, conflict=conflict.report, status=409)
@@ -282,47 +180,9 @@ def report_edit(request, code, period):
 
 
 def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: Report | None = None, status=200):
-    returned_version = None
-    if report.status == Report.Status.RETURNED:
-        returned_version = report_latest_version(report)
-    if returned_version is not None:
-        overall, by_section = _section_comments(returned_version.comments.select_related("by"))
-        for number, section in editor.sections.items():
-            section.comments = by_section.get(number, [])
-    else:
-        overall = []
-    facts = report_facts(branch=branch, period=report.period)
-    rows = [row for section in editor.sections.values() for row in section.rows]
-    values = fill_values(facts)
-    carry_options = services.report_carry_over_options(report=report, values=values)
-    can_write = access.can_write_branch(request.user, branch)
-    for row, flags in zip(rows, check_items(rows, facts, values), strict=True):
-        row.flags = [
-            {"flag": flag, "links": flag_links(flag, branch, report.period, can_write=can_write)}
-            for flag in flags
-        ]
-        row.hint = _item_hint(row.origin, facts, branch, report.period)
-    saved_sections = []
-    if conflict is not None:
-        items = list(conflict.items.all())
-        saved_sections = [
-            (number, heading, [item for item in items if item.section == number])
-            for number, heading in conflict.section_headings.items()
-        ]
-    context = {
-        "branch": branch,
-        "report": report,
-        "editor": editor,
-        "sections": list(editor.sections.values()),
-        "placeholders": placeholder_values(values),
-        "carry_options": {5: [o for o in carry_options if o.section == 5], 6: [o for o in carry_options if o.section == 6]},
-        "returned_version": returned_version,
-        "overall_comments": overall,
-        "events": report_events(report),
-        "conflict": conflict,
-        "saved_sections": saved_sections,
-    }
+    context = editor_page(branch=branch, report=report, editor=editor, user=request.user, conflict=conflict)
     return render(request, "reports/report_edit.html", context, status=status)
+
 
 
 # --- preview, print, download, submit -------------------------------------------------------
@@ -342,7 +202,7 @@ def _render_preview(request, branch: Organisation, report: Report):
         else:
             gaps = evidence_gaps(branch=branch, period=report.period)
     comments_version = latest_version_in(events) if report.status == Report.Status.RETURNED else None
-    overall, by_section = _section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
+    overall, by_section = section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
     claims = document_claims(report, today=today, version=version)
     if version is not None:  # a frozen version reads the same for ever
         document_key = figures_key("version-html", branch, version.pk)
@@ -368,7 +228,7 @@ def _render_preview(request, branch: Organisation, report: Report):
             "overall_comments": overall,
             "section_comments": sorted(by_section.items()),
             "section_headings": report.section_headings,
-            "claims": _claim_rows(claims, document, branch, report.period, can_write=can_write and report.is_editable),
+            "claims": claim_rows(claims, document, branch, report.period, can_write=can_write and report.is_editable),
         },
     )
 
@@ -442,7 +302,7 @@ def _version_for(report: Report, number: int) -> ReportVersion:
 def version_detail(request, code, period, number):
     branch, report = _report_for(request.user, code, period)
     version = _version_for(report, number)
-    overall, by_section = _section_comments(version.comments.select_related("by"))
+    overall, by_section = section_comments(version.comments.select_related("by"))
     return render(
         request,
         "reports/version_detail.html",
@@ -519,7 +379,7 @@ def _render_review(
         form = ReviewForm(initial={"version": version.number if version else None})
     document = Document.from_json(version.document) if version else None
     claims = (
-        _claim_rows(
+        claim_rows(
             document_claims(report, today=timezone.localdate(), version=version),
             document,
             branch,

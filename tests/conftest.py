@@ -175,7 +175,10 @@ def build_world() -> World:
         RoleFactory(user=u, organisation=org, kind=kind)
         return u
 
-    BranchProfile.objects.create(branch=branch, key_work="收费运营、隧道安全管理", institutions="民主集中制")
+    # 二 has an item in every period from the profile's ledgers (the 管党治党责任 item needs its word).
+    BranchProfile.objects.create(
+        branch=branch, key_work="收费运营、隧道安全管理", institutions="民主集中制", ledgers="十个台账"
+    )
     admin = get_user_model().objects.create_superuser("admin", "admin@example.com", PASSWORD)
     return World(
         committee=committee,

@@ -1,6 +1,6 @@
 """How long a test takes, at the end of every run: the median and 95th percentile of each test's
 time (set-up, call and tear-down together: the shared fixtures are most of it) and of the calls
-alone, and the test modules that took longest.
+alone, how many took over 50 ms, and the test modules that took longest.
 
 Hooked in by ``tests/conftest.py``, which pytest-xdist's controller loads too: the workers' reports
 reach it, so the figures cover the whole run however many workers ran it.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 
+SLOW_TEST = 0.05  # seconds: a test slower than this on a shared machine is worth a look
 _total: dict[str, float] = defaultdict(float)
 _call: dict[str, float] = {}
 
@@ -33,7 +34,11 @@ def pytest_terminal_summary(terminalreporter) -> None:
     terminalreporter.section("test durations")
     tests = [_total[nodeid] for nodeid in _call]
     median, p95 = _quantiles(tests)
-    write(f"{len(tests)} tests, {sum(tests):.1f} s in all: per test median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
+    over = sum(1 for seconds in tests if seconds > SLOW_TEST)
+    write(
+        f"{len(tests)} tests, {sum(tests):.1f} s in all: per test median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms,"
+        f" {over} over {SLOW_TEST * 1000:.0f} ms"
+    )
     median, p95 = _quantiles(list(_call.values()))
     write(f"the test functions alone (no fixtures): median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
     modules: dict[str, list[float]] = defaultdict(list)

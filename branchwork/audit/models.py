@@ -21,6 +21,11 @@ ORGANISATION_OF = {
     "reports.report": "branch_id",
     "reports.reportitem": "report.branch_id",
     "reports.reportversion": "report.branch_id",
+    "inspection.standard": "organisation_id",
+    "inspection.standarditem": "standard.organisation_id",
+    "inspection.branchscore": "branch_id",
+    "inspection.itemscore": "branch_score.branch_id",
+    "inspection.branchscoreversion": "branch_score.branch_id",
     # An account belongs to no one organisation: the administrator's services name the one they
     # acted in (``branchwork.accounts``); changes made in Django admin are system-wide.
     "auth.user": "_audit_organisation_id",

@@ -18,7 +18,8 @@ from reports.claims import check_paragraph
 from reports.compile import fill_text, fill_values
 from reports.placeholders import PLACEHOLDERS, phrase_one, phrase_series, register_kind_placeholders
 from reports.profile import report_facts
-from tests.factories import ActivityFactory, BranchFactory, CommitteeFactory
+from tests.factories import BranchFactory, CommitteeFactory
+from tests.memory import facts_of, record
 
 D = datetime.date
 H1 = Period.parse("2022H1")
@@ -67,15 +68,11 @@ def test_every_kind_has_a_working_form(code):
     assert set(KINDS[code].fields) <= set(form.fields)
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("code", list(KINDS))
 def test_a_wrong_typed_count_of_every_kind_is_flagged(code):
     """「主题教育活动5次」 when the records hold 2: caught for every kind, in its own unit."""
     kind = KINDS[code]
-    branch = BranchFactory(parent=CommitteeFactory())
-    for day in (3, 9):
-        ActivityFactory(branch=branch, kind=code, date=D(2022, 3, day), headcount=1, series_count=1)
-    facts = report_facts(branch=branch, period=H1)
+    facts = facts_of([record(code, D(2022, 3, day), headcount=1, series_count=1) for day in (3, 9)], period=H1)
     for word in kind.all_words:
         runs = fill_text(f"本期共开展{word}5{kind.unit}。", fill_values(facts))
         rules = [flag.rule for flag in check_paragraph(runs, section=1, facts=facts)]
@@ -84,17 +81,14 @@ def test_a_wrong_typed_count_of_every_kind_is_flagged(code):
         assert not [flag for flag in check_paragraph(runs, section=1, facts=facts) if flag.rule != "party_groups"]
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("code", list(KINDS))
 def test_every_kind_named_without_records_is_flagged(code):
-    branch = BranchFactory(parent=CommitteeFactory())
-    facts = report_facts(branch=branch, period=H1)
+    facts = facts_of([], period=H1)
     for word in KINDS[code].all_words:
         runs = fill_text(f"支部认真开展{word}。", fill_values(facts))
         assert any(flag.rule == "no_record" and flag.kind == code for flag in check_paragraph(runs, section=2, facts=facts))
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("sentence", "kind"),
     [
@@ -107,18 +101,13 @@ def test_every_kind_named_without_records_is_flagged(code):
     ],
 )
 def test_paraphrases_of_a_kind_never_recorded_are_flagged(sentence, kind):
-    branch = BranchFactory(parent=CommitteeFactory())
-    facts = report_facts(branch=branch, period=H1)
+    facts = facts_of([], period=H1)
     flags = check_paragraph(fill_text(sentence, fill_values(facts)), section=1, facts=facts)
     assert [flag.kind for flag in flags if flag.rule == "no_record"] == [kind]
 
 
-@pytest.mark.django_db
 def test_a_hand_typed_count_of_themed_education_must_agree():
-    branch = BranchFactory(parent=CommitteeFactory())
-    for month in (3, 4):
-        ActivityFactory(branch=branch, kind="themed_education", date=D(2022, month, 1))
-    facts = report_facts(branch=branch, period=H1)
+    facts = facts_of([record("themed_education", D(2022, month, 1)) for month in (3, 4)], period=H1)
     flags = check_paragraph(fill_text("开展主题教育活动5次。", fill_values(facts)), section=1, facts=facts)
     assert [(flag.rule, flag.message) for flag in flags] == [("count", "写的是主题教育活动5次，本期记录为2次")]
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from activities.ledgers import (
+from activities.ledger_imports import (
     MAX_NEW_OUTLETS,
     MEETING_COLUMNS,
     PUBLICITY_COLUMNS,

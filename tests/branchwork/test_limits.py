@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from activities import services as activity_services
-from activities.ledgers import MEETING_COLUMNS
+from activities.ledger_imports import MEETING_COLUMNS
 from activities.models import Activity
 from branchwork import limits
 from branchwork.periods import Period

@@ -13,37 +13,33 @@ from reports.claims import check_document, check_paragraph, empty_sections
 from reports.compile import ItemDraft, ReportHeader, compile_document, fill_text, fill_values
 from reports.document import Run
 from reports.profile import report_facts
-from tests.factories import (
-    ActivityFactory,
-    BranchFactory,
-    CommitteeFactory,
-    OutletFactory,
-    PublicityEntryFactory,
-)
+from tests.factories import ActivityFactory
+from tests.memory import Piece, facts_of, record
 
 D = datetime.date
 H1, YEAR = Period.parse("2022H1"), Period.parse("2022")
 
-pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def branch():
+def pilot_records() -> tuple[list, list[Piece]]:
     """Three study sessions, two 支委会, one 主题党日, five pieces of news, two managers through
     probation — and no party groups, no 党课, no 谈心谈话, no discipline work."""
-    branch = BranchFactory(name="试点党支部", parent=CommitteeFactory())
-    for month in (1, 2, 3):
-        ActivityFactory(branch=branch, kind="study", date=D(2022, month, 10))
-    for month in (2, 5):
-        ActivityFactory(branch=branch, kind="committee_meeting", date=D(2022, month, 3))
-    ActivityFactory(branch=branch, kind="themed_day", date=D(2022, 4, 20))
-    ActivityFactory(branch=branch, kind="probation_completed", date=D(2022, 3, 31), headcount=2)
-    PublicityEntryFactory(branch=branch, outlet=OutletFactory(organisation=branch.parent), date=D(2022, 4, 1), count=5)
-    return branch
+    records = [record("study", D(2022, month, 10)) for month in (1, 2, 3)]
+    records += [record("committee_meeting", D(2022, month, 3)) for month in (2, 5)]
+    records.append(record("themed_day", D(2022, 4, 20)))
+    records.append(record("probation_completed", D(2022, 3, 31), headcount=2))
+    return records, [Piece("省交通厅网站", D(2022, 4, 1), count=5)]
+
+
+@pytest.fixture(scope="module")
+def branch() -> dict[Period, object]:
+    """The pilot branch's facts of the half-year and of the year, in memory (``tests/memory.py``:
+    ``test_memory_facts.py`` holds them against the same records saved)."""
+    records, pieces = pilot_records()
+    return {period: facts_of(records, period=period, pieces=pieces) for period in (H1, YEAR)}
 
 
 def flags(branch, text, section=1, period=H1):
-    facts = report_facts(branch=branch, period=period)
+    facts = branch[period]
     return check_paragraph(fill_text(text, fill_values(facts)) or (), section=section, facts=facts)
 
 
@@ -124,9 +120,9 @@ def test_a_flag_names_the_kind_for_links_and_quotes_the_sentence(branch):
 
 def test_an_empty_section_is_named(branch):
     header = ReportHeader(title="标题", addressee="上级", opening="开头。", signature="支部", signed_on=D(2022, 7, 1))
-    document = compile_document(header=header, items=[ItemDraft(1, "学习。")], facts=report_facts(branch=branch, period=H1))
+    document = compile_document(header=header, items=[ItemDraft(1, "学习。")], facts=branch[H1])
     assert empty_sections(document) == [2, 3, 4, 5, 6]
-    assert check_paragraph((Run("〔本部分尚未撰写〕"),), section=2, facts=report_facts(branch=branch, period=H1))[0].rule == "empty"
+    assert check_paragraph((Run("〔本部分尚未撰写〕"),), section=2, facts=branch[H1])[0].rule == "empty"
 
 
 def test_the_reference_report_typed_by_hand_raises_nothing_against_the_demo(db):
@@ -162,6 +158,8 @@ def test_editor_preview_and_review_show_the_flags(world, as_user):
     from reports import services
 
     ActivityFactory(branch=world.branch, kind="study", date=D(2022, 3, 10), materials="党章")
+    # 二 has an item of its own records (the 管党治党责任 item needs the profile's word).
+    ActivityFactory(branch=world.branch, kind="org_life", date=D(2022, 4, 12), title="专题组织生活会")
     report = services.report_create(branch=world.branch, period=H1, by=world.secretary)
     item = report.items.first()
     item.text = "支部书记为全体党员讲党课。" + item.text

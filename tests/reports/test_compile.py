@@ -1,12 +1,12 @@
 """The compile step on hand-made records: figures, lists, units, clause dropping, ordinals, and
-the secretary's text left as typed."""
+the secretary's text left as typed. The compile step is pure: most tests hand it records in memory
+(``tests/memory.py``); those of saved reports and of the tree's names save rows."""
 
 import datetime
 import re
 
 import pytest
 
-from activities.selectors import period_facts
 from branchwork.models import Member
 from branchwork.periods import Period
 from reports.compile import (
@@ -22,25 +22,15 @@ from reports.compile import (
 )
 from reports.document import Document
 from reports.models import SECTION_HEADINGS, Report, ReportItem
-from tests.factories import (
-    ActivityFactory,
-    BranchFactory,
-    CommitteeFactory,
-    GeneralBranchFactory,
-    MemberFactory,
-    OutletFactory,
-    PartyGroupFactory,
-    PublicityEntryFactory,
-)
+from tests.factories import ActivityFactory, BranchFactory, CommitteeFactory, GeneralBranchFactory
+from tests.memory import Piece, group, member, period_facts_of, record
 
 D = datetime.date
 H1 = Period.parse("2022H1")
 
-pytestmark = pytest.mark.django_db
-
 
 @pytest.fixture
-def branch():
+def branch(db):
     committee = CommitteeFactory(name="省高速公路服务中心党委", code="center")
     general = GeneralBranchFactory(name="**省高速公路处党总支", code="hw", parent=committee)
     return BranchFactory(name="kl所党支部", code="kl", parent=general)
@@ -49,9 +39,14 @@ def branch():
 HEADER = ReportHeader(title="标题", addressee="**省高速公路处党总支：", opening="开头。", signature="kl所党支部", signed_on=D(2022, 7, 1))
 
 
-def compile_items(branch, *items, period=H1):
-    facts = period_facts(branch=branch, period=period, today=D(2026, 1, 1))
-    return compile_document(header=HEADER, items=items, facts=facts)
+def facts(records=(), period=H1, **readings):
+    return period_facts_of(list(records), period=period, today=D(2026, 1, 1), **readings)
+
+
+def compile_items(records, *items, period=H1, **readings):
+    """The items compiled against ``records`` (and publicity ``pieces``, party ``groups``, roster
+    ``members``) in memory."""
+    return compile_document(header=HEADER, items=items, facts=facts(records, period, **readings))
 
 
 def body(document: Document, section: int = 1) -> list[str]:
@@ -65,80 +60,77 @@ def figure_runs(document: Document, name: str):
 # --- counts ------------------------------------------------------------------------------------
 
 
-def test_meetings_are_listed_by_kind_with_kinds_without_records_left_out(branch):
-    for month in range(1, 7):
-        ActivityFactory(branch=branch, kind="study", date=D(2022, month, 10))
-        ActivityFactory(branch=branch, kind="committee_meeting", date=D(2022, month, 5))
-    ActivityFactory(branch=branch, kind="themed_day", date=D(2022, 2, 23), also=["branch_assembly"])
+def test_meetings_are_listed_by_kind_with_kinds_without_records_left_out():
+    records = [record("study", D(2022, month, 10)) for month in range(1, 7)]
+    records += [record("committee_meeting", D(2022, month, 5)) for month in range(1, 7)]
+    records.append(record("themed_day", D(2022, 2, 23), also=("branch_assembly",)))
 
-    document = compile_items(branch, ItemDraft(1, "截至〔截至日期〕，共召开〔会议次数〕。"))
+    document = compile_items(records, ItemDraft(1, "截至〔截至日期〕，共召开〔会议次数〕。"))
 
     assert body(document) == ["截至6月30日，共召开理论学习会6次、主题党日活动1次、支部党员大会1次、支委会6次。"]
     assert "0次" not in document.plain_text()
     assert "组织生活会" not in document.plain_text()
 
 
-def test_a_figure_carries_its_name_and_the_records_it_counts(branch):
-    studies = [ActivityFactory(branch=branch, kind="study", date=D(2022, m, 10)) for m in (1, 2)]
+def test_a_figure_carries_its_name_and_the_records_it_counts():
+    studies = [record("study", D(2022, m, 10)) for m in (1, 2)]
 
-    document = compile_items(branch, ItemDraft(1, "共召开理论学习会〔理论学习会次数〕。"))
+    document = compile_items(studies, ItemDraft(1, "共召开理论学习会〔理论学习会次数〕。"))
 
     [run] = figure_runs(document, "理论学习会次数")
     assert run.text == "2次"
     assert set(run.activity_ids) == {a.pk for a in studies}
 
 
-def test_every_party_group_meeting_every_month_reads_monthly(branch):
-    for name in ("一组", "二组"):
-        group = PartyGroupFactory(branch=branch, name=name)
-        for month in range(1, 7):
-            ActivityFactory(branch=branch, kind="group_meeting", party_group=group, date=D(2022, month, 9))
+def test_every_party_group_meeting_every_month_reads_monthly():
+    groups = [group("一组"), group("二组")]
+    meetings = [record("group_meeting", D(2022, month, 9), party_group=g) for g in groups for month in range(1, 7)]
 
-    document = compile_items(branch, ItemDraft(1, "全年〔党小组会议〕。"))
+    document = compile_items(meetings, ItemDraft(1, "全年〔党小组会议〕。"), groups=groups)
 
     assert body(document) == ["全年按月召开党小组会议。"]
     assert len(figure_runs(document, "党小组会议")[0].activity_ids) == 12
 
 
-def test_a_group_missing_a_month_gets_the_count_instead(branch):
-    group = PartyGroupFactory(branch=branch, name="一组")
-    for month in (1, 2, 3, 5, 6):
-        ActivityFactory(branch=branch, kind="group_meeting", party_group=group, date=D(2022, month, 9))
+def test_a_group_missing_a_month_gets_the_count_instead():
+    one = group("一组")
+    meetings = [record("group_meeting", D(2022, month, 9), party_group=one) for month in (1, 2, 3, 5, 6)]
 
-    document = compile_items(branch, ItemDraft(1, "〔党小组会议〕。"))
+    document = compile_items(meetings, ItemDraft(1, "〔党小组会议〕。"), groups=[one])
 
     assert body(document) == ["召开党小组会议5次。"]
 
 
-def test_a_record_on_1_july_counts_in_2022_and_2022h2_but_not_2022h1(branch):
-    ActivityFactory(branch=branch, kind="committee_meeting", date=D(2022, 6, 30))
-    july = ActivityFactory(branch=branch, kind="committee_meeting", date=D(2022, 7, 1))
+def test_a_record_on_1_july_counts_in_2022_and_2022h2_but_not_2022h1():
+    july = record("committee_meeting", D(2022, 7, 1))
+    records = [record("committee_meeting", D(2022, 6, 30)), july]
     item = ItemDraft(1, "共召开〔会议次数〕。")
 
-    texts = {code: body(compile_items(branch, item, period=Period.parse(code)))[0] for code in ("2022H1", "2022H2", "2022")}
+    texts = {code: body(compile_items(records, item, period=Period.parse(code)))[0] for code in ("2022H1", "2022H2", "2022")}
 
     assert texts == {"2022H1": "共召开支委会1次。", "2022H2": "共召开支委会1次。", "2022": "共召开支委会2次。"}
-    h1_ids = figure_runs(compile_items(branch, item, period=H1), "会议次数")[0].activity_ids
+    h1_ids = figure_runs(compile_items(records, item, period=H1), "会议次数")[0].activity_ids
     assert july.pk not in h1_ids
 
 
 # --- lists and units ---------------------------------------------------------------------------
 
 
-def test_materials_forms_and_lectures_read_as_lists(branch):
-    secretary = MemberFactory(branch=branch, post=Member.Post.SECRETARY)
-    ActivityFactory(branch=branch, kind="study", date=D(2022, 1, 5), materials="党史\n新中国史", study_form="集体学习")
-    ActivityFactory(branch=branch, kind="study", date=D(2022, 2, 5), materials="改革开放史", study_form="专题研讨")
-    ActivityFactory(branch=branch, kind="themed_day", date=D(2022, 3, 5), activity_forms="春耕\n路域环境整治")
-    ActivityFactory(
-        branch=branch, kind="party_lecture", date=D(2022, 3, 30), title="习近平总书记关于作风建设重要论述", speaker=secretary
-    )
+def test_materials_forms_and_lectures_read_as_lists():
+    secretary = member("王书记", post=Member.Post.SECRETARY)
+    records = [
+        record("study", D(2022, 1, 5), materials="党史\n新中国史", study_form="集体学习"),
+        record("study", D(2022, 2, 5), materials="改革开放史", study_form="专题研讨"),
+        record("themed_day", D(2022, 3, 5), activity_forms="春耕\n路域环境整治"),
+        record("party_lecture", D(2022, 3, 30), title="习近平总书记关于作风建设重要论述", speaker=secretary),
+    ]
 
     document = compile_items(
-        branch,
+        records,
         ItemDraft(1, "采取〔学习形式〕等方式，深入学习〔学习材料〕等学习材料。"),
         ItemDraft(1, "通过组织〔主题党日形式〕等活动。"),
         ItemDraft(1, "支部共开展〔党课次数〕讲党课活动，其中〔党课情况〕。"),
+        members=[secretary],
     )
 
     assert body(document) == [
@@ -148,20 +140,19 @@ def test_materials_forms_and_lectures_read_as_lists(branch):
     ]
 
 
-def test_publicity_counts_each_outlet_in_its_own_unit(branch):
-    outlets = [
-        OutletFactory(name="省交通厅网站和微信公众号", level="行业", unit="篇", sort_order=1),
-        OutletFactory(name="省服务中心网站", level="行业", unit="篇", sort_order=2),
-        OutletFactory(name="新**", level="中央", unit="次", sort_order=3),
-        OutletFactory(name="新华网客户端", level="中央", unit="次", sort_order=4),
-        OutletFactory(name="中国**网", level="中央", unit="次", sort_order=5),
-        OutletFactory(name="澎湃新闻", level="中央", unit="次", sort_order=6),
-        OutletFactory(name="民族日报等地方媒体", level="地方", unit="篇", sort_order=9),
+def test_publicity_counts_each_outlet_in_its_own_unit():
+    outlets = [  # in the registry's order
+        ("省交通厅网站和微信公众号", "行业", "篇", 14),
+        ("省服务中心网站", "行业", "篇", 16),
+        ("新**", "中央", "次", 5),
+        ("新华网客户端", "中央", "次", 2),
+        ("中国**网", "中央", "次", 1),
+        ("澎湃新闻", "中央", "次", 1),
+        ("民族日报等地方媒体", "地方", "篇", 39),
     ]
-    for outlet, count in zip(outlets, [14, 16, 5, 2, 1, 1, 39], strict=True):
-        PublicityEntryFactory(branch=branch, outlet=outlet, date=D(2022, 3, 1), count=count)
+    pieces = [Piece(name, D(2022, 3, 1), count, level, unit) for name, level, unit, count in outlets]
 
-    document = compile_items(branch, ItemDraft(2, "共发布新闻宣传稿件〔宣传稿件总数〕（其中：〔宣传稿件分项〕）。"))
+    document = compile_items([], ItemDraft(2, "共发布新闻宣传稿件〔宣传稿件总数〕（其中：〔宣传稿件分项〕）。"), pieces=pieces)
 
     assert body(document, 2) == [
         "共发布新闻宣传稿件78篇（其中：省交通厅网站和微信公众号发布14篇、省服务中心网站16篇；"
@@ -170,17 +161,19 @@ def test_publicity_counts_each_outlet_in_its_own_unit(branch):
     assert len(figure_runs(document, "宣传稿件总数")[0].publicity_ids) == 7
 
 
-def test_discipline_figures_read_as_times_and_occasions(branch):
-    ActivityFactory(branch=branch, kind="integrity_talk", date=D(2022, 1, 27), occasion="春节前")
-    ActivityFactory(branch=branch, kind="integrity_talk", date=D(2022, 5, 31), occasion="端午节前")
-    ActivityFactory(branch=branch, kind="petition_publicity", date=D(2022, 4, 20))
-    ActivityFactory(branch=branch, kind="discipline_meeting", date=D(2022, 6, 29))
-    ActivityFactory(branch=branch, kind="rules_study", date=D(2022, 3, 8), materials="《党章》\n《准则》")
-    ActivityFactory(branch=branch, kind="probation_completed", date=D(2022, 3, 31), headcount=2)
-    ActivityFactory(branch=branch, kind="probation_completed", date=D(2022, 6, 30), headcount=1)
+def test_discipline_figures_read_as_times_and_occasions():
+    records = [
+        record("integrity_talk", D(2022, 1, 27), occasion="春节前"),
+        record("integrity_talk", D(2022, 5, 31), occasion="端午节前"),
+        record("petition_publicity", D(2022, 4, 20)),
+        record("discipline_meeting", D(2022, 6, 29)),
+        record("rules_study", D(2022, 3, 8), materials="《党章》\n《准则》"),
+        record("probation_completed", D(2022, 3, 31), headcount=2),
+        record("probation_completed", D(2022, 6, 30), headcount=1),
+    ]
 
     document = compile_items(
-        branch,
+        records,
         ItemDraft(3, "在〔廉政谈话时机〕，进行集体廉政谈话。"),
         ItemDraft(3, "〔信访举报宣传时间〕开展信访举报宣传；〔纪检工作会议时间〕，召开纪检工作会议。"),
         ItemDraft(3, "学习〔党规党纪学习材料〕等党规党纪。今年结束管理人员试用期〔试用期满人数〕。"),
@@ -196,33 +189,27 @@ def test_discipline_figures_read_as_times_and_occasions(branch):
 # --- clause dropping ---------------------------------------------------------------------------
 
 
-def test_an_empty_placeholder_drops_its_clause_not_the_sentence(branch):
-    ActivityFactory(branch=branch, kind="study", date=D(2022, 1, 5), materials="党史")
-
-    document = compile_items(branch, ItemDraft(1, "始终把政治建设摆在首位，采取〔学习形式〕等方式，深入学习〔学习材料〕，引导党员。"))
+def test_an_empty_placeholder_drops_its_clause_not_the_sentence():
+    document = compile_items([record("study", D(2022, 1, 5), materials="党史")], ItemDraft(1, "始终把政治建设摆在首位，采取〔学习形式〕等方式，深入学习〔学习材料〕，引导党员。"))
 
     assert body(document) == ["始终把政治建设摆在首位，深入学习党史，引导党员。"]
 
 
-def test_a_sentence_whose_last_clause_goes_keeps_its_full_stop(branch):
-    ActivityFactory(branch=branch, kind="committee_meeting", date=D(2022, 1, 5))
-
-    document = compile_items(branch, ItemDraft(1, "截至〔截至日期〕，共召开〔会议次数〕，〔党小组会议〕。其他工作照常。"))
+def test_a_sentence_whose_last_clause_goes_keeps_its_full_stop():
+    document = compile_items([record("committee_meeting", D(2022, 1, 5))], ItemDraft(1, "截至〔截至日期〕，共召开〔会议次数〕，〔党小组会议〕。其他工作照常。"))
 
     assert body(document) == ["截至6月30日，共召开支委会1次。其他工作照常。"]
 
 
-def test_a_sentence_whose_figures_are_all_empty_goes_whole(branch):
-    document = compile_items(branch, ItemDraft(1, "创新党课形式。截至〔截至日期〕，支部共开展〔党课次数〕讲党课活动，其中〔党课情况〕。"))
+def test_a_sentence_whose_figures_are_all_empty_goes_whole():
+    document = compile_items([], ItemDraft(1, "创新党课形式。截至〔截至日期〕，支部共开展〔党课次数〕讲党课活动，其中〔党课情况〕。"))
 
     assert body(document) == ["创新党课形式。"]
 
 
-def test_an_item_left_empty_is_dropped_and_does_not_take_an_ordinal(branch):
-    ActivityFactory(branch=branch, kind="heart_talk", date=D(2022, 2, 10))
-
+def test_an_item_left_empty_is_dropped_and_does_not_take_an_ordinal():
     document = compile_items(
-        branch,
+        [record("heart_talk", D(2022, 2, 10))],
         ItemDraft(1, "〔党课情况〕。"),
         ItemDraft(1, "开展谈心谈话〔谈心谈话次数〕。"),
     )
@@ -230,10 +217,8 @@ def test_an_item_left_empty_is_dropped_and_does_not_take_an_ordinal(branch):
     assert body(document) == ["开展谈心谈话1次。"]
 
 
-def test_delimiters_inside_quotation_marks_do_not_split_clauses(branch):
-    ActivityFactory(branch=branch, kind="study", date=D(2022, 1, 5), materials="党史")
-
-    document = compile_items(branch, ItemDraft(1, "谨记“一面旗帜，一份责任〔党课次数〕”，深入学习〔学习材料〕。"))
+def test_delimiters_inside_quotation_marks_do_not_split_clauses():
+    document = compile_items([record("study", D(2022, 1, 5), materials="党史")], ItemDraft(1, "谨记“一面旗帜，一份责任〔党课次数〕”，深入学习〔学习材料〕。"))
 
     assert body(document) == ["深入学习党史。"]
 
@@ -241,22 +226,22 @@ def test_delimiters_inside_quotation_marks_do_not_split_clauses(branch):
 # --- ordinals and sections ---------------------------------------------------------------------
 
 
-def test_numbered_items_are_ordinals_by_position_and_reordering_renumbers(branch):
+def test_numbered_items_are_ordinals_by_position_and_reordering_renumbers():
     a, b = ItemDraft(2, "甲项工作。"), ItemDraft(2, "乙项工作。")
     lead = ItemDraft(2, "总体情况如下：", numbered=False)
 
-    assert body(compile_items(branch, lead, a, b), 2) == ["总体情况如下：", "一是甲项工作。", "二是乙项工作。"]
-    assert body(compile_items(branch, lead, b, a), 2) == ["总体情况如下：", "一是乙项工作。", "二是甲项工作。"]
+    assert body(compile_items([], lead, a, b), 2) == ["总体情况如下：", "一是甲项工作。", "二是乙项工作。"]
+    assert body(compile_items([], lead, b, a), 2) == ["总体情况如下：", "一是乙项工作。", "二是甲项工作。"]
 
 
-def test_ordinals_go_past_ten(branch):
+def test_ordinals_go_past_ten():
     items = [ItemDraft(6, f"第{n}项。") for n in range(1, 13)]
 
-    assert [p.ordinal for p in compile_items(branch, *items).sections[5].paragraphs][9:] == ["十是", "十一是", "十二是"]
+    assert [p.ordinal for p in compile_items([], *items).sections[5].paragraphs][9:] == ["十是", "十一是", "十二是"]
 
 
-def test_all_six_sections_are_numbered_with_their_headings(branch):
-    document = compile_items(branch, ItemDraft(4, "一项。"))
+def test_all_six_sections_are_numbered_with_their_headings():
+    document = compile_items([], ItemDraft(4, "一项。"))
 
     assert [s.heading_text for s in document.sections] == [
         f"{number}、{SECTION_HEADINGS[index]}" for index, number in enumerate("一二三四五六", start=1)
@@ -268,21 +253,21 @@ def test_all_six_sections_are_numbered_with_their_headings(branch):
 # --- the secretary's text ----------------------------------------------------------------------
 
 
-def test_unknown_placeholders_stay_literal_and_are_reported(branch):
+def test_unknown_placeholders_stay_literal_and_are_reported():
     text = "按〔上级要求〕开展工作，〔 〕保留。"
 
-    assert body(compile_items(branch, ItemDraft(1, text))) == [text]
+    assert body(compile_items([], ItemDraft(1, text))) == [text]
     assert unknown_placeholders(text + "〔会议次数〕〔上级要求〕") == ["上级要求", " "]
 
 
-def test_hostile_text_passes_through_untouched(branch):
-    ActivityFactory(branch=branch, kind="study", date=D(2022, 1, 5))
+def test_hostile_text_passes_through_untouched():
+    studies = [record("study", D(2022, 1, 5))]
     text = "<script>alert('x')</script>🎉𠮷\x0b\u200b&amp;，理论学习会〔理论学习会次数〕。"
 
-    paragraph = compile_items(branch, ItemDraft(1, text)).sections[0].paragraphs[0]
+    paragraph = compile_items(studies, ItemDraft(1, text)).sections[0].paragraphs[0]
 
     assert paragraph.text == text.replace("〔理论学习会次数〕", "1次")
-    assert Document.from_json(compile_items(branch, ItemDraft(1, text)).to_json()).sections[0].paragraphs[0] == paragraph
+    assert Document.from_json(compile_items(studies, ItemDraft(1, text)).to_json()).sections[0].paragraphs[0] == paragraph
 
 
 def test_every_placeholder_has_a_label_and_help():
@@ -305,11 +290,10 @@ def test_default_header_reads_like_the_reference(branch):
     assert "〔" not in header.opening
 
 
-def test_default_items_leave_out_items_without_records_but_keep_problems_and_plans(branch):
-    ActivityFactory(branch=branch, kind="study", date=D(2022, 1, 5), materials="党史")
-    facts = period_facts(branch=branch, period=H1)
+def test_default_items_leave_out_items_without_records_but_keep_problems_and_plans():
+    study = facts([record("study", D(2022, 1, 5), materials="党史")])
 
-    drafts = default_items(facts=facts)
+    drafts = default_items(facts=study)
     origins = [d.origin for d in drafts]
 
     assert "s1.organisational_life" in origins
@@ -317,21 +301,21 @@ def test_default_items_leave_out_items_without_records_but_keep_problems_and_pla
     # Nothing behind 支部建设 or 作风建设 in this period: nothing is proposed there.
     assert {d.section for d in drafts} == {1, 4, 5, 6}
     assert "s6.rectification" not in origins  # nothing open to rectify
-    document = compile_document(header=HEADER, items=drafts, facts=facts)
+    document = compile_document(header=HEADER, items=drafts, facts=study)
     assert not re.search(r"(?<!\d)0(次|篇|人)", document.plain_text())
     assert set(re.findall(r"〔[^〕]*〕", document.plain_text())) == {"〔本部分尚未撰写〕"}
 
 
-def test_open_rectification_items_come_first_among_the_problems(branch):
-    item = ActivityFactory(branch=branch, kind="rectification", date=D(2022, 2, 25), title="党建与业务工作融合方面，工作措施和力度不够")
-    facts = period_facts(branch=branch, period=H1)
+def test_open_rectification_items_come_first_among_the_problems():
+    item = record("rectification", D(2022, 2, 25), title="党建与业务工作融合方面，工作措施和力度不够")
+    found = facts([item])
 
-    problems = [d for d in default_items(facts=facts) if d.section == 5]
+    problems = [d for d in default_items(facts=found) if d.section == 5]
 
     assert problems[0].numbered is False  # the lead sentence
     assert (problems[1].text, problems[1].origin) == ("党建与业务工作融合方面，工作措施和力度不够。", f"carry:rect:{item.pk}")
     assert [d.text for d in problems].count("党建与业务工作融合方面，工作措施和力度不够。") == 1
-    assert "s6.rectification" in [d.origin for d in default_items(facts=facts)]
+    assert "s6.rectification" in [d.origin for d in default_items(facts=found)]
 
 
 def test_compile_report_uses_the_saved_items_in_their_order(branch):
@@ -361,9 +345,7 @@ def test_compile_defaults_for_a_period_without_a_report(branch):
     assert document.meta["period"] == "2022H1"
 
 
-def test_delimiters_inside_unknown_placeholders_do_not_split_clauses(branch):
-    ActivityFactory(branch=branch, kind="study", date=D(2022, 1, 5), materials="党史")
-
-    document = compile_items(branch, ItemDraft(1, "按〔上级，要求〕开展〔党课次数〕，深入学习〔学习材料〕。"))
+def test_delimiters_inside_unknown_placeholders_do_not_split_clauses():
+    document = compile_items([record("study", D(2022, 1, 5), materials="党史")], ItemDraft(1, "按〔上级，要求〕开展〔党课次数〕，深入学习〔学习材料〕。"))
 
     assert body(document) == ["深入学习党史。"]

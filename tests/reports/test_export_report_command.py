@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from activities.models import Activity
 from branchwork.models import Organisation
@@ -20,6 +21,7 @@ from demo.records import seed_activities
 from reports.compile import compile_defaults
 from reports.management.commands.export_report import export_document
 from reports.models import Report, ReportItem, ReportVersion
+from reports.selectors import report_document
 from tests.shared import built_once
 
 D = datetime.date
@@ -103,6 +105,26 @@ def test_a_submitted_report_is_exported_as_frozen(kl):
 
     assert text == frozen.plain_text()
     assert "支委会24次" in text
+
+
+def test_a_returned_report_is_exported_as_the_preview_shows_it(kl):
+    """The command reads the report through ``report_document``, as the preview and print view do:
+    a returned report is the draft compiled from today's records, not its last frozen version."""
+    report = Report.objects.create(
+        branch=kl, year=2022, half="H1", status=Report.Status.RETURNED, title="退回修改稿", addressee="处党总支",
+        opening="", signature="kl所党支部", signed_on=D(2022, 7, 1),
+    )
+    ReportItem.objects.create(report=report, section=1, position=1, text="我们共召开〔会议次数〕。")
+    ReportVersion.objects.create(report=report, number=1, document=compile_defaults(branch=kl, period=Period.parse("2022H1")).to_json())
+    Activity.objects.filter(branch=kl, kind="committee_meeting", date__year=2022).delete()  # records change later
+
+    preview, version = report_document(report=report, today=timezone.localdate())
+    exported = export_document(branch=kl, period=Period.parse("2022H1"))
+
+    assert version is None
+    assert exported.to_json() == preview.to_json()
+    assert exported.title == "退回修改稿"
+    assert "支委会" not in exported.plain_text()
 
 
 def test_output_goes_to_a_file_with_o(kl, tmp_path):

@@ -244,6 +244,11 @@ PLANTED = [
     ("school", 1, "支部书记每年为党员讲党课。", "compliance"),
     ("school", 2, "支部党员大会坚持每季度召开。", "compliance"),
     ("school", 1, "扎实开展主题党日活动，组织党员参观纪念馆。", "compliance"),
+    # How a branch judges its own work is an outcome too: the opening's approach, the committee's
+    # decisions, the ideology front's awareness.
+    ("school", 0, "支部突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实。", "outcome"),
+    ("school", 2, "班子成员在教育教学工作中提高议事决策水平和政治站位。", "outcome"),
+    ("school", 4, "支部牢牢把握正确的政治方向，不断增强责任意识、阵地意识。", "outcome"),
 ]
 
 
@@ -280,6 +285,10 @@ CONTRADICTIONS = [
     ("严格落实“三会一课”。", "“三会一课”落实不到位。"),
     ("每季度召开支部党员大会。", "支部党员大会未按季度召开。"),
     ("通过谈心谈话等形式加强引导。", "上半年没有开展谈心谈话。"),
+    # 融合 achieved against 融合 falling short — outcome against outcome.
+    ("不同层面实现党建工作与业务工作的深度融合。", "党建与业务工作融合不够深入，存在“两张皮”现象。"),
+    ("党建与业务融合取得明显成效。", "党建工作与业务工作结合不够紧密。"),
+    ("实现了党建工作与医疗服务的有机融合。", "在党建与业务融合方面，措施不多、成效不明显。"),
 ]
 
 
@@ -414,9 +423,10 @@ def test_the_editor_names_absent_members_in_the_hint_and_links_the_calendar(clie
     rectification=st.booleans(),
     groups=st.integers(min_value=0, max_value=2),
     said=st.booleans(),
+    integration=st.sampled_from(["", "achieved", "achieved+effort", "achieved+outcome", "outcome"]),
 )
 def test_generated_branches_judge_only_what_their_data_shows(
-    committee, themed, assembly, lecture, talk, rectification, groups, said
+    committee, themed, assembly, lecture, talk, rectification, groups, said, integration
 ):
     branch, secretary, _ = _branch("生成党支部")
     _meetings(branch, "committee_meeting", sorted(committee))
@@ -438,10 +448,21 @@ def test_generated_branches_judge_only_what_their_data_shows(
     for index in range(groups):
         group = PartyGroupFactory(branch=branch)
         _meetings(branch, "group_meeting", MONTHS if index == 0 else (1,), party_group=group)
-    if said:
-        ProfileYear.objects.create(
-            branch=branch, year=2022, achievements="增强了党员的归属感、责任感和荣誉感"
-        )
+    achievements = ["增强了党员的归属感、责任感和荣誉感"] if said else []
+    problems = []
+    if integration.startswith("achieved"):
+        achievements.append("不同层面实现党建工作与生产经营工作的深度融合")
+    if integration.endswith("effort"):
+        problems.append("党建与业务工作融合方面，工作措施和力度不够")
+    if integration.endswith("outcome"):
+        problems.append("党建与业务工作融合不够深入，存在“两张皮”现象")
+    _profile(
+        branch,
+        core_business="生产经营",
+        key_work="安全生产、经营管理",
+        achievements="\n".join(achievements),
+        problems="\n".join(problems),
+    )
 
     facts = report_facts(branch=branch, period=H1)
     assert judgment_flags(branch) == []
@@ -452,6 +473,8 @@ def test_generated_branches_judge_only_what_their_data_shows(
     assert ("上半年支部未开展党课" in problems) == (not lecture)
     if not said:
         assert "归属感" not in done
+    assert ("深度融合" in done) == (integration in ("achieved", "achieved+effort"))
+    assert ("突出党建引领" in done) is False and ("议事决策水平" in done) is False
     assert not re.search(r"(?<!\d)0(次|篇|人|名)", problems)
 
 
@@ -524,6 +547,96 @@ def test_the_demos_judgments_hold_and_kls_problems_come_from_its_own_profile_and
     assert "融合" not in lsy_problems and "考核办法" not in lsy_problems
 
 
+# (section 1–4 sentence, 存在的问题 sentence) that an inspector reads as consistent: the reference's
+# own pair (二 achieved the integration, 五 faults the measures and effort towards it), effort
+# against a shortfall, and an unrelated 结合.
+CONSISTENT = [
+    ("不同层面实现党建工作与收费业务的深度融合。", "党建与业务工作融合方面，工作措施和力度不够。"),
+    ("推动党建与业务深度融合。", "党建与业务融合不够深入。"),
+    ("深入将党建工作和业务工作融合，发挥战斗堡垒作用。", "党建与业务工作结合不够紧密。"),
+    ("实现党建工作与业务工作的深度融合。", "在理论学习方面，学习的系统性和深度还不够，学用结合不够紧密。"),
+]
+
+
+@pytest.mark.parametrize(("claim", "problem"), CONSISTENT, ids=[c[1][:10] for c in CONSISTENT])
+def test_effort_and_outcome_of_the_integration_are_told_apart(public_unit, claim, problem):
+    located = _document(public_unit, [ItemDraft(1, claim), ItemDraft(5, problem)])
+    assert not any(flag.rule == "contradiction" for entry in located for flag in entry.flags)
+
+
+def test_the_integration_contradiction_names_both_sentences(public_unit):
+    located = _document(
+        public_unit,
+        [ItemDraft(2, "不同层面实现党建工作与业务工作的深度融合。"), ItemDraft(5, "党建与业务融合不够深入。")],
+    )
+    [flag] = [flag for entry in located for flag in entry.flags if flag.rule == "contradiction"]
+    assert flag.message == (
+        "与“存在的问题”矛盾：此处写“实现党建工作与业务工作的深度融合”，存在的问题写的是“党建与业务融合不够深入。”"
+    )
+
+
+def _profile(branch, *, achievements="", problems="", **fields):
+    from reports.models import BranchProfile
+
+    BranchProfile.objects.update_or_create(branch=branch, defaults=fields)
+    ProfileYear.objects.update_or_create(
+        branch=branch, year=2022, defaults={"achievements": achievements, "problems": problems}
+    )
+
+
+def test_the_drafts_judgments_of_its_own_work_come_only_from_the_profile(school):
+    """The opening's 「突出党建引领……狠抓责任落实」, 二's 一岗双责 and 议事决策水平和政治站位, 四's
+    「不断增强责任意识、阵地意识」 and the 深度融合: none without the branch's word, each with it."""
+    ActivityFactory(branch=school, kind="ideology_meeting", date=D(2022, 3, 11), title="意识形态工作专题会议")
+    _profile(school, core_business="教育教学", key_work="教育教学、课后服务")
+    done = sections(school)[0]
+    for phrase in ("突出党建引领", "狠抓责任落实", "一岗双责", "议事决策水平", "责任意识、阵地意识", "深度融合", "扎实有效"):
+        assert phrase not in done
+    assert "落实管党治党责任" not in done  # nothing of the item is the records' or the branch's word
+    assert "牢牢把握正确的政治方向。" in done  # 四's lead keeps its stance and drops the outcome
+
+    _profile(
+        school,
+        core_business="教育教学",
+        key_work="教育教学、课后服务",
+        achievements="突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实\n"
+        "班子成员严格履行“一岗双责”\n在教育教学、课后服务等工作中提高议事决策水平和政治站位\n"
+        "不断增强责任意识、阵地意识\n不同层面实现党建工作与教育教学工作的深度融合",
+    )
+    done = sections(school)[0]
+    assert "的正确领导下，突出党建引领，聚焦中心工作，坚持问题导向，狠抓责任落实。" in done
+    assert (
+        "落实管党治党责任，保障党建任务落地见效。班子成员严格履行“一岗双责”，在教育教学、课后服务等工作中"
+        "提高议事决策水平和政治站位，从党建工作角度审视教育教学发展问题，不同层面实现党建工作与教育教学工作的深度融合。"
+    ) in done
+    assert "党支部书记严格落实第一责任人责任" not in done  # the profile does not say it
+    assert "牢牢把握正确的政治方向，不断增强责任意识、阵地意识。" in done
+    assert "扎实有效" not in done  # the school broke its rules: the calendar, not the profile, decides
+    assert judgment_flags(school) == []
+
+
+@pytest.mark.parametrize(
+    ("problem", "kept"),
+    [
+        ("党建与业务工作融合方面，工作措施和力度不够", True),
+        ("党建与业务工作融合不够深入，存在“两张皮”现象", False),
+        ("在理论学习方面，学用结合不够紧密", True),
+    ],
+)
+def test_the_draft_claims_the_integration_only_where_five_does_not_deny_it(public_unit, problem, kept):
+    _profile(
+        public_unit,
+        core_business="疾病防控",
+        key_work="疾病防控、卫生监测",
+        achievements="不同层面实现党建工作与疾病防控工作的深度融合",
+        problems=problem,
+    )
+    done, problems, _plans = sections(public_unit)
+    assert ("深度融合" in done) == kept
+    assert problem in problems
+    assert judgment_flags(public_unit) == []
+
+
 def test_figures_beside_a_gap_are_no_contradiction(public_unit):
     """「召开支委会6次」 in 一 and 「支委会应每月召开……3月未召开」 in 五 can both be true."""
     located = _document(
@@ -542,3 +655,34 @@ def test_a_records_own_outcome_is_a_source(community):
     done = sections(community)[0]
     assert "增强了党员的归属感、责任感和荣誉感" in done and "极大提升了组织的吸引力和凝聚力" not in done
     assert flags_of(community, "主题党日增强了党员的归属感、责任感和荣誉感。", 1) == []
+
+
+# --- every judgment of the proposed drafts has its source ------------------------------------------
+
+# Phrases that say the rules were kept: their source is the calendar, each rule kept for the whole
+# period (and a 党课 given, for 组织生活 as a whole).
+CALENDAR_SOURCED = ("扎实有效", "充分发挥党支部战斗堡垒作用", "严格落实党内组织生活制度", "严格落实“三会一课”")
+
+
+@pytest.mark.parametrize("make_up", ["school", "public_unit", "enterprise", "community", "demo"])
+def test_each_evaluative_phrase_of_a_proposed_draft_has_its_source(make_up, request):
+    """Every phrase the draft uses to judge the branch's work (``EVALUATIVE``: 增强了…, 取得实效,
+    深度融合, 一岗双责, 议事决策水平, 阵地意识, 突出党建引领…) stands in the profile's 年度工作成效 or a
+    record's 成效; every phrase saying the rules were kept stands on the calendar."""
+    from reports.judgments import EVALUATIVE, outcome_sources, sourced
+
+    fixture = request.getfixturevalue(make_up)
+    branches = list(fixture.values()) if isinstance(fixture, dict) else [fixture]
+    counted = {}
+    for branch in branches:
+        facts = report_facts(branch=branch, period=H1)
+        said = compile_defaults(branch=branch, period=H1).plain_text().split("五、存在的问题")[0]
+        phrases = [match.group(0) for match in EVALUATIVE.finditer(said)]
+        assert all(sourced(phrase, outcome_sources(facts)) for phrase in phrases), (branch.name, phrases)
+        counted[branch.code] = len(phrases)
+        for phrase in CALENDAR_SOURCED:
+            if phrase in said:
+                assert facts.judgments.organisational_life_kept, (branch.name, phrase)
+    if make_up == "demo":
+        assert counted["kl"] >= 8  # kl's own words: the opening's four, 一岗双责, 深度融合…
+        assert counted["lsy"] == 0  # lsy's profile states no outcome

@@ -24,7 +24,7 @@ PREVIEW = reverse("reports:report_preview", args=["kl", "2022H1"])
 EDIT = reverse("reports:report_edit", args=["kl", "2022H1"])
 
 # Cold, on the test settings: session, user, roles, report, then the facts and judgments.
-DRAFT_PREVIEW_QUERIES = 16
+DRAFT_PREVIEW_QUERIES = 15
 SUBMITTED_PAGE_QUERIES = 15
 
 

@@ -186,6 +186,24 @@ def test_kl_draft_recovers_the_references_specific_items_from_data(kl_demo):
     assert "三、加强作风建设，打造“过硬”职工队伍" in text  # the branch's own heading
 
 
+def test_kl_draft_recovers_the_references_sentences_from_data(kl_demo):
+    """Measured: the reference's sentences the draft recovers verbatim or close (``recovery``)."""
+    from tests.reports.recovery import matches
+
+    found = matches(draft_text(kl_demo, H1))
+    recovered = [m for m in found if m.recovered]
+    print(f"kl 2022H1: {len(recovered)} of {len(found)} reference sentences recovered, {sum(m.verbatim for m in found)} verbatim")
+    assert len(found) == 66
+    assert len(recovered) / len(found) >= 0.85
+    by_reference = {m.reference: m for m in found}
+    # What this round brought back from the profile's word and the record's own title.
+    assert by_reference["四是开展纪念建党101周年活动。"].verbatim
+    opening = next(m for m in found if m.reference.startswith("2022年上半年**所党支部在省中心党委"))
+    assert opening.recovered and "突出党建引领" in opening.draft
+    responsibility = next(m for m in found if m.reference.startswith("党支部书记严格落实第一责任人责任"))
+    assert responsibility.recovered and "不同层面实现党建工作与收费运营工作的深度融合" in responsibility.draft
+
+
 def test_kl_draft_proposes_no_count_the_reference_does_not_state(kl_demo):
     text = draft_text(kl_demo, H1)
 
@@ -222,10 +240,19 @@ def test_profile_words_replace_generic_ones(institute):
     text = draft_text(institute, H1)
 
     assert "在院党委的正确领导下" in text and "紧紧围绕院党委“出精品”工作部署和党建工作要点" in text
-    assert "在理论研究、决策咨询等工作中提高议事决策水平" in text
+    # How the committee judges its own decisions is the branch's word: without it, no such clause.
+    assert "提高议事决策水平" not in text and "落实管党治党责任" not in text
     assert "积极做好“理论宣讲进基层”工作。组织青年党员赴社区宣讲12场。" in text
     assert "以“学术质量年”活动为契机" in text
     assert "推进科研工作稳步有序开展" in text
+
+    ProfileYear.objects.filter(branch=institute).update(achievements="在各项工作中提高议事决策水平和政治站位")
+    text = draft_text(institute, H1)
+    assert (
+        "落实管党治党责任，保障党建任务落地见效。在理论研究、决策咨询等工作中提高议事决策水平和政治站位，"
+        "从党建工作角度审视科研发展问题。" in text
+    )
+    assert "一岗双责" not in text and "深度融合" not in text
 
 
 def test_optional_segments_and_choices_are_written_once_for_the_branch():

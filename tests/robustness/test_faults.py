@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.urls import reverse
 
-from activities.ledgers import MEETING_COLUMNS, PUBLICITY_COLUMNS
+from activities.ledger_imports import MEETING_COLUMNS, PUBLICITY_COLUMNS
 from activities.models import Activity, ActivityKind, Attachment, Attendance, PublicityEntry
 from branchwork import roster
 from branchwork.audit.models import AuditEntry
@@ -123,10 +123,10 @@ def test_database_lost_after_the_rows_of_a_meetings_import_leaves_no_row(world, 
 
 def test_database_lost_during_a_publicity_import_leaves_no_entry(world, browser, monkeypatch):
     OutletFactory(organisation=world.general, name="澎湃新闻")
-    from activities import ledgers
+    from activities import ledger_imports
 
     # The entries are inserted; the database goes away as their audit-log entries are written.
-    monkeypatch.setattr(ledgers, "audit_bulk_created", database_gone)
+    monkeypatch.setattr(ledger_imports, "audit_bulk_created", database_gone)
     rows = [["澎湃新闻", "2022-04-01", 1, f"春运保通{n}", None] for n in range(3)]
     assert PUBLICITY_COLUMNS == ["媒体", "发布日期", "数量", "标题", "链接"]
 

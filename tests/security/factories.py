@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from activities import services as activity_services
-from activities.ledgers import MEETING_COLUMNS
+from activities.ledger_imports import MEETING_COLUMNS
 from activities.models import Activity, Attachment, ComplianceRule, Outlet, PublicityEntry
 from branchwork.models import Member, Organisation, PartyGroup, Role
 from branchwork.periods import Period
@@ -127,6 +127,20 @@ def workflow_reports(branch: Organisation, *, secretary, reviewer) -> dict[str, 
     return {"returned": returned, "submitted": submitted}
 
 
+def inspection_scores(world) -> dict:
+    """The 党委's 2022 standard (the shipped example); kl's 2022H1 self-score saved with every
+    manual item scored (so it can be submitted), and its 2022H2 submitted to the 党总支."""
+    from inspection.services import SELF, Entry, score_save, score_submit
+    from inspection.standards import standard_from_example
+
+    standard = standard_from_example(organisation=world.committee, year=2022, by=None)
+    manual = {item.pk: Entry("1", "对照材料自评") for item in standard.items.filter(measure="manual")}
+    for period in (H1, H2):
+        score_save(branch=world.branch, period=period, step=SELF, entries=manual, by=world.secretary, today=D(2023, 1, 10))
+    score_submit(branch=world.branch, period=H2, by=world.secretary, today=D(2023, 1, 10))
+    return {"standard": standard, "manual_item": standard.items.get(code="1.3")}
+
+
 @dataclass
 class Scene:
     """Everything the matrix attacks: kl's records and hw's registries, kl's reports, and the
@@ -138,6 +152,7 @@ class Scene:
     reports: dict
     xy: BranchObjects
     lz: OrgObjects
+    inspection: dict
 
     def objects(self, branch: BranchObjects, org: OrgObjects) -> dict:
         """Model → the instance to put in a URL."""
@@ -190,7 +205,7 @@ def build_scene(world) -> Scene:
         version_number=1,
         text="另一党总支的消息",
     )
-    return Scene(world, kl, hw, reports, xy, lz)
+    return Scene(world, kl, hw, reports, xy, lz, inspection_scores(world))
 
 
 # --- Excel files for the imports ---------------------------------------------------------------
@@ -210,7 +225,7 @@ def meetings_xlsx(title: str = "导入的学习会") -> SimpleUploadedFile:
 
 # --- did anything change? ----------------------------------------------------------------------
 
-FINGERPRINT_APPS = ("branchwork", "activities", "reports", "notifications")
+FINGERPRINT_APPS = ("branchwork", "activities", "reports", "inspection", "notifications")
 
 
 def _fingerprinted_models():

@@ -86,7 +86,50 @@ POST_DATA = {
     "orgadmin:role_create": lambda s: {"role-organisation": s.xy.branch.pk, "role-kind": "committee"},
     "orgadmin:role_delete": lambda s: {},
     "setup": lambda s: {"name": "新的党委", "code": "newtop"},
+    # Inspection: the 党委's standard (the superuser writes it here) and kl's self-score chain.
+    "inspection:standard_list": lambda s: {"year": "2023"},
+    "inspection:standard_detail": lambda s: {"title": "改过的考核细则", "pass_mark": "85", "excellent_mark": "95"},
+    "inspection:standard_item_edit": lambda s: standard_item_data(s.inspection["manual_item"], requirement="改过的要求"),
+    "inspection:standard_import": lambda s: {"year": "2023", "file": standard_xlsx()},
+    "inspection:score": lambda s: {
+        f"score-{s.inspection['manual_item'].pk}": "2",
+        f"reason-{s.inspection['manual_item'].pk}": "换届材料齐全",
+    },
+    "inspection:score_submit": lambda s: {},
+    "inspection:score_pass": lambda s: {"comment": ""},
+    "inspection:score_return": lambda s: {"comment": "请补充材料"},
 }
+
+
+def standard_item_data(item, **changes) -> dict:
+    data = {
+        "code": item.code,
+        "category": item.category,
+        "requirement": item.requirement,
+        "points": str(item.points),
+        "deduction": item.deduction,
+        "method": item.method,
+        "frequency": item.frequency,
+        "materials": item.materials,
+        "basis": item.basis,
+        "measure": item.measure,
+        "params_text": "",
+        "deduct_each": str(item.deduct_each),
+    }
+    if item.is_veto:
+        data["is_veto"] = "on"
+    data.update(changes)
+    return data
+
+
+def standard_xlsx():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inspection.standards import COLUMNS, SHEET
+    from tests.factories import xlsx_bytes
+
+    row = ["1.1", "三会一课", "支委会每月召开", 6, "", "", "月度", "", "条例", "否", "合规日历", '{"kinds": ["支委会"]}', 1]
+    return SimpleUploadedFile("细则.xlsx", xlsx_bytes(COLUMNS, [row], sheet_title=SHEET))
 
 
 def attempt(client: Client, method: str, url: str, data: dict | None, db_before: str):

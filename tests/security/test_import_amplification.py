@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from activities.ledgers import MEETING_COLUMNS, PUBLICITY_COLUMNS
+from activities.ledger_imports import MEETING_COLUMNS, PUBLICITY_COLUMNS
 from branchwork.org_import import MEMBER_COLUMNS, SHEET_MEMBERS
 from branchwork.roster import COLUMNS as ROSTER_COLUMNS
 

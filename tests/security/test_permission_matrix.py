@@ -98,7 +98,7 @@ READS = {
     "reports:version_compare",
 }
 # Readers see the report (or the branch profile) with GET, read-only; POST saves it.
-READ_THEN_WRITE = {"reports:report_edit", "reports:branch_profile"}
+READ_THEN_WRITE = {"reports:report_edit", "reports:branch_profile", "inspection:score"}
 # Pages that answer a GET with a redirect by design.
 REDIRECTING_PAGES = {
     "home",  # to the user's branch, or the organisation they review
@@ -106,7 +106,26 @@ REDIRECTING_PAGES = {
     "orgadmin:import_done",  # back to the organisation once the result has been shown
 }
 # The reviewer above acts on a submitted report; a branch never reviews itself.
-REVIEWS = {"reports:report_review", "reports:report_return", "reports:report_approve"}
+REVIEWS = {
+    "reports:report_review",
+    "reports:report_return",
+    "reports:report_approve",
+    # The 党总支's step of the inspection chain (kl's 2022H2 self-score is submitted).
+    "inspection:score_pass",
+    "inspection:score_return",
+}
+# The 党委's re-check of a self-score: hw's reviewer is a 党总支's, so nobody of the matrix may
+# (the 党委 reviewer's own step: tests/inspection/test_score_views.py).
+COMMITTEE_REVIEWS = {"inspection:score_recheck"}
+# A 党委's standard (考核细则), shown for any organisation above the branches: its reviewers and
+# 组织员 read it; only the 组织员 of the 党委 itself writes it — of the matrix's roles, the superuser.
+STANDARD_PAGES = {
+    "inspection:standard_list",
+    "inspection:standard_import",
+    "inspection:standard_detail",
+    "inspection:standard_export",
+    "inspection:standard_item_edit",
+}
 # One person's own objects (the scene's belong to hw's reviewer): anyone else gets 404.
 OWN_OBJECTS = {"notifications:notification_open"}
 
@@ -133,6 +152,10 @@ def access(route: Route, method: str) -> str:
         return "administer"
     if route.name in OWN_OBJECTS:
         return "own"
+    if route.name in STANDARD_PAGES:
+        return "read" if method == "GET" else "standard"
+    if route.name in COMMITTEE_REVIEWS:
+        return "committee_review"
     if route.scope == "none":
         return "personal"
     if route.scope == "org":
@@ -159,6 +182,14 @@ def expected(route: Route, method: str, role: str) -> str:
         return "served" if role == "reviewer" else "hidden"
     if role in ("sibling_secretary", "outsider_reviewer"):
         return "hidden"
+    if route.name in STANDARD_PAGES:
+        if role in ("secretary", "committee_member"):
+            return "hidden"
+        if kind == "read":
+            return "served"
+        return "served" if role == "admin" else "denied"
+    if kind == "committee_review":
+        return "denied"
     if kind == "manage":
         if role == "organiser":
             return "served" if route.name in ORGANISER_READS else "hidden"
@@ -174,7 +205,7 @@ def expected(route: Route, method: str, role: str) -> str:
 
 def owner(route: Route) -> str:
     kind = access(route, "GET")
-    if kind == "superuser":
+    if kind == "superuser" or route.name in STANDARD_PAGES:
         return "admin"
     if kind == "administer":
         return "organiser"
@@ -239,11 +270,12 @@ def test_every_url_can_be_filled():
 
 def test_every_writing_url_has_post_data():
     """Every URL that writes has plausible POST data, so its matrix row proves a real write."""
-    writing = {r.name for r in ROUTES if access(r, "POST") in ("write", "review", "administer", "superuser")}
+    writing = {r.name for r in ROUTES if access(r, "POST") in ("write", "review", "administer", "superuser", "standard")}
     writing -= ADMINISTRATION_WITHOUT_WRITE
     assert writing - set(POST_DATA) <= {
         # GET-only views: POST is refused with 405 for everyone (checked in the matrix).
         "activities:import_template",
+        "inspection:standard_export",
         # The review page itself; its forms post to report_return and report_approve.
         "reports:report_review",
         # GET-only administration pages: the overview, lists, the template and the import result.
@@ -259,6 +291,7 @@ def test_every_writing_url_has_post_data():
 def test_the_lists_name_only_existing_urls():
     names = {r.name for r in ROUTES}
     listed = READS | READ_THEN_WRITE | REVIEWS | REDIRECTING_PAGES | OWN_OBJECTS | SUPERUSER_ONLY | ORGANISER_READS
+    listed |= STANDARD_PAGES | COMMITTEE_REVIEWS
     listed |= ADMINISTRATION_WITHOUT_WRITE
     assert listed <= names, sorted(listed - names)
 

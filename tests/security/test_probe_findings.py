@@ -32,7 +32,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from activities import services as activity_services
-from activities.ledgers import MEETING_COLUMNS, PUBLICITY_COLUMNS, available_ledgers
+from activities.ledger_imports import MEETING_COLUMNS, PUBLICITY_COLUMNS
+from activities.ledgers import available_ledgers
 from activities.models import Attachment, PublicityEntry
 from branchwork.models import Member
 from branchwork.periods import Period

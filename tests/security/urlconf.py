@@ -46,7 +46,9 @@ class Route:
         """What the URL's ``code`` names: a branch (b/…), an organisation above (o/…), or nothing."""
         if "code" not in self.arguments:
             return "none"
-        return "org" if self.route.startswith("o/") else "branch"
+        # An app mounted under its own prefix ("inspection/o/…") scopes its URLs the same way.
+        route = self.route.split("/", 1)[1] if self.route.startswith("inspection/") else self.route
+        return "org" if route.startswith("o/") else "branch"
 
     def __str__(self) -> str:
         return self.name
@@ -110,13 +112,17 @@ MODEL_BY_ARGUMENT_PREFIX = {
 }
 
 # Plain values by converter name.
-VALUES = {"kind": "study", "period": "2022H1", "fmt": "docx", "name": "meeting", "number": 1}
+VALUES = {"kind": "study", "period": "2022H1", "fmt": "docx", "name": "meeting", "number": 1, "year": 2022, "item_code": "1.3"}
 # The few URLs that need another value: reviewing needs the submitted report.
 OVERRIDES = {
     "reports:report_review": {"period": "2022H2"},
     "reports:report_return": {"period": "2022H2"},
     "reports:report_approve": {"period": "2022H2"},
     "reports:minutes_book": {"fmt": "pdf"},  # a period's meeting records: pdf or zip
+    # The inspection chain: kl's 2022H2 self-score is submitted (tests/security/factories.py).
+    "inspection:score_pass": {"period": "2022H2"},
+    "inspection:score_return": {"period": "2022H2"},
+    "inspection:score_recheck": {"period": "2022H2"},
 }
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo.inspection import seed_inspection
 from demo.organisations import seed_organisations
 from demo.profiles import seed_profiles
 from demo.records import seed_activities
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             logins = seed_organisations()
             seed_profiles()
             seed_activities()
+            seed_inspection()
 
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（用户名 / 密码 / 角色）："))
         for username, password, description in logins:

@@ -14,27 +14,38 @@ Meeting records come in the formats of ``reports.minutes_renderers`` (docx and p
 ``--minutes``).
 """
 
+import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from branchwork.models import Organisation
 from branchwork.periods import Period, PeriodError
+from reports.compile import compile_defaults
 from reports.document import Document
+from reports.minutes import (
+    TooManyRecords,
+    meeting_ledger_render,
+    minutes_book_render,
+    minutes_queryset,
+    minutes_render,
+)
+from reports.minutes_renderers import BOOK_RENDERERS, LEDGER_RENDERERS, MINUTES_RENDERERS
 from reports.models import Report
+from reports.renderers import RENDERERS
+from reports.selectors import report_document
 
 
-def export_document(*, branch: Organisation, period: Period) -> Document:
-    from reports.compile import compile_defaults, compile_report
-
+def export_document(*, branch: Organisation, period: Period, today: datetime.date | None = None) -> Document:
+    """The report as the preview and the print view show it (``report_document``: the frozen
+    latest version once submitted or approved, else the draft compiled from today's records), or
+    the default report for a period nobody has started one for."""
     report = Report.objects.in_period(period).filter(branch=branch).first()
     if report is None:
         return compile_defaults(branch=branch, period=period)
-    if report.status in (Report.Status.SUBMITTED, Report.Status.APPROVED):
-        version = report.versions.order_by("-number").first()
-        if version is not None:
-            return Document.from_json(version.document)
-    return compile_report(report)
+    document, _version = report_document(report=report, today=today or timezone.localdate())
+    return document
 
 
 class Command(BaseCommand):
@@ -77,8 +88,6 @@ class Command(BaseCommand):
             raise CommandError(f"该格式需要用 -o 指定输出文件，如 -o 导出.{extension}")
 
     def _report(self, organisation: Organisation, period: Period, format: str):
-        from reports.renderers import RENDERERS
-
         renderer = RENDERERS.get(format)
         if renderer is None:
             raise CommandError(f"不支持的导出格式“{format}”，可选：{'、'.join(RENDERERS)}")
@@ -86,9 +95,6 @@ class Command(BaseCommand):
         return content, renderer.content_type, renderer.extension
 
     def _record(self, organisation: Organisation, pk: int, format: str):
-        from reports.minutes import minutes_queryset, minutes_render
-        from reports.minutes_renderers import MINUTES_RENDERERS
-
         activity = minutes_queryset(organisation).filter(pk=pk).first()
         if activity is None:
             raise CommandError(f"{organisation.name}没有编号为 {pk} 的会议记录（只有会议类的工作记录才有会议记录）")
@@ -98,9 +104,6 @@ class Command(BaseCommand):
         return rendered.file.read(), rendered.content_type, MINUTES_RENDERERS[format].extension
 
     def _period_records(self, organisation: Organisation, period: Period, format: str, *, minutes: bool):
-        from reports.minutes import TooManyRecords, meeting_ledger_render, minutes_book_render
-        from reports.minutes_renderers import BOOK_RENDERERS, LEDGER_RENDERERS
-
         renderers = BOOK_RENDERERS if minutes else LEDGER_RENDERERS
         if format not in renderers:
             raise CommandError(f"不支持的导出格式“{format}”，可选：{'、'.join(renderers)}")

@@ -1,0 +1,181 @@
+"""Reads for the report pages: the editor's page assembled from one reading of the facts, the
+claim check's flags as the pages list them with links to the records behind them, and reviewers'
+comments by section. Views render what these return; nothing here writes."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.urls import reverse
+
+from activities.kinds import KINDS
+from branchwork import access
+from branchwork.models import Organisation
+from branchwork.periods import Period
+
+from . import services
+from .claims import check_items
+from .compile import fill_values
+from .document import Document
+from .forms import ReportEditor
+from .judgments import PROBLEM_FIGURES, UNSTATED, judgments_of, problem_hint, typed_hint
+from .models import Report
+from .placeholders import placeholder_values
+from .profile import report_facts
+from .selectors import report_events, report_latest_version
+
+
+def claim_rows(claims, document: Document, branch: Organisation, period: Period, *, can_write: bool) -> list[dict]:
+    """The claim check's flags as the pages list them: where, what, and a link to the records
+    behind it or to where to add one."""
+    records = reverse("activities:activity_list", args=[branch.code])
+    rows = []
+    for located in claims:
+        if located.section == 0:
+            where = "开头段落"
+        else:
+            section = document.sections[located.section - 1]
+            where = f"{section.number}、{section.heading}" + (f" 第{located.index + 1}段" if len(section.paragraphs) > 1 else "")
+        for flag in located.flags:
+            links = flag_links(flag, branch, period, can_write=can_write, records=records)
+            rows.append({"where": where, "section": located.section, "flag": flag, "links": links})
+    return rows
+
+
+def flag_links(
+    flag, branch: Organisation, period: Period, *, can_write: bool, records: str = ""
+) -> list[tuple[str, str]]:
+    """Where a flag leads: the records behind it or the place to add what is missing — the
+    calendar for a rule, the profile for an outcome, the roster for members."""
+    records = records or reverse("activities:activity_list", args=[branch.code])
+    links = []
+    if flag.rule in ("compliance", "contradiction"):
+        calendar = reverse("activities:compliance", args=[branch.code])
+        links.append(("查看合规日历", f"{calendar}?period={period.code}"))
+    if flag.kind in KINDS:
+        label = KINDS[flag.kind].label
+        links.append((f"查看本期{label}记录", f"{records}?kind={flag.kind}&period={period.code}"))
+        if can_write:
+            links.append(
+                (f"登记{label}", reverse("activities:activity_create", args=[branch.code, flag.kind]))
+            )
+    elif flag.kind == "publicity":
+        links.append(("查看新闻宣传登记", reverse("activities:publicity_list", args=[branch.code])))
+    elif flag.kind == "profile":
+        links.append(
+            (
+                "在支部概况中填写年度工作成效",
+                f"{reverse('reports:branch_profile', args=[branch.code])}?year={period.year}",
+            )
+        )
+    elif flag.kind == "roster":
+        links.append(("查看花名册", reverse("roster:member_list", args=[branch.code])))
+    elif flag.rule == "party_groups":
+        links.append(("查看党小组", reverse("roster:group_list", args=[branch.code])))
+    return links
+
+
+def with_typed_status(options: list, facts) -> list:
+    """Last period's problems in the secretary's words, each with what became of it."""
+    typed = {f"item:{t.item_id}": t.evidence for t in judgments_of(facts).typed_carried}
+    return [dataclasses.replace(o, status=typed[o.key]) if o.key in typed else o for o in options]
+
+
+def item_hint(origin: str, facts, branch: Organisation, period: Period) -> dict | None:
+    """Under an item of 存在的问题 the system proposed: what shows the problem (names of members
+    stay here, never in the report) and links to the calendar, the records or the roster."""
+    if origin == "carried":
+        text = typed_hint(judgments_of(facts))
+        link = ("登记整改记录", reverse("activities:activity_create", args=[branch.code, "rectification"]))
+        return {"text": text, "links": [link]} if text else None
+    if not origin.startswith("problem:"):
+        return None
+    key = origin.removeprefix("problem:")
+    figure = PROBLEM_FIGURES.get(key)
+    if figure is None:
+        return None
+    if figure.fill(facts, judgments_of(facts)) is None:
+        return {
+            "text": "本期记录已不再显示这个问题（已按要求开展或已补登记录），本条在报告中不再显示，可删除。",
+            "links": [],
+        }
+    records = reverse("activities:activity_list", args=[branch.code])
+    target, _, kind = figure.target.partition(":")
+    links = []
+    if target == "calendar":
+        links.append(
+            ("查看合规日历", f"{reverse('activities:compliance', args=[branch.code])}?period={period.code}")
+        )
+    if kind in KINDS:
+        links.append((f"查看本期{KINDS[kind].label}记录", f"{records}?kind={kind}&period={period.code}"))
+        links.append(
+            (f"登记{KINDS[kind].label}", reverse("activities:activity_create", args=[branch.code, kind]))
+        )
+    elif target == "records":
+        links.append(("查看本期记录", f"{records}?period={period.code}"))
+    elif target == "roster":
+        links.append(("查看花名册", reverse("roster:member_list", args=[branch.code])))
+    elif target == "publicity":
+        links.append(("登记新闻宣传", reverse("activities:publicity_list", args=[branch.code])))
+    return {"text": problem_hint(key, facts) or figure.label, "links": links}
+
+
+def section_comments(comments) -> tuple[list, dict[int, list]]:
+    overall, by_section = [], {}
+    for comment in comments:
+        if comment.section is None:
+            overall.append(comment)
+        else:
+            by_section.setdefault(comment.section, []).append(comment)
+    return overall, by_section
+
+
+def editor_page(
+    *, branch: Organisation, report: Report, editor: ReportEditor, user, conflict: Report | None = None
+) -> dict:
+    """Everything the report editor shows: the items as typed with the claim check's flags and the
+    hints under proposed problems, the placeholders' values, last period's items to carry over,
+    a returned version's comments, the trail, and a conflicting save's text. One reading of the
+    facts."""
+    returned_version = None
+    if report.status == Report.Status.RETURNED:
+        returned_version = report_latest_version(report)
+    if returned_version is not None:
+        overall, by_section = section_comments(returned_version.comments.select_related("by"))
+        for number, section in editor.sections.items():
+            section.comments = by_section.get(number, [])
+    else:
+        overall = []
+    facts = report_facts(branch=branch, period=report.period)
+    rows = [row for section in editor.sections.values() for row in section.rows]
+    values = fill_values(facts)
+    carry_options = with_typed_status(services.report_carry_over_options(report=report, values=values), facts)
+    can_write = access.can_write_branch(user, branch)
+    for row, flags in zip(rows, check_items(rows, facts, values), strict=True):
+        row.flags = [
+            {"flag": flag, "links": flag_links(flag, branch, report.period, can_write=can_write)}
+            for flag in flags
+        ]
+        row.hint = item_hint(row.origin, facts, branch, report.period)
+    saved_sections = []
+    if conflict is not None:
+        items = list(conflict.items.all())
+        saved_sections = [
+            (number, heading, [item for item in items if item.section == number])
+            for number, heading in conflict.section_headings.items()
+        ]
+    return {
+        "branch": branch,
+        "report": report,
+        "editor": editor,
+        "sections": list(editor.sections.values()),
+        "placeholders": placeholder_values(values),
+        "carry_options": {5: [o for o in carry_options if o.section == 5], 6: [o for o in carry_options if o.section == 6]},
+        # Last period's own problems nobody has said anything about: the carry-over opens to ask.
+        "carry_asks": any(o.status == UNSTATED for o in carry_options),
+        "returned_version": returned_version,
+        "overall_comments": overall,
+        "events": report_events(report),
+        "conflict": conflict,
+        "saved_sections": saved_sections,
+    }
