@@ -9,7 +9,11 @@ starts: see ``gunicorn.conf.py``). Fonts are embedded subset, which is fast only
 with HarfBuzz-Subset (libharfbuzz-subset0; see reports.checks).
 
 ``render_pdf(html, stylesheets)`` is shared with the other printed documents (meeting records,
-ledgers: ``reports.minutes_renderers``), so they use the same fonts and page numbers.
+ledgers: ``reports.minutes_renderers``), so they use the same fonts and page numbers. Any other
+app that prints with WeasyPrint should go through it (or ``layout_pdf``) with its own static
+stylesheets after ``css/gbt9704.css``: it gets the cached FontConfiguration and parsed
+stylesheets, the report fonts, Chinese justification (``cjk_justify``) and the per-PDF costs
+``weasyprint_speed`` removes (no font file copied, level-6 deflate, no C type per glyph count).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from reports.fonts import FontSetup, font_setup, pdf_font_css
 
 from .cjk_justify import install as install_cjk_justify
 from .html import STYLESHEET, render_print_html, static_path
+from .weasyprint_speed import install as install_speedups
 
 _local = threading.local()
 
@@ -34,6 +39,7 @@ class _Engine:
         from weasyprint.text.fonts import FontConfiguration
 
         install_cjk_justify()
+        install_speedups()
         self.setup = setup
         self.font_config = FontConfiguration()
         self.font_css = CSS(string=pdf_font_css(setup), font_config=self.font_config)

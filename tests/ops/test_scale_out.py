@@ -430,6 +430,10 @@ ALLOWED = {
         "reports/renderers/cjk_justify.py",
         "global",
     ): "whether WeasyPrint was taught Chinese justification: set once per process, the same in every process",
+    (
+        "reports/renderers/weasyprint_speed.py",
+        "global",
+    ): "whether WeasyPrint's per-PDF costs were patched away: set once per process, the same in every process",
 }
 
 
