@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from activities.models import Activity, RectificationSource
+from activities.rectifications import rectification_open
 from branchwork import access, limits
 from branchwork.audit.services import audit_bulk_created, audit_bulk_updating
 from branchwork.models import Organisation
@@ -30,7 +32,7 @@ from .models import (
     Standard,
     StandardItem,
 )
-from .selectors import standard_for_branch
+from .selectors import score_page, standard_for_branch
 
 
 class WorkflowError(Exception):
@@ -335,3 +337,44 @@ def score_return(*, branch: Organisation, period: Period, by: AbstractBaseUser, 
         score.status = BranchScore.Status.RETURNED
         score.save(update_fields=["status", "updated_at"])
         return BranchScoreEvent.objects.create(branch_score=score, action=BranchScoreEvent.Action.RETURN, by=by, comment=comment)
+
+
+# --- a deduction onto the 整改台账 -------------------------------------------------------------
+
+
+def score_item_rectify(
+    *, branch: Organisation, period: Period, item_code: str, by: AbstractBaseUser, today: datetime.date | None = None
+):
+    """Open an entry of the branch's 整改台账 for an item that lost points, in one step: the
+    problem is the item's deduction and its reasons as the score page shows them. Once per item
+    and period (asking again returns the entry already opened). Raises ``ValidationError`` for an
+    item that lost nothing."""
+    if not access.can_write_branch(by, branch):
+        raise PermissionDenied("只有本支部的书记或支委可以登记整改事项")
+    today = today or timezone.localdate()
+    page = score_page(branch=branch, period=period, today=today, live=True)
+    line = next((line for line in page.lines if line.item.code == item_code), None)
+    if page.standard is None or line is None:
+        raise ValidationError("考核细则中没有该项")
+    final = line.final_score
+    if final is None or final >= line.item.points:
+        raise ValidationError(f"第{line.item.code}项没有扣分，无需列入整改台账")
+    reasons = "；".join(reason.text for reason in line.proposal.reasons if reason.text)
+    reviewed = line.row and (line.row.recheck_reason or line.row.review_reason or line.row.secretary_reason)
+    lost = line.item.points - final
+    problem = f"{period.label}迎检自评第{line.item.code}项（{line.item.category}）扣{lost.normalize():f}分"
+    detail = reviewed or reasons
+    if detail:
+        problem += f"：{detail}"
+    limit = Activity._meta.get_field("title").max_length
+    if len(problem) > limit:
+        problem = problem[: limit - 1] + "…"
+    return rectification_open(
+        branch=branch,
+        source=RectificationSource.INSPECTION,
+        problem=problem,
+        by=by,
+        source_ref=f"{page.standard.title} 第{line.item.code}项",
+        source_key=f"inspection:{page.standard.pk}:{period.code}:{line.item.code}",
+        found_on=today,  # found at the inspection, whenever the period it scored
+    )

@@ -18,6 +18,11 @@ urlpatterns = [
     path("b/<slug:code>/<report_period:period>/pass/", views.score_pass, name="score_pass"),
     path("b/<slug:code>/<report_period:period>/recheck/", views.score_recheck, name="score_recheck"),
     path("b/<slug:code>/<report_period:period>/return/", views.score_return, name="score_return"),
+    path(
+        "b/<slug:code>/<report_period:period>/items/<str:item_code>/rectify/",
+        views.score_item_rectify,
+        name="score_item_rectify",
+    ),
     # The reviewer's working table: branches × items.
     path("o/<slug:code>/scores/<report_period:period>/", views.score_table, name="score_table"),
     # A branch's supporting-material pack (支撑材料): its contents, the PDF and the ZIP.

@@ -214,6 +214,8 @@ def _score_context(request, page, step, *, errors=(), typed=None, workflow_error
         "periods": [Period(page.period.year), Period(page.period.year, "H1"), Period(page.period.year, "H2")],
         "comment_form": CommentForm(),
         "can_return": step in (services.REVIEW, services.RECHECK),
+        # A deduction goes onto the branch's 整改台账 by its writers, whatever the step.
+        "can_rectify": access.can_write_branch(request.user, page.branch),
     }
 
 
@@ -288,3 +290,17 @@ def score_table(request, code, period: Period):
         },
     )
 
+
+
+@login_required
+@require_POST
+def score_item_rectify(request, code, period: Period, item_code):
+    """「列入整改台账」 under an item that lost points: the entry opens on the branch's ledger."""
+    branch = access.branch_for_user(request.user, code, write=True)
+    try:
+        entry = services.score_item_rectify(branch=branch, period=period, item_code=item_code, by=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect("inspection:score", code=code, period=period)
+    messages.success(request, "已列入整改台账，请填写整改措施、责任人和整改时限。")
+    return redirect("activities:rectification_detail", code=branch.code, pk=entry.pk)

@@ -98,6 +98,8 @@ POST_DATA = {
     "inspection:score_submit": lambda s: {},
     "inspection:score_pass": lambda s: {"comment": ""},
     "inspection:score_return": lambda s: {"comment": "请补充材料"},
+    # A deduction onto the 整改台账: nothing but the item in the URL.
+    "inspection:score_item_rectify": lambda s: {},
 }
 
 
