@@ -22,6 +22,7 @@ import shutil
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,13 +145,18 @@ def main() -> int:
         pdf_s, pdf_cpu, pdf = results["pdf"]
         zip_s, zip_cpu, archive = results["zip"]
         pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
-        gaps = sum(1 for item in pack.items if item.empty)
+        gaps = sum(1 for item in pack.numbered_items if item.empty)
+        appendix = sum(len(item.keys) for item in pack.items if item.appendix)
+        with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+            sheet_files = [name for name in opened.namelist() if name.endswith("/记录单.pdf")]
+            sheet_pages = sum(len(pypdf.PdfReader(io.BytesIO(opened.read(name))).pages) for name in sheet_files)
 
-        print(f"pack of kl所党支部 {period.label}: {records} records, {len(pack.items)} items ({gaps} 暂无材料), "
-              f"{len(pack.records())} records in the pack, {args.photos} photos")
+        print(f"pack of kl所党支部 {period.label}: {records} records, {len(pack.numbered_items)} items ({gaps} 暂无材料), "
+              f"{len(pack.records())} records in the pack ({appendix} in 附 其他工作记录), {args.photos} photos")
         print(f"  model: {model_s:.2f} s ({model_cpu:.2f} s CPU), {len(queries)} SQL queries")
         print(f"  PDF:   {pages} pages, {len(pdf) / 1024:.0f} KiB, {pdf_s:.2f} s ({pdf_cpu:.2f} s CPU)")
-        print(f"  ZIP:   {len(archive) / 1024:.0f} KiB, {zip_s:.2f} s ({zip_cpu:.2f} s CPU)")
+        print(f"  ZIP:   {len(archive) / 1024:.0f} KiB, {zip_s:.2f} s ({zip_cpu:.2f} s CPU); "
+              f"{len(sheet_files)} folders with 记录单.pdf, {sheet_pages} pages of record sheets")
         met = model_s + pdf_s <= TARGET_S and model_s + zip_s <= TARGET_S
         print(f"  model + PDF {model_s + pdf_s:.2f} s, model + ZIP {model_s + zip_s:.2f} s; "
               f"target ≤ {TARGET_S:.0f} s each: {'met' if met else 'NOT met'}")

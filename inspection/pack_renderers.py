@@ -21,12 +21,14 @@ import logging
 import tempfile
 import time
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 
+from branchwork import limits
 from branchwork import spreadsheets as xlsx
 from branchwork.downloads import clean_filename, unique_filename
 from reports.minutes_document import MinutesBook
@@ -262,6 +264,7 @@ class PackZipRenderer:
                 archive.writestr(book_name, BOOK_RENDERERS["pdf"].render(book))
                 listing += [book_name, ""]
             width = len(str(len(pack.items)))
+            printed = _SheetsPrinted()
             for position, item in enumerate(pack.items, start=1):
                 numbered = item.appendix or any(ch.isdigit() for ch in item.code)
                 prefix = item.code if numbered else f"{position:0{width}d}"
@@ -270,14 +273,28 @@ class PackZipRenderer:
                 if item.empty:
                     listing += ["  暂无材料", ""]
                     continue
-                listing += _write_item(pack, item, folder, archive, book_name)
+                listing += _write_item(pack, item, folder, archive, book_name, printed)
                 listing.append("")
             archive.writestr("目录.txt", "\r\n".join(listing).encode("utf-8-sig"))
 
 
-def _write_item(pack: Pack, item: PackItem, folder: str, archive: zipfile.ZipFile, book_name: str) -> list[str]:
+@dataclass
+class _SheetsPrinted:
+    """The record sheets the ZIP has printed so far: record key → the folder that first holds it,
+    and how many sheets were printed again in later folders."""
+
+    home: dict[str, str] = field(default_factory=dict)
+    copies: int = 0
+
+
+def _write_item(
+    pack: Pack, item: PackItem, folder: str, archive: zipfile.ZipFile, book_name: str, printed: _SheetsPrinted
+) -> list[str]:
     """An item's folder: its records' attachments, its record sheets (记录单.pdf), its tables and
-    the report's PDF; returns the lines of 目录.txt that list them."""
+    the report's PDF; returns the lines of 目录.txt that list them. A sheet already printed in an
+    earlier folder is printed again while the copies stay within ``limits.PACK_MAX_RECORDS`` (a
+    standard naming one kind in every item must not multiply the work); beyond, the folder's
+    listing points to the earlier one."""
     files_used = {SHEETS_NAME.casefold()}
     copied: dict[str, list[tuple[StoredFile, str]]] = {}  # record key → its attachments as stored here
     for key in item.keys:
@@ -289,7 +306,17 @@ def _write_item(pack: Pack, item: PackItem, folder: str, archive: zipfile.ZipFil
                 name = unique_filename(stem, files_used)
                 if _copy(file.storage_name, archive, f"{folder}/{name}"):
                     copied[key].append((file, name))
-    sheets = [(pack.materials[key], files) for key, files in copied.items() if pack.materials[key].minutes is None]
+    sheets = []
+    for key, files in copied.items():
+        if pack.materials[key].minutes is not None:
+            continue
+        if key in printed.home:
+            if printed.copies >= limits.PACK_MAX_RECORDS:
+                continue
+            printed.copies += 1
+        printed.home.setdefault(key, folder)
+        sheets.append((pack.materials[key], files))
+    here = {sheet.key for sheet, _ in sheets}
     if sheets:
         archive.writestr(f"{folder}/{SHEETS_NAME}", sheets_pdf(pack, item, sheets))
     lines = [f"  {SHEETS_NAME}（记录单{len(sheets)}份）"] if sheets else []
@@ -297,7 +324,12 @@ def _write_item(pack: Pack, item: PackItem, folder: str, archive: zipfile.ZipFil
         material = pack.materials[key]
         if isinstance(material, RecordMaterial):
             # Where the record itself is: its 会议记录 in the book at the top, its sheet in this folder.
-            where = f"会议记录见{book_name}" if material.minutes is not None else f"记录单见本文件夹{SHEETS_NAME}"
+            if material.minutes is not None:
+                where = f"会议记录见{book_name}"
+            elif key in here:
+                where = f"记录单见本文件夹{SHEETS_NAME}"
+            else:
+                where = f"记录单见{printed.home[key]}/{SHEETS_NAME}"
             lines.append(f"  {material.label}（{where}）")
             lines += [f"    附件 {name}（{file.size_text}）" for file, name in copied[key]]
         elif isinstance(material, TableMaterial):

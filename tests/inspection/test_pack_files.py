@@ -227,7 +227,7 @@ def test_many_materials_printed_under_other_items_are_counted_by_item(world):
     assert [m["first_code"] for m in entries[1]["elsewhere"]] == []  # 2.3 prints its own record
 
 
-def test_the_zip_holds_each_items_record_sheets_as_the_pdf_prints_them(world):
+def test_the_zip_holds_each_items_record_sheets_as_the_pdf_prints_them(world, monkeypatch):
     standard_for(
         world.committee,
         2022,
@@ -275,3 +275,15 @@ def test_the_zip_holds_each_items_record_sheets_as_the_pdf_prints_them(world):
     for record in pack.records():
         title = record.entry.split("：", 1)[-1]
         assert title in book if record.minutes is not None else any(title in sheets(folder) for folder in folders)
+    # A sheet is printed again in a later folder only while the copies stay within the records'
+    # limit (a standard naming one kind in every item must not multiply the work): beyond, the
+    # later folder points to the first.
+    from branchwork import limits
+
+    monkeypatch.setattr(limits, "PACK_MAX_RECORDS", 0)
+    archive = zipfile.ZipFile(io.BytesIO(PACK_RENDERERS["zip"].render(pack)))
+    assert "3.1 志愿服务：志愿服务的要求/记录单.pdf" in archive.namelist()
+    assert "3.2 服务群众：服务群众的要求/记录单.pdf" not in archive.namelist()
+    listing = archive.read("目录.txt").decode("utf-8-sig").split("\r\n")
+    at = listing.index("3.2 服务群众：服务群众的要求/")
+    assert listing[at + 1] == "  2022年3月5日 春耕志愿服务（记录单见3.1 志愿服务：志愿服务的要求/记录单.pdf）"
