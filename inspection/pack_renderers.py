@@ -264,7 +264,7 @@ class PackZipRenderer:
                 archive.writestr(book_name, BOOK_RENDERERS["pdf"].render(book))
                 listing += [book_name, ""]
             width = len(str(len(pack.items)))
-            printed = _SheetsPrinted()
+            printed = _SheetsPrinted(spare=limits.PACK_MAX_RECORDS - len(pack.records()))
             for position, item in enumerate(pack.items, start=1):
                 numbered = item.appendix or any(ch.isdigit() for ch in item.code)
                 prefix = item.code if numbered else f"{position:0{width}d}"
@@ -281,8 +281,10 @@ class PackZipRenderer:
 @dataclass
 class _SheetsPrinted:
     """The record sheets the ZIP has printed so far: record key → the folder that first holds it,
-    and how many sheets were printed again in later folders."""
+    and how many sheets were printed again in later folders — at most ``spare``, so the ZIP prints
+    no more records (会议记录, sheets and their copies) than a pack may hold."""
 
+    spare: int
     home: dict[str, str] = field(default_factory=dict)
     copies: int = 0
 
@@ -292,9 +294,9 @@ def _write_item(
 ) -> list[str]:
     """An item's folder: its records' attachments, its record sheets (记录单.pdf), its tables and
     the report's PDF; returns the lines of 目录.txt that list them. A sheet already printed in an
-    earlier folder is printed again while the copies stay within ``limits.PACK_MAX_RECORDS`` (a
-    standard naming one kind in every item must not multiply the work); beyond, the folder's
-    listing points to the earlier one."""
+    earlier folder is printed again while the ZIP prints no more records than
+    ``limits.PACK_MAX_RECORDS`` (a standard naming one kind in every item must not multiply the
+    work); beyond, the folder's listing points to the earlier one."""
     files_used = {SHEETS_NAME.casefold()}
     copied: dict[str, list[tuple[StoredFile, str]]] = {}  # record key → its attachments as stored here
     for key in item.keys:
@@ -311,7 +313,7 @@ def _write_item(
         if pack.materials[key].minutes is not None:
             continue
         if key in printed.home:
-            if printed.copies >= limits.PACK_MAX_RECORDS:
+            if printed.copies >= printed.spare:
                 continue
             printed.copies += 1
         printed.home.setdefault(key, folder)
