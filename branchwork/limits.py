@@ -55,10 +55,13 @@ LEDGER_PDF_MAX_CHARS = 30_000
 # Office files not compressed again), and up to which size the ZIP is kept in the cache (a larger
 # one is written to a temporary file on every download). Measured (benchmarks/pack_bench.py,
 # 2026-12-05, CPU time on a loaded 2-core machine): kl's 2022H1 pack, 88 records and about 33,000
-# printed characters, is 104 pages in 4.1 s by record category, 131 pages in 4.5 s by the demo's
-# 39-item standard (81 of the records back its items); at the limits (``pack_bench.py --worst``: 106 short
+# printed characters, is 104 pages in 4.1 s by record category, 137 pages in 4.5 s by the demo's
+# 39-item standard (81 of the records back its items, the other 7 in its appendix); at the limits (``pack_bench.py --worst``: 106 short
 # 支委会 records with 15 attending each, the costliest per character, and 60 photos of 12
 # megapixels) the PDF is 197 pages in 8.9 s and the ZIP 5.4 s (45,000 characters took 9.9 s).
+# The ZIP prints each item's record sheets too (a record sheet printed again in a later folder only
+# while the ZIP prints no more than PACK_MAX_RECORDS records): kl's 2022H1 ZIP 3.7 s with 28 sheets
+# in 11 folders (2026-12-05, idle machine); 300 record sheets (``pack_bench.py --sheets``) 6.3 s.
 PACK_MAX_RECORDS = 300
 PACK_MAX_CHARS = 40_000
 PACK_MAX_IMAGES = 60

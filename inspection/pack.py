@@ -21,6 +21,10 @@ Without a standard for the branch's 党委 and the period's year the pack has on
 category of kinds the branch recorded, then the calendar, attendance, roster and publicity.
 An item with nothing behind it is empty (「暂无材料」 in the contents) — a calendar of months
 missed is not material, so a rule's calendar joins its item only beside a record.
+
+The records of the period that no item filed (kinds the standard does not name: 督导检查, 试用期满…)
+follow the items in an appendix, 「附　其他工作记录」, so every record of the period is in the pack,
+printed once; a pack whose items filed them all has no appendix.
 """
 
 from __future__ import annotations
@@ -55,7 +59,16 @@ from reports.minutes_document import Field
 from reports.models import Report, ReportVersion
 
 from .models import Standard, StandardItem
-from .pack_document import Pack, PackItem, RecordMaterial, ReportMaterial, StoredFile, TableMaterial
+from .pack_document import (
+    APPENDIX_CODE,
+    APPENDIX_TITLE,
+    Pack,
+    PackItem,
+    RecordMaterial,
+    ReportMaterial,
+    StoredFile,
+    TableMaterial,
+)
 
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 EMPTY = "暂无材料"
@@ -572,6 +585,23 @@ def _fallback_items(gathered: _Gathered, version) -> list[PackItem]:
     return [PackItem(code=str(n), title=title, keys=tuple(keys)) for n, (title, keys) in enumerate(sections, start=1)]
 
 
+def _appendix(gathered: _Gathered, items: list[PackItem], *, standard: bool) -> PackItem | None:
+    """「附　其他工作记录」: the period's records that none of ``items`` filed, by date; None when
+    the items filed every record."""
+    filed = {key for item in items for key in item.keys}
+    keys = gathered.record_keys(a for a in gathered.records if f"record-{a.pk}" not in filed)
+    if not keys:
+        return None
+    where = "未对应考核细则的具体项目" if standard else "未归入以上各类"
+    return PackItem(
+        code=APPENDIX_CODE,
+        title=APPENDIX_TITLE,
+        note=f"本期另有以下{len(keys)}份工作记录{where}，按日期排列，附此备查。",
+        keys=tuple(keys),
+        appendix=True,
+    )
+
+
 def pack_build(*, branch: Organisation, period: Period, today: datetime.date, sources: PackSources | None = None) -> Pack:
     """The pack's document model; ``PackTooLarge`` beyond ``limits.PACK_MAX_RECORDS`` records."""
     sources = sources or pack_sources(branch=branch, period=period)
@@ -580,6 +610,9 @@ def pack_build(*, branch: Organisation, period: Period, today: datetime.date, so
         items = [_standard_item(item, gathered, sources.version) for item in sources.items]
     else:
         items = _fallback_items(gathered, sources.version)
+    appendix = _appendix(gathered, items, standard=sources.standard is not None)
+    if appendix is not None:
+        items.append(appendix)
     return Pack(
         organisation=branch.name,
         committee=sources.committee.name if sources.committee else "",

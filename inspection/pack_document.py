@@ -6,7 +6,9 @@ renderers never reach the database (they read attachments' bytes through the sto
 A pack is a cover, a contents numbered by the standard's items, and under each item its
 materials. A material (a record with its 会议记录 or record sheet and its attachments, a table, the
 branch's report) is printed once, under the first item it backs; a later item names it there
-(「见第2.1项」), and its contents line points to the same page."""
+(「见第2.1项」), and its contents line points to the same page. After the standard's items (or the
+sections of a pack without a standard) comes the appendix 「附　其他工作记录」, holding every record of
+the period that no item filed, so the pack holds each record of the period exactly once."""
 
 from __future__ import annotations
 
@@ -92,14 +94,20 @@ class ReportMaterial:
 Material = RecordMaterial | TableMaterial | ReportMaterial
 
 
+APPENDIX_CODE = "附"
+APPENDIX_TITLE = "其他工作记录"
+
+
 @dataclass(frozen=True)
 class PackItem:
-    code: str  # 编号: "2.1", or "1" for a section of a pack without a standard
+    code: str  # 编号: "2.1", or "1" for a section of a pack without a standard, "附" for the appendix
     title: str  # the contents' line: 「三会一课：支委会每月至少召开1次」
     requirement: str = ""  # 内容与要求, in full
     points_text: str = ""  # 「5分」
     asked: tuple[str, ...] = ()  # 主要支撑材料 the standard asks for, one a line
     keys: tuple[str, ...] = ()  # the materials that back it, in order
+    note: str = ""  # a line under the heading saying what the section holds (the appendix's)
+    appendix: bool = False  # 「附　其他工作记录」: the records no item filed, not an item of the standard
 
     @property
     def anchor(self) -> str:
@@ -124,6 +132,11 @@ class Pack:
     @property
     def title(self) -> str:
         return f"{self.organisation}{self.period_label}迎检支撑材料"
+
+    @property
+    def numbered_items(self) -> tuple[PackItem, ...]:
+        """The standard's items (or the sections), without the appendix."""
+        return tuple(item for item in self.items if not item.appendix)
 
     def first_item_of(self) -> dict[str, str]:
         """Material key → the code of the first item it backs (where it is printed)."""

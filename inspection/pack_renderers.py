@@ -21,12 +21,14 @@ import logging
 import tempfile
 import time
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 
+from branchwork import limits
 from branchwork import spreadsheets as xlsx
 from branchwork.downloads import clean_filename, unique_filename
 from reports.minutes_document import MinutesBook
@@ -35,7 +37,7 @@ from reports.minutes_renderers.pdf import lone_last_blocks
 from reports.renderers.html import STYLESHEET
 from reports.renderers.pdf import layout_pdf
 
-from .pack_document import Pack, RecordMaterial, ReportMaterial, StoredFile, TableMaterial
+from .pack_document import Pack, PackItem, RecordMaterial, ReportMaterial, StoredFile, TableMaterial
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ IMAGE_MAX_SOURCE_PIXELS = 50_000_000
 BODY_TEMPLATE = "inspection/pack_print/body.html"
 ELSEWHERE_LISTED = 5  # materials under other items named one by one; more are counted by item
 FRONT_TEMPLATE = "inspection/pack_print/front.html"
+SHEETS_TEMPLATE = "inspection/pack_print/sheets.html"
 
 
 def _entries(pack: Pack, placed: dict[str, str]) -> list[dict]:
@@ -216,10 +219,22 @@ def _copy(storage_name: str, archive: zipfile.ZipFile, name: str) -> bool:
     return True
 
 
+def sheets_pdf(pack: Pack, item: PackItem, sheets: list[tuple[RecordMaterial, list[tuple[StoredFile, str]]]]) -> bytes:
+    """The record sheets of an item's folder as one PDF, each record as the pack's PDF prints it,
+    its attachments named as they are in the folder (``sheets``: record, [(attachment, name)])."""
+    html = render_to_string(SHEETS_TEMPLATE, {"pack": pack, "item": item, "sheets": sheets})
+    return layout_pdf(html, STYLESHEETS).write_pdf()
+
+
+SHEETS_NAME = "记录单.pdf"
+
+
 class PackZipRenderer:
     """The originals: a folder per item named by its code and title, holding the attachments of
-    its records, its tables as .xlsx and the report's PDF; the pack's 会议记录 as one PDF at the
-    top, and a list of the folders' contents (目录.txt) beside it."""
+    its records, the record sheets of its records without 会议记录 as one PDF (记录单.pdf), its
+    tables as .xlsx and the report's PDF; the pack's 会议记录 as one PDF at the top, and a list of
+    the folders' contents (目录.txt) beside it. So the ZIP holds what the PDF prints: a record
+    filed under several items is in each item's folder."""
 
     identifier = "zip"
     verbose_name = "ZIP 压缩包（原件）"
@@ -249,39 +264,87 @@ class PackZipRenderer:
                 archive.writestr(book_name, BOOK_RENDERERS["pdf"].render(book))
                 listing += [book_name, ""]
             width = len(str(len(pack.items)))
+            printed = _SheetsPrinted(spare=limits.PACK_MAX_RECORDS - len(pack.records()))
             for position, item in enumerate(pack.items, start=1):
-                prefix = item.code if any(ch.isdigit() for ch in item.code) else f"{position:0{width}d}"
+                numbered = item.appendix or any(ch.isdigit() for ch in item.code)
+                prefix = item.code if numbered else f"{position:0{width}d}"
                 folder = clean_filename(f"{prefix} {item.title}", fallback=prefix)[:80].rstrip(" .")
                 listing.append(f"{folder}/")
                 if item.empty:
                     listing += ["  暂无材料", ""]
                     continue
-                files_used: set[str] = set()
-                for key in item.keys:
-                    material = pack.materials[key]
-                    if isinstance(material, RecordMaterial):
-                        # Where the record itself is: its 会议记录 in the book above, a record
-                        # sheet in the pack's PDF only.
-                        where = f"会议记录见{book_name}" if material.minutes is not None else "记录见支撑材料 PDF"
-                        listing.append(f"  {material.label}（{where}）")
-                        for file in material.attachments:
-                            stem = clean_filename(f"{material.date_text}-{file.name}", fallback="附件")
-                            name = f"{folder}/{unique_filename(stem, files_used)}"
-                            if _copy(file.storage_name, archive, name):
-                                listing.append(f"    附件 {name[len(folder) + 1:]}（{file.size_text}）")
-                    elif isinstance(material, TableMaterial):
-                        stem = clean_filename(f"{material.title}.xlsx", fallback="表格.xlsx")
-                        name = f"{folder}/{unique_filename(stem, files_used)}"
-                        archive.writestr(name, table_workbook(material))
-                        listing.append(f"  {name[len(folder) + 1:]}")
-                    elif isinstance(material, ReportMaterial) and material.pdf is not None:
-                        name = f"{folder}/{unique_filename(clean_filename(material.pdf.name), files_used)}"
-                        if _copy(material.pdf.storage_name, archive, name):
-                            listing.append(f"  {name[len(folder) + 1:]}")
+                listing += _write_item(pack, item, folder, archive, book_name, printed)
                 listing.append("")
             archive.writestr("目录.txt", "\r\n".join(listing).encode("utf-8-sig"))
 
 
+@dataclass
+class _SheetsPrinted:
+    """The record sheets the ZIP has printed so far: record key → the folder that first holds it,
+    and how many sheets were printed again in later folders — at most ``spare``, so the ZIP prints
+    no more records (会议记录, sheets and their copies) than a pack may hold."""
+
+    spare: int
+    home: dict[str, str] = field(default_factory=dict)
+    copies: int = 0
+
+
+def _write_item(
+    pack: Pack, item: PackItem, folder: str, archive: zipfile.ZipFile, book_name: str, printed: _SheetsPrinted
+) -> list[str]:
+    """An item's folder: its records' attachments, its record sheets (记录单.pdf), its tables and
+    the report's PDF; returns the lines of 目录.txt that list them. A sheet already printed in an
+    earlier folder is printed again while the ZIP prints no more records than
+    ``limits.PACK_MAX_RECORDS`` (a standard naming one kind in every item must not multiply the
+    work); beyond, the folder's listing points to the earlier one."""
+    files_used = {SHEETS_NAME.casefold()}
+    copied: dict[str, list[tuple[StoredFile, str]]] = {}  # record key → its attachments as stored here
+    for key in item.keys:
+        material = pack.materials[key]
+        if isinstance(material, RecordMaterial):
+            copied[key] = []
+            for file in material.attachments:
+                stem = clean_filename(f"{material.date_text}-{file.name}", fallback="附件")
+                name = unique_filename(stem, files_used)
+                if _copy(file.storage_name, archive, f"{folder}/{name}"):
+                    copied[key].append((file, name))
+    sheets = []
+    for key, files in copied.items():
+        if pack.materials[key].minutes is not None:
+            continue
+        if key in printed.home:
+            if printed.copies >= printed.spare:
+                continue
+            printed.copies += 1
+        printed.home.setdefault(key, folder)
+        sheets.append((pack.materials[key], files))
+    here = {sheet.key for sheet, _ in sheets}
+    if sheets:
+        archive.writestr(f"{folder}/{SHEETS_NAME}", sheets_pdf(pack, item, sheets))
+    lines = [f"  {SHEETS_NAME}（记录单{len(sheets)}份）"] if sheets else []
+    for key in item.keys:
+        material = pack.materials[key]
+        if isinstance(material, RecordMaterial):
+            # Where the record itself is: its 会议记录 in the book at the top, its sheet in this folder.
+            if material.minutes is not None:
+                where = f"会议记录见{book_name}"
+            elif key in here:
+                where = f"记录单见本文件夹{SHEETS_NAME}"
+            else:
+                where = f"记录单见{printed.home[key]}/{SHEETS_NAME}"
+            lines.append(f"  {material.label}（{where}）")
+            lines += [f"    附件 {name}（{file.size_text}）" for file, name in copied[key]]
+        elif isinstance(material, TableMaterial):
+            name = unique_filename(clean_filename(f"{material.title}.xlsx", fallback="表格.xlsx"), files_used)
+            archive.writestr(f"{folder}/{name}", table_workbook(material))
+            lines.append(f"  {name}")
+        elif isinstance(material, ReportMaterial) and material.pdf is not None:
+            name = unique_filename(clean_filename(material.pdf.name), files_used)
+            if _copy(material.pdf.storage_name, archive, f"{folder}/{name}"):
+                lines.append(f"  {name}")
+    return lines
+
+
 PACK_RENDERERS = {renderer.identifier: renderer for renderer in [PackPdfRenderer(), PackZipRenderer()]}
 
-__all__ = ["PACK_RENDERERS", "StoredFile", "table_workbook"]
+__all__ = ["PACK_RENDERERS", "StoredFile", "sheets_pdf", "table_workbook"]

@@ -47,7 +47,8 @@ def pack_page(request, code):
             "problem": problem,
             "downloads": downloads,
             "contents": contents,
-            "gaps": [item for item in pack.items if item.empty] if pack else [],
+            "gaps": [item for item in pack.numbered_items if item.empty] if pack else [],
+            "appendix": next((item for item in pack.items if item.appendix), None) if pack else None,
             **period_select(period, periods),
         },
     )

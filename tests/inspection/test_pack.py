@@ -95,7 +95,7 @@ def test_with_a_standard_every_record_is_under_the_items_of_its_kinds(world):
     combined = ActivityFactory(branch=world.branch, kind="themed_day", date=D(2022, 2, 8), title="主题党日", also=["committee_meeting"])
     lecture = ActivityFactory(branch=world.branch, kind="party_lecture", date=D(2022, 3, 1), title="党课")
     warning = ActivityFactory(branch=world.branch, kind="warning_education", date=D(2022, 4, 1), title="警示教育")
-    ActivityFactory(branch=world.branch, kind="study", date=D(2022, 4, 2), title="学习")  # backs no item
+    study = ActivityFactory(branch=world.branch, kind="study", date=D(2022, 4, 2), title="学习")  # backs no item
     PublicityEntryFactory(branch=world.branch, outlet=OutletFactory(organisation=world.general), date=D(2022, 3, 3))
 
     pack = build(world.branch)
@@ -112,9 +112,15 @@ def test_with_a_standard_every_record_is_under_the_items_of_its_kinds(world):
     assert keys["5.1"] == ("table-publicity",)
     assert pack.materials["table-publicity"].note == "期间内登记的宣传报道共1篇。"
     assert keys["6.1"] == ()  # no report submitted
+    # The record no item names follows the items, in the appendix.
+    assert keys["附"] == (f"record-{study.pk}",)
+    appendix = pack.items[-1]
+    assert appendix.appendix and appendix.title == "其他工作记录" and not any(i.appendix for i in pack.items[:-1])
+    assert appendix.note == "本期另有以下1份工作记录未对应考核细则的具体项目，按日期排列，附此备查。"
+    assert len(pack.numbered_items) == len(standard_items())
     assert pack.first_item_of()[f"record-{combined.pk}"] == "2.1"
     assert [record.key for record in pack.records()] == [
-        f"record-{committee.pk}", f"record-{combined.pk}", f"record-{lecture.pk}", f"record-{warning.pk}",
+        f"record-{committee.pk}", f"record-{combined.pk}", f"record-{lecture.pk}", f"record-{warning.pk}", f"record-{study.pk}",
     ]
     assert pack.standard_title == "2022年党支部工作考核细则"
     calendar = pack.materials["table-calendar-committee_meeting"]
@@ -125,11 +131,32 @@ def test_with_a_standard_every_record_is_under_the_items_of_its_kinds(world):
     assert attendance.rows == (("1", "王建国", "1", "1", "0", "100%", ""),)
 
 
+def test_records_every_item_filed_leave_no_appendix(world):
+    standard_for(world.committee, 2022, standard_items())
+    ActivityFactory(branch=world.branch, kind="party_lecture", date=D(2022, 3, 1), title="党课")
+    pack = build(world.branch)
+    assert [item.code for item in pack.items] == [item["code"] for item in standard_items()]
+    assert pack.numbered_items == pack.items
+
+
+def test_without_a_standard_records_of_no_listed_category_go_to_the_appendix(world, monkeypatch):
+    from activities.kinds import Category
+
+    ActivityFactory(branch=world.branch, kind="committee_meeting", date=D(2022, 1, 7), title="研究")
+    volunteer = ActivityFactory(branch=world.branch, kind="volunteer", date=D(2022, 3, 5), title="志愿服务")
+    category = volunteer.kind_info.category
+    monkeypatch.setattr(Category, "LABELS", {code: label for code, label in Category.LABELS.items() if code != category})
+    pack = build(world.branch)
+    assert pack.items[-1].code == "附" and pack.items[-1].keys == (f"record-{volunteer.pk}",)
+    assert pack.items[-1].note == "本期另有以下1份工作记录未归入以上各类，按日期排列，附此备查。"
+    assert len(pack.records()) == 2
+
+
 def test_a_rule_item_without_records_is_a_gap_not_a_calendar_of_misses(world):
     standard_for(world.committee, 2022, [{"code": "2.1", "category": "三会一课", "measure": "rule", "params": {"kinds": ["committee_meeting"]}}])
-    ActivityFactory(branch=world.branch, kind="party_lecture", title="党课")
-    [item] = build(world.branch).items
-    assert item.empty
+    lecture = ActivityFactory(branch=world.branch, kind="party_lecture", title="党课")
+    item, appendix = build(world.branch).items
+    assert item.empty and appendix.keys == (f"record-{lecture.pk}",)
 
 
 def test_the_standard_of_another_year_or_committee_is_not_used(world):
@@ -197,7 +224,9 @@ def test_the_pack_reads_a_fixed_number_of_queries(world, records, django_assert_
     branch = Organisation.objects.select_related("parent__parent").get(pk=world.branch.pk)
     with django_assert_num_queries(QUERIES):
         pack = pack_build(branch=branch, period=H1, today=TODAY)
-    assert len(pack.records()) == sum(1 for n in range(records) if n % 3 != 1)  # no 志愿服务 item
+    # 志愿服务 backs no item: those records are in the appendix, at no extra query.
+    assert len(pack.records()) == records
+    assert len(keys_of(pack).get("附", ())) == sum(1 for n in range(records) if n % 3 == 1)
 
 
 def test_the_pack_without_a_standard_reads_no_more(world):

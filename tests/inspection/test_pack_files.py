@@ -225,3 +225,65 @@ def test_many_materials_printed_under_other_items_are_counted_by_item(world):
     entries = _entries(pack_build(branch=branch, period=H1, today=TODAY), {})
     assert entries[2]["elsewhere"] == [] and entries[2]["elsewhere_groups"] == [("2.1", 5), ("2.3", 1)]
     assert [m["first_code"] for m in entries[1]["elsewhere"]] == []  # 2.3 prints its own record
+
+
+def test_the_zip_holds_each_items_record_sheets_as_the_pdf_prints_them(world, monkeypatch):
+    standard_for(
+        world.committee,
+        2022,
+        [
+            {"code": "3.1", "category": "志愿服务", "measure": "kind_count", "params": {"kinds": ["volunteer"]}},
+            {"code": "3.2", "category": "服务群众", "measure": "manual", "params": {"kinds": ["volunteer"]}},
+        ],
+    )
+    ActivityFactory(branch=world.branch, kind="volunteer", date=D(2022, 3, 5), title="春耕志愿服务", place="*村", headcount=8)
+    ActivityFactory(branch=world.branch, kind="committee_meeting", date=D(2022, 1, 7), title="研究部署党建工作")
+    check = ActivityFactory(
+        branch=world.branch, kind="supervision", date=D(2022, 4, 12), title="督导检查收费现场管理", content="深入一线检查督导工作。"
+    )
+    attach(check, "检查记录.docx", b"PK\x03\x04 checked", DOCX_TYPE, "document")
+    branch = Organisation.objects.select_related("parent__parent").get(pk=world.branch.pk)
+    pack = pack_build(branch=branch, period=H1, today=TODAY)
+    archive = zipfile.ZipFile(io.BytesIO(PACK_RENDERERS["zip"].render(pack)))
+
+    def sheets(folder: str) -> str:
+        return "".join(page_texts(archive.read(f"{folder}/记录单.pdf")))
+
+    # The 志愿服务 backs both items: its sheet is in both folders, as its attachments would be.
+    for folder in ("3.1 志愿服务：志愿服务的要求", "3.2 服务群众：服务群众的要求"):
+        text = sheets(folder)
+        assert "志愿服务记录" in text and "春耕志愿服务" in text and "*村" in text and "记录单共1份" in text
+    # The records no item names are in the appendix's folder: the 监督检查's sheet there, naming
+    # its attachment as stored beside it; the 支委会 in the book of 会议记录, not among the sheets.
+    appendix = sheets("附 其他工作记录")
+    assert appendix.startswith("附其他工作记录") and "监督检查记录" in appendix and "深入一线检查督导工作。" in appendix
+    assert "2022年4月12日-检查记录.docx" in appendix and "研究部署党建工作" not in appendix
+    assert archive.read("附 其他工作记录/2022年4月12日-检查记录.docx") == b"PK\x03\x04 checked"
+    book = "".join(page_texts(archive.read("kl所党支部-2022年上半年-会议记录.pdf")))
+    assert "研究部署党建工作" in book
+    listing = archive.read("目录.txt").decode("utf-8-sig").split("\r\n")
+    at = listing.index("附 其他工作记录/")
+    assert listing[at + 1 : at + 6] == [
+        "  记录单.pdf（记录单1份）",
+        "  2022年1月7日 支委会：研究部署党建工作（会议记录见kl所党支部-2022年上半年-会议记录.pdf）",
+        "  2022年4月12日 监督检查：督导检查收费现场管理（记录单见本文件夹记录单.pdf）",
+        "    附件 2022年4月12日-检查记录.docx（12 字节）",
+        "",
+    ]
+    # Whatever the PDF prints of a record, the ZIP holds: each in the book or in a folder's sheets.
+    folders = [name.rsplit("/", 1)[0] for name in archive.namelist() if name.endswith("/记录单.pdf")]
+    for record in pack.records():
+        title = record.entry.split("：", 1)[-1]
+        assert title in book if record.minutes is not None else any(title in sheets(folder) for folder in folders)
+    # A sheet is printed again in a later folder only while the ZIP prints no more records than a
+    # pack may hold (a standard naming one kind in every item must not multiply the work): beyond,
+    # the later folder points to the first. Here the pack holds 3, as many as it may.
+    from branchwork import limits
+
+    monkeypatch.setattr(limits, "PACK_MAX_RECORDS", 3)
+    archive = zipfile.ZipFile(io.BytesIO(PACK_RENDERERS["zip"].render(pack)))
+    assert "3.1 志愿服务：志愿服务的要求/记录单.pdf" in archive.namelist()
+    assert "3.2 服务群众：服务群众的要求/记录单.pdf" not in archive.namelist()
+    listing = archive.read("目录.txt").decode("utf-8-sig").split("\r\n")
+    at = listing.index("3.2 服务群众：服务群众的要求/")
+    assert listing[at + 1] == "  2022年3月5日 春耕志愿服务（记录单见3.1 志愿服务：志愿服务的要求/记录单.pdf）"

@@ -53,6 +53,15 @@ def test_readers_of_the_branch_see_the_contents_with_the_gaps(world, as_user, re
     assert download_url("pdf").replace("&", "&amp;") in html and download_url("zip").replace("&", "&amp;") in html
 
 
+def test_records_no_item_names_are_shown_in_the_appendix_not_counted_as_an_item(world, as_user, records):
+    ActivityFactory(branch=world.branch, kind="supervision", date=D(2022, 4, 12), title="督导检查收费现场管理")
+    html = as_user(world.secretary).get(page_url()).content.decode()
+    assert "共2项，其中1项暂无材料：4.1 意识形态" in html
+    assert "本期另有1份工作记录不属于以上各项，列于最后的「附　其他工作记录」，本期记录全部收入支撑材料。" in html
+    assert "2022年4月12日 监督检查：督导检查收费现场管理" in html
+    assert "本期另有以下1份工作记录未对应考核细则的具体项目，按日期排列，附此备查。" in html
+
+
 @pytest.mark.parametrize("role", ["sibling_secretary", "outsider_reviewer", "far_secretary"])
 def test_outsiders_get_404_for_the_page_and_the_files(world, as_user, records, role):
     client = as_user(getattr(world, role))
