@@ -215,7 +215,7 @@ def _lecturer(lecture) -> str:
     return ""
 
 
-def lecture_phrase(lecture) -> str:
+def lecture_phrase(lecture, *, with_place: bool = False) -> str:
     """One 党课 as its record has it: who spoke, to whom, on what — nothing guessed.
 
     A title that names the event rather than a topic (「全体党员听所党委书记讲党课」) is not made
@@ -223,7 +223,9 @@ def lecture_phrase(lecture) -> str:
     who = _lecturer(lecture)
     audience = f"为{lecture.participants}" if lecture.participants else ""
     joint = f"与{lecture.joint_with}联合" if lecture.joint_with else ""
-    where = f"在{lecture.place}" if getattr(lecture, "place", "") else ""
+    # The place where the lecture is told alone with its date (「5月28日，……在村党群服务中心围绕……」);
+    # a list of several stays a list of who spoke on what, as the reference writes it.
+    where = f"在{lecture.place}" if with_place and getattr(lecture, "place", "") else ""
     title = lecture.topic.strip()
     if "党课" in title:
         by = f"，由{who}主讲" if who else ""
@@ -424,10 +426,10 @@ def _lectures_held(facts: PeriodFacts) -> Value | None:
     lectures = facts.lectures
     if not lectures:
         return None
-    phrases = [lecture_phrase(lecture) for lecture in lectures]
     if len(lectures) == 1:
         day = lectures[0].date
-        return Value(f"{day.month}月{day.day}日，{phrases[0]}", _ids(lectures))
+        return Value(f"{day.month}月{day.day}日，{lecture_phrase(lectures[0], with_place=True)}", _ids(lectures))
+    phrases = [lecture_phrase(lecture) for lecture in lectures]
     return Value(f"支部共开展{len(lectures)}次讲党课活动，其中" + "，".join(phrases), _ids(lectures))
 
 
