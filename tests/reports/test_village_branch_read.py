@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 
 from activities import services as activity_services
+from activities.models import Activity
 from branchwork.models import Member
 from branchwork.periods import Period
-from reports.claims import check_document
+from reports.claims import check_document, check_paragraph
 from reports.compile import compile_defaults
+from reports.document import Run
 from reports.models import BranchProfile
 from reports.profile import report_facts
 from tests.factories import BranchFactory, CommitteeFactory, MemberFactory
@@ -206,3 +208,22 @@ def test_a_unit_in_a_village_is_no_village_branch():
 
     assert village_branch(Facts("青山镇石桥村党支部")) and village_branch(Facts("石桥村第二党支部"))
     assert not village_branch(Facts("青山村镇银行党支部")) and not village_branch(Facts("县农村信用合作联社机关党支部"))
+
+
+def test_a_confirmation_awaiting_the_township_is_not_stated_as_done(village):
+    """The 6月18日 assembly agreed 吴淑芬's 转正 and reported it to the 镇党委, which had not
+    approved it by 30 June: a typed 「已转为正式党员」 is open work stated as done."""
+    facts = report_facts(branch=village, period=H1)
+
+    def rules(sentence):
+        return [flag.rule for flag in check_paragraph([Run(sentence)], section=2, facts=facts)]
+
+    assert rules("吴淑芬同志已按期转为正式党员。") == ["pending"]
+    assert rules("1名预备党员已顺利转正。") == ["pending"]
+    assert rules("支部党员大会同意吴淑芬同志按期转为正式党员，已报镇党委审批。") == []
+    assert rules("1名预备党员转正已报镇党委审批。") == []
+
+    approval = facts.details[[d.approval_matter for d in facts.details].index("转正")]
+    Activity.objects.filter(pk=approval.id).update(approval_status="approved", approved_on=D(2025, 6, 28))
+    facts = report_facts(branch=village, period=H1)
+    assert rules("吴淑芬同志已按期转为正式党员。") == []
