@@ -227,3 +227,26 @@ def test_a_confirmation_awaiting_the_township_is_not_stated_as_done(village):
     Activity.objects.filter(pk=approval.id).update(approval_status="approved", approved_on=D(2025, 6, 28))
     facts = report_facts(branch=village, period=H1)
     assert rules("吴淑芬同志已按期转为正式党员。") == []
+
+
+def test_a_member_whose_confirmation_was_discussed_is_not_overdue(village):
+    """吴淑芬's year of probation ended on 16 June; the assembly of 18 June discussed her 转正 and
+    reported it to the 镇党委 (the record names her in its title; nobody ticked her as a
+    participant). 五 does not say 「尚未按期讨论转正」 beside 二's 「转正已报镇党委审批」."""
+    Member.objects.filter(branch=village, name="吴淑芬").update(
+        status=Member.Status.PROBATIONARY, joined_on=D(2024, 6, 16)
+    )
+    _opening, done, problems, plans = _draft(village)
+
+    assert "1名预备党员转正已报镇党委审批" in done
+    assert "尚未按期讨论转正" not in problems and "转正事宜" not in plans
+
+    # Named nowhere, the assembly still took up one member's 转正.
+    Activity.objects.filter(branch=village, approval_matter="转正").update(title="讨论预备党员转正")
+    _opening, _done, problems, _plans = _draft(village)
+    assert "尚未按期讨论转正" not in problems
+
+    # Without any 转正 record she is overdue, and 五 says so.
+    Activity.objects.filter(branch=village, approval_matter="转正").delete()
+    _opening, _done, problems, plans = _draft(village)
+    assert "1名预备党员预备期已满，尚未按期讨论转正" in problems and "转正事宜" in plans
