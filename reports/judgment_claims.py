@@ -149,6 +149,13 @@ def sentence_findings(sentence: str, *, section: int, facts, done: bool) -> list
                 "profile",
             )
         )
+    return findings + _open_work_stated_done(sentence, facts, judgments)
+
+
+def _open_work_stated_done(sentence: str, facts, judgments: Judgments) -> list[Finding]:
+    """「已整改到位」 with items open, 「均已转正」 with 预备党员 past their probation, 「已转为正式党员」
+    while the period's 转正 awaits the superior."""
+    findings: list[Finding] = []
     open_items = facts.open_rectifications
     if open_items:
         for match in PENDING_RECTIFICATION.finditer(sentence):
