@@ -261,7 +261,10 @@ def _visit_phrase(slots: dict) -> str:
     visited = f"{category}{names}" or "群众"
     if reason and not category:
         visited += f"（{reason}）"
-    if "慰问" in title:  # 「春节走访慰问困难党员」: the title says it; the names follow
+    if "慰问" in title and category and names and title.endswith(category):
+        # 「“七一”慰问老党员」 names whom already: 「6月30日，“七一”慰问老党员王德福」.
+        head = f"{slots['date']}，{title}{names}"
+    elif "慰问" in title:  # 「春节走访慰问困难党员」: the title says it; the names follow
         head = f"{slots['date']}，开展{slots['title']}，走访慰问{visited}"
     else:
         head = f"{slots['date']}，{title}走访慰问{visited}"
@@ -594,7 +597,9 @@ for _kind in [
         },
         short_label="志愿服务活动",
         words=("我为群众办实事", "为群众办实事", "办实事", "志愿者服务"),
-        one="{date}，{joint}组织{members}{where}开展{title}",
+        # 「服务对象」 (participants) are those served, not those organised: 「组织15名党员群众在社区广场
+        # 为辖区老年居民开展义务理发」.
+        one="{date}，{joint}组织{volunteers}{where}{served}开展{title}",
         series="开展志愿服务活动{count}次",
         report_section=3,
         report_lead="密切联系服务群众，践行“我为群众办实事”。",
@@ -642,7 +647,7 @@ for _kind in [
         words=("中心工作任务",),
         # 「专项工作」 also names the kind; a free name (抗震救灾…) is the record's own title.
         paraphrases=(r"专项工作",),
-        one="{from_date}，支部投入{title}工作，{branch_role}，{members_part}",
+        one="{from_date}，支部{where}投入{title}工作，{branch_role}，{members_part}",
         series="参与专项工作{count}项",
         unit="项",
         figure="专项工作项数",

@@ -45,6 +45,10 @@ from .kinds import KINDS, kinds_where
 from .models import Activity, ActivityKind, Outlet, PublicityEntry
 
 # How a speaker's branch post reads in the report: 书记 → 「支部书记」.
+# Where a rectification item found in the period shows the branch sought opinions for its
+# 组织生活会/民主评议 (blank: no source stated, as in ledgers kept before the source was asked).
+MEETING_SOURCES = frozenset({"", "org_life", "appraisal"})
+
 POST_TITLES = {
     Member.Post.SECRETARY: "支部书记",
     Member.Post.DEPUTY_SECRETARY: "支部副书记",
@@ -98,6 +102,7 @@ class Lecture:
     # The post was typed on the record (「所党委书记」) rather than read off the roster (「支部书记」):
     # a typed post is printed with the name, as 「所党委书记刘玉宏同志」.
     post_typed: bool = False
+    place: str = ""  # 「村党群服务中心」, as recorded
 
 
 @dataclass(frozen=True)
@@ -231,7 +236,9 @@ class PeriodFacts:
     # Every printed record with its own content, in date order (see ``Detail``).
     details: tuple[Detail, ...] = ()
     membership: Membership = field(default_factory=Membership)
-    # Rectification items found in the period (fixed since or not): 「列出问题查摆清单」 is true.
+    # Rectification items found in the period (fixed since or not) by the 组织生活会 or 民主评议
+    # (or of no stated source): 「广泛征求意见……列出问题查摆清单」 is true. One a superior's
+    # inspection or a patrol found says nothing of the branch's own 征求意见.
     rectifications_found: tuple[int, ...] = ()
     # Kinds whose figure is a sum (``Kind.sums``: 人数, a series' 次数) → that sum.
     heads: Mapping[str, Tally] = field(default_factory=dict)
@@ -347,6 +354,7 @@ def _period_records(branch: Organisation, period: Period) -> list[Activity]:
             "payment_type", "paid_count", "member_total", "amount", "branch_role", "members_part", "material_type",
             "sent_to", "series_kind", "series_count", "date_to", "approval_matter", "approval_status", "approval_body",
             "reported_on", "approved_on", "decisions", "is_resolved", "resolved_on", "deadline",
+            "rectification_source",
         )
         .order_by("date", "pk")
     )
@@ -487,7 +495,9 @@ def facts_from_rows(
         ),
         details=tuple(_detail(a, post_of) for a in details),
         membership=membership(members, period=period, as_of=as_of),
-        rectifications_found=tuple(a.pk for a in rectifications if period.contains(a.date)),
+        rectifications_found=tuple(
+            a.pk for a in rectifications if period.contains(a.date) and a.rectification_source in MEETING_SOURCES
+        ),
         heads=MappingProxyType(heads),
         group_rows=tuple(groups),
         roster=tuple(members),
@@ -512,7 +522,12 @@ def _named(pairs: Iterable[tuple[int, str]]) -> tuple[Named, ...]:
 
 def _lecture(activity: Activity) -> Lecture:
     typed = activity.speaker_post.strip()
-    extra = {"participants": activity.participants.strip(), "joint_with": activity.joint_with.strip(), "post_typed": bool(typed)}
+    extra = {
+        "participants": activity.participants.strip(),
+        "joint_with": activity.joint_with.strip(),
+        "post_typed": bool(typed),
+        "place": activity.place.strip(),
+    }
     if activity.speaker_id:
         speaker = activity.speaker
         post = typed or POST_TITLES.get(speaker.post, "")

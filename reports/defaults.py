@@ -288,9 +288,26 @@ def retired_branch(facts: PeriodFacts) -> bool:
     return bool(_RETIRED.search(facts.branch_name) or _RETIRED.search(term))
 
 
+# A village's branch (村党支部, 村党总支): its members farm, run a shop or work away; they have no
+# 岗位 nor 职责 of a unit. What is asked of rural members is to lead in 乡村振兴 and bring the
+# villagers along (《中国共产党农村基层组织工作条例》).
+# (A 农村信用社's or 村镇银行's branch is a unit's: its name does not end so.)
+_VILLAGE = re.compile(r"村(?:第[一二三四五六七八九十]+)?(?:党支部|党总支|党委)$")
+
+
+def village_branch(facts: PeriodFacts) -> bool:
+    term = getattr(getattr(facts, "profile", None), "member_term", "") or ""
+    return bool(_VILLAGE.search(facts.branch_name) or "农村" in term)
+
+
 def _organisational_life_plan(facts: PeriodFacts) -> str:
     if retired_branch(facts):
         duty = "教育引导党员退休不褪色、离岗不离党，[以〔年度主题活动〕为契机，]发挥自身优势、积极传递正能量，践行初心使命。"
+    elif village_branch(facts):
+        duty = (
+            "[以〔年度主题活动〕为契机，]教育引导党员带头致富、带领群众共同致富，"
+            "[在〔重点工作〕等工作中]当先锋、作表率，践行初心使命，发挥党员作用。"
+        )
     else:
         duty = (
             "[以〔年度主题活动〕为契机，]教育引导党员职工立足岗位、担当作为，"

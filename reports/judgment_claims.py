@@ -9,7 +9,7 @@ and turns what they find into its flags. A finding is (rule, message, kind):
 - "outcome": an evaluative sentence (增强了……, 取得实效, 深度融合, 一岗双责) that no source states —
   neither the profile's 年度工作成效 nor a record's own outcome: 「评价性表述，未见依据」;
 - "pending": work still open stated as done (整改到位 with rectification items open, 均已转正 with
-  预备党员 past their probation);
+  预备党员 past their probation, 已转为正式党员 where the period's 转正 still awaits the superior);
 - "contradiction": sections 一–四 state as kept or held what 五 lists as a problem.
 
 Only what is stated as done is checked: 下一步工作计划 may promise any of it.
@@ -85,6 +85,11 @@ PENDING_RECTIFICATION = re.compile(
 PENDING_PROBATION = re.compile(
     r"(?:均已|全部|都已|均|按期|按时)(?:办理|完成)?(?:了)?转正|转正(?:工作)?(?:均已|全部)?(?:按期|按时)完成"
 )
+# 「吴淑芬同志已按期转为正式党员」「已顺利转正」: a 转正 said to be done. Not 「同意……按期转为正式党员，
+# 报镇党委审批」 (the branch's decision, told as awaiting) — see ``_confirmation_claimed``.
+CONFIRMATION_DONE = re.compile(
+    r"(?:已经|均已|都已|已)(?:按期|按时|顺利)?(?:办理|完成)?(?:了)?(?:转正|转为(?:中共)?正式党员)"
+)
 _GAP = re.compile(
     r"未(?:按期|按月|按季度|按规定频次|按要求)?(?:召开|开展|讲|进行|落实)|没有|不够|不足|不到位|不规范|不严格"
 )
@@ -144,6 +149,13 @@ def sentence_findings(sentence: str, *, section: int, facts, done: bool) -> list
                 "profile",
             )
         )
+    return findings + _open_work_stated_done(sentence, facts, judgments)
+
+
+def _open_work_stated_done(sentence: str, facts, judgments: Judgments) -> list[Finding]:
+    """「已整改到位」 with items open, 「均已转正」 with 预备党员 past their probation, 「已转为正式党员」
+    while the period's 转正 awaits the superior."""
+    findings: list[Finding] = []
     open_items = facts.open_rectifications
     if open_items:
         for match in PENDING_RECTIFICATION.finditer(sentence):
@@ -171,7 +183,37 @@ def sentence_findings(sentence: str, *, section: int, facts, done: bool) -> list
                     )
                 )
                 break
+    pending = _confirmations_pending(facts)
+    if pending:
+        for match in CONFIRMATION_DONE.finditer(sentence):
+            if _negated(sentence, match.start()) or re.search(r"审批|待批|报批|批复", sentence[match.end() :]):
+                continue
+            count, kind = pending
+            findings.append(
+                (
+                    "pending",
+                    f"写的是“{match.group(0)}”，本期有{count}名预备党员的转正尚待上级党组织批准",
+                    kind,
+                )
+            )
+            break
     return findings
+
+
+def _confirmations_pending(facts) -> tuple[int, str] | None:
+    """(how many, the kind of the record to look at) of the 转正 the branch decided that still
+    awaited the superior at the period's end — None where any 转正 was approved in the period
+    (a sentence may then be about that one)."""
+    end = facts.period.end
+    records = [d for d in facts.details if d.approval_matter == "转正" and d.pending_on(end)]
+    approved = [d for d in facts.details if d.approval_matter == "转正" and not d.pending_on(end) and d.approval_status]
+    membership = facts.membership
+    if membership.confirmed or approved:
+        return None
+    count = max(len(records), len(membership.confirmation_pending))
+    if not count:
+        return None
+    return count, records[0].kind if records else "roster"
 
 
 def _sentences(text: str) -> list[str]:

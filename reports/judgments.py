@@ -273,6 +273,23 @@ def _overdue_probation(
     return tuple(sorted(names))
 
 
+def _not_yet_discussed(overdue: tuple[str, ...], facts) -> tuple[str, ...]:
+    """Of the 预备党员 past their probation, those whose 转正 no record of the period has taken
+    up: a 支部党员大会 or 报批事项 on 转正 (awaiting the superior or approved) takes up the members
+    it lists as participants, those its title or content names, and — naming nobody — one more.
+    「尚未按期讨论转正」 is not said of a member the branch discussed on 18 June."""
+    if not overdue:
+        return overdue
+    roster = getattr(facts, "roster", None) or ()
+    pending = {row["name"] for row in roster if row.get("confirmation_pending")}
+    everyone = {row["name"] for row in roster} | set(overdue)
+    records = [d for d in facts.details if d.approval_matter == "转正" and d.date <= facts.as_of]
+    named = {name for name in overdue for d in records if name in d.title or name in d.content}
+    left = [name for name in overdue if name not in pending and name not in named]
+    unnamed = sum(1 for d in records if not any(name in d.title or name in d.content for name in everyone))
+    return tuple(left[: max(0, len(left) - unnamed)])
+
+
 def _carried(
     branch: Organisation,
     period: Period,
@@ -536,7 +553,9 @@ def period_judgments(
         absentees=absentees,
         absences_without_reason=unexplained,
         absence_record_ids=unexplained_ids,
-        overdue_probation=_overdue_probation(branch, facts.as_of, getattr(facts, "roster", None)),
+        overdue_probation=_not_yet_discussed(
+            _overdue_probation(branch, facts.as_of, getattr(facts, "roster", None)), facts
+        ),
         # Publicity is registered under an outlet: a branch with some has outlets (no query).
         has_outlets=bool(facts.publicity) or Outlet.objects.in_force_for(branch).exists(),
         own_problems=tuple(own_problems),

@@ -215,7 +215,7 @@ def _lecturer(lecture) -> str:
     return ""
 
 
-def lecture_phrase(lecture) -> str:
+def lecture_phrase(lecture, *, with_place: bool = False) -> str:
     """One 党课 as its record has it: who spoke, to whom, on what — nothing guessed.
 
     A title that names the event rather than a topic (「全体党员听所党委书记讲党课」) is not made
@@ -223,13 +223,16 @@ def lecture_phrase(lecture) -> str:
     who = _lecturer(lecture)
     audience = f"为{lecture.participants}" if lecture.participants else ""
     joint = f"与{lecture.joint_with}联合" if lecture.joint_with else ""
+    # The place where the lecture is told alone with its date (「5月28日，……在村党群服务中心围绕……」);
+    # a list of several stays a list of who spoke on what, as the reference writes it.
+    where = f"在{lecture.place}" if with_place and getattr(lecture, "place", "") else ""
     title = lecture.topic.strip()
     if "党课" in title:
         by = f"，由{who}主讲" if who else ""
-        return f"{joint}开展{quoted(title)}活动{by}"
+        return f"{joint}{where}开展{quoted(title)}活动{by}"
     if who:
-        return f"{joint}{who}围绕{_topic(title)}{audience}讲授专题党课"
-    return f"{joint}围绕{_topic(title)}{audience}开展专题党课"
+        return f"{joint}{who}{where}围绕{_topic(title)}{audience}讲授专题党课"
+    return f"{joint}{where}围绕{_topic(title)}{audience}开展专题党课"
 
 
 def _who(detail) -> str:
@@ -301,7 +304,7 @@ def _tail(template: str, slots: dict, detail) -> str:
     if slots["who"] and "{who}" not in template and getattr(detail, "speaker", ""):
         parts.append(f"由{slots['who']}主讲")
     attendees = []
-    if detail.participants and not any(s in template for s in ("{whom}", "{members}", "{participants}")):
+    if detail.participants and not any(s in template for s in ("{whom}", "{members}", "{participants}", "{served}")):
         attendees.append(detail.participants)
     if detail.other_participants and detail.other_participants not in detail.participants:
         attendees.append(detail.other_participants)
@@ -324,6 +327,9 @@ def _tail(template: str, slots: dict, detail) -> str:
     return "".join(f"，{part}" for part in parts)
 
 
+_SERVERS = re.compile(r"志愿者|^(?:全体|在职|支部)?党员|党员[^，、]{0,4}\d+名")
+
+
 def phrase_one(kind: Kind, detail) -> str:
     """One record as its kind phrases it (``Kind.one``), every slot from the record; a slot the
     record has nothing for is left out with its little words, and what the record holds beyond the
@@ -332,6 +338,12 @@ def phrase_one(kind: Kind, detail) -> str:
     template = kind.one if isinstance(kind.one, str) else ""
     template, title = _fit_title(template, title, kind.all_words)
     slots = {name: getattr(detail, name) for name in detail.__dataclass_fields__}
+    # 志愿服务's 「服务对象」 are those served; a record that names its own people there
+    # (「在职党员和志愿者12名」) is read as those who served.
+    serving = bool(detail.participants and _SERVERS.search(detail.participants))
+    volunteers = (
+        detail.participants if serving else f"{detail.headcount}名党员群众" if detail.headcount else "党员"
+    )
     slots.update(
         {
             "date": f"{detail.date.month}月{detail.date.day}日",
@@ -343,6 +355,8 @@ def phrase_one(kind: Kind, detail) -> str:
             "whom": f"组织{detail.participants}" if detail.participants else "",
             "participants": detail.participants or "党员",
             "members": detail.participants or (f"{detail.headcount}名党员群众" if detail.headcount else "党员"),
+            "volunteers": volunteers,
+            "served": f"为{detail.participants}" if detail.participants and not serving else "",
             "talked_with": f"与{detail.interviewee}" if detail.interviewee else "",
             "reason": f"（{detail.talk_reason}）" if detail.talk_reason else "",
             "sent_to_or_superior": detail.sent_to or "上级党组织",
@@ -412,10 +426,10 @@ def _lectures_held(facts: PeriodFacts) -> Value | None:
     lectures = facts.lectures
     if not lectures:
         return None
-    phrases = [lecture_phrase(lecture) for lecture in lectures]
     if len(lectures) == 1:
         day = lectures[0].date
-        return Value(f"{day.month}月{day.day}日，{phrases[0]}", _ids(lectures))
+        return Value(f"{day.month}月{day.day}日，{lecture_phrase(lectures[0], with_place=True)}", _ids(lectures))
+    phrases = [lecture_phrase(lecture) for lecture in lectures]
     return Value(f"支部共开展{len(lectures)}次讲党课活动，其中" + "，".join(phrases), _ids(lectures))
 
 

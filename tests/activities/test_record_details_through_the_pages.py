@@ -150,7 +150,7 @@ def test_a_public_unit_branch_records_its_relief_effort_dues_and_reports(client)
 
     values = fill_values(report_facts(branch=unit, period=H1))
     assert values["专项工作详情"].text == (
-        "6月3日至6月20日，支部投入抗洪抢险工作，成立党员突击队，24小时值守水位监测，3名党员轮班值守，累计值班200余小时，"
+        "6月3日至6月20日，支部在沿江水文监测点投入抗洪抢险工作，成立党员突击队，24小时值守水位监测，3名党员轮班值守，累计值班200余小时，"
         "及时发布预警4次，无一人伤亡"
     )
     assert values["党费与捐款详情"].text == "6月25日，11名党员为抗洪一线缴纳特殊党费共3600.50元"
