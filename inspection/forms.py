@@ -8,7 +8,7 @@ from branchwork.periods import YEARS
 from branchwork.spreadsheets import CellError, clean_xlsx_upload
 
 from .models import Standard, StandardItem
-from .standards import LIMITS, clean_params, params_text
+from .standards import FIELDS, LIMITS, clean_params, params_text
 
 
 def _year_field() -> forms.IntegerField:
@@ -49,20 +49,8 @@ class StandardItemForm(forms.ModelForm):
 
     class Meta:
         model = StandardItem
-        fields = [
-            "code",
-            "category",
-            "requirement",
-            "points",
-            "deduction",
-            "method",
-            "frequency",
-            "materials",
-            "basis",
-            "is_veto",
-            "measure",
-            "deduct_each",
-        ]
+        # The workbook's columns, less the parameters, which the form takes as text (``params_text``).
+        fields = [name for name in FIELDS if name != "params"]
         widgets = {
             "requirement": forms.Textarea(attrs={"rows": 3}),
             "deduction": forms.Textarea(attrs={"rows": 2}),
