@@ -213,9 +213,12 @@ TALKS = (
 
 
 def _warning_education(facts: PeriodFacts) -> str:
-    if facts.has("warning_education"):
+    """「常抓」「深入」 say the education was kept up: only where more than one record shows it."""
+    held = facts.count("warning_education").count
+    if held:
+        lead, how = ("常抓廉政警示教育。", "深入开展") if held > 1 else ("开展廉政警示教育。", "开展")
         return (
-            "常抓廉政警示教育。按照〔警示教育依据〕精神，支部深入开展作风建设警示教育，〔年度〕带领党员学习观看了"
+            f"{lead}按照〔警示教育依据〕精神，支部{how}作风建设警示教育，〔年度〕带领党员学习观看了"
             "〔警示教育材料〕等警示教育材料，引导党员干部远离纪律规矩红线，增强不想腐的思想自觉。同时，" + TALKS
         )
     return "加强廉洁自律教育。" + TALKS
@@ -224,7 +227,7 @@ def _warning_education(facts: PeriodFacts) -> str:
 def _organisational_life(facts: PeriodFacts) -> str:
     """「严格落实党内组织生活制度」 only where the compliance calendar shows every rule met for the
     whole period; otherwise the figures stand alone (the gaps are in 存在的问题)."""
-    heading = "严格落实党内组织生活制度。" if judgments_of(facts).organisational_life_kept else "认真开展党内组织生活。"
+    heading = "严格落实党内组织生活制度。" if judgments_of(facts).organisational_life_kept else "开展党内组织生活。"
     return (
         heading + "始终把政治建设摆在首位，采取〔学习形式〕等方式，深入学习〔学习材料〕等学习材料，"
         "引导党员职工筑牢信仰之基、补足精神之钙、把稳思想之舵。截至〔截至日期〕，共召开〔会议次数〕，〔党小组会议〕。"

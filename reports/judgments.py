@@ -94,7 +94,9 @@ class RuleStatus:
     def gap_text(self) -> str:
         """「支委会应每月召开，本期召开2次，3月、5月未召开」 — the problem with its figures."""
         held = f"本期{verb(self.kind)}{self.held}次，" if self.held else ""
-        return f"{self.requirement}，{held}{'、'.join(self.missed)}未{verb(self.kind)}"
+        # One party group's months are listed with 、; two groups are told apart with ，
+        # (「收费党小组1月、2月，机电党小组3月未召开」), not run together in one list.
+        return f"{self.requirement}，{held}{'，'.join(self.missed)}未{verb(self.kind)}"
 
 
 @dataclass(frozen=True)

@@ -349,3 +349,20 @@ def test_delimiters_inside_unknown_placeholders_do_not_split_clauses():
     document = compile_items([record("study", D(2022, 1, 5), materials="党史")], ItemDraft(1, "按〔上级，要求〕开展〔党课次数〕，深入学习〔学习材料〕。"))
 
     assert body(document) == ["深入学习党史。"]
+
+
+def test_warning_education_is_kept_up_only_where_more_than_one_record_shows_it():
+    from reports.defaults import _warning_education
+
+    one = period_facts_of([record("warning_education", D(2022, 4, 8), title="观看警示教育片")], period=H1, today=D(2026, 1, 1))
+    two = period_facts_of(
+        [
+            record("warning_education", D(2022, 4, 8), title="观看警示教育片"),
+            record("warning_education", D(2022, 6, 8), title="学习典型案例通报"),
+        ],
+        period=H1,
+        today=D(2026, 1, 1),
+    )
+    assert _warning_education(one).startswith("开展廉政警示教育。") and "常抓" not in _warning_education(one)
+    assert "深入" not in _warning_education(one)
+    assert _warning_education(two).startswith("常抓廉政警示教育。") and "深入开展作风建设警示教育" in _warning_education(two)

@@ -171,7 +171,7 @@ def test_a_branch_with_gaps_names_each_broken_rule_with_its_figures_and_claims_n
     assert broken
     for rule in broken:
         assert rule.gap_text in problems
-    assert "严格落实党内组织生活制度" not in done and "认真开展党内组织生活" in done
+    assert "严格落实党内组织生活制度" not in done and "一是开展党内组织生活。" in done
     assert "按期召开、不缺项、不断档" in plans  # a plan answers them
 
 
@@ -686,3 +686,20 @@ def test_each_evaluative_phrase_of_a_proposed_draft_has_its_source(make_up, requ
     if make_up == "demo":
         assert counted["kl"] >= 8  # kl's own words: the opening's four, 一岗双责, 深度融合…
         assert counted["lsy"] == 0  # lsy's profile states no outcome
+
+
+def test_two_party_groups_gaps_are_told_apart():
+    from reports.judgments import RuleStatus
+
+    status = RuleStatus(
+        kind="group_meeting",
+        label="党小组会",
+        frequency="monthly",
+        source="",
+        held=0,
+        held_ids=(),
+        missed=("收费党小组1月、2月", "机电养护党小组3月"),
+        missed_months=(1, 2, 3),
+        still_open=False,
+    )
+    assert status.gap_text == "党小组会应每月召开，收费党小组1月、2月，机电养护党小组3月未召开"
