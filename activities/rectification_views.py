@@ -111,59 +111,67 @@ def rectification_detail(request, code, pk):
     return _entry_page(request, branch, _get_entry(branch, pk))
 
 
-@login_required
-@require_POST
-def rectification_resolve(request, code, pk):
+def _entry_action(request, code, pk, *, form_for, apply, done: str, form_name: str):
+    """One step on an entry (resolve, evidence, re-check): its form, the service, and back to the
+    entry — with the form and its errors (400) when the step is refused."""
     branch = access.branch_for_user(request.user, code, write=True)
     entry = _get_entry(branch, pk)
-    form = ResolveForm(request.POST, choices=ledger.evidence_choices(entry))
+    form = form_for(entry)
     if form.is_valid():
         try:
-            ledger.rectification_resolve(
-                entry=entry, resolved_on=form.cleaned_data["resolved_on"], records=form.cleaned_data["records"], by=request.user
-            )
+            apply(entry, form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "已登记整改完成，待复查销号。")
+            messages.success(request, done)
             return redirect("activities:rectification_detail", code=branch.code, pk=entry.pk)
-    return _entry_page(request, branch, entry, status=400, resolve_form=form)
+    return _entry_page(request, branch, entry, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def rectification_resolve(request, code, pk):
+    return _entry_action(
+        request,
+        code,
+        pk,
+        form_for=lambda entry: ResolveForm(request.POST, choices=ledger.evidence_choices(entry)),
+        apply=lambda entry, data: ledger.rectification_resolve(
+            entry=entry, resolved_on=data["resolved_on"], records=data["records"], by=request.user
+        ),
+        done="已登记整改完成，待复查销号。",
+        form_name="resolve_form",
+    )
 
 
 @login_required
 @require_POST
 def rectification_evidence(request, code, pk):
-    branch = access.branch_for_user(request.user, code, write=True)
-    entry = _get_entry(branch, pk)
-    form = EvidenceForm(request.POST, choices=ledger.evidence_choices(entry))
-    if form.is_valid():
-        try:
-            ledger.rectification_set_evidence(entry=entry, records=form.cleaned_data["records"], by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "已保存整改佐证记录。")
-            return redirect("activities:rectification_detail", code=branch.code, pk=entry.pk)
-    return _entry_page(request, branch, entry, status=400, evidence_form=form)
+    return _entry_action(
+        request,
+        code,
+        pk,
+        form_for=lambda entry: EvidenceForm(request.POST, choices=ledger.evidence_choices(entry)),
+        apply=lambda entry, data: ledger.rectification_set_evidence(entry=entry, records=data["records"], by=request.user),
+        done="已保存整改佐证记录。",
+        form_name="evidence_form",
+    )
 
 
 @login_required
 @require_POST
 def rectification_recheck(request, code, pk):
-    branch = access.branch_for_user(request.user, code, write=True)
-    entry = _get_entry(branch, pk)
-    form = RecheckForm(request.POST)
-    if form.is_valid():
-        try:
-            ledger.rectification_recheck(
-                entry=entry, rechecked_on=form.cleaned_data["rechecked_on"], note=form.cleaned_data["note"], by=request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "已复查销号。")
-            return redirect("activities:rectification_detail", code=branch.code, pk=entry.pk)
-    return _entry_page(request, branch, entry, status=400, recheck_form=form)
+    return _entry_action(
+        request,
+        code,
+        pk,
+        form_for=lambda entry: RecheckForm(request.POST),
+        apply=lambda entry, data: ledger.rectification_recheck(
+            entry=entry, rechecked_on=data["rechecked_on"], note=data["note"], by=request.user
+        ),
+        done="已复查销号。",
+        form_name="recheck_form",
+    )
 
 
 @login_required
