@@ -8,9 +8,11 @@
    occasions, head counts…), with their speaker joined in and their evidence counted; and with
    them the rectification items found before the period and still open at its start — the
    rectification items still open at the end of the period or found in it are read off these;
-3. the branch's party groups, for the monthly party-group-meeting rule;
-4. the period's publicity entries with their outlets;
-5. the branch's roster (narrow rows), for membership figures and to name a host by post.
+3. the branch's own row with what hangs off it (``branch_reads``): its party groups, for the
+   monthly party-group-meeting rule; the period's publicity entries with their outlets; the
+   compliance rules in force, for the calendar; whether any outlet is in force. A report's
+   profile is read in the same query (``reports.profile``);
+4. the branch's roster (narrow rows), for membership figures and to name a host by post.
 
 Counts and publicity sums are taken from narrow rows (kind and record id; outlet, count and entry
 id) rather than ``COUNT``/``SUM`` aggregates, because every figure keeps the ids of the records it
@@ -33,16 +35,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from branchwork.json_rows import as_date, json_rows, rows_of
 from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 
 from .evidence import missing as missing_evidence
 from .evidence import with_evidence
 from .kinds import KINDS, kinds_where
-from .models import Activity, ActivityKind, Outlet, PublicityEntry
+from .models import Activity, ActivityKind, Attendance, ComplianceRule, Outlet, PublicityEntry
 
 # How a speaker's branch post reads in the report: 书记 → 「支部书记」.
 # Where a rectification item found in the period shows the branch sought opinions for its
@@ -253,6 +256,15 @@ class PeriodFacts:
     # Every (kind, record id, date, party group id, record's own kind) of the period's calendar
     # year, for the compliance calendar (``activities.compliance.branch_calendar``).
     year_kinds: tuple[tuple, ...] | None = field(default=None, compare=False, repr=False)
+    # The period's attendance rows (member id, name, present, absence reason, record id), the
+    # compliance rules in force for the branch and whether any outlet is: read with the records
+    # and the branch's row for the report's judgments (None: not read).
+    attendance: tuple[tuple, ...] | None = field(default=None, compare=False, repr=False)
+    # Rectification items dated by the period's end and not resolved as read (whatever the date
+    # of a resolution): what the report editor offers to carry into 存在的问题. None: not read.
+    unresolved_rectifications: tuple[Named, ...] | None = field(default=None, compare=False, repr=False)
+    rule_rows: tuple[ComplianceRule, ...] | None = field(default=None, compare=False, repr=False)
+    has_outlets: bool | None = field(default=None, compare=False, repr=False)
     # The records of the period that lack evidence their kinds ask for (minutes, photos…), in
     # date order: the draft preview lists them beside the draft.
     evidence_gaps: tuple[int, ...] = field(default=(), compare=False, repr=False)
@@ -286,23 +298,83 @@ class PeriodFacts:
         return tuple(sorted(pk for outlet in self.publicity for pk in outlet.publicity_ids))
 
 
-def period_facts(*, branch: Organisation, period: Period, today: datetime.date | None = None) -> PeriodFacts:
-    """Everything the report prints about ``branch`` in ``period``, in five queries."""
+@dataclass(frozen=True)
+class BranchReads:
+    """What hangs off the branch that its period's facts read, decoded from the branch's row
+    (``branch_reads_query``): party groups ordered by name, the period's publicity by outlet, the
+    compliance rules in force, whether any outlet is in force."""
+
+    groups: list[PartyGroup]
+    publicity: tuple[OutletTally, ...]
+    rules: tuple[ComplianceRule, ...]
+    has_outlets: bool
+
+
+def branch_reads_query(branch: Organisation, period: Period) -> QuerySet[Organisation]:
+    """3. The branch's row with its party groups, the period's publicity entries, the rules in
+    force and whether any outlet is, as subqueries of one query. A caller may annotate more
+    onto it (a report reads its profile here too); ``branch_reads`` decodes the row."""
+    publicity = PublicityEntry.objects.for_branch(branch).in_period(period)
+    return Organisation.objects.filter(pk=branch.pk).annotate(
+        group_rows=json_rows(
+            PartyGroup.objects.filter(branch=branch),
+            id="id", name="name", established_on="established_on", dissolved_on="dissolved_on",
+        ),
+        publicity_rows=json_rows(
+            publicity,
+            id="id", count="count", date="date", outlet_id="outlet_id", outlet_order=F("outlet__sort_order"),
+            outlet_name=F("outlet__name"), outlet_level=F("outlet__level"), outlet_unit=F("outlet__unit"),
+        ),
+        rule_rows=json_rows(
+            ComplianceRule.objects.in_force_for(branch),
+            id="id", organisation_id="organisation_id", kind="kind", frequency="frequency",
+            per_party_group="per_party_group", source="source",
+        ),
+        any_outlet=Exists(Outlet.objects.in_force_for(branch)),
+    )
+
+
+def branch_reads(branch: Organisation, row: Organisation) -> BranchReads:
+    """The lists ``branch_reads_query`` read on ``row``, as the facts use them."""
+    groups = sorted(
+        (
+            PartyGroup(
+                id=g["id"], branch_id=branch.pk, name=g["name"],
+                established_on=as_date(g["established_on"]), dissolved_on=as_date(g["dissolved_on"]),
+            )
+            for g in rows_of(row.group_rows)
+        ),
+        key=lambda group: (group.name, group.pk),
+    )
+    entries = sorted(rows_of(row.publicity_rows), key=lambda e: (e["outlet_order"], e["outlet_id"], e["date"], e["id"]))
+    rules = tuple(
+        ComplianceRule(
+            id=r["id"], organisation_id=r["organisation_id"], kind=r["kind"], frequency=r["frequency"],
+            per_party_group=bool(r["per_party_group"]), source=r["source"],
+        )
+        for r in sorted(rows_of(row.rule_rows), key=lambda r: (r["kind"], r["id"]))
+    )
+    publicity = _outlet_tallies(
+        (e["id"], e["count"], e["outlet_id"], e["outlet_name"], e["outlet_level"], e["outlet_unit"]) for e in entries
+    )
+    return BranchReads(groups=groups, publicity=publicity, rules=rules, has_outlets=bool(row.any_outlet))
+
+
+def period_facts(
+    *, branch: Organisation, period: Period, today: datetime.date | None = None, reads: BranchReads | None = None
+) -> PeriodFacts:
+    """Everything the report prints about ``branch`` in ``period``, in four queries (three when
+    the caller has read the branch's row, ``reads``)."""
     today = today or timezone.localdate()
     as_of = period.end if today > period.end or today < period.start else today
     year_rows = _year_kind_rows(branch, period)  # 1.
     rows = _period_records(branch, period)  # 2.
-    # 3. Party groups, for 「按月召开党小组会议」.
-    groups = list(
-        PartyGroup.objects.filter(branch=branch)
-        .only("id", "branch_id", "name", "established_on", "dissolved_on")
-        .order_by("name", "pk")
-    )
-    publicity = _publicity(branch, period)  # 4.
+    if reads is None:
+        reads = branch_reads(branch, branch_reads_query(branch, period).get())  # 3.
     # Rectification items found by the end of the period: those still open then, and those found
     # in the period (「列出问题查摆清单」), read with the records (2.).
     rectifications = [a for a in rows if a.kind == "rectification"]
-    members = _roster_rows(branch, as_of)  # 5.
+    members = _roster_rows(branch, as_of)  # 4.
     details = [a for a in rows if a.date >= period.start]
     return facts_from_rows(
         branch=branch,
@@ -310,10 +382,17 @@ def period_facts(*, branch: Organisation, period: Period, today: datetime.date |
         as_of=as_of,
         year_rows=year_rows,
         details=details,
-        groups=groups,
-        publicity=publicity,
+        groups=reads.groups,
+        publicity=reads.publicity,
         rectifications=rectifications,
         members=members,
+        attendance=[
+            (a["member_id"], a["name"], bool(a["present"]), a["absence_reason"], record.pk)
+            for record in details
+            for a in rows_of(record.attendance_rows)
+        ],
+        rules=reads.rules,
+        has_outlets=reads.has_outlets,
     )
 
 
@@ -334,7 +413,8 @@ def _year_kind_rows(branch: Organisation, period: Period) -> list[tuple]:
 
 def _period_records(branch: Organisation, period: Period) -> list[Activity]:
     """2. Every record of the period with its details (any kind's 〔…详情〕 may print them), and
-    the evidence each has (attendance, minutes, photos), for the records that lack some.
+    the evidence each has (attendance, minutes, photos), for the records that lack some, and
+    their attendance rows, for the judgments' absences.
 
     Read with them: the rectification items found before the period and still open at its start
     (「整改事项」 carried into it), which are not printed as the period's records."""
@@ -345,6 +425,12 @@ def _period_records(branch: Organisation, period: Period) -> list[Activity]:
         with_evidence(
             Activity.objects.for_branch(branch).filter(Q(date__range=(period.start, period.end)) | carried_open),
             kinds_known=True,
+        )
+        .annotate(
+            attendance_rows=json_rows(
+                Attendance.objects.filter(activity=OuterRef("pk")),
+                member_id="member_id", name=F("member__name"), present="present", absence_reason="absence_reason",
+            )
         )
         .select_related("speaker")
         .only(
@@ -463,6 +549,9 @@ def facts_from_rows(
     publicity: tuple[OutletTally, ...],
     rectifications: list[Activity],
     members: list[dict],
+    attendance: list[tuple] | None = None,
+    rules: tuple[ComplianceRule, ...] | None = None,
+    has_outlets: bool | None = None,
 ) -> PeriodFacts:
     """The period's facts from the rows ``period_facts`` reads; no query, so a test can hand it
     records that were never saved."""
@@ -504,6 +593,10 @@ def facts_from_rows(
         counted_kinds=MappingProxyType({pk: frozenset(codes) for pk, codes in counted.kinds_of.items()}),
         evidence_gaps=tuple(a.pk for a in details if missing_evidence(a, counted.kinds_of.get(a.pk, ()))),
         year_kinds=tuple(year_rows) if period.end <= year_end else None,
+        attendance=None if attendance is None else tuple(attendance),
+        unresolved_rectifications=tuple(Named(a.title, (a.pk,)) for a in rectifications if not a.is_resolved),
+        rule_rows=rules,
+        has_outlets=has_outlets,
     )
 
 
@@ -636,13 +729,9 @@ def membership(members: Iterable[Mapping], *, period: Period, as_of: datetime.da
     )
 
 
-def _publicity(branch: Organisation, period: Period) -> tuple[OutletTally, ...]:
-    rows = (
-        PublicityEntry.objects.for_branch(branch)
-        .in_period(period)
-        .order_by("outlet__sort_order", "outlet_id", "date", "pk")
-        .values_list("pk", "count", "outlet_id", "outlet__name", "outlet__level", "outlet__unit")
-    )
+def _outlet_tallies(rows: Iterable[tuple]) -> tuple[OutletTally, ...]:
+    """(entry id, count, outlet id, outlet name, level, unit) rows, in outlet order → one tally
+    per outlet."""
     outlets: dict[int, dict] = {}
     for pk, count, outlet_id, name, level, unit in rows:
         outlet = outlets.setdefault(outlet_id, {"name": name, "level": level, "unit": unit, "count": 0, "ids": []})

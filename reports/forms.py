@@ -111,7 +111,9 @@ class ReportEditor:
 
     ACTIONS = ("save", "preview", "add", "delete", "up", "down", "recompile", "carry")
 
-    def __init__(self, report: Report, data=None):
+    def __init__(self, report: Report, data=None, *, items=None):
+        """``items``: the report's items when the caller has read them (in their order), else
+        read here."""
         self.report = report
         self.data = data
         # A copy: validating a ModelForm writes onto its instance, and the saved report is shown beside.
@@ -123,7 +125,7 @@ class ReportEditor:
         self.errors: list[str] = []
         self.anchor = ""
         if data is None:
-            for item in report.items.all():
+            for item in report.items.all() if items is None else items:
                 if item.section in self.sections:
                     self.sections[item.section].rows.append(
                         ItemRow(str(item.pk), item.section, item.text, item.numbered, item.origin)

@@ -518,6 +518,12 @@ def typed_hint(judgments: Judgments) -> str:
     )
 
 
+def _has_outlets(branch: Organisation, facts) -> bool:
+    """Whether any outlet is in force for the branch: read with the facts, else one query."""
+    known = getattr(facts, "has_outlets", None)
+    return known if known is not None else Outlet.objects.in_force_for(branch).exists()
+
+
 def period_judgments(
     *,
     branch: Organisation,
@@ -532,7 +538,7 @@ def period_judgments(
     report items, ``problem_rows``)."""
     # The period is judged as of its end: an obligation whose window runs past it (a yearly
     # 民主评议 in a half-year report) is still open, not missed, and not yet kept either.
-    attendance = _attendance(branch, period)
+    attendance = facts.attendance if getattr(facts, "attendance", None) is not None else _attendance(branch, period)
     calendar = branch_calendar(
         branch=branch,
         period=period,
@@ -541,6 +547,7 @@ def period_judgments(
         # not read it again.
         groups=getattr(facts, "group_rows", None),
         year_kinds=getattr(facts, "year_kinds", None),
+        rules=getattr(facts, "rule_rows", None),
         known=Known(
             roster=getattr(facts, "roster", None),
             kinds=getattr(facts, "counted_kinds", None),
@@ -559,7 +566,7 @@ def period_judgments(
             _overdue_probation(branch, facts.as_of, getattr(facts, "roster", None)), facts
         ),
         # Publicity is registered under an outlet: a branch with some has outlets (no query).
-        has_outlets=bool(facts.publicity) or Outlet.objects.in_force_for(branch).exists(),
+        has_outlets=bool(facts.publicity) or _has_outlets(branch, facts),
         own_problems=tuple(own_problems),
         calendar_gaps=calendar.gaps,
         lecture_held=facts.has("party_lecture"),

@@ -16,6 +16,8 @@ SECTION_HEADINGS = {
     6: "下一步工作计划",
 }
 SECTION_CHOICES = [(number, heading) for number, heading in SECTION_HEADINGS.items()]
+# 存在的问题 and 下一步工作计划: what a report may carry over from the previous period's.
+CARRY_SECTIONS = (5, 6)
 
 
 class ReportQuerySet(BranchTreeQuerySet):

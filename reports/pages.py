@@ -18,11 +18,11 @@ from .claims import check_items
 from .compile import fill_values
 from .document import Document
 from .forms import ReportEditor
-from .judgments import PROBLEM_FIGURES, UNSTATED, judgments_of, problem_hint, typed_hint
+from .judgments import PROBLEM_FIGURES, UNSTATED, judgments_of, problem_hint, problem_rows_of, typed_hint
 from .models import Report
 from .placeholders import placeholder_values
 from .profile import report_facts
-from .selectors import report_events, report_latest_version
+from .selectors import report_events, report_items_with_last_problems, report_latest_version
 
 
 def claim_rows(claims, document: Document, branch: Organisation, period: Period, *, can_write: bool) -> list[dict]:
@@ -131,25 +131,31 @@ def section_comments(comments) -> tuple[list, dict[int, list]]:
 
 
 def editor_page(
-    *, branch: Organisation, report: Report, editor: ReportEditor, user, conflict: Report | None = None
+    *, branch: Organisation, report: Report, editor: ReportEditor | None = None, user, conflict: Report | None = None
 ) -> dict:
     """Everything the report editor shows: the items as typed with the claim check's flags and the
     hints under proposed problems, the placeholders' values, last period's items to carry over,
-    a returned version's comments, the trail, and a conflicting save's text. One reading of the
-    facts."""
+    a returned version's comments, the trail, and a conflicting save's text. ``editor``: the
+    editor's state when a save was refused (else the saved items). One reading of the report's
+    items (with last period's they may carry) and of the facts."""
     returned_version = None
     if report.status == Report.Status.RETURNED:
         returned_version = report_latest_version(report)
+    items = report_items_with_last_problems(report)
+    own_items = [item for item in items if item.report_id == report.pk]
+    editor = editor if editor is not None else ReportEditor(report, items=own_items)
     if returned_version is not None:
         overall, by_section = section_comments(returned_version.comments.select_related("by"))
         for number, section in editor.sections.items():
             section.comments = by_section.get(number, [])
     else:
         overall = []
-    facts = report_facts(branch=branch, period=report.period)
+    facts = report_facts(branch=branch, period=report.period, problem_rows=problem_rows_of(items, period=report.period))
     rows = [row for section in editor.sections.values() for row in section.rows]
     values = fill_values(facts)
-    carry_options = with_typed_status(services.report_carry_over_options(report=report, values=values), facts)
+    carry_options = with_typed_status(
+        services.report_carry_over_options(report=report, values=values, items=items, facts=facts), facts
+    )
     can_write = access.can_write_branch(user, branch)
     for row, flags in zip(rows, check_items(rows, facts, values), strict=True):
         row.flags = [
@@ -159,11 +165,12 @@ def editor_page(
         row.hint = item_hint(row.origin, facts, branch, report.period)
     saved_sections = []
     if conflict is not None:
-        items = list(conflict.items.all())
+        conflict_items = list(conflict.items.all())
         saved_sections = [
-            (number, heading, [item for item in items if item.section == number])
+            (number, heading, [item for item in conflict_items if item.section == number])
             for number, heading in conflict.section_headings.items()
         ]
+    events = list(report_events(report))
     return {
         "branch": branch,
         "report": report,
@@ -175,7 +182,9 @@ def editor_page(
         "carry_asks": any(o.status == UNSTATED for o in carry_options),
         "returned_version": returned_version,
         "overall_comments": overall,
-        "events": report_events(report),
+        "events": events,
+        # Every version was submitted by an event naming it: no query to ask whether there are any.
+        "has_versions": any(event.version_id for event in events),
         "conflict": conflict,
         "saved_sections": saved_sections,
     }

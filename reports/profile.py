@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, fields
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
-from activities.selectors import PeriodFacts, period_facts
+from activities.selectors import PeriodFacts, branch_reads, branch_reads_query, period_facts
 from branchwork.figures import figures_changed
+from branchwork.json_rows import json_rows, rows_of
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
@@ -119,25 +120,40 @@ def profile_rows(*, branch: Organisation, year: int) -> tuple[BranchProfile, Pro
     return profile, year_row
 
 
-def profile_facts(*, branch: Organisation, year: int) -> ProfileFacts:
-    """The branch's profile for ``year``, in two queries (the profile with the year's row, and the
-    standing work); empty fields where the branch has not written one. Superiors default to the
-    tree's names."""
-    row = (
-        Organisation.objects.filter(pk=branch.pk)
-        .annotate(year_row=FilteredRelation("report_years", condition=Q(report_years__year=year)))
+def _profile_row_query(branch: Organisation, year: int, queryset=None):
+    """The branch's row with its profile and the row of ``year`` joined, and its standing work
+    as a subquery: one query. ``queryset``: the branch's row as another reader annotates it
+    (``activities.selectors.branch_reads_query``), so both read the one row."""
+    queryset = queryset if queryset is not None else Organisation.objects.filter(pk=branch.pk)
+    return (
+        queryset.annotate(
+            year_row=FilteredRelation("report_years", condition=Q(report_years__year=year)),
+            standing_rows=json_rows(
+                StandingWork.objects.filter(branch=branch),
+                id="id", section="section", title="title", measures="measures", sort_order="sort_order",
+            ),
+        )
         .select_related("report_profile", "year_row")
-        .first()
     )
+
+
+def profile_facts(*, branch: Organisation, year: int) -> ProfileFacts:
+    """The branch's profile for ``year``, in one query; empty fields where the branch has not
+    written one. Superiors default to the tree's names."""
+    return _profile_of(branch, year, _profile_row_query(branch, year).get())
+
+
+def _profile_of(branch: Organisation, year: int, row: Organisation) -> ProfileFacts:
     try:
         profile = row.report_profile
     except BranchProfile.DoesNotExist:
         profile = BranchProfile(branch=branch)
     # A branch without a row for the year has no attribute at all (the outer join found nothing).
     year_row = getattr(row, "year_row", None) or ProfileYear(branch=branch, year=year)
+    # In StandingWork's own order (its Meta.ordering).
     standing = tuple(
-        Standing(work.pk, work.section, work.title.strip(), work.measures.strip())
-        for work in StandingWork.objects.filter(branch=branch)
+        Standing(work["id"], work["section"], work["title"].strip(), work["measures"].strip())
+        for work in sorted(rows_of(row.standing_rows), key=lambda w: (w["section"], w["sort_order"], w["id"]))
     )
     return ProfileFacts(
         unit_name=profile.unit_name.strip(),
@@ -165,10 +181,12 @@ def report_facts(
     *, branch: Organisation, period: Period, today: datetime.date | None = None, problem_rows=None
 ) -> ReportFacts:
     """Everything a report of ``branch`` for ``period`` is compiled from. ``problem_rows``: the
-    report items the judgments read, when the caller has read them (``judgments.problem_rows_of``)."""
+    report items the judgments read, when the caller has read them (``judgments.problem_rows_of``).
+    The branch's row is read once, with the profile and what the period's facts hang off it."""
     today = today or timezone.localdate()
-    facts = period_facts(branch=branch, period=period, today=today)
-    profile = profile_facts(branch=branch, year=period.year)
+    row = _profile_row_query(branch, period.year, branch_reads_query(branch, period)).get()
+    facts = period_facts(branch=branch, period=period, today=today, reads=branch_reads(branch, row))
+    profile = _profile_of(branch, period.year, row)
     judgments = period_judgments(
         branch=branch,
         period=period,

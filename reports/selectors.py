@@ -28,7 +28,7 @@ from .claims import ParagraphFlags, check_document
 from .compile import compile_report
 from .document import Document
 from .judgments import problem_rows_of
-from .models import Report, ReportEvent, ReportItem, ReportVersion
+from .models import CARRY_SECTIONS, Report, ReportEvent, ReportItem, ReportVersion
 from .profile import report_facts
 
 # Meetings by kind, in the order the report's first section names them.
@@ -199,13 +199,19 @@ def _draft(report: Report, today: datetime.date) -> dict:
 
 
 def report_items_with_last_problems(report: Report) -> list[ReportItem]:
-    """Every item of ``report`` and the previous period's 存在的问题 of its branch, each with
-    ``report_year`` and ``report_half``. One query."""
+    """Every item of ``report`` and the previous period's 存在的问题 and 下一步工作计划 of its
+    branch (what the judgments carry and the editor offers to carry over), each with
+    ``report_year`` and ``report_half``, in section order. One query."""
     previous = report.period.previous()
     return list(
         ReportItem.objects.filter(
             Q(report=report)
-            | Q(report__branch_id=report.branch_id, report__year=previous.year, report__half=previous.half, section=5)
+            | Q(
+                report__branch_id=report.branch_id,
+                report__year=previous.year,
+                report__half=previous.half,
+                section__in=CARRY_SECTIONS,
+            )
         ).annotate(report_year=F("report__year"), report_half=F("report__half"))
     )
 

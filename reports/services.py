@@ -32,6 +32,7 @@ from .compile import compile_report, default_header, default_items, fill_values,
 from .defaults import GENERAL_PROBLEMS
 from .document import Document, chinese_ordinal
 from .models import (
+    CARRY_SECTIONS,
     SECTION_HEADINGS,
     BranchProfile,
     Report,
@@ -46,7 +47,6 @@ from .signals import report_approved, report_returned, report_submitted
 
 logger = logging.getLogger(__name__)
 
-CARRY_SECTIONS = (5, 6)
 FILE_FORMATS = ("docx", "pdf")
 
 # Bounds on what a report may hold, so that every page, comparison and file made from it is made in
@@ -380,36 +380,51 @@ def report_recompile(*, report: Report, by: AbstractBaseUser) -> list[ReportItem
     return added
 
 
-def report_carry_over_options(*, report: Report, values: dict | None = None) -> list[CarryOption]:
+def report_carry_over_options(
+    *, report: Report, values: dict | None = None, items: list[ReportItem] | None = None, facts=None
+) -> list[CarryOption]:
     """What may be carried into 存在的问题 and 下一步工作计划: the previous period's items of those
     sections, rectification items not yet resolved, and the general problems that may apply to the
     branch (``defaults.GENERAL_PROBLEMS``: offered, never proposed). Options already carried are
-    left out. ``values``: the placeholders' values for the period, when the caller has them."""
+    left out. ``values``: the placeholders' values for the period, when the caller has them;
+    ``items`` (``selectors.report_items_with_last_problems``) and ``facts`` (the period's, with
+    the rectification items read): what the caller has read, so nothing is read again."""
     previous = report.period.previous()
-    carried = {
-        origin.removeprefix("carry:")
-        for origin in report.items.filter(origin__startswith="carry:").values_list("origin", flat=True)
-    }
+    if items is None:
+        own_items = list(report.items.only("section", "origin", "text"))
+        previous_items = list(
+            ReportItem.objects.filter(
+                report__branch=report.branch,
+                report__year=previous.year,
+                report__half=previous.half,
+                section__in=CARRY_SECTIONS,
+            )
+        )
+    else:
+        own_items = [item for item in items if item.report_id == report.pk]
+        previous_items = [
+            item for item in items
+            if (item.report_year, item.report_half) == (previous.year, previous.half) and item.section in CARRY_SECTIONS
+        ]
+    carried = {item.origin.removeprefix("carry:") for item in own_items if item.origin.startswith("carry:")}
     options = []
-    previous_items = ReportItem.objects.filter(
-        report__branch=report.branch,
-        report__year=previous.year,
-        report__half=previous.half,
-        section__in=CARRY_SECTIONS,
-    ).order_by("section", "position", "pk")
     source = f"{previous.long_label}工作总结"
-    for item in previous_items:
+    for item in sorted(previous_items, key=lambda item: (item.section, item.position, item.pk)):
         options.append(CarryOption(key=f"item:{item.pk}", section=item.section, text=item.text, source=source))
-    rectifications = (
-        Activity.objects.for_branch(report.branch)
-        .filter(kind="rectification", is_resolved=False, date__lte=report.period.end)
-        .order_by("date", "pk")
-    )
-    for activity in rectifications:
-        options.append(CarryOption(key=f"rect:{activity.pk}", section=5, text=activity.title, source="未完成的整改事项"))
+    if facts is not None and facts.unresolved_rectifications is not None:
+        rectifications = [(item.activity_ids[0], item.name) for item in facts.unresolved_rectifications]
+    else:
+        rectifications = list(
+            Activity.objects.for_branch(report.branch)
+            .filter(kind="rectification", is_resolved=False, date__lte=report.period.end)
+            .order_by("date", "pk")
+            .values_list("pk", "title")
+        )
+    for pk, title in rectifications:
+        options.append(CarryOption(key=f"rect:{pk}", section=5, text=title, source="未完成的整改事项"))
     if values is None:
         values = fill_values(report_facts(branch=report.branch, period=report.period))
-    texts = set(report.items.filter(section=5).values_list("text", flat=True))
+    texts = {item.text for item in own_items if item.section == 5}
     for problem in GENERAL_PROBLEMS:
         if all(values.get(name) for name in problem.requires) and problem.text not in texts:
             options.append(

@@ -133,7 +133,7 @@ def report_edit(request, code, period):
         return _render_preview(request, branch, report)
 
     if request.method != "POST":
-        return _render_editor(request, branch, report, ReportEditor(report))
+        return _render_editor(request, branch, report)
 
     editor = ReportEditor(report, request.POST)
     action, argument = editor.action()
@@ -179,7 +179,9 @@ def report_edit(request, code, period):
     return redirect(f"{url}#{editor.anchor}" if editor.anchor else url)
 
 
-def _render_editor(request, branch, report, editor: ReportEditor, *, conflict: Report | None = None, status=200):
+def _render_editor(
+    request, branch, report, editor: ReportEditor | None = None, *, conflict: Report | None = None, status=200
+):
     context = editor_page(branch=branch, report=report, editor=editor, user=request.user, conflict=conflict)
     return render(request, "reports/report_edit.html", context, status=status)
 

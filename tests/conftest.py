@@ -55,6 +55,17 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: (stage(item), rank[item.nodeid.split("::")[0]], item.nodeid.split("::")[0]))
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with SQLite's JSON1 support asked for once: it answers with a query of
+    its own per connection (``supports_json_field``), which would otherwise count in whichever
+    query-budget test first reads rows as JSON (``branchwork.json_rows``)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        connection.features.supports_json_field  # noqa: B018 (a cached property, read for its query)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hasher():
     """For the whole run, so that data built once per module (before any test's own settings)

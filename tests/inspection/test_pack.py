@@ -214,7 +214,7 @@ def world_with(world, records: int):
         PublicityEntryFactory(branch=world.branch, outlet=outlet, date=activity.date)
 
 
-QUERIES = 15  # with party groups: their members' groups are read for the roster
+QUERIES = 14  # with party groups: their members' groups are read for the roster
 
 
 @pytest.mark.parametrize("records", [2, 12])
