@@ -373,21 +373,34 @@ def _active_groups(
 MonthlyCounts = dict[tuple[int, str, int], dict[int, int]]
 
 
-def monthly_counts(*, branch_ids: list[int], year: int, kinds: Iterable[str]) -> MonthlyCounts:
+def monthly_counts(
+    *,
+    branch_ids: list[int],
+    year: int,
+    kinds: Iterable[str],
+    period: Period | None = None,
+    whole_year_kinds: Iterable[str] = (),
+) -> MonthlyCounts:
     """(branch id, kind, party group id or ALL_GROUPS) → month → number of records counted as
     each of ``kinds`` in that month of ``year``. One aggregate query.
 
     The whole calendar year, because windows (quarter, half, year) never cross a year boundary
-    and a yearly obligation met in September counts on the first half's calendar too."""
+    and a yearly obligation met in September counts on the first half's calendar too. Given a
+    ``period``, only its months, but the whole year for ``whole_year_kinds`` (those with a yearly
+    rule): a half-year's roll-up reads half the rows."""
     counts: MonthlyCounts = defaultdict(lambda: defaultdict(int))
     if not branch_ids:
         return counts
+    year_range = (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    kinds, whole_year_kinds = set(kinds), set(whole_year_kinds)
+    if period is None or kinds <= whole_year_kinds:
+        when = Q(date__range=year_range, kind__in=sorted(kinds))
+    else:
+        when = Q(date__range=(period.start, period.end), kind__in=sorted(kinds))
+        if whole_year_kinds & kinds:
+            when |= Q(date__range=year_range, kind__in=sorted(whole_year_kinds & kinds))
     # The copies on ActivityKind: one index range, no join with the records.
-    counted = ActivityKind.objects.filter(
-        branch_id__in=branch_ids,
-        date__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
-        kind__in=list(kinds),
-    )
+    counted = ActivityKind.objects.filter(when, branch_id__in=branch_ids)
     rows = (
         # As an integer: PostgreSQL's EXTRACT gives a numeric, read back as a slow Decimal.
         counted.annotate(month=Cast(ExtractMonth("date"), IntegerField()))
@@ -612,7 +625,16 @@ def compliance_summary(
     branch_ids = [branch.pk for branch in branches]
     groups_by_branch = _active_groups(branch_ids, rules_by_branch, period)
     kinds = {code for rules in rules_by_branch.values() for code in rules} | set(count_kinds)
-    counts = monthly_counts(branch_ids=branch_ids, year=period.year, kinds=kinds)
+    # Only a yearly rule's window reaches past the half-year (``_WINDOW_MONTHS``).
+    yearly = {
+        code
+        for rules in rules_by_branch.values()
+        for code, rule in rules.items()
+        if rule.frequency == ComplianceRule.Frequency.YEARLY
+    }
+    counts = monthly_counts(
+        branch_ids=branch_ids, year=period.year, kinds=kinds, period=period, whole_year_kinds=yearly
+    )
 
     # Hundreds of branches share a handful of (frequency, party group dates) combinations.
     windows_memo: dict[tuple, list] = {}
