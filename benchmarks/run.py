@@ -142,6 +142,8 @@ def bench_pages(repeats: int) -> dict[str, dict]:
     drafter = Client()
     drafter.force_login(get_user_model().objects.get(username=f"bench_{draft_branch.code}"))
     pages["总结预览（草稿）"] = (drafter, reverse("reports:report_preview", args=[draft_branch.code, previous.code]))
+    # The editor a secretary writes in: a draft's (a submitted report's editor URL shows its preview).
+    pages["总结编辑（草稿）"] = (drafter, reverse("reports:report_edit", args=[draft_branch.code, previous.code]))
 
     branch_ids = list(Organisation.objects.branches().values_list("pk", flat=True))
     changed = iter(branch_ids * repeats)
