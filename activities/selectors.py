@@ -43,9 +43,9 @@ from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 
 from .evidence import missing as missing_evidence
-from .evidence import with_evidence
+from .evidence import read_with_evidence, with_evidence
 from .kinds import KINDS, kinds_where
-from .models import Activity, ActivityKind, Attendance, ComplianceRule, Outlet, PublicityEntry
+from .models import Activity, ActivityKind, ComplianceRule, Outlet, PublicityEntry
 
 # How a speaker's branch post reads in the report: 书记 → 「支部书记」.
 # Where a rectification item found in the period shows the branch sought opinions for its
@@ -389,7 +389,7 @@ def period_facts(
         attendance=[
             (a["member_id"], a["name"], bool(a["present"]), a["absence_reason"], record.pk)
             for record in details
-            for a in rows_of(record.attendance_rows)
+            for a in record.attendance_rows
         ],
         rules=reads.rules,
         has_outlets=reads.has_outlets,
@@ -421,16 +421,11 @@ def _period_records(branch: Organisation, period: Period) -> list[Activity]:
     carried_open = Q(kind="rectification", date__lt=period.start) & (
         Q(is_resolved=False) | Q(resolved_on__gt=period.end)
     )
-    return list(
+    return read_with_evidence(
         with_evidence(
             Activity.objects.for_branch(branch).filter(Q(date__range=(period.start, period.end)) | carried_open),
             kinds_known=True,
-        )
-        .annotate(
-            attendance_rows=json_rows(
-                Attendance.objects.filter(activity=OuterRef("pk")),
-                member_id="member_id", name=F("member__name"), present="present", absence_reason="absence_reason",
-            )
+            attendance_rows=True,
         )
         .select_related("speaker")
         .only(
