@@ -224,14 +224,24 @@ def session_cookie(username: str) -> str:
     return session.session_key
 
 
+# The writes mix, per round of the 200 reads: 20 record saves, 10 photo uploads, 12 report-section
+# saves and one submission (with the reviewer's return), and every redirect they answer followed.
+RECORD_WRITERS, UPLOADERS, SECTION_SAVES, SUBMITS = 20, 10, 12, 1
+WRK_THREADS, WRK_CONNECTIONS = 2, 16
+
+
 def bench_load(seconds: int, *, writes: bool = False) -> dict:
     """wrk against gunicorn: 80% secretaries on their branch pages, 20% reviewers on roll-ups;
-    with ``writes``, 20 of the 40 secretaries also save a record and upload a photo to it (one
-    request in six a write; ``benchmarks/write_mix.py``)."""
-    from activities.models import Activity
-    from benchmarks.write_mix import csrf_cookie, lua_bytes, write_requests
+    with ``writes`` (``benchmarks/write_mix.py``), per round of those 200 reads, 20 secretaries
+    save a record, 10 upload a photo, 12 save their report's sections and one submits it (its
+    reviewer returns it), every redirect followed: about one request in seven a write. Every write
+    is counted again in the database afterwards: the mix fails if one did not land."""
+    from activities.models import Activity, Attachment
+    from benchmarks.write_mix import csrf_cookie, lua_script, report_chain, write_requests
+    from branchwork.audit.models import AuditEntry
     from branchwork.models import Organisation
     from branchwork.periods import Period
+    from reports.models import Report, ReportEvent, ReportVersion
 
     wrk = shutil.which("wrk")
     if not wrk:
@@ -239,8 +249,9 @@ def bench_load(seconds: int, *, writes: bool = False) -> dict:
     workers = 2 * (os.cpu_count() or 1) + 1
     port = free_port()
     previous = Period.containing(datetime.date.today()).previous()
-    requests = []
-    for branch in Organisation.objects.filter(code__startswith="bench-", level="branch").order_by("pk")[:40]:
+    reads = []
+    branches = list(Organisation.objects.filter(code__startswith="bench-", level="branch").order_by("pk")[:40])
+    for branch in branches:
         cookie = f"sessionid={session_cookie(f'bench_{branch.code}')}"
         for path in (
             reverse("activities:branch_home", args=[branch.code]),
@@ -248,47 +259,67 @@ def bench_load(seconds: int, *, writes: bool = False) -> dict:
             reverse("activities:publicity_list", args=[branch.code]),
             reverse("reports:report_preview", args=[branch.code, previous.code]),
         ):
-            requests.append(("GET", path, cookie, None, None))
+            reads.append(("GET", path, cookie, None, None, "read"))
     for general in Organisation.objects.filter(code__startswith="bench-g").order_by("pk")[:10]:
         cookie = f"sessionid={session_cookie(f'bench_{general.code}')}"
         path = reverse("reports:review_dashboard", args=[general.code]) + f"?period={previous.code}"
-        requests += [("GET", path, cookie, None, None)] * 4
+        reads += [("GET", path, cookie, None, None, "read")] * 4
+    requests, rotation, chains, writer_cookies = list(reads), list(range(len(reads))), [], {}
     if writes:
-        for branch in Organisation.objects.filter(code__startswith="bench-", level="branch").order_by("pk")[:20]:
-            user = get_user_model().objects.get(username=f"bench_{branch.code}")
+        User = get_user_model()
+        write_slots = []
+        activities = []
+        for index, branch in enumerate(branches[:RECORD_WRITERS]):
+            user = User.objects.get(username=f"bench_{branch.code}")
             activity = Activity.objects.filter(branch=branch, kind="study").order_by("-date").first()
+            activities.append(activity.pk)
             cookie = f"sessionid={session_cookie(user.username)}; {csrf_cookie()}"
-            requests += write_requests(user, branch, activity, cookie)
+            writer_cookies[branch.code] = cookie
+            for request in write_requests(user, branch, activity, cookie, upload=index < UPLOADERS):
+                write_slots.append(len(requests))
+                requests.append(request)
+        reviewers = {}
+        for branch in branches[RECORD_WRITERS:]:
+            report = Report.objects.get(branch=branch, year=previous.year, half=previous.half)
+            if report.status != Report.Status.DRAFT:
+                continue  # the generator submitted one in ten: those wait for their reviewer
+            secretary = User.objects.get(username=f"bench_{branch.code}")
+            if branch.parent_id not in reviewers:
+                reviewer = User.objects.get(username=f"bench_{branch.parent.code}")
+                reviewers[branch.parent_id] = (reviewer, f"sessionid={session_cookie(reviewer.username)}; {csrf_cookie()}")
+            reviewer, reviewer_cookie = reviewers[branch.parent_id]
+            chains.append(
+                report_chain(
+                    secretary, reviewer, branch, previous,
+                    f"sessionid={session_cookie(secretary.username)}; {csrf_cookie()}", reviewer_cookie,
+                )
+            )
+        write_slots += ["S"] * SECTION_SAVES + ["U"] * SUBMITS
+        # Spread: a write after every few reads, the kinds taking turns.
+        ordered = [write_slots[(i * 7) % len(write_slots)] for i in range(len(write_slots))]
+        assert sorted(map(str, ordered)) == sorted(map(str, write_slots)), "7 and the number of writes share a factor"
+        every = len(reads) / len(ordered)
+        rotation = []
+        for index in range(len(reads)):
+            rotation.append(index)
+            while ordered and (len(write_slots) - len(ordered) + 1) * every <= index + 1:
+                rotation.append(ordered.pop(0))
+        chain_reports = [chain["code"] for chain in chains]
+        before = {
+            "attachments": Attachment.objects.filter(activity_id__in=activities).count(),
+            "record_saves": AuditEntry.objects.filter(
+                content_type__model="activity", object_pk__in=[str(pk) for pk in activities], action=1
+            ).count(),
+            "revisions": sum(Report.objects.filter(branch__code__in=chain_reports).values_list("revision", flat=True)),
+            "versions": ReportVersion.objects.filter(report__branch__code__in=chain_reports).count(),
+            "returns": ReportEvent.objects.filter(report__branch__code__in=chain_reports, action="return").count(),
+        }
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-    entries = ",\n".join(
-        f'{{"{m}", "{p}", "{c}"' + (f", {lua_bytes(b)}, \"{t}\"" if b is not None else "") + "}"
-        for m, p, c, b, t in requests
-    )
-    script.write(
-        "local reqs = {\n" + entries + "\n}\n"
-        f"local csrf = \"{csrf_cookie().split('=', 1)[1]}\"\n"
-        "local i = 0\n"
-        "request = function()\n"
-        "  i = i % #reqs + 1\n"
-        "  local r = reqs[i]\n"
-        "  local headers = {['Cookie'] = r[3], ['Host'] = '127.0.0.1'}\n"
-        "  if r[1] == 'POST' then\n"
-        "    headers['Content-Type'] = r[5]\n"
-        "    headers['X-CSRFToken'] = csrf\n"
-        "  end\n"
-        "  return wrk.format(r[1], r[2], headers, r[4])\n"
-        "end\n"
-        "done = function(summary, latency, requests)\n"
-        "  io.write(string.format('JSON {\"requests\": %d, \"non2xx\": %d, \"errors\": %d, \"duration_us\": %d, "
-        "\"p50\": %d, \"p95\": %d, \"p99\": %d}\\n', summary.requests, summary.status or 0, "
-        "summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout + summary.errors.status, "
-        "summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99)))\n"
-        "end\n"
-    )
+    script.write(lua_script(requests, rotation, chains, writer_cookies, WRK_THREADS))
     script.close()
     process = start_gunicorn(port, workers)
     try:
-        # Every request of the mix must be a real page (200), not a redirect to the login page.
+        # Every read of the mix must be a real page (200), not a redirect to the login page.
         import urllib.error
         import urllib.request
 
@@ -298,7 +329,7 @@ def bench_load(seconds: int, *, writes: bool = False) -> dict:
 
         opener = urllib.request.build_opener(NoRedirect)
         # (The writes were tried through Django's test client when the mix was made.)
-        for path, cookie in {(path, cookie) for method, path, cookie, _, _ in requests if method == "GET"}:
+        for path, cookie in {(path, cookie) for method, path, cookie, *_ in reads}:
             request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
             try:
                 status = opener.open(request, timeout=30).status
@@ -306,10 +337,12 @@ def bench_load(seconds: int, *, writes: bool = False) -> dict:
                 status = error.code
             if status != 200:
                 raise SystemExit(f"load mix: {path} answered {status}, not 200")
-        output = subprocess.run(
-            [wrk, "-t2", "-c16", f"-d{seconds}s", "--timeout", "5s", "-s", script.name, f"http://127.0.0.1:{port}"],
+        run = subprocess.run(
+            [wrk, f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s", "-s", script.name,
+             f"http://127.0.0.1:{port}"],
             capture_output=True, text=True, timeout=seconds + 60,
-        ).stdout
+        )
+        output = run.stdout + run.stderr
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
@@ -317,7 +350,11 @@ def bench_load(seconds: int, *, writes: bool = False) -> dict:
     if not match:
         return {"error": output[-500:]}
     data = json.loads(match.group(1))
-    return {
+    counts: dict[str, int] = {}
+    for line in re.findall(r"COUNTS (\{.*\})", output):
+        for key, value in json.loads(line).items():
+            counts[key] = counts.get(key, 0) + value
+    result = {
         "workers": workers,
         "rps": data["requests"] / (data["duration_us"] / 1e6),
         "p50_ms": data["p50"] / 1000,
@@ -326,6 +363,34 @@ def bench_load(seconds: int, *, writes: bool = False) -> dict:
         "errors": data["errors"],
         "requests": data["requests"],
     }
+    if writes:
+        after = {
+            "attachments": Attachment.objects.filter(activity_id__in=activities).count(),
+            "record_saves": AuditEntry.objects.filter(
+                content_type__model="activity", object_pk__in=[str(pk) for pk in activities], action=1
+            ).count(),
+            "revisions": sum(Report.objects.filter(branch__code__in=chain_reports).values_list("revision", flat=True)),
+            "versions": ReportVersion.objects.filter(report__branch__code__in=chain_reports).count(),
+            "returns": ReportEvent.objects.filter(report__branch__code__in=chain_reports, action="return").count(),
+        }
+        landed = {key: after[key] - before[key] for key in after}
+        # A write answered 302 landed; one in flight when wrk stopped may have landed unanswered.
+        record_writes = landed["attachments"] + landed["record_saves"]
+        section_saves = landed["revisions"] - landed["versions"] - landed["returns"]
+        checks = {
+            "record saves + uploads": (counts.get("ok_record_write", 0), record_writes,
+                                        counts.get("sent_record_save", 0) + counts.get("sent_upload", 0)),
+            "report-section saves": (counts.get("ok_section_save", 0), section_saves, counts.get("sent_section_save", 0)),
+            "submissions": (counts.get("ok_submit", 0), landed["versions"], counts.get("sent_submit", 0)),
+            "returns": (counts.get("ok_return", 0), landed["returns"], counts.get("sent_return", 0)),
+        }
+        result["writes"] = {name: {"answered": a, "landed": b, "sent": c} for name, (a, b, c) in checks.items()}
+        result["write_share"] = sum(c for _, _, c in checks.values()) / max(1, data["requests"])
+        result["statuses"] = {k[7:]: v for k, v in counts.items() if k.startswith("status_")}
+        result["writes_landed"] = all(a <= b <= c for a, b, c in checks.values()) and all(
+            c > 0 for _, _, c in checks.values()
+        )
+    return result
 
 
 def ensure_top_reviewer() -> None:
@@ -338,6 +403,24 @@ def ensure_top_reviewer() -> None:
     Role.objects.get_or_create(user=top, organisation=Organisation.objects.get(code="bench"), kind=Role.Kind.REVIEWER)
 
 
+def main_load_only(args) -> None:
+    """``--only load|writes``: the load test alone, on the benchmark data already generated."""
+    from branchwork.models import Organisation
+
+    if not Organisation.objects.filter(code="bench").exists():
+        raise SystemExit("--only needs the benchmark data: run benchmarks/generate.py (or the full benchmark) first")
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True)
+    ensure_top_reviewer()
+    cache.clear()
+    results = {}
+    if args.only == "load":
+        results["read mix"] = bench_load(args.load_seconds)
+    if not args.skip_writes:
+        results["with writes"] = bench_load(args.load_seconds, writes=True)
+    for name, result in results.items():
+        print(f"{name}: {json.dumps(result, ensure_ascii=False)}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="branchwork benchmarks")
     parser.add_argument("--repeats", type=int, default=30)
@@ -346,7 +429,17 @@ def main() -> None:
     parser.add_argument("--skip-export", action="store_true")
     parser.add_argument("--skip-writes", action="store_true", help="only the read mix under load")
     parser.add_argument("--scales", default="0.1,1.0", help="comma-separated; the last is 'full'")
+    parser.add_argument(
+        "--only",
+        choices=["load", "writes"],
+        help="only the load test (read mix and writes mix; 'writes': the writes mix alone) on the data "
+        "already in the database (generated by an earlier run): no generation, no pages, no exports, "
+        "and benchmarks/results/latest.md is left alone",
+    )
     args = parser.parse_args()
+    if args.only:
+        main_load_only(args)
+        return
 
     # DEBUG is off: static files come from the collected manifest, as in production.
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True)
