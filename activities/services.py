@@ -85,14 +85,18 @@ EDITABLE_FIELDS = (
 MANY_FIELDS = ("participant_members",)
 
 
-def activity_set_kinds(*, activity: Activity, also_counts_as: Iterable[str] = ()) -> None:
-    """Make the record count as its own kind plus ``also_counts_as`` (a meeting held as several)."""
+def activity_set_kinds(*, activity: Activity, also_counts_as: Iterable[str] = (), figures_renewed: bool = False) -> None:
+    """Make the record count as its own kind plus ``also_counts_as`` (a meeting held as several).
+
+    ``figures_renewed``: the caller has already renewed the branch's figures version in the
+    transaction this runs in (by saving the record), so this need not write it again."""
     wanted = {activity.kind, *also_counts_as}
     existing = set(activity.counted_kinds.values_list("kind", flat=True))
     if existing - wanted:
         activity.counted_kinds.filter(kind__in=existing - wanted).delete()
-    ActivityKind.objects.bulk_create([ActivityKind.of(activity, code) for code in wanted - existing])
-    figures_changed(branch_ids=[activity.branch_id])  # bulk_create sends no signals
+    added = ActivityKind.objects.bulk_create([ActivityKind.of(activity, code) for code in wanted - existing])
+    if added and not figures_renewed:
+        figures_changed(branch_ids=[activity.branch_id])  # bulk_create sends no signals
 
 
 def combinable_with(kind: Kind) -> list[Kind]:
@@ -128,9 +132,11 @@ def activity_create(
     many = {name: fields.pop(name) for name in MANY_FIELDS if name in fields}
     activity = Activity(branch=branch, kind=kind, created_by=by, updated_by=by, **fields)
     activity.full_clean(exclude=["branch", "created_by", "updated_by"])
-    activity.save()
+    activity.save()  # its post_save renews the branch's figures version, in this transaction
     _set_many(activity, many)
-    activity_set_kinds(activity=activity, also_counts_as=also)
+    # What follows is written in the same transaction as that renewal: readers see the new
+    # version only together with all of it, so one renewal covers it (branchwork.figures).
+    activity_set_kinds(activity=activity, also_counts_as=also, figures_renewed=True)
     return activity
 
 
@@ -155,12 +161,15 @@ def activity_update(
         setattr(activity, name, value)
     activity.updated_by = by
     activity.full_clean(exclude=["branch", "created_by", "updated_by"])
+    # Its post_save renews the branch's figures version, in this transaction (the m2m changes and
+    # the counted kinds below send no signal of their own): readers see the new version only
+    # together with everything written here, so one renewal covers it all (branchwork.figures).
     activity.save(update_fields=[*fields, "updated_by", "updated_at"])
     _set_many(activity, many)
-    if many:
-        figures_changed(branch_ids=[activity.branch_id])  # m2m changes send no save signal
     if also_counts_as is not None:
-        activity_set_kinds(activity=activity, also_counts_as=_check_also(kind_info, also_counts_as))
+        activity_set_kinds(
+            activity=activity, also_counts_as=_check_also(kind_info, also_counts_as), figures_renewed=True
+        )
     return activity
 
 

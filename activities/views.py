@@ -286,7 +286,9 @@ def activity_detail(request, code, pk):
 @require_POST
 def attachment_upload(request, code, pk):
     branch = branch_for_user(request.user, code, write=True)
-    activity = _get_activity(branch, pk, _detail_queryset(branch))
+    # The record alone, from the branch's records as every view: its details (evidence counts,
+    # attendance, attachments — the heaviest query of the record's page) only if the page is shown again.
+    activity = _get_activity(branch, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -298,6 +300,7 @@ def attachment_upload(request, code, pk):
         else:
             messages.success(request, f"已上传“{attachment.original_name}”。")
             return redirect("activities:activity_detail", code=branch.code, pk=activity.pk)
+    activity = _get_activity(branch, pk, _detail_queryset(branch))
     context = _detail_context(request, branch, activity, upload_form=form)
     return render(request, "activities/activity_detail.html", context)
 
