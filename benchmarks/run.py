@@ -79,6 +79,10 @@ from benchmarks.generate import PASSWORD, generate  # noqa: E402
 from branchwork.figures import figures_changed  # noqa: E402
 
 TARGETS = {"queries": 15, "p95_ms": 100.0, "rollup_ms": 300.0, "rps": 150.0}
+# Issue 23's: the report pages (「总结…」) in ≤ 10 queries and p95 ≤ 40 ms cold; the committee's
+# roll-up p95 ≤ 150 ms cold and ≤ 100 ms after one branch changed.
+REPORT_TARGETS = {"queries": 10, "p95_ms": 40.0}
+ROLLUP_TARGETS = {"cold_ms": 150.0, "one_changed_ms": 100.0}
 
 
 class QueryCounter:
@@ -430,14 +434,21 @@ def ensure_top_reviewer() -> None:
 WRITES_TARGET = {"rps": 300.0, "p95_ms": 150.0}  # issue 23: not yet one of the targets above
 
 
+def write_load_met(result: dict) -> bool:
+    return (
+        "error" not in result
+        and result["errors"] == 0
+        and result["writes_landed"]
+        and result["rps"] >= WRITES_TARGET["rps"]
+        and result["p95_ms"] <= WRITES_TARGET["p95_ms"]
+    )
+
+
 def write_load_lines(result: dict) -> list[str]:
     """The writes mix's table and what it checked, for latest.md and ``--only``."""
     if "error" in result:
         return [f"Load test with writes failed: {result['error']}"]
-    met = (
-        result["errors"] == 0 and result["writes_landed"]
-        and result["rps"] >= WRITES_TARGET["rps"] and result["p95_ms"] <= WRITES_TARGET["p95_ms"]
-    )
+    met = write_load_met(result)
     lines = [
         "The read mix, and per round of its 200 reads: 20 secretaries save a record (a field changed), 10 upload "
         "a photo to it, 12 save their half-year report's sections (each with the revision the editor page last "
@@ -464,8 +475,7 @@ def write_load_lines(result: dict) -> list[str]:
         "Landed: new attachments and audit-log entries of the saved records, report revisions, versions and "
         "return events. A write wrk stopped waiting for may land unanswered. Server CPU: gunicorn's processes "
         "(not PostgreSQL, Redis or wrk) over the run, per request. Issue 23 aims at "
-        f"≥ {WRITES_TARGET['rps']:.0f} req/s with p95 ≤ {WRITES_TARGET['p95_ms']:.0f} ms here; not yet one of the "
-        "targets below.",
+        f"≥ {WRITES_TARGET['rps']:.0f} req/s with p95 ≤ {WRITES_TARGET['p95_ms']:.0f} ms here (one of the targets below).",
     ]
     return lines
 
@@ -556,12 +566,21 @@ def main() -> None:
     all_met = True
     for name, small in sizes[small_scale]["pages"].items():
         full = sizes[full_scale]["pages"][name]
-        limit = TARGETS["rollup_ms"] if "审阅汇总" in name else TARGETS["p95_ms"]
+        report_page = name.startswith("总结")
+        max_queries = REPORT_TARGETS["queries"] if report_page else TARGETS["queries"]
+        if report_page:
+            limit = REPORT_TARGETS["p95_ms"]
+        elif "党委" in name:
+            limit = ROLLUP_TARGETS["cold_ms"]
+        else:
+            limit = TARGETS["rollup_ms"] if "审阅汇总" in name else TARGETS["p95_ms"]
         queries_ok = all(
-            full[state]["queries"] <= TARGETS["queries"] and full[state]["queries"] == small[state]["queries"]
+            full[state]["queries"] <= max_queries and full[state]["queries"] == small[state]["queries"]
             for state in ("cold", "cached")
         )
-        met = queries_ok and full["cold"]["p95_ms"] < limit
+        met = queries_ok and full["cold"]["p95_ms"] <= limit
+        if "党委" in name:
+            met &= full["one_changed"]["p95_ms"] <= ROLLUP_TARGETS["one_changed_ms"]
         one_changed = f"{full['one_changed']['p95_ms']:.1f}" if "one_changed" in full else "—"
         all_met &= met
         lines.append(
@@ -590,9 +609,14 @@ def main() -> None:
             ]
     if write_load:
         lines += ["", f"## Load with writes ({args.load_seconds} s; cache: {cache_name})", "", *write_load_lines(write_load)]
-    lines += ["", f"Targets: ≤ {TARGETS['queries']} queries and the same count at both sizes; p95 < "
-              f"{TARGETS['p95_ms']:.0f} ms per page, roll-up < {TARGETS['rollup_ms']:.0f} ms; load ≥ "
-              f"{TARGETS['rps']:.0f} req/s with zero errors. All met: {'yes' if all_met else 'NO'}."]
+        all_met &= write_load_met(write_load)
+    lines += ["", f"Targets: ≤ {TARGETS['queries']} queries and the same count at both sizes; p95 ≤ "
+              f"{TARGETS['p95_ms']:.0f} ms per page, the 党总支's roll-up ≤ {TARGETS['rollup_ms']:.0f} ms; report pages "
+              f"(总结…) ≤ {REPORT_TARGETS['queries']} queries and p95 ≤ {REPORT_TARGETS['p95_ms']:.0f} ms; the 党委's "
+              f"roll-up p95 ≤ {ROLLUP_TARGETS['cold_ms']:.0f} ms cold and ≤ {ROLLUP_TARGETS['one_changed_ms']:.0f} ms "
+              f"after one branch changed; load ≥ {TARGETS['rps']:.0f} req/s with zero errors; with writes ≥ "
+              f"{WRITES_TARGET['rps']:.0f} req/s, p95 ≤ {WRITES_TARGET['p95_ms']:.0f} ms, zero errors, every write "
+              f"landed. All met: {'yes' if all_met else 'NO'}."]
     table = "\n".join(lines) + "\n"
     print(table)
     (ROOT / "benchmarks" / "results").mkdir(exist_ok=True)
