@@ -69,8 +69,9 @@ COMPLIANCE_CLAIMS: tuple[tuple[re.Pattern, str | None], ...] = (
         SECRETARY_LECTURE,
     ),
 )
-# Kinds whose rules 「三会一课」/「组织生活制度」 covers, for contradictions with 五.
-ORGANISATIONAL_LIFE_KINDS = {
+# Kinds whose rules 「三会一课」/「组织生活制度」 covers, for contradictions with 五 (in this order:
+# the first found in 五 is the one a flag quotes, the same in every process).
+ORGANISATIONAL_LIFE_KINDS = (
     "committee_meeting",
     "branch_assembly",
     "group_meeting",
@@ -78,7 +79,7 @@ ORGANISATIONAL_LIFE_KINDS = {
     "themed_day",
     "org_life",
     "democratic_appraisal",
-}
+)
 PENDING_RECTIFICATION = re.compile(
     r"(?:均已|全部|已全部|都已|已经|已)整改(?:到位|完毕|完成|落实)?|整改(?:已)?(?:到位|完毕)"
 )
@@ -94,6 +95,9 @@ _GAP = re.compile(
     r"未(?:按期|按月|按季度|按规定频次|按要求)?(?:召开|开展|讲|进行|落实)|没有|不够|不足|不到位|不规范|不严格"
 )
 _ORGANISATIONAL_LIFE_WORDS = re.compile(r"三会一课|组织生活制度")
+# Last period's problem quoted as put right: 「“未开展党课”已整改，本期开展党课2次」「“……”已于2022年
+# 4月30日整改完成」. The quotation is no gap of this period (「“……”尚未整改完成」 still is).
+_RESOLVED_QUOTE = re.compile(r"“[^”]*”(?=已整改|已于[^，；。]*整改完成)")
 
 
 def _negated(sentence: str, start: int) -> bool:
@@ -230,7 +234,8 @@ def contradictions(paragraphs: Sequence[tuple[int, str]], mentions) -> dict[int,
     for section, text in paragraphs:
         if section != 5:
             continue
-        for sentence in _sentences(text):
+        for told in _sentences(text):
+            sentence = _RESOLVED_QUOTE.sub("", told)
             if not _GAP.search(sentence):
                 continue
             named = mentions(sentence)
@@ -238,10 +243,10 @@ def contradictions(paragraphs: Sequence[tuple[int, str]], mentions) -> dict[int,
             if _ORGANISATIONAL_LIFE_WORDS.search(sentence):
                 kinds.add("*")
             for kind in kinds:
-                gap_kinds.setdefault(kind, sentence.strip())
+                gap_kinds.setdefault(kind, told.strip())
             for position, _word, kind in named:
                 if _denied(sentence, position):
-                    never_kinds.setdefault(kind, sentence.strip())
+                    never_kinds.setdefault(kind, told.strip())
     shortfall = integration_shortfall(text for section, text in paragraphs if section == 5)
     if not gap_kinds and not shortfall:
         return {}

@@ -637,6 +637,35 @@ def test_the_draft_claims_the_integration_only_where_five_does_not_deny_it(publi
     assert judgment_flags(public_unit) == []
 
 
+@pytest.mark.parametrize(
+    "told",
+    [
+        "上期查摆问题的整改情况：“未开展党课”已整改，本期开展党课2次；“支部党员大会未按规定频次召开”已整改，本期支部党员大会每季度按期召开，共2次。",
+        "上期查摆问题的整改情况：“三会一课落实不到位”已于2022年4月30日整改完成，2022年5月20日经复查销号。",
+    ],
+)
+def test_last_periods_problem_told_as_put_right_is_no_contradiction(public_unit, told):
+    """The draft's own 「“未开展党课”已整改」 in 五 quotes last period's problem: 一's 「严格落实党内
+    组织生活制度」「讲党课」 do not contradict it."""
+    located = _document(
+        public_unit,
+        [ItemDraft(1, "严格落实党内组织生活制度。支部书记为全体党员讲党课。"), ItemDraft(5, told)],
+    )
+    assert not any(flag.rule == "contradiction" for entry in located for flag in entry.flags)
+
+
+def test_last_periods_problem_still_open_is_a_contradiction(public_unit):
+    located = _document(
+        public_unit,
+        [
+            ItemDraft(1, "支部书记为全体党员讲党课。"),
+            ItemDraft(5, "上期查摆问题的整改情况：“上半年支部未开展党课”尚未整改完成，整改时限为2022年5月31日，已逾期。"),
+        ],
+    )
+    [flag] = [flag for entry in located for flag in entry.flags if flag.rule == "contradiction"]
+    assert "“上半年支部未开展党课”尚未整改完成" in flag.message
+
+
 def test_figures_beside_a_gap_are_no_contradiction(public_unit):
     """「召开支委会6次」 in 一 and 「支委会应每月召开……3月未召开」 in 五 can both be true."""
     located = _document(
