@@ -16,6 +16,7 @@ test gets its own copy; the database is as if it had been built for the test alo
 """
 
 import itertools
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -31,6 +32,12 @@ from reports.models import BranchProfile
 from . import shared
 from .factories import BranchFactory, CommitteeFactory, GeneralBranchFactory, RoleFactory, UserFactory
 from .timing import pytest_runtest_logreport, pytest_terminal_summary  # noqa: F401 (hooks)
+
+# pytest caches each test module with its asserts rewritten as a pyc (in __pycache__, ignored by
+# git), unless told not to write bytecode (PYTHONDONTWRITEBYTECODE, as set in this machine's
+# environment and in many Docker images): then every process, each xdist worker included, rewrites
+# all 250-odd modules again, some 5 s of CPU before its first test.
+sys.dont_write_bytecode = False
 
 PASSWORD = "pass-word-123"
 RENDERED_AT_SUBMIT = report_services.FILE_FORMATS  # what production renders when a report is submitted
