@@ -29,7 +29,7 @@ from branchwork.models import Organisation, Role
 from reports import services as report_services
 from reports.models import BranchProfile
 
-from . import shared
+from . import migrated, shared
 from .factories import BranchFactory, CommitteeFactory, GeneralBranchFactory, RoleFactory, UserFactory
 from .timing import pytest_runtest_logreport, pytest_terminal_summary  # noqa: F401 (hooks)
 
@@ -60,6 +60,14 @@ def pytest_collection_modifyitems(items):
         mine = 0 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("slow") else 2
         rank[module] = min(rank.get(module, 2), mine)
     items.sort(key=lambda item: (stage(item), rank[item.nodeid.split("::")[0]], item.nodeid.split("::")[0]))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """pytest-django's, and the database it then sets up migrated from a copy kept between runs
+    (``tests/migrated.py``)."""
+    with migrated.kept_between_runs():
+        yield
 
 
 @pytest.fixture(scope="session")
