@@ -49,7 +49,9 @@ def pytest_collection_modifyitems(items):
     """Transactional tests last, as pytest-django orders them: their flush leaves the database
     without what migrations put in, which the other tests expect. Before them, modules with slow
     tests first, each module kept whole: the workers of ``make test`` start on the long tests, and
-    the short ones even out the end. (Browser journeys are transactional: first among the last.)"""
+    the short ones even out the end. (Browser journeys are transactional: first among the last.)
+    In a module, the tests that build their own data come first, so that the others may share
+    theirs (``tests/shared.py``)."""
 
     def stage(item) -> int:
         return 1 if shared.transactional(item) else 0
@@ -59,7 +61,14 @@ def pytest_collection_modifyitems(items):
         module = item.nodeid.split("::")[0]
         mine = 0 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("slow") else 2
         rank[module] = min(rank.get(module, 2), mine)
-    items.sort(key=lambda item: (stage(item), rank[item.nodeid.split("::")[0]], item.nodeid.split("::")[0]))
+    def own_data_first(item) -> int:  # before the module's shared data exist (tests/shared.py)
+        return 0 if shared.builds_its_own(item) else 1
+
+    items.sort(
+        key=lambda item: (
+            stage(item), rank[item.nodeid.split("::")[0]], item.nodeid.split("::")[0], own_data_first(item)
+        )
+    )
 
 
 @pytest.fixture(scope="session")
