@@ -18,11 +18,14 @@ test gets its own copy; the database is as if it had been built for the test alo
 import itertools
 import sys
 from dataclasses import dataclass
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.test import Client
 from django.test.utils import override_settings
 
 from branchwork.models import Organisation, Role
@@ -243,12 +246,45 @@ def world(_module_world, copies, db) -> World:
     return shared.copy_or_build(_module_world, copies, build_world)
 
 
+def _cast_sessions(world: World) -> dict[int, tuple[str, str, str]]:
+    """Each person of the cast logged in once: user id → (session key, the session engine, the
+    password's session hash at the time)."""
+    sessions = {}
+    for user in (*world.users().values(), world.far_secretary):
+        client = Client()
+        client.force_login(user)
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        sessions[user.pk] = (key, settings.SESSION_ENGINE, user.get_session_auth_hash())
+    return sessions
+
+
+@pytest.fixture(scope="module")
+def _module_cast_sessions(module_data, _module_world):
+    return module_data.build(_cast_sessions, _module_world) if module_data else None
+
+
 @pytest.fixture
-def as_user(client):
-    """``as_user(world.secretary)`` logs the test client in and returns it."""
+def as_user(client, request):
+    """``as_user(world.secretary)`` logs the test client in and returns it.
+
+    Where the module shares the cast (``tests/shared.py``), its people carry sessions opened once
+    for the module, as the security tests' clients do: a login writes the session, the user's
+    last login and its audit entry, some 4 ms a test. Anyone else, or a person of the cast whose
+    password changed since, whose session was closed, or under another session engine, is logged
+    in afresh."""
+    sessions = request.getfixturevalue("_module_cast_sessions") if "world" in request.fixturenames else None
 
     def login(user):
-        client.force_login(user)
+        key, engine, password = (sessions or {}).get(user.pk, (None, None, None))
+        if (
+            key
+            and engine == settings.SESSION_ENGINE
+            and password == user.get_session_auth_hash()
+            and import_module(engine).SessionStore().exists(key)  # not logged out by an earlier call
+        ):
+            client.cookies[settings.SESSION_COOKIE_NAME] = key
+        else:
+            client.force_login(user)
         return client
 
     return login
