@@ -10,6 +10,9 @@ meeting rules) and the migrations and models of the other installed apps. A late
 hash copies it into its in-memory database instead of migrating. Any change to the code gives a new
 hash, hence a fresh migration; PostgreSQL and file databases always migrate.
 
+Tests that run the app in processes of their own on a file database start them on a copy of it
+(``copy_to``): their ``migrate`` then finds nothing left to do.
+
 ``BRANCHWORK_TEST_DB_CACHE=0`` turns it off.
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -48,6 +52,18 @@ def _key() -> str:
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:24]
+
+
+def copy_to(database: Path) -> bool:
+    """A copy of the kept migrated database as the new SQLite file ``database``, if there is one
+    for this code (a test database was set up in this run or an earlier one); whether there was."""
+    if not enabled():
+        return False
+    kept = FOLDER / f"{_key()}.sqlite3"
+    if not kept.is_file():
+        return False
+    shutil.copyfile(kept, database)
+    return True
 
 
 def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
