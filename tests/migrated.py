@@ -44,7 +44,7 @@ def _key() -> str:
     base = Path(settings.BASE_DIR).resolve()
     for config in apps.get_app_configs():
         root = Path(config.path).resolve()
-        if root.is_relative_to(base):
+        if root.is_relative_to(base) and "site-packages" not in root.parts:  # the project's own
             files = root.rglob("*.py")
         else:
             files = [*root.glob("migrations/*.py"), *root.glob("models.py"), *root.glob("models/*.py")]
