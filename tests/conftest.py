@@ -264,7 +264,7 @@ def _module_cast_sessions(module_data, _module_world):
 
 
 @pytest.fixture
-def as_user(client, request):
+def as_user(client, _module_cast_sessions):
     """``as_user(world.secretary)`` logs the test client in and returns it.
 
     Where the module shares the cast (``tests/shared.py``), its people carry sessions opened once
@@ -272,10 +272,9 @@ def as_user(client, request):
     last login and its audit entry, some 4 ms a test. Anyone else, or a person of the cast whose
     password changed since, whose session was closed, or under another session engine, is logged
     in afresh."""
-    sessions = request.getfixturevalue("_module_cast_sessions") if "world" in request.fixturenames else None
 
     def login(user):
-        key, engine, password = (sessions or {}).get(user.pk, (None, None, None))
+        key, engine, password = (_module_cast_sessions or {}).get(user.pk, (None, None, None))
         if (
             key
             and engine == settings.SESSION_ENGINE
