@@ -16,21 +16,31 @@ test gets its own copy; the database is as if it had been built for the test alo
 """
 
 import itertools
+import sys
 from dataclasses import dataclass
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.test import Client
 from django.test.utils import override_settings
 
 from branchwork.models import Organisation, Role
 from reports import services as report_services
 from reports.models import BranchProfile
 
-from . import shared
+from . import migrated, shared
 from .factories import BranchFactory, CommitteeFactory, GeneralBranchFactory, RoleFactory, UserFactory
 from .timing import pytest_runtest_logreport, pytest_terminal_summary  # noqa: F401 (hooks)
+
+# pytest caches each test module with its asserts rewritten as a pyc (in __pycache__, ignored by
+# git), unless told not to write bytecode (PYTHONDONTWRITEBYTECODE, as set in this machine's
+# environment and in many Docker images): then every process, each xdist worker included, rewrites
+# all 250-odd modules again, some 5 s of CPU before its first test.
+sys.dont_write_bytecode = False
 
 PASSWORD = "pass-word-123"
 RENDERED_AT_SUBMIT = report_services.FILE_FORMATS  # what production renders when a report is submitted
@@ -42,7 +52,9 @@ def pytest_collection_modifyitems(items):
     """Transactional tests last, as pytest-django orders them: their flush leaves the database
     without what migrations put in, which the other tests expect. Before them, modules with slow
     tests first, each module kept whole: the workers of ``make test`` start on the long tests, and
-    the short ones even out the end. (Browser journeys are transactional: first among the last.)"""
+    the short ones even out the end. (Browser journeys are transactional: first among the last.)
+    In a module, the tests that build their own data come first, so that the others may share
+    theirs (``tests/shared.py``)."""
 
     def stage(item) -> int:
         return 1 if shared.transactional(item) else 0
@@ -52,7 +64,22 @@ def pytest_collection_modifyitems(items):
         module = item.nodeid.split("::")[0]
         mine = 0 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("slow") else 2
         rank[module] = min(rank.get(module, 2), mine)
-    items.sort(key=lambda item: (stage(item), rank[item.nodeid.split("::")[0]], item.nodeid.split("::")[0]))
+    def own_data_first(item) -> int:  # before the module's shared data exist (tests/shared.py)
+        return 0 if shared.builds_its_own(item) else 1
+
+    items.sort(
+        key=lambda item: (
+            stage(item), rank[item.nodeid.split("::")[0]], item.nodeid.split("::")[0], own_data_first(item)
+        )
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """pytest-django's, and the database it then sets up migrated from a copy kept between runs
+    (``tests/migrated.py``)."""
+    with migrated.kept_between_runs():
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -219,12 +246,44 @@ def world(_module_world, copies, db) -> World:
     return shared.copy_or_build(_module_world, copies, build_world)
 
 
+def _cast_sessions(world: World) -> dict[int, tuple[str, str, str]]:
+    """Each person of the cast logged in once: user id → (session key, the session engine, the
+    password's session hash at the time)."""
+    sessions = {}
+    for user in (*world.users().values(), world.far_secretary):
+        client = Client()
+        client.force_login(user)
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        sessions[user.pk] = (key, settings.SESSION_ENGINE, user.get_session_auth_hash())
+    return sessions
+
+
+@pytest.fixture(scope="module")
+def _module_cast_sessions(module_data, _module_world):
+    return module_data.build(_cast_sessions, _module_world) if module_data else None
+
+
 @pytest.fixture
-def as_user(client):
-    """``as_user(world.secretary)`` logs the test client in and returns it."""
+def as_user(client, _module_cast_sessions):
+    """``as_user(world.secretary)`` logs the test client in and returns it.
+
+    Where the module shares the cast (``tests/shared.py``), its people carry sessions opened once
+    for the module, as the security tests' clients do: a login writes the session, the user's
+    last login and its audit entry, some 4 ms a test. Anyone else, or a person of the cast whose
+    password changed since, whose session was closed, or under another session engine, is logged
+    in afresh."""
 
     def login(user):
-        client.force_login(user)
+        key, engine, password = (_module_cast_sessions or {}).get(user.pk, (None, None, None))
+        if (
+            key
+            and engine == settings.SESSION_ENGINE
+            and password == user.get_session_auth_hash()
+            and import_module(engine).SessionStore().exists(key)  # not logged out by an earlier call
+        ):
+            client.cookies[settings.SESSION_COOKIE_NAME] = key
+        else:
+            client.force_login(user)
         return client
 
     return login

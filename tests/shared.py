@@ -9,7 +9,7 @@ end of the module the transaction is rolled back: nothing is left for the next m
 
 The database holds more than a test asked for while the transaction is open, so a module shares
 only when every test in it that uses the database asks for the shared data (``module_data`` is in
-its fixture closure) and none is transactional (a ``TransactionTestCase`` flushes the database and
+its fixture closure) or runs before the transaction is opened, and none is transactional (a ``TransactionTestCase`` flushes the database and
 a live server reads it from another connection, neither of which may happen inside the module's
 transaction). Otherwise the data is built afresh for every test, as before.
 
@@ -48,11 +48,22 @@ def uses_database(item) -> bool:
     return item.get_closest_marker("django_db") is not None or "db" in getattr(item, "fixturenames", ())
 
 
+def builds_its_own(item) -> bool:
+    """A test that uses the database but not the module's shared data: it must not see them."""
+    return uses_database(item) and SHARED not in item.fixturenames
+
+
 def may_share(items) -> bool:
-    """Whether the module of ``items`` (its selected tests) can build its data once."""
-    return not any(
-        transactional(item) or (uses_database(item) and SHARED not in item.fixturenames) for item in items
-    )
+    """Whether the module of ``items`` (its selected tests, in the order they run) can build its
+    data once: none is transactional, and each test that builds its own data runs before the first
+    that asks for the shared data, while the module's transaction is not open yet
+    (``tests/conftest.py`` runs them first in their module)."""
+    asked = False
+    for item in items:
+        if transactional(item) or (asked and builds_its_own(item)):
+            return False
+        asked = asked or SHARED in item.fixturenames
+    return True
 
 
 class ModuleData:

@@ -24,6 +24,7 @@ from django.urls import reverse
 from activities.models import Attachment
 from branchwork.periods import Period
 from reports import services as report_services
+from tests import migrated
 from tests.factories import ActivityFactory
 
 from .envs import BASE_DIR, load_settings
@@ -161,6 +162,7 @@ def two_servers(tmp_path, redis_client):
         "LOG_LEVEL": "ERROR",
     }
     manage = [sys.executable, "manage.py"]
+    migrated.copy_to(database)  # migrating from scratch costs each run seconds (tests/migrated.py)
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True, timeout=180)
     subprocess.run([*manage, "shell", "-c", SETUP], cwd=BASE_DIR, env=env, check=True, timeout=60)
     ports = [free_port(), free_port()]

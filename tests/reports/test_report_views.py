@@ -1,5 +1,5 @@
 """The report pages: starting, writing (nothing typed is lost), preview, submission, versions,
-comparison, review; and the scoping matrix over every URL."""
+comparison, review (the scoping matrix over every URL: test_report_scoping.py)."""
 
 import datetime
 import re
@@ -392,65 +392,12 @@ def test_dashboard_explains_a_bad_period(world, as_user):
     assert "无法识别的期间" in response.content.decode()
 
 
-# --- scoping matrix ------------------------------------------------------------------------------
+# --- scoping: the matrix over every URL is in test_report_scoping.py --------------------------------
 
-READ_URLS = [
-    ("reports:report_list", ["kl"]),
-    ("reports:report_edit", ["kl", "2022H1"]),
-    ("reports:report_preview", ["kl", "2022H1"]),
-    ("reports:report_print", ["kl", "2022H1"]),
-    ("reports:report_download", ["kl", "2022H1", "docx"]),
-    ("reports:report_versions", ["kl", "2022H1"]),
-    ("reports:version_detail", ["kl", "2022H1", 1]),
-    ("reports:version_download", ["kl", "2022H1", 1, "pdf"]),
-    ("reports:version_compare", ["kl", "2022H1"]),
-]
-WRITE_URLS = [
-    ("reports:report_start", ["kl"]),
-    ("reports:report_edit", ["kl", "2022H1"]),
-    ("reports:report_submit", ["kl", "2022H1"]),
-]
 REVIEW_URLS = [
     ("reports:report_return", ["kl", "2022H1"]),
     ("reports:report_approve", ["kl", "2022H1"]),
 ]
-ORG_URLS = [
-    ("reports:review_dashboard", ["hw"]),
-    ("reports:approved_zip", ["hw", "2022H1"]),
-]
-ALL = [(name, args, "get") for name, args in READ_URLS + [("reports:report_review", ["kl", "2022H1"])] + ORG_URLS]
-ALL += [(name, args, "post") for name, args in WRITE_URLS + REVIEW_URLS]
-
-
-@pytest.fixture
-def approved(submitted, world):
-    services.report_approve(report=submitted, by=world.reviewer)
-    return submitted
-
-
-@pytest.mark.parametrize(("name", "args", "method"), ALL)
-@pytest.mark.parametrize("user", ["sibling_secretary", "outsider_reviewer", "far_secretary"])
-def test_outsiders_get_404(approved, world, client, name, args, method, user):
-    client.force_login(getattr(world, user))
-    response = getattr(client, method)(reverse(name, args=args))
-    assert response.status_code == 404
-
-
-@pytest.mark.parametrize(("name", "args", "method"), ALL)
-def test_anonymous_users_are_sent_to_log_in(approved, client, name, args, method):
-    response = getattr(client, method)(reverse(name, args=args))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-
-
-@pytest.mark.parametrize(("name", "args"), READ_URLS)
-def test_reviewer_reads_every_page(approved, world, as_user, name, args):
-    assert as_user(world.reviewer).get(reverse(name, args=args)).status_code == 200
-
-
-@pytest.mark.parametrize(("name", "args"), WRITE_URLS)
-def test_reviewer_cannot_write(approved, world, as_user, name, args):
-    assert as_user(world.reviewer).post(reverse(name, args=args), {"period": "2022H1"}).status_code == 403
 
 
 @pytest.mark.parametrize(("name", "args"), REVIEW_URLS)
@@ -459,11 +406,6 @@ def test_writers_cannot_review(submitted, world, as_user, name, args, user):
     response = as_user(getattr(world, user)).post(reverse(name, args=args), {"version": "1", "comment": "自己审"})
     assert response.status_code == 403
     assert Report.objects.get(pk=submitted.pk).status == Report.Status.SUBMITTED
-
-
-@pytest.mark.parametrize(("name", "args"), ORG_URLS)
-def test_secretaries_have_no_review_dashboard(approved, world, as_user, name, args):
-    assert as_user(world.secretary).get(reverse(name, args=args)).status_code == 404
 
 
 def test_a_report_of_another_branch_is_404_even_by_period(world, as_user):

@@ -26,6 +26,7 @@ from tests.factories import (
     PartyGroupFactory,
     PublicityEntryFactory,
 )
+from tests.shared import copy_or_build
 
 D = datetime.date
 H1, YEAR = Period.parse("2022H1"), Period.parse("2022")
@@ -36,8 +37,7 @@ pytestmark = pytest.mark.django_db
 DEMO_WORLD = ("窗口", "职工队伍", "收费", "司乘", "隧道", "通行费", "ETC", "模范机关", "十个台账", "上级党组织")
 
 
-@pytest.fixture
-def institute():
+def build_institute():
     """A research institute's theory branch: ten members, no party groups, nine records in 2022 —
     the branch a new user set up through the browser and found the old draft lying about."""
     committee = CommitteeFactory(name="省社会科学院党委", code="skw")
@@ -67,6 +67,18 @@ def institute():
         participants="全体党员",
     )
     return branch
+
+
+# The institute and the seeded demo are built once for the module (tests/shared.py): each draft
+# reads its own branch, and each test's changes are undone after it.
+@pytest.fixture(scope="module")
+def _module_institute(module_data):
+    return module_data.build(build_institute) if module_data else None
+
+
+@pytest.fixture
+def institute(_module_institute, copies, db):
+    return copy_or_build(_module_institute, copies, build_institute)
 
 
 def draft_text(branch, period) -> str:
@@ -160,8 +172,7 @@ def test_record_topics_appear_in_the_draft(institute):
 # --- the demo's own branch: its specific items come from data, nothing the reference does not say ---
 
 
-@pytest.fixture
-def kl_demo(db):
+def seed_demo():
     from branchwork.models import Organisation
     from demo.organisations import seed_organisations
     from demo.profiles import seed_profiles
@@ -171,6 +182,16 @@ def kl_demo(db):
     seed_profiles()
     seed_activities(today=D(2026, 11, 25))
     return Organisation.objects.get(code="kl")
+
+
+@pytest.fixture(scope="module")
+def _module_kl_demo(module_data):
+    return module_data.build(seed_demo) if module_data else None
+
+
+@pytest.fixture
+def kl_demo(_module_kl_demo, copies, db):
+    return copy_or_build(_module_kl_demo, copies, seed_demo)
 
 
 def test_kl_draft_recovers_the_references_specific_items_from_data(kl_demo):
