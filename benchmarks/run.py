@@ -255,18 +255,36 @@ RECORD_WRITERS, UPLOADERS, SECTION_SAVES, SUBMITS = 20, 10, 12, 1
 WRK_THREADS, WRK_CONNECTIONS = 2, 16
 
 
+def written(activities: list[int], chain_reports: list[str]) -> dict[str, int]:
+    """What the writes mix leaves in the database, counted before and after the run: the saved
+    records' attachments and audit entries, and the chained reports' revisions, versions and
+    returns."""
+    from activities.models import Attachment
+    from branchwork.audit.models import AuditEntry
+    from reports.models import Report, ReportEvent, ReportVersion
+
+    return {
+        "attachments": Attachment.objects.filter(activity_id__in=activities).count(),
+        "record_saves": AuditEntry.objects.filter(
+            content_type__model="activity", object_pk__in=[str(pk) for pk in activities], action=1
+        ).count(),
+        "revisions": sum(Report.objects.filter(branch__code__in=chain_reports).values_list("revision", flat=True)),
+        "versions": ReportVersion.objects.filter(report__branch__code__in=chain_reports).count(),
+        "returns": ReportEvent.objects.filter(report__branch__code__in=chain_reports, action="return").count(),
+    }
+
+
 def bench_load(seconds: int, *, writes: bool = False, workers: int | None = None) -> dict:
     """wrk against gunicorn: 80% secretaries on their branch pages, 20% reviewers on roll-ups;
     with ``writes`` (``benchmarks/write_mix.py``), per round of those 200 reads, 20 secretaries
     save a record, 10 upload a photo, 12 save their report's sections and one submits it (its
     reviewer returns it), every redirect followed: about one request in seven a write. Every write
     is counted again in the database afterwards: the mix fails if one did not land."""
-    from activities.models import Activity, Attachment
+    from activities.models import Activity
     from benchmarks.write_mix import csrf_cookie, lua_script, report_chain, write_requests
-    from branchwork.audit.models import AuditEntry
     from branchwork.models import Organisation
     from branchwork.periods import Period
-    from reports.models import Report, ReportEvent, ReportVersion
+    from reports.models import Report
 
     wrk = shutil.which("wrk")
     if not wrk:
@@ -330,15 +348,7 @@ def bench_load(seconds: int, *, writes: bool = False, workers: int | None = None
             while ordered and (len(write_slots) - len(ordered) + 1) * every <= index + 1:
                 rotation.append(ordered.pop(0))
         chain_reports = [chain["code"] for chain in chains]
-        before = {
-            "attachments": Attachment.objects.filter(activity_id__in=activities).count(),
-            "record_saves": AuditEntry.objects.filter(
-                content_type__model="activity", object_pk__in=[str(pk) for pk in activities], action=1
-            ).count(),
-            "revisions": sum(Report.objects.filter(branch__code__in=chain_reports).values_list("revision", flat=True)),
-            "versions": ReportVersion.objects.filter(report__branch__code__in=chain_reports).count(),
-            "returns": ReportEvent.objects.filter(report__branch__code__in=chain_reports, action="return").count(),
-        }
+        before = written(activities, chain_reports)
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     script.write(lua_script(requests, rotation, chains, writer_cookies, WRK_THREADS))
     script.close()
@@ -392,15 +402,7 @@ def bench_load(seconds: int, *, writes: bool = False, workers: int | None = None
         "server_cpu_ms_per_request": 1000 * cpu / max(1, data["requests"]),
     }
     if writes:
-        after = {
-            "attachments": Attachment.objects.filter(activity_id__in=activities).count(),
-            "record_saves": AuditEntry.objects.filter(
-                content_type__model="activity", object_pk__in=[str(pk) for pk in activities], action=1
-            ).count(),
-            "revisions": sum(Report.objects.filter(branch__code__in=chain_reports).values_list("revision", flat=True)),
-            "versions": ReportVersion.objects.filter(report__branch__code__in=chain_reports).count(),
-            "returns": ReportEvent.objects.filter(report__branch__code__in=chain_reports, action="return").count(),
-        }
+        after = written(activities, chain_reports)
         landed = {key: after[key] - before[key] for key in after}
         # A write answered 302 landed; one in flight when wrk stopped may have landed unanswered.
         record_writes = landed["attachments"] + landed["record_saves"]
