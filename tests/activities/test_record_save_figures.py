@@ -64,3 +64,14 @@ def test_a_save_changing_only_participants_or_kinds_leaves_nothing_stale(world):
     assert kinds() == ["branch_assembly"]
     activity_update(activity=activity, also_counts_as=["study"])
     assert kinds() == ["branch_assembly", "study"]
+
+
+def test_setting_kinds_on_their_own_renews_the_figures_when_one_is_only_taken_away(world):
+    from activities.services import activity_set_kinds
+    from tests.factories import ActivityFactory
+
+    activity = ActivityFactory(branch=world.branch, kind="themed_day", also=["group_meeting"])
+    before = version(world.branch)
+    activity_set_kinds(activity=activity, also_counts_as=[])
+    assert set(activity.counted_kinds.values_list("kind", flat=True)) == {"themed_day"}
+    assert version(world.branch) != before
