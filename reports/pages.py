@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.kinds import KINDS
 from branchwork import access
@@ -21,8 +22,12 @@ from .forms import ReportEditor
 from .judgments import PROBLEM_FIGURES, UNSTATED, judgments_of, problem_hint, problem_rows_of, typed_hint
 from .models import Report
 from .placeholders import placeholder_values
-from .profile import report_facts
-from .selectors import report_events, report_items_with_last_problems, report_latest_version
+from .selectors import (
+    cached_report_facts,
+    report_events,
+    report_items_with_last_problems,
+    report_latest_version,
+)
 
 
 def claim_rows(claims, document: Document, branch: Organisation, period: Period, *, can_write: bool) -> list[dict]:
@@ -150,7 +155,12 @@ def editor_page(
             section.comments = by_section.get(number, [])
     else:
         overall = []
-    facts = report_facts(branch=branch, period=report.period, problem_rows=problem_rows_of(items, period=report.period))
+    facts = cached_report_facts(
+        branch=branch,
+        period=report.period,
+        today=timezone.localdate(),
+        problem_rows=problem_rows_of(items, period=report.period),
+    )
     rows = [row for section in editor.sections.values() for row in section.rows]
     values = fill_values(facts)
     carry_options = with_typed_status(

@@ -29,7 +29,7 @@ from .compile import compile_report
 from .document import Document
 from .judgments import problem_rows_of
 from .models import CARRY_SECTIONS, Report, ReportEvent, ReportItem, ReportVersion
-from .profile import report_facts
+from .profile import ReportFacts, report_facts
 
 # Meetings by kind, in the order the report's first section names them.
 ROLLUP_KINDS = tuple(kind.code for kind in ordered_by("rollup"))
@@ -172,6 +172,21 @@ def report_state(report: Report) -> tuple:
     return (report.pk, report.revision, report.updated_at.isoformat(), report.status)
 
 
+def cached_report_facts(
+    *, branch: Organisation, period: Period, today: datetime.date, problem_rows: list
+) -> ReportFacts:
+    """``report_facts`` at the branch's figures version, from the cache when there: the editor
+    after every save and the draft it previews read the same facts. Keyed also by what else they
+    are read from: the day, and the 存在的问题 rows the judgments read (``problem_rows_of``)."""
+    problems = hashlib.sha256(repr(problem_rows).encode()).hexdigest()[:32]
+    return cached_figures(
+        "report-facts",
+        branch,
+        (period.code, today.isoformat(), problems),
+        lambda: report_facts(branch=branch, period=period, today=today, problem_rows=problem_rows),
+    )
+
+
 def _draft(report: Report, today: datetime.date) -> dict:
     """The draft compiled from today's records and its claim check, from one reading of the facts;
     cached while neither the report (its revision and status) nor the branch's figures (its
@@ -181,7 +196,7 @@ def _draft(report: Report, today: datetime.date) -> dict:
         # The report's items and last period's 存在的问题 (which the judgments carry) in one query.
         items = report_items_with_last_problems(report)
         own = [item for item in items if item.report_id == report.pk]
-        facts = report_facts(
+        facts = cached_report_facts(
             branch=report.branch,
             period=report.period,
             today=today,
@@ -203,16 +218,15 @@ def report_items_with_last_problems(report: Report) -> list[ReportItem]:
     branch (what the judgments carry and the editor offers to carry over), each with
     ``report_year`` and ``report_half``, in section order. One query."""
     previous = report.period.previous()
+    # The branch first: the branch's reports by their index, then their items by theirs. The two
+    # arms' OR alone makes PostgreSQL read every branch's items (5 ms at 300 branches, growing).
     return list(
-        ReportItem.objects.filter(
+        ReportItem.objects.filter(report__branch_id=report.branch_id)
+        .filter(
             Q(report=report)
-            | Q(
-                report__branch_id=report.branch_id,
-                report__year=previous.year,
-                report__half=previous.half,
-                section__in=CARRY_SECTIONS,
-            )
-        ).annotate(report_year=F("report__year"), report_half=F("report__half"))
+            | Q(report__year=previous.year, report__half=previous.half, section__in=CARRY_SECTIONS)
+        )
+        .annotate(report_year=F("report__year"), report_half=F("report__half"))
     )
 
 

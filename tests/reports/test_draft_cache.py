@@ -2,16 +2,22 @@
 report's text, an administrator's correction or the day changes it."""
 
 import datetime
+import pickle
 import re
+from types import MappingProxyType
 
 import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
 from django.urls import reverse
 
+from branchwork.periods import Period
 from reports.admin import ReportAdmin
 from reports.models import Report
+from reports.profile import report_facts
+from reports.selectors import cached_report_facts
 from tests.factories import ActivityFactory
+from tests.memory import facts_of, record
 from tests.reports.editor import editor_data
 from tests.reports.test_report_views import report  # noqa: F401  (fixture)
 
@@ -75,3 +81,47 @@ def test_an_administrators_correction_makes_open_editors_stale_and_the_preview_f
     ReportAdmin(Report, site).save_related(RequestFactory().post("/"), SavedForm(), [], change=True)
     assert Report.objects.get(pk=report.pk).revision == report.revision + 1
     assert "管理员更正的文字" in sheet(client.get(PREVIEW))
+
+
+def test_the_editor_reads_the_facts_once_between_saves(report, world, as_user, monkeypatch):  # noqa: F811
+    """Saving the text does not change the facts: the editor it returns to reads them from the
+    cache, and reads them again as soon as a record changes."""
+    client = as_user(world.secretary)
+    client.get(EDIT)
+    read = []
+    monkeypatch.setattr("reports.selectors.report_facts", lambda **kwargs: read.append(kwargs) or report_facts(**kwargs))
+    item = report.items.filter(section=1).first()
+    assert client.post(EDIT, editor_data(report, **{f"item-{item.pk}-text": "改写后的第一条。"})).status_code == 302
+    page = client.get(EDIT)
+    assert "改写后的第一条" in page.content.decode()
+    assert read == []
+    ActivityFactory(branch=world.branch, kind="study", date=datetime.date(2022, 4, 10))
+    client.get(EDIT)
+    assert len(read) == 1
+
+
+def test_the_cached_facts_are_those_of_the_problems_they_were_read_with(report, world):  # noqa: F811
+    """Last period's 存在的问题 are read by the judgments: other rows, other facts."""
+    today = datetime.date(2022, 7, 1)
+    first = cached_report_facts(branch=world.branch, period=report.period, today=today, problem_rows=[])
+    again = cached_report_facts(branch=world.branch, period=report.period, today=today, problem_rows=[])
+    row = (1, "", "上期问题：学习不够深入。", True, 2021, "H2")
+    other = cached_report_facts(branch=world.branch, period=report.period, today=today, problem_rows=[row])
+    assert again == first and again.judgments == first.judgments
+    assert other.judgments.typed_carried != first.judgments.typed_carried
+
+
+def test_facts_travel_through_the_cache_whole():
+    """What the cache stores (a pickle) reads back as the same facts, its mappings still read-only."""
+    records = [
+        record("study", datetime.date(2022, 3, 1), speaker_name="王某某"),
+        record("themed_day", datetime.date(2022, 4, 1), also=("study",)),
+    ]
+    facts = facts_of(records, period=Period(2022, "H1"))
+    copy = pickle.loads(pickle.dumps(facts))
+    assert type(copy) is type(facts)
+    assert copy == facts
+    assert copy.count("study").activity_ids == facts.count("study").activity_ids
+    assert isinstance(copy.kinds, MappingProxyType) and isinstance(copy.counted_kinds, MappingProxyType)
+    with pytest.raises(TypeError):
+        copy.kinds["study"] = None
