@@ -317,9 +317,12 @@ def _write_items(locked: Report, items: Sequence[ItemInput]) -> set[str]:
         item = existing.get(data.pk) if data.pk is not None else None
         if item is not None and item.pk not in kept:
             kept.add(item.pk)
-            item.text, item.numbered, item.position = data.text, data.numbered, positions[data.section]
-            item.section = data.section
-            to_update.append(item)
+            wanted = (data.text, data.numbered, positions[data.section], data.section)
+            if (item.text, item.numbered, item.position, item.section) != wanted:
+                # Only the items that changed are written (and audited): a save of one typed
+                # word in a report of sixty items updates one row, not sixty.
+                item.text, item.numbered, item.position, item.section = wanted
+                to_update.append(item)
         else:
             to_create.append(
                 ReportItem(

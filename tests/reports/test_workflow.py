@@ -118,6 +118,46 @@ def test_save_refuses_bad_text_and_writes_nothing(report, records, text, message
     assert list(report.items.values_list("text", flat=True)) == before
 
 
+def test_save_writes_and_audits_only_the_items_that_changed(report, records):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from branchwork.audit.models import AuditEntry
+    from reports.models import ReportItem
+
+    items = list(report.items.all())
+    assert len(items) >= 3
+    first, second, *rest = items
+    inputs = [
+        services.ItemInput(section=first.section, text=first.text + "又改了一句。", numbered=first.numbered, pk=first.pk),
+        *[services.ItemInput(section=i.section, text=i.text, numbered=i.numbered, pk=i.pk) for i in rest],
+        services.ItemInput(section=second.section, text=second.text, numbered=second.numbered, pk=second.pk),
+    ]
+    item_type = ContentType.objects.get_for_model(ReportItem)
+    before = set(AuditEntry.objects.filter(content_type=item_type).values_list("pk", flat=True))
+
+    with CaptureQueriesContext(connection) as queries:
+        _save(report, records.secretary, items=inputs)
+
+    [update] = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "reports_reportitem"')]
+    saved = {item.pk: item for item in report.items.all()}
+    assert saved[first.pk].text == first.text + "又改了一句。"
+    expected = [i.pk for i in inputs]
+    assert [item.pk for item in report.items.order_by("section", "position")] == sorted(
+        expected, key=lambda pk: (saved[pk].section, expected.index(pk))
+    )
+    changed = {
+        int(entry.object_pk): set(entry.changes)
+        for entry in AuditEntry.objects.filter(content_type=item_type).exclude(pk__in=before)
+    }
+    moved = {item.pk for item in items if saved[item.pk].position != item.position}
+    assert set(changed) == {first.pk} | moved  # nothing audited for an item left as it was
+    assert changed[first.pk] == {"text"}
+    written = {item.pk for item in items if f'"id" = {item.pk})' in update}
+    assert written == {first.pk} | moved  # nor written
+
+
 def test_a_reviewer_cannot_save(report, records):
     with pytest.raises(PermissionDenied):
         _save(report, records.reviewer)
