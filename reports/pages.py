@@ -135,6 +135,13 @@ def section_comments(comments) -> tuple[list, dict[int, list]]:
     return overall, by_section
 
 
+def _editor_facts(branch: Organisation, report: Report, items: list):
+    """The facts the editor checks and fills from, read with the 存在的问题 rows among ``items``
+    (``report_items_with_last_problems``); from the cache while no record has changed."""
+    problem_rows = problem_rows_of(items, period=report.period)
+    return cached_report_facts(branch=branch, period=report.period, today=timezone.localdate(), problem_rows=problem_rows)
+
+
 def editor_page(
     *, branch: Organisation, report: Report, editor: ReportEditor | None = None, user, conflict: Report | None = None
 ) -> dict:
@@ -155,12 +162,7 @@ def editor_page(
             section.comments = by_section.get(number, [])
     else:
         overall = []
-    facts = cached_report_facts(
-        branch=branch,
-        period=report.period,
-        today=timezone.localdate(),
-        problem_rows=problem_rows_of(items, period=report.period),
-    )
+    facts = _editor_facts(branch, report, items)
     rows = [row for section in editor.sections.values() for row in section.rows]
     values = fill_values(facts)
     carry_options = with_typed_status(
