@@ -1,6 +1,7 @@
 """Filters for the document markup (templates/reports/_document.html)."""
 
 from django import template
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -62,3 +63,30 @@ def join_ids(ids) -> str:
 def gbt_plain(value) -> str:
     """Cleaned text on one line (for <title> and <meta>); Django still escapes it."""
     return " ".join(clean_text(str(value)).split("\n"))
+
+
+@register.simple_tag
+def gbt_linked_runs(paragraph, branch_code: str) -> str:
+    """A body paragraph as the on-screen pages show it: its ordinal, then its runs, each figure
+    a link to the records (or publicity pieces) it counts. Written here rather than as a template
+    included per paragraph: a report's thirty paragraphs cost ≈ 5 ms that way on a cold preview."""
+    records = escape(reverse("activities:activity_list", args=[branch_code]))
+    publicity = escape(reverse("activities:publicity_list", args=[branch_code]))
+    parts = [f'<span class="gbt-ordinal">{gbt_text(paragraph.ordinal)}</span>'] if paragraph.ordinal else []
+    for run in paragraph.runs:
+        text = gbt_text(run.text)
+        if run.is_figure and run.activity_ids:
+            parts.append(
+                f'<a class="report-figure" href="{records}?ids={join_ids(run.activity_ids)}" '
+                f'title="{escape(run.figure)}：查看对应记录">{text}</a>'
+            )
+        elif run.is_figure and run.publicity_ids:
+            parts.append(
+                f'<a class="report-figure" href="{publicity}?ids={join_ids(run.publicity_ids)}" '
+                f'title="{escape(run.figure)}：查看对应稿件">{text}</a>'
+            )
+        elif run.is_figure:
+            parts.append(f'<span class="report-figure" title="{escape(run.figure)}">{text}</span>')
+        else:
+            parts.append(text)
+    return mark_safe("".join(parts))
