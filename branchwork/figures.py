@@ -15,8 +15,10 @@ calls ``figures_changed`` itself.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -61,3 +63,41 @@ def cached_figures(name: str, branch: Organisation, parts: tuple, compute):
         value = compute()
         cache.set(key, value, FIGURES_CACHE_SECONDS)
     return value
+
+
+def cached_figures_of_branches(
+    name: str, branches: Iterable[Organisation], parts: tuple, compute: Callable[[list[Organisation]], dict]
+) -> dict:
+    """Branch id → ``compute(branches)[id]`` for many branches, each at its current figures
+    version: one cache entry for each group of branches sharing a parent (a 党总支's ten), keyed
+    by every member's id and version, so that a committee's hundreds of branches cost tens of
+    cache entries rather than hundreds (a third of a cold roll-up's time went into storing and
+    fetching them one by one), and a changed branch makes only its group computed again.
+    ``compute`` takes the branches not found and returns a value for every one of them."""
+    groups: dict[int | None, list[Organisation]] = defaultdict(list)
+    for branch in branches:
+        groups[branch.parent_id].append(branch)
+    keys = {}
+    for parent_id, members in groups.items():
+        members.sort(key=lambda branch: branch.pk)
+        versions = hashlib.sha256(repr([(b.pk, b.figures_version.hex) for b in members]).encode()).hexdigest()
+        keys[parent_id] = ":".join(["figures", name, "group", str(parent_id), versions, *map(str, parts)])
+    cached = cache.get_many(list(keys.values()))
+    values: dict = {}
+    missing: list[Organisation] = []
+    for parent_id, key in keys.items():
+        if key in cached:
+            values |= cached[key]
+        else:
+            missing += groups[parent_id]
+    if missing:
+        computed = compute(missing)
+        cache.set_many(
+            {
+                keys[parent_id]: {branch.pk: computed[branch.pk] for branch in groups[parent_id]}
+                for parent_id in {branch.parent_id for branch in missing}
+            },
+            FIGURES_CACHE_SECONDS,
+        )
+        values |= computed
+    return values

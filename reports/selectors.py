@@ -11,7 +11,6 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import F, Max, Q, QuerySet, Sum
 
 from activities.compliance import ALL_GROUPS, compliance_summary
@@ -20,7 +19,7 @@ from activities.evidence import with_evidence
 from activities.kinds import KINDS, ordered_by
 from activities.models import Activity, PublicityEntry
 from activities.pages import HomePanel
-from branchwork.figures import FIGURES_CACHE_SECONDS, cached_figures, figures_key
+from branchwork.figures import cached_figures, cached_figures_of_branches
 from branchwork.models import Organisation
 from branchwork.periods import Period
 
@@ -340,16 +339,15 @@ def _parse_sort(sort: str) -> tuple[str, bool]:
 
 
 def _branch_figures(branches: list[Organisation], period: Period, today: datetime.date) -> dict[int, dict]:
-    """Branch id → meetings by kind, publicity total and compliance gaps for the period, each
-    branch's from the cache at its current figures version, the rest computed together in a
-    fixed number of queries (and cached)."""
-    keys = {branch.pk: figures_key("rollup", branch, period.code, today.isoformat()) for branch in branches}
-    cached = cache.get_many(list(keys.values()))
-    figures = {pk: cached[key] for pk, key in keys.items() if key in cached}
-    missing = [branch for branch in branches if branch.pk not in figures]
-    if not missing:
-        return figures
+    """Branch id → meetings by kind, publicity total and compliance gaps for the period, from the
+    cache at the branches' current figures versions (``cached_figures_of_branches``), the rest
+    computed together in a fixed number of queries (and cached)."""
+    return cached_figures_of_branches(
+        "rollup", branches, (period.code, today.isoformat()), lambda missing: _compute_figures(missing, period, today)
+    )
 
+
+def _compute_figures(missing: list[Organisation], period: Period, today: datetime.date) -> dict[int, dict]:
     branch_ids = [branch.pk for branch in missing]
     # One aggregate over the year's records (by branch, kind, party group and month) serves both
     # the compliance gaps and the meetings by kind. Measured at 300 branches: two aggregate
@@ -385,12 +383,10 @@ def _branch_figures(branches: list[Organisation], period: Period, today: datetim
         .order_by()
         .values_list("branch_id", "total")
     )
-    computed = {
+    return {
         pk: {"counts": counts.get(pk, {}), "publicity": publicity.get(pk) or 0, "gaps": gaps.get(pk, 0)}
         for pk in branch_ids
     }
-    cache.set_many({keys[pk]: value for pk, value in computed.items()}, FIGURES_CACHE_SECONDS)
-    return figures | computed
 
 
 def review_rollup(*, organisation: Organisation, period: Period, today: datetime.date, sort: str = "") -> Rollup:

@@ -15,7 +15,7 @@ from activities.services import (
     attachment_add,
     attendance_save,
 )
-from branchwork.figures import cached_figures, figures_changed
+from branchwork.figures import cached_figures, cached_figures_of_branches, figures_changed
 from branchwork.models import Organisation
 from branchwork.roster import roster_import
 from tests.branchwork.test_roster_import import GOOD, xlsx
@@ -143,3 +143,27 @@ def test_cached_figures_are_computed_again_after_a_change(world):
     assert figures() == 2
     figures_changed(branch_ids=[world.sibling.pk])
     assert figures() == 2  # another branch's change leaves this one cached
+
+
+def test_figures_of_many_branches_are_computed_again_for_the_changed_branchs_group_only(world):
+    computed = []
+
+    def compute(branches):
+        computed.append(sorted(branch.code for branch in branches))
+        return {branch.pk: f"{branch.code}:{len(computed)}" for branch in branches}
+
+    def figures():
+        branches = Organisation.objects.branches().select_related("parent")
+        return cached_figures_of_branches("test", branches, ("2022H1",), compute)
+
+    first = figures()
+    assert computed == [["kl", "lz1", "xy"]]  # once for all, in one call
+    assert figures() == first  # from the cache
+    ActivityFactory(branch=world.branch)
+    again = figures()
+    # kl's 党总支 (kl and xy) is computed again, with kl's new figures; lz1 keeps its cached ones.
+    assert computed[1:] == [["kl", "xy"]]
+    assert again == {world.branch.pk: "kl:2", world.sibling.pk: "xy:2", world.far.pk: "lz1:1"}
+    figures_changed(branch_ids=[world.far.pk])
+    assert figures()[world.far.pk] == "lz1:3"
+    assert computed[2:] == [["lz1"]]
