@@ -151,14 +151,21 @@ def _rules_for_branches(
             Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids)
         ).select_related("organisation")
     rules = list(rules)
+    # Which rules decide a branch depends only on which of the organisations setting rules lie
+    # above it, in which order: hundreds of branches share a handful of such lineages.
+    setters = {rule.organisation_id for rule in rules if rule.organisation_id is not None}
+    by_lineage: dict[tuple[int, ...], dict[str, ComplianceRule]] = {}
     result = {}
     for branch in branches:
-        effective = effective_rules(branch, rules)
-        result[branch.pk] = {
-            code: effective[code]
-            for code in KINDS
-            if code in effective and effective[code].frequency != ComplianceRule.Frequency.NONE
-        }
+        lineage = tuple(org_id for org_id in branch.lineage_ids if org_id in setters)
+        if lineage not in by_lineage:
+            effective = effective_rules(branch, rules)
+            by_lineage[lineage] = {
+                code: effective[code]
+                for code in KINDS
+                if code in effective and effective[code].frequency != ComplianceRule.Frequency.NONE
+            }
+        result[branch.pk] = by_lineage[lineage]
     return result
 
 
@@ -330,11 +337,15 @@ def _row_gaps(
     roll-up needs only the number, for every row of hundreds of branches): a window is missed when
     none of its months where the rule applies holds a record and the last of them ended before
     today."""
-    return sum(
-        1
-        for numbers, window_end in windows
-        if window_end < today and not any(held_counts.get(number) for number in numbers)
-    )
+    missed = 0
+    for numbers, window_end in windows:
+        if window_end < today:
+            for number in numbers:
+                if held_counts.get(number):
+                    break
+            else:
+                missed += 1
+    return missed
 
 
 def _calendar_targets(
@@ -388,7 +399,7 @@ def monthly_counts(
     and a yearly obligation met in September counts on the first half's calendar too. Given a
     ``period``, only its months, but the whole year for ``whole_year_kinds`` (those with a yearly
     rule): a half-year's roll-up reads half the rows."""
-    counts: MonthlyCounts = defaultdict(lambda: defaultdict(int))
+    counts: MonthlyCounts = {}
     if not branch_ids:
         return counts
     year_range = (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
@@ -409,14 +420,26 @@ def monthly_counts(
         .order_by()
     )
     # Tens of thousands of rows for a committee's roll-up: read straight from the cursor, without
-    # the ORM's per-value converters (a third of the time).
+    # the ORM's per-value converters (a third of the time), into plain dicts (a defaultdict's
+    # factory call for every new key was another third). Only months holding records get a key.
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for branch_id, kind, group_id, month, n in cursor:
-            counts[(branch_id, kind, ALL_GROUPS)][month] += n
+        for branch_id, kind, group_id, month, n in cursor.fetchall():
+            key = (branch_id, kind, ALL_GROUPS)
+            by_month = counts.get(key)
+            if by_month is None:
+                counts[key] = {month: n}
+            else:
+                by_month[month] = by_month.get(month, 0) + n
             if group_id is not None:
-                counts[(branch_id, kind, group_id)][month] += n
+                # (branch, kind, group, month) is the query's grouping: one row per month.
+                key = (branch_id, kind, group_id)
+                by_month = counts.get(key)
+                if by_month is None:
+                    counts[key] = {month: n}
+                else:
+                    by_month[month] = n
     return counts
 
 

@@ -330,6 +330,29 @@ def test_compliance_gaps_agrees_with_the_calendar(world):
     assert gaps[world.sibling.pk] == 4 + 4 + 1
 
 
+def test_gaps_of_branches_under_different_rules_agree_with_each_calendar(world):
+    """Branches sharing the organisations that set rules share their rules' reading: kl and xy
+    under the 党总支's own rules, lz1 under the 党委's, a branch setting its own under both."""
+    ComplianceRule.objects.create(organisation=world.committee, kind="party_lecture", frequency="yearly", source="党委")
+    ComplianceRule.objects.create(organisation=world.general, kind="committee_meeting", frequency="quarterly", source="总支")
+    ComplianceRule.objects.create(organisation=world.general, kind="themed_day", frequency="none", source="总支")
+    own = BranchFactory(name="自定支部", code="own", parent=world.general)
+    ComplianceRule.objects.create(organisation=own, kind="themed_day", frequency="half_yearly", source="本支部")
+    ActivityFactory(branch=world.branch, kind="committee_meeting", date=D(2022, 2, 8))
+    ActivityFactory(branch=world.far, kind="party_lecture", date=D(2022, 3, 1))
+    branches = [world.branch, world.sibling, own, world.far]
+    for branch in branches:
+        branch.refresh_from_db()
+
+    gaps = compliance_gaps(branches=branches, period=H1, today=D(2022, 7, 1))
+
+    calendars = {branch.pk: branch_calendar(branch=branch, period=H1, today=D(2022, 7, 1)) for branch in branches}
+    assert gaps == {pk: calendar.gaps for pk, calendar in calendars.items()}
+    assert "themed_day" not in [r.kind for r in calendars[world.branch.pk].rows]
+    assert row(calendars[own.pk], "themed_day").gaps == 1
+    assert row(calendars[world.far.pk], "committee_meeting").rule.organisation is None
+
+
 @pytest.mark.parametrize("period", [H1, Period(2022, "H2"), YEAR])
 def test_every_period_has_one_cell_per_month(world, period):
     calendar = branch_calendar(branch=world.branch, period=period, today=D(2022, 8, 1))
