@@ -475,7 +475,12 @@ class PublicityQuerySet(BranchTreeQuerySet):
 
 
 class PublicityEntry(models.Model):
-    branch = models.ForeignKey(Organisation, verbose_name="党支部", on_delete=models.PROTECT, related_name="publicity")
+    # No index of its own: the (branch, date) index serves every lookup by branch, and with both
+    # PostgreSQL read a roll-up's half-year of publicity through the branch-only one, filtering
+    # out the other years (≈ 15 ms for 300 branches against ≈ 3 ms).
+    branch = models.ForeignKey(
+        Organisation, verbose_name="党支部", on_delete=models.PROTECT, related_name="publicity", db_index=False
+    )
     outlet = models.ForeignKey(Outlet, verbose_name="媒体", on_delete=models.PROTECT, related_name="entries")
     date = models.DateField("发布日期")
     count = models.PositiveIntegerField("数量", default=1, validators=[MinValueValidator(1)])
