@@ -3,10 +3,12 @@ import html
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from branchwork.templatetags.branchwork_tags import cn_date
 from reports.document import chinese_ordinal
 from reports.selectors import ROLLUP_LABELS
 
@@ -120,4 +122,47 @@ def _rollup_row(row, urls: dict[str, str], period: str, labels: list[str], show_
         f'<td class="text-end{"" if row.publicity else " text-muted"}" data-label="新闻宣传">{_escape(row.publicity)}</td>'
         f'<td class="text-end" data-label="合规缺口">{gaps}</td>'
         f'<td class="text-nowrap rollup-action">{action}</td></tr>'
+    )
+
+
+@register.simple_tag
+def review_queue_items(queue, organisation) -> SafeString:
+    """The items of the review queue (up to ``QUEUE_LIMIT`` reports), written as ``rollup_rows``
+    writes the table's rows: as a template loop, a committee's queue of thirty cost more than the
+    rest of the page around the cached table (two URLs reversed, a date and a time formatted per
+    item). The review URL is reversed once per period."""
+    patterns: dict[str, str] = {}
+    show_parent = organisation.level == "committee"
+    return mark_safe("".join([_queue_item(report, patterns, show_parent) for report in queue.reports]))
+
+
+def _queue_item(report, patterns: dict[str, str], show_parent: bool) -> str:
+    branch, period = report.branch, report.period
+    if period.code not in patterns:
+        patterns[period.code] = reverse("reports:report_review", args=[_CODE, period.code])
+    url = _escape(patterns[period.code].replace(_CODE, branch.code))
+    name, period_label = _escape(branch.name), _escape(period.long_label)
+    revised = '<span class="badge badge-status-returned">修改稿</span>' if (report.latest_version or 0) > 1 else ""
+    parent = (
+        f'<div class="small text-muted">{_escape(branch.parent.name)}</div>'
+        if show_parent and branch.parent
+        else ""
+    )
+    submitted = report.submitted_at
+    day = cn_date(submitted)
+    time = timezone.localtime(submitted).strftime("%H:%M") if submitted else ""
+    return (
+        "\n        "
+        '<li class="list-group-item d-flex flex-wrap justify-content-between align-items-center gap-2">\n'
+        '          <div class="queue-item">\n'
+        f'            <a class="fw-semibold" href="{url}">{name}</a>\n'
+        f'            <span class="badge text-bg-light border queue-period">{period_label}</span>\n'
+        f"            {revised}\n"
+        f"            {parent}\n"
+        f'            <div class="small text-muted">第{_escape(report.latest_version)}版 · {day} {time}报送</div>\n'
+        "          </div>\n"
+        f'          <a class="btn btn-sm btn-primary" href="{url}">审阅<span class="visually-hidden">'
+        f"{name}{period_label}工作总结</span></a>\n"
+        "        </li>\n"
+        "        "
     )

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from branchwork.periods import Period
-from reports.models import Report
+from reports.models import Report, ReportVersion
 from reports.selectors import review_queue, review_rollup
 from tests.factories import ActivityFactory, BranchFactory, OutletFactory, PublicityEntryFactory
 
@@ -123,6 +123,44 @@ def test_queue_lists_waiting_reports_of_every_period_longest_waiting_first(figur
     assert queue.total == 3 and queue.more == 0
     # The committee above sees them all, the far branch's too.
     assert review_queue(organisation=figures.committee).total == 4
+
+
+# The queue's items as the dashboard's template loop wrote them before ``review_queue_items``.
+QUEUE_LOOP = """{% load branchwork_tags %}{% for report in queue.reports %}
+        <li class="list-group-item d-flex flex-wrap justify-content-between align-items-center gap-2">
+          <div class="queue-item">
+            <a class="fw-semibold" href="{% url 'reports:report_review' report.branch.code report.period.code %}">{{ report.branch.name }}</a>
+            <span class="badge text-bg-light border queue-period">{{ report.period.long_label }}</span>
+            {% if report.latest_version > 1 %}<span class="badge badge-status-returned">修改稿</span>{% endif %}
+            {% if organisation.level == 'committee' and report.branch.parent %}<div class="small text-muted">{{ report.branch.parent.name }}</div>{% endif %}
+            <div class="small text-muted">第{{ report.latest_version }}版 · {{ report.submitted_at|cn_date }} {{ report.submitted_at|time:"H:i" }}报送</div>
+          </div>
+          <a class="btn btn-sm btn-primary" href="{% url 'reports:report_review' report.branch.code report.period.code %}">审阅<span class="visually-hidden">{{ report.branch.name }}{{ report.period.long_label }}工作总结</span></a>
+        </li>
+        {% endfor %}"""
+
+
+def test_queue_items_read_as_the_template_loop_wrote_them(figures):
+    from django.template import engines
+
+    from reports.templatetags.reports_tags import review_queue_items
+
+    figures.sibling.name = '<b>"xy" & 所</b>'
+    figures.sibling.save()
+    version = ReportVersionFactory(report=ReportFactory(branch=figures.sibling, status=Report.Status.SUBMITTED))
+    late_at_night = datetime.datetime(2022, 7, 3, 23, 30, tzinfo=datetime.UTC)  # the 4th in Beijing
+    ReportVersion.objects.filter(pk=version.pk).update(submitted_at=late_at_night)
+    resubmitted = ReportFactory(branch=figures.branch, year=2021, half="H2", status=Report.Status.SUBMITTED)
+    ReportVersionFactory(report=resubmitted, number=1)
+    ReportVersionFactory(report=resubmitted, number=2)
+    ReportVersionFactory(report=ReportFactory(branch=figures.far, status=Report.Status.SUBMITTED))
+    loop = engines["django"].from_string(QUEUE_LOOP)
+    for organisation in (figures.committee, figures.general):
+        queue = review_queue(organisation=organisation)
+        expected = loop.render({"queue": queue, "organisation": organisation})
+        assert review_queue_items(queue, organisation) == expected
+    assert "修改稿" in expected and "&lt;b&gt;&quot;xy&quot; &amp; 所&lt;/b&gt;" in expected
+    assert "2022年7月4日 07:30报送" in expected
 
 
 def test_a_long_queue_is_cut_short_and_says_how_many_more(figures, django_assert_num_queries):
