@@ -180,6 +180,20 @@ def test_party_group_added_mid_period_is_required_from_its_establishment_month(w
     assert row(calendar, "group_meeting", new).label == "党小组会（第二党小组）"
 
 
+def test_gaps_of_party_groups_agree_with_the_calendar(world):
+    """The summary reads party groups as narrow rows: established, dissolved and group-less
+    records count as on the calendar."""
+    old = PartyGroupFactory(branch=world.branch, name="第一党小组", dissolved_on=D(2022, 5, 1))
+    new = PartyGroupFactory(branch=world.branch, name="第二党小组", established_on=D(2022, 3, 10))
+    PartyGroupFactory(branch=world.sibling, name="第一党小组")
+    ActivityFactory(branch=world.branch, kind="group_meeting", party_group=old, date=D(2022, 1, 5))
+    ActivityFactory(branch=world.branch, kind="group_meeting", party_group=new, date=D(2022, 4, 5))
+    ActivityFactory(branch=world.sibling, kind="group_meeting", party_group=None, date=D(2022, 2, 5))
+    branches = [world.branch, world.sibling]
+    gaps = compliance_gaps(branches=branches, period=H1, today=D(2022, 7, 1))
+    assert gaps == {b.pk: branch_calendar(branch=b, period=H1, today=D(2022, 7, 1)).gaps for b in branches}
+
+
 def test_party_group_dissolved_is_not_required_afterwards(world):
     group = PartyGroupFactory(branch=world.branch, dissolved_on=D(2022, 3, 1))
     calendar = branch_calendar(branch=world.branch, period=H1, today=D(2022, 7, 1))
