@@ -439,10 +439,9 @@ def monthly_counts(
         .order_by()
     )
     # Tens of thousands of rows for a committee's roll-up: read straight from the cursor, without
-    # the ORM's per-value converters (a third of the time), into plain dicts (a defaultdict's
-    # factory call for every new key was another third). Only months holding records get a key.
-    # Row by row, not fetchall(): each row's tuple dies at once instead of thousands living
-    # through the garbage collector's young collections and being promoted (a third fewer).
+    # the ORM's per-value converters (a third of the time), row by row (each tuple dies at once,
+    # not promoted by the garbage collector), into plain dicts (a defaultdict's factory call for
+    # every new key was another third). Only months holding records get a key.
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
