@@ -15,12 +15,14 @@ The cast is built once per test module where the module allows it (``tests/share
 test gets its own copy; the database is as if it had been built for the test alone.
 """
 
+import contextlib
 import itertools
 import sys
 from dataclasses import dataclass
 from importlib import import_module
 
 import pytest
+from auditlog.context import auditlog_disabled
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
@@ -101,6 +103,38 @@ def _fast_password_hasher():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_log_off():
+    """No audit entries for the whole run (data built once per module included): django-auditlog
+    diffs every audited row saved and writes an entry for it, some 10 % of the suite's time spent
+    on entries no test reads. A test or module that reads the log says so with
+    ``@pytest.mark.audited`` (``_audit_log_when_marked``) and runs with it on, as in production.
+    Off is django-auditlog's own switch (``auditlog_disabled``, which its receivers and
+    ``branchwork.audit.services`` obey); live servers' threads start with it on."""
+    token = auditlog_disabled.set(True)
+    yield
+    auditlog_disabled.reset(token)
+
+
+@contextlib.contextmanager
+def audit_log_on():
+    token = auditlog_disabled.set(False)
+    try:
+        yield
+    finally:
+        auditlog_disabled.reset(token)
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_when_marked(request):
+    """``@pytest.mark.audited``: the test (and the data it builds) writes the audit log."""
+    if request.node.get_closest_marker("audited") is None:
+        yield
+        return
+    with audit_log_on():
+        yield
+
+
 @pytest.fixture(scope="session")
 def _media_base(tmp_path_factory):
     return tmp_path_factory.getbasetemp() / "media"
@@ -160,7 +194,11 @@ def module_data(request, django_db_setup, django_db_blocker, _media_base):
     if not shared.may_share(items):
         yield None
         return
-    with shared.ModuleData(django_db_blocker, _media_base / f"module-{next(_media_numbers)}") as data:
+    audited = request.node.get_closest_marker("audited") is not None
+    with (
+        audit_log_on() if audited else contextlib.nullcontext(),
+        shared.ModuleData(django_db_blocker, _media_base / f"module-{next(_media_numbers)}") as data,
+    ):
         yield data
 
 

@@ -26,6 +26,7 @@ def names(organisation):
 # --- defaults --------------------------------------------------------------------------------------
 
 
+@pytest.mark.audited
 def test_a_new_committee_gets_the_whole_default_registry_named_for_its_unit(db):
     committee = CommitteeFactory(name="省交通运输厅直属机关党委", code="jtt")
     created = outlets_seed_defaults(organisation=committee)

@@ -109,6 +109,7 @@ def counts() -> tuple:
 # --- the import service --------------------------------------------------------------------------
 
 
+@pytest.mark.audited
 def test_one_workbook_sets_up_a_committee_and_a_second_import_changes_nothing(world):
     before = counts()
     preview = run(committee_file(), scope=world.committee, by=world.admin, commit=False)
@@ -167,6 +168,7 @@ def test_a_changed_row_updates_what_it_names_and_nothing_else(world):
     assert Member.objects.filter(branch__code="b1").count() == 3  # nobody left out was removed
 
 
+@pytest.mark.audited
 def test_every_problem_is_reported_with_its_sheet_and_row_and_nothing_is_written(world):
     content = workbook_bytes(
         [
@@ -200,6 +202,7 @@ def test_every_problem_is_reported_with_its_sheet_and_row_and_nothing_is_written
     assert all(str(e).startswith(f"“{e.sheet}”表第{e.row}行：") for e in plan.errors)
 
 
+@pytest.mark.audited
 def test_one_broken_row_among_many_leaves_the_database_unchanged(world):
     content = committee_file(branches=6, generals=2, members_per_branch=25)
     workbook = load_workbook(io.BytesIO(content))
@@ -255,6 +258,7 @@ def test_a_file_without_the_sheets_or_with_a_renamed_column_is_refused_in_words(
         read_workbook(upload(buffer.getvalue()))
 
 
+@pytest.mark.audited
 def test_the_template_holds_what_exists_and_imports_back_unchanged(world):
     content = import_template(scope=world.general)
     workbook = load_workbook(io.BytesIO(content))
@@ -268,6 +272,7 @@ def test_the_template_holds_what_exists_and_imports_back_unchanged(world):
     assert outcome.plan.ok and outcome.plan.changes == 0 and counts() == before
 
 
+@pytest.mark.audited
 def test_thirty_branches_and_750_members_take_a_bounded_number_of_queries(world, settings):
     settings.PASSWORD_HASHERS = ["branchwork.hashers.IssuedPasswordHasher"]
     small = committee_file(branches=3, generals=1, members_per_branch=5, prefix="s")
@@ -294,6 +299,7 @@ def test_thirty_branches_and_750_members_take_a_bounded_number_of_queries(world,
 # --- the management command ----------------------------------------------------------------------
 
 
+@pytest.mark.audited
 def test_the_command_previews_with_dry_run_and_prints_passwords_once_when_it_writes(world, tmp_path):
     path = tmp_path / "setup.xlsx"
     path.write_bytes(committee_file(branches=2, generals=1, members_per_branch=2))
@@ -330,6 +336,7 @@ def test_the_command_sets_up_a_new_deployment_from_nothing(db, tmp_path):
 # --- the pages -----------------------------------------------------------------------------------
 
 
+@pytest.mark.audited
 def test_one_upload_and_one_confirmation_set_up_the_organisation(world, as_user):
     client = as_user(world.organiser)
     content = workbook_bytes(
@@ -396,6 +403,7 @@ def test_the_template_download_is_the_organisations_own(world, as_user):
         pytest.param("组织.xlsx", b"", "上传的文件是空的", id="zero-bytes"),
     ],
 )
+@pytest.mark.audited
 def test_a_hostile_upload_is_refused_and_nothing_is_saved(world, as_user, filename, content, message):
     before = counts()
     response = as_user(world.organiser).post(reverse("orgadmin:import", args=["hw"]), {"file": upload(content, filename)})
@@ -403,6 +411,7 @@ def test_a_hostile_upload_is_refused_and_nothing_is_saved(world, as_user, filena
     assert counts() == before
 
 
+@pytest.mark.audited
 @pytest.mark.parametrize("kind", ["xxe", "billion_laughs", pytest.param("sparse_rows", marks=pytest.mark.slow), "bomb"])
 def test_hostile_workbooks_are_refused_in_words(world, as_user, kind):
     from tests.security import workbooks
@@ -483,6 +492,7 @@ def test_an_organiser_renames_no_peer_by_import(world):
     assert [(e.row, "同级或在您之上" in e.message) for e in plan.errors] == [(2, True), (3, True)]
 
 
+@pytest.mark.audited
 def test_the_template_imports_back_unchanged_with_an_account_holding_a_role_in_another_committee(world):
     """Finding 10: an account of hw that is also 支委 under another 党委 made the unmodified
     template fail (「已被其他账号使用」)."""

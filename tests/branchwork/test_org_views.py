@@ -92,6 +92,7 @@ def test_the_organiser_reads_the_audit_log_of_their_organisation(world, as_user)
 # --- organisations -------------------------------------------------------------------------------
 
 
+@pytest.mark.audited
 def test_creating_a_branch_puts_it_in_the_tree_and_the_audit_log(world, as_user):
     client = as_user(world.organiser)
     response = client.post(
@@ -134,6 +135,7 @@ def test_a_taken_code_or_a_wrong_level_is_refused_in_words(world, as_user):
     assert Organisation.objects.count() == before
 
 
+@pytest.mark.audited
 def test_renaming_a_branch_is_logged_and_the_organiser_cannot_rename_their_own_organisation(world, as_user):
     client = as_user(world.organiser)
     response = client.post(url("unit_update", "hw", world.branch.pk), {"name": "kl收费所党支部", "addressee": ""})
@@ -184,6 +186,7 @@ def test_a_close_in_the_future_is_refused(world, as_user):
 # --- party groups --------------------------------------------------------------------------------
 
 
+@pytest.mark.audited
 def test_the_organiser_sets_up_and_renames_party_groups_of_a_branch(world, as_user):
     client = as_user(world.organiser)
     response = client.post(url("group_create", "hw", world.branch.pk), {"name": "第一党小组", "established_on": "2020-01-01"})
@@ -210,6 +213,7 @@ def create_account(client, **data):
     return client.post(url("account_create", "hw"), fields)
 
 
+@pytest.mark.audited
 def test_a_new_account_gets_a_whole_chinese_name_a_role_and_a_password_shown_once(world, as_user):
     client = as_user(world.organiser)
     response = create_account(client, name="李 一帅", organisation=world.sibling.pk)
@@ -270,6 +274,7 @@ def test_a_taken_username_and_a_role_in_the_wrong_kind_of_organisation_are_refus
     assert not User.objects.filter(username="new_one").exists()
 
 
+@pytest.mark.audited
 def test_resetting_a_password_invalidates_the_old_one_and_shows_the_new_one_once(world, as_user, client):
     admin_client = as_user(world.organiser)
     response = admin_client.post(url("account_password", "hw", world.sibling_secretary.pk))
@@ -318,6 +323,7 @@ def test_an_account_with_a_role_elsewhere_is_managed_from_above(world, as_user):
     assert client.post(url("role_delete", "hw", world.far_secretary.pk, outside.pk)).status_code == 404
 
 
+@pytest.mark.audited
 def test_roles_are_added_and_removed_but_never_the_last_one(world, as_user):
     client = as_user(world.organiser)
     client.post(url("role_create", "hw", world.secretary.pk), {"role-organisation": world.sibling.pk, "role-kind": "committee"})

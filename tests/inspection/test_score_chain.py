@@ -192,6 +192,7 @@ def test_a_change_after_scoring_is_announced_and_cleared_by_the_next_save(world,
     assert Activity.objects.count() == 0
 
 
+@pytest.mark.audited
 def test_every_step_is_in_the_audit_log(world, standard):
     from branchwork.audit.models import AuditEntry
 

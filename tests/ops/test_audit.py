@@ -19,6 +19,9 @@ from tests.branchwork.test_roster_import import xlsx
 from tests.factories import ActivityFactory, BranchFactory, MemberFactory, OutletFactory
 from tests.reports.editor import editor_data
 
+# Every test here reads the log its actions write.
+pytestmark = pytest.mark.audited
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

@@ -121,6 +121,7 @@ def test_database_lost_after_the_rows_of_a_meetings_import_leaves_no_row(world, 
     assert not ActivityKind.objects.exists()
 
 
+@pytest.mark.audited
 def test_database_lost_during_a_publicity_import_leaves_no_entry(world, browser, monkeypatch):
     OutletFactory(organisation=world.general, name="澎湃新闻")
     from activities import ledger_imports
@@ -154,6 +155,7 @@ def test_database_lost_during_a_roster_import_leaves_the_roster_as_it_was(world,
     assert kept.post == ""
 
 
+@pytest.mark.audited
 def test_database_lost_while_logging_a_new_publicity_entry_leaves_no_entry_without_its_log(
     world, browser, monkeypatch
 ):
@@ -169,6 +171,7 @@ def test_database_lost_while_logging_a_new_publicity_entry_leaves_no_entry_witho
     assert not PublicityEntry.objects.exists()
 
 
+@pytest.mark.audited
 def test_database_lost_while_logging_a_new_party_group_leaves_no_group_without_its_log(
     world, browser, monkeypatch
 ):
