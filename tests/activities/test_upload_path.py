@@ -17,6 +17,7 @@ def upload_url(activity):
     return reverse("activities:attachment_upload", args=[activity.branch.code, activity.pk])
 
 
+@pytest.mark.audited
 def test_an_accepted_upload_loads_the_record_once_without_its_details(world, as_user):
     meeting = ActivityFactory(branch=world.branch, title="支部党员大会")
     client = as_user(world.secretary)

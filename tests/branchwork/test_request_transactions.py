@@ -40,6 +40,7 @@ def test_the_login_page_opens_no_transaction(client, db):
     assert transaction_statements(queries) == []
 
 
+@pytest.mark.audited
 def test_a_save_runs_in_one_transaction_begun_before_its_first_query(world, as_user):
     client = as_user(world.secretary)
     with CaptureQueriesContext(connection) as queries:
