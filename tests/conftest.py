@@ -36,7 +36,14 @@ from reports.models import BranchProfile
 
 from . import migrated, shared
 from .factories import BranchFactory, CommitteeFactory, GeneralBranchFactory, RoleFactory, UserFactory
-from .timing import pytest_runtest_logreport, pytest_terminal_summary  # noqa: F401 (hooks)
+from .timing import (  # noqa: F401 (hooks)
+    pytest_runtest_call,
+    pytest_runtest_logreport,
+    pytest_runtest_makereport,
+    pytest_runtest_setup,
+    pytest_runtest_teardown,
+    pytest_terminal_summary,
+)
 
 # pytest caches each test module with its asserts rewritten as a pyc (in __pycache__, ignored by
 # git), unless told not to write bytecode (PYTHONDONTWRITEBYTECODE, as set in this machine's
