@@ -33,6 +33,7 @@ from tests.factories import (
     PartyGroupFactory,
     RoleFactory,
 )
+from tests.shared import copy_or_build
 
 D = datetime.date
 H1 = Period.parse("2022H1")
@@ -77,8 +78,7 @@ def _complete(branch, secretary, *, groups=()) -> None:
             ActivityFactory(branch=branch, kind="group_meeting", date=D(2022, month, 15), party_group=group)
 
 
-@pytest.fixture
-def school():
+def build_school():
     """A primary school's branch with gaps: 支委会 only in January and March, no 主题党日 in April,
     no 支部党员大会 in the first quarter, no 党课, no 谈心谈话."""
     branch, _secretary, _ = _branch("实验小学党支部")
@@ -89,8 +89,7 @@ def school():
     return branch
 
 
-@pytest.fixture
-def public_unit():
+def build_public_unit():
     """A disease-control centre's branch that kept every rule, and says what its themed days did."""
     branch, secretary, _ = _branch("市疾控中心第一党支部")
     _complete(branch, secretary)
@@ -100,8 +99,7 @@ def public_unit():
     return branch
 
 
-@pytest.fixture
-def enterprise():
+def build_enterprise():
     """A company's production branch: gaps, a member absent from three of four 支委会, absences
     without a reason, a 预备党员 two years past admission not yet confirmed, an open rectification."""
     branch, secretary, others = _branch("机械公司生产党支部")
@@ -126,13 +124,53 @@ def enterprise():
     return branch
 
 
-@pytest.fixture
-def community():
+def build_community():
     """A residents' community branch with two party groups, every rule kept."""
     branch, secretary, _ = _branch("幸福社区党支部", members=10)
     groups = [PartyGroupFactory(branch=branch, name=name) for name in ("第一网格党小组", "第二网格党小组")]
     _complete(branch, secretary, groups=groups)
     return branch
+
+
+MAKE_UPS = {"school": build_school, "public_unit": build_public_unit, "enterprise": build_enterprise, "community": build_community}
+
+
+@pytest.fixture(scope="module")
+def _module_make_ups(module_data) -> dict | None:
+    """The four make-ups, built once for the module where it shares (``tests/shared.py``): each
+    branch is of a committee of its own, so that no test sees another's branches in its figures."""
+    if module_data is None:
+        return None
+    return {name: module_data.build(build) for name, build in MAKE_UPS.items()}
+
+
+def _make_up(name: str, built: dict | None, copies: dict):
+    return copy_or_build(None if built is None else built[name], copies, MAKE_UPS[name])
+
+
+@pytest.fixture
+def school(_module_make_ups, copies, db):
+    return _make_up("school", _module_make_ups, copies)
+
+
+@pytest.fixture
+def public_unit(_module_make_ups, copies, db):
+    return _make_up("public_unit", _module_make_ups, copies)
+
+
+@pytest.fixture
+def enterprise(_module_make_ups, copies, db):
+    return _make_up("enterprise", _module_make_ups, copies)
+
+
+@pytest.fixture
+def community(_module_make_ups, copies, db):
+    return _make_up("community", _module_make_ups, copies)
+
+
+# Tests that take a make-up by name (``request.getfixturevalue``) ask for the shared ones up front,
+# so that they run after the tests that build everything themselves (``tests/shared.py``).
+takes_a_make_up = pytest.mark.usefixtures("_module_make_ups")
 
 
 def judgment_flags(branch, period=H1) -> list:
@@ -153,6 +191,7 @@ def sections(branch, period=H1) -> tuple[str, str, str]:
 # --- the four make-ups ------------------------------------------------------------------------------
 
 
+@takes_a_make_up
 @pytest.mark.parametrize("make_up", ["school", "public_unit", "enterprise", "community"])
 def test_no_proposed_judgment_is_contradicted_unsourced_or_premature(make_up, request):
     """Measured: compliance sentences contradicted by the calendar 0, contradictions between
@@ -161,6 +200,7 @@ def test_no_proposed_judgment_is_contradicted_unsourced_or_premature(make_up, re
     assert judgment_flags(branch) == []
 
 
+@takes_a_make_up
 @pytest.mark.parametrize("make_up", ["school", "enterprise"])
 def test_a_branch_with_gaps_names_each_broken_rule_with_its_figures_and_claims_none_kept(make_up, request):
     branch = request.getfixturevalue(make_up)
@@ -198,6 +238,7 @@ def test_the_enterprises_problems_count_people_and_never_name_them(enterprise):
     assert "及时召开支部党员大会讨论其转正事宜" in plans
 
 
+@takes_a_make_up
 @pytest.mark.parametrize("make_up", ["public_unit", "community"])
 def test_a_complete_branch_says_it_kept_the_rules_and_lists_no_invented_problem(make_up, request):
     branch = request.getfixturevalue(make_up)
@@ -257,6 +298,7 @@ def flags_of(branch, text, section):
     return check_paragraph(fill_text(text, fill_values(facts)) or (), section=section, facts=facts)
 
 
+@takes_a_make_up
 @pytest.mark.parametrize(
     ("make_up", "section", "sentence", "rule"), PLANTED, ids=[p[2][:12] for p in PLANTED]
 )
@@ -341,6 +383,7 @@ TRUE = [
 ]
 
 
+@takes_a_make_up
 @pytest.mark.parametrize(("make_up", "section", "sentence"), TRUE, ids=[t[2][:12] for t in TRUE])
 def test_a_true_judgment_is_left_alone(make_up, section, sentence, request):
     assert flags_of(request.getfixturevalue(make_up), sentence, section) == []
@@ -693,6 +736,7 @@ def test_a_records_own_outcome_is_a_source(community):
 CALENDAR_SOURCED = ("扎实有效", "充分发挥党支部战斗堡垒作用", "严格落实党内组织生活制度", "严格落实“三会一课”")
 
 
+@takes_a_make_up
 @pytest.mark.parametrize("make_up", ["school", "public_unit", "enterprise", "community", "demo"])
 def test_each_evaluative_phrase_of_a_proposed_draft_has_its_source(make_up, request):
     """Every phrase the draft uses to judge the branch's work (``EVALUATIVE``: 增强了…, 取得实效,
