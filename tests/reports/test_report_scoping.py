@@ -68,8 +68,8 @@ def approved(_module_approved, world, copies):
 
 @pytest.mark.parametrize(("name", "args", "method"), ALL)
 @pytest.mark.parametrize("user", ["sibling_secretary", "outsider_reviewer", "far_secretary"])
-def test_outsiders_get_404(approved, world, client, name, args, method, user):
-    client.force_login(getattr(world, user))
+def test_outsiders_get_404(approved, world, as_user, name, args, method, user):
+    client = as_user(getattr(world, user))
     response = getattr(client, method)(reverse(name, args=args))
     assert response.status_code == 404
 
