@@ -3,7 +3,7 @@ request is known to have been a real write), and one request in a savepoint undo
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 
 from branchwork.models import Member
@@ -134,17 +134,32 @@ def standard_xlsx():
     return SimpleUploadedFile("细则.xlsx", xlsx_bytes(COLUMNS, [row], sheet_title=SHEET))
 
 
+def _rows_written() -> int | None:
+    """How many rows this connection has inserted, updated or deleted since it opened (SQLite's
+    ``total_changes``, rows of rolled-back savepoints included); None on other databases."""
+    if connection.vendor != "sqlite":
+        return None
+    connection.ensure_connection()
+    return connection.connection.total_changes
+
+
 def attempt(client: Client, method: str, url: str, data: dict | None, db_before: str):
     """One request in a savepoint rolled back afterwards, so every attempt meets the same data
     (``db_before``, the fingerprint taken once). Returns (response, database changed, stored
-    files changed)."""
+    files changed).
+
+    A request that wrote no row at all (SQLite counts every row written, ``_rows_written``)
+    left the data as the savepoint found it, which is ``db_before``: only a request that wrote
+    is fingerprinted, to tell a real change from a rewrite of the same values or a session."""
     media_before = media_fingerprint()
+    written_before = _rows_written()
     with transaction.atomic():
         if method == "GET":
             response = client.get(url)
         else:
             response = client.post(url, data or {})
-        db_changed = db_fingerprint() != db_before
+        written = _rows_written()
+        db_changed = (written is None or written != written_before) and db_fingerprint() != db_before
         transaction.set_rollback(True)
     if response.streaming:
         # Read through the client's wrapper, which closes the file without closing the database
