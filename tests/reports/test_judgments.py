@@ -554,8 +554,7 @@ def test_the_references_own_register_is_kept_as_it_wrote_it():
 # --- the demo's two branches ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def demo(db):
+def build_demo() -> dict:
     from branchwork.models import Organisation
     from demo.organisations import seed_organisations
     from demo.profiles import seed_profiles
@@ -565,6 +564,17 @@ def demo(db):
     seed_profiles()
     seed_activities(today=D(2026, 11, 25))
     return {code: Organisation.objects.get(code=code) for code in ("kl", "lsy")}
+
+
+@pytest.fixture(scope="module")
+def _module_demo(module_data) -> dict | None:
+    return module_data.build(build_demo) if module_data else None
+
+
+@pytest.fixture
+def demo(_module_demo, copies, db):
+    """The demo's organisations and records, seeded once for the module where it shares."""
+    return copy_or_build(_module_demo, copies, build_demo)
 
 
 def test_the_demos_judgments_hold_and_kls_problems_come_from_its_own_profile_and_records(demo):
