@@ -118,6 +118,7 @@ def test_save_refuses_bad_text_and_writes_nothing(report, records, text, message
     assert list(report.items.values_list("text", flat=True)) == before
 
 
+@pytest.mark.audited
 def test_save_writes_and_audits_only_the_items_that_changed(report, records):
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
