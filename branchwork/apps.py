@@ -1,5 +1,6 @@
 from axes.apps import AppConfig as BaseAxesConfig
 from django.apps import AppConfig
+from django.utils import timezone
 
 
 class BranchworkConfig(AppConfig):
@@ -33,6 +34,4 @@ class AxesConfig(BaseAxesConfig):
 
 
 def _when(moment) -> str:
-    from django.utils import timezone
-
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
