@@ -189,7 +189,9 @@ def cached_report_facts(
 def _draft(report: Report, today: datetime.date) -> dict:
     """The draft compiled from today's records and its claim check, from one reading of the facts;
     cached while neither the report (its revision and status) nor the branch's figures (its
-    version) nor the day has changed."""
+    version) nor the day has changed. Last period's 存在的问题, which the facts are also read with,
+    do not reach the draft or its check (only the editor's hints and options, which key by them):
+    tests/reports/test_draft_cache.py holds the cached draft to a fresh one when they change."""
 
     def compute() -> dict:
         # The report's items and last period's 存在的问题 (which the judgments carry) in one query.
