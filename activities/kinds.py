@@ -139,9 +139,11 @@ class Kind:
     # Ideology-front work (意识形态工作) as the report's section 四 tells it.
     ideology_front: bool = False
     # A default report item for the kind: the section (1–4) it goes in and the sentence that
-    # leads its records (〔<名称>详情〕 follows); proposed only when the period has such records.
+    # leads its records (〔<名称>详情〕 follows), or a function of the period's facts giving it
+    # where what the lead may claim depends on the records; proposed only when the period has such
+    # records.
     report_section: int = 0
-    report_lead: str = ""
+    report_lead: "str | Callable[[object], str]" = ""
     # …unless the period has records of this other kind, whose item already tells these records
     # (the 组织生活会 item tells the 谈心谈话 held before it).
     report_unless: str = ""
@@ -213,15 +215,30 @@ def _dues_phrase(slots: dict) -> str:
     people = slots["paid_count"]
     amount = f"{_yuan(slots['amount'])}元" if slots["amount"] else ""
     if what == "党费":
+        if not people:
+            # Who paid on time is what the record's count says; without it, only the collection.
+            return f"{slots['date']}，收缴党费" + (f"共{amount}" if amount else "")
         of = f"（应缴{slots['member_total']}名）" if slots["member_total"] else ""
-        who = f"{people}名党员{of}" if people else "党员"
-        return f"{slots['date']}，{who}按期缴纳党费" + (f"共{amount}" if amount else "")
+        return f"{slots['date']}，{people}名党员{of}按期缴纳党费" + (f"共{amount}" if amount else "")
     who = f"{people}名党员" if people else "党员"
     # 捐款用途/对象 as typed; without it, the purpose the title names (「防汛救灾捐款」 → 为防汛救灾),
     # never the phrasing's stand-in audience (「为党员捐款」).
     purpose = slots["participants"] if slots["participants"] != "党员" else _purpose(slots["raw_title"], what)
     use = f"为{purpose}" if purpose else ""
     return f"{slots['date']}，{who}{use}{'缴纳' if what == '特殊党费' else ''}{what}" + (f"共{amount}" if amount else "")
+
+
+def _dues_lead(facts) -> str:
+    """The lead of the period's 党费与捐款: 「严格党费收缴管理」 only where every collection of 党费
+    says every member paid on time; a collection without that is told as done, not judged; a
+    period of 特殊党费 or 捐款 alone says what the members gave, not that 党费 were collected."""
+    records = facts.of_kind("dues")
+    dues = [record for record in records if (record.payment_type or "党费") == "党费"]
+    if dues:
+        strict = all(record.member_total and record.paid_count == record.member_total for record in dues)
+        return "严格党费收缴管理。" if strict else "开展党费收缴工作。"
+    given = [what for what in ("特殊党费", "捐款") if any(record.payment_type == what for record in records)]
+    return f"组织党员{'缴纳' if given[:1] == ['特殊党费'] else ''}{'、'.join(given)}。" if given else ""
 
 
 def _purpose(title: str, what: str) -> str:
@@ -672,7 +689,7 @@ for _kind in [
         series="党费收缴和捐款{count}次",
         report_section=2,
         # Neutral about 捐款: the records' own phrasing names a 捐款 or 特殊党费 where one was made.
-        report_lead="严格党费收缴管理。",
+        report_lead=_dues_lead,
     ),
     Kind(
         "submission",

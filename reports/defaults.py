@@ -501,7 +501,7 @@ def _kind_text(kind) -> Callable[[PeriodFacts], str]:
     """「坚持开展谈心谈话。」 says the branch kept at it: only with more than one record."""
 
     def text(facts: PeriodFacts) -> str:
-        lead = kind.report_lead
+        lead = kind.report_lead(facts) if callable(kind.report_lead) else kind.report_lead
         if lead.startswith("坚持") and facts.count(kind.code).count < 2:
             lead = lead.removeprefix("坚持")
         return f"{lead}〔{kind.label}详情〕。"

@@ -366,3 +366,42 @@ def test_warning_education_is_kept_up_only_where_more_than_one_record_shows_it()
     assert _warning_education(one).startswith("开展廉政警示教育。") and "常抓" not in _warning_education(one)
     assert "深入" not in _warning_education(one)
     assert _warning_education(two).startswith("常抓廉政警示教育。") and "深入开展作风建设警示教育" in _warning_education(two)
+
+
+def _dues_item(*records) -> str:
+    found = facts(records)
+    drafts = [d for d in default_items(facts=found) if d.origin == "kind.dues"]
+    return compile_document(header=HEADER, items=drafts, facts=found).plain_text()
+
+
+@pytest.mark.parametrize(
+    ("records", "said", "unsaid"),
+    [
+        # Every member paid on time, by the record's own count: the strict management it shows.
+        (
+            [dict(payment_type="党费", paid_count=12, member_total=12, amount=1260)],
+            "严格党费收缴管理。6月20日，12名党员（应缴12名）按期缴纳党费共1260元",
+            (),
+        ),
+        # Two of twelve late: the collection is told, not judged strict.
+        (
+            [dict(payment_type="党费", paid_count=10, member_total=12)],
+            "开展党费收缴工作。6月20日，10名党员（应缴12名）按期缴纳党费",
+            ("严格",),
+        ),
+        # No count of who paid on time: the collection alone, no 按期.
+        ([dict(payment_type="党费", amount=1260)], "开展党费收缴工作。6月20日，收缴党费共1260元", ("严格", "按期")),
+        # 捐款 alone: no 党费 were collected this period.
+        (
+            [dict(payment_type="捐款", paid_count=8, amount=800, participants="防汛救灾")],
+            "组织党员捐款。6月20日，8名党员为防汛救灾捐款共800元",
+            ("党费收缴", "严格"),
+        ),
+        ([dict(payment_type="特殊党费", paid_count=8, amount=800)], "组织党员缴纳特殊党费。", ("党费收缴", "严格")),
+    ],
+)
+def test_the_dues_item_claims_what_its_records_show(records, said, unsaid):
+    text = _dues_item(*(record("dues", D(2022, 6, 20), **fields) for fields in records))
+    assert said in text
+    for word in unsaid:
+        assert word not in text, word
