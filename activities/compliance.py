@@ -103,6 +103,8 @@ class Calendar:
     months: list[tuple[int, int]]
     rows: list[CalendarRow]
     gaps: int  # missed obligations
+    # The period's records shown held that fell short of their quorum (quorum.short_of_quorum).
+    short_of_quorum_ids: frozenset[int] = frozenset()
 
     @property
     def month_labels(self) -> list[str]:
@@ -519,7 +521,13 @@ def _calendars(
         ]
         calendar_rows.sort(key=lambda row: order[row.kind])  # stable: party groups keep their order
         calendars[branch.pk] = Calendar(
-            period=period, months=months, rows=calendar_rows, gaps=sum(row.gaps for row in calendar_rows)
+            period=period,
+            months=months,
+            rows=calendar_rows,
+            gaps=sum(row.gaps for row in calendar_rows),
+            short_of_quorum_ids=frozenset(
+                pk for row in calendar_rows for cell in row.cells for pk in cell.activity_ids if pk in short
+            ),
         )
     return calendars
 

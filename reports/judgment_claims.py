@@ -25,6 +25,7 @@ from .judgments import (
     integration_achieved,
     integration_shortfall,
     judgments_of,
+    short_of_quorum_text,
     unsourced_outcomes,
 )
 
@@ -124,6 +125,8 @@ def _gaps(judgments: Judgments, kind: str | None, facts) -> str:
     gaps = [rule.gap_text for rule in rules]
     if kind is None and not judgments.lecture_held and not any(r.kind == "party_lecture" for r in rules):
         gaps.append(f"{facts.period.half_label}没有党课记录")
+    if kind is None and (short := short_of_quorum_text(facts, judgments)):
+        gaps.append(f"{short}，不符合法定人数")
     return "；".join(gaps)
 
 

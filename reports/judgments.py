@@ -155,12 +155,15 @@ class Judgments:
     still_open_keys: frozenset[str] = frozenset()
     calendar_gaps: int = 0
     lecture_held: bool = False  # a 党课 in the period
+    # Meetings held short of their quorum (more than half of those with a vote, or of the branch
+    # committee, present): held, but not as the rules require.
+    short_of_quorum_ids: tuple[int, ...] = ()
 
     @property
     def organisational_life_kept(self) -> bool:
         """「严格落实党内组织生活制度」/「三会一课」 holds: every rule kept for the whole period, and a
         党课 given — the 课 of 三会一课 has no numeric rule of its own, but none at all is no 落实."""
-        return self.all_rules_kept and self.lecture_held
+        return self.all_rules_kept and self.lecture_held and not self.short_of_quorum_ids
 
     def rule(self, kind: str) -> RuleStatus | None:
         return next((rule for rule in self.rules if rule.kind == kind), None)
@@ -569,6 +572,7 @@ def period_judgments(
         has_outlets=bool(facts.publicity) or _has_outlets(branch, facts),
         own_problems=tuple(own_problems),
         calendar_gaps=calendar.gaps,
+        short_of_quorum_ids=tuple(sorted(calendar.short_of_quorum_ids)),
         lecture_held=facts.has("party_lecture"),
     )
     current = {key for key, figure in PROBLEM_FIGURES.items() if figure.fill(facts, judgments) is not None}
@@ -622,6 +626,44 @@ def _rules_plan(facts, judgments: Judgments) -> Filled:
     basis = f"严格执行{''.join(titles)}的规定" if titles else "严格执行上级关于组织生活的规定"
     duties = "、".join(f"{rule.label}{FREQUENCY_WORDS[rule.frequency]}{verb(rule.kind)}" for rule in broken)
     return (f"{basis}，{duties}", ())
+
+
+def _short_meetings(facts, judgments: Judgments) -> list[tuple[datetime.date, tuple[str, ...]]]:
+    """Each meeting of the period held short of its quorum: its date and every kind it counts as
+    that needs one (a 主题党日 held as a 支部党员大会 too is named as the latter)."""
+    details = {detail.id: detail for detail in facts.details}
+    counted = getattr(facts, "counted_kinds", None) or {}
+    meetings = []
+    for pk in judgments.short_of_quorum_ids:
+        detail = details.get(pk)
+        if detail is None:
+            continue
+        kinds = tuple(code for code in KINDS if code in counted.get(pk, (detail.kind,)) and KINDS[code].quorum)
+        meetings.append((detail.date, kinds or (detail.kind,)))
+    return meetings
+
+
+def short_of_quorum_text(facts, judgments: Judgments) -> str:
+    """「9月25日召开的支部党员大会实到人数未超过应到人数的半数」 for the period's meetings held
+    short of their quorum; "" when none was."""
+    meetings = [
+        f"{day.month}月{day.day}日召开的{'、'.join(KINDS[code].label for code in kinds)}"
+        for day, kinds in _short_meetings(facts, judgments)
+    ]
+    return f"{'、'.join(meetings)}实到人数未超过应到人数的半数" if meetings else ""
+
+
+def _short_of_quorum(facts, judgments: Judgments) -> Filled:
+    text = short_of_quorum_text(facts, judgments)
+    return (f"{text}，不符合法定人数", judgments.short_of_quorum_ids) if text else None
+
+
+def _quorum_plan(facts, judgments: Judgments) -> Filled:
+    """「确保支部党员大会到会人数超过应到人数的半数」 for the kinds of meeting held short of quorum."""
+    kinds = dict.fromkeys(code for _day, codes in _short_meetings(facts, judgments) for code in codes)
+    if not kinds:
+        return None
+    return (f"确保{'、'.join(KINDS[code].label for code in kinds)}到会人数超过应到人数的半数", ())
 
 
 def _no_lecture(facts, judgments: Judgments) -> Filled:
@@ -679,6 +721,13 @@ PROBLEM_FIGURES: dict[str, JudgmentFigure] = {
         )
         for code in _RULE_KINDS
     },
+    "quorum": JudgmentFigure(
+        "未达到法定人数情况",
+        "会议未达到法定人数",
+        "登记了出席情况、实到人数未超过半数的支部党员大会或支委会，如“9月25日召开的支部党员大会实到人数未超过应到人数的半数，不符合法定人数”",
+        _short_of_quorum,
+        "records",
+    ),
     "lecture": JudgmentFigure(
         "未开展党课情况",
         "未开展党课",
@@ -724,6 +773,12 @@ PROBLEM_FIGURES: dict[str, JudgmentFigure] = {
 }
 
 PLAN_FIGURES: dict[str, JudgmentFigure] = {
+    "quorum": JudgmentFigure(
+        "法定人数整改要求",
+        "未达到法定人数的会议",
+        "本期未达到法定人数的会议类别，如“确保支部党员大会到会人数超过应到人数的半数”；都达到时为空",
+        _quorum_plan,
+    ),
     "rules": JudgmentFigure(
         "组织生活整改要求",
         "未按期落实的组织生活制度",
@@ -736,6 +791,7 @@ PLAN_FIGURES: dict[str, JudgmentFigure] = {
 # plan goes when its problem does.
 PROBLEM_PLANS: dict[str, str] = {
     "rules": "〔组织生活整改要求〕，按期召开、不缺项、不断档，切实提高组织生活质量。",
+    "quorum": "会前及时通知党员、落实请假制度，〔法定人数整改要求〕，保证会议决定有效。",
     "lecture": "针对〔未开展党课情况〕的问题，由支部书记和支部委员按计划为党员讲党课。",
     "heart_talk": "针对〔未开展谈心谈话情况〕的问题，支部书记与支部委员、支部委员与党员之间按要求开展谈心谈话。",
     "absent": "针对〔缺席过半党员情况〕的问题，逐一了解缺席原因，加强提醒和管理，保证党员按时参加组织生活。",

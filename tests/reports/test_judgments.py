@@ -786,3 +786,29 @@ def test_two_party_groups_gaps_are_told_apart():
         still_open=False,
     )
     assert status.gap_text == "党小组会应每月召开，收费党小组1月、2月，机电养护党小组3月未召开"
+
+
+# --- a meeting held short of its quorum -----------------------------------------------------------
+
+
+def test_a_meeting_short_of_quorum_is_a_problem_and_no_rule_is_said_kept_strictly():
+    """Every rule of the calendar kept, but May's 支部党员大会 had 2 of its 6 voting members: held,
+    so counted, yet not as the rules require — 五 says so, 六 answers it, and neither the opening
+    nor 一 calls the organisational life strictly kept."""
+    branch, secretary, others = _branch("市图书馆党支部")
+    _complete(branch, secretary)
+    may = branch.activities.get(kind="branch_assembly", date__month=5)
+    AttendanceFactory(activity=may, member=secretary)
+    AttendanceFactory(activity=may, member=others[0])
+    for member in others[1:]:
+        AttendanceFactory(activity=may, member=member, present=False, absence_reason="外出学习")
+
+    done, problems, plans = sections(branch)
+
+    assert "支部党员大会2次" in done  # it was held
+    assert "严格落实党内组织生活制度" not in done and "一是开展党内组织生活。" in done
+    assert "5月12日召开的支部党员大会实到人数未超过应到人数的半数，不符合法定人数。" in problems
+    assert "确保支部党员大会到会人数超过应到人数的半数" in plans
+    assert judgment_flags(branch) == []
+    [flag] = flags_of(branch, "严格落实“三会一课”制度。", 1)
+    assert flag.rule == "compliance" and "5月12日召开的支部党员大会实到人数未超过应到人数的半数" in flag.message
