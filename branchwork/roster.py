@@ -50,16 +50,23 @@ LIMITS = xlsx.ReadLimits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
 
 def roster_order(members: QuerySet[Member]) -> QuerySet[Member]:
     """The order rosters are read in: members still on the roll first, the branch committee by
-    rank (书记, 副书记, 委员…), then by party group and seniority."""
+    rank (书记, 副书记, 委员…), then by party group (those in none after, on every database),
+    standing (正式党员, 预备党员, 发展对象, 入党积极分子) and seniority."""
     rank = Case(
         *[When(post=value, then=Value(index)) for index, value in enumerate(Member.Post.values) if value],
         default=Value(len(Member.Post.values)),
         output_field=IntegerField(),
     )
-    return members.annotate(_post_rank=rank).order_by(
+    standing = Case(
+        *[When(status=value, then=Value(index)) for index, value in enumerate(Member.Status.values)],
+        default=Value(len(Member.Status.values)),
+        output_field=IntegerField(),
+    )
+    return members.annotate(_post_rank=rank, _standing=standing).order_by(
         F("transferred_out_on").asc(nulls_first=True),
         "_post_rank",
-        "party_group__name",
+        F("party_group__name").asc(nulls_last=True),
+        "_standing",
         "joined_on",
         "name",
         "pk",

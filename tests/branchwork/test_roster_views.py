@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from branchwork.models import Member, PartyGroup
+from branchwork.roster import roster_order
 from tests.factories import MemberFactory, PartyGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -385,3 +386,23 @@ def test_secretary_navigation_names_only_their_branch(world, roster, as_user):
     content = as_user(world.secretary).get(reverse("roster:member_list", args=["kl"])).content.decode()
     assert content.count(f'href="{reverse("roster:member_list", args=["kl"])}">花名册</a>') == 1
     assert "xy所党支部" not in content
+
+
+def test_the_roster_reads_committee_then_each_group_by_standing_and_those_in_no_group_last(world):
+    """As a branch's 花名册 is kept: the committee by rank, each party group's 正式 before 预备
+    党员, and the 发展对象 and 入党积极分子 who belong to no group after them — on SQLite and
+    PostgreSQL alike (which sort an empty group differently by default)."""
+    one = PartyGroupFactory(branch=world.branch, name="第一党小组")
+    two = PartyGroupFactory(branch=world.branch, name="第二党小组")
+    day = datetime.date
+    MemberFactory(branch=world.branch, name="韩雪", status=Member.Status.ACTIVIST, joined_on=day(2026, 8, 15))
+    MemberFactory(branch=world.branch, name="冯磊", status=Member.Status.CANDIDATE, joined_on=day(2026, 3, 1))
+    MemberFactory(branch=world.branch, name="郑凯", status=Member.Status.PROBATIONARY, party_group=two, joined_on=day(2025, 9, 1))
+    MemberFactory(branch=world.branch, name="吴斌", party_group=two, joined_on=day(2018, 9, 10))
+    MemberFactory(branch=world.branch, name="杨海涛", party_group=one, joined_on=day(2008, 3, 15))
+    MemberFactory(branch=world.branch, name="张卫东", post="组织委员", party_group=one, joined_on=day(2010, 6, 20))
+    MemberFactory(branch=world.branch, name="马建军", post="书记", party_group=one, joined_on=day(2005, 7, 1))
+
+    names = list(roster_order(Member.objects.filter(branch=world.branch)).values_list("name", flat=True))
+
+    assert names == ["马建军", "张卫东", "杨海涛", "吴斌", "郑凯", "冯磊", "韩雪"]
