@@ -183,7 +183,7 @@ def _list(attribute: str, *, yiji: bool = False, strip: str = "") -> Callable[[P
     return fill
 
 
-PIONEER_SUFFIXES = ("党员先锋示范岗", "先锋示范岗", "示范岗")
+PIONEER_SUFFIXES = ("党员先锋示范岗", "先锋示范岗", "党员示范岗", "示范岗")
 
 
 def _pioneer_posts(facts: PeriodFacts) -> Value | None:

@@ -18,6 +18,7 @@ from reports.compile import (
     compile_report,
     default_header,
     default_items,
+    fill_values,
     unknown_placeholders,
 )
 from reports.document import Document
@@ -405,3 +406,11 @@ def test_the_dues_item_claims_what_its_records_show(records, said, unsaid):
     assert said in text
     for word in unsaid:
         assert word not in text, word
+
+
+def test_a_pioneer_posts_name_loses_its_kind_not_the_members_it_names():
+    """「养护作业党员示范岗」 is the post 养护作业: 「在养护作业以及…等急难险重任务中」, never
+    「在养护作业党员以及…」."""
+    post = record("pioneer_post", D(2022, 3, 1), title="养护作业党员示范岗", activity_forms="冬季除雪保畅")
+    value = fill_values(facts([post]))["先锋岗作用"]
+    assert value.text == "在养护作业以及冬季除雪保畅等急难险重任务中"
