@@ -1,0 +1,122 @@
+"""Prepared queries (branchwork.prepared): compiled once with stand-ins, they run exactly the SQL
+and parameters the ORM compiles for the real values, and return the rows the queryset returns."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from activities import selectors
+from activities.models import ActivityKind
+from branchwork.models import Member, Organisation
+from branchwork.periods import Period
+from branchwork.prepared import PreparedQuery
+from reports import profile
+from reports.models import BranchProfile, ProfileYear, StandingWork
+from tests.factories import (
+    ActivityFactory,
+    BranchFactory,
+    MemberFactory,
+    OutletFactory,
+    PartyGroupFactory,
+    PublicityEntryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+H1 = Period.parse("2022H1")
+
+
+def orm_sql(prepared: PreparedQuery, **values) -> tuple[str, tuple]:
+    sql, params = prepared.build(**values).query.get_compiler(connection=connection).as_sql()
+    return sql, tuple(params)
+
+
+@pytest.fixture
+def branch(world):
+    """A branch with something in every list the report's row reads."""
+    branch = world.branch
+    group = PartyGroupFactory(branch=branch, name="第一党小组")
+    MemberFactory(branch=branch, name="张三", party_group=group)
+    ActivityFactory(branch=branch, kind="study", date=D(2022, 3, 1), title="学习")
+    ActivityFactory(branch=branch, kind="branch_assembly", date=D(2022, 8, 1), title="大会")
+    PublicityEntryFactory(branch=branch, outlet=OutletFactory(organisation=world.general), date=D(2022, 4, 1))
+    StandingWork.objects.create(branch=branch, section=2, title="党建品牌", measures="每月一次")
+    ProfileYear.objects.create(branch=branch, year=2022, goals="争创先进")
+    return branch
+
+
+def report_row_values(branch: Organisation, period: Period) -> dict:
+    return dict(
+        branch_id=branch.pk, lineage_ids=tuple(branch.lineage_ids), start=period.start, end=period.end, year=period.year
+    )
+
+
+def test_the_reports_row_runs_the_orms_sql_and_reads_its_rows(branch):
+    values = report_row_values(branch, H1)
+    assert profile._REPORT_ROW.sql_and_params(**values) == orm_sql(profile._REPORT_ROW, **values)
+    assert profile._REPORT_ROW.dicts(**values) == list(profile._report_row_query(**values))
+
+
+def test_the_reports_row_reads_the_year_and_the_branch_asked_for(branch, world):
+    """Compiled once, bound per call: another year, another branch (of another depth) each read
+    their own row, as the ORM would."""
+    profile._report_row(branch, H1)  # compiled for this shape
+    for other, period in ((branch, Period.parse("2023H1")), (world.sibling, H1), (world.general, H1)):
+        values = report_row_values(other, period)
+        assert profile._REPORT_ROW.sql_and_params(**values) == orm_sql(profile._REPORT_ROW, **values)
+        assert profile._REPORT_ROW.dicts(**values) == list(profile._report_row_query(**values))
+    assert profile._report_row(branch, H1)["year_row__goals"] == "争创先进"
+    assert profile._report_row(branch, Period.parse("2023H1"))["year_row__id"] is None
+
+
+def test_the_profile_read_with_the_row_is_the_saved_one(branch):
+    BranchProfile.objects.update_or_create(branch=branch, defaults={"unit_name": "kl所", "headings": {"1": "一、学习"}})
+    row = profile._report_row(branch, H1)
+    read, year_row = profile._profile_rows_of(branch, 2022, row)
+    saved = BranchProfile.objects.get(branch=branch)
+    assert [getattr(read, name) for name in profile.PROFILE_FIELDS] == [
+        getattr(saved, name) for name in profile.PROFILE_FIELDS
+    ]
+    assert year_row.goals == "争创先进"
+
+
+def test_the_period_facts_reads_match_the_orms(branch):
+    kinds = dict(branch_id=branch.pk, year_start=D(2022, 1, 1), year_end=D(2022, 12, 31))
+    assert selectors._YEAR_KIND_ROWS.sql_and_params(**kinds) == orm_sql(selectors._YEAR_KIND_ROWS, **kinds)
+    assert selectors._YEAR_KIND_ROWS.rows(**kinds) == list(selectors._YEAR_KIND_ROWS.build(**kinds))
+    assert {row[0] for row in selectors._YEAR_KIND_ROWS.rows(**kinds)} == {"study", "branch_assembly"}
+    roster = dict(branch_id=branch.pk, as_of=D(2022, 6, 30))
+    assert selectors._ROSTER_ROWS.sql_and_params(**roster) == orm_sql(selectors._ROSTER_ROWS, **roster)
+    assert selectors._ROSTER_ROWS.dicts(**roster) == list(selectors._roster_query(**roster))
+    assert [row["name"] for row in selectors._ROSTER_ROWS.dicts(**roster)] == list(
+        Member.objects.filter(branch=branch).values_list("name", flat=True)
+    )
+
+
+def test_a_query_that_computes_with_a_value_or_leaves_one_out_is_refused():
+    shifted = PreparedQuery(
+        lambda day: ActivityKind.objects.filter(activity__date__gte=day + datetime.timedelta(days=1)).values_list("kind")
+    )
+    with pytest.raises(ValueError, match="computed"):
+        shifted.rows(day=D(2022, 1, 1))
+    ignored = PreparedQuery(lambda branch_id: ActivityKind.objects.filter(activity__branch_id=1).values_list("kind"))
+    with pytest.raises(ValueError, match="did not use"):
+        ignored.rows(branch_id=5)
+
+
+def test_values_a_query_cannot_take_as_they_are_are_refused():
+    prepared = PreparedQuery(lambda flag: Member.objects.filter(pk=flag).values_list("pk"))
+    with pytest.raises(TypeError):
+        prepared.rows(flag=True)
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda ids: Member.objects.filter(pk__in=ids).values_list("pk")).rows(ids=())
+
+
+def test_it_answers_as_the_orm_on_a_new_branch_with_nothing(world):
+    empty = BranchFactory(parent=world.general, name="空支部", code="empty")
+    values = report_row_values(empty, H1)
+    (row,) = profile._REPORT_ROW.dicts(**values)
+    assert row == next(iter(profile._report_row_query(**values)))
+    assert row["report_profile__id"] is None
