@@ -43,8 +43,8 @@ from branchwork.models import Member, Organisation, PartyGroup
 from branchwork.periods import Period
 from branchwork.prepared import PreparedQuery
 
+from .evidence import count_attendance, with_evidence
 from .evidence import missing as missing_evidence
-from .evidence import read_with_evidence, with_evidence
 from .kinds import KINDS, kinds_where
 from .models import Activity, ActivityKind, ComplianceRule, Outlet, PublicityEntry
 
@@ -454,13 +454,41 @@ def _period_records(branch: Organisation, period: Period) -> list[Activity]:
 
     Read with them: the rectification items found before the period and still open at its start
     (「整改事项」 carried into it), which are not printed as the period's records."""
-    carried_open = Q(kind="rectification", date__lt=period.start) & (
-        Q(is_resolved=False) | Q(resolved_on__gt=period.end)
-    )
+    count = len(_RECORD_ATTNAMES)
+    records = []
+    for row in _PERIOD_RECORDS.rows(branch_id=branch.pk, start=period.start, end=period.end):
+        # As the ORM makes a record of a queryset's row: the fields not read are deferred.
+        record = Activity.from_db(_PERIOD_RECORDS_DB, _RECORD_ATTNAMES, row[:count])
+        for name, value in zip(_RECORD_ANNOTATIONS, row[count:], strict=True):
+            setattr(record, name, value)
+        if record.speaker_id:
+            record.speaker = Member(pk=record.speaker_id, name=record.speaker_member_name, post=record.speaker_member_post)
+        records.append(record)
+    return count_attendance(records)
+
+
+# What the facts read of a record (its other fields stay deferred), in the model's order of fields,
+# the order ``Model.from_db`` takes them in; and what ``_period_records_query`` annotates.
+_RECORD_FIELDS = frozenset((
+    "id", "kind", "date", "title", "place", "host", "content", "materials", "study_form", "activity_forms",
+    "occasion", "participants", "speaker", "speaker_name", "speaker_post", "joint_with", "basis", "year_of",
+    "headcount", "outcome", "other_participants", "interviewee", "talk_reason",
+    "payment_type", "paid_count", "member_total", "amount", "branch_role", "members_part", "material_type",
+    "sent_to", "series_kind", "series_count", "date_to", "approval_matter", "approval_status", "approval_body",
+    "reported_on", "approved_on", "decisions", "is_resolved", "resolved_on", "deadline",
+    "rectification_source",
+))
+_RECORD_ATTNAMES = tuple(field.attname for field in Activity._meta.concrete_fields if field.name in _RECORD_FIELDS)
+_RECORD_ANNOTATIONS = ("attendance_rows", "has_minutes", "has_photos", "speaker_member_name", "speaker_member_post")
+_PERIOD_RECORDS_DB = "default"
+
+
+def _period_records_query(branch_id: int, start: datetime.date, end: datetime.date) -> QuerySet[Activity]:
+    carried_open = Q(kind="rectification", date__lt=start) & (Q(is_resolved=False) | Q(resolved_on__gt=end))
     speaker = Member.objects.filter(pk=OuterRef("speaker_id")).order_by()
-    records = read_with_evidence(
+    return (
         with_evidence(
-            Activity.objects.for_branch(branch).filter(Q(date__range=(period.start, period.end)) | carried_open),
+            Activity.objects.filter(branch_id=branch_id).filter(Q(date__range=(start, end)) | carried_open),
             kinds_known=True,
             attendance_rows=True,
         )
@@ -470,21 +498,13 @@ def _period_records(branch: Organisation, period: Period) -> list[Activity]:
             speaker_member_name=Subquery(speaker.values("name")[:1]),
             speaker_member_post=Subquery(speaker.values("post")[:1]),
         )
-        .only(
-            "id", "kind", "date", "title", "place", "host", "content", "materials", "study_form", "activity_forms",
-            "occasion", "participants", "speaker", "speaker_name", "speaker_post", "joint_with", "basis", "year_of",
-            "headcount", "outcome", "other_participants", "interviewee", "talk_reason",
-            "payment_type", "paid_count", "member_total", "amount", "branch_role", "members_part", "material_type",
-            "sent_to", "series_kind", "series_count", "date_to", "approval_matter", "approval_status", "approval_body",
-            "reported_on", "approved_on", "decisions", "is_resolved", "resolved_on", "deadline",
-            "rectification_source",
-        )
         .order_by("date", "pk")
+        .values_list(*_RECORD_ATTNAMES, *_RECORD_ANNOTATIONS)
     )
-    for record in records:
-        if record.speaker_id:
-            record.speaker = Member(pk=record.speaker_id, name=record.speaker_member_name, post=record.speaker_member_post)
-    return records
+
+
+# Built and compiled once per connection: ≈ 4 ms CPU of every cold report page (PreparedQuery).
+_PERIOD_RECORDS = PreparedQuery(_period_records_query)
 
 
 

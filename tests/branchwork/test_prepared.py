@@ -120,3 +120,22 @@ def test_it_answers_as_the_orm_on_a_new_branch_with_nothing(world):
     (row,) = profile._REPORT_ROW.dicts(**values)
     assert row == next(iter(profile._report_row_query(**values)))
     assert row["report_profile__id"] is None
+
+
+def test_the_period_records_are_read_as_the_orm_reads_them(branch):
+    """The records ``period_facts`` reads are made as the ORM makes them: the same fields read,
+    the rest deferred, the annotations on them, the speaker a member."""
+    speaker = MemberFactory(branch=branch, name="李四", post=Member.Post.SECRETARY)
+    ActivityFactory(branch=branch, kind="party_lecture", date=D(2022, 5, 1), title="党课", speaker=speaker)
+    values = dict(branch_id=branch.pk, start=H1.start, end=H1.end)
+    assert selectors._PERIOD_RECORDS.sql_and_params(**values) == orm_sql(selectors._PERIOD_RECORDS, **values)
+    records = selectors._period_records(branch, H1)
+    orm = list(selectors._period_records_query(**values))
+    assert [tuple(getattr(r, name) for name in selectors._RECORD_ATTNAMES) for r in records] == [
+        row[: len(selectors._RECORD_ATTNAMES)] for row in orm
+    ]
+    deferred = {field.attname for field in records[0]._meta.concrete_fields} - set(selectors._RECORD_ATTNAMES)
+    assert records[0].get_deferred_fields() == deferred
+    lecture = next(r for r in records if r.kind == "party_lecture")
+    assert (lecture.speaker.name, lecture.speaker.post) == ("李四", Member.Post.SECRETARY)
+    assert not lecture._state.adding and lecture._state.db == "default"
