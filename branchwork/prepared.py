@@ -30,6 +30,7 @@ from django.db.models import QuerySet
 _INT_BASE = 30_000
 _INT_SPAN = 1_000
 _DATE_BASE = datetime.date(1000, 1, 1)
+_STR_MARK = "\u2063stand-in\u2063"  # between invisible separators: no text a query compares with
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class _Compiled:
 
 
 def _stand_ins(values: dict) -> tuple[dict, dict]:
-    """Stand-in arguments for ``values`` (ints, dates and tuples of ints), and what each
+    """Stand-in arguments for ``values`` (ints, dates, strings and tuples of ints), and what each
     stand-in value stands for: (argument, index in a tuple or None)."""
     counter = itertools.count(1)
     stand_ins, meaning = {}, {}
@@ -56,12 +57,15 @@ def _stand_ins(values: dict) -> tuple[dict, dict]:
         elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             stand_ins[name] = _DATE_BASE + datetime.timedelta(days=next(counter))
             meaning[stand_ins[name]] = (name, None)
+        elif isinstance(value, str):
+            stand_ins[name] = f"{_STR_MARK}{next(counter)}{_STR_MARK}"
+            meaning[stand_ins[name]] = (name, None)
         elif isinstance(value, tuple) and value and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
             stand_ins[name] = tuple(_INT_BASE + next(counter) for _ in value)
             for index, stand_in in enumerate(stand_ins[name]):
                 meaning[stand_in] = (name, index)
         else:
-            raise TypeError(f"{name}: a prepared value is an int, a date or a non-empty tuple of ints, not {value!r}")
+            raise TypeError(f"{name}: a prepared value is an int, a date, a str or a non-empty tuple of ints, not {value!r}")
     return stand_ins, meaning
 
 
@@ -88,7 +92,7 @@ class PreparedQuery:
         adapted = {connection.ops.adapt_datefield_value(v): m for v, m in meaning.items() if isinstance(v, datetime.date)}
         slots, constants, seen = [], [], set()
         for param in params:
-            found = adapted.get(param) if isinstance(param, str) else _lookup(meaning, param)
+            found = (adapted.get(param) or meaning.get(param)) if isinstance(param, str) else _lookup(meaning, param)
             slots.append(found)
             constants.append(None if found else param)
             if found:
@@ -164,5 +168,5 @@ def _derived(param) -> bool:
     if isinstance(param, datetime.date):
         return param.year < 1100
     if isinstance(param, str):
-        return param[:2] == "10" and len(param) == 10 and param[4] == "-"
+        return _STR_MARK in param or (param[:2] == "10" and len(param) == 10 and param[4] == "-")
     return False

@@ -139,3 +139,31 @@ def test_the_period_records_are_read_as_the_orm_reads_them(branch):
     lecture = next(r for r in records if r.kind == "party_lecture")
     assert (lecture.speaker.name, lecture.speaker.post) == ("李四", Member.Post.SECRETARY)
     assert not lecture._state.adding and lecture._state.db == "default"
+
+
+def test_the_report_items_read_match_the_orms(branch, world):
+    """Strings are bound too: the previous period's half, and a whole year's empty one."""
+    from reports import services
+    from reports.judgments import _PROBLEM_ITEMS, _problem_items
+    from reports.selectors import _ITEM_ATTNAMES, _ITEMS_WITH_LAST_PROBLEMS, report_items_with_last_problems
+
+    earlier = services.report_create(branch=branch, period=Period.parse("2021H2"), by=world.secretary)
+    earlier.items.create(section=5, text="学习不够深入", origin="")
+    report = services.report_create(branch=branch, period=H1, by=world.secretary)
+    for period in (H1, Period.parse("2022")):
+        previous = period.previous()
+        problems = dict(
+            branch_id=branch.pk, previous_year=previous.year, previous_half=previous.half, year=period.year,
+            half=period.half,
+        )
+        assert _PROBLEM_ITEMS.sql_and_params(**problems) == orm_sql(_PROBLEM_ITEMS, **problems)
+        assert _problem_items(branch, period) == list(_PROBLEM_ITEMS.build(**problems))
+    assert "学习不够深入" in [row[2] for row in _problem_items(branch, H1)]
+    values = dict(branch_id=branch.pk, report_id=report.pk, previous_year=2021, previous_half="H2")
+    assert _ITEMS_WITH_LAST_PROBLEMS.sql_and_params(**values) == orm_sql(_ITEMS_WITH_LAST_PROBLEMS, **values)
+    items = report_items_with_last_problems(report)
+    orm = list(_ITEMS_WITH_LAST_PROBLEMS.build(**values))
+    assert [tuple(getattr(item, name) for name in (*_ITEM_ATTNAMES, "report_year", "report_half")) for item in items] == orm
+    assert {(item.report_year, item.report_half) for item in items} == {(2022, "H1"), (2021, "H2")}
+    assert {item.report_id for item in items} == {report.pk, earlier.pk}
+    assert not items[0]._state.adding
