@@ -167,3 +167,19 @@ def test_the_report_items_read_match_the_orms(branch, world):
     assert {(item.report_year, item.report_half) for item in items} == {(2022, "H1"), (2021, "H2")}
     assert {item.report_id for item in items} == {report.pk, earlier.pk}
     assert not items[0]._state.adding
+
+
+def test_the_session_user_is_loaded_as_the_orm_loads_it(world):
+    from notifications.auth import _SESSION_USER, InboxModelBackend, _session_user_query
+
+    values = dict(user_id=world.secretary.pk)
+    assert _SESSION_USER.sql_and_params(**values) == orm_sql(_SESSION_USER, **values)
+    loaded = InboxModelBackend().get_user(world.secretary.pk)
+    orm = _session_user_query(world.secretary.pk).first()
+    assert [getattr(loaded, f.attname) for f in loaded._meta.concrete_fields] == [
+        getattr(orm, f.attname) for f in orm._meta.concrete_fields
+    ]
+    assert loaded.unread_notifications == orm.unread_notifications
+    assert loaded.get_session_auth_hash() == orm.get_session_auth_hash()
+    assert InboxModelBackend().get_user(10**9) is None
+    assert InboxModelBackend().get_user(str(world.secretary.pk)) == orm
