@@ -4,11 +4,12 @@ and parameters the ORM compiles for the real values, and return the rows the que
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 from activities import selectors
 from activities.models import ActivityKind
-from branchwork.models import Member, Organisation
+from branchwork.models import Member, Organisation, Role
 from branchwork.periods import Period
 from branchwork.prepared import PreparedQuery
 from reports import profile
@@ -183,3 +184,33 @@ def test_the_session_user_is_loaded_as_the_orm_loads_it(world):
     assert loaded.get_session_auth_hash() == orm.get_session_auth_hash()
     assert InboxModelBackend().get_user(10**9) is None
     assert InboxModelBackend().get_user(str(world.secretary.pk)) == orm
+
+
+def _lineage(role) -> list:
+    """The role's fields, then each organisation select_related cached above it (None: cached
+    as missing), as tuples of their fields."""
+    chain = [tuple(getattr(role, f.attname) for f in role._meta.concrete_fields)]
+    node, descriptor = role, Role.organisation
+    while descriptor.is_cached(node):
+        above = descriptor.field.get_cached_value(node)
+        chain.append(None if above is None else tuple(getattr(above, f.attname) for f in above._meta.concrete_fields))
+        if above is None:
+            break
+        node, descriptor = above, Organisation.parent
+    return chain
+
+
+def test_a_users_roles_come_with_their_lineage_as_select_related_brings_it(world):
+    """A branch's secretary (three levels), a 党总支's reviewer (two, then none cached), a
+    党委's reviewer (one, its missing parent cached), the superuser (no roles)."""
+    from branchwork.access import _ROLES, _roles
+
+    committee_reviewer = get_user_model().objects.create_user("top", password="x")
+    Role.objects.create(user=committee_reviewer, organisation=world.committee, kind=Role.Kind.REVIEWER)
+    for user in (world.secretary, world.reviewer, world.organiser, committee_reviewer, world.admin):
+        orm = Role.objects.filter(user=user).select_related("organisation__parent__parent")
+        assert [_lineage(role) for role in _roles(get_user_model().objects.get(pk=user.pk))] == [
+            _lineage(role) for role in orm
+        ]
+    assert _ROLES.sql_and_params(user_id=world.secretary.pk) == orm_sql(_ROLES, user_id=world.secretary.pk)
+    assert len(_lineage(_roles(get_user_model().objects.get(pk=world.secretary.pk))[0])) == 4
