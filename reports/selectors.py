@@ -251,6 +251,31 @@ def _items_with_last_problems_query(branch_id: int, report_id: int, previous_yea
 _ITEMS_WITH_LAST_PROBLEMS = PreparedQuery(_items_with_last_problems_query)
 
 
+def branch_report(*, branch: Organisation, period: Period) -> Report | None:
+    """The branch's report of ``period`` with who saved it last, as
+    ``Report.objects.filter(branch=…).select_related("updated_by").get(year=…, half=…)`` reads it;
+    None when there is none. One query, prepared (every report page reads it first)."""
+    rows = _BRANCH_REPORT.rows(branch_id=branch.pk, year=period.year, half=period.half)
+    if not rows:
+        return None
+    row = rows[0]
+    report = Report.from_db("default", _REPORT_ATTNAMES, row[: len(_REPORT_ATTNAMES)])
+    user_values = row[len(_REPORT_ATTNAMES) :]
+    updated_by = None if user_values[0] is None else _USER.from_db("default", _USER_ATTNAMES, user_values)
+    Report.updated_by.field.set_cached_value(report, updated_by)
+    return report
+
+
+_REPORT_ATTNAMES = tuple(field.attname for field in Report._meta.concrete_fields)
+_USER = Report.updated_by.field.related_model
+_USER_ATTNAMES = tuple(field.attname for field in _USER._meta.concrete_fields)
+_BRANCH_REPORT = PreparedQuery(
+    lambda branch_id, year, half: Report.objects.filter(branch_id=branch_id, year=year, half=half)
+    .order_by()
+    .values_list(*_REPORT_ATTNAMES, *(f"updated_by__{name}" for name in _USER_ATTNAMES))[:2]
+)
+
+
 def draft_document(report: Report, *, today: datetime.date) -> Document:
     return Document.from_json(_draft(report, today)["document"])
 

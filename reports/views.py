@@ -36,6 +36,7 @@ from .selectors import (
     ROLLUP_LABELS,
     SORT_KEYS,
     STATUS_LABELS,
+    branch_report,
     document_claims,
     draft_evidence_gaps,
     evidence_gaps,
@@ -54,9 +55,9 @@ from .selectors import (
 
 def _report_for(user, code: str, period: Period, *, write: bool = False) -> tuple[Organisation, Report]:
     branch = access.branch_for_user(user, code, write=write)
-    report = get_object_or_404(
-        Report.objects.filter(branch=branch).select_related("updated_by"), year=period.year, half=period.half
-    )
+    report = branch_report(branch=branch, period=period)
+    if report is None:
+        raise Http404("No Report matches the given query.")
     # The branch as access loaded it, with its parents: the report names them (its superiors).
     report.branch = branch
     return branch, report

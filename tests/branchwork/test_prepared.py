@@ -214,3 +214,26 @@ def test_a_users_roles_come_with_their_lineage_as_select_related_brings_it(world
         ]
     assert _ROLES.sql_and_params(user_id=world.secretary.pk) == orm_sql(_ROLES, user_id=world.secretary.pk)
     assert len(_lineage(_roles(get_user_model().objects.get(pk=world.secretary.pk))[0])) == 4
+
+
+def test_a_branchs_report_is_read_as_the_orm_reads_it(world):
+    from reports import services
+    from reports.models import Report
+    from reports.selectors import branch_report
+
+    report = services.report_create(branch=world.branch, period=H1, by=world.secretary)
+    whole_year = services.report_create(branch=world.branch, period=Period.parse("2022"), by=world.secretary)
+    Report.objects.filter(pk=whole_year.pk).update(updated_by=None)
+    for period, pk in ((H1, report.pk), (Period.parse("2022"), whole_year.pk)):
+        read = branch_report(branch=world.branch, period=period)
+        orm = Report.objects.filter(branch=world.branch).select_related("updated_by").get(
+            year=period.year, half=period.half
+        )
+        assert read.pk == pk
+        assert [getattr(read, f.attname) for f in Report._meta.concrete_fields] == [
+            getattr(orm, f.attname) for f in Report._meta.concrete_fields
+        ]
+        assert Report.updated_by.is_cached(read)
+        assert (read.updated_by and read.updated_by.username) == (orm.updated_by and orm.updated_by.username)
+    assert branch_report(branch=world.branch, period=Period.parse("2022H2")) is None
+    assert branch_report(branch=world.sibling, period=H1) is None
