@@ -325,6 +325,33 @@ def report_document(
     return draft_document(report, today=today), None
 
 
+@dataclass(frozen=True)
+class ReportReading:
+    """What the preview shows of a report: the document it reads as now (as ``report_document``
+    gives it), its version (None: the draft), the claim check of it and, for a draft, the
+    period's records lacking evidence (None: not read with the draft)."""
+
+    document: Document
+    version: ReportVersion | None
+    claims: list[ParagraphFlags]
+    draft_evidence_gaps: list[int] | None = None
+
+
+def report_reading(*, report: Report, today: datetime.date, events: list[ReportEvent]) -> ReportReading:
+    """``report_document`` and ``document_claims`` of one report page, and a draft's evidence
+    gaps, a draft's three from one reading of the cached draft (read apart, each fetched and
+    unpickled the whole draft again: twice more per cold preview). ``events``: the report's trail
+    (``report_events``), which names its latest version."""
+    if not report.is_editable:
+        version = latest_version_in(events)
+        if version is not None:
+            return ReportReading(
+                Document.from_json(version.document), version, document_claims(report, today=today, version=version)
+            )
+    draft = _draft(report, today)
+    return ReportReading(Document.from_json(draft["document"]), None, draft["claims"], draft.get("evidence_gaps"))
+
+
 def newest_first(reports) -> list[Report]:
     """Reports by period, the latest first (a half-year before the whole year it ends)."""
     return sorted(reports, key=lambda report: (report.period.end, report.half == ""), reverse=True)
@@ -371,12 +398,6 @@ def evidence_gaps(*, branch: Organisation, period: Period) -> list[int]:
     """Ids of the period's records that lack evidence their checklist asks for (minutes, photos…),
     cached by the branch's figures version."""
     return cached_figures("evidence-gaps", branch, (period.code,), lambda: _evidence_gap_ids(branch, period))
-
-
-def draft_evidence_gaps(report: Report, *, today: datetime.date) -> list[int]:
-    """``evidence_gaps`` of the report's period, from the draft's reading of the facts."""
-    gaps = _draft(report, today).get("evidence_gaps")
-    return gaps if gaps is not None else evidence_gaps(branch=report.branch, period=report.period)
 
 
 def _parse_sort(sort: str) -> tuple[str, bool]:
