@@ -1,9 +1,9 @@
-"""Queries whose SQL never changes but for their values, built and compiled once per connection.
+"""Queries whose SQL never changes but for their values, built and compiled once per database.
 
 The ORM's cost of building a queryset and compiling it to SQL does not depend on the data: the
 row of a branch with its JSON subqueries takes ≈ 5 ms CPU to build and compile and 0.2 ms to run,
 and a cold report page ran four such reads. A ``PreparedQuery`` builds its queryset once per
-database connection with stand-in values, finds where each stand-in landed among the compiled
+database with stand-in values, finds where each stand-in landed among the compiled
 parameters, and on every later call only puts the call's values there, runs the SQL and converts
 the rows as the ORM would (the compiler's own converters: JSON, and SQLite's dates and booleans).
 
@@ -20,7 +20,6 @@ import datetime
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -39,8 +38,10 @@ class _Compiled:
     slots: tuple[tuple[str, int | None] | None, ...]  # per parameter: (argument, index in it), or a constant
     constants: tuple
     names: tuple[str, ...]
-    compiler: object
-    converters: dict
+    # The query and its selected expressions, for the converters of the connection that runs it
+    # (no connection is kept: a thread's connection goes with the thread).
+    query: object
+    fields: tuple
 
 
 def _stand_ins(values: dict) -> tuple[dict, dict]:
@@ -76,11 +77,11 @@ def _shape(values: dict) -> tuple:
 
 class PreparedQuery:
     """``build(**values)`` → a ``values()`` or ``values_list()`` queryset, compiled once per
-    connection and shape of the values; ``rows(**values)`` runs it (one query)."""
+    database and shape of the values; ``rows(**values)`` runs it (one query)."""
 
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
-        self._compiled: WeakKeyDictionary = WeakKeyDictionary()
+        self._compiled: dict[tuple, _Compiled] = {}  # by database alias and shape of the values
 
     def _compile(self, connection, values: dict) -> _Compiled:
         stand_ins, meaning = _stand_ins(values)
@@ -108,17 +109,21 @@ class PreparedQuery:
         names = tuple(query.selected) if query.selected else (
             *query.extra_select, *query.values_select, *query.annotation_select
         )
-        fields = [column[0] for column in compiler.select[: compiler.col_count]]
-        return _Compiled(sql, tuple(slots), tuple(constants), names, compiler, compiler.get_converters(fields))
+        fields = tuple(column[0] for column in compiler.select[: compiler.col_count])
+        return _Compiled(sql, tuple(slots), tuple(constants), names, query, fields)
+
+    def _compiled_for(self, using: str, values: dict) -> _Compiled:
+        key = (using, _shape(values))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            # Two threads may both compile it the first time: the same result, stored twice.
+            compiled = self._compiled[key] = self._compile(connections[using], values)
+        return compiled
 
     def sql_and_params(self, using: str = "default", **values) -> tuple[str, tuple]:
         """The SQL and parameters a call with ``values`` runs (what the ORM compiles them to)."""
         connection = connections[using]
-        by_shape = self._compiled.setdefault(connection, {})
-        shape = _shape(values)
-        if shape not in by_shape:
-            by_shape[shape] = self._compile(connection, values)
-        compiled = by_shape[shape]
+        compiled = self._compiled_for(using, values)
         params = []
         for slot, constant in zip(compiled.slots, compiled.constants, strict=True):
             if slot is None:
@@ -135,21 +140,21 @@ class PreparedQuery:
         """The rows, each a tuple in the order the queryset selects."""
         connection = connections[using]
         sql, params = self.sql_and_params(using, **values)
-        compiled = self._compiled[connection][_shape(values)]
+        compiled = self._compiled_for(using, values)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        if compiled.converters:
-            return [tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters)]
+        # The converters ``values()`` applies (JSON; SQLite's dates, times and booleans).
+        compiler = compiled.query.get_compiler(connection=connection)
+        converters = compiler.get_converters(compiled.fields)
+        if converters:
+            return [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows
 
     def dicts(self, using: str = "default", **values) -> list[dict]:
         """The rows as ``values()`` returns them: a dict by field name."""
-        names = None
-        rows = self.rows(using, **values)
-        if rows:
-            names = self._compiled[connections[using]][_shape(values)].names
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        names = self._compiled_for(using, values).names
+        return [dict(zip(names, row, strict=True)) for row in self.rows(using, **values)]
 
 
 def _lookup(meaning: dict, param):

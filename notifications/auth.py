@@ -57,7 +57,7 @@ def _user_of(row: tuple):
     return user
 
 
-# ``_session_user_query(user_id).first()``, built and compiled once per connection
+# ``_session_user_query(user_id).first()``, built and compiled once per database
 # (``branchwork.prepared``): ≈ 1 ms CPU of every request.
 _SESSION_USER = PreparedQuery(
     lambda user_id: _session_user_query(user_id).order_by("pk").values_list(*_user_attnames(), "unread_notifications")[:1]

@@ -451,7 +451,7 @@ def _problem_items_query(branch_id: int, previous_year: int, previous_half: str,
     )
 
 
-# Built and compiled once per connection (``branchwork.prepared``): a submitted report's claim
+# Built and compiled once per database (``branchwork.prepared``): a submitted report's claim
 # check reads it on every cold page.
 _PROBLEM_ITEMS = PreparedQuery(_problem_items_query)
 

@@ -247,7 +247,7 @@ def _items_with_last_problems_query(branch_id: int, report_id: int, previous_yea
     )
 
 
-# Built and compiled once per connection (``branchwork.prepared``): every cold editor and draft.
+# Built and compiled once per database (``branchwork.prepared``): every cold editor and draft.
 _ITEMS_WITH_LAST_PROBLEMS = PreparedQuery(_items_with_last_problems_query)
 
 

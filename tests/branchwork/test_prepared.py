@@ -237,3 +237,34 @@ def test_a_branchs_report_is_read_as_the_orm_reads_it(world):
         assert (read.updated_by and read.updated_by.username) == (orm.updated_by and orm.updated_by.username)
     assert branch_report(branch=world.branch, period=Period.parse("2022H2")) is None
     assert branch_report(branch=world.sibling, period=H1) is None
+
+
+def test_it_keeps_no_connection_of_the_thread_that_compiled_it(branch):
+    """A thread's connection goes with the thread: what a thread compiled holds none of it, and
+    serves every other thread's connection."""
+    import gc
+    import threading
+    import weakref
+
+    from django.db import connections
+
+    values = dict(branch_id=branch.pk, as_of=D(2022, 6, 30))
+    expected = selectors._ROSTER_ROWS.rows(**values)
+    seen = []
+
+    def compile_here():
+        try:
+            selectors._ROSTER_ROWS._compiled.clear()
+            selectors._ROSTER_ROWS.sql_and_params(**values)
+            seen.append(weakref.ref(connections["default"]))
+        finally:
+            connections["default"].close()
+
+    thread = threading.Thread(target=compile_here)
+    thread.start()
+    thread.join()
+    assert len(selectors._ROSTER_ROWS._compiled) == 1
+    del thread
+    gc.collect()
+    assert seen and seen[0]() is None
+    assert selectors._ROSTER_ROWS.rows(**values) == expected
