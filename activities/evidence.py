@@ -61,7 +61,12 @@ def with_evidence(
 def read_with_evidence(queryset: QuerySet[Activity]) -> list[Activity]:
     """The records of a ``with_evidence(…, attendance_rows=True)`` queryset, each with its
     attendance counted from its rows as ``with_evidence`` counts it otherwise."""
-    activities = list(queryset)
+    return count_attendance(list(queryset))
+
+
+def count_attendance(activities: list[Activity]) -> list[Activity]:
+    """Records read with ``with_evidence(…, attendance_rows=True)``'s annotations, each with its
+    attendance counted from its rows as ``with_evidence`` counts it otherwise."""
     for activity in activities:
         activity.attendance_rows = rows_of(activity.attendance_rows)
         activity.n_expected = len(activity.attendance_rows)

@@ -429,8 +429,11 @@ class OutletQuerySet(OrganisationTreeQuerySet):
     def in_force_for(self, branch: Organisation):
         """Outlets a branch may choose: registered by the branch or any organisation above it
         (its 党总支 or 党委). ``below`` is the other way: those registered under an organisation."""
-        ancestor_ids = branch.lineage_ids
-        return self.filter(organisation_id__in=ancestor_ids)
+        return self.in_force_for_lineage(branch.lineage_ids)
+
+    def in_force_for_lineage(self, lineage_ids):
+        """``in_force_for`` the branch whose ``lineage_ids`` these are (top first, itself last)."""
+        return self.filter(organisation_id__in=lineage_ids)
 
 
 class Outlet(models.Model):
@@ -508,8 +511,11 @@ class ComplianceRuleQuerySet(OrganisationTreeQuerySet):
     def in_force_for(self, branch: Organisation):
         """Rules in force for a branch: per kind, the nearest organisation's rule wins over a
         rule set higher up, and any organisation's rule wins over the system default."""
-        ancestor_ids = branch.lineage_ids
-        return self.filter(Q(organisation__isnull=True) | Q(organisation_id__in=ancestor_ids))
+        return self.in_force_for_lineage(branch.lineage_ids)
+
+    def in_force_for_lineage(self, lineage_ids):
+        """``in_force_for`` the branch whose ``lineage_ids`` these are (top first, itself last)."""
+        return self.filter(Q(organisation__isnull=True) | Q(organisation_id__in=lineage_ids))
 
 
 class ComplianceRule(models.Model):

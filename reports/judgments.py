@@ -40,6 +40,7 @@ from activities.models import Attendance, ComplianceRule, Outlet
 from activities.quorum import Known
 from branchwork.models import Member, Organisation
 from branchwork.periods import Period, chinese_date
+from branchwork.prepared import PreparedQuery
 
 FREQUENCY_WORDS = {
     ComplianceRule.Frequency.MONTHLY: "每月",
@@ -429,18 +430,33 @@ def problem_rows_of(items: Iterable, *, period: Period) -> list[ProblemRow]:
 def _problem_items(branch: Organisation, period: Period) -> list[ProblemRow]:
     """The previous period's 存在的问题 and this period's items carried from an earlier report,
     in one query: what ``_carried`` and ``typed_carried`` read."""
+    previous = period.previous()
+    return _PROBLEM_ITEMS.rows(
+        branch_id=branch.pk,
+        previous_year=previous.year,
+        previous_half=previous.half,
+        year=period.year,
+        half=period.half,
+    )
+
+
+def _problem_items_query(branch_id: int, previous_year: int, previous_half: str, year: int, half: str):
     from .models import ReportItem
 
-    previous = period.previous()
-    return list(
+    return (
         ReportItem.objects.filter(
-            Q(report__year=previous.year, report__half=previous.half, section=5)
-            | Q(report__year=period.year, report__half=period.half, origin__startswith="carry:item:"),
-            report__branch=branch,
+            Q(report__year=previous_year, report__half=previous_half, section=5)
+            | Q(report__year=year, report__half=half, origin__startswith="carry:item:"),
+            report__branch_id=branch_id,
         )
         .order_by("position", "pk")
         .values_list("pk", "origin", "text", "numbered", "report__year", "report__half")
     )
+
+
+# Built and compiled once per database (``branchwork.prepared``): a submitted report's claim
+# check reads it on every cold page.
+_PROBLEM_ITEMS = PreparedQuery(_problem_items_query)
 
 
 def _data_problems(rows: Iterable[ProblemRow], period: Period) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ from activities.pages import HomePanel
 from branchwork.figures import cached_figures, cached_figures_of_branches
 from branchwork.models import Organisation
 from branchwork.periods import Period
+from branchwork.prepared import PreparedQuery
 
 from .claims import ParagraphFlags, check_document
 from .compile import compile_report
@@ -219,16 +220,62 @@ def report_items_with_last_problems(report: Report) -> list[ReportItem]:
     branch (what the judgments carry and the editor offers to carry over), each with
     ``report_year`` and ``report_half``, in section order. One query."""
     previous = report.period.previous()
+    count = len(_ITEM_ATTNAMES)
+    items = []
+    for row in _ITEMS_WITH_LAST_PROBLEMS.rows(
+        branch_id=report.branch_id, report_id=report.pk, previous_year=previous.year, previous_half=previous.half
+    ):
+        # As the ORM makes an item of a queryset's row, with the two annotations set on it.
+        item = ReportItem.from_db("default", _ITEM_ATTNAMES, row[:count])
+        item.report_year, item.report_half = row[count:]
+        items.append(item)
+    return items
+
+
+_ITEM_ATTNAMES = tuple(field.attname for field in ReportItem._meta.concrete_fields)
+
+
+def _items_with_last_problems_query(branch_id: int, report_id: int, previous_year: int, previous_half: str):
     # The branch first: the branch's reports by their index, then their items by theirs. The two
     # arms' OR alone makes PostgreSQL read every branch's items (5 ms at 300 branches, growing).
-    return list(
-        ReportItem.objects.filter(report__branch_id=report.branch_id)
+    return (
+        ReportItem.objects.filter(report__branch_id=branch_id)
         .filter(
-            Q(report=report)
-            | Q(report__year=previous.year, report__half=previous.half, section__in=CARRY_SECTIONS)
+            Q(report=report_id)
+            | Q(report__year=previous_year, report__half=previous_half, section__in=CARRY_SECTIONS)
         )
         .annotate(report_year=F("report__year"), report_half=F("report__half"))
+        .values_list(*_ITEM_ATTNAMES, "report_year", "report_half")
     )
+
+
+# Built and compiled once per database (``branchwork.prepared``): every cold editor and draft.
+_ITEMS_WITH_LAST_PROBLEMS = PreparedQuery(_items_with_last_problems_query)
+
+
+def branch_report(*, branch: Organisation, period: Period) -> Report | None:
+    """The branch's report of ``period`` with who saved it last, as
+    ``Report.objects.filter(branch=…).select_related("updated_by").get(year=…, half=…)`` reads it;
+    None when there is none. One query, prepared (every report page reads it first)."""
+    rows = _BRANCH_REPORT.rows(branch_id=branch.pk, year=period.year, half=period.half)
+    if not rows:
+        return None
+    row = rows[0]
+    report = Report.from_db("default", _REPORT_ATTNAMES, row[: len(_REPORT_ATTNAMES)])
+    user_values = row[len(_REPORT_ATTNAMES) :]
+    updated_by = None if user_values[0] is None else _USER.from_db("default", _USER_ATTNAMES, user_values)
+    Report.updated_by.field.set_cached_value(report, updated_by)
+    return report
+
+
+_REPORT_ATTNAMES = tuple(field.attname for field in Report._meta.concrete_fields)
+_USER = Report.updated_by.field.related_model
+_USER_ATTNAMES = tuple(field.attname for field in _USER._meta.concrete_fields)
+_BRANCH_REPORT = PreparedQuery(
+    lambda branch_id, year, half: Report.objects.filter(branch_id=branch_id, year=year, half=half)
+    .order_by()
+    .values_list(*_REPORT_ATTNAMES, *(f"updated_by__{name}" for name in _USER_ATTNAMES))[:2]
+)
 
 
 def draft_document(report: Report, *, today: datetime.date) -> Document:
@@ -280,6 +327,33 @@ def report_document(
     return draft_document(report, today=today), None
 
 
+@dataclass(frozen=True)
+class ReportReading:
+    """What the preview shows of a report: the document it reads as now (as ``report_document``
+    gives it), its version (None: the draft), the claim check of it and, for a draft, the
+    period's records lacking evidence (None: not read with the draft)."""
+
+    document: Document
+    version: ReportVersion | None
+    claims: list[ParagraphFlags]
+    draft_evidence_gaps: list[int] | None = None
+
+
+def report_reading(*, report: Report, today: datetime.date, events: list[ReportEvent]) -> ReportReading:
+    """``report_document`` and ``document_claims`` of one report page, and a draft's evidence
+    gaps, a draft's three from one reading of the cached draft (read apart, each fetched and
+    unpickled the whole draft again: twice more per cold preview). ``events``: the report's trail
+    (``report_events``), which names its latest version."""
+    if not report.is_editable:
+        version = latest_version_in(events)
+        if version is not None:
+            return ReportReading(
+                Document.from_json(version.document), version, document_claims(report, today=today, version=version)
+            )
+    draft = _draft(report, today)
+    return ReportReading(Document.from_json(draft["document"]), None, draft["claims"], draft.get("evidence_gaps"))
+
+
 def newest_first(reports) -> list[Report]:
     """Reports by period, the latest first (a half-year before the whole year it ends)."""
     return sorted(reports, key=lambda report: (report.period.end, report.half == ""), reverse=True)
@@ -326,12 +400,6 @@ def evidence_gaps(*, branch: Organisation, period: Period) -> list[int]:
     """Ids of the period's records that lack evidence their checklist asks for (minutes, photos…),
     cached by the branch's figures version."""
     return cached_figures("evidence-gaps", branch, (period.code,), lambda: _evidence_gap_ids(branch, period))
-
-
-def draft_evidence_gaps(report: Report, *, today: datetime.date) -> list[int]:
-    """``evidence_gaps`` of the report's period, from the draft's reading of the facts."""
-    gaps = _draft(report, today).get("evidence_gaps")
-    return gaps if gaps is not None else evidence_gaps(branch=report.branch, period=report.period)
 
 
 def _parse_sort(sort: str) -> tuple[str, bool]:

@@ -36,14 +36,15 @@ from .selectors import (
     ROLLUP_LABELS,
     SORT_KEYS,
     STATUS_LABELS,
+    branch_report,
     document_claims,
-    draft_evidence_gaps,
     evidence_gaps,
     latest_version_in,
     newest_first,
     report_document,
     report_events,
     report_latest_version,
+    report_reading,
     report_state,
     review_queue,
     review_rollup,
@@ -54,9 +55,9 @@ from .selectors import (
 
 def _report_for(user, code: str, period: Period, *, write: bool = False) -> tuple[Organisation, Report]:
     branch = access.branch_for_user(user, code, write=write)
-    report = get_object_or_404(
-        Report.objects.filter(branch=branch).select_related("updated_by"), year=period.year, half=period.half
-    )
+    report = branch_report(branch=branch, period=period)
+    if report is None:
+        raise Http404("No Report matches the given query.")
     # The branch as access loaded it, with its parents: the report names them (its superiors).
     report.branch = branch
     return branch, report
@@ -194,18 +195,19 @@ def _render_preview(request, branch: Organisation, report: Report):
     today = timezone.localdate()
     # The trail names every version: the latest is read from it, not queried again.
     events = list(report_events(report))
-    document, version = report_document(report=report, today=today, events=events)
+    reading = report_reading(report=report, today=today, events=events)
+    document, version = reading.document, reading.version
     can_write = access.can_write_branch(request.user, branch)
     gaps = []
     if can_write and report.is_editable:
         # A draft's come with its compilation (one reading of the facts).
-        if version is None:
-            gaps = draft_evidence_gaps(report, today=today)
+        if version is None and reading.draft_evidence_gaps is not None:
+            gaps = reading.draft_evidence_gaps
         else:
             gaps = evidence_gaps(branch=branch, period=report.period)
     comments_version = latest_version_in(events) if report.status == Report.Status.RETURNED else None
     overall, by_section = section_comments(comments_version.comments.select_related("by")) if comments_version else ([], {})
-    claims = document_claims(report, today=today, version=version)
+    claims = reading.claims
     if version is not None:  # a frozen version reads the same for ever
         document_key = figures_key("version-html", branch, version.pk)
     else:

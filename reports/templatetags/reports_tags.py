@@ -1,5 +1,6 @@
 import functools
 import html
+import unicodedata
 
 from django import template
 from django.urls import reverse
@@ -58,9 +59,17 @@ def _placeholder_head(token: str, label: str, help_text: str) -> str:
     )
 
 
+def _shortened(value: str, length: int = 120) -> str:
+    """``Truncator(value).chars(length)``, which hands back the text as normalised (NFC) when it
+    is no longer than ``length``: that case, nearly every value, without its per-character walk
+    and its translated ellipsis (most of a cold editor's placeholder list)."""
+    normalised = unicodedata.normalize("NFC", value)
+    return normalised if len(normalised) <= length else Truncator(value).chars(length)
+
+
 def _placeholder_entry(placeholder: dict) -> str:
     value = placeholder["value"]
-    value_html = f'<span class="report-figure">{escape(Truncator(value).chars(120))}</span>' if value else _NO_VALUE
+    value_html = f'<span class="report-figure">{escape(_shortened(value))}</span>' if value else _NO_VALUE
     head = _placeholder_head(placeholder["token"], placeholder["label"], placeholder["help"])
     return f'{head}<div class="small placeholder-value">本期：{value_html}</div></li>'
 

@@ -5,11 +5,12 @@ and a record held as two kinds needs the evidence of both."""
 import datetime
 
 from django.core.cache import cache
+from django.urls import reverse
 
 from activities.models import Attachment
 from branchwork.periods import Period
-from reports import services
-from reports.selectors import _evidence_gap_ids, draft_evidence_gaps, evidence_gaps
+from reports import selectors, services
+from reports.selectors import _evidence_gap_ids, evidence_gaps, report_reading
 from tests.factories import ActivityFactory, AttendanceFactory, MemberFactory
 
 H1 = Period(2022, "H1")
@@ -45,5 +46,17 @@ def test_draft_gaps_are_the_gaps_read_apart(world):
     assert [pk for pk in apart if pk in (bare.pk, both.pk)] == [bare.pk, both.pk]  # by date
     assert complete.pk not in apart and later.pk not in apart
     cache.clear()
-    assert draft_evidence_gaps(report, today=datetime.date(2022, 7, 1)) == apart
+    assert report_reading(report=report, today=datetime.date(2022, 7, 1), events=[]).draft_evidence_gaps == apart
     assert evidence_gaps(branch=world.branch, period=H1) == apart
+
+
+def test_a_draft_preview_reads_the_cached_draft_once(world, as_user, monkeypatch):
+    """The document, its claim check and the evidence gaps come from one reading of the draft."""
+    ActivityFactory(branch=world.branch, kind="study", date=datetime.date(2022, 2, 1))
+    services.report_create(branch=world.branch, period=H1, by=world.secretary)
+    reads = []
+    draft = selectors._draft
+    monkeypatch.setattr(selectors, "_draft", lambda report, today: reads.append(report.pk) or draft(report, today))
+    response = as_user(world.secretary).get(reverse("reports:report_preview", args=[world.branch.code, H1.code]))
+    assert response.status_code == 200
+    assert len(reads) == 1
