@@ -113,9 +113,12 @@ def new_page(browser, live_server):
 
 
 def screenshot(page, name: str) -> Path:
+    """The whole page as a JPEG: Chromium encodes a full-page PNG (a 1280 px page can be several
+    thousand pixels long) in about half a second of its CPU, a JPEG in a fraction of that, and the
+    screenshots are for a person to look at — no test compares their pixels."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    path = SCREENSHOTS / f"{name}.jpg"
+    page.screenshot(path=str(path), type="jpeg", quality=85, full_page=True, animations="disabled")
     return path
 
 
