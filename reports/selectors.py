@@ -20,7 +20,7 @@ from activities.kinds import KINDS, ordered_by
 from activities.models import Activity, PublicityEntry
 from activities.pages import HomePanel
 from branchwork.figures import cached_figures, cached_figures_of_branches
-from branchwork.models import Organisation
+from branchwork.models import Organisation, open_during_q
 from branchwork.periods import Period
 
 from .claims import ParagraphFlags, check_document
@@ -50,6 +50,7 @@ SORT_KEYS = ("name", "status", *ROLLUP_KINDS, "publicity", "gaps")
 @dataclass
 class BranchRow:
     branch: Organisation
+    parent: Organisation | None  # the branch's 党总支 (or committee), named under it on a committee's table
     report: Report | None
     counts: dict[str, int]
     publicity: int
@@ -388,10 +389,26 @@ def _compute_figures(missing: list[Organisation], period: Period, today: datetim
     }
 
 
+def _branches_and_parents(organisation: Organisation, period: Period) -> tuple[list[Organisation], dict]:
+    """The branches below ``organisation`` still open when ``period`` starts, in tree order, and
+    the organisations above them by id, in one query: every branch's parent lies at or below
+    ``organisation``, so the subtree holds them (a committee's thirty 党总支 read once, rather
+    than joined onto each of 300 rows and built 300 times: ≈ 3 ms)."""
+    branches, parents = [], {}
+    is_branch = Q(level=Organisation.Level.BRANCH)
+    subtree = Organisation.objects.below(organisation).filter(~is_branch | (is_branch & open_during_q(period.start)))
+    for node in subtree:
+        if node.level == Organisation.Level.BRANCH:
+            branches.append(node)
+        else:
+            parents[node.pk] = node
+    return branches, parents
+
+
 def review_rollup(*, organisation: Organisation, period: Period, today: datetime.date, sort: str = "") -> Rollup:
     """Every branch below ``organisation`` for ``period``: report status, meetings by kind,
     publicity total and compliance gaps, sorted by ``sort`` ("gaps", "-study", …)."""
-    branches = list(Organisation.objects.branches().below(organisation).open_during(period.start).select_related("parent"))
+    branches, parents = _branches_and_parents(organisation, period)
 
     figures = _branch_figures(branches, period, today)
 
@@ -405,7 +422,7 @@ def review_rollup(*, organisation: Organisation, period: Period, today: datetime
     }
 
     branch_rows = [
-        BranchRow(branch=branch, report=reports.get(branch.pk), **figures[branch.pk])
+        BranchRow(branch=branch, parent=parents.get(branch.parent_id), report=reports.get(branch.pk), **figures[branch.pk])
         for branch in branches
     ]
     key, descending = _parse_sort(sort)
