@@ -451,7 +451,7 @@ def held_months(
         when = Q(date__range=(period.start, period.end), kind__in=sorted(kinds))
         if whole_year_kinds & kinds:
             when |= Q(date__range=year_range, kind__in=sorted(whole_year_kinds & kinds))
-    # As an integer: PostgreSQL's EXTRACT gives a numeric.
+    # As an integer, to shift by: PostgreSQL's EXTRACT gives a numeric.
     month = Cast(ExtractMonth("date"), IntegerField())
     rows = (
         ActivityKind.objects.filter(when, branch_id__in=branch_ids)
