@@ -685,14 +685,6 @@ def compliance_summary(
     branch_ids = [branch.pk for branch in branches]
     groups_by_branch = _active_groups(branch_ids, rules_by_branch, period, narrow=True)
     kinds = {code for rules in rules_by_branch.values() for code in rules} | set(count_kinds)
-    # Only a yearly rule's window reaches past the half-year (``_WINDOW_MONTHS``).
-    yearly = {
-        code
-        for rules in rules_by_branch.values()
-        for code, rule in rules.items()
-        if rule.frequency == ComplianceRule.Frequency.YEARLY
-    }
-    held, in_period = held_months(branch_ids=branch_ids, period=period, kinds=kinds, whole_year_kinds=yearly)
 
     # Hundreds of branches share a handful of (frequency, party group dates) combinations.
     windows_memo: dict[tuple, list[int]] = {}
@@ -703,16 +695,39 @@ def compliance_summary(
             windows_memo[memo_key] = _ended_window_bits(frequency, group, months, today)
         return windows_memo[memo_key]
 
-    gaps = {}
-    for branch in branches:
-        targets = _calendar_targets(branch, rules_by_branch[branch.pk], groups_by_branch[branch.pk])
-        gaps[branch.pk] = sum(
-            _missed_windows(
-                ended_windows(rule.frequency, group), held.get((branch.pk, code, group.pk if group else ALL_GROUPS), 0)
+    # Branch id → (kind, rule, party group or None) of each row of its calendar under a rule.
+    targets = {
+        branch.pk: [
+            (code, rule, group)
+            for code, rule, group, _label in _calendar_targets(
+                branch, rules_by_branch[branch.pk], groups_by_branch[branch.pk]
             )
-            for code, rule, group, _label in targets
             if rule.frequency in _WINDOW_MONTHS
+        ]
+        for branch in branches
+    }
+    # Only a yearly rule's window reaches past the half-year (``_WINDOW_MONTHS``), and its months
+    # outside the period matter only once it has ended: a window still open cannot be missed,
+    # whatever it holds. The first half's roll-up in December reads the half, not the year.
+    outside_period = ~sum(1 << number for _, number in months)
+    read_whole_year = {
+        code
+        for rows in targets.values()
+        for code, rule, group in rows
+        if any(bits & outside_period for bits in ended_windows(rule.frequency, group))
+    }
+    held, in_period = held_months(
+        branch_ids=branch_ids, period=period, kinds=kinds, whole_year_kinds=read_whole_year
+    )
+    gaps = {
+        branch_id: sum(
+            _missed_windows(
+                ended_windows(rule.frequency, group), held.get((branch_id, code, group.pk if group else ALL_GROUPS), 0)
+            )
+            for code, rule, group in rows
         )
+        for branch_id, rows in targets.items()
+    }
     return gaps, in_period
 
 

@@ -104,3 +104,55 @@ def test_gaps_follow_each_branchs_lineage_of_rules(world):
     assert committee_gaps(world.branch) == 1  # Q2
     assert committee_gaps(world.sibling) == 2  # Q1 and Q2
     assert committee_gaps(world.far) == 5  # every month but February
+
+
+def test_a_yearly_window_still_open_is_not_read_past_the_half_year(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ActivityFactory(branch=world.branch, kind="org_life", date=D(2022, 9, 2))
+    today = D(2022, 12, 6)  # the year's 组织生活会 window ends on 31 December: it cannot be missed yet
+
+    with CaptureQueriesContext(connection) as captured:
+        gaps, _ = compliance_summary(branches=[world.branch, world.sibling], period=H1, today=today)
+
+    for branch in (world.branch, world.sibling):
+        assert gaps[branch.pk] == branch_calendar(branch=branch, period=H1, today=today).gaps
+    aggregate = next(query["sql"] for query in captured if "activitykind" in query["sql"].lower())
+    assert "2022-12-31" not in aggregate and "2022-06-30" in aggregate
+
+
+def test_a_yearly_window_that_has_ended_is_read_for_the_whole_year(world):
+    ActivityFactory(branch=world.branch, kind="org_life", date=D(2022, 9, 2))  # met in the second half
+    today = D(2023, 1, 5)
+
+    gaps, _ = compliance_summary(branches=[world.branch, world.sibling], period=H1, today=today)
+
+    calendars = {b: branch_calendar(branch=b, period=H1, today=today) for b in (world.branch, world.sibling)}
+
+    def org_life_gaps(branch):
+        return next(row.gaps for row in calendars[branch].rows if row.kind == "org_life")
+
+    assert (org_life_gaps(world.branch), org_life_gaps(world.sibling)) == (0, 1)
+    for branch in (world.branch, world.sibling):
+        assert gaps[branch.pk] == calendars[branch].gaps
+
+
+def test_a_group_dissolved_in_the_second_half_is_read_up_to_its_end(world):
+    # A yearly 党小组会 per group: a group dissolved in September owes one over January to August,
+    # a window that has ended by December although the year has not.
+    ComplianceRule.objects.create(
+        organisation=world.general, kind="group_meeting", frequency="yearly", per_party_group=True, source="总支规定"
+    )
+    met = PartyGroupFactory(branch=world.branch, name="第一党小组", dissolved_on=D(2022, 9, 10))
+    PartyGroupFactory(branch=world.branch, name="第二党小组", dissolved_on=D(2022, 10, 5))  # none held
+    PartyGroupFactory(branch=world.branch, name="第三党小组")  # its year is still open
+    ActivityFactory(branch=world.branch, kind="group_meeting", party_group=met, date=D(2022, 7, 20))
+    today = D(2022, 12, 6)
+
+    gaps, _ = compliance_summary(branches=[world.branch], period=H1, today=today)
+
+    calendar = branch_calendar(branch=world.branch, period=H1, today=today)
+    group_gaps = {row.group.name: row.gaps for row in calendar.rows if row.kind == "group_meeting"}
+    assert group_gaps == {"第一党小组": 0, "第二党小组": 1, "第三党小组": 0}
+    assert gaps[world.branch.pk] == calendar.gaps
