@@ -27,7 +27,7 @@ Everything is computed in a fixed number of queries for any number of branches.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -667,6 +667,24 @@ def branch_calendars(
     return _calendars(branches=list(branches), period=period, today=today)
 
 
+def _kinds_read_past_the_period(
+    targets: dict[int, list[tuple[str, ComplianceRule, PartyGroup | None]]],
+    ended_windows: Callable[[str, PartyGroup | None], list[int]],
+    months: list[Month],
+) -> set[str]:
+    """The kinds whose records outside the period's months a gap depends on. Only a yearly rule's
+    window reaches past the half-year (``_WINDOW_MONTHS``), and its months outside the period
+    matter only once it has ended: a window still open cannot be missed, whatever it holds. The
+    first half's roll-up in December reads the half, not the year."""
+    outside_period = ~sum(1 << number for _, number in months)
+    return {
+        code
+        for rows in targets.values()
+        for code, rule, group in rows
+        if any(bits & outside_period for bits in ended_windows(rule.frequency, group))
+    }
+
+
 def compliance_summary(
     *,
     branches: Iterable[Organisation],
@@ -706,18 +724,11 @@ def compliance_summary(
         ]
         for branch in branches
     }
-    # Only a yearly rule's window reaches past the half-year (``_WINDOW_MONTHS``), and its months
-    # outside the period matter only once it has ended: a window still open cannot be missed,
-    # whatever it holds. The first half's roll-up in December reads the half, not the year.
-    outside_period = ~sum(1 << number for _, number in months)
-    read_whole_year = {
-        code
-        for rows in targets.values()
-        for code, rule, group in rows
-        if any(bits & outside_period for bits in ended_windows(rule.frequency, group))
-    }
     held, in_period = held_months(
-        branch_ids=branch_ids, period=period, kinds=kinds, whole_year_kinds=read_whole_year
+        branch_ids=branch_ids,
+        period=period,
+        kinds=kinds,
+        whole_year_kinds=_kinds_read_past_the_period(targets, ended_windows, months),
     )
     gaps = {
         branch_id: sum(
