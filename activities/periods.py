@@ -15,21 +15,21 @@ from collections.abc import Sequence
 
 from django.db.models import OuterRef, Subquery
 
-from branchwork.figures import cached_figures_of_branches
+from branchwork.figures import BranchVersion, branch_versions, cached_figures_of_branches
 from branchwork.models import Organisation
 from branchwork.periods import PeriodRange
 
 from .models import Activity, PublicityEntry
 
 
-def first_record_dates(branches: Sequence[Organisation]) -> dict[int, datetime.date | None]:
+def first_record_dates(branches: Sequence[Organisation | BranchVersion]) -> dict[int, datetime.date | None]:
     """Branch id → the date of its earliest record (meeting or activity, or publicity piece), or
     ``None``. From the cache at the branches' current figures versions (a new or re-dated record
     renews them; ``cached_figures_of_branches``); the rest in one aggregate query, and cached."""
     return cached_figures_of_branches("first-record", branches, (), _first_record_dates)
 
 
-def _first_record_dates(branches: Sequence[Organisation]) -> dict[int, datetime.date | None]:
+def _first_record_dates(branches: Sequence[Organisation | BranchVersion]) -> dict[int, datetime.date | None]:
     dates: dict[int, datetime.date | None] = {branch.pk: None for branch in branches}
     # One index lookup per branch and table (the earliest row of its (branch, date) index), not
     # a MIN over all their records: at 300 branches ≈ 3 ms instead of ≈ 45 ms.
@@ -51,7 +51,7 @@ def first_record_date(organisation: Organisation) -> datetime.date | None:
     if organisation.is_branch:
         branches = [organisation]
     else:
-        branches = list(Organisation.objects.below(organisation).branches().only("pk", "parent_id", "figures_version"))
+        branches = branch_versions(Organisation.objects.below(organisation).branches())
     dates = [day for day in first_record_dates(branches).values() if day is not None]
     return min(dates, default=None)
 

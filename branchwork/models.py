@@ -29,6 +29,11 @@ def path_contains(outer: str, inner: str) -> bool:
     return bool(outer) and bool(inner) and inner.startswith(outer)
 
 
+def open_during_q(start: datetime.date) -> Q:
+    """What ``OrganisationQuerySet.open_during`` keeps, as a condition to combine with others."""
+    return Q(closed_on__isnull=True) | Q(closed_on__gte=start)
+
+
 def below_q(*scopes: "Organisation", via: str = "") -> Q:
     """What lies at or below any of ``scopes``: ``via`` is the lookup from the model to its
     organisation (``"branch"``, ``"organisation"``; empty for organisations themselves)."""
@@ -67,7 +72,7 @@ class OrganisationQuerySet(TreeQuerySet):
 
     def open_during(self, start: datetime.date):
         """Organisations not closed before ``start``: those a period from ``start`` still concerns."""
-        return self.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+        return self.filter(open_during_q(start))
 
 
 class Organisation(models.Model):

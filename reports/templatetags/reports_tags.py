@@ -105,7 +105,7 @@ def _rollup_row(row, urls: dict[str, str], period: str, labels: list[str], show_
     def url(name: str) -> str:
         return _escape(urls[name].replace(_CODE, code))
 
-    parent = row.branch.parent if show_parent else None
+    parent = row.parent if show_parent else None
     parent_html = f'<div class="small text-muted">{_escape(parent.name)}</div>' if parent else ""
     counts = "".join(
         f'<td class="text-end{"" if count else " text-muted"}" data-label="{label}">{int(count)}</td>'

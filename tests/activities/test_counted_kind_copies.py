@@ -43,9 +43,11 @@ def test_a_new_date_or_party_group_moves_the_copies(world):
 
 
 def test_a_moved_record_counts_in_its_new_month_on_the_calendar(world):
-    from activities.compliance import monthly_counts
+    from activities.compliance import ALL_GROUPS, held_months
+    from branchwork.periods import Period
 
     meeting = ActivityFactory(branch=world.branch, kind="committee_meeting", date=datetime.date(2022, 1, 10))
     activity_update(activity=meeting, date=datetime.date(2022, 2, 10))
-    counts = monthly_counts(branch_ids=[world.branch.pk], year=2022, kinds=["committee_meeting"])
-    assert dict(counts[(world.branch.pk, "committee_meeting", 0)]) == {2: 1}
+    held, in_period = held_months(branch_ids=[world.branch.pk], period=Period(2022, "H1"), kinds=["committee_meeting"])
+    assert held[(world.branch.pk, "committee_meeting", ALL_GROUPS)] == 1 << 2
+    assert in_period == {(world.branch.pk, "committee_meeting"): 1}

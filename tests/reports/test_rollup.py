@@ -9,6 +9,7 @@ from django.urls import reverse
 from branchwork.periods import Period
 from reports.models import Report, ReportVersion
 from reports.selectors import review_queue, review_rollup
+from reports.templatetags.reports_tags import rollup_rows
 from tests.factories import ActivityFactory, BranchFactory, OutletFactory, PublicityEntryFactory
 
 from .factories import ReportFactory, ReportVersionFactory
@@ -245,3 +246,24 @@ def test_a_counted_series_counts_in_the_rollup(world):
     rollup = review_rollup(organisation=world.general, period=H1, today=TODAY)
     row = next(row for row in rollup.rows if row.branch == world.branch)
     assert row.counts["study"] == 7
+
+
+def test_a_committees_rows_name_each_branchs_general_branch_and_leave_out_branches_closed_before(world):
+    closed = BranchFactory(parent=world.other_general, name="已撤销支部", closed_on=datetime.date(2021, 12, 31))
+    closing = BranchFactory(parent=world.other_general, name="年中撤销支部", closed_on=datetime.date(2022, 3, 31))
+
+    rollup = review_rollup(organisation=world.committee, period=H1, today=TODAY)
+
+    parents = {row.branch: row.parent for row in rollup.rows}
+    assert parents == {
+        world.branch: world.general,
+        world.sibling: world.general,
+        world.far: world.other_general,
+        closing: world.other_general,  # still open when the half-year began
+    }
+    assert closed not in parents
+    assert '<div class="small text-muted">省路政处党总支</div>' in rollup_rows(rollup, world.committee)
+    # A 党总支's own roll-up: its branches' parent is the 党总支 itself.
+    assert {row.parent for row in review_rollup(organisation=world.general, period=H1, today=TODAY).rows} == {
+        world.general
+    }
