@@ -1,4 +1,4 @@
-from .selectors import NavigationCounts
+from .selectors import navigation_counts
 
 
 def inbox(request):
@@ -6,7 +6,4 @@ def inbox(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    counts = getattr(request, "_nav_counts", None)
-    if counts is None:
-        counts = request._nav_counts = NavigationCounts(user)
-    return {"nav_counts": counts}
+    return {"nav_counts": navigation_counts(request)}

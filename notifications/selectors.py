@@ -66,6 +66,13 @@ class NavigationCounts:
 
     def __init__(self, user: AbstractBaseUser):
         self.user = user
+        self._waiting_known: dict[int, int] = {}
+
+    def know_waiting(self, organisation: Organisation, count: int) -> None:
+        """``count`` reports wait below ``organisation``, as this request has already counted them
+        (the review queue of its dashboard counts exactly ``waiting_counts``'s reports): the bar
+        shows that number rather than counting again."""
+        self._waiting_known[organisation.pk] = count
 
     @cached_property
     def unread(self) -> int:
@@ -75,5 +82,14 @@ class NavigationCounts:
     def reviewed(self) -> list[tuple[Organisation, int]]:
         """The organisations the user reviews, each with its number of waiting reports."""
         organisations = access.reviewed_organisations(self.user)
-        counts = waiting_counts(organisations)
+        counts = waiting_counts([org for org in organisations if org.pk not in self._waiting_known])
+        counts |= self._waiting_known
         return [(org, counts[org.pk]) for org in organisations]
+
+
+def navigation_counts(request) -> NavigationCounts:
+    """The request's navigation counts (made on first use, then kept on the request)."""
+    counts = getattr(request, "_nav_counts", None)
+    if counts is None:
+        counts = request._nav_counts = NavigationCounts(request.user)
+    return counts

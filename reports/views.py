@@ -25,6 +25,7 @@ from branchwork.downloads import file_download
 from branchwork.figures import figures_key
 from branchwork.models import Organisation
 from branchwork.periods import Period, period_from_query
+from notifications.selectors import navigation_counts
 
 from . import files, services
 from .compare import compare_versions
@@ -489,6 +490,9 @@ def review_dashboard(request, code):
     rollup = review_rollup(
         organisation=organisation, period=period, today=timezone.localdate(), sort=request.GET.get("sort", "")
     )
+    queue = review_queue(organisation=organisation)
+    # The navigation bar's waiting count of this organisation is the queue's total: not counted twice.
+    navigation_counts(request).know_waiting(organisation, queue.total)
     columns = [("name", "党支部"), ("status", "状态"), *ROLLUP_LABELS.items(), ("publicity", "新闻宣传"), ("gaps", "合规缺口")]
     current = rollup.sort
     sort_links = [
@@ -511,7 +515,7 @@ def review_dashboard(request, code):
             "period_error": period_error,
             "period_choices": periods.choices(),
             "rollup": rollup,
-            "queue": review_queue(organisation=organisation),
+            "queue": queue,
             "sort_links": sort_links,
             "kind_labels": list(ROLLUP_LABELS.values()),
             "status_labels": STATUS_LABELS,

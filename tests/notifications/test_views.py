@@ -161,3 +161,23 @@ def test_an_account_without_roles_gets_an_empty_inbox(world, returned, client):
     assert list(response.context["page"].object_list) == [] and response.context["unread"] == 0
     page = response.content.decode()
     assert "还没有消息。" in page and "请补充" not in page
+
+
+def test_the_dashboards_badge_is_its_queues_total_and_other_organisations_are_counted(world, as_user):
+    """On a review dashboard the bar's count of that organisation is the queue's total (no COUNT of
+    its own); an organisation the reviewer reviews besides is still counted, in one query."""
+    RoleFactory(user=world.reviewer, organisation=world.other_general, kind=Role.Kind.REVIEWER)
+    for branch in (world.branch, world.sibling, world.far):
+        ReportVersionFactory(report=ReportFactory(branch=branch, status=Report.Status.SUBMITTED))
+    client = as_user(world.reviewer)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("reports:review_dashboard", args=["hw"])).content.decode()
+    assert "待审阅（2）" in page
+    assert '省高速公路处党总支 · 审阅 <span class="badge rounded-pill text-bg-light nav-count">2<' in page
+    assert '省路政处党总支 · 审阅 <span class="badge rounded-pill text-bg-light nav-count">1<' in page
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "reports_report" in q["sql"] and "FILTER" in q["sql"].upper()]
+    assert len(counts) == 1 and counts[0].count("FILTER") == 1  # lz's alone
+    # Another submission shows in both at the next request: nothing is kept between requests.
+    ReportVersionFactory(report=ReportFactory(branch=world.sibling, year=2023, status=Report.Status.SUBMITTED))
+    page = client.get(reverse("reports:review_dashboard", args=["hw"])).content.decode()
+    assert "待审阅（3）" in page and '省高速公路处党总支 · 审阅 <span class="badge rounded-pill text-bg-light nav-count">3<' in page
