@@ -13,6 +13,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from branchwork import access
 from branchwork.models import Organisation, below_q
 from reports.models import Report
+from reports.selectors import waiting_counted
 
 from .models import Notification
 
@@ -62,17 +63,13 @@ def waiting_counts(organisations: list[Organisation]) -> dict[int, int]:
 
 
 class NavigationCounts:
-    """Computed when the navigation bar first asks, once per request."""
+    """Computed when the navigation bar first asks, once per request. Waiting counts the
+    request's view has already made (``reports.selectors.waiting_counted``: a review dashboard's
+    queue) are taken from it rather than counted again."""
 
-    def __init__(self, user: AbstractBaseUser):
+    def __init__(self, user: AbstractBaseUser, request=None):
         self.user = user
-        self._waiting_known: dict[int, int] = {}
-
-    def know_waiting(self, organisation: Organisation, count: int) -> None:
-        """``count`` reports wait below ``organisation``, as this request has already counted them
-        (the review queue of its dashboard counts exactly ``waiting_counts``'s reports): the bar
-        shows that number rather than counting again."""
-        self._waiting_known[organisation.pk] = count
+        self.request = request
 
     @cached_property
     def unread(self) -> int:
@@ -82,8 +79,8 @@ class NavigationCounts:
     def reviewed(self) -> list[tuple[Organisation, int]]:
         """The organisations the user reviews, each with its number of waiting reports."""
         organisations = access.reviewed_organisations(self.user)
-        counts = waiting_counts([org for org in organisations if org.pk not in self._waiting_known])
-        counts |= self._waiting_known
+        known = waiting_counted(self.request) if self.request is not None else {}
+        counts = waiting_counts([org for org in organisations if org.pk not in known]) | known
         return [(org, counts[org.pk]) for org in organisations]
 
 
@@ -91,5 +88,5 @@ def navigation_counts(request) -> NavigationCounts:
     """The request's navigation counts (made on first use, then kept on the request)."""
     counts = getattr(request, "_nav_counts", None)
     if counts is None:
-        counts = request._nav_counts = NavigationCounts(request.user)
+        counts = request._nav_counts = NavigationCounts(request.user, request)
     return counts

@@ -167,6 +167,19 @@ def review_queue(*, organisation: Organisation, limit: int = QUEUE_LIMIT) -> Rev
     return ReviewQueue(reports=reports[:limit], total=total)
 
 
+def note_waiting_counted(request, organisation: Organisation, count: int) -> None:
+    """Leave on ``request`` that ``count`` reports wait below ``organisation`` — a review queue's
+    total (``review_queue``), which counts exactly the reports the navigation bar's badge counts
+    (``notifications.selectors.waiting_counts``) — so that the bar takes it instead of counting
+    them again. Kept for this request only."""
+    request.waiting_counted = {**waiting_counted(request), organisation.pk: count}
+
+
+def waiting_counted(request) -> dict[int, int]:
+    """Organisation id → reports waiting below it, as counted earlier in this request."""
+    return getattr(request, "waiting_counted", {})
+
+
 def report_state(report: Report) -> tuple:
     """What identifies the report's current text: its revision, and the moment it was saved —
     a revision number can come round again after a rolled-back save, a save time cannot."""

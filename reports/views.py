@@ -25,7 +25,6 @@ from branchwork.downloads import file_download
 from branchwork.figures import figures_key
 from branchwork.models import Organisation
 from branchwork.periods import Period, period_from_query
-from notifications.selectors import navigation_counts
 
 from . import files, services
 from .compare import compare_versions
@@ -42,6 +41,7 @@ from .selectors import (
     evidence_gaps,
     latest_version_in,
     newest_first,
+    note_waiting_counted,
     report_document,
     report_events,
     report_latest_version,
@@ -492,7 +492,7 @@ def review_dashboard(request, code):
     )
     queue = review_queue(organisation=organisation)
     # The navigation bar's waiting count of this organisation is the queue's total: not counted twice.
-    navigation_counts(request).know_waiting(organisation, queue.total)
+    note_waiting_counted(request, organisation, queue.total)
     columns = [("name", "党支部"), ("status", "状态"), *ROLLUP_LABELS.items(), ("publicity", "新闻宣传"), ("gaps", "合规缺口")]
     current = rollup.sort
     sort_links = [
