@@ -40,7 +40,7 @@ _ROLE_FIELDS = tuple(field.attname for field in Role._meta.concrete_fields)
 _ORGANISATION_FIELDS = tuple(field.attname for field in Organisation._meta.concrete_fields)
 _LINEAGE = ("organisation", "organisation__parent", "organisation__parent__parent")
 _ROLES = PreparedQuery(
-    lambda user_id: Role.objects.filter(user_id=user_id).values_list(
+    lambda user_id: Role.objects.filter(user_id=user_id).order_by("pk").values_list(
         *_ROLE_FIELDS, *(f"{path}__{name}" for path in _LINEAGE for name in _ORGANISATION_FIELDS)
     )
 )
