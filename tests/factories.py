@@ -154,6 +154,19 @@ def report_written(branch, period, by):
         for number in SECTION_HEADINGS
         if number not in filled
     ]
+    return report_saved(report, items, by)
+
+
+def report_saved(report, items, by):
+    """``report`` saved as its editor saves it, its header kept and its items now ``items`` (each
+    an ``ItemInput`` or a report item kept as it is)."""
+    from reports import services
+
+    inputs = [
+        item if isinstance(item, services.ItemInput)
+        else services.ItemInput(section=item.section, text=item.text, numbered=item.numbered, pk=item.pk, origin=item.origin)
+        for item in items
+    ]
     return services.report_save(
         report=report,
         expected_revision=report.revision,
@@ -162,7 +175,7 @@ def report_written(branch, period, by):
         opening=report.opening,
         signature=report.signature,
         signed_on=report.signed_on,
-        items=items,
+        items=inputs,
         by=by,
     )
 

@@ -18,8 +18,7 @@ from reports.admin import ReportAdmin
 from reports.models import Report
 from reports.profile import report_facts
 from reports.selectors import cached_report_facts, document_claims, draft_document
-from reports.services import ItemInput
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, report_saved
 from tests.memory import facts_of, record
 from tests.reports.editor import editor_data
 from tests.reports.test_report_views import report  # noqa: F401  (fixture)
@@ -144,17 +143,7 @@ def test_the_cached_draft_is_the_fresh_one_after_last_periods_problems_change(re
     cached = (draft_document(later, today=today), document_claims(later, today=today))
     kept = [item for item in report.items.all() if item.origin != "problem:rule:themed_day"]
     assert len(kept) < report.items.count()
-    services.report_save(
-        report=report,
-        expected_revision=report.revision,
-        title=report.title,
-        addressee=report.addressee,
-        opening=report.opening,
-        signature=report.signature,
-        signed_on=report.signed_on,
-        items=[ItemInput(section=i.section, text=i.text, numbered=i.numbered, pk=i.pk, origin=i.origin) for i in kept],
-        by=world.secretary,
-    )
+    report_saved(report, kept, world.secretary)
     later = Report.objects.get(pk=later.pk)
     assert (draft_document(later, today=today), document_claims(later, today=today)) == cached
     cache.clear()
