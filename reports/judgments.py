@@ -844,6 +844,8 @@ def problem_hint(key: str, facts) -> str:
     if key.startswith("rule:"):
         rule = judgments.rule(key.removeprefix("rule:"))
         return f"依据：{rule.source}" if rule else ""
+    if key == "quorum":
+        return "支部党员大会须有超过半数的有表决权党员到会、支委会须有超过半数的支部委员到会，方可召开；出席情况见各会议记录"
     return ""
 
 

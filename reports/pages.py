@@ -117,7 +117,11 @@ def item_hint(origin: str, facts, branch: Organisation, period: Period) -> dict 
             (f"登记{KINDS[kind].label}", reverse("activities:activity_create", args=[branch.code, kind]))
         )
     elif target == "records":
-        links.append(("查看本期记录", f"{records}?period={period.code}"))
+        # The records the problem is about where it names them (the meetings short of quorum, the
+        # absences without a reason), else the period's.
+        filled = figure.fill(facts, judgments_of(facts))
+        ids = ",".join(str(pk) for pk in filled[1]) if filled else ""
+        links.append(("查看相关记录", f"{records}?ids={ids}") if ids else ("查看本期记录", f"{records}?period={period.code}"))
     elif target == "roster":
         links.append(("查看花名册", reverse("roster:member_list", args=[branch.code])))
     elif target == "publicity":

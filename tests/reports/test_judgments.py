@@ -791,10 +791,8 @@ def test_two_party_groups_gaps_are_told_apart():
 # --- a meeting held short of its quorum -----------------------------------------------------------
 
 
-def test_a_meeting_short_of_quorum_is_a_problem_and_no_rule_is_said_kept_strictly():
-    """Every rule of the calendar kept, but May's 支部党员大会 had 2 of its 6 voting members: held,
-    so counted, yet not as the rules require — 五 says so, 六 answers it, and neither the opening
-    nor 一 calls the organisational life strictly kept."""
+def _library_with_an_assembly_short_of_quorum():
+    """Every rule of the calendar kept, but May's 支部党员大会 had 2 of its 6 voting members."""
     branch, secretary, others = _branch("市图书馆党支部")
     _complete(branch, secretary)
     may = branch.activities.get(kind="branch_assembly", date__month=5)
@@ -802,6 +800,13 @@ def test_a_meeting_short_of_quorum_is_a_problem_and_no_rule_is_said_kept_strictl
     AttendanceFactory(activity=may, member=others[0])
     for member in others[1:]:
         AttendanceFactory(activity=may, member=member, present=False, absence_reason="外出学习")
+    return branch, may
+
+
+def test_a_meeting_short_of_quorum_is_a_problem_and_no_rule_is_said_kept_strictly():
+    """Held, so counted, yet not as the rules require: 五 says so, 六 answers it, and neither the
+    opening nor 一 calls the organisational life strictly kept."""
+    branch, _may = _library_with_an_assembly_short_of_quorum()
 
     done, problems, plans = sections(branch)
 
@@ -812,3 +817,16 @@ def test_a_meeting_short_of_quorum_is_a_problem_and_no_rule_is_said_kept_strictl
     assert judgment_flags(branch) == []
     [flag] = flags_of(branch, "严格落实“三会一课”制度。", 1)
     assert flag.rule == "compliance" and "5月12日召开的支部党员大会实到人数未超过应到人数的半数" in flag.message
+
+
+def test_the_editor_links_the_problem_of_quorum_to_the_meetings_it_is_about(client):
+    branch, may = _library_with_an_assembly_short_of_quorum()
+    user = RoleFactory(organisation=branch).user
+    services.report_create(branch=branch, period=H1, by=user)
+    client.force_login(user)
+
+    page = client.get(reverse("reports:report_edit", args=[branch.code, "2022H1"])).content.decode()
+
+    assert "〔未达到法定人数情况〕" in page
+    assert "须有超过半数的有表决权党员到会" in page
+    assert f'{reverse("activities:activity_list", args=[branch.code])}?ids={may.pk}' in page
