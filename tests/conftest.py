@@ -111,6 +111,17 @@ def _fast_password_hasher():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _static_files_found_on_request():
+    """WhiteNoise looks a static file up when it is asked for, as under ``runserver``, instead of
+    indexing the collected files when the middleware is built — which a test client does on its
+    first request, so every test paid for it: with ``staticfiles/`` collected (``make bench``
+    does) 80 ms each, most of a permission-matrix case. What it serves and its headers are the
+    same."""
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _audit_log_off():
     """No audit entries for the whole run (data built once per module included): django-auditlog
     diffs every audited row saved and writes an entry for it, some 10 % of the suite's time spent
