@@ -84,8 +84,9 @@ OPENING_HALF = {"H1": "上半年", "H2": "下半年", "": "一年来"}
 
 def _lectures(facts: PeriodFacts) -> str:
     """The reference's 作风建设 words (解决好群众急难愁盼问题) only after a 党课 on 作风; a 党课 on
-    another subject gets no other subject's wording."""
-    heading = "创新党课形式。" if len(facts.lectures) > 1 else "认真开展讲党课活动。"
+    another subject gets no other subject's wording. One 党课 is told as given, not judged
+    「认真」: a record says it was held, nothing says how conscientiously."""
+    heading = "创新党课形式。" if len(facts.lectures) > 1 else "开展讲党课活动。"
     if any("作风" in lecture.topic for lecture in facts.lectures):
         return (
             heading + "〔党课开展情况〕，教育引导党员干部职工牢记党的宗旨，树立正确政绩观，真抓实干、转变作风，"

@@ -414,3 +414,18 @@ def test_a_pioneer_posts_name_loses_its_kind_not_the_members_it_names():
     post = record("pioneer_post", D(2022, 3, 1), title="养护作业党员示范岗", activity_forms="冬季除雪保畅")
     value = fill_values(facts([post]))["先锋岗作用"]
     assert value.text == "在养护作业以及冬季除雪保畅等急难险重任务中"
+
+
+def test_one_lecture_is_told_as_given_and_not_judged():
+    one = record("party_lecture", D(2022, 3, 1), title="坚定历史自信，把握历史主动", speaker_name="周立平")
+    another = record("party_lecture", D(2022, 5, 1), title="学习党章", speaker_name="王明")
+    texts = {
+        count: compile_document(
+            header=HEADER,
+            items=[d for d in default_items(facts=facts(records)) if d.origin == "s1.party_lectures"],
+            facts=facts(records),
+        ).plain_text()
+        for count, records in ((1, [one]), (2, [one, another]))
+    }
+    assert "开展讲党课活动。" in texts[1] and "认真" not in texts[1]
+    assert "创新党课形式。" in texts[2]
