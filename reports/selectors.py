@@ -334,11 +334,18 @@ def report_document(
     """What the report reads as now: its frozen latest version once submitted or approved, else
     the draft compiled from today's records. ``events``: the report's trail when the caller has
     read it (the latest version is then taken from it)."""
-    if not report.is_editable:
-        version = report_latest_version(report) if events is None else latest_version_in(events)
-        if version is not None:
-            return Document.from_json(version.document), version
+    version = _frozen_version(report, events)
+    if version is not None:
+        return Document.from_json(version.document), version
     return draft_document(report, today=today), None
+
+
+def _frozen_version(report: Report, events: list[ReportEvent] | None) -> ReportVersion | None:
+    """The version a report reads as once it is no longer editable (submitted or approved): its
+    latest; None while it is editable (it reads as its draft)."""
+    if report.is_editable:
+        return None
+    return report_latest_version(report) if events is None else latest_version_in(events)
 
 
 @dataclass(frozen=True)
@@ -358,12 +365,11 @@ def report_reading(*, report: Report, today: datetime.date, events: list[ReportE
     gaps, a draft's three from one reading of the cached draft (read apart, each fetched and
     unpickled the whole draft again: twice more per cold preview). ``events``: the report's trail
     (``report_events``), which names its latest version."""
-    if not report.is_editable:
-        version = latest_version_in(events)
-        if version is not None:
-            return ReportReading(
-                Document.from_json(version.document), version, document_claims(report, today=today, version=version)
-            )
+    version = _frozen_version(report, events)
+    if version is not None:
+        return ReportReading(
+            Document.from_json(version.document), version, document_claims(report, today=today, version=version)
+        )
     draft = _draft(report, today)
     return ReportReading(Document.from_json(draft["document"]), None, draft["claims"], draft.get("evidence_gaps"))
 
