@@ -161,12 +161,14 @@ def profile_facts(*, branch: Organisation, year: int) -> ProfileFacts:
     return _profile_of(branch, profile, year_row, row.standing_rows)
 
 
-# What ``_profile_of`` reads of the profile and of the year's row.
-PROFILE_FIELDS = (
-    "unit_name", "core_business", "key_work", "served", "member_term", "superiors", "superiors_opening",
-    "standardisation", "ledgers", "institutions", "work_style_rules", "key_tasks", "headings",
+# Every column of the profile and of the year's row but their keys: a field added to either is
+# read without a list here to keep up with ``_profile_of``.
+PROFILE_FIELDS = tuple(
+    field.attname for field in BranchProfile._meta.concrete_fields if field.attname not in ("id", "branch_id")
 )
-YEAR_FIELDS = ("goals", "campaigns", "achievements", "problems")
+YEAR_FIELDS = tuple(
+    field.attname for field in ProfileYear._meta.concrete_fields if field.attname not in ("id", "branch_id", "year")
+)
 
 
 def _report_row_query(
