@@ -74,7 +74,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from django.urls import resolve, reverse  # noqa: E402
 
 from benchmarks.generate import PASSWORD, generate  # noqa: E402
 from branchwork.figures import figures_changed  # noqa: E402
@@ -205,13 +205,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, request_cpu_dir: str | None = None) -> subprocess.Popen:
+    """gunicorn with the project's settings; with ``request_cpu_dir`` each worker also writes down
+    every request's CPU time there (``benchmarks/request_cpu.py``)."""
+    from benchmarks import request_cpu
+
     # This process's settings (set at the top), and its SECRET_KEY: the sessions made here carry
     # a hash signed with it.
     env = {**os.environ, "SECRET_KEY": settings.SECRET_KEY}
+    config = []
+    if request_cpu_dir:
+        env["BENCH_REQUEST_CPU_DIR"] = request_cpu_dir
+        config = ["--config", str(request_cpu.CONFIG)]
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "branchwork.wsgi", "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *config],
         cwd=ROOT, env=env, start_new_session=True,
     )
     import urllib.request
@@ -360,7 +368,8 @@ def bench_load(seconds: int, *, writes: bool = False, workers: int | None = None
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     script.write(lua_script(requests, rotation, chains, writer_cookies, WRK_THREADS))
     script.close()
-    process = start_gunicorn(port, workers)
+    request_cpu_dir = tempfile.mkdtemp(prefix="bench-request-cpu-") if writes else None
+    process = start_gunicorn(port, workers, request_cpu_dir)
     try:
         # Every read of the mix must be a real page (200), not a redirect to the login page.
         import urllib.error
@@ -388,6 +397,17 @@ def bench_load(seconds: int, *, writes: bool = False, workers: int | None = None
         )
         output = run.stdout + run.stderr
         cpu = session_cpu_seconds(process.pid) - cpu_before
+        if writes:
+            from benchmarks import request_cpu
+
+            views = request_cpu.by_view(request_cpu.read_log(Path(request_cpu_dir)))
+            # What the machine gives the cheapest page a user asks for, with the same threads and
+            # connections: the ceiling any mix of pages and writes stays below.
+            branch_cookie = reads[0][2]
+            cached_page = request_cpu.ceiling(
+                wrk, port, reverse("activities:activity_list", args=[branches[0].code]), branch_cookie,
+                min(seconds, 15), lambda: session_cpu_seconds(process.pid),
+            )
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
@@ -428,6 +448,9 @@ def bench_load(seconds: int, *, writes: bool = False, workers: int | None = None
         result["writes_landed"] = all(a <= b <= c for a, b, c in checks.values()) and all(
             c > 0 for _, _, c in checks.values()
         )
+        result["views"], result["cached_page"] = views, cached_page
+        result["read_views"] = sorted({resolve(path.split("?")[0]).view_name for _, path, *_ in reads})
+        shutil.rmtree(request_cpu_dir, ignore_errors=True)
     return result
 
 
@@ -487,7 +510,11 @@ def write_load_lines(result: dict) -> list[str]:
         "(not PostgreSQL, Redis or wrk) over the run, per request. Issue 23 aims at "
         f"≥ {WRITES_TARGET['rps']:.0f} req/s with p95 ≤ {WRITES_TARGET['p95_ms']:.0f} ms here (one of the targets below).",
     ]
-    return lines
+    from benchmarks import request_cpu
+
+    return lines + request_cpu.lines(
+        result["views"], result["cached_page"], set(result["read_views"]), WRITES_TARGET["rps"]
+    )
 
 
 def main_load_only(args) -> None:
