@@ -35,7 +35,8 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from types import MappingProxyType
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from branchwork.json_rows import as_date, json_rows, rows_of
@@ -133,6 +134,7 @@ class Detail:
     # an activity achieved (besides the branch profile).
     outcome: str = ""
     headcount: int | None = None
+    party_participants: int = 0  # the roster's Party members listed as taking part
     other_participants: str = ""  # people not on the roster, by category or name
     interviewee: str = ""  # 谈话对象 (or 慰问对象)
     talk_reason: str = ""  # 类别/原因
@@ -479,13 +481,28 @@ _RECORD_FIELDS = frozenset((
     "rectification_source",
 ))
 _RECORD_ATTNAMES = tuple(field.attname for field in Activity._meta.concrete_fields if field.name in _RECORD_FIELDS)
-_RECORD_ANNOTATIONS = ("attendance_rows", "has_minutes", "has_photos", "speaker_member_name", "speaker_member_post")
+_RECORD_ANNOTATIONS = (
+    "attendance_rows", "has_minutes", "has_photos", "speaker_member_name", "speaker_member_post",
+    "party_participant_count",
+)
 _PERIOD_RECORDS_DB = "default"
 
 
 def _period_records_query(branch_id: int, start: datetime.date, end: datetime.date) -> QuerySet[Activity]:
     carried_open = Q(kind="rectification", date__lt=start) & (Q(is_resolved=False) | Q(resolved_on__gt=end))
     speaker = Member.objects.filter(pk=OuterRef("speaker_id")).order_by()
+    # The members listed as taking part who were Party members on the day (not 积极分子 or 发展对象):
+    # a draft says 「6名党员」 only of people it knows were.
+    party_participants = (
+        Activity.participant_members.through.objects.filter(
+            activity_id=OuterRef("pk"), member__status__in=(Member.Status.FULL, Member.Status.PROBATIONARY)
+        )
+        .filter(Q(member__joined_on__isnull=True) | Q(member__joined_on__lte=OuterRef("date")))
+        .order_by()
+        .values("activity_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         with_evidence(
             Activity.objects.filter(branch_id=branch_id).filter(Q(date__range=(start, end)) | carried_open),
@@ -497,6 +514,7 @@ def _period_records_query(branch_id: int, start: datetime.date, end: datetime.da
         .annotate(
             speaker_member_name=Subquery(speaker.values("name")[:1]),
             speaker_member_post=Subquery(speaker.values("post")[:1]),
+            party_participant_count=Coalesce(Subquery(party_participants), 0),
         )
         .order_by("date", "pk")
         .values_list(*_RECORD_ATTNAMES, *_RECORD_ANNOTATIONS)
@@ -725,6 +743,7 @@ def _detail(activity: Activity, post_of: Mapping[str, str]) -> Detail:
         speaker_post=speaker_post,
         outcome=activity.outcome.strip(),
         headcount=activity.headcount,
+        party_participants=activity.party_participant_count,
         other_participants=activity.other_participants.strip(),
         interviewee=activity.interviewee.strip(),
         talk_reason=activity.talk_reason.strip(),

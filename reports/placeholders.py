@@ -330,6 +330,18 @@ def _tail(template: str, slots: dict, detail) -> str:
 _SERVERS = re.compile(r"志愿者|^(?:全体|在职|支部)?党员|党员[^，、]{0,4}\d+名")
 
 
+def _volunteers(detail) -> str:
+    """Who served, from the record's count: 「6名党员」 only where everyone counted was a listed Party
+    member; 「15名党员群众」 where the count holds others (named in ``other_participants``, said after
+    the phrase, or not named at all); 「党员」 where the record counts no one."""
+    members = detail.party_participants
+    if members and not detail.other_participants and (detail.headcount or 0) <= members:
+        return f"{members}名党员"
+    if detail.headcount:
+        return f"{detail.headcount}名党员群众"
+    return f"{members}名党员" if members else "党员"
+
+
 def phrase_one(kind: Kind, detail) -> str:
     """One record as its kind phrases it (``Kind.one``), every slot from the record; a slot the
     record has nothing for is left out with its little words, and what the record holds beyond the
@@ -341,9 +353,7 @@ def phrase_one(kind: Kind, detail) -> str:
     # 志愿服务's 「服务对象」 are those served; a record that names its own people there
     # (「在职党员和志愿者12名」) is read as those who served.
     serving = bool(detail.participants and _SERVERS.search(detail.participants))
-    volunteers = (
-        detail.participants if serving else f"{detail.headcount}名党员群众" if detail.headcount else "党员"
-    )
+    volunteers = detail.participants if serving else _volunteers(detail)
     slots.update(
         {
             "date": f"{detail.date.month}月{detail.date.day}日",

@@ -28,13 +28,17 @@ from reports.profile import ProfileFacts, ReportFacts
 _ids = itertools.count(1_000_000)  # far from any saved row's id
 
 
-# What ``activities.evidence.with_evidence`` annotates a record with: none by default.
-EVIDENCE = {"n_expected": 0, "n_present": 0, "has_minutes": False, "has_photos": False}
+# What ``activities.evidence.with_evidence`` and the period's records query annotate a record
+# with: none by default.
+EVIDENCE = {
+    "n_expected": 0, "n_present": 0, "has_minutes": False, "has_photos": False, "party_participant_count": 0,
+}
 
 
 def record(kind: str, date: datetime.date, *, also: tuple[str, ...] = (), **fields) -> Activity:
     """An unsaved record with an id, counted as its own kind and as ``also``; the evidence
-    annotations (``EVIDENCE``) may be given with the fields."""
+    annotations (``EVIDENCE``: attendance, attachments, the Party members listed as taking part)
+    may be given with the fields."""
     evidence = {name: fields.pop(name, default) for name, default in EVIDENCE.items()}
     activity = Activity(pk=next(_ids), kind=kind, date=date, title=fields.pop("title", f"{kind}{date:%m%d}"), **fields)
     for name, value in evidence.items():
