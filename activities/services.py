@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from branchwork.audit.services import audit_bulk_created
 from branchwork.figures import figures_changed
+from branchwork.limits import RECORD_MAX_ATTACHMENTS
 from branchwork.models import Member, Organisation
 
 from .attachments import validate_upload
@@ -318,7 +319,14 @@ def member_attendance(*, member: Member, start: datetime.date, end: datetime.dat
 
 
 def attachment_add(*, activity: Activity, upload: UploadedFile, category: str, by=None) -> Attachment:
-    """Check the upload's content and store it through Django's storage under a random name."""
+    """Check the upload's content and store it through Django's storage under a random name; a
+    record holds at most ``RECORD_MAX_ATTACHMENTS`` files."""
+    held = activity.attachments.count()
+    if held >= RECORD_MAX_ATTACHMENTS:
+        raise ValidationError(
+            f"每条记录最多上传 {RECORD_MAX_ATTACHMENTS} 个附件，本记录已有 {held} 个。"
+            "请先删除不需要的附件，或把多张照片合成一个文件后再上传。"
+        )
     file_type = validate_upload(upload)
     if category not in Attachment.Category.values:
         raise ValueError(f"unknown attachment category {category!r}")

@@ -296,6 +296,7 @@ def bench_load(seconds: int, *, writes: bool = False, workers: int | None = None
     reviewer returns it), every redirect followed: about one request in seven a write. Every write
     is counted again in the database afterwards: the mix fails if one did not land."""
     from activities.models import Activity
+    from activities.services import attachment_delete
     from benchmarks.write_mix import csrf_cookie, lua_script, report_chain, write_requests
     from branchwork.models import Organisation
     from branchwork.periods import Period
@@ -331,6 +332,10 @@ def bench_load(seconds: int, *, writes: bool = False, workers: int | None = None
             user = User.objects.get(username=f"bench_{branch.code}")
             activity = Activity.objects.filter(branch=branch, kind="study").order_by("-date").first()
             activities.append(activity.pk)
+            # An earlier run's photos are deleted first: a record holds at most
+            # RECORD_MAX_ATTACHMENTS, and a minute of the mix gives each uploader's record about 25.
+            for attachment in activity.attachments.all():
+                attachment_delete(attachment=attachment)
             cookie = f"sessionid={session_cookie(user.username)}; {csrf_cookie()}"
             writer_cookies[branch.code] = cookie
             for request in write_requests(user, branch, activity, cookie, upload=index < UPLOADERS):

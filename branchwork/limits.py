@@ -26,6 +26,11 @@ RECORD_CONTENT_MAX_CHARS = 5_000  # 内容: the meeting's minutes
 RECORD_TEXT_MAX_CHARS = 2_000  # 决定事项, 学习材料
 RECORD_NOTE_MAX_CHARS = 1_000  # 具体活动形式, 依据的上级文件
 
+# The files of one record (会议记录 scans, photos, materials): a meeting has a few, a 主题党日 a few
+# dozen photos at most. The record's page lists every one, so without a limit it grew with each
+# upload (the writes benchmark's records, given a photo a few seconds, reached hundreds).
+RECORD_MAX_ATTACHMENTS = 50
+
 # The branch profile (reports.BranchProfile, ProfileYear, StandingWork).
 PROFILE_TEXT_MAX_CHARS = 1_000
 PROFILE_MEASURES_MAX_CHARS = 2_000

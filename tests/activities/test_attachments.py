@@ -161,6 +161,25 @@ def test_an_oversized_upload_is_refused(world, as_user):
     assert not Attachment.objects.exists()
 
 
+def test_a_record_full_of_files_refuses_the_next_until_one_is_deleted(world, as_user, monkeypatch):
+    monkeypatch.setattr("activities.services.RECORD_MAX_ATTACHMENTS", 2)
+    meeting = ActivityFactory(branch=world.branch)
+    client = as_user(world.secretary)
+    for name in ("一.png", "二.png"):
+        assert client.post(upload_url(meeting), {"category": "photo", "file": upload(name, PNG)}).status_code == 302
+
+    response = client.post(upload_url(meeting), {"category": "photo", "file": upload("三.png", PNG)})
+
+    assert response.status_code == 200
+    assert "每条记录最多上传 2 个附件，本记录已有 2 个" in response.content.decode()
+    assert sorted(meeting.attachments.values_list("original_name", flat=True)) == ["一.png", "二.png"]
+    assert len(default_storage.listdir(f"attachments/{world.branch.pk}")[1]) == 2
+    first = meeting.attachments.get(original_name="一.png")
+    delete = reverse("activities:attachment_delete", args=[world.branch.code, meeting.pk, first.pk])
+    assert client.post(delete).status_code == 302
+    assert client.post(upload_url(meeting), {"category": "photo", "file": upload("三.png", PNG)}).status_code == 302
+
+
 def test_a_photo_counts_as_evidence(world, as_user):
     meeting = ActivityFactory(branch=world.branch, kind="study")
     client = as_user(world.secretary)
