@@ -189,9 +189,11 @@ def _rule_statuses(calendar) -> tuple[RuleStatus, ...]:
             rows_by_kind[row.kind].append(row)
     statuses = []
     for kind, rows in rows_by_kind.items():
-        missed, months, ids, still_open = [], [], set(), False
+        missed: dict[str, list[str]] = {}  # the windows missed → the party groups that missed them
+        months, ids, still_open = [], set(), False
         for row in rows:
             names: list[str] = []
+            row_months: list[int] = []
             for cell in row.cells:
                 ids.update(cell.activity_ids)
                 if cell.status == MISSED:
@@ -199,11 +201,13 @@ def _rule_statuses(calendar) -> tuple[RuleStatus, ...]:
                     if name not in names:
                         names.append(name)
                     months.append(cell.month)
+                    row_months.append(cell.month)
                 elif cell.status not in (DONE, NA):
                     still_open = True
             if names:
-                group = row.group.name if row.group else ""
-                missed.append(group + "、".join(names) if group else "、".join(names))
+                monthly = row.rule.frequency == ComplianceRule.Frequency.MONTHLY
+                said = _months_said(row_months) if monthly else "、".join(names)
+                missed.setdefault(said, []).append(row.group.name if row.group else "")
         statuses.append(
             RuleStatus(
                 kind=kind,
@@ -212,12 +216,27 @@ def _rule_statuses(calendar) -> tuple[RuleStatus, ...]:
                 source=rows[0].rule.source,
                 held=len(ids),
                 held_ids=tuple(sorted(ids)),
-                missed=tuple(missed),
+                # Groups that missed the same months are named together: 「收费党小组、机电党小组7月至
+                # 12月」, not each with the same six months.
+                missed=tuple("、".join(name for name in groups if name) + said for said, groups in missed.items()),
                 missed_months=tuple(sorted(set(months))),
                 still_open=still_open,
             )
         )
     return tuple(statuses)
+
+
+def _months_said(months: list[int]) -> str:
+    """「1月、3月至6月」: months in order, a run of three or more said by its first and last."""
+    runs: list[list[int]] = []
+    for month in months:
+        if runs and month == runs[-1][-1] + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return "、".join(
+        f"{run[0]}月至{run[-1]}月" if len(run) >= 3 else "、".join(f"{month}月" for month in run) for run in runs
+    )
 
 
 def _attendance(branch: Organisation, period: Period) -> list[tuple]:
