@@ -111,7 +111,7 @@ def default_header(
         superiors = addressee
     # 「紧紧围绕……党建工作要点」 only where the profile states the year's goals: no superior's
     # 工作要点 is claimed that the branch never recorded.
-    goals = defaults.OPENING_GOALS.format(goals=profile.goals) if profile.goals else ""
+    goals = defaults.opening_goals(profile.goals)
     # 「扎实有效」「充分发挥」 only where the calendar shows every rule kept and a 党课 given.
     kept = facts is not None and judgments.judgments_of(facts).organisational_life_kept
     opening = (defaults.OPENING if kept else defaults.OPENING_WITH_GAPS).format(

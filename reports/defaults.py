@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from activities.kinds import KINDS
+from activities.models import Outlet
 from activities.selectors import PeriodFacts
 from reports.workdays import first_working_day_after
 
@@ -76,17 +77,32 @@ def opening_approach(facts: PeriodFacts | None) -> str:
     return OPENING_APPROACH
 
 
-# 「紧紧围绕省中心“提效能、优服务、冲百亿”目标计划和党建工作要点，」; nothing without a goal recorded.
+# 「紧紧围绕省中心“提效能、优服务、冲百亿”目标计划和党建工作要点，」; nothing without a goal recorded;
+# a goal that is itself a 工作要点 (「学院党委2026年党建工作要点」) is not followed by another.
 OPENING_GOALS = "紧紧围绕{goals}和党建工作要点，"
+OPENING_GOALS_OWN_POINTS = "紧紧围绕{goals}，"
+
+
+def opening_goals(goals: str) -> str:
+    if not goals:
+        return ""
+    return (OPENING_GOALS_OWN_POINTS if "要点" in goals else OPENING_GOALS).format(goals=goals)
 # How the opening's last sentence names the period: 「现将上半年……汇报如下」.
 OPENING_HALF = {"H1": "上半年", "H2": "下半年", "": "一年来"}
+
+
+def _lecture_forms(facts: PeriodFacts) -> int:
+    """How many forms the period's 党课 took (the records' 活动形式: 微党课, 现场教学…): 「创新党课
+    形式」 says the branch varied them, which only records of more than one form show."""
+    lectures = {lecture.id for lecture in facts.lectures}
+    return len({form for detail in facts.details if detail.id in lectures for form in detail.forms})
 
 
 def _lectures(facts: PeriodFacts) -> str:
     """The reference's 作风建设 words (解决好群众急难愁盼问题) only after a 党课 on 作风; a 党课 on
     another subject gets no other subject's wording. One 党课 is told as given, not judged
     「认真」: a record says it was held, nothing says how conscientiously."""
-    heading = "创新党课形式。" if len(facts.lectures) > 1 else "开展讲党课活动。"
+    heading = "创新党课形式。" if _lecture_forms(facts) > 1 else "开展讲党课活动。"
     if any("作风" in lecture.topic for lecture in facts.lectures):
         return (
             heading + "〔党课开展情况〕，教育引导党员干部职工牢记党的宗旨，树立正确政绩观，真抓实干、转变作风，"
@@ -204,7 +220,87 @@ def _discipline_rules(facts: PeriodFacts) -> str:
             "增强政治敏锐性和政治鉴别力，做到党中央提倡的坚决响应、党中央决定的坚决照办、党中央禁止的坚决杜绝，"
             "确保党员干部在大是大非和原则问题上立场坚定、旗帜鲜明。"
         )
-    return text + "[严格落实〔重要制度〕等各项制度，主要领导干部带头发扬民主，善于集中集体智慧，严格按程序规矩办事。]"
+    return text + _institutions(facts)
+
+
+# A unit with a leadership team of its own (a 所, a 处, a 院) names a rule of it among the systems
+# its branch keeps: 「主要领导末位表态发言」, 「党政议事规则」. Only such a unit is told what the
+# reference tells its own: 「主要领导干部带头发扬民主」, the 督查检查考核 it holds, its 领导班子.
+_LEADERSHIP = re.compile(r"主要领导|党政|领导班子|班子成员")
+
+
+def has_leadership(facts: PeriodFacts) -> bool:
+    profile = getattr(facts, "profile", None)
+    return any(_LEADERSHIP.search(name) for name in getattr(profile, "institutions", ()) or ())
+
+
+def _institutions(facts: PeriodFacts) -> str:
+    """「严格落实……等各项制度」 of the systems the profile says the branch keeps — less 「三会一课」
+    wherever the calendar shows a meeting missed (五 says which), and with the reference's
+    「主要领导干部带头发扬民主……」 only for a unit with a leadership team (``has_leadership``)."""
+    profile = getattr(facts, "profile", None)
+    names = list(getattr(profile, "institutions", ()) or ())
+    if not judgments_of(facts).organisational_life_kept:
+        names = [name for name in names if "三会一课" not in name]
+    if not names:
+        return ""
+    if len(names) == len(getattr(profile, "institutions", ())):
+        listed = "〔重要制度〕"  # the placeholder: the editor shows where the words come from
+    else:
+        listed = "、".join(names)
+    text = f"严格落实{listed}等各项制度"
+    if has_leadership(facts):
+        text += "，主要领导干部带头发扬民主，善于集中集体智慧，严格按程序规矩办事"
+    return text + "。"
+
+
+def _work_style(facts: PeriodFacts) -> str:
+    """The rules the profile names; 「精简文件和会议，规范督查检查考核」 only of a unit with a
+    leadership team of its own, which issues documents and holds inspections (a student or a
+    workshop branch does neither)."""
+    text = (
+        "从严落实作风建设各项规定。坚持破除形式主义、官僚主义，严格遵守〔作风建设规定〕[和〔上级党组织列举〕关于加强作风建设的"
+        "相关要求]，坚持不懈纠正“四风”问题"
+    )
+    if has_leadership(facts):
+        text += (
+            "，严格落实上级关于解决形式主义突出问题为基层减负的决策部署，精简文件和会议，"
+            "规范督查检查考核，防止督查检查考核过多过频、过度留痕问题"
+        )
+    return text + "。"
+
+
+# What the reference says its 先锋示范岗 achieved, said only where a source states it.
+PIONEER_OUTCOME = "营造学有榜样、干有示范、赶有目标的良好氛围，推动各项工作提质增效。"
+
+
+def _pioneer_posts(facts: PeriodFacts) -> str:
+    text = (
+        "积极开展“党员先锋示范岗”创建活动。通过开展“党员先锋示范岗”创建活动，教育引导党员时刻谨记“一个党员就是一面旗帜，"
+        "一个岗位就是一份责任”，充分发挥党员〔先锋岗作用〕的先锋模范和表率示范作用"
+    )
+    return text + ("，" + PIONEER_OUTCOME if not unsourced_outcomes(PIONEER_OUTCOME, facts) else "。")
+
+
+def _publicity(facts: PeriodFacts) -> str:
+    """「各大媒体网站」 only where a piece went to an outlet beyond the unit's own (its 内部刊物
+    or an unnamed one); 「舆情管控」 only where the branch recorded ideology-front work."""
+    external = any(tally.level != Outlet.Level.OTHER for tally in facts.publicity if tally.count)
+    ideology = any(facts.has(kind.code) for kind in KINDS.values() if kind.ideology_front)
+    return (
+        "坚持正确的舆论导向，紧抓工作特色亮点，加强新闻宣传报道" + ("及舆情管控" if ideology else "")
+        + "，截至〔截至日期〕，" + ("各大媒体网站" if external else "") + "共发布新闻宣传稿件"
+        "〔宣传稿件总数〕（其中：〔宣传稿件分项〕）。"
+    )
+
+
+def _ideology_plan(facts: PeriodFacts) -> str:
+    """The reference's 「领导班子」 is a unit's; a branch without one commits its 支部委员会."""
+    who = "领导班子认真落实工作责任制" if has_leadership(facts) else "支部委员会认真落实意识形态工作责任制"
+    return (
+        f"进一步强化意识形态工作，{who}，深入贯彻〔上级党组织〕工作部署，靠实工作责任，"
+        "紧抓党员队伍建设，切实将意识形态工作抓好抓实。"
+    )
 
 
 TALKS = (
@@ -362,31 +458,11 @@ ITEMS: list[DefaultItem] = [
     ),
     DefaultItem("s2.org_life", 2, _org_life, backed_by=("组织生活会与民主评议",)),
     DefaultItem(STANDING_WORK, 2, ""),
-    DefaultItem(
-        "s2.pioneer_posts",
-        2,
-        "积极开展“党员先锋示范岗”创建活动。通过开展“党员先锋示范岗”创建活动，教育引导党员时刻谨记“一个党员就是一面旗帜，"
-        "一个岗位就是一份责任”，充分发挥党员〔先锋岗作用〕的先锋模范和表率示范作用，"
-        "营造学有榜样、干有示范、赶有目标的良好氛围，推动各项工作提质增效。",
-        backed_by=("先锋岗作用",),
-    ),
-    DefaultItem(
-        "s2.publicity",
-        2,
-        "坚持正确的舆论导向，紧抓工作特色亮点，加强新闻宣传报道及舆情管控，截至〔截至日期〕，各大媒体网站共发布新闻宣传稿件"
-        "〔宣传稿件总数〕（其中：〔宣传稿件分项〕）。",
-        backed_by=("宣传稿件总数",),
-    ),
+    DefaultItem("s2.pioneer_posts", 2, _pioneer_posts, backed_by=("先锋岗作用",)),
+    DefaultItem("s2.publicity", 2, _publicity, backed_by=("宣传稿件总数",)),
     # 三、作风建设
     DefaultItem("s3.discipline_rules", 3, _discipline_rules, backed_by=("党规党纪学习材料", "重要制度")),
-    DefaultItem(
-        "s3.work_style",
-        3,
-        "从严落实作风建设各项规定。坚持破除形式主义、官僚主义，严格遵守〔作风建设规定〕[和〔上级党组织列举〕关于加强作风建设的"
-        "相关要求]，坚持不懈纠正“四风”问题，严格落实上级关于解决形式主义突出问题为基层减负的决策部署，精简文件和会议，"
-        "规范督查检查考核，防止督查检查考核过多过频、过度留痕问题。",
-        backed_by=("作风建设规定",),
-    ),
+    DefaultItem("s3.work_style", 3, _work_style, backed_by=("作风建设规定",)),
     DefaultItem("s3.warning_education", 3, _warning_education, backed_by=("警示教育材料", "廉政谈话情况")),
     DefaultItem(
         "s3.cadres",
@@ -461,22 +537,17 @@ ITEMS: list[DefaultItem] = [
     DefaultItem(
         "s6.branch_quality",
         6,
-        "不断夯实党支部建设质量，进一步在党支部建设标准化工作上下功夫，全力实现达标提质、提质增效，"
+        "不断夯实党支部建设质量，{标准化建设依据?进一步在党支部建设标准化工作上下功夫，全力实现达标提质、提质增效，|}"
         "[深入将党建工作和〔主责主业〕工作融合，]发挥党支部的战斗堡垒作用，"
         "推进[〔单位简称〕]{主责主业?〔主责主业〕工作|各项工作}稳步有序开展。",
     ),
     DefaultItem("s6.organisational_life", 6, _organisational_life_plan),
-    DefaultItem(
-        "s6.ideology",
-        6,
-        "进一步强化意识形态工作，领导班子认真落实工作责任制，深入贯彻〔上级党组织〕工作部署，靠实工作责任，"
-        "紧抓党员队伍建设，切实将意识形态工作抓好抓实。",
-    ),
+    DefaultItem("s6.ideology", 6, _ideology_plan),
     DefaultItem(
         "s6.pioneers",
         6,
-        "深入开展“党员先锋示范岗”创建活动。严格按照阶段步骤落实落细各项举措，认真总结工作经验、不断创新工作方法，"
-        "有效使创建“党员先锋示范岗”活动成为推动党建与业务深度融合的重要举措。",
+        "深入开展“党员先锋示范岗”创建活动。落实落细各项举措，认真总结工作经验、不断创新工作方法，"
+        "使创建“党员先锋示范岗”活动成为推动党建与业务深度融合的重要举措。",
         requires=("先锋示范岗",),
     ),
 ]

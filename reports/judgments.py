@@ -742,6 +742,25 @@ def _no_publicity(facts, judgments: Judgments) -> Filled:
     return (f"{facts.period.half_label}未发布新闻宣传稿件", ())
 
 
+# What a gap reads like under each kind's default rule (an editor's hint: 组织生活会 is yearly, not
+# monthly); a kind with no default rule has a gap only where an organisation above sets one.
+_GAP_EXAMPLES = {
+    ComplianceRule.Frequency.MONTHLY: "本期{verb}2次，3月、5月未{verb}",
+    ComplianceRule.Frequency.QUARTERLY: "本期{verb}1次，第二季度未{verb}",
+    ComplianceRule.Frequency.HALF_YEARLY: "上半年未{verb}",
+    ComplianceRule.Frequency.YEARLY: "2022年度未{verb}",
+}
+
+
+def _gap_example(code: str) -> str:
+    kind, said = KINDS[code], verb(code)
+    if kind.rule is None:
+        return f"上级党组织为{kind.label}规定了频次时，合规日历显示的缺口；未规定或按期{said}时为空"
+    frequency = kind.rule.frequency
+    gap = _GAP_EXAMPLES[frequency].format(verb=said)
+    return f"合规日历显示的缺口，如“{kind.label}应{FREQUENCY_WORDS[frequency]}{said}，{gap}”；按期{said}时为空"
+
+
 # Kinds a calendar rule may be kept for (meetings and organisational life), in the registry's order.
 _RULE_KINDS = tuple(code for code, kind in KINDS.items() if kind.category == Category.MEETING)
 
@@ -750,7 +769,7 @@ PROBLEM_FIGURES: dict[str, JudgmentFigure] = {
         f"rule:{code}": JudgmentFigure(
             f"{KINDS[code].label}未按期情况",
             f"{KINDS[code].label}未按规定频次{verb(code)}",
-            f"合规日历显示的缺口，如“{KINDS[code].label}应每月{verb(code)}，本期{verb(code)}2次，3月、5月未{verb(code)}”；按期{verb(code)}时为空",
+            _gap_example(code),
             _rule_gap(code),
             target=f"calendar:{code}",
         )
@@ -884,6 +903,9 @@ EVALUATIVE = re.compile(
     r"|提高了?议事决策水平(?:和政治站位)?|提高了?政治站位"
     r"|(?:不断)?增强了?责任意识、?阵地意识"
     r"|突出党建引领|聚焦中心工作|坚持问题导向|狠抓责任落实"
+    # What an activity brought about in the branch: 「营造学有榜样……的良好氛围」, 「推动各项工作提质增效」.
+    r"|营造了?[^，。；！？]{2,24}氛围"
+    r"|推动[^，。；！？]{0,12}提质增效"
 )
 _STOP = set("了的和与及、“”《》，。；增强提升提高激发凝聚坚定筑牢促进推动强化实现取得严格履行落实")
 

@@ -416,16 +416,20 @@ def test_a_pioneer_posts_name_loses_its_kind_not_the_members_it_names():
     assert value.text == "在养护作业以及冬季除雪保畅等急难险重任务中"
 
 
-def test_one_lecture_is_told_as_given_and_not_judged():
+def test_lectures_are_told_as_given_and_called_innovative_only_in_forms_the_records_vary():
     one = record("party_lecture", D(2022, 3, 1), title="坚定历史自信，把握历史主动", speaker_name="周立平")
     another = record("party_lecture", D(2022, 5, 1), title="学习党章", speaker_name="王明")
+    on_site = record("party_lecture", D(2022, 5, 1), title="学习党章", speaker_name="王明", activity_forms="现场教学")
+    micro = record("party_lecture", D(2022, 6, 1), title="红船精神", speaker_name="李华", activity_forms="微党课")
     texts = {
-        count: compile_document(
+        name: compile_document(
             header=HEADER,
             items=[d for d in default_items(facts=facts(records)) if d.origin == "s1.party_lectures"],
             facts=facts(records),
         ).plain_text()
-        for count, records in ((1, [one]), (2, [one, another]))
+        for name, records in (("one", [one]), ("two", [one, another]), ("two forms", [on_site, micro]))
     }
-    assert "开展讲党课活动。" in texts[1] and "认真" not in texts[1]
-    assert "创新党课形式。" in texts[2]
+    assert "开展讲党课活动。" in texts["one"] and "认真" not in texts["one"]
+    # Two lectures are two lectures: nothing says their form was new.
+    assert "开展讲党课活动。" in texts["two"] and "创新" not in texts["two"]
+    assert "创新党课形式。" in texts["two forms"]

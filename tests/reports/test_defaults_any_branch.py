@@ -1,0 +1,94 @@
+"""The wording the reference gives a unit with its own leadership (a toll station's 所领导班子),
+its outcomes and its media, proposed only where the branch's profile, records and calendar show
+the same: a student or a workshop branch is not told about its 督查检查考核, its 领导班子, its
+「各大媒体网站」 or an atmosphere nobody reported (found by entering such branches through the
+browser)."""
+
+import datetime
+
+from activities.models import Outlet
+from branchwork.periods import Period
+from reports.compile import ReportHeader, compile_document, default_items
+from reports.defaults import opening_goals
+from reports.judgments import Judgments, RuleStatus
+from reports.profile import ProfileFacts
+from tests.memory import Piece, facts_of, record
+
+H1 = Period.parse("2022H1")
+D = datetime.date
+HEADER = ReportHeader(title="标题", addressee="党总支：", opening="开头。", signature="支部", signed_on=D(2022, 7, 1))
+
+KEPT = Judgments(
+    rules=(RuleStatus("committee", "支委会", "monthly", "", 6, (), (), (), False),),
+    has_rules=True,
+    lecture_held=True,
+)
+MISSED = Judgments(
+    rules=(RuleStatus("committee", "支委会", "monthly", "", 5, (), ("4月",), (4,), False),), has_rules=True
+)
+UNIT = ProfileFacts(
+    superiors=("中心党委", "处党总支"),
+    institutions=("民主集中制", "“三会一课”制度", "主要领导末位表态发言"),
+    work_style_rules=("中央八项规定及其实施细则",),
+)
+STUDENTS = ProfileFacts(
+    superiors=("学院党委", "研究生党总支"),
+    institutions=("民主集中制", "“三会一课”制度"),
+    work_style_rules=("中央八项规定及其实施细则",),
+)
+
+
+def draft(records=(), *, profile=STUDENTS, judgments=MISSED, pieces=()) -> str:
+    facts = facts_of(list(records), period=H1, profile=profile, judgments=judgments, pieces=list(pieces), today=D(2026, 1, 1))
+    return compile_document(header=HEADER, items=default_items(facts=facts), facts=facts).plain_text()
+
+
+def test_the_systems_kept_leave_out_the_three_meetings_the_calendar_shows_missed():
+    assert "严格落实民主集中制等各项制度。" in draft(profile=STUDENTS, judgments=MISSED)
+    assert "三会一课”制度等各项制度" in draft(profile=STUDENTS, judgments=KEPT)
+
+
+def test_only_a_unit_with_a_leadership_team_is_told_of_its_leaders_inspections_and_team():
+    unit, students = draft(profile=UNIT, judgments=KEPT), draft(profile=STUDENTS, judgments=KEPT)
+
+    assert "主要领导干部带头发扬民主" in unit and "主要领导干部" not in students
+    assert "规范督查检查考核" in unit and "督查检查考核" not in students and "坚持不懈纠正“四风”问题。" in students
+    assert "领导班子认真落实工作责任制" in unit
+    assert "领导班子" not in students and "支部委员会认真落实意识形态工作责任制" in students
+
+
+def test_a_pioneer_posts_atmosphere_is_said_only_where_a_source_states_it():
+    post = record("pioneer_post", D(2022, 3, 1), title="数控加工党员先锋岗", content="关键零部件加工攻关")
+    unsaid = draft([post])
+    said = draft([post], profile=ProfileFacts(achievements=("党员先锋岗营造了学有榜样、干有示范、赶有目标的良好氛围，推动各项工作提质增效",)))
+
+    assert "“党员先锋示范岗”创建活动" in unsaid and "干有示范" not in unsaid and "提质增效" not in unsaid
+    assert "营造学有榜样、干有示范、赶有目标的良好氛围，推动各项工作提质增效。" in said
+
+
+def test_pieces_in_the_units_own_bulletin_are_not_the_great_media_and_no_opinion_work_is_claimed():
+    internal = [Piece("车间简报", D(2022, 3, 1), count=2, level=Outlet.Level.OTHER)]
+    external = [*internal, Piece("集团公司微信公众号", D(2022, 4, 1), count=2)]
+
+    assert "加强新闻宣传报道，截至6月30日，共发布新闻宣传稿件2篇" in draft(pieces=internal)
+    assert "各大媒体网站共发布新闻宣传稿件4篇" in draft(pieces=external)
+    assert "舆情" not in draft(pieces=external)
+
+
+def test_the_standardisation_plan_needs_the_profiles_standard():
+    assert "标准化" not in draft()
+    assert "在党支部建设标准化工作上下功夫" in draft(profile=ProfileFacts(standardisation="《标准化手册》"))
+
+
+def test_a_goal_that_is_itself_a_set_of_work_points_is_not_followed_by_another():
+    assert opening_goals("学院党委2026年党建工作要点") == "紧紧围绕学院党委2026年党建工作要点，"
+    assert opening_goals("省中心“提效能、优服务、冲百亿”目标计划") == "紧紧围绕省中心“提效能、优服务、冲百亿”目标计划和党建工作要点，"
+    assert opening_goals("") == ""
+
+
+def test_the_editors_hint_gives_each_rule_its_own_frequency():
+    from reports.judgments import PROBLEM_FIGURES
+
+    assert "组织生活会应每年召开，2022年度未召开" in PROBLEM_FIGURES["rule:org_life"].help
+    assert "支部党员大会应每季度召开" in PROBLEM_FIGURES["rule:branch_assembly"].help
+    assert "每月" not in PROBLEM_FIGURES["rule:heart_talk"].help  # no default rule: no frequency claimed
