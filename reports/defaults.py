@@ -206,6 +206,14 @@ def _org_life(facts: PeriodFacts) -> str:
         who = "支部书记与党员、党员与党员之间" if between else "支部书记与党员之间"
         text += f"为达到交流思想、解决问题、促进团结、共同提高的目的，{who}开展了深入、真切的谈心谈话。"
     text += "会上，〔组织生活会内容〕。"
+    # What came of them, in the records' own words (「查摆问题9条」「评定优秀党员3名」): the only
+    # source of an outcome a draft may state.
+    meetings = {meeting.id for meeting in (*facts.org_life, *facts.democratic_appraisal)}
+    outcomes = list(dict.fromkeys(
+        detail.outcome.strip().rstrip("。；;，") for detail in facts.details if detail.id in meetings and detail.outcome.strip()
+    ))
+    if outcomes:
+        text += "；".join(outcomes) + "。"
     if facts.rectifications_found:
         source = "谈心谈话及征求到的意见" if talks else "征求到的意见"
         text += f"根据{source}，支部列出问题查摆清单，制定具体整改措施，做到整改有方向、措施有力度。"
@@ -283,9 +291,11 @@ def _pioneer_posts(facts: PeriodFacts) -> str:
 
 
 def _publicity(facts: PeriodFacts) -> str:
-    """「各大媒体网站」 only where a piece went to an outlet beyond the unit's own (its 内部刊物
-    or an unnamed one); 「舆情管控」 only where the branch recorded ideology-front work."""
-    external = any(tally.level != Outlet.Level.OTHER for tally in facts.publicity if tally.count)
+    """「各大媒体网站」 only where a piece went to the media (central, provincial or local), not
+    only to the sector's or the unit's own outlets; 「舆情管控」 only where the branch recorded
+    ideology-front work."""
+    media = (Outlet.Level.CENTRAL, Outlet.Level.PROVINCIAL, Outlet.Level.LOCAL)
+    external = any(tally.level in media for tally in facts.publicity if tally.count)
     ideology = any(facts.has(kind.code) for kind in KINDS.values() if kind.ideology_front)
     return (
         "坚持正确的舆论导向，紧抓工作特色亮点，加强新闻宣传报道" + ("及舆情管控" if ideology else "")

@@ -66,13 +66,16 @@ def test_a_pioneer_posts_atmosphere_is_said_only_where_a_source_states_it():
     assert "营造学有榜样、干有示范、赶有目标的良好氛围，推动各项工作提质增效。" in said
 
 
-def test_pieces_in_the_units_own_bulletin_are_not_the_great_media_and_no_opinion_work_is_claimed():
-    internal = [Piece("车间简报", D(2022, 3, 1), count=2, level=Outlet.Level.OTHER)]
-    external = [*internal, Piece("集团公司微信公众号", D(2022, 4, 1), count=2)]
+def test_pieces_in_the_units_own_outlets_are_not_the_great_media_and_no_opinion_work_is_claimed():
+    own = [
+        Piece("车间简报", D(2022, 3, 1), count=2, level=Outlet.Level.OTHER),
+        Piece("集团公司微信公众号", D(2022, 4, 1), count=2, level=Outlet.Level.INDUSTRY),
+    ]
+    media = [*own, Piece("省报", D(2022, 5, 1), count=1, level=Outlet.Level.PROVINCIAL)]
 
-    assert "加强新闻宣传报道，截至6月30日，共发布新闻宣传稿件2篇" in draft(pieces=internal)
-    assert "各大媒体网站共发布新闻宣传稿件4篇" in draft(pieces=external)
-    assert "舆情" not in draft(pieces=external)
+    assert "加强新闻宣传报道，截至6月30日，共发布新闻宣传稿件4篇" in draft(pieces=own)
+    assert "各大媒体网站共发布新闻宣传稿件5篇" in draft(pieces=media)
+    assert "舆情" not in draft(pieces=media)
 
 
 def test_the_standardisation_plan_needs_the_profiles_standard():
@@ -92,3 +95,21 @@ def test_the_editors_hint_gives_each_rule_its_own_frequency():
     assert "组织生活会应每年召开，2022年度未召开" in PROBLEM_FIGURES["rule:org_life"].help
     assert "支部党员大会应每季度召开" in PROBLEM_FIGURES["rule:branch_assembly"].help
     assert "每月" not in PROBLEM_FIGURES["rule:heart_talk"].help  # no default rule: no frequency claimed
+
+
+def test_the_organisational_life_meetings_outcomes_are_told_in_the_records_words():
+    meeting = record(
+        "org_life", D(2022, 1, 16), title="2021年度组织生活会", year_of=2021,
+        content="支委班子和党员个人对照检查，开展批评和自我批评。", outcome="查摆问题9条，逐条明确整改措施和时限。",
+    )
+    appraisal = record(
+        "democratic_appraisal", D(2022, 1, 16), title="2021年度民主评议党员", year_of=2021,
+        outcome="评定优秀党员3名、合格党员7名",
+    )
+
+    text = draft([meeting, appraisal])
+
+    assert (
+        "会上，支委班子和党员个人对照检查，开展批评和自我批评。查摆问题9条，逐条明确整改措施和时限；评定优秀党员3名、合格党员7名。"
+        in text
+    )
