@@ -463,7 +463,8 @@ ITEMS: list[DefaultItem] = [
     DefaultItem(
         "s2.membership",
         2,
-        "加强党员队伍建设。〔发展党员情况〕。截至〔截至日期〕，支部共有党员〔期末党员人数〕，〔党员转接情况〕。",
+        # 「支部共有党员19名，转出1名」 read as if the one who left were among the 19.
+        "加强党员队伍建设。〔发展党员情况〕。截至〔截至日期〕，支部共有党员〔期末党员人数〕[；〔本期以来〕党员组织关系〔党员转接情况〕]。",
         backed_by=("发展党员情况", "党员转接情况"),
     ),
     DefaultItem("s2.org_life", 2, _org_life, backed_by=("组织生活会与民主评议",)),

@@ -244,7 +244,7 @@ def test_the_sparse_demo_branch_reads_as_its_own(kl_demo):
     assert false_claims(lsy, H1) == []
     assert not any(word in text for word in DEMO_WORLD)
     assert "在院党委的正确领导下" in text
-    assert "确定入党积极分子1名，预备党员转正1名" in text and "支部共有党员9名，转入1名" in text
+    assert "确定入党积极分子1名，预备党员转正1名" in text and "支部共有党员9名；今年以来党员组织关系转入1名。" in text
     assert "以参观“百年党史档案文献展”为内容，与省档案馆利用部党支部联合开展主题党日活动" in text
 
 
@@ -302,5 +302,5 @@ def test_membership_item_only_where_the_roster_moved(institute):
     text = compile_defaults(branch=institute, period=H1).plain_text()
     assert "s2.membership" in [d.origin for d in default_items(facts=facts)]
     assert "确定入党积极分子1名，预备党员转正1名" in text
-    assert "支部共有党员12名，转入1名" in text
+    assert "支部共有党员12名；今年以来党员组织关系转入1名。" in text
     assert len(facts.membership.at_start) == 11 and len(facts.membership.at_end) == 12
