@@ -410,9 +410,24 @@ def village_branch(facts: PeriodFacts) -> bool:
     return bool(_VILLAGE.search(facts.branch_name) or "农村" in term)
 
 
+# A students' branch (学生党支部, 研究生党支部, 本科生第一党支部): its members study and do research;
+# they have no 岗位 nor 职责 of a unit's staff.
+_STUDENTS = re.compile(r"学生|研究生|本科生|博士生|硕士生")
+
+
+def students_branch(facts: PeriodFacts) -> bool:
+    term = getattr(getattr(facts, "profile", None), "member_term", "") or ""
+    return bool(_STUDENTS.search(facts.branch_name) or _STUDENTS.search(term))
+
+
 def _organisational_life_plan(facts: PeriodFacts) -> str:
     if retired_branch(facts):
         duty = "教育引导党员退休不褪色、离岗不离党，[以〔年度主题活动〕为契机，]发挥自身优势、积极传递正能量，践行初心使命。"
+    elif students_branch(facts):
+        duty = (
+            "[以〔年度主题活动〕为契机，]教育引导党员刻苦学习、潜心科研，"
+            "[在〔重点工作〕等工作中]当先锋、作表率，践行初心使命，发挥党员作用。"
+        )
     elif village_branch(facts):
         duty = (
             "[以〔年度主题活动〕为契机，]教育引导党员带头致富、带领群众共同致富，"

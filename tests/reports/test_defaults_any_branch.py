@@ -7,6 +7,7 @@ browser)."""
 import datetime
 
 from activities.models import Outlet
+from branchwork.models import Organisation
 from branchwork.periods import Period
 from reports.compile import ReportHeader, compile_document, default_items
 from reports.defaults import opening_goals
@@ -113,3 +114,17 @@ def test_the_organisational_life_meetings_outcomes_are_told_in_the_records_words
         "会上，支委班子和党员个人对照检查，开展批评和自我批评。查摆问题9条，逐条明确整改措施和时限；评定优秀党员3名、合格党员7名。"
         in text
     )
+
+
+def test_a_students_branch_is_asked_to_study_and_research_not_to_stand_at_a_post():
+    from reports.defaults import _organisational_life_plan
+
+    facts = facts_of([], period=H1, profile=ProfileFacts(), judgments=KEPT, today=D(2026, 1, 1))
+    students = facts_of(
+        [], period=H1, profile=ProfileFacts(), judgments=KEPT, today=D(2026, 1, 1),
+        branch=Organisation(pk=9_000_001, code="yjs1", name="材料学院研究生第一党支部", level=Organisation.Level.BRANCH),
+    )
+
+    assert "立足岗位" in _organisational_life_plan(facts)
+    assert "刻苦学习、潜心科研" in _organisational_life_plan(students)
+    assert "岗位" not in _organisational_life_plan(students)
