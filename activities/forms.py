@@ -265,7 +265,8 @@ _STATUS_KEY = re.compile(r"^m(\d+)-status$")
 
 
 class AttendanceForm(forms.Form):
-    """One row per person on the roster: 出席, 缺席 (with a reason), or 不计入 (not expected).
+    """One row per person on the roster: 出席, 缺席 (with a reason, or none when the secretary does
+    not know it: stored blank, it is an absence 未说明原因), or 不计入 (not expected).
 
     Rows are validated against the roster: a posted id of anyone else (another branch's member, a
     tampered form) makes the whole form invalid, and nothing is saved."""
@@ -284,7 +285,7 @@ class AttendanceForm(forms.Form):
                 max_length=100,
                 initial=reason,
                 error_messages={"max_length": "缺席原因不能超过 100 个字"},
-                widget=forms.TextInput(attrs={"placeholder": "缺席原因，如：出差、病假"}),
+                widget=forms.TextInput(attrs={"placeholder": "缺席原因，如：出差、病假；不清楚的留空"}),
             )
 
     def clean(self):
@@ -296,8 +297,6 @@ class AttendanceForm(forms.Form):
         counted = 0
         for member in self.roster:
             status = data.get(f"m{member.pk}-status")
-            if status == ABSENT and not data.get(f"m{member.pk}-reason", "").strip():
-                self.add_error(f"m{member.pk}-reason", f"请填写{member.name}的缺席原因")
             if status in (PRESENT, ABSENT):
                 counted += 1
         if not counted and not self.errors:
