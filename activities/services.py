@@ -187,18 +187,24 @@ def activity_delete(*, activity: Activity, by=None) -> None:
 # Attendance ------------------------------------------------------------------------------------
 
 
-def attendance_roster(*, activity: Activity) -> list[Member]:
-    """Who may be listed for the meeting: the branch roster on the meeting's date (members not yet
-    joined or already transferred out are left off) plus anyone already registered for it.
-    For a 党小组会 that group's members come first."""
-    day = activity.date
-    on_roster = (Q(transferred_out_on__isnull=True) | Q(transferred_out_on__gt=day)) & (
-        Q(joined_on__isnull=True) | Q(joined_on__lte=day)
+def on_roster(day: datetime.date) -> Q:
+    """The branch's roster rows that were on it on ``day``: joined (or listed) and transferred in
+    by then, and not transferred out on or before it (dates left blank: always were). The people
+    a record of that day may name (its attendance, participants, speaker)."""
+    return (
+        (Q(joined_on__isnull=True) | Q(joined_on__lte=day))
+        & (Q(transferred_in_on__isnull=True) | Q(transferred_in_on__lte=day))
+        & (Q(transferred_out_on__isnull=True) | Q(transferred_out_on__gt=day))
     )
+
+
+def attendance_roster(*, activity: Activity) -> list[Member]:
+    """Who may be listed for the meeting: the branch roster on the meeting's date (``on_roster``)
+    plus anyone already registered for it. For a 党小组会 that group's members come first."""
     registered = Q(attendance__activity=activity)
     members = list(
         Member.objects.filter(branch_id=activity.branch_id)
-        .filter(on_roster | registered)
+        .filter(on_roster(activity.date) | registered)
         .select_related("party_group")
         .distinct()
         .order_by("party_group__name", "name", "pk")
