@@ -471,7 +471,9 @@ def held_months(
 ) -> tuple[HeldMonths, PeriodCounts]:
     """The months of the period (of its whole year for ``whole_year_kinds``, those with a yearly
     rule) in which each branch, kind and party group holds records counted as ``kinds``, and how
-    many records of each branch and kind fall in the period. One aggregate query.
+    many records of each branch and kind fall in the period. One aggregate query. For
+    ``whole_year_kinds`` the bits also say which records count for another year and which of the
+    next year's count for this one (``HeldMonths``, ``by_date``, ``for_the_year``).
 
     One row per branch, kind and party group rather than per month as well: at 300 branches a
     quarter of the rows, each read and grouped once (the committee's roll-up read 12,600 rows
@@ -774,7 +776,9 @@ def _kinds_read_past_the_period(
     """The kinds whose records outside the period's months a gap depends on. Only a yearly rule's
     window reaches past the half-year (``_WINDOW_MONTHS``), and its months outside the period
     matter only once it has ended: a window still open cannot be missed, whatever it holds. The
-    first half's roll-up in December reads the half, not the year."""
+    first half's roll-up in December reads the half, not the year. An ended year's window also
+    reaches into the next year (``AFTER_THE_YEAR``: its meeting held in January for it), so a
+    whole year's roll-up reads it too."""
     outside_period = ~sum(1 << number for _, number in months)
     return {
         code

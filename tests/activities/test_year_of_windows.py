@@ -6,7 +6,18 @@ import datetime
 
 import pytest
 
-from activities.compliance import DONE, DUE, MISSED, branch_calendar, compliance_summary
+from activities.compliance import (
+    AFTER_THE_YEAR,
+    ALL_GROUPS,
+    DONE,
+    DUE,
+    MISSED,
+    branch_calendar,
+    by_date,
+    compliance_summary,
+    for_the_year,
+    held_months,
+)
 from activities.selectors import period_facts
 from branchwork.periods import Period
 from tests.factories import ActivityFactory
@@ -102,3 +113,19 @@ def test_the_rollup_agrees_across_many_branches(world):
         gaps, _ = compliance_summary(branches=[world.branch, world.sibling], period=period, today=today)
         for branch in (world.branch, world.sibling):
             assert gaps[branch.pk] == branch_calendar(branch=branch, period=period, today=today).gaps
+
+
+def test_the_rollups_bits_say_which_year_each_record_counts_for(world):
+    ActivityFactory(branch=world.branch, kind="org_life", date=D(2025, 1, 10), year_of=2024)  # for 2024
+    ActivityFactory(branch=world.branch, kind="org_life", date=D(2025, 3, 10), year_of=None)  # for 2025
+    ActivityFactory(branch=world.branch, kind="org_life", date=D(2026, 1, 16), year_of=2025)  # for 2025
+    ActivityFactory(branch=world.branch, kind="org_life", date=D(2026, 2, 16), year_of=2026)  # not read
+
+    held, in_period = held_months(
+        branch_ids=[world.branch.pk], period=Y2025, kinds=["org_life"], whole_year_kinds=["org_life"]
+    )
+
+    bits = held[(world.branch.pk, "org_life", ALL_GROUPS)]
+    assert by_date(bits) == 1 << 1 | 1 << 3
+    assert for_the_year(bits) == 1 << 3 | 1 << AFTER_THE_YEAR
+    assert in_period == {(world.branch.pk, "org_life"): 2}
