@@ -8,8 +8,12 @@ Each rule gives obligations over windows of calendar months — a month, a quart
 the year. A window is satisfied by any record counted as the kind (``ActivityKind``, so one
 combined meeting satisfies each kind it counts as) dated inside the window, even when part of the
 window lies outside the period shown (a yearly 组织生活会 held in September satisfies the year, also
-on the first half's calendar). Every month of the period is one cell; the cells of one window share
-its status:
+on the first half's calendar). An annual 组织生活会 or 民主评议 says which year it reviews
+(所属年度, ``Activity.year_of``): under a yearly rule it counts for that year, not its date's — the
+2025年度 meeting held in January 2026 meets 2025's obligation and leaves 2026's open. The form
+allows the meeting's year or the one before (``ActivityForm.clean``), so a year's records are read
+from it and from the year after. Without ``year_of``, and under any other rule, a record counts
+for its date. Every month of the period is one cell; the cells of one window share its status:
 
 - done: the window has a record (cells of months holding records carry their count and ids);
 - missed: the window has ended before ``today`` without one — one gap per window;
@@ -32,7 +36,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Aggregate, Count, IntegerField, Q, Value
+from django.db.models import Aggregate, Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, ExtractMonth
 
 from branchwork.figures import figures_changed
@@ -55,6 +59,15 @@ def recorded_without_rule() -> tuple[str, ...]:
 
 Month = tuple[int, int]
 ALL_GROUPS = 0  # key of a kind's records whatever their party group (primary keys start at 1)
+# The "month" (and month bit) of a yearly window's records held after the year, for it: the
+# 2025年度 组织生活会 held in January 2026.
+AFTER_THE_YEAR = 13
+_MONTH_BITS = sum(1 << number for number in range(1, 13))
+
+
+def counts_for_year(year_of: int | None, day: datetime.date) -> int:
+    """The year whose yearly window a record meets: the year it reviews, else its date's."""
+    return year_of or day.year
 
 
 @dataclass
@@ -248,7 +261,11 @@ def _row_cells(
     held_ids: dict[int, list[int]],
     short: set[int],
     today: datetime.date,
+    held_after: tuple[datetime.date, ...] = (),
+    other_years: dict[int, list[int]] | None = None,
 ) -> list[CalendarCell]:
+    """``held_after``: the dates of the records held after the year for it (a yearly rule's);
+    ``other_years``: month → the years its records count for instead (a yearly rule's)."""
     frequency = rule.frequency
     cells = []
     for month in months:
@@ -259,6 +276,9 @@ def _row_cells(
         window_months = [m for m in _months_between(first, last) if _group_applies(group, m)]
         window_name = _window_name(frequency, first)
         held_months = [m for m in window_months if held_counts.get(m[1], 0)]
+        elsewhere = "".join(
+            f"（本月召开的计入{year}年度）" for year in sorted(set((other_years or {}).get(month[1], ())))
+        )
         if count:
             label = f"{month[1]}月召开{count}次"
             if frequency != ComplianceRule.Frequency.MONTHLY:
@@ -277,14 +297,17 @@ def _row_cells(
             continue
         window_start = _month_start(window_months[0])
         window_end = _month_end(window_months[-1])
-        if held_months:
-            where = "、".join(f"{m[1]}月" for m in held_months)
+        if held_months or held_after:
+            where = "、".join([*(f"{m[1]}月" for m in held_months), *map(chinese_date, held_after)])
             cells.append(CalendarCell(DONE, 0, False, (), f"{window_name}已于{where}召开", month[1]))
         elif window_end < today:
+            # The label is read back (「…未召开」 names the window in a report): nothing after it.
             cells.append(CalendarCell(MISSED, 0, False, (), f"{window_name}未召开", month[1]))
         elif window_start <= today:
             cells.append(
-                CalendarCell(DUE, 0, False, (), f"{window_name}待召开，截至{chinese_date(window_end)}", month[1])
+                CalendarCell(
+                    DUE, 0, False, (), f"{window_name}待召开，截至{chinese_date(window_end)}{elsewhere}", month[1]
+                )
             )
         else:
             cells.append(CalendarCell(FUTURE, 0, False, (), f"{window_name}尚未开始", month[1]))
@@ -337,9 +360,11 @@ def _ended_window_bits(
     frequency: str, group: PartyGroup | None, months: list[Month], today: datetime.date
 ) -> list[int]:
     """The rule's windows in the period's months that ended before ``today`` — the only ones that
-    can be missed — each as the bits (1 << month) of the months where the rule applies."""
+    can be missed — each as the bits (1 << month) of the months where the rule applies; a year's
+    also as ``AFTER_THE_YEAR``, held after it for it (``held_months``)."""
+    after = 1 << AFTER_THE_YEAR if frequency == ComplianceRule.Frequency.YEARLY else 0
     return [
-        sum(1 << number for number in numbers)
+        sum(1 << number for number in numbers) | after
         for numbers, window_end in _obligation_windows(frequency, group, months)
         if window_end < today
     ]
@@ -409,8 +434,21 @@ class _Group(NamedTuple):
 
 MonthlyCounts = dict[tuple[int, str, int], dict[int, int]]
 # (branch id, kind, party group id or ALL_GROUPS) → the months of the year holding its records, as
-# bits (1 << month): whether a window was met is one AND with the window's months.
+# bits (1 << month): whether a window was met is one AND with the window's months. For the kinds
+# read for the whole year, a yearly window's way of counting (``counts_for_year``) as well: a
+# record held in month m for another year sets 1 << (m + AFTER_THE_YEAR) instead of 1 << m, and
+# one held after the year for it sets 1 << AFTER_THE_YEAR (``by_date``, ``for_the_year``).
 HeldMonths = dict[tuple[int, str, int], int]
+
+
+def by_date(bits: int) -> int:
+    """Held months as every rule but a yearly one reads them: the months of the records' dates."""
+    return (bits | bits >> AFTER_THE_YEAR) & _MONTH_BITS
+
+
+def for_the_year(bits: int) -> int:
+    """Held months as a yearly rule reads them: of the records counted for the year."""
+    return bits & (_MONTH_BITS | 1 << AFTER_THE_YEAR)
 # (branch id, kind) → its records dated inside the period.
 PeriodCounts = dict[tuple[int, str], int]
 
@@ -433,7 +471,9 @@ def held_months(
 ) -> tuple[HeldMonths, PeriodCounts]:
     """The months of the period (of its whole year for ``whole_year_kinds``, those with a yearly
     rule) in which each branch, kind and party group holds records counted as ``kinds``, and how
-    many records of each branch and kind fall in the period. One aggregate query.
+    many records of each branch and kind fall in the period. One aggregate query. For
+    ``whole_year_kinds`` the bits also say which records count for another year and which of the
+    next year's count for this one (``HeldMonths``, ``by_date``, ``for_the_year``).
 
     One row per branch, kind and party group rather than per month as well: at 300 branches a
     quarter of the rows, each read and grouped once (the committee's roll-up read 12,600 rows
@@ -447,19 +487,37 @@ def held_months(
     # for the kinds under a yearly rule. The copies on ActivityKind: one index range, no join.
     year_range = (datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31))
     kinds, whole_year_kinds = set(kinds), set(whole_year_kinds)
+    yearly = sorted(whole_year_kinds & kinds)
     if kinds <= whole_year_kinds:
         when = Q(date__range=year_range, kind__in=sorted(kinds))
     else:
         when = Q(date__range=(period.start, period.end), kind__in=sorted(kinds))
-        if whole_year_kinds & kinds:
-            when |= Q(date__range=year_range, kind__in=sorted(whole_year_kinds & kinds))
+        if yearly:
+            when |= Q(date__range=year_range, kind__in=yearly)
     # As an integer, to shift by: PostgreSQL's EXTRACT gives a numeric.
     month = Cast(ExtractMonth("date"), IntegerField())
+    bit = Value(1).bitleftshift(month)
+    if yearly:
+        # The year's meetings held the year after (counts_for_year). The record's year by a
+        # subquery on the few rows of yearly kinds, not a join of every row to its record.
+        record = Activity.objects.filter(pk=OuterRef("activity_id"))
+        next_year = (datetime.date(period.year + 1, 1, 1), datetime.date(period.year + 1, 12, 31))
+        when |= Q(date__range=next_year, kind__in=yearly) & Q(Exists(record.filter(year_of=period.year)))
+        other_year = Exists(record.filter(year_of__isnull=False).exclude(year_of=period.year))
+        bit = Case(
+            When(date__gt=year_range[1], then=Value(1 << AFTER_THE_YEAR)),
+            When(
+                kind__in=yearly,
+                then=Case(When(other_year, then=Value(1).bitleftshift(month + AFTER_THE_YEAR)), default=bit),
+            ),
+            default=bit,
+            output_field=IntegerField(),
+        )
     rows = (
         ActivityKind.objects.filter(when, branch_id__in=branch_ids)
         .values_list("branch_id", "kind", "party_group_id")
         .annotate(
-            months=MonthBits(Value(1).bitleftshift(month)),
+            months=MonthBits(bit),
             # Of the date, not the id: the (branch, date, kind, party group) index then holds every
             # column read, and PostgreSQL reads it without the table.
             n=Count("date", filter=Q(date__range=(period.start, period.end))),
@@ -483,13 +541,14 @@ def held_months(
 
 
 def _year_rows(branch_ids: list[int], period: Period, kinds: set[str]):
-    """The branches' records of the period's year that count as ``kinds``, one row per kind."""
+    """The branches' records of the period's year that count as ``kinds``, one row per kind, and
+    those of the year after held for the year (``counts_for_year``)."""
+    year, next_year = (
+        (datetime.date(number, 1, 1), datetime.date(number, 12, 31)) for number in (period.year, period.year + 1)
+    )
     return (
-        ActivityKind.objects.filter(
-            branch_id__in=branch_ids,
-            date__range=(datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)),
-            kind__in=kinds,
-        )
+        ActivityKind.objects.filter(branch_id__in=branch_ids, kind__in=kinds)
+        .filter(Q(date__range=year) | Q(date__range=next_year, activity__year_of=period.year))
         .select_related("activity")
         .only(
             "kind",
@@ -498,6 +557,7 @@ def _year_rows(branch_ids: list[int], period: Period, kinds: set[str]):
             "activity__branch_id",
             "activity__date",
             "activity__party_group_id",
+            "activity__year_of",
         )
     )
 
@@ -523,7 +583,8 @@ def _calendars(
     kinds = {code for rules in rules_by_branch.values() for code in rules} | set(recorded_without_rule())
     groups_by_branch = _active_groups([branch.pk for branch in branches], rules_by_branch, period, groups)
 
-    counts, ids, activities = _monthly(_kind_rows(branches, period, kinds, year_kinds))
+    held = _monthly(_kind_rows(branches, period, kinds, year_kinds), period.year)
+    activities = held.activities
     if short_of_quorum_ids is not None:
         short = short_of_quorum_ids
     else:
@@ -533,8 +594,8 @@ def _calendars(
     order = {code: index for index, code in enumerate(KINDS)}
     for branch in branches:
         calendar_rows = [
-            *_rule_rows(branch, rules_by_branch[branch.pk], groups_by_branch[branch.pk], months, counts, ids, short, today),
-            *_recorded_rows(branch, rules_by_branch[branch.pk], months, counts, ids, short),
+            *_rule_rows(branch, rules_by_branch[branch.pk], groups_by_branch[branch.pk], months, held, short, today),
+            *_recorded_rows(branch, rules_by_branch[branch.pk], months, held.counts, held.ids, short),
         ]
         calendar_rows.sort(key=lambda row: order[row.kind])  # stable: party groups keep their order
         calendars[branch.pk] = Calendar(
@@ -552,17 +613,19 @@ def _calendars(
 def _kind_rows(
     branches: list[Organisation], period: Period, kinds: set[str], year_kinds: Iterable[tuple] | None
 ) -> list[ActivityKind]:
-    """The year's counted kinds of the branches' records, each with its narrow record."""
+    """The year's counted kinds of the branches' records, each with its narrow record, and those
+    of the year after held for the year."""
     if year_kinds is None:
         return _year_rows([branch.pk for branch in branches], period, kinds)
     # One branch's year of rows, read already by its period facts: the same records, as plain
     # rows with the attributes the query's narrow instances have (building model instances
-    # here cost a report page a tenth of its time).
+    # here cost a report page a tenth of its time). Rows built by hand may lack the year.
     (branch,) = branches
     return [
-        _KindRow(kind, _Held(activity_id, own_kind, branch.pk, day, group_id))
-        for kind, activity_id, day, group_id, own_kind in year_kinds
-        if kind in kinds and day.year == period.year
+        _KindRow(kind, _Held(activity_id, own_kind, branch.pk, day, group_id, year_of[0] if year_of else None))
+        for kind, activity_id, day, group_id, own_kind, *year_of in year_kinds
+        if kind in kinds
+        and (day.year == period.year or (day.year == period.year + 1 and year_of and year_of[0] == period.year))
     ]
 
 
@@ -575,6 +638,7 @@ class _Held:
     branch_id: int
     date: datetime.date
     party_group_id: int | None
+    year_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -585,35 +649,64 @@ class _KindRow:
     activity: _Held
 
 
-def _monthly(rows: Iterable[ActivityKind]) -> tuple[MonthlyCounts, dict, dict[int, Activity]]:
+class _Monthly(NamedTuple):
     """(branch, kind, party group) → month → count, and → month → record ids (every record also
-    counts under ``ALL_GROUPS``); and the records by id."""
-    counts: MonthlyCounts = defaultdict(lambda: defaultdict(int))
-    ids: dict[tuple[int, str, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    activities: dict[int, Activity] = {}
+    counts under ``ALL_GROUPS``), by the records' dates in the year; the same for a yearly
+    window (``year_counts``, ``year_ids``: the records counted for the year, those held after it
+    under ``AFTER_THE_YEAR``), and → month → the other years its records count for; the records
+    by id."""
+
+    counts: MonthlyCounts
+    ids: dict[tuple[int, str, int], dict[int, list[int]]]
+    year_counts: MonthlyCounts
+    year_ids: dict[tuple[int, str, int], dict[int, list[int]]]
+    other_years: dict[tuple[int, str, int], dict[int, list[int]]]
+    activities: dict[int, Activity]
+
+
+def _monthly(rows: Iterable[ActivityKind], year: int) -> _Monthly:
+    held = _Monthly(*(defaultdict(lambda kind=kind: defaultdict(kind)) for kind in (int, list, int, list, list)), {})
     for row in rows:
         activity = row.activity
-        activities[activity.pk] = activity
+        held.activities[activity.pk] = activity
+        in_the_year = activity.date.year == year
+        counted_for = counts_for_year(getattr(activity, "year_of", None), activity.date)
         for group_key in (ALL_GROUPS, activity.party_group_id):
             key = (activity.branch_id, row.kind, group_key)
-            counts[key][activity.date.month] += 1
-            ids[key][activity.date.month].append(activity.pk)
-    return counts, ids, activities
+            if in_the_year:
+                held.counts[key][activity.date.month] += 1
+                held.ids[key][activity.date.month].append(activity.pk)
+            if counted_for == year:
+                month = activity.date.month if in_the_year else AFTER_THE_YEAR
+                held.year_counts[key][month] += 1
+                held.year_ids[key][month].append(activity.pk)
+            elif in_the_year:
+                held.other_years[key][activity.date.month].append(counted_for)
+    return held
 
 
-def _rule_rows(branch, rules, groups, months, counts, ids, short, today) -> list[CalendarRow]:
-    """A row for each rule in force for the branch (one per party group where the rule is a group's)."""
+def _rule_rows(branch, rules, groups, months, held: _Monthly, short, today) -> list[CalendarRow]:
+    """A row for each rule in force for the branch (one per party group where the rule is a group's);
+    a yearly rule's counts the records for the year (``counts_for_year``), any other's by date."""
     calendar_rows = []
     for code, rule, group, label in _calendar_targets(branch, rules, groups):
         key = (branch.pk, code, group.pk if group else ALL_GROUPS)
+        if rule.frequency == ComplianceRule.Frequency.YEARLY:
+            counts, ids = held.year_counts.get(key, {}), held.year_ids.get(key, {})
+            after = tuple(sorted(held.activities[pk].date for pk in ids.get(AFTER_THE_YEAR, ())))
+            other_years = held.other_years.get(key, {})
+        else:
+            counts, ids, after, other_years = held.counts.get(key, {}), held.ids.get(key, {}), (), {}
         cells = _row_cells(
             rule=rule,
             group=group,
             months=months,
-            held_counts=counts.get(key, {}),
-            held_ids=ids.get(key, {}),
+            held_counts=counts,
+            held_ids=ids,
             short=short,
             today=today,
+            held_after=after,
+            other_years=other_years,
         )
         calendar_rows.append(CalendarRow(code, label, rule, group, cells))
     return calendar_rows
@@ -683,7 +776,9 @@ def _kinds_read_past_the_period(
     """The kinds whose records outside the period's months a gap depends on. Only a yearly rule's
     window reaches past the half-year (``_WINDOW_MONTHS``), and its months outside the period
     matter only once it has ended: a window still open cannot be missed, whatever it holds. The
-    first half's roll-up in December reads the half, not the year."""
+    first half's roll-up in December reads the half, not the year. An ended year's window also
+    reaches into the next year (``AFTER_THE_YEAR``: its meeting held in January for it), so a
+    whole year's roll-up reads it too."""
     outside_period = ~sum(1 << number for _, number in months)
     return {
         code
@@ -738,11 +833,13 @@ def compliance_summary(
         kinds=kinds,
         whole_year_kinds=_kinds_read_past_the_period(targets, ended_windows, months),
     )
+    def held_for(branch_id: int, code: str, rule: ComplianceRule, group: PartyGroup | None) -> int:
+        bits = held.get((branch_id, code, group.pk if group else ALL_GROUPS), 0)
+        return for_the_year(bits) if rule.frequency == ComplianceRule.Frequency.YEARLY else by_date(bits)
+
     gaps = {
         branch_id: sum(
-            _missed_windows(
-                ended_windows(rule.frequency, group), held.get((branch_id, code, group.pk if group else ALL_GROUPS), 0)
-            )
+            _missed_windows(ended_windows(rule.frequency, group), held_for(branch_id, code, rule, group))
             for code, rule, group in rows
         )
         for branch_id, rows in targets.items()

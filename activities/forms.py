@@ -15,7 +15,7 @@ from .kinds import KINDS, Category, Kind, kinds_in, series_kind_choices
 from .meeting_record import COUNTS as VOTE_COUNTS
 from .meeting_record import vote_errors
 from .models import Activity, ActivityKind, Attachment
-from .services import EDITABLE_FIELDS, combinable_with
+from .services import EDITABLE_FIELDS, combinable_with, on_roster
 
 FUTURE_LIMIT = datetime.timedelta(days=365)
 
@@ -113,8 +113,12 @@ class ActivityForm(forms.ModelForm):
                 self.fields[name].error_messages["required"] = f"请填写{self.fields[name].label}"
 
     def _choose_from_branch(self, kind: Kind, branch: Organisation) -> None:
-        """Choices from the branch's own party groups and roster (those gone only when the record
-        already names them), and the fixed lists."""
+        """Choices from the branch's own party groups and roster, and the fixed lists. People: those
+        on the roster on the record's date (``on_roster``; a member transferred out later may be
+        named on an earlier record; a record not yet dated: today's), and whoever the record
+        already names."""
+        members = Member.objects.filter(branch=branch).order_by("name", "pk")
+        on_the_day = on_roster(self._day() or timezone.localdate())
         if "party_group" in self.fields:
             field = self.fields["party_group"]
             day = self._day()
@@ -130,19 +134,12 @@ class ActivityForm(forms.ModelForm):
                 field.error_messages["required"] = f"{kind.label}须选择召开会议的党小组"
         if "speaker" in self.fields:
             field = self.fields["speaker"]
-            members = Member.objects.filter(branch=branch)
-            field.queryset = members.filter(
-                Q(transferred_out_on__isnull=True) | Q(pk=self.instance.speaker_id or 0)
-            ).order_by("name", "pk")
+            field.queryset = members.filter(on_the_day | Q(pk=self.instance.speaker_id or 0))
             field.empty_label = "（从本支部花名册中选择）"
             field.error_messages["invalid_choice"] = f"{field.label}须是本支部花名册中的人员"
         if "responsible_member" in self.fields:
             field = self.fields["responsible_member"]
-            field.queryset = (
-                Member.objects.filter(branch=branch)
-                .filter(Q(transferred_out_on__isnull=True) | Q(pk=self.instance.responsible_member_id or 0))
-                .order_by("name", "pk")
-            )
+            field.queryset = members.filter(on_the_day | Q(pk=self.instance.responsible_member_id or 0))
             field.empty_label = "（从本支部花名册中选择）"
             field.error_messages["invalid_choice"] = "责任人须是本支部花名册中的人员"
         if "headcount" in self.fields:
@@ -154,11 +151,7 @@ class ActivityForm(forms.ModelForm):
         if "participant_members" in self.fields:
             field = self.fields["participant_members"]
             chosen = list(self.instance.participant_members.values_list("pk", flat=True)) if self.instance.pk else []
-            field.queryset = (
-                Member.objects.filter(branch=branch)
-                .filter(Q(transferred_out_on__isnull=True) | Q(pk__in=chosen))
-                .order_by("name", "pk")
-            )
+            field.queryset = members.filter(on_the_day | Q(pk__in=chosen))
             field.error_messages["invalid_choice"] = "只能选择本支部花名册中的人员"
             field.error_messages["invalid_pk_value"] = "只能选择本支部花名册中的人员"
             field.help_text = "从本支部花名册中勾选；花名册以外的人员填在“其他参加人员”中"
@@ -265,7 +258,8 @@ _STATUS_KEY = re.compile(r"^m(\d+)-status$")
 
 
 class AttendanceForm(forms.Form):
-    """One row per person on the roster: 出席, 缺席 (with a reason), or 不计入 (not expected).
+    """One row per person on the roster: 出席, 缺席 (with a reason, or none when the secretary does
+    not know it: stored blank, it is an absence 未说明原因), or 不计入 (not expected).
 
     Rows are validated against the roster: a posted id of anyone else (another branch's member, a
     tampered form) makes the whole form invalid, and nothing is saved."""
@@ -284,7 +278,7 @@ class AttendanceForm(forms.Form):
                 max_length=100,
                 initial=reason,
                 error_messages={"max_length": "缺席原因不能超过 100 个字"},
-                widget=forms.TextInput(attrs={"placeholder": "缺席原因，如：出差、病假"}),
+                widget=forms.TextInput(attrs={"placeholder": "缺席原因，如：出差、病假；不清楚的留空"}),
             )
 
     def clean(self):
@@ -296,8 +290,6 @@ class AttendanceForm(forms.Form):
         counted = 0
         for member in self.roster:
             status = data.get(f"m{member.pk}-status")
-            if status == ABSENT and not data.get(f"m{member.pk}-reason", "").strip():
-                self.add_error(f"m{member.pk}-reason", f"请填写{member.name}的缺席原因")
             if status in (PRESENT, ABSENT):
                 counted += 1
         if not counted and not self.errors:

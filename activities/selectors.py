@@ -256,8 +256,9 @@ class PeriodFacts:
     roster: tuple[Mapping, ...] | None = field(default=None, compare=False, repr=False)
     # Record id → every kind it counts as, for every record of the period.
     counted_kinds: Mapping[int, frozenset[str]] | None = field(default=None, compare=False, repr=False)
-    # Every (kind, record id, date, party group id, record's own kind) of the period's calendar
-    # year, for the compliance calendar (``activities.compliance.branch_calendar``).
+    # Every (kind, record id, date, party group id, record's own kind, 所属年度) of the period's
+    # calendar year, and of later records that review a year (an annual 组织生活会 held the next
+    # January), for the compliance calendar (``activities.compliance.branch_calendar``).
     year_kinds: tuple[tuple, ...] | None = field(default=None, compare=False, repr=False)
     # The period's attendance rows (member id, name, present, absence reason, record id), the
     # compliance rules in force for the branch and whether any outlet is: read with the records
@@ -435,17 +436,23 @@ def _year_kind_rows(branch: Organisation, period: Period) -> list[tuple]:
 
     Read for the whole year: a half-year report's compliance calendar judges year-long rules
     (a yearly 民主评议) on the year's records, and takes them from here instead of reading the
-    same table again (``year_kinds``). The period's rows are filtered out of the year's."""
+    same table again (``year_kinds``). The period's rows are filtered out of the year's. Later
+    records that review a year (所属年度) come too: the calendar counts the year's annual meeting
+    held the next January for the year (``compliance.counts_for_year``)."""
     year_start, year_end = datetime.date(period.start.year, 1, 1), datetime.date(period.start.year, 12, 31)
     return _YEAR_KIND_ROWS.rows(branch_id=branch.pk, year_start=year_start, year_end=year_end)
 
 
 _YEAR_KIND_ROWS = PreparedQuery(
     lambda branch_id, year_start, year_end: ActivityKind.objects.filter(
-        activity__branch_id=branch_id, activity__date__range=(year_start, year_end)
+        Q(activity__date__range=(year_start, year_end))
+        | Q(activity__date__gt=year_end, activity__year_of__isnull=False),
+        activity__branch_id=branch_id,
     )
     .order_by("activity__date", "activity_id")
-    .values_list("kind", "activity_id", "activity__date", "activity__party_group_id", "activity__kind")
+    .values_list(
+        "kind", "activity_id", "activity__date", "activity__party_group_id", "activity__kind", "activity__year_of"
+    )
 )
 
 
@@ -571,7 +578,7 @@ def _count(year_rows: Iterable[tuple], details: Iterable[Activity], period: Peri
     ids_by_kind: dict[str, list[int]] = defaultdict(list)
     kinds_of: dict[int, set[str]] = defaultdict(set)
     group_meetings: list[tuple[datetime.date, int | None]] = []
-    for kind, activity_id, day, group_id, _ in year_rows:
+    for kind, activity_id, day, group_id, *_ in year_rows:
         if not period.start <= day <= period.end:
             continue
         ids_by_kind[kind].append(activity_id)

@@ -187,18 +187,24 @@ def activity_delete(*, activity: Activity, by=None) -> None:
 # Attendance ------------------------------------------------------------------------------------
 
 
-def attendance_roster(*, activity: Activity) -> list[Member]:
-    """Who may be listed for the meeting: the branch roster on the meeting's date (members not yet
-    joined or already transferred out are left off) plus anyone already registered for it.
-    For a 党小组会 that group's members come first."""
-    day = activity.date
-    on_roster = (Q(transferred_out_on__isnull=True) | Q(transferred_out_on__gt=day)) & (
-        Q(joined_on__isnull=True) | Q(joined_on__lte=day)
+def on_roster(day: datetime.date) -> Q:
+    """The branch's roster rows that were on it on ``day``: joined (or listed) and transferred in
+    by then, and not transferred out on or before it (dates left blank: always were). The people
+    a record of that day may name (its attendance, participants, speaker)."""
+    return (
+        (Q(joined_on__isnull=True) | Q(joined_on__lte=day))
+        & (Q(transferred_in_on__isnull=True) | Q(transferred_in_on__lte=day))
+        & (Q(transferred_out_on__isnull=True) | Q(transferred_out_on__gt=day))
     )
+
+
+def attendance_roster(*, activity: Activity) -> list[Member]:
+    """Who may be listed for the meeting: the branch roster on the meeting's date (``on_roster``)
+    plus anyone already registered for it. For a 党小组会 that group's members come first."""
     registered = Q(attendance__activity=activity)
     members = list(
         Member.objects.filter(branch_id=activity.branch_id)
-        .filter(on_roster | registered)
+        .filter(on_roster(activity.date) | registered)
         .select_related("party_group")
         .distinct()
         .order_by("party_group__name", "name", "pk")
@@ -218,6 +224,23 @@ def attendance_expected_by_default(*, activity: Activity, member: Member) -> boo
     if "party_group" in kind.required and activity.party_group_id:
         return member.party_group_id == activity.party_group_id
     return member.status in (Member.Status.FULL, Member.Status.PROBATIONARY)
+
+
+# What secretaries type when they do not know why someone was absent: stored as no reason, so the
+# absence counts as unexplained (a report's 〔缺席未说明原因情况〕). An explicit list, compared
+# whole: 「病假不明确」 is a reason.
+NOT_A_REASON = frozenset({
+    "无", "无故", "无故缺席", "无故缺会", "无故未到", "无原因", "没有原因",
+    "不明", "原因不明", "不详", "原因不详", "未知", "原因未知",
+    "未说明", "未说明原因", "未说明理由", "-", "—", "/",
+})
+
+
+def absence_reason(text: str) -> str:
+    """The reason to store for an absence: as typed, or blank for none (``NOT_A_REASON``)."""
+    reason = text.strip()
+    bare = reason.rstrip("。.")  # 「无。」 says no more than 「无」
+    return "" if not bare or bare in NOT_A_REASON else reason
 
 
 @dataclass(frozen=True)
@@ -246,7 +269,8 @@ def attendance_marks(*, activity: Activity, roster: list[Member]) -> tuple[dict[
 
 @transaction.atomic
 def attendance_save(*, activity: Activity, rows: Iterable[AttendanceRow], by=None) -> list[Attendance]:
-    """Make the meeting's attendance ``rows`` (members left out are not counted).
+    """Make the meeting's attendance ``rows`` (members left out are not counted). An absence
+    without a reason, or with one that says none (``absence_reason``), is stored without one.
 
     Only what changed is written — rows added, changed or removed — so the audit log shows who
     changed whose attendance, not the whole list deleted and created again on every save."""
@@ -257,9 +281,6 @@ def attendance_save(*, activity: Activity, rows: Iterable[AttendanceRow], by=Non
         raise ValueError(f"members {sorted(strangers)} are not on the roster of {activity.branch}")
     if len({row.member_id for row in rows}) != len(rows):
         raise ValueError("a member is listed twice")
-    for row in rows:
-        if not row.present and not row.absence_reason.strip():
-            raise ValueError("an absence needs a reason")
     existing = {row.member_id: row for row in activity.attendance.select_related("member")}
     wanted = {row.member_id for row in rows}
     for member_id, row in existing.items():
@@ -267,7 +288,7 @@ def attendance_save(*, activity: Activity, rows: Iterable[AttendanceRow], by=Non
             row.delete()
     saved, to_create = [], []
     for row in rows:
-        reason = "" if row.present else row.absence_reason.strip()
+        reason = "" if row.present else absence_reason(row.absence_reason)
         current = existing.get(row.member_id)
         if current is None:
             current = Attendance(activity=activity, member=roster[row.member_id], present=row.present, absence_reason=reason)
