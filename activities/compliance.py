@@ -203,6 +203,11 @@ def _window_of(frequency: str, month: Month) -> tuple[Month, Month]:
     return (year, first), (year, first + size - 1)
 
 
+def window_end(frequency: str, month: Month) -> datetime.date:
+    """The last day of the calendar window containing ``month``: a yearly rule's in December."""
+    return _month_end(_window_of(frequency, month)[1])
+
+
 def _month_start(month: Month) -> datetime.date:
     return datetime.date(month[0], month[1], 1)
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from activities.compliance import DONE, MISSED, NA, branch_calendar
+from activities.compliance import DONE, MISSED, NA, branch_calendar, window_end
 from activities.kinds import KINDS, Category
 from activities.models import Attendance, ComplianceRule, Outlet
 from activities.quorum import Known
@@ -194,7 +194,7 @@ def _rule_statuses(calendar) -> tuple[RuleStatus, ...]:
         for row in rows:
             names: list[str] = []
             row_months: list[int] = []
-            for cell in row.cells:
+            for month, cell in zip(calendar.months, row.cells, strict=True):
                 ids.update(cell.activity_ids)
                 if cell.status == MISSED:
                     name = cell.label.removesuffix("未召开")
@@ -202,7 +202,10 @@ def _rule_statuses(calendar) -> tuple[RuleStatus, ...]:
                         names.append(name)
                     months.append(cell.month)
                     row_months.append(cell.month)
-                elif cell.status not in (DONE, NA):
+                elif cell.status not in (DONE, NA) and window_end(row.rule.frequency, month) <= calendar.period.end:
+                    # Due within the period and not yet held. A window reaching past the period (a
+                    # yearly 组织生活会 in a first half) is the next report's to tell, not a rule
+                    # this half left unkept.
                     still_open = True
             if names:
                 monthly = row.rule.frequency == ComplianceRule.Frequency.MONTHLY
