@@ -248,8 +248,26 @@ def _who(detail) -> str:
 # own verb before the title is then not said again.
 TITLE_VERBS = (
     "学习", "观看", "收看", "开展", "召开", "组织", "举办", "举行", "参观", "讲授", "研究", "审议", "讨论",
-    "传达", "重温", "走访", "慰问", "参加", "进行",
+    "传达", "重温", "走访", "慰问", "参加", "进行", "研讨", "研学", "自学",
 )
+# How a title may say the way it studies before its verb (「集中学习」「专题研讨」「传达学习」): such a
+# title starts with its own verb as much as 「学习……」 does.
+_VERB_MANNERS = (
+    "集中", "专题", "深入", "认真", "系统", "全面", "持续", "继续", "再次", "集体", "个人", "原原本本", "传达",
+    "交流", "读书", "跟进",
+)
+
+
+def _leading_verb(title: str) -> str:
+    """The verb a title starts with, with the way it is done (「集中学习」「专题研讨」), or ""."""
+    for manner in ("", *_VERB_MANNERS):
+        if not title.startswith(manner):
+            continue
+        rest = title[len(manner):]
+        verb = next((verb for verb in TITLE_VERBS if rest.startswith(verb)), "")
+        if verb and len(title) > len(manner) + len(verb):
+            return manner + verb
+    return ""
 
 
 def _fit_title(template: str, title: str, words: tuple[str, ...]) -> tuple[str, str]:
@@ -260,7 +278,8 @@ def _fit_title(template: str, title: str, words: tuple[str, ...]) -> tuple[str, 
     - a title ending with what follows it (「疫情防控专项工作」 before 「工作」) loses that ending;
     - a title starting with the verb before it (「学习二十届四中全会精神」 after 「学习」) loses the
       template's verb, and a title starting with another verb replaces the template's verb where the
-      title ends the clause (「学习{title}」 with 「观看警示教育片」)."""
+      title ends the clause (「学习{title}」 with 「观看警示教育片」); a verb said with its manner
+      (「集中学习」「专题研讨」) is the title's verb as much as the bare one."""
     if "{title}" not in template:
         return template, title
     before, after = template.split("{title}", 1)
@@ -286,11 +305,11 @@ def _fit_title(template: str, title: str, words: tuple[str, ...]) -> tuple[str, 
         if after.startswith(title[-size:]):
             title = title[:-size]
             break
+    leading = _leading_verb(title)
     for verb in TITLE_VERBS:
         if before.endswith(verb):
-            if title.startswith(verb) and len(title) > len(verb):
-                before = before[: -len(verb)]
-            elif title.startswith(TITLE_VERBS) and not after.strip("，。"):
+            if leading.endswith(verb) or (leading and not after.strip("，。")):
+                # 「学习集中学习……」, 「开展观看……」: the title's own verb is the clause's.
                 before = before[: -len(verb)]
             break
     return before + "{title}" + after, title
