@@ -258,12 +258,25 @@ _VERB_MANNERS = (
 )
 
 
+# Nouns that start with a verb's characters (「研究生招生复试志愿服务」 is no 「研究……」): a title
+# starting with one has no verb of its own, and the phrasing's verb stays (「开展研究生……」).
+VERB_LIKE_NOUNS = (
+    "研究生", "研究院", "研究所", "研究室", "研究员", "研究会", "研究中心", "研究团队", "研究成果",
+    "学习委员", "学习小组", "学习强国", "学习园地", "学习型", "学习会", "学习笔记", "学习心得", "学习资料",
+    "组织部", "组织委员", "组织生活", "组织关系", "讨论稿", "审议稿", "慰问品", "慰问金", "慰问信", "参观团",
+    "传达室", "举办方", "开展情况",
+)
+
+
 def _leading_verb(title: str) -> str:
-    """The verb a title starts with, with the way it is done (「集中学习」「专题研讨」), or ""."""
+    """The verb a title starts with, with the way it is done (「集中学习」「专题研讨」), or "" — a
+    title starting with a noun such as 研究生 or 学习委员 has none."""
     for manner in ("", *_VERB_MANNERS):
         if not title.startswith(manner):
             continue
         rest = title[len(manner):]
+        if rest.startswith(VERB_LIKE_NOUNS):
+            return ""
         verb = next((verb for verb in TITLE_VERBS if rest.startswith(verb)), "")
         if verb and len(title) > len(manner) + len(verb):
             return manner + verb

@@ -30,3 +30,21 @@ def test_a_study_title_with_its_own_study_verb_gets_no_second_one():
     assert phrase_one(study, _detail("study", "学习《中国共产党章程》")).endswith("召开理论学习会，学习《中国共产党章程》")
     # A title without a verb of its own still gets the phrasing's.
     assert phrase_one(study, _detail("study", "党的二十届四中全会精神")).endswith("召开理论学习会，学习党的二十届四中全会精神")
+
+
+# --- a noun that starts like a verb -----------------------------------------------------------------
+
+
+def test_a_title_starting_with_a_noun_like_研究生_keeps_the_phrasings_verb():
+    volunteer = KINDS["volunteer"]
+    detail = _detail(
+        "volunteer", "研究生招生复试志愿服务", place="材料学院", participants="复试考生", party_participants=3, headcount=3
+    )
+    assert phrase_one(volunteer, detail) == "3月6日，组织3名党员在材料学院为复试考生开展研究生招生复试志愿服务"
+    assert phrase_one(KINDS["petition_publicity"], _detail("petition_publicity", "研究生信访举报宣传进宿舍")) == (
+        "3月6日，开展研究生信访举报宣传进宿舍"
+    )
+    # A title that does start with a verb still replaces the phrasing's.
+    assert phrase_one(volunteer, _detail("volunteer", "走访社区孤寡老人", party_participants=3, headcount=3)) == (
+        "3月6日，组织3名党员走访社区孤寡老人"
+    )
