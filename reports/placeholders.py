@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from activities.kinds import KINDS, Kind, ordered_by
 from activities.models import Activity, Outlet
+from activities.outlets import INTERNAL_OR_OTHER
 from activities.selectors import Named, OutletTally, PeriodFacts
 
 from .judgments import PLAN_FIGURES, PROBLEM_FIGURES, JudgmentFigure, judgments_of
@@ -577,6 +578,15 @@ def _publicity_total(facts: PeriodFacts) -> Value | None:
     return Value(f"{total}篇", publicity_ids=facts.publicity_ids) if total else None
 
 
+def _outlet_name(outlet: OutletTally) -> str:
+    """The outlet as a report names it: the pieces counted under the menu's 「内部刊物/其他」 were
+    in an internal bulletin or an outlet not named, which a report calls 「内部刊物等其他媒体」;
+    a typed name with a slash (「网站/公众号」) reads as a list."""
+    if outlet.name == INTERNAL_OR_OTHER:
+        return "内部刊物等其他媒体"
+    return re.sub(r"\s*/\s*", "、", outlet.name)
+
+
 def publicity_breakdown(outlets: Sequence[OutletTally]) -> str:
     """「省交通厅网站和微信公众号发布14篇、省服务中心网站16篇；新**报道5次、新华网客户端报道2次；
     中国**网、澎湃新闻、腾讯新闻各报道1次；……」
@@ -607,12 +617,12 @@ def publicity_breakdown(outlets: Sequence[OutletTally]) -> str:
             first = run[0]
             verb = "发布" if first.unit == Outlet.Unit.PIECE else "报道"
             if len(run) > 1:
-                pieces.append(("、".join(o.name for o in run) + f"各{verb}{first.count}{first.unit}", True))
+                pieces.append(("、".join(_outlet_name(o) for o in run) + f"各{verb}{first.count}{first.unit}", True))
                 previous_unit = None
                 continue
             if first.unit == Outlet.Unit.PIECE and previous_unit == Outlet.Unit.PIECE:
                 verb = ""  # 「…发布14篇、省服务中心网站16篇」
-            pieces.append((f"{first.name}{verb}{first.count}{first.unit}", False))
+            pieces.append((f"{_outlet_name(first)}{verb}{first.count}{first.unit}", False))
             previous_unit = first.unit
         text = pieces[0][0]
         for (_, before_shared), (piece, shared) in zip(pieces, pieces[1:], strict=False):

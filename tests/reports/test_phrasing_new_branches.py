@@ -5,10 +5,20 @@ write it, and nothing in it that the branch's records do not say."""
 import datetime
 
 from activities.kinds import KINDS
+from activities.models import Outlet
+from activities.outlets import INTERNAL_OR_OTHER
 from activities.selectors import Detail
-from reports.placeholders import phrase_one
+from branchwork.periods import Period
+from reports.placeholders import PLACEHOLDERS, phrase_one
+from tests.memory import Piece, period_facts_of
 
 D = datetime.date
+H1 = Period.parse("2026H1")
+
+
+def _fill(name: str, facts) -> str | None:
+    value = PLACEHOLDERS[name].fill(facts)
+    return value.text if value else None
 
 
 def _detail(kind: str, title: str, **fields) -> Detail:
@@ -48,3 +58,17 @@ def test_a_title_starting_with_a_noun_like_研究生_keeps_the_phrasings_verb():
     assert phrase_one(volunteer, _detail("volunteer", "走访社区孤寡老人", party_participants=3, headcount=3)) == (
         "3月6日，组织3名党员走访社区孤寡老人"
     )
+
+
+# --- publicity: an outlet the menu names by its label -----------------------------------------------
+
+
+def test_pieces_counted_under_the_menus_other_outlet_are_not_named_by_its_label():
+    facts = period_facts_of(
+        period=H1,
+        pieces=[
+            Piece("集团公司微信公众号", D(2026, 3, 1), count=2),
+            Piece(INTERNAL_OR_OTHER, D(2026, 4, 1), count=2, level=Outlet.Level.OTHER),
+        ],
+    )
+    assert _fill("宣传稿件分项", facts) == "集团公司微信公众号发布2篇；内部刊物等其他媒体发布2篇"
