@@ -27,7 +27,7 @@ name in ``services.EDITABLE_FIELDS``).
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -128,7 +128,9 @@ class Kind:
     # How the report phrases one record (a template, see DEFAULT_ONE, or a function of the
     # record's details when the wording depends on them) and a series.
     one: "str | Callable[[object], str]" = DEFAULT_ONE
-    series: str = DEFAULT_SERIES
+    # A template, or a function of the records and their count where what the series is called
+    # depends on them (党费: 「收缴党费2次」, with 「、捐款1次」 only where a record is a 捐款).
+    series: "str | Callable[[Sequence, int], str]" = DEFAULT_SERIES
     rule: Rule | None = None
     # Shown on the compliance calendar with what was held even where no rule is in force.
     recorded_without_rule: bool = False
@@ -239,6 +241,17 @@ def _dues_lead(facts) -> str:
         return "严格党费收缴管理。" if strict else "开展党费收缴工作。"
     given = [what for what in ("特殊党费", "捐款") if any(record.payment_type == what for record in records)]
     return f"组织党员{'缴纳' if given[:1] == ['特殊党费'] else ''}{'、'.join(given)}。" if given else ""
+
+
+# What the series says of each payment type, in this order.
+_PAYMENTS = (("党费", "收缴党费"), ("特殊党费", "缴纳特殊党费"), ("捐款", "捐款"), ("慰问金", "发放慰问金"))
+
+
+def _dues_series(records: Sequence, count: int) -> str:
+    """「收缴党费2次」, 「收缴党费2次、捐款1次」: only the payment types the records hold."""
+    counts = {what: sum(1 for r in records if (r.payment_type or "党费") == what) for what, _ in _PAYMENTS}
+    parts = [f"{said}{counts[what]}次" for what, said in _PAYMENTS if counts[what]]
+    return "、".join(parts) if parts else f"党费与捐款{count}次"
 
 
 def _purpose(title: str, what: str) -> str:
@@ -686,7 +699,7 @@ for _kind in [
         },
         words=("特殊党费", "缴纳党费", "党费收缴", "捐款"),
         one=lambda slots: _dues_phrase(slots),
-        series="党费收缴和捐款{count}次",
+        series=_dues_series,
         report_section=2,
         # Neutral about 捐款: the records' own phrasing names a 捐款 or 特殊党费 where one was made.
         report_lead=_dues_lead,

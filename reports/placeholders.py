@@ -164,7 +164,7 @@ def _kind_details(code: str) -> Callable[[PeriodFacts], Value | None]:
         if len(records) == 1:
             return Value(ones[0], _ids(records))
         tally = facts.figure(code)
-        head = phrase_series(kind, tally.count)
+        head = phrase_series(kind, tally.count, records)
         return Value(f"{head}，其中" + "；".join(ones), _ids(records))
 
     return fill
@@ -424,8 +424,11 @@ def phrase_one(kind: Kind, detail) -> str:
     return text.strip("，")
 
 
-def phrase_series(kind: Kind, count: int) -> str:
-    """A series of records of a kind (``Kind.series``): 「召开理论学习会6次」."""
+def phrase_series(kind: Kind, count: int, records: Sequence = ()) -> str:
+    """A series of records of a kind (``Kind.series``): 「召开理论学习会6次」; a kind whose series is
+    named by what its records are (党费) reads them."""
+    if callable(kind.series):
+        return kind.series(records, count)
     return kind.series.format(label=kind.label, count=count, unit=kind.unit)
 
 

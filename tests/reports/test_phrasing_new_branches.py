@@ -3,6 +3,7 @@ graduate-student branch, a factory workshop branch): each sentence read as a Chi
 write it, and nothing in it that the branch's records do not say."""
 
 import datetime
+from decimal import Decimal
 
 from activities.kinds import KINDS
 from activities.models import Outlet
@@ -10,7 +11,7 @@ from activities.outlets import INTERNAL_OR_OTHER
 from activities.selectors import Detail
 from branchwork.periods import Period
 from reports.placeholders import PLACEHOLDERS, phrase_one
-from tests.memory import Piece, period_facts_of
+from tests.memory import Piece, period_facts_of, record
 
 D = datetime.date
 H1 = Period.parse("2026H1")
@@ -72,3 +73,25 @@ def test_pieces_counted_under_the_menus_other_outlet_are_not_named_by_its_label(
         ],
     )
     assert _fill("宣传稿件分项", facts) == "集团公司微信公众号发布2篇；内部刊物等其他媒体发布2篇"
+
+
+# --- 党费: the series names the payments the records hold --------------------------------------------
+
+
+def _dues(day, payment_type, **fields):
+    fields.setdefault("title", f"{day.month}月{payment_type}")
+    return record("dues", day, payment_type=payment_type, **fields)
+
+
+def test_a_dues_series_names_only_the_payment_types_recorded():
+    quarters = [
+        _dues(D(2026, 1, 10), "党费", paid_count=12, member_total=12, amount=Decimal("156.60")),
+        _dues(D(2026, 4, 10), "党费", paid_count=11, member_total=12, amount=Decimal("148.20")),
+    ]
+    assert _fill("党费与捐款详情", period_facts_of(quarters, period=H1)) == (
+        "收缴党费2次，其中1月10日，12名党员（应缴12名）按期缴纳党费共156.60元；"
+        "4月10日，11名党员（应缴12名）按期缴纳党费共148.20元"
+    )
+    relief = _dues(D(2026, 5, 20), "捐款", title="防汛救灾捐款", paid_count=10, amount=Decimal("2000"))
+    text = _fill("党费与捐款详情", period_facts_of([*quarters, relief], period=H1))
+    assert text.startswith("收缴党费2次、捐款1次，其中"), text
