@@ -861,13 +861,24 @@ def _superiors_listed(facts: PeriodFacts) -> Value | None:
     return Value("、".join(superiors)) if superiors else None
 
 
+# A campaign whose name ends in one of these is named whole (「“党建+科研”融合行动」); 「活动」 after
+# it would say the kind twice.
+CAMPAIGN_NOUNS = (
+    "行动", "工程", "计划", "竞赛", "比武", "大赛", "攻坚", "攻坚战", "运动", "主题教育", "创建", "评比", "大会",
+    "大讲堂", "论坛", "擂台赛",
+)
+
+
 def _campaigns(facts: PeriodFacts) -> Value | None:
-    """「“行业管理提升年”和“三比三促三提升”活动」"""
+    """「“行业管理提升年”和“三比三促三提升”活动」; a name that says what kind of campaign it is
+    stands as it is: 「“党建+科研”融合行动」."""
     campaigns = _profile(facts).campaigns
     if not campaigns:
         return None
-    text = join_he([quoted(_strip_suffix(name, "活动")) for name in campaigns])
-    return Value(text + "活动")
+    named = [name.strip() for name in campaigns if name.strip().endswith(CAMPAIGN_NOUNS)]
+    plain = [quoted(_strip_suffix(name.strip(), "活动")) for name in campaigns if name.strip() not in named]
+    parts = ([join_he(plain) + "活动"] if plain else []) + [quoted(name) for name in named]
+    return Value(join_list(parts) if plain else join_he(parts))
 
 
 # --- context -----------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from activities.outlets import INTERNAL_OR_OTHER
 from activities.selectors import Detail
 from branchwork.periods import Period
 from reports.placeholders import PLACEHOLDERS, phrase_one
-from tests.memory import Piece, period_facts_of, record
+from reports.profile import ProfileFacts
+from tests.memory import Piece, facts_of, period_facts_of, record
 
 D = datetime.date
 H1 = Period.parse("2026H1")
@@ -95,3 +96,19 @@ def test_a_dues_series_names_only_the_payment_types_recorded():
     relief = _dues(D(2026, 5, 20), "捐款", title="防汛救灾捐款", paid_count=10, amount=Decimal("2000"))
     text = _fill("党费与捐款详情", period_facts_of([*quarters, relief], period=H1))
     assert text.startswith("收缴党费2次、捐款1次，其中"), text
+
+
+# --- the year's campaigns -----------------------------------------------------------------------------
+
+
+def _campaigns(*names: str) -> str | None:
+    return _fill("年度主题活动", facts_of(period=H1, profile=ProfileFacts(campaigns=names)))
+
+
+def test_a_campaign_named_by_its_kind_gets_no_活动_after_it():
+    assert _campaigns("“党建+科研”融合行动") == "“党建+科研”融合行动"
+    assert _campaigns("安全生产百日攻坚", "质量提升工程") == "“安全生产百日攻坚”和“质量提升工程”"
+    # A name that does not say its kind is a campaign (活动), as the reference writes it.
+    assert _campaigns("行业管理提升年", "三比三促三提升") == "“行业管理提升年”和“三比三促三提升”活动"
+    assert _campaigns("学雷锋活动") == "“学雷锋”活动"
+    assert _campaigns("行业管理提升年", "“党建+科研”融合行动") == "“行业管理提升年”活动、“党建+科研”融合行动"
