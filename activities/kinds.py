@@ -254,6 +254,20 @@ def _dues_series(records: Sequence, count: int) -> str:
     return "、".join(parts) if parts else f"党费与捐款{count}次"
 
 
+def _volunteer_lead(facts) -> str:
+    """The 志愿服务 item's lead: 「践行“我为群众办实事”」 only where a record of the period names
+    the campaign (its title, content or basis); else what the records show, the service itself."""
+    said = any(
+        "办实事" in text
+        for detail in facts.details
+        for text in (detail.title, detail.content, detail.outcome, *detail.basis)
+    )
+    if said:
+        return "密切联系服务群众，践行“我为群众办实事”。"
+    # Several records are counted by the series that follows (「开展志愿服务活动2次」).
+    return "密切联系服务群众。" if facts.count("volunteer").count > 1 else "密切联系服务群众，开展志愿服务。"
+
+
 def _purpose(title: str, what: str) -> str:
     """What a 捐款 or 特殊党费 was for, as its title names it: 「为泸定地震灾区缴纳特殊党费」 →
     「泸定地震灾区」, 「防汛救灾捐款」 → 「防汛救灾」; "" where the title names no purpose."""
@@ -632,7 +646,7 @@ for _kind in [
         one="{date}，{joint}组织{volunteers}{where}{served}开展{title}",
         series="开展志愿服务活动{count}次",
         report_section=3,
-        report_lead="密切联系服务群众，践行“我为群众办实事”。",
+        report_lead=_volunteer_lead,
     ),
     Kind(
         "visit",

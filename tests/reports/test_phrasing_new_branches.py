@@ -10,6 +10,7 @@ from activities.models import Outlet
 from activities.outlets import INTERNAL_OR_OTHER
 from activities.selectors import Detail
 from branchwork.periods import Period
+from reports.compile import default_items
 from reports.placeholders import PLACEHOLDERS, phrase_one
 from reports.profile import ProfileFacts
 from tests.memory import Piece, facts_of, period_facts_of, record
@@ -112,3 +113,22 @@ def test_a_campaign_named_by_its_kind_gets_no_活动_after_it():
     assert _campaigns("行业管理提升年", "三比三促三提升") == "“行业管理提升年”和“三比三促三提升”活动"
     assert _campaigns("学雷锋活动") == "“学雷锋”活动"
     assert _campaigns("行业管理提升年", "“党建+科研”融合行动") == "“行业管理提升年”活动、“党建+科研”融合行动"
+
+
+# --- the 志愿服务 item's lead -----------------------------------------------------------------------
+
+
+def _volunteer_item(*records) -> str:
+    drafts = default_items(facts=facts_of(list(records), period=H1))
+    return next(d.text for d in drafts if d.origin == "kind.volunteer")
+
+
+def test_the_volunteer_lead_says_我为群众办实事_only_where_a_record_names_it():
+    tutoring = record("volunteer", D(2026, 3, 5), title="学雷锋·科普进社区支教", place="光华社区")
+    assert _volunteer_item(tutoring) == "密切联系服务群众，开展志愿服务。〔志愿服务详情〕。"
+    interview = record("volunteer", D(2026, 3, 28), title="研究生招生复试志愿服务", place="材料学院")
+    assert _volunteer_item(tutoring, interview) == "密切联系服务群众。〔志愿服务详情〕。"
+    campaign = record(
+        "volunteer", D(2026, 4, 12), title="义务理发", content="按照“我为群众办实事”实践活动安排，为老年居民义务理发。"
+    )
+    assert _volunteer_item(tutoring, campaign) == "密切联系服务群众，践行“我为群众办实事”。〔志愿服务详情〕。"
