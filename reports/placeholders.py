@@ -687,23 +687,24 @@ def _joint_themed_days(facts: PeriodFacts) -> Value | None:
 
 
 
+# What names a post rather than its field: 「党员先锋示范岗」「党员先锋岗」「示范岗」「岗位」….
+_POST_NAME = re.compile(r"(?:党员)?(?:先锋)?(?:示范|模范|责任)?(?:岗位?|窗口)$")
+
+
 def _pioneer_role(facts: PeriodFacts) -> Value | None:
     """「在收费服务、ETC客服以及疫情防控、保通保畅等急难险重任务中」: the posts, and the tasks
     recorded for them."""
     posts = facts.of_kind("pioneer_post")
     if not posts:
         return None
-    names = []
-    for detail in posts:
-        name = detail.title
-        for suffix in PIONEER_SUFFIXES:
-            name = _strip_suffix(name, suffix)
-        names.append(name)
-    names = _distinct(names)
+    # A post is said by its field (「数控加工党员先锋岗」 → 「数控加工」): a post's name is no task.
+    names = _distinct(_POST_NAME.sub("", detail.title.strip()) for detail in posts)
     tasks = _distinct(task for detail in posts for task in detail.forms)
+    fields = "、".join(names)
     if tasks:
-        return Value(f"在{'、'.join(names)}以及{'、'.join(tasks)}等急难险重任务中", _ids(posts))
-    return Value(f"在{'、'.join(names)}等岗位上", _ids(posts))
+        where = f"{fields}以及{'、'.join(tasks)}" if fields else "、".join(tasks)
+        return Value(f"在{where}等急难险重任务中", _ids(posts))
+    return Value(f"在{fields}等岗位上", _ids(posts)) if fields else None
 
 
 def _basis(kind: str) -> Callable[[PeriodFacts], Value | None]:

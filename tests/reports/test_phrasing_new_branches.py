@@ -132,3 +132,22 @@ def test_the_volunteer_lead_says_我为群众办实事_only_where_a_record_names
         "volunteer", D(2026, 4, 12), title="义务理发", content="按照“我为群众办实事”实践活动安排，为老年居民义务理发。"
     )
     assert _volunteer_item(tutoring, campaign) == "密切联系服务群众，践行“我为群众办实事”。〔志愿服务详情〕。"
+
+
+# --- 先锋岗: a post is said by its field -------------------------------------------------------------
+
+
+def _posts(*posts: tuple[str, str]) -> str | None:
+    records = [
+        record("pioneer_post", D(2026, 3, 10), title=title, activity_forms=tasks) for title, tasks in posts
+    ]
+    return _fill("先锋岗作用", period_facts_of(records, period=H1))
+
+
+def test_a_pioneer_posts_name_is_reduced_to_its_field_among_the_tasks():
+    assert _posts(("数控加工党员先锋岗", "关键零部件加工攻关")) == "在数控加工以及关键零部件加工攻关等急难险重任务中"
+    assert _posts(("收费服务党员先锋示范岗", "疫情防控\n保通保畅"), ("ETC客服党员先锋示范岗", "疫情防控\n保通保畅")) == (
+        "在收费服务、ETC客服以及疫情防控、保通保畅等急难险重任务中"
+    )
+    assert _posts(("党员先锋岗", "设备抢修")) == "在设备抢修等急难险重任务中"
+    assert _posts(("焊接示范岗", "")) == "在焊接等岗位上"
