@@ -319,6 +319,61 @@ def _visit_phrase(slots: dict) -> str:
     return head
 
 
+# 谈心谈话's 「对象类别/原因」: a category of people (预备党员, 发展对象…), said before the name, maybe
+# followed by the kind of talk (「发展对象入党前谈话」, 「预备党员考察」); anything else is a reason.
+_TALK_CATEGORY = re.compile(
+    r"^(.{0,6}?(?:预备党员|正式党员|党员|发展对象|入党积极分子|积极分子|入党申请人|群众|职工|员工|干部|团员|学生|"
+    r"研究生|教师|支委|委员))(.*)$"
+)
+_TALK_PURPOSE = re.compile(r"^(?:入党前|转正前|预备期|任前|日常)?(?:教育|考察|培养|提醒|诫勉|关心|谈心|帮扶)*(?:谈话)?$")
+# 「马俊杰」「张三、李四」 are names (said with 同志); 「新入职党员」「全体支委」 are not.
+_PERSON = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_NOT_A_PERSON = ("党员", "群众", "职工", "对象", "分子", "干部", "学生", "教师", "员工", "人员", "支委", "委员", "同志", "家属")
+
+
+def _talked_with(names: str, category: str) -> str:
+    """「预备党员马俊杰同志」, 「高峰同志」, 「新入职党员」."""
+    people = [part for part in re.split(r"[、，,和及]", names) if part]
+    if people and all(_PERSON.match(p) and not p.endswith(_NOT_A_PERSON) for p in people):
+        names += "同志"
+    return f"{category}{names}"
+
+
+def _talk_phrase(slots: dict) -> str:
+    """谈心谈话 as one clause: 「3月10日，支部书记王晓琳同志与预备党员马俊杰同志开展预备期考察谈话」,
+    「3月20日，支部副书记李强同志就家庭变故与高峰同志开展关心谈话」.
+
+    The title is the talk's name where it names a kind of talk (…谈话), else its theme (「围绕……」);
+    the 对象类别/原因 field is a category before the name or a reason said with 「就」 — and what
+    the title already says (「家庭变故关心谈话」 after 「就家庭变故」) is not said again."""
+    title, reason, names = slots["raw_title"].strip(), slots["talk_reason"].strip(), slots["interviewee"].strip()
+    category, kind_of_talk = "", ""
+    match = _TALK_CATEGORY.match(reason)
+    if match and _TALK_PURPOSE.match(match.group(2)):
+        category, rest = match.groups()
+        reason = ""
+        if rest:
+            kind_of_talk = rest if rest.endswith("谈话") else f"{rest}谈话"
+    names_a_talk = re.sub(r"（[^（）]*）$", "", title).endswith("谈话")
+    titled = _TALK_CATEGORY.match(title)
+    if not category and names and titled and titled.group(2).endswith("谈话") and _TALK_PURPOSE.match(titled.group(2)):
+        category = titled.group(1)  # 「预备党员教育考察谈话」: whom the talk was with, before the name
+    theme = ""
+    if names_a_talk and title != "谈心谈话":
+        talk = title
+        if reason and title.startswith(reason) and title[len(reason):].endswith("谈话"):
+            talk = title[len(reason):]  # 「家庭变故关心谈话」 after 「就家庭变故」
+        elif category and title.startswith(category) and title[len(category):].endswith("谈话"):
+            talk = title[len(category):]  # 「预备党员教育考察谈话」 after 「与预备党员……」
+    else:
+        talk = kind_of_talk or "谈心谈话"
+        if title and not names_a_talk:
+            theme = f"围绕{slots['title']}"
+    about = f"就{reason}" if reason else ""
+    whom = _talked_with(names, category) if (names or category) else ""
+    return f"{slots['date']}，{slots['who']}{about}{'与' + whom if whom else ''}{theme}开展{talk}"
+
+
 def _approval_phrase(slots: dict) -> str:
     """A matter stated as its status has it: pending → 「已报院党委审批」, approved → 「经……批准」."""
     body = slots["approval_body"] or "上级党组织"
@@ -463,7 +518,7 @@ for _kind in [
         evidence=(Evidence.CONTENT,),
         labels={"host": "谈话人", "title": "谈话主题"},
         words=("交心谈心", "谈话谈心", "谈心"),
-        one="{date}，{who}{talked_with}开展谈心谈话{reason}，{title}",
+        one=lambda slots: _talk_phrase(slots),
         series="开展谈心谈话{count}次",
         report_section=2,
         report_lead="坚持开展谈心谈话。",

@@ -151,3 +151,41 @@ def test_a_pioneer_posts_name_is_reduced_to_its_field_among_the_tasks():
     )
     assert _posts(("党员先锋岗", "设备抢修")) == "在设备抢修等急难险重任务中"
     assert _posts(("焊接示范岗", "")) == "在焊接等岗位上"
+
+
+# --- 谈心谈话: one clause from the interviewee, the category or reason, and the title -----------------
+
+
+def _talk(title="", reason="", interviewee="", host="", host_post="", **fields) -> str:
+    detail = _detail(
+        "heart_talk", title, talk_reason=reason, interviewee=interviewee, host=host, host_post=host_post, **fields
+    )
+    return phrase_one(KINDS["heart_talk"], detail)
+
+
+def test_a_heart_talk_reads_as_one_clause_whatever_its_fields_hold():
+    secretary = {"host": "王晓琳", "host_post": "支部书记"}
+    # The category goes before the name; the title names the talk.
+    assert _talk("预备期考察谈话", "预备党员考察", "马俊杰", **secretary) == (
+        "3月6日，支部书记王晓琳同志与预备党员马俊杰同志开展预备期考察谈话"
+    )
+    assert _talk("入党前谈话", "发展对象入党前谈话", "赵一鸣", outcome="赵一鸣同志进一步端正了入党动机。", **secretary) == (
+        "3月6日，支部书记王晓琳同志与发展对象赵一鸣同志开展入党前谈话，赵一鸣同志进一步端正了入党动机"
+    )
+    # A reason is said with 就, and what the title repeats of it is not said again.
+    assert _talk("家庭变故关心谈话", "家庭变故", "高峰", host="李强", host_post="支部副书记") == (
+        "3月6日，支部副书记李强同志就家庭变故与高峰同志开展关心谈话"
+    )
+    assert _talk("预备党员教育考察谈话", "入党培养", "韩雪", **secretary) == (
+        "3月6日，支部书记王晓琳同志就入党培养与预备党员韩雪同志开展教育考察谈话"
+    )
+    # Blank fields leave their words out; a title that names no talk is its theme.
+    assert _talk() == "3月6日，开展谈心谈话"
+    assert _talk("谈心谈话", "", "马俊杰") == "3月6日，与马俊杰同志开展谈心谈话"
+    assert _talk("", "预备党员") == "3月6日，与预备党员开展谈心谈话"
+    assert _talk("", "新入职党员", **secretary) == "3月6日，支部书记王晓琳同志与新入职党员开展谈心谈话"
+    assert _talk("2月份谈心谈话", **secretary) == "3月6日，支部书记王晓琳同志开展2月份谈心谈话"
+    assert _talk("思想动态", "", "张三、李四") == "3月6日，与张三、李四同志围绕思想动态开展谈心谈话"
+    assert _talk("", "", "全体支委", **secretary) == "3月6日，支部书记王晓琳同志与全体支委开展谈心谈话"
+    for text in (_talk("入党前谈话", "发展对象入党前谈话", "赵一鸣"), _talk("家庭变故关心谈话", "家庭变故", "高峰")):
+        assert "（" not in text and "，" not in text.split("，", 1)[1], text

@@ -227,7 +227,7 @@ def test_a_talk_after_the_meeting_is_no_preparation_for_it(retirees):
     for claim in ("会前专题学习讨论", "广泛征求意见", "深入、真切的谈心谈话"):
         assert claim not in done
     # One talk is no 坚持.
-    assert "二是开展谈心谈话。2月8日，支部书记李建华同志与周秀英开展谈心谈话（身体欠佳）。" in done
+    assert "二是开展谈心谈话。2月8日，支部书记李建华同志就身体欠佳与周秀英同志开展谈心谈话。" in done
 
     _record(retirees, "heart_talk", D(2022, 1, 10), "组织生活会前谈心谈话", host="李建华", interviewee="赵桂兰")
     _opening, done, _problems, _plans = _draft(retirees)
