@@ -432,22 +432,48 @@ def phrase_series(kind: Kind, count: int, records: Sequence = ()) -> str:
     return kind.series.format(label=kind.label, count=count, unit=kind.unit)
 
 
+# A place one goes to (「赴雨花台烈士陵园」) rather than a room one meets in (「在车间会议室」).
+_SITE = re.compile(r"陵园|纪念馆|纪念碑|纪念园|基地|旧址|故居|博物馆|展览馆|档案馆|烈士|遗址|村$|社区$|敬老院|学校$|小学$")
+
+
+def _themed_day_clause(detail, *, partner: bool) -> str:
+    """One 主题党日 told by what it was: 「4月3日，与化学学院研究生第二党支部联合赴雨花台烈士陵园开展
+    “缅怀革命先烈 传承红色基因”主题党日活动，支部党员11名、化学学院研究生第二党支部党员12名参加，
+    参加党员撰写心得体会11篇」. The partner is said where ``partner`` (not said elsewhere)."""
+    # 「5月主题党日：赴党史教育基地」 is the day's theme after its running name.
+    title = re.sub(r"^[^：:]*(?:主题党日|党日活动)[^：:]*[：:]", "", detail.title.strip()) or detail.title.strip()
+    template, title = _fit_title("开展{title}主题党日活动", title, KINDS["themed_day"].all_words)
+    what = template.replace("{title}", _topic(title))
+    where = f"{'赴' if _SITE.search(detail.place) else '在'}{detail.place}" if detail.place else ""
+    joint = f"与{detail.joint_with}联合" if partner and detail.joint_with else ""
+    said = [f"{detail.date.month}月{detail.date.day}日，{joint}{where}{what}"]
+    # Who came: the branch's own people (as typed, else the members listed) and the others.
+    members = detail.party_participants
+    own = detail.participants or (
+        (f"支部党员{members}名" if detail.other_participants else f"{members}名党员") if members else ""
+    )
+    attendees = "、".join(x for x in (own, detail.other_participants) if x)
+    if attendees:
+        said.append(f"{attendees}参加")
+    if detail.outcome:
+        said.append(detail.outcome.strip().rstrip("。；;").replace("\n", "，"))
+    return "，".join(said)
+
+
+def _partners_said_apart(days) -> bool:
+    """Whether 〔联合开展主题党日〕 names the partners (every day of the period was held jointly);
+    otherwise each joint day names its own."""
+    return bool(days) and all(day.joint_with for day in days)
+
+
 def _themed_day_people_and_outcomes(facts: PeriodFacts) -> Value | None:
-    """Where each themed day was held, who came besides the members, what came of it — as the
-    records have it: 「3月5日在敬老院开展，全体党员教师、五年级学生30名参加，学生写了20篇学雷锋日记」."""
-    parts, ids = [], []
-    for detail in facts.of_kind("themed_day"):
-        attendees = "、".join(x for x in (detail.participants, detail.other_participants) if x)
-        if not (detail.place or attendees or detail.outcome):
-            continue
-        said = [f"{detail.date.month}月{detail.date.day}日" + (f"在{detail.place}开展" if detail.place else "的活动")]
-        if attendees:
-            said.append(f"{attendees}参加")
-        if detail.outcome:
-            said.append(detail.outcome.strip().rstrip("。；;").replace("\n", "，"))
-        parts.append("，".join(said))
-        ids.append(detail.id)
-    return Value("；".join(parts), tuple(ids)) if parts else None
+    """Each themed day by what it was, where, who came and what came of it — as the records have it:
+    「4月3日，与……联合赴雨花台烈士陵园开展“缅怀革命先烈”主题党日活动，……参加；6月26日，在……」."""
+    days = facts.of_kind("themed_day")
+    if not days:
+        return None
+    partner = not _partners_said_apart(days)
+    return Value("；".join(_themed_day_clause(day, partner=partner) for day in days), _ids(days))
 
 
 def _study_speakers(facts: PeriodFacts) -> Value | None:
@@ -678,8 +704,12 @@ def _themed_day_forms(facts: PeriodFacts) -> Value | None:
 
 
 def _joint_themed_days(facts: PeriodFacts) -> Value | None:
-    joint = [detail for detail in facts.of_kind("themed_day") if detail.joint_with]
-    if not joint:
+    """「与省档案馆党支部联合开展主题党日活动」 where every themed day of the period was held jointly;
+    where only some were, no such clause (it would claim them all, and 「其中……」 after it would make
+    every day joint): 〔主题党日参加与成效〕 names the partner on its own day."""
+    days = facts.of_kind("themed_day")
+    joint = [detail for detail in days if detail.joint_with]
+    if not joint or not _partners_said_apart(days):
         return None
     partners = _distinct(detail.joint_with for detail in joint)
     return Value(f"与{'、'.join(partners)}联合开展主题党日活动", _ids(joint))
@@ -936,7 +966,8 @@ _NAMED = [
     Placeholder(
         "联合开展主题党日",
         "联合开展的主题党日",
-        "登记了联合开展单位的主题党日，如“与省档案馆党支部联合开展主题党日活动”",
+        "本期各次主题党日都有联合开展单位时，如“与省档案馆党支部联合开展主题党日活动”；只有部分联合开展的，"
+        "在〔主题党日参加与成效〕中逐次写出",
         _joint_themed_days,
     ),
     Placeholder(
@@ -948,7 +979,8 @@ _NAMED = [
     Placeholder(
         "主题党日参加与成效",
         "主题党日的地点、参加人员与成效",
-        "记录中有地点、参加对象或成效的主题党日逐次写出，如“3月5日在敬老院开展，全体党员教师、五年级学生30名参加，学生写了20篇学雷锋日记”",
+        "各次主题党日逐次写出主题、地点、参加人员与成效，如“3月5日，赴敬老院开展“学雷锋”主题党日活动，"
+        "全体党员教师、五年级学生30名参加，学生写了20篇学雷锋日记”；部分联合开展的，写出当次的联合单位",
         _themed_day_people_and_outcomes,
     ),
     Placeholder(

@@ -189,3 +189,54 @@ def test_a_heart_talk_reads_as_one_clause_whatever_its_fields_hold():
     assert _talk("", "", "全体支委", **secretary) == "3月6日，支部书记王晓琳同志与全体支委开展谈心谈话"
     for text in (_talk("入党前谈话", "发展对象入党前谈话", "赵一鸣"), _talk("家庭变故关心谈话", "家庭变故", "高峰")):
         assert "（" not in text and "，" not in text.split("，", 1)[1], text
+
+
+# --- 主题党日: each day by what it was, the partner only on its own day --------------------------------
+
+
+def _themed_days():
+    return [
+        record(
+            "themed_day",
+            D(2026, 4, 3),
+            title="缅怀革命先烈 传承红色基因",
+            place="雨花台烈士陵园",
+            joint_with="化学学院研究生第二党支部",
+            other_participants="化学学院研究生第二党支部党员12名",
+            headcount=23,
+            party_participant_count=11,
+            activity_forms="参观烈士纪念馆\n敬献花篮",
+            outcome="参加党员撰写心得体会11篇。",
+        ),
+        record(
+            "themed_day",
+            D(2026, 6, 26),
+            title="6月主题党日：重温入党誓词",
+            place="材料学院楼B201",
+            party_participant_count=12,
+            activity_forms="重温入党誓词",
+        ),
+    ]
+
+
+def test_themed_days_held_jointly_only_sometimes_name_the_partner_on_that_day_alone():
+    facts = period_facts_of(_themed_days(), period=H1)
+    assert _fill("联合开展主题党日", facts) is None  # 「与……联合开展主题党日活动。其中……」 would make both joint
+    assert _fill("主题党日参加与成效", facts) == (
+        "4月3日，与化学学院研究生第二党支部联合赴雨花台烈士陵园开展“缅怀革命先烈 传承红色基因”主题党日活动，"
+        "支部党员11名、化学学院研究生第二党支部党员12名参加，参加党员撰写心得体会11篇；"
+        "6月26日，在材料学院楼B201开展重温入党誓词主题党日活动，12名党员参加"
+    )
+
+
+def test_a_day_with_nothing_but_its_place_is_still_told_by_what_it_was():
+    day = record("themed_day", D(2026, 1, 23), title="学习贯彻二十届四中全会精神主题党日", place="车间会议室")
+    text = _fill("主题党日参加与成效", period_facts_of([day], period=H1))
+    assert text == "1月23日，在车间会议室开展学习贯彻二十届四中全会精神主题党日活动"
+
+
+def test_when_every_day_was_joint_the_partner_is_said_once():
+    day = _themed_days()[0]
+    facts = period_facts_of([day], period=H1)
+    assert _fill("联合开展主题党日", facts) == "与化学学院研究生第二党支部联合开展主题党日活动"
+    assert _fill("主题党日参加与成效", facts).startswith("4月3日，赴雨花台烈士陵园开展“缅怀革命先烈 传承红色基因”主题党日活动")
