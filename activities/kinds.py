@@ -88,7 +88,7 @@ class Rule:
 # How the report phrases a record of a kind. Slots, each empty when the record has nothing for it:
 # {date} 「3月12日」, {title} the title (in quotation marks when it is a phrase), {where} 「在……」,
 # {joint} 「与……联合」, {who} the speaker or host with post, {whom} 「组织……」 (participants),
-# {talked_with} 「与……」 and {reason} 「（……）」 (谈心谈话), {branch_role} and {members_part} (专项工作),
+# {talked_with} 「与……」 and {reason} 「（……）」 (谈心谈话 itself is phrased by ``_talk_phrase``), {branch_role} and {members_part} (专项工作),
 # {label} the kind's label. A series adds {count} and {unit}. A title is fitted to its template
 # (``reports.placeholders.phrase_one``): one that starts with the template's verb, ends with the
 # words after it or names the kind itself is not said twice; what the record holds and the template
