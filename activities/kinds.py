@@ -27,7 +27,7 @@ name in ``services.EDITABLE_FIELDS``).
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -88,7 +88,7 @@ class Rule:
 # How the report phrases a record of a kind. Slots, each empty when the record has nothing for it:
 # {date} 「3月12日」, {title} the title (in quotation marks when it is a phrase), {where} 「在……」,
 # {joint} 「与……联合」, {who} the speaker or host with post, {whom} 「组织……」 (participants),
-# {talked_with} 「与……」 and {reason} 「（……）」 (谈心谈话), {branch_role} and {members_part} (专项工作),
+# {talked_with} 「与……」 and {reason} 「（……）」 (谈心谈话 itself is phrased by ``_talk_phrase``), {branch_role} and {members_part} (专项工作),
 # {label} the kind's label. A series adds {count} and {unit}. A title is fitted to its template
 # (``reports.placeholders.phrase_one``): one that starts with the template's verb, ends with the
 # words after it or names the kind itself is not said twice; what the record holds and the template
@@ -128,7 +128,9 @@ class Kind:
     # How the report phrases one record (a template, see DEFAULT_ONE, or a function of the
     # record's details when the wording depends on them) and a series.
     one: "str | Callable[[object], str]" = DEFAULT_ONE
-    series: str = DEFAULT_SERIES
+    # A template, or a function of the records and their count where what the series is called
+    # depends on them (党费: 「收缴党费2次」, with 「、捐款1次」 only where a record is a 捐款).
+    series: "str | Callable[[Sequence, int], str]" = DEFAULT_SERIES
     rule: Rule | None = None
     # Shown on the compliance calendar with what was held even where no rule is in force.
     recorded_without_rule: bool = False
@@ -241,6 +243,31 @@ def _dues_lead(facts) -> str:
     return f"组织党员{'缴纳' if given[:1] == ['特殊党费'] else ''}{'、'.join(given)}。" if given else ""
 
 
+# What the series says of each payment type, in this order.
+_PAYMENTS = (("党费", "收缴党费"), ("特殊党费", "缴纳特殊党费"), ("捐款", "捐款"), ("慰问金", "发放慰问金"))
+
+
+def _dues_series(records: Sequence, count: int) -> str:
+    """「收缴党费2次」, 「收缴党费2次、捐款1次」: only the payment types the records hold."""
+    counts = {what: sum(1 for r in records if (r.payment_type or "党费") == what) for what, _ in _PAYMENTS}
+    parts = [f"{said}{counts[what]}次" for what, said in _PAYMENTS if counts[what]]
+    return "、".join(parts) if parts else f"党费与捐款{count}次"
+
+
+def _volunteer_lead(facts) -> str:
+    """The 志愿服务 item's lead: 「践行“我为群众办实事”」 only where a record of the period names
+    the campaign (its title, content or basis); else what the records show, the service itself."""
+    said = any(
+        "办实事" in text
+        for detail in facts.details
+        for text in (detail.title, detail.content, detail.outcome, *detail.basis)
+    )
+    if said:
+        return "密切联系服务群众，践行“我为群众办实事”。"
+    # Several records are counted by the series that follows (「开展志愿服务活动2次」).
+    return "密切联系服务群众。" if facts.count("volunteer").count > 1 else "密切联系服务群众，开展志愿服务。"
+
+
 def _purpose(title: str, what: str) -> str:
     """What a 捐款 or 特殊党费 was for, as its title names it: 「为泸定地震灾区缴纳特殊党费」 →
     「泸定地震灾区」, 「防汛救灾捐款」 → 「防汛救灾」; "" where the title names no purpose."""
@@ -290,6 +317,61 @@ def _visit_phrase(slots: dict) -> str:
         what = slots["payment_type"] if slots["payment_type"] not in ("", "慰问金") else "慰问金"
         head += f"，送去{what}{amount:g}元" if isinstance(amount, (int, float)) else f"，送去{what}{amount.normalize():f}元"
     return head
+
+
+# 谈心谈话's 「对象类别/原因」: a category of people (预备党员, 发展对象…), said before the name, maybe
+# followed by the kind of talk (「发展对象入党前谈话」, 「预备党员考察」); anything else is a reason.
+_TALK_CATEGORY = re.compile(
+    r"^(.{0,6}?(?:预备党员|正式党员|党员|发展对象|入党积极分子|积极分子|入党申请人|群众|职工|员工|干部|团员|学生|"
+    r"研究生|教师|支委|委员))(.*)$"
+)
+_TALK_PURPOSE = re.compile(r"^(?:入党前|转正前|预备期|任前|日常)?(?:教育|考察|培养|提醒|诫勉|关心|谈心|帮扶)*(?:谈话)?$")
+# 「马俊杰」「张三、李四」 are names (said with 同志); 「新入职党员」「全体支委」 are not.
+_PERSON = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_NOT_A_PERSON = ("党员", "群众", "职工", "对象", "分子", "干部", "学生", "教师", "员工", "人员", "支委", "委员", "同志", "家属")
+
+
+def _talked_with(names: str, category: str) -> str:
+    """「预备党员马俊杰同志」, 「高峰同志」, 「新入职党员」."""
+    people = [part for part in re.split(r"[、，,和及]", names) if part]
+    if people and all(_PERSON.match(p) and not p.endswith(_NOT_A_PERSON) for p in people):
+        names += "同志"
+    return f"{category}{names}"
+
+
+def _talk_phrase(slots: dict) -> str:
+    """谈心谈话 as one clause: 「3月10日，支部书记王晓琳同志与预备党员马俊杰同志开展预备期考察谈话」,
+    「3月20日，支部副书记李强同志就家庭变故与高峰同志开展关心谈话」.
+
+    The title is the talk's name where it names a kind of talk (…谈话), else its theme (「围绕……」);
+    the 对象类别/原因 field is a category before the name or a reason said with 「就」 — and what
+    the title already says (「家庭变故关心谈话」 after 「就家庭变故」) is not said again."""
+    title, reason, names = slots["raw_title"].strip(), slots["talk_reason"].strip(), slots["interviewee"].strip()
+    category, kind_of_talk = "", ""
+    match = _TALK_CATEGORY.match(reason)
+    if match and _TALK_PURPOSE.match(match.group(2)):
+        category, rest = match.groups()
+        reason = ""
+        if rest:
+            kind_of_talk = rest if rest.endswith("谈话") else f"{rest}谈话"
+    names_a_talk = re.sub(r"（[^（）]*）$", "", title).endswith("谈话")
+    titled = _TALK_CATEGORY.match(title)
+    if not category and names and titled and titled.group(2).endswith("谈话") and _TALK_PURPOSE.match(titled.group(2)):
+        category = titled.group(1)  # 「预备党员教育考察谈话」: whom the talk was with, before the name
+    theme = ""
+    if names_a_talk and title != "谈心谈话":
+        talk = title
+        if reason and title.startswith(reason) and title[len(reason):].endswith("谈话"):
+            talk = title[len(reason):]  # 「家庭变故关心谈话」 after 「就家庭变故」
+        elif category and title.startswith(category) and title[len(category):].endswith("谈话"):
+            talk = title[len(category):]  # 「预备党员教育考察谈话」 after 「与预备党员……」
+    else:
+        talk = kind_of_talk or "谈心谈话"
+        if title and not names_a_talk:
+            theme = f"围绕{slots['title']}"
+    about = f"就{reason}" if reason else ""
+    whom = _talked_with(names, category) if (names or category) else ""
+    return f"{slots['date']}，{slots['who']}{about}{'与' + whom if whom else ''}{theme}开展{talk}"
 
 
 def _approval_phrase(slots: dict) -> str:
@@ -436,7 +518,7 @@ for _kind in [
         evidence=(Evidence.CONTENT,),
         labels={"host": "谈话人", "title": "谈话主题"},
         words=("交心谈心", "谈话谈心", "谈心"),
-        one="{date}，{who}{talked_with}开展谈心谈话{reason}，{title}",
+        one=lambda slots: _talk_phrase(slots),
         series="开展谈心谈话{count}次",
         report_section=2,
         report_lead="坚持开展谈心谈话。",
@@ -619,7 +701,7 @@ for _kind in [
         one="{date}，{joint}组织{volunteers}{where}{served}开展{title}",
         series="开展志愿服务活动{count}次",
         report_section=3,
-        report_lead="密切联系服务群众，践行“我为群众办实事”。",
+        report_lead=_volunteer_lead,
     ),
     Kind(
         "visit",
@@ -686,7 +768,7 @@ for _kind in [
         },
         words=("特殊党费", "缴纳党费", "党费收缴", "捐款"),
         one=lambda slots: _dues_phrase(slots),
-        series="党费收缴和捐款{count}次",
+        series=_dues_series,
         report_section=2,
         # Neutral about 捐款: the records' own phrasing names a 捐款 or 特殊党费 where one was made.
         report_lead=_dues_lead,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from activities.kinds import KINDS, Kind, ordered_by
 from activities.models import Activity, Outlet
+from activities.outlets import INTERNAL_OR_OTHER
 from activities.selectors import Named, OutletTally, PeriodFacts
 
 from .judgments import PLAN_FIGURES, PROBLEM_FIGURES, JudgmentFigure, judgments_of
@@ -163,7 +164,7 @@ def _kind_details(code: str) -> Callable[[PeriodFacts], Value | None]:
         if len(records) == 1:
             return Value(ones[0], _ids(records))
         tally = facts.figure(code)
-        head = phrase_series(kind, tally.count)
+        head = phrase_series(kind, tally.count, records)
         return Value(f"{head}，其中" + "；".join(ones), _ids(records))
 
     return fill
@@ -248,8 +249,39 @@ def _who(detail) -> str:
 # own verb before the title is then not said again.
 TITLE_VERBS = (
     "学习", "观看", "收看", "开展", "召开", "组织", "举办", "举行", "参观", "讲授", "研究", "审议", "讨论",
-    "传达", "重温", "走访", "慰问", "参加", "进行",
+    "传达", "重温", "走访", "慰问", "参加", "进行", "研讨", "研学", "自学",
 )
+# How a title may say the way it studies before its verb (「集中学习」「专题研讨」「传达学习」): such a
+# title starts with its own verb as much as 「学习……」 does.
+_VERB_MANNERS = (
+    "集中", "专题", "深入", "认真", "系统", "全面", "持续", "继续", "再次", "集体", "个人", "原原本本", "传达",
+    "交流", "读书", "跟进",
+)
+
+
+# Nouns that start with a verb's characters (「研究生招生复试志愿服务」 is no 「研究……」): a title
+# starting with one has no verb of its own, and the phrasing's verb stays (「开展研究生……」).
+VERB_LIKE_NOUNS = (
+    "研究生", "研究院", "研究所", "研究室", "研究员", "研究会", "研究中心", "研究团队", "研究成果",
+    "学习委员", "学习小组", "学习强国", "学习园地", "学习型", "学习会", "学习笔记", "学习心得", "学习资料",
+    "组织部", "组织委员", "组织生活", "组织关系", "讨论稿", "审议稿", "慰问品", "慰问金", "慰问信", "参观团",
+    "传达室", "举办方", "开展情况",
+)
+
+
+def _leading_verb(title: str) -> str:
+    """The verb a title starts with, with the way it is done (「集中学习」「专题研讨」), or "" — a
+    title starting with a noun such as 研究生 or 学习委员 has none."""
+    for manner in ("", *_VERB_MANNERS):
+        if not title.startswith(manner):
+            continue
+        rest = title[len(manner):]
+        if rest.startswith(VERB_LIKE_NOUNS):
+            return ""
+        verb = next((verb for verb in TITLE_VERBS if rest.startswith(verb)), "")
+        if verb and len(title) > len(manner) + len(verb):
+            return manner + verb
+    return ""
 
 
 def _fit_title(template: str, title: str, words: tuple[str, ...]) -> tuple[str, str]:
@@ -260,7 +292,8 @@ def _fit_title(template: str, title: str, words: tuple[str, ...]) -> tuple[str, 
     - a title ending with what follows it (「疫情防控专项工作」 before 「工作」) loses that ending;
     - a title starting with the verb before it (「学习二十届四中全会精神」 after 「学习」) loses the
       template's verb, and a title starting with another verb replaces the template's verb where the
-      title ends the clause (「学习{title}」 with 「观看警示教育片」)."""
+      title ends the clause (「学习{title}」 with 「观看警示教育片」); a verb said with its manner
+      (「集中学习」「专题研讨」) is the title's verb as much as the bare one."""
     if "{title}" not in template:
         return template, title
     before, after = template.split("{title}", 1)
@@ -286,11 +319,11 @@ def _fit_title(template: str, title: str, words: tuple[str, ...]) -> tuple[str, 
         if after.startswith(title[-size:]):
             title = title[:-size]
             break
+    leading = _leading_verb(title)
     for verb in TITLE_VERBS:
         if before.endswith(verb):
-            if title.startswith(verb) and len(title) > len(verb):
-                before = before[: -len(verb)]
-            elif title.startswith(TITLE_VERBS) and not after.strip("，。"):
+            if leading.endswith(verb) or (leading and not after.strip("，。")):
+                # 「学习集中学习……」, 「开展观看……」: the title's own verb is the clause's.
                 before = before[: -len(verb)]
             break
     return before + "{title}" + after, title
@@ -391,27 +424,56 @@ def phrase_one(kind: Kind, detail) -> str:
     return text.strip("，")
 
 
-def phrase_series(kind: Kind, count: int) -> str:
-    """A series of records of a kind (``Kind.series``): 「召开理论学习会6次」."""
+def phrase_series(kind: Kind, count: int, records: Sequence = ()) -> str:
+    """A series of records of a kind (``Kind.series``): 「召开理论学习会6次」; a kind whose series is
+    named by what its records are (党费) reads them."""
+    if callable(kind.series):
+        return kind.series(records, count)
     return kind.series.format(label=kind.label, count=count, unit=kind.unit)
 
 
+# A place one goes to (「赴雨花台烈士陵园」) rather than a room one meets in (「在车间会议室」).
+_SITE = re.compile(r"陵园|纪念馆|纪念碑|纪念园|基地|旧址|故居|博物馆|展览馆|档案馆|烈士|遗址|村$|社区$|敬老院|学校$|小学$")
+
+
+def _themed_day_clause(detail, *, partner: bool) -> str:
+    """One 主题党日 told by what it was: 「4月3日，与化学学院研究生第二党支部联合赴雨花台烈士陵园开展
+    “缅怀革命先烈 传承红色基因”主题党日活动，支部党员11名、化学学院研究生第二党支部党员12名参加，
+    参加党员撰写心得体会11篇」. The partner is said where ``partner`` (not said elsewhere)."""
+    # 「5月主题党日：赴党史教育基地」 is the day's theme after its running name.
+    title = re.sub(r"^[^：:]*(?:主题党日|党日活动)[^：:]*[：:]", "", detail.title.strip()) or detail.title.strip()
+    template, title = _fit_title("开展{title}主题党日活动", title, KINDS["themed_day"].all_words)
+    what = template.replace("{title}", _topic(title))
+    where = f"{'赴' if _SITE.search(detail.place) else '在'}{detail.place}" if detail.place else ""
+    joint = f"与{detail.joint_with}联合" if partner and detail.joint_with else ""
+    said = [f"{detail.date.month}月{detail.date.day}日，{joint}{where}{what}"]
+    # Who came: the branch's own people (as typed, else the members listed) and the others.
+    members = detail.party_participants
+    own = detail.participants or (
+        (f"支部党员{members}名" if detail.other_participants else f"{members}名党员") if members else ""
+    )
+    attendees = "、".join(x for x in (own, detail.other_participants) if x)
+    if attendees:
+        said.append(f"{attendees}参加")
+    if detail.outcome:
+        said.append(detail.outcome.strip().rstrip("。；;").replace("\n", "，"))
+    return "，".join(said)
+
+
+def _partners_said_apart(days) -> bool:
+    """Whether 〔联合开展主题党日〕 names the partners (every day of the period was held jointly);
+    otherwise each joint day names its own."""
+    return bool(days) and all(day.joint_with for day in days)
+
+
 def _themed_day_people_and_outcomes(facts: PeriodFacts) -> Value | None:
-    """Where each themed day was held, who came besides the members, what came of it — as the
-    records have it: 「3月5日在敬老院开展，全体党员教师、五年级学生30名参加，学生写了20篇学雷锋日记」."""
-    parts, ids = [], []
-    for detail in facts.of_kind("themed_day"):
-        attendees = "、".join(x for x in (detail.participants, detail.other_participants) if x)
-        if not (detail.place or attendees or detail.outcome):
-            continue
-        said = [f"{detail.date.month}月{detail.date.day}日" + (f"在{detail.place}开展" if detail.place else "的活动")]
-        if attendees:
-            said.append(f"{attendees}参加")
-        if detail.outcome:
-            said.append(detail.outcome.strip().rstrip("。；;").replace("\n", "，"))
-        parts.append("，".join(said))
-        ids.append(detail.id)
-    return Value("；".join(parts), tuple(ids)) if parts else None
+    """Each themed day by what it was, where, who came and what came of it — as the records have it:
+    「4月3日，与……联合赴雨花台烈士陵园开展“缅怀革命先烈”主题党日活动，……参加；6月26日，在……」."""
+    days = facts.of_kind("themed_day")
+    if not days:
+        return None
+    partner = not _partners_said_apart(days)
+    return Value("；".join(_themed_day_clause(day, partner=partner) for day in days), _ids(days))
 
 
 def _study_speakers(facts: PeriodFacts) -> Value | None:
@@ -545,6 +607,15 @@ def _publicity_total(facts: PeriodFacts) -> Value | None:
     return Value(f"{total}篇", publicity_ids=facts.publicity_ids) if total else None
 
 
+def _outlet_name(outlet: OutletTally) -> str:
+    """The outlet as a report names it: the pieces counted under the menu's 「内部刊物/其他」 were
+    in an internal bulletin or an outlet not named, which a report calls 「内部刊物等其他媒体」;
+    a typed name with a slash (「网站/公众号」) reads as a list."""
+    if outlet.name == INTERNAL_OR_OTHER:
+        return "内部刊物等其他媒体"
+    return re.sub(r"\s*/\s*", "、", outlet.name)
+
+
 def publicity_breakdown(outlets: Sequence[OutletTally]) -> str:
     """「省交通厅网站和微信公众号发布14篇、省服务中心网站16篇；新**报道5次、新华网客户端报道2次；
     中国**网、澎湃新闻、腾讯新闻各报道1次；……」
@@ -575,12 +646,12 @@ def publicity_breakdown(outlets: Sequence[OutletTally]) -> str:
             first = run[0]
             verb = "发布" if first.unit == Outlet.Unit.PIECE else "报道"
             if len(run) > 1:
-                pieces.append(("、".join(o.name for o in run) + f"各{verb}{first.count}{first.unit}", True))
+                pieces.append(("、".join(_outlet_name(o) for o in run) + f"各{verb}{first.count}{first.unit}", True))
                 previous_unit = None
                 continue
             if first.unit == Outlet.Unit.PIECE and previous_unit == Outlet.Unit.PIECE:
                 verb = ""  # 「…发布14篇、省服务中心网站16篇」
-            pieces.append((f"{first.name}{verb}{first.count}{first.unit}", False))
+            pieces.append((f"{_outlet_name(first)}{verb}{first.count}{first.unit}", False))
             previous_unit = first.unit
         text = pieces[0][0]
         for (_, before_shared), (piece, shared) in zip(pieces, pieces[1:], strict=False):
@@ -633,13 +704,21 @@ def _themed_day_forms(facts: PeriodFacts) -> Value | None:
 
 
 def _joint_themed_days(facts: PeriodFacts) -> Value | None:
-    joint = [detail for detail in facts.of_kind("themed_day") if detail.joint_with]
-    if not joint:
+    """「与省档案馆党支部联合开展主题党日活动」 where every themed day of the period was held jointly;
+    where only some were, no such clause (it would claim them all, and 「其中……」 after it would make
+    every day joint): 〔主题党日参加与成效〕 names the partner on its own day."""
+    days = facts.of_kind("themed_day")
+    joint = [detail for detail in days if detail.joint_with]
+    if not joint or not _partners_said_apart(days):
         return None
     partners = _distinct(detail.joint_with for detail in joint)
     return Value(f"与{'、'.join(partners)}联合开展主题党日活动", _ids(joint))
 
 
+
+
+# What names a post rather than its field: 「党员先锋示范岗」「党员先锋岗」「示范岗」「岗位」….
+_POST_NAME = re.compile(r"(?:党员)?(?:先锋)?(?:示范|模范|责任)?(?:岗位?|窗口)$")
 
 
 def _pioneer_role(facts: PeriodFacts) -> Value | None:
@@ -648,17 +727,14 @@ def _pioneer_role(facts: PeriodFacts) -> Value | None:
     posts = facts.of_kind("pioneer_post")
     if not posts:
         return None
-    names = []
-    for detail in posts:
-        name = detail.title
-        for suffix in PIONEER_SUFFIXES:
-            name = _strip_suffix(name, suffix)
-        names.append(name)
-    names = _distinct(names)
+    # A post is said by its field (「数控加工党员先锋岗」 → 「数控加工」): a post's name is no task.
+    names = _distinct(_POST_NAME.sub("", detail.title.strip()) for detail in posts)
     tasks = _distinct(task for detail in posts for task in detail.forms)
+    fields = "、".join(names)
     if tasks:
-        return Value(f"在{'、'.join(names)}以及{'、'.join(tasks)}等急难险重任务中", _ids(posts))
-    return Value(f"在{'、'.join(names)}等岗位上", _ids(posts))
+        where = f"{fields}以及{'、'.join(tasks)}" if fields else "、".join(tasks)
+        return Value(f"在{where}等急难险重任务中", _ids(posts))
+    return Value(f"在{fields}等岗位上", _ids(posts)) if fields else None
 
 
 def _basis(kind: str) -> Callable[[PeriodFacts], Value | None]:
@@ -816,13 +892,24 @@ def _superiors_listed(facts: PeriodFacts) -> Value | None:
     return Value("、".join(superiors)) if superiors else None
 
 
+# A campaign whose name ends in one of these is named whole (「“党建+科研”融合行动」); 「活动」 after
+# it would say the kind twice.
+CAMPAIGN_NOUNS = (
+    "行动", "工程", "计划", "竞赛", "比武", "大赛", "攻坚", "攻坚战", "运动", "主题教育", "创建", "评比", "大会",
+    "大讲堂", "论坛", "擂台赛",
+)
+
+
 def _campaigns(facts: PeriodFacts) -> Value | None:
-    """「“行业管理提升年”和“三比三促三提升”活动」"""
+    """「“行业管理提升年”和“三比三促三提升”活动」; a name that says what kind of campaign it is
+    stands as it is: 「“党建+科研”融合行动」."""
     campaigns = _profile(facts).campaigns
     if not campaigns:
         return None
-    text = join_he([quoted(_strip_suffix(name, "活动")) for name in campaigns])
-    return Value(text + "活动")
+    named = [name.strip() for name in campaigns if name.strip().endswith(CAMPAIGN_NOUNS)]
+    plain = [quoted(_strip_suffix(name.strip(), "活动")) for name in campaigns if name.strip() not in named]
+    parts = ([join_he(plain) + "活动"] if plain else []) + [quoted(name) for name in named]
+    return Value(join_list(parts) if plain else join_he(parts))
 
 
 # --- context -----------------------------------------------------------------------------------
@@ -879,7 +966,8 @@ _NAMED = [
     Placeholder(
         "联合开展主题党日",
         "联合开展的主题党日",
-        "登记了联合开展单位的主题党日，如“与省档案馆党支部联合开展主题党日活动”",
+        "本期各次主题党日都有联合开展单位时，如“与省档案馆党支部联合开展主题党日活动”；只有部分联合开展的，"
+        "在〔主题党日参加与成效〕中逐次写出",
         _joint_themed_days,
     ),
     Placeholder(
@@ -891,7 +979,8 @@ _NAMED = [
     Placeholder(
         "主题党日参加与成效",
         "主题党日的地点、参加人员与成效",
-        "记录中有地点、参加对象或成效的主题党日逐次写出，如“3月5日在敬老院开展，全体党员教师、五年级学生30名参加，学生写了20篇学雷锋日记”",
+        "各次主题党日逐次写出主题、地点、参加人员与成效，如“3月5日，赴敬老院开展“学雷锋”主题党日活动，"
+        "全体党员教师、五年级学生30名参加，学生写了20篇学雷锋日记”；部分联合开展的，写出当次的联合单位",
         _themed_day_people_and_outcomes,
     ),
     Placeholder(

@@ -64,7 +64,7 @@ def test_internal_or_other_is_always_on_offer_and_counted_under_its_name(world, 
 
     facts = period_facts(branch=world.branch, period=Period(2022, "H1"))
     assert facts.publicity_total == 17
-    assert publicity_breakdown(facts.publicity) == "省交通厅网站和微信公众号发布14篇；内部刊物/其他发布3篇"
+    assert publicity_breakdown(facts.publicity) == "省交通厅网站和微信公众号发布14篇；内部刊物等其他媒体发布3篇"  # the menu's label is not a name
     listing = client.get(reverse("activities:publicity_list", args=["kl"]), {"period": "2022H1"})
     assert [(t.outlet.name, t.total) for t in listing.context["listing"].totals] == [
         ("省交通厅网站和微信公众号", 14),

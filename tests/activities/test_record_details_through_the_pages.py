@@ -249,7 +249,7 @@ def test_the_new_kinds_items_are_proposed_only_where_the_period_has_their_record
     record(client, community, "volunteer", {"date": "2022-03-05", "title": "义务理发", "place": "社区广场"})
     drafts = default_items(facts=report_facts(branch=community, period=H1))
     assert [(d.section, d.text) for d in drafts if d.origin.startswith("kind.")] == [
-        (3, "密切联系服务群众，践行“我为群众办实事”。〔志愿服务详情〕。")
+        (3, "密切联系服务群众，开展志愿服务。〔志愿服务详情〕。")
     ]
 
 

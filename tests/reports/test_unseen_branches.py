@@ -112,7 +112,7 @@ def test_a_heart_talk_says_with_whom_and_why():
             talk_reason="新调入本校",
         ),
     )
-    assert text == "3月12日，支部书记周校长同志与教师1开展谈心谈话（新调入本校）"
+    assert text == "3月12日，支部书记周校长同志就新调入本校与教师1开展谈心谈话"
 
 
 # --- the branches QA built --------------------------------------------------------------------------
