@@ -296,7 +296,7 @@ def _annotate_for_ledger(activities: list[Activity]) -> None:
         present = [r for r in rows if r.present]
         absent = [r for r in rows if not r.present]
         activity.ledger_attendance = f"实到{len(present)}人，缺席{len(absent)}人" if rows else "未登记"
-        activity.ledger_absent = "、".join(f"{r.member.name}（{r.absence_reason}）" for r in absent)
+        activity.ledger_absent = "、".join(f"{r.member.name}（{r.reason_text}）" for r in absent)
         activity.ledger_quorum = "；".join(
             ("" if r.met else "⚠ ") + r.message for r in quorum.get(activity.pk, [])
         )
@@ -386,7 +386,7 @@ def _attendance_per_member(rows: list[Attendance]) -> list[list]:
             entry["present"] += 1
         else:
             entry["absent"].append(
-                f"{row.activity.date.month}月{row.activity.date.day}日{row.activity.kind_info.label}（{row.absence_reason}）"
+                f"{row.activity.date.month}月{row.activity.date.day}日{row.activity.kind_info.label}（{row.reason_text}）"
             )
     members = sorted(
         per_member.values(),
@@ -450,7 +450,7 @@ def _attendance_ledger(branch: Organisation, period: Period) -> Workbook:
             Column("主题", 30, lambda r: r.activity.title),
             Column("姓名", 10, lambda r: r.member.name),
             Column("出席情况", 10, lambda r: "出席" if r.present else "缺席"),
-            Column("缺席原因", 20, lambda r: r.absence_reason),
+            Column("缺席原因", 20, lambda r: "" if r.present else r.reason_text),
         ],
         rows=rows,
     )

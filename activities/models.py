@@ -375,6 +375,9 @@ class Attendance(models.Model):
     present = models.BooleanField("出席", default=True)
     absence_reason = models.CharField("缺席原因", max_length=100, blank=True)
 
+    # How an absence with no reason recorded is printed and shown, everywhere alike.
+    NO_REASON = "未说明原因"
+
     class Meta:
         verbose_name = "出席情况"
         verbose_name_plural = "出席情况"
@@ -382,6 +385,10 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {'出席' if self.present else '缺席'}"
+
+    @property
+    def reason_text(self) -> str:
+        return self.absence_reason or self.NO_REASON
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

@@ -297,7 +297,7 @@ def attendance_table(records: list[Activity], *, key: str, title: str, file_stem
             if row.present:
                 entry["present"] += 1
             else:
-                reason = row.absence_reason or "未说明原因"
+                reason = row.reason_text
                 entry["absent"].append(f"{activity.date.month}月{activity.date.day}日{activity.kind_info.label}（{reason}）")
     if not per_member:
         return None

@@ -142,7 +142,7 @@ def _attendance_fields(rows: list[Attendance], quorum: list | None) -> list[Fiel
         Field("出席人员", ("、".join(row.member.name for row in present),) if present else ("无",)),
         Field(
             "缺席人员及原因",
-            ("、".join(f"{row.member.name}（{row.absence_reason or '未说明原因'}）" for row in absent),)
+            ("、".join(f"{row.member.name}（{row.reason_text}）" for row in absent),)
             if absent
             else ("无",),
         ),
@@ -266,7 +266,7 @@ def meeting_ledger_table(*, branch: Organisation, period: Period, kind: str = ""
                 activity.place,
                 activity.host,
                 attendance_text,
-                "、".join(f"{row.member.name}（{row.absence_reason or '未说明'}）" for row in absent)
+                "、".join(f"{row.member.name}（{row.reason_text}）" for row in absent)
                 + ("\n" if absent and warnings else "")
                 + "；".join(warnings),
             )
