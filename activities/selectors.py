@@ -135,6 +135,8 @@ class Detail:
     outcome: str = ""
     headcount: int | None = None
     party_participants: int = 0  # the roster's Party members listed as taking part
+    # Everyone of the roster listed (涉及的党员: those a 转正 or 接收 is about), by id.
+    listed_members: tuple[int, ...] = ()
     other_participants: str = ""  # people not on the roster, by category or name
     interviewee: str = ""  # 谈话对象 (or 慰问对象)
     talk_reason: str = ""  # 类别/原因
@@ -490,7 +492,7 @@ _RECORD_FIELDS = frozenset((
 _RECORD_ATTNAMES = tuple(field.attname for field in Activity._meta.concrete_fields if field.name in _RECORD_FIELDS)
 _RECORD_ANNOTATIONS = (
     "attendance_rows", "has_minutes", "has_photos", "speaker_member_name", "speaker_member_post",
-    "party_participant_count",
+    "party_participant_count", "participant_member_rows",
 )
 _PERIOD_RECORDS_DB = "default"
 
@@ -522,6 +524,9 @@ def _period_records_query(branch_id: int, start: datetime.date, end: datetime.da
             speaker_member_name=Subquery(speaker.values("name")[:1]),
             speaker_member_post=Subquery(speaker.values("post")[:1]),
             party_participant_count=Coalesce(Subquery(party_participants), 0),
+            participant_member_rows=json_rows(
+                Activity.participant_members.through.objects.filter(activity_id=OuterRef("pk")), id="member_id"
+            ),
         )
         .order_by("date", "pk")
         .values_list(*_RECORD_ATTNAMES, *_RECORD_ANNOTATIONS)
@@ -751,6 +756,7 @@ def _detail(activity: Activity, post_of: Mapping[str, str]) -> Detail:
         outcome=activity.outcome.strip(),
         headcount=activity.headcount,
         party_participants=activity.party_participant_count,
+        listed_members=tuple(sorted(row["id"] for row in rows_of(activity.participant_member_rows))),
         other_participants=activity.other_participants.strip(),
         interviewee=activity.interviewee.strip(),
         talk_reason=activity.talk_reason.strip(),

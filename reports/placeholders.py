@@ -862,7 +862,20 @@ def _development(facts: PeriodFacts) -> Value | None:
         bodies = _distinct(d.approval_body for d in pending if d.approval_body)
         body = "、".join(bodies) if bodies else "上级党组织"
         parts.append(f"{waiting}名预备党员转正已报{body}审批")
-    return Value("，".join(parts), _ids(pending)) if parts else None
+    # An admission the branch voted for and its superior has still to approve: the person is not
+    # yet a 预备党员 on the roster, so it is told as the branch's decision awaiting approval.
+    # (One the roster already counts as admitted — its 预备期 runs from the vote — is not told twice.)
+    admitted = set(membership.admitted)
+    admissions = [
+        d for d in facts.details
+        if d.approval_matter == "接收" and d.pending_on(facts.as_of) and not admitted.intersection(d.listed_members)
+    ]
+    if admissions:
+        bodies = _distinct(d.approval_body for d in admissions if d.approval_body)
+        body = "、".join(bodies) if bodies else "上级党组织"
+        count = sum(len(d.listed_members) or 1 for d in admissions)
+        parts.append(f"支部党员大会讨论接收预备党员{count}名，已报{body}审批")
+    return Value("，".join(parts), _ids(pending + admissions)) if parts else None
 
 
 def _party_groups(facts: PeriodFacts) -> Value | None:

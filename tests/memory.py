@@ -32,6 +32,7 @@ _ids = itertools.count(1_000_000)  # far from any saved row's id
 # with: none by default.
 EVIDENCE = {
     "n_expected": 0, "n_present": 0, "has_minutes": False, "has_photos": False, "party_participant_count": 0,
+    "participant_member_rows": None,
 }
 
 
