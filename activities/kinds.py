@@ -88,7 +88,7 @@ class Rule:
 # How the report phrases a record of a kind. Slots, each empty when the record has nothing for it:
 # {date} 「3月12日」, {title} the title (in quotation marks when it is a phrase), {where} 「在……」,
 # {joint} 「与……联合」, {who} the speaker or host with post, {whom} 「组织……」 (participants),
-# {talked_with} 「与……」 and {reason} 「（……）」 (谈心谈话 itself is phrased by ``_talk_phrase``), {branch_role} and {members_part} (专项工作),
+# {talked_with} 「与……」 and {reason} 「（……）」 (谈心谈话 itself is phrased by ``_talk_phrase``), {work} the title as a piece of work (「……工作」, 「“安全生产月”活动」), {branch_role} and {members_part} (专项工作),
 # {label} the kind's label. A series adds {count} and {unit}. A title is fitted to its template
 # (``reports.placeholders.phrase_one``): one that starts with the template's verb, ends with the
 # words after it or names the kind itself is not said twice; what the record holds and the template
@@ -746,7 +746,7 @@ for _kind in [
         words=("中心工作任务",),
         # 「专项工作」 also names the kind; a free name (抗震救灾…) is the record's own title.
         paraphrases=(r"专项工作",),
-        one="{from_date}，支部{where}投入{title}工作，{branch_role}，{members_part}",
+        one="{from_date}，支部{where}投入{work}，{branch_role}，{members_part}",
         series="参与专项工作{count}项",
         unit="项",
         figure="专项工作项数",

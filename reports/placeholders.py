@@ -363,6 +363,17 @@ def _tail(template: str, slots: dict, detail) -> str:
 _SERVERS = re.compile(r"志愿者|^(?:全体|在职|支部)?党员|党员[^，、]{0,4}\d+名")
 
 
+def _as_work(title: str) -> str:
+    """A piece of work as 专项工作 names what the branch threw itself into: 「设备年度大修攻坚工作」,
+    「“安全生产月”活动」 (a month is an 活动, not a 工作), 「防汛抗旱行动」 as it is."""
+    title = title.removeprefix("开展").strip()
+    if title.endswith(("月", "周")) and not title.startswith("“"):
+        return f"“{title}”活动"
+    if title.endswith(("工作", "活动", "行动", "攻坚战", "会战", "整治", "任务", "”")):
+        return title
+    return title + "工作"
+
+
 def _volunteers(detail) -> str:
     """Who served, from the record's count: 「6名党员」 only where everyone counted was a listed Party
     member; 「15名党员群众」 where the count holds others (named in ``other_participants``, said after
@@ -392,6 +403,7 @@ def phrase_one(kind: Kind, detail) -> str:
             "date": f"{detail.date.month}月{detail.date.day}日",
             "raw_title": detail.title.strip(),
             "title": _topic(title) if title else kind.label,
+            "work": _as_work(title) if title else kind.label,
             "where": f"在{detail.place}" if detail.place else "",
             "joint": f"与{detail.joint_with}联合" if detail.joint_with else "",
             "who": _who(detail),

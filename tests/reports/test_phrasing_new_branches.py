@@ -240,3 +240,13 @@ def test_when_every_day_was_joint_the_partner_is_said_once():
     facts = period_facts_of([day], period=H1)
     assert _fill("联合开展主题党日", facts) == "与化学学院研究生第二党支部联合开展主题党日活动"
     assert _fill("主题党日参加与成效", facts).startswith("4月3日，赴雨花台烈士陵园开展“缅怀革命先烈 传承红色基因”主题党日活动")
+
+
+def test_special_work_is_named_as_the_work_it_is():
+    def said(title):
+        return phrase_one(KINDS["special_work"], _detail("special_work", title, date_to=datetime.date(2026, 6, 30)))
+
+    assert "支部投入设备年度大修攻坚工作" in said("设备年度大修攻坚")
+    assert "支部投入“安全生产月”活动" in said("安全生产月")
+    assert "支部投入防汛抗旱行动" in said("防汛抗旱行动")
+    assert "工作工作" not in said("疫情防控工作")
