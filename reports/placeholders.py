@@ -127,11 +127,16 @@ def _warning_materials(facts: PeriodFacts) -> Value | None:
 
 
 def _meetings(facts: PeriodFacts) -> Value | None:
+    """「理论学习会6次、支部党员大会2次（其中1次未达到法定人数）…」: a meeting held short of its
+    quorum was held, but not as the rules require; the count says so where it counts it."""
     parts, ids = [], []
+    short = set(judgments_of(facts).short_of_quorum_ids)
     for kind in ordered_by("meetings_sentence"):
         tally = facts.count(kind.code)
         if tally:
-            parts.append(f"{kind.short_label or kind.label}{tally.count}次")
+            inquorate = len(short.intersection(tally.activity_ids))
+            note = f"（其中{inquorate}次未达到法定人数）" if inquorate else ""
+            parts.append(f"{kind.short_label or kind.label}{tally.count}次{note}")
             ids += tally.activity_ids
     return Value("、".join(parts), tuple(sorted(set(ids)))) if parts else None
 

@@ -856,7 +856,7 @@ def test_a_meeting_short_of_quorum_is_a_problem_and_no_rule_is_said_kept_strictl
 
     done, problems, plans = sections(branch)
 
-    assert "支部党员大会2次" in done  # it was held
+    assert "支部党员大会2次（其中1次未达到法定人数）" in done  # held, and the count says how
     assert "严格落实党内组织生活制度" not in done and "一是开展党内组织生活。" in done
     assert "5月12日召开的支部党员大会实到人数未超过应到人数的半数，不符合法定人数。" in problems
     assert "确保支部党员大会到会人数超过应到人数的半数" in plans
