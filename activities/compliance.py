@@ -487,11 +487,40 @@ def held_months(
     in_period: PeriodCounts = {}
     if not branch_ids:
         return held, in_period
+    when, bit = _rows_and_month_bits(period, set(kinds), set(whole_year_kinds))
+    rows = (
+        ActivityKind.objects.filter(when, branch_id__in=branch_ids)
+        .values_list("branch_id", "kind", "party_group_id")
+        .annotate(
+            months=MonthBits(bit),
+            # Of the date, not the id: the (branch, date, kind, party group) index then holds every
+            # column read, and PostgreSQL reads it without the table.
+            n=Count("date", filter=Q(date__range=(period.start, period.end))),
+        )
+        .order_by()
+    )
+    # Read straight from the cursor, without the ORM's per-value converters, into plain dicts.
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for branch_id, kind, group_id, months, n in cursor.fetchall():
+            key = (branch_id, kind, ALL_GROUPS)
+            held[key] = held.get(key, 0) | months
+            if group_id is not None:
+                # (branch, kind, group) is the query's grouping: one row each.
+                held[(branch_id, kind, group_id)] = months
+            if n:
+                key = (branch_id, kind)
+                in_period[key] = in_period.get(key, 0) + n
+    return held, in_period
+
+
+def _rows_and_month_bits(period: Period, kinds: set[str], whole_year_kinds: set[str]):
+    """``held_months``' rows (as a filter on ActivityKind) and each row's month bit."""
     # Windows (quarter, half, year) never cross a year boundary, and a yearly obligation met in
     # September counts on the first half's calendar too: the period's months, and the whole year
     # for the kinds under a yearly rule. The copies on ActivityKind: one index range, no join.
     year_range = (datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31))
-    kinds, whole_year_kinds = set(kinds), set(whole_year_kinds)
     yearly = sorted(whole_year_kinds & kinds)
     if kinds <= whole_year_kinds:
         when = Q(date__range=year_range, kind__in=sorted(kinds))
@@ -518,31 +547,7 @@ def held_months(
             default=bit,
             output_field=IntegerField(),
         )
-    rows = (
-        ActivityKind.objects.filter(when, branch_id__in=branch_ids)
-        .values_list("branch_id", "kind", "party_group_id")
-        .annotate(
-            months=MonthBits(bit),
-            # Of the date, not the id: the (branch, date, kind, party group) index then holds every
-            # column read, and PostgreSQL reads it without the table.
-            n=Count("date", filter=Q(date__range=(period.start, period.end))),
-        )
-        .order_by()
-    )
-    # Read straight from the cursor, without the ORM's per-value converters, into plain dicts.
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for branch_id, kind, group_id, months, n in cursor.fetchall():
-            key = (branch_id, kind, ALL_GROUPS)
-            held[key] = held.get(key, 0) | months
-            if group_id is not None:
-                # (branch, kind, group) is the query's grouping: one row each.
-                held[(branch_id, kind, group_id)] = months
-            if n:
-                key = (branch_id, kind)
-                in_period[key] = in_period.get(key, 0) + n
-    return held, in_period
+    return when, bit
 
 
 def _year_rows(branch_ids: list[int], period: Period, kinds: set[str]):
