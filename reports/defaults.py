@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from activities.kinds import KINDS
 from activities.models import Outlet
-from activities.selectors import PeriodFacts
+from activities.selectors import Detail, PeriodFacts
 from reports.workdays import first_working_day_after
 
 from .judgments import integration_shortfall, judgments_of, unsourced_outcomes
@@ -186,15 +186,31 @@ def told_elsewhere(item: DefaultItem, facts: PeriodFacts) -> bool:
     return any(facts.has(code) for code in item.absent)
 
 
+def _preparation(facts: PeriodFacts) -> list[Detail]:
+    """The period's records of the weeks before its 组织生活会 or 民主评议."""
+    meetings = [m.date for m in (*facts.org_life, *facts.democratic_appraisal)]
+    return [
+        detail
+        for detail in facts.details
+        if any(meeting - datetime.timedelta(days=PREPARATION_DAYS) <= detail.date <= meeting for meeting in meetings)
+    ]
+
+
 def _org_life(facts: PeriodFacts) -> str:
-    """The 组织生活会 as far as the records go: the preparation (征求意见) only where heart-to-heart
-    talks before it or the problems found show it, what the meeting did from its own record."""
+    """The 组织生活会 as far as the records go: opinions sought before it only where a record of
+    those weeks says so (a talk 「征求意见建议」), their sorting only where a 支委会 took them up,
+    the talks before it, what the meeting did and what came of it from its own record. No 「认真」,
+    「深入、真切」 or 「整改有方向」: nothing records how well."""
     talks = talks_before_meeting(facts)
+    preparation = _preparation(facts)
+    consulted = any("征求" in f"{d.title}{d.content}" for d in preparation)
+    sorted_out = consulted and any(
+        d.kind == "committee_meeting" and "征求" in f"{d.title}{d.content}" for d in preparation
+    )
     text = "开展〔组织生活会与民主评议〕工作。"
-    if talks or facts.rectifications_found:
-        text += (
-            "按照〔上级党组织〕要求，支部认真开展会前专题学习讨论，广泛征求意见，"
-            "将优质、高频建议进行梳理汇总，列入支部党建工作计划。"
+    if consulted:
+        text += "按照〔上级党组织〕要求，支部会前广泛征求意见建议" + (
+            "，支委会对征求到的意见建议进行梳理汇总。" if sorted_out else "。"
         )
     if talks:
         # 「党员与党员之间」 only where a talk was not the secretary's: held by another member, or
@@ -204,7 +220,7 @@ def _org_life(facts: PeriodFacts) -> str:
             for talk in facts.of_kind("heart_talk")
         )
         who = "支部书记与党员、党员与党员之间" if between else "支部书记与党员之间"
-        text += f"为达到交流思想、解决问题、促进团结、共同提高的目的，{who}开展了深入、真切的谈心谈话。"
+        text += f"为达到交流思想、解决问题、促进团结、共同提高的目的，会前{who}开展了谈心谈话。"
     text += "会上，〔组织生活会内容〕。"
     # What came of them, in the records' own words (「查摆问题9条」「评定优秀党员3名」): the only
     # source of an outcome a draft may state.
@@ -215,8 +231,13 @@ def _org_life(facts: PeriodFacts) -> str:
     if outcomes:
         text += "；".join(outcomes) + "。"
     if facts.rectifications_found:
-        source = "谈心谈话及征求到的意见" if talks else "征求到的意见"
-        text += f"根据{source}，支部列出问题查摆清单，制定具体整改措施，做到整改有方向、措施有力度。"
+        source = {
+            (True, True): "谈心谈话及征求到的意见",
+            (False, True): "征求到的意见",
+            (True, False): "谈心谈话和会上查摆出的问题",
+            (False, False): "会上查摆出的问题",
+        }[talks, consulted]
+        text += f"根据{source}，支部列出问题查摆清单，制定具体整改措施。"
     return text
 
 

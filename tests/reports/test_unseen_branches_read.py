@@ -231,6 +231,7 @@ def test_a_talk_after_the_meeting_is_no_preparation_for_it(retirees):
 
     _record(retirees, "heart_talk", D(2022, 1, 10), "组织生活会前谈心谈话", host="李建华", interviewee="赵桂兰")
     _opening, done, _problems, _plans = _draft(retirees)
-    # Only the secretary talked: no 「党员与党员之间」.
-    assert "支部书记与党员之间开展了深入、真切的谈心谈话" in done and "党员与党员之间" not in done
+    # Only the secretary talked: no 「党员与党员之间」; and nothing records how 「深入、真切」 it was.
+    assert "会前支部书记与党员之间开展了谈心谈话" in done and "党员与党员之间" not in done
+    assert "深入、真切" not in done and "广泛征求意见" not in done  # the talk's record says no 征求意见
     assert "开展谈心谈话。2月" not in done  # now told as the meeting's preparation

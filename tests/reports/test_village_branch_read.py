@@ -149,7 +149,7 @@ def test_the_village_draft_claims_no_preparation_a_superiors_inspection_found(vi
         assert claim not in done, claim
 
 
-def test_a_problem_found_at_the_meeting_still_tells_its_preparation(village):
+def test_a_problem_found_at_the_meeting_is_told_as_found_there_and_no_consultation_is_claimed(village):
     _record(
         village,
         "rectification",
@@ -160,7 +160,8 @@ def test_a_problem_found_at_the_meeting_still_tells_its_preparation(village):
     )
     _opening, done, _problems, _plans = _draft(village)
 
-    assert "广泛征求意见" in done and "根据征求到的意见，支部列出问题查摆清单" in done
+    assert "根据会上查摆出的问题，支部列出问题查摆清单，制定具体整改措施。" in done
+    assert "征求" not in done  # no record of the weeks before says opinions were sought
 
 
 def test_the_village_records_are_told_with_their_places_and_whom_they_served(village):
