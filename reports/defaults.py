@@ -340,13 +340,19 @@ TALKS = (
 )
 
 
+def _within(facts: PeriodFacts) -> str:
+    """The period as a sentence opens on it: a first half as its year (「2022年」, as the reference
+    writes), a second half and a year as themselves (「下半年」「全年」, never 「2025年」 for either)."""
+    return "〔年度〕" if facts.period.half == "H1" else "〔本期〕"
+
+
 def _warning_education(facts: PeriodFacts) -> str:
     """「常抓」「深入」 say the education was kept up: only where more than one record shows it."""
     held = facts.count("warning_education").count
     if held:
         lead, how = ("常抓廉政警示教育。", "深入开展") if held > 1 else ("开展廉政警示教育。", "开展")
         return (
-            f"{lead}按照〔警示教育依据〕精神，支部{how}作风建设警示教育，〔年度〕带领党员学习观看了"
+            f"{lead}按照〔警示教育依据〕精神，支部{how}作风建设警示教育，{_within(facts)}带领党员学习观看了"
             "〔警示教育材料〕等警示教育材料，引导党员干部远离纪律规矩红线，增强不想腐的思想自觉。同时，" + TALKS
         )
     return "加强廉洁自律教育。" + TALKS
@@ -532,8 +538,11 @@ ITEMS: list[DefaultItem] = [
     DefaultItem(
         "s4.lead",
         4,
-        "〔年度〕以来，支部认真贯彻落实〔上级党组织〕关于意识形态工作的决策部署和指示精神，牢牢把握正确的政治方向，"
-        "不断增强责任意识、阵地意识。",
+        lambda facts: (
+            ("〔年度〕以来" if facts.period.half == "H1" else "〔本期以来〕")
+            + "，支部认真贯彻落实〔上级党组织〕关于意识形态工作的决策部署和指示精神，牢牢把握正确的政治方向，"
+            "不断增强责任意识、阵地意识。"
+        ),
         numbered=False,
         backed_by=("审核对象", "意识形态会议情况", "网络言行教育引导次数"),
     ),

@@ -76,6 +76,7 @@ class RuleStatus:
     missed: tuple[str, ...]
     missed_months: tuple[int, ...]
     still_open: bool  # a window of the period is still due or has not started
+    within: str = "本期"  # the period as 五 names it: 「上半年」「下半年」「全年」
 
     @property
     def kept(self) -> bool:
@@ -93,8 +94,8 @@ class RuleStatus:
 
     @property
     def gap_text(self) -> str:
-        """「支委会应每月召开，本期召开2次，3月、5月未召开」 — the problem with its figures."""
-        held = f"本期{verb(self.kind)}{self.held}次，" if self.held else ""
+        """「支委会应每月召开，上半年召开2次，3月、5月未召开」 — the problem with its figures."""
+        held = f"{self.within}{verb(self.kind)}{self.held}次，" if self.held else ""
         # One party group's months are listed with 、; two groups are told apart with ，
         # (「收费党小组1月、2月，机电党小组3月未召开」), not run together in one list.
         return f"{self.requirement}，{held}{'，'.join(self.missed)}未{verb(self.kind)}"
@@ -224,6 +225,7 @@ def _rule_statuses(calendar) -> tuple[RuleStatus, ...]:
                 missed=tuple("、".join(name for name in groups if name) + said for said, groups in missed.items()),
                 missed_months=tuple(sorted(set(months))),
                 still_open=still_open,
+                within=calendar.period.half_label,
             )
         )
     return tuple(statuses)

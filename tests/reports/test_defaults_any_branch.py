@@ -128,3 +128,14 @@ def test_a_students_branch_is_asked_to_study_and_research_not_to_stand_at_a_post
     assert "立足岗位" in _organisational_life_plan(facts)
     assert "刻苦学习、潜心科研" in _organisational_life_plan(students)
     assert "岗位" not in _organisational_life_plan(students)
+
+
+def test_a_second_half_and_a_year_are_named_as_themselves_not_as_the_year_since_january():
+    def said(period):
+        film = record("warning_education", period.start + datetime.timedelta(days=40), title="《持续发力 纵深推进》")
+        facts = facts_of([film], period=period, profile=STUDENTS, judgments=MISSED, today=D(2026, 1, 1))
+        return compile_document(header=HEADER, items=default_items(facts=facts), facts=facts).plain_text()
+
+    assert "2022年带领党员学习观看了" in said(H1)  # as the reference writes a first half
+    assert "下半年带领党员学习观看了" in said(Period.parse("2022H2"))
+    assert "全年带领党员学习观看了" in said(Period.parse("2022"))

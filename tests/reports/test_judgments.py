@@ -218,9 +218,9 @@ def test_a_branch_with_gaps_names_each_broken_rule_with_its_figures_and_claims_n
 def test_the_schools_problems_read_with_their_figures(school):
     _done, problems, plans = sections(school)
 
-    assert "支委会应每月召开，本期召开2次，2月、4月至6月未召开。" in problems
-    assert "主题党日应每月开展，本期开展5次，4月未开展。" in problems
-    assert "支部党员大会应每季度召开，本期召开1次，第一季度未召开。" in problems
+    assert "支委会应每月召开，上半年召开2次，2月、4月至6月未召开。" in problems
+    assert "主题党日应每月开展，上半年开展5次，4月未开展。" in problems
+    assert "支部党员大会应每季度召开，上半年召开1次，第一季度未召开。" in problems
     assert "上半年支部未开展党课。" in problems and "上半年未开展谈心谈话。" in problems
     assert "针对上半年支部未开展党课的问题" in plans
     # No general problem the data cannot show is proposed.
@@ -310,7 +310,7 @@ def test_a_compliance_flag_names_the_months(school):
     [flag] = flags_of(school, "按月召开支委会。", 2)
     assert (
         flag.message
-        == "写的是“按月召开支委会”，合规日历显示：支委会应每月召开，本期召开2次，2月、4月至6月未召开"
+        == "写的是“按月召开支委会”，合规日历显示：支委会应每月召开，上半年召开2次，2月、4月至6月未召开"
     )
     assert flag.kind == "committee_meeting"
 
@@ -372,7 +372,7 @@ def test_recall_on_the_planted_judgments_is_complete(school, enterprise, public_
 
 TRUE = [
     ("school", 6, "严格落实“三会一课”组织生活，按月召开支委会。"),  # a plan
-    ("school", 5, "支委会应每月召开，本期召开2次，2月、4月至6月未召开。"),
+    ("school", 5, "支委会应每月召开，上半年召开2次，2月、4月至6月未召开。"),
     ("school", 1, "本期未按月召开支委会。"),
     ("school", 1, "引导党员增强党性修养，提高理论水平。"),  # a purpose, not an outcome
     ("school", 6, "确保问题整改到位、取得实效。"),
@@ -831,7 +831,7 @@ def test_party_groups_that_missed_the_same_months_are_named_together():
 
     [status] = _rule_statuses(calendar)
 
-    assert status.gap_text == "党小组会应每月召开，本期召开5次，收费党小组、机电养护党小组7月至12月，路政党小组9月未召开"
+    assert status.gap_text == "党小组会应每月召开，下半年召开5次，收费党小组、机电养护党小组7月至12月，路政党小组9月未召开"
 
 
 # --- a meeting held short of its quorum -----------------------------------------------------------

@@ -163,8 +163,8 @@ def test_the_cardiology_draft_claims_nothing_its_records_do_not_show(cardiology)
 def test_the_cardiology_gaps_are_named_with_figures_and_answered(cardiology):
     _opening, _done, problems, plans = _draft(cardiology)
 
-    assert "支部党员大会应每季度召开，本期召开1次，第二季度未召开" in problems
-    assert "支委会应每月召开，本期召开4次，3月、5月未召开" in problems
+    assert "支部党员大会应每季度召开，上半年召开1次，第二季度未召开" in problems
+    assert "支委会应每月召开，上半年召开4次，3月、5月未召开" in problems
     assert "上半年未开展谈心谈话" in problems
     assert "支部党员大会每季度召开、支委会每月召开" in plans and "针对上半年未开展谈心谈话的问题" in plans
     assert "融合" not in problems and "考核办法" not in problems  # no general problem proposed

@@ -189,7 +189,7 @@ def test_the_village_gaps_are_named_and_its_members_asked_what_villagers_are_ask
     _opening, done, problems, plans = _draft(village)
 
     assert "党员活动室台账不规范，该问题尚未整改到位，整改时限为2025年9月30日" in problems
-    assert "支委会应每月召开，本期召开4次，3月、5月未召开" in problems
+    assert "支委会应每月召开，上半年召开4次，3月、5月未召开" in problems
     assert "上半年未开展谈心谈话" in problems
     assert "支委会每月召开" in plans and "针对上半年未开展谈心谈话的问题" in plans
     assert "严格落实党内组织生活制度" not in done and "1名预备党员转正已报镇党委审批" in done
