@@ -325,6 +325,20 @@ def _publicity(facts: PeriodFacts) -> str:
     )
 
 
+def _cadres(facts: PeriodFacts) -> str:
+    """The reference's paragraph on building the 管理人员 team (培养和配备, 选人用人) is what a unit
+    that appoints its own cadres says (``has_leadership``); a branch inside a bureau whose 党组
+    appoints them says what its records hold: who finished their probation."""
+    done = "〔本期以来〕，〔试用期满人员类别〕试用期满〔试用期满人数〕。"
+    if not has_leadership(facts):
+        return done
+    return (
+        "建强〔试用期满人员类别〕队伍。持续优化〔试用期满人员类别〕培养和配备，着力培养一批业务精、会管理、能干事的管理人员，"
+        "切实让想干事的人员有更多机会，让肯干事的人员有关键岗位，让敢干事的人员有制度保障，让干成事的人员受褒奖得重用，"
+        "不断加强管理人员队伍。[严格执行〔选拔任用依据〕，把牢选人用人过程关。]" + done
+    )
+
+
 def _ideology_plan(facts: PeriodFacts) -> str:
     """The reference's 「领导班子」 is a unit's; a branch without one commits its 支部委员会."""
     who = "领导班子认真落实工作责任制" if has_leadership(facts) else "支部委员会认真落实意识形态工作责任制"
@@ -517,15 +531,7 @@ ITEMS: list[DefaultItem] = [
     DefaultItem("s3.discipline_rules", 3, _discipline_rules, backed_by=("党规党纪学习材料", "重要制度")),
     DefaultItem("s3.work_style", 3, _work_style, backed_by=("作风建设规定",)),
     DefaultItem("s3.warning_education", 3, _warning_education, backed_by=("警示教育材料", "廉政谈话情况")),
-    DefaultItem(
-        "s3.cadres",
-        3,
-        "建强〔试用期满人员类别〕队伍。持续优化〔试用期满人员类别〕培养和配备，着力培养一批业务精、会管理、能干事的管理人员，"
-        "切实让想干事的人员有更多机会，让肯干事的人员有关键岗位，让敢干事的人员有制度保障，让干成事的人员受褒奖得重用，"
-        "不断加强管理人员队伍。严格执行〔选拔任用依据〕，把牢选人用人过程关。〔本期以来〕，〔试用期满人员类别〕试用期满"
-        "〔试用期满人数〕。",
-        backed_by=("试用期满人数",),
-    ),
+    DefaultItem("s3.cadres", 3, _cadres, backed_by=("试用期满人数",)),
     DefaultItem(
         "s3.supervision",
         3,

@@ -139,3 +139,13 @@ def test_a_second_half_and_a_year_are_named_as_themselves_not_as_the_year_since_
     assert "2022年带领党员学习观看了" in said(H1)  # as the reference writes a first half
     assert "下半年带领党员学习观看了" in said(Period.parse("2022H2"))
     assert "全年带领党员学习观看了" in said(Period.parse("2022"))
+
+
+def test_a_branch_whose_unit_does_not_appoint_says_only_who_finished_probation():
+    probation = record("probation_completed", D(2022, 4, 1), title="科级干部试用期满", headcount=2, participants="科级干部")
+
+    unit, office = draft([probation], profile=UNIT, judgments=KEPT), draft([probation], profile=STUDENTS, judgments=KEPT)
+
+    assert "持续优化科级干部培养和配备" in unit and "今年以来，科级干部试用期满2人。" in unit
+    assert "今年以来，科级干部试用期满2人。" in office
+    assert "培养和配备" not in office and "选人用人" not in office
