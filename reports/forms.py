@@ -353,6 +353,11 @@ class ProfileYearForm(forms.ModelForm):
             "problems": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def is_blank(self) -> bool:
+        """Nothing written for the year in any of its fields (the form must be valid). Every field
+        counts: 年度工作成效 or 自查问题 alone is worth a row."""
+        return not any(str(self.cleaned_data.get(name) or "").strip() for name in self._meta.fields)
+
 
 class StandingWorkForm(forms.ModelForm):
     class Meta:

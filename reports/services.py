@@ -481,7 +481,7 @@ def profile_save(
     year_form,
     standing_formset,
 ) -> BranchProfile:
-    """Save the branch's profile, one year's goals and its standing work together, and renew the
+    """Save the branch's profile, one year's texts and its standing work together, and renew the
     branch's figures version so that every cached draft is compiled again with the new words.
     The forms must be valid; writers of the branch only."""
     _require_writer(by, branch)
@@ -490,9 +490,11 @@ def profile_save(
         profile.branch = branch
         profile.headings = heading_overrides(profile_form.headings())
         profile.save()
+        # A year with nothing written gets no row; a stored year is saved even when emptied, so
+        # clearing its fields clears what the drafts read.
         year_row = year_form.save(commit=False)
         year_row.branch = branch
-        if year_row.goals.strip() or year_row.campaigns.strip() or year_row.pk:
+        if year_row.pk or not year_form.is_blank():
             year_row.save()
         standing_formset.instance = branch
         standing_formset.save()
