@@ -270,7 +270,9 @@ class PeriodFacts:
     # of a resolution): what the report editor offers to carry into 存在的问题. None: not read.
     unresolved_rectifications: tuple[Named, ...] | None = field(default=None, compare=False, repr=False)
     rule_rows: tuple[ComplianceRule, ...] | None = field(default=None, compare=False, repr=False)
-    has_outlets: bool | None = field(default=None, compare=False, repr=False)
+    # Whether the branch published anything before the period (None: not read): where it never
+    # has, a period without publicity is no lapse of its own (report judgments).
+    published_before: bool | None = field(default=None, compare=False, repr=False)
     # The records of the period that lack evidence their kinds ask for (minutes, photos…), in
     # date order: the draft preview lists them beside the draft.
     evidence_gaps: tuple[int, ...] = field(default=(), compare=False, repr=False)
@@ -325,12 +327,12 @@ class BranchReads:
     groups: list[PartyGroup]
     publicity: tuple[OutletTally, ...]
     rules: tuple[ComplianceRule, ...]
-    has_outlets: bool
+    published_before: bool
 
 
 def branch_reads_query(branch: Organisation, period: Period) -> QuerySet[Organisation]:
     """3. The branch's row with its party groups, the period's publicity entries, the rules in
-    force and whether any outlet is, as subqueries of one query. A caller may annotate more
+    force and whether it published before the period, as subqueries of one query. A caller may annotate more
     onto it (a report reads its profile here too); ``branch_reads`` decodes the row."""
     return Organisation.objects.filter(pk=branch.pk).annotate(
         **branch_reads_annotations(
@@ -340,7 +342,7 @@ def branch_reads_query(branch: Organisation, period: Period) -> QuerySet[Organis
 
 
 # The annotations ``branch_reads_annotations`` adds, which ``branch_reads`` decodes.
-BRANCH_READS = ("group_rows", "publicity_rows", "rule_rows", "any_outlet")
+BRANCH_READS = ("group_rows", "publicity_rows", "rule_rows", "published_before")
 
 
 def branch_reads_annotations(
@@ -365,7 +367,7 @@ def branch_reads_annotations(
             id="id", organisation_id="organisation_id", kind="kind", frequency="frequency",
             per_party_group="per_party_group", source="source",
         ),
-        any_outlet=Exists(Outlet.objects.in_force_for_lineage(lineage_ids)),
+        published_before=Exists(PublicityEntry.objects.filter(branch_id=branch_id, date__lt=start)),
     )
 
 
@@ -393,7 +395,9 @@ def branch_reads(branch: Organisation, row: Mapping) -> BranchReads:
     publicity = _outlet_tallies(
         (e["id"], e["count"], e["outlet_id"], e["outlet_name"], e["outlet_level"], e["outlet_unit"]) for e in entries
     )
-    return BranchReads(groups=groups, publicity=publicity, rules=rules, has_outlets=bool(row["any_outlet"]))
+    return BranchReads(
+        groups=groups, publicity=publicity, rules=rules, published_before=bool(row["published_before"])
+    )
 
 
 def period_facts(
@@ -428,7 +432,7 @@ def period_facts(
             for a in record.attendance_rows
         ],
         rules=reads.rules,
-        has_outlets=reads.has_outlets,
+        published_before=reads.published_before,
     )
 
 
@@ -651,7 +655,7 @@ def facts_from_rows(
     members: list[dict],
     attendance: list[tuple] | None = None,
     rules: tuple[ComplianceRule, ...] | None = None,
-    has_outlets: bool | None = None,
+    published_before: bool | None = None,
 ) -> PeriodFacts:
     """The period's facts from the rows ``period_facts`` reads; no query, so a test can hand it
     records that were never saved."""
@@ -696,7 +700,7 @@ def facts_from_rows(
         attendance=None if attendance is None else tuple(attendance),
         unresolved_rectifications=tuple(Named(a.title, (a.pk,)) for a in rectifications if not a.is_resolved),
         rule_rows=rules,
-        has_outlets=has_outlets,
+        published_before=published_before,
     )
 
 

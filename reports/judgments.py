@@ -36,7 +36,7 @@ from django.db.models import Q
 
 from activities.compliance import DONE, MISSED, NA, branch_calendar, window_end
 from activities.kinds import KINDS, Category
-from activities.models import Attendance, ComplianceRule, Outlet
+from activities.models import Attendance, ComplianceRule, PublicityEntry
 from activities.quorum import Known
 from branchwork.models import Member, Organisation
 from branchwork.periods import Period, chinese_date
@@ -148,7 +148,9 @@ class Judgments:
     absences_without_reason: int = 0
     absence_record_ids: tuple[int, ...] = ()
     overdue_probation: tuple[str, ...] = ()  # names
-    has_outlets: bool = False
+    # The branch has published before (or in the period): only then is a period without a piece
+    # its lapse. Every 党总支 starts with the default outlets, so their existence says nothing.
+    publishes: bool = False
     own_problems: tuple[str, ...] = ()  # the profile's, as the branch wrote them
     carried: tuple[Carried, ...] = ()
     # The secretary's own problems of the previous period (``typed_carried``).
@@ -561,10 +563,12 @@ def typed_hint(judgments: Judgments) -> str:
     )
 
 
-def _has_outlets(branch: Organisation, facts) -> bool:
-    """Whether any outlet is in force for the branch: read with the facts, else one query."""
-    known = getattr(facts, "has_outlets", None)
-    return known if known is not None else Outlet.objects.in_force_for(branch).exists()
+def _published_before(branch: Organisation, period: Period, facts) -> bool:
+    """Whether the branch published before the period: read with the facts, else one query."""
+    known = getattr(facts, "published_before", None)
+    if known is not None:
+        return known
+    return PublicityEntry.objects.filter(branch=branch, date__lt=period.start).exists()
 
 
 def period_judgments(
@@ -609,7 +613,7 @@ def period_judgments(
             _overdue_probation(branch, facts.as_of, getattr(facts, "roster", None)), facts
         ),
         # Publicity is registered under an outlet: a branch with some has outlets (no query).
-        has_outlets=bool(facts.publicity) or _has_outlets(branch, facts),
+        publishes=bool(facts.publicity) or _published_before(branch, period, facts),
         own_problems=tuple(own_problems),
         calendar_gaps=calendar.gaps,
         short_of_quorum_ids=tuple(sorted(calendar.short_of_quorum_ids)),
@@ -742,7 +746,7 @@ def _overdue(facts, judgments: Judgments) -> Filled:
 
 
 def _no_publicity(facts, judgments: Judgments) -> Filled:
-    if facts.publicity_total or not judgments.has_outlets:
+    if facts.publicity_total or not judgments.publishes:
         return None
     return (f"{facts.period.half_label}未发布新闻宣传稿件", ())
 
