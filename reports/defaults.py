@@ -339,9 +339,22 @@ def _cadres(facts: PeriodFacts) -> str:
     )
 
 
+# Posts of a 支部委员会's members beyond the secretaries: a branch of fewer than 7 members has no
+# committee (《中国共产党支部工作条例（试行）》第九条), only a 书记 (and perhaps a 副书记).
+_COMMITTEE_POSTS = ("组织委员", "宣传委员", "纪检委员", "青年委员", "委员")
+
+
+def has_committee(facts: PeriodFacts) -> bool:
+    return any(row.get("post") in _COMMITTEE_POSTS for row in getattr(facts, "roster", None) or ())
+
+
 def _ideology_plan(facts: PeriodFacts) -> str:
-    """The reference's 「领导班子」 is a unit's; a branch without one commits its 支部委员会."""
-    who = "领导班子认真落实工作责任制" if has_leadership(facts) else "支部委员会认真落实意识形态工作责任制"
+    """The reference's 「领导班子」 is a unit's; a branch without one commits its 支部委员会, a
+    branch without a committee its 书记."""
+    if has_leadership(facts):
+        who = "领导班子认真落实工作责任制"
+    else:
+        who = f"{'支部委员会' if has_committee(facts) else '支部书记'}认真落实意识形态工作责任制"
     return (
         f"进一步强化意识形态工作，{who}，深入贯彻〔上级党组织〕工作部署，靠实工作责任，"
         "紧抓党员队伍建设，切实将意识形态工作抓好抓实。"
