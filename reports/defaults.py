@@ -143,8 +143,10 @@ def _themed_days(facts: PeriodFacts) -> str:
                 "丰富“主题党日+具体活动”形式，增强党组织的吸引力和凝聚力。〔本期以来〕，支部不断创新主题党日活动形式，"
                 "通过组织〔主题党日形式〕等形式多样、内容丰富的主题活动，〔联合开展主题党日〕，" + "，".join(outcomes) + "。"
             )
-        # Without a source for what they achieved, the days are told as what was done.
-        if len(facts.themed_day_forms) > 1:
+        # Without a source for what they achieved, the days are told as what was done; 「形式多样、
+        # 内容丰富」 not where the branch's own problems say its themed days are not.
+        criticised = any("主题党日" in problem for problem in _stated_problems(facts))
+        if len(facts.themed_day_forms) > 1 and not criticised:
             return (
                 "丰富“主题党日+具体活动”形式。〔本期以来〕，支部组织开展了〔主题党日形式〕等形式多样、内容丰富的主题党日活动，"
                 "〔联合开展主题党日〕。[其中〔主题党日参加与成效〕。]"
@@ -245,7 +247,9 @@ def _discipline_rules(facts: PeriodFacts) -> str:
     text = "严守政治纪律和政治规矩。"
     if facts.has("rules_study"):
         text += (
-            "坚持把学习党章党规党纪作为党员干部职工的必修课，定期组织学习〔党规党纪学习材料〕等党规党纪，"
+            "坚持把学习党章党规党纪作为党员干部职工的必修课，"
+            + ("定期" if facts.count("rules_study").count > 1 else "")
+            + "组织学习〔党规党纪学习材料〕等党规党纪，"
             "增强政治敏锐性和政治鉴别力，做到党中央提倡的坚决响应、党中央决定的坚决照办、党中央禁止的坚决杜绝，"
             "确保党员干部在大是大非和原则问题上立场坚定、旗帜鲜明。"
         )
@@ -346,6 +350,23 @@ _COMMITTEE_POSTS = ("组织委员", "宣传委员", "纪检委员", "青年委�
 
 def has_committee(facts: PeriodFacts) -> bool:
     return any(row.get("post") in _COMMITTEE_POSTS for row in getattr(facts, "roster", None) or ())
+
+
+def _standardisation(facts: PeriodFacts) -> str:
+    """「严抓党小组……发挥党小组的基石作用」 only where the party groups kept their meetings: not
+    beside a 五 that says a group missed months of them."""
+    rule = judgments_of(facts).rule("group_meeting")
+    groups = "{党小组名称?严抓党小组、党员队伍管理，引领各党小组及全体党员|严抓党员队伍管理，引领全体党员}"
+    cornerstone = "{党小组名称?发挥党小组的基石作用，|}"
+    if rule is not None and rule.broken:
+        groups, cornerstone = "严抓党员队伍管理，引领全体党员", ""
+    return (
+        "夯实党支部建设，筑牢党支部战斗堡垒。[以〔标准化建设依据〕为基准，][进一步规范细化〔台账〕，]"
+        + groups
+        + "[贴近〔主责主业〕发展、][更贴近〔服务对象〕需求]开展组织生活，"
+        + cornerstone
+        + "从而凝聚党支部战斗堡垒合力。"
+    )
 
 
 def _ideology_plan(facts: PeriodFacts) -> str:
@@ -519,15 +540,7 @@ ITEMS: list[DefaultItem] = [
     ),
     DefaultItem(STANDING_WORK, 1, ""),
     # 二、支部建设
-    DefaultItem(
-        "s2.standardisation",
-        2,
-        "夯实党支部建设，筑牢党支部战斗堡垒。[以〔标准化建设依据〕为基准，][进一步规范细化〔台账〕，]"
-        "{党小组名称?严抓党小组、党员队伍管理，引领各党小组及全体党员|严抓党员队伍管理，引领全体党员}"
-        "[贴近〔主责主业〕发展、][更贴近〔服务对象〕需求]开展组织生活，{党小组名称?发挥党小组的基石作用，|}"
-        "从而凝聚党支部战斗堡垒合力。",
-        backed_by=("标准化建设依据", "台账"),
-    ),
+    DefaultItem("s2.standardisation", 2, _standardisation, backed_by=("标准化建设依据", "台账")),
     DefaultItem("s2.responsibility", 2, _responsibility, backed_by=("主要业务",)),
     DefaultItem(
         "s2.membership",
