@@ -26,12 +26,18 @@ texts set no numeric frequency for a branch's 党课 (「按期」), so the cale
 党课 was held and nothing is due or missed — unless an organisation above sets a 党课 rule, when
 its row is an ordinary rule's. Their cells without a record are "open": no obligation.
 
+A 支委会 rule binds only a branch that had a 支部委员会 in the period (``committee``: 7 or more
+正式党员, or a committee member on the roster); for one without, the calendar's 支委会 row says
+「正式党员不足7人，未设支委会，不作要求」, has nothing due or missed, and shows any 支委会 held — in
+the branch's calendar, the report's and the roll-up's gaps alike.
+
 Everything is computed in a fixed number of queries for any number of branches.
 """
 
+import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -43,6 +49,7 @@ from branchwork.figures import figures_changed
 from branchwork.models import Organisation, PartyGroup
 from branchwork.periods import Period, chinese_date
 
+from .committee import COMMITTEE_KIND, NO_COMMITTEE, has_committee, roster_rows
 from .kinds import KINDS, kinds_where
 from .models import Activity, ActivityKind, ComplianceRule
 from .quorum import Known, short_of_quorum
@@ -95,6 +102,8 @@ class CalendarRow:
     rule: ComplianceRule | None  # None: a kind recorded without a rule (Kind.recorded_without_rule)
     group: PartyGroup | None
     cells: list[CalendarCell]
+    # Why a row without a rule requires nothing, where it is not that no rule is in force.
+    note: str = ""
 
     @property
     def gaps(self) -> int:
@@ -118,6 +127,8 @@ class Calendar:
     gaps: int  # missed obligations
     # The period's records shown held that fell short of their quorum (quorum.short_of_quorum).
     short_of_quorum_ids: frozenset[int] = frozenset()
+    # A 支委会 rule is in force but the branch had no committee in the period (``committee``).
+    without_committee: bool = False
 
     @property
     def month_labels(self) -> list[str]:
@@ -183,6 +194,43 @@ def _rules_for_branches(
             }
         result[branch.pk] = by_lineage[lineage]
     return result
+
+
+def _committee_exemptions(
+    branch_ids: list[int],
+    rules_by_branch: dict[int, dict[str, ComplianceRule]],
+    period: Period,
+    roster: Iterable[Mapping] | None = None,
+) -> tuple[set[int], list[dict] | None]:
+    """The branches under a 支委会 rule that had no 支部委员会 in the period (``committee``: fewer
+    than 7 正式党员 and no committee member on the roll), which the rule does not bind; and the
+    roster rows read to tell, of every branch (None where nothing was read). From ``roster``, the
+    branches' rows, when the caller has read them; else one query, none when no rule is in force."""
+    under_rule = [pk for pk in branch_ids if COMMITTEE_KIND in rules_by_branch[pk]]
+    if not under_rule:
+        return set(), None
+    read = None
+    if roster is None:
+        by_branch = roster_rows(branch_ids, period)
+        read = [row for rows in by_branch.values() for row in rows]
+    else:
+        by_branch = defaultdict(list)
+        for row in roster:
+            by_branch[row["branch_id"]].append(row)
+    return {pk for pk in under_rule if not has_committee(by_branch.get(pk, ()), period)}, read
+
+
+def _without_kind(
+    rules_by_branch: dict[int, dict[str, ComplianceRule]], kind: str, branch_ids: set[int]
+) -> dict[int, dict[str, ComplianceRule]]:
+    """``rules_by_branch`` with ``kind``'s rule left out for ``branch_ids`` (the dicts are shared
+    between branches of one lineage: copied, not changed)."""
+    if not branch_ids:
+        return rules_by_branch
+    return {
+        pk: {code: rule for code, rule in rules.items() if code != kind} if pk in branch_ids else rules
+        for pk, rules in rules_by_branch.items()
+    }
 
 
 # --- windows ---------------------------------------------------------------------------------
@@ -326,8 +374,10 @@ def _recorded_cells(
     held_counts: dict[int, int],
     held_ids: dict[int, list[int]],
     short: set[int],
+    reason: str = "",
 ) -> list[CalendarCell]:
-    """A row without a rule: what was held each month; nothing is due or missed."""
+    """A row without a rule: what was held each month; nothing is due or missed. ``reason``: why
+    nothing is required, where it is not that no rule is in force."""
     cells = []
     for _year, number in months:
         count = held_counts.get(number, 0)
@@ -337,7 +387,8 @@ def _recorded_cells(
             label = f"{number}月召开{count}次" + ("，有会议未达到法定人数" if flagged else "")
             cells.append(CalendarCell(DONE, count, flagged, ids, label, number))
         else:
-            cells.append(CalendarCell(OPEN, 0, False, (), f"{number}月：无{kind_label}记录，上级未规定频次，不作要求", number))
+            why = reason or f"无{kind_label}记录，上级未规定频次，不作要求"
+            cells.append(CalendarCell(OPEN, 0, False, (), f"{number}月：{why}", number))
     return cells
 
 
@@ -591,7 +642,12 @@ def _calendars(
     months = period.months()
     rules_by_branch = _rules_for_branches(branches, rules)
     kinds = {code for rules in rules_by_branch.values() for code in rules} | set(recorded_without_rule())
-    groups_by_branch = _active_groups([branch.pk for branch in branches], rules_by_branch, period, groups)
+    branch_ids = [branch.pk for branch in branches]
+    no_committee, read = _committee_exemptions(branch_ids, rules_by_branch, period, known and known.roster)
+    if read is not None:
+        known = dataclasses.replace(known or Known(), roster=read)  # the quorum check reads no roster
+    rules_by_branch = _without_kind(rules_by_branch, COMMITTEE_KIND, no_committee)
+    groups_by_branch = _active_groups(branch_ids, rules_by_branch, period, groups)
 
     held = _monthly(_kind_rows(branches, period, kinds, year_kinds), period.year)
     activities = held.activities
@@ -605,7 +661,9 @@ def _calendars(
     for branch in branches:
         calendar_rows = [
             *_rule_rows(branch, rules_by_branch[branch.pk], groups_by_branch[branch.pk], months, held, short, today),
-            *_recorded_rows(branch, rules_by_branch[branch.pk], months, held.counts, held.ids, short),
+            *_recorded_rows(
+                branch, rules_by_branch[branch.pk], months, held, short, no_committee=branch.pk in no_committee
+            ),
         ]
         calendar_rows.sort(key=lambda row: order[row.kind])  # stable: party groups keep their order
         calendars[branch.pk] = Calendar(
@@ -616,6 +674,7 @@ def _calendars(
             short_of_quorum_ids=frozenset(
                 pk for row in calendar_rows for cell in row.cells for pk in cell.activity_ids if pk in short
             ),
+            without_committee=branch.pk in no_committee,
         )
     return calendars
 
@@ -722,21 +781,25 @@ def _rule_rows(branch, rules, groups, months, held: _Monthly, short, today) -> l
     return calendar_rows
 
 
-def _recorded_rows(branch, rules, months, counts, ids, short) -> list[CalendarRow]:
-    """A row for each kind shown as recorded though no rule requires it, unless a rule is in force."""
+def _recorded_rows(branch, rules, months, held: _Monthly, short, *, no_committee: bool = False) -> list[CalendarRow]:
+    """A row for each kind shown as recorded though no rule requires it, unless a rule is in force;
+    and the 支委会's where its rule does not bind a branch without a committee (``no_committee``):
+    the row says so where its obligations would be, and shows any 支委会 held."""
     calendar_rows = []
-    for code in recorded_without_rule():
+    for code in (*recorded_without_rule(), *((COMMITTEE_KIND,) if no_committee else ())):
         if code in rules:
             continue  # a rule is in force: its row is the rule's
         key = (branch.pk, code, ALL_GROUPS)
+        note = NO_COMMITTEE if no_committee and code == COMMITTEE_KIND else ""
         cells = _recorded_cells(
             kind_label=KINDS[code].label,
             months=months,
-            held_counts=counts.get(key, {}),
-            held_ids=ids.get(key, {}),
+            held_counts=held.counts.get(key, {}),
+            held_ids=held.ids.get(key, {}),
             short=short,
+            reason=note,
         )
-        calendar_rows.append(CalendarRow(code, KINDS[code].label, None, None, cells))
+        calendar_rows.append(CalendarRow(code, KINDS[code].label, None, None, cells, note))
     return calendar_rows
 
 
@@ -814,6 +877,9 @@ def compliance_summary(
     months = period.months()
     rules_by_branch = _rules_for_branches(branches)
     branch_ids = [branch.pk for branch in branches]
+    # A branch without a committee is not bound by the 支委会 rule: one query for every branch.
+    no_committee, _roster = _committee_exemptions(branch_ids, rules_by_branch, period)
+    rules_by_branch = _without_kind(rules_by_branch, COMMITTEE_KIND, no_committee)
     groups_by_branch = _active_groups(branch_ids, rules_by_branch, period, narrow=True)
     kinds = {code for rules in rules_by_branch.values() for code in rules} | set(count_kinds)
 

@@ -43,7 +43,8 @@ JUDGMENT_RULES = {"compliance", "contradiction", "outcome", "pending"}
 pytestmark = pytest.mark.django_db
 
 
-def _branch(name: str, *, members: int = 6) -> tuple:
+def _branch(name: str, *, members: int = 7) -> tuple:
+    # 7 正式党员: a branch with a 支部委员会 (支部工作条例第九条), so held to the 支委会 rule.
     branch = BranchFactory(name=name, parent=CommitteeFactory())
     secretary = MemberFactory(branch=branch, name=f"{name[:2]}书记", post=Member.Post.SECRETARY)
     others = [MemberFactory(branch=branch, name=f"{name[:2]}党员{index}") for index in range(members - 1)]
