@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from activities.committee import has_committee
 from activities.kinds import KINDS
 from activities.models import Outlet
 from activities.selectors import Detail, PeriodFacts
@@ -343,13 +344,10 @@ def _cadres(facts: PeriodFacts) -> str:
     )
 
 
-# Posts of a 支部委员会's members beyond the secretaries: a branch of fewer than 7 members has no
-# committee (《中国共产党支部工作条例（试行）》第九条), only a 书记 (and perhaps a 副书记).
-_COMMITTEE_POSTS = ("组织委员", "宣传委员", "纪检委员", "青年委员", "委员")
-
-
-def has_committee(facts: PeriodFacts) -> bool:
-    return any(row.get("post") in _COMMITTEE_POSTS for row in getattr(facts, "roster", None) or ())
+def _has_committee(facts: PeriodFacts) -> bool:
+    """The calendar's own rule (``activities.committee``): a branch of fewer than 7 正式党员 has
+    only a 书记; a roster not entered says nothing, and the committee stands."""
+    return has_committee(getattr(facts, "roster", None) or (), facts.period)
 
 
 def _standardisation(facts: PeriodFacts) -> str:
@@ -375,7 +373,7 @@ def _ideology_plan(facts: PeriodFacts) -> str:
     if has_leadership(facts):
         who = "领导班子认真落实工作责任制"
     else:
-        who = f"{'支部委员会' if has_committee(facts) else '支部书记'}认真落实意识形态工作责任制"
+        who = f"{'支部委员会' if _has_committee(facts) else '支部书记'}认真落实意识形态工作责任制"
     return (
         f"进一步强化意识形态工作，{who}，深入贯彻〔上级党组织〕工作部署，靠实工作责任，"
         "紧抓党员队伍建设，切实将意识形态工作抓好抓实。"

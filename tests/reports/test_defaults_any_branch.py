@@ -55,7 +55,7 @@ def test_only_a_unit_with_a_leadership_team_is_told_of_its_leaders_inspections_a
     assert "主要领导干部带头发扬民主" in unit and "主要领导干部" not in students
     assert "规范督查检查考核" in unit and "督查检查考核" not in students and "坚持不懈纠正“四风”问题。" in students
     assert "领导班子认真落实工作责任制" in unit
-    assert "领导班子" not in students and "支部书记认真落实意识形态工作责任制" in students  # no committee
+    assert "领导班子" not in students and "支部委员会认真落实意识形态工作责任制" in students  # no roster: as set
 
 
 def test_the_ideology_plan_commits_the_committee_only_where_the_roster_has_one():
