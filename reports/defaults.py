@@ -336,7 +336,7 @@ def _cadres(facts: PeriodFacts) -> str:
     appoints them says what its records hold: who finished their probation."""
     done = "〔本期以来〕，〔试用期满人员类别〕试用期满〔试用期满人数〕。"
     if not has_leadership(facts):
-        return done
+        return "〔试用期满人员类别〕试用期满〔试用期满人数〕。"
     return (
         "建强〔试用期满人员类别〕队伍。持续优化〔试用期满人员类别〕培养和配备，着力培养一批业务精、会管理、能干事的管理人员，"
         "切实让想干事的人员有更多机会，让肯干事的人员有关键岗位，让敢干事的人员有制度保障，让干成事的人员受褒奖得重用，"

@@ -325,6 +325,9 @@ def _fit_title(template: str, title: str, words: tuple[str, ...]) -> tuple[str, 
             title = title[:-size]
             break
     leading = _leading_verb(title)
+    if before.endswith("学习") and not leading and title.endswith(("学习", "学习教育", "研讨", "研讨会")):
+        # 「党纪学习教育集中学习」 names a study: it is 开展ed, not 学习ed (「学习党纪学习教育集中学习」).
+        before = before[: -len("学习")] + "开展"
     for verb in TITLE_VERBS:
         if before.endswith(verb):
             if leading.endswith(verb) or (leading and not after.strip("，。")):
@@ -556,12 +559,14 @@ def _org_life(facts: PeriodFacts) -> Value | None:
             continue
         title = record.title.strip()
         named.append(title if title.endswith(("组织生活会", "民主评议党员")) else quoted(title))
-    parts = []
+    # Years that held the same are named together: 「2024、2025年度组织生活会与民主评议党员」.
+    by_what: dict[str, list[int]] = {}
     for year in sorted(annual):
         what = "与".join(
             label for code, label in (("org_life", "组织生活会"), ("appraisal", "民主评议党员")) if code in annual[year]
         )
-        parts.append(f"{year}年度{what}")
+        by_what.setdefault(what, []).append(year)
+    parts = ["、".join(map(str, years)) + f"年度{what}" for what, years in by_what.items()]
     parts += _distinct(named)
     return Value("、".join(parts), _ids(records))
 

@@ -161,5 +161,5 @@ def test_a_branch_whose_unit_does_not_appoint_says_only_who_finished_probation()
     unit, office = draft([probation], profile=UNIT, judgments=KEPT), draft([probation], profile=STUDENTS, judgments=KEPT)
 
     assert "持续优化科级干部培养和配备" in unit and "今年以来，科级干部试用期满2人。" in unit
-    assert "今年以来，科级干部试用期满2人。" in office
+    assert "是科级干部试用期满2人。" in office
     assert "培养和配备" not in office and "选人用人" not in office

@@ -250,3 +250,21 @@ def test_special_work_is_named_as_the_work_it_is():
     assert "支部投入“安全生产月”活动" in said("安全生产月")
     assert "支部投入防汛抗旱行动" in said("防汛抗旱行动")
     assert "工作工作" not in said("疫情防控工作")
+
+
+def test_a_title_naming_a_study_is_held_not_studied():
+    said = phrase_one(KINDS["study"], _detail("study", "党纪学习教育集中学习"))
+
+    assert "召开理论学习会，开展党纪学习教育集中学习" in said and "学习党纪学习教育" not in said
+
+
+def test_two_years_meetings_in_one_period_are_named_once():
+    meetings = [
+        record("org_life", D(2025, 1, 16), title="2024年度组织生活会", year_of=2024),
+        record("democratic_appraisal", D(2025, 1, 17), title="2024年度民主评议党员", year_of=2024),
+        record("org_life", D(2025, 12, 26), title="2025年度组织生活会", year_of=2025, also=("democratic_appraisal",)),
+    ]
+
+    said = _fill("组织生活会与民主评议", period_facts_of(meetings, period=Period.parse("2025"), today=D(2026, 1, 5)))
+
+    assert said == "2024、2025年度组织生活会与民主评议党员"
