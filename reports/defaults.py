@@ -367,6 +367,23 @@ def _standardisation(facts: PeriodFacts) -> str:
     )
 
 
+def _branch_quality_plan(facts: PeriodFacts) -> str:
+    """「推进kl所收费运营工作稳步有序开展」: the unit's short name and its business, run together
+    where the one ends as the other begins (「星云软件」 and 「软件研发」: 「星云软件研发工作」)."""
+    profile = getattr(facts, "profile", None)
+    unit, core = getattr(profile, "unit_name", "") or "", getattr(profile, "core_business", "") or ""
+    overlap = next((size for size in range(min(len(unit), len(core)) - 1, 1, -1) if unit.endswith(core[:size])), 0)
+    work = (
+        f"{unit}{core[overlap:]}工作" if overlap
+        else "[〔单位简称〕]{主责主业?〔主责主业〕工作|各项工作}"
+    )
+    return (
+        "不断夯实党支部建设质量，{标准化建设依据?进一步在党支部建设标准化工作上下功夫，全力实现达标提质、提质增效，|}"
+        "[深入将党建工作和〔主责主业〕工作融合，]发挥党支部的战斗堡垒作用，"
+        f"推进{work}稳步有序开展。"
+    )
+
+
 def _ideology_plan(facts: PeriodFacts) -> str:
     """The reference's 「领导班子」 is a unit's; a branch without one commits its 支部委员会, a
     branch without a committee its 书记."""
@@ -586,8 +603,12 @@ ITEMS: list[DefaultItem] = [
     DefaultItem(
         "s4.guidance",
         4,
-        "不断加强对党员的思想教育引导，针对广大党员干部职工的不同情况，通过〔思想引导形式〕等形式加强引导，"
-        "提高党员对中国特色社会主义的理论认同、政治认同和情感认同。",
+        # 「广大党员」 of a branch of a dozen and more; a branch of five has each member's own thinking.
+        lambda facts: (
+            "不断加强对党员的思想教育引导，"
+            + ("针对广大党员干部职工的不同情况，" if len(facts.membership.at_end) >= 10 else "针对每名党员的思想实际，")
+            + "通过〔思想引导形式〕等形式加强引导，提高党员对中国特色社会主义的理论认同、政治认同和情感认同。"
+        ),
         backed_by=("思想引导形式",),
     ),
     DefaultItem(
@@ -620,13 +641,7 @@ ITEMS: list[DefaultItem] = [
         6,
         "针对查摆出的问题，逐项制定整改措施，明确责任人和完成时限，确保问题整改到位、取得实效。",
     ),
-    DefaultItem(
-        "s6.branch_quality",
-        6,
-        "不断夯实党支部建设质量，{标准化建设依据?进一步在党支部建设标准化工作上下功夫，全力实现达标提质、提质增效，|}"
-        "[深入将党建工作和〔主责主业〕工作融合，]发挥党支部的战斗堡垒作用，"
-        "推进[〔单位简称〕]{主责主业?〔主责主业〕工作|各项工作}稳步有序开展。",
-    ),
+    DefaultItem("s6.branch_quality", 6, _branch_quality_plan),
     DefaultItem("s6.organisational_life", 6, _organisational_life_plan),
     DefaultItem("s6.ideology", 6, _ideology_plan),
     DefaultItem(

@@ -163,3 +163,22 @@ def test_a_branch_whose_unit_does_not_appoint_says_only_who_finished_probation()
     assert "持续优化科级干部培养和配备" in unit and "今年以来，科级干部试用期满2人。" in unit
     assert "是科级干部试用期满2人。" in office
     assert "培养和配备" not in office and "选人用人" not in office
+
+
+def test_the_units_name_and_its_business_are_run_together_where_they_overlap():
+    firm = draft(profile=ProfileFacts(unit_name="星云软件", core_business="软件研发"))
+    station = draft(profile=ProfileFacts(unit_name="kl所", core_business="收费运营"))
+
+    assert "推进星云软件研发工作稳步有序开展" in firm and "软件软件" not in firm
+    assert "推进kl所收费运营工作稳步有序开展" in station
+
+
+def test_a_branch_of_five_is_not_its_broad_membership():
+    from tests.memory import member
+
+    talk = record("heart_talk", D(2022, 3, 1), title="谈心谈话", interviewee="乙")
+    five = [member(name) for name in "甲乙丙丁戊"]
+    facts = facts_of([talk], period=H1, profile=STUDENTS, judgments=KEPT, members=five, today=D(2026, 1, 1))
+    text = compile_document(header=HEADER, items=default_items(facts=facts), facts=facts).plain_text()
+
+    assert "针对每名党员的思想实际" in text and "广大党员" not in text
