@@ -136,12 +136,12 @@ class ActivityForm(forms.ModelForm):
             field = self.fields["speaker"]
             field.queryset = members.filter(on_the_day | Q(pk=self.instance.speaker_id or 0))
             field.empty_label = "（从本支部花名册中选择）"
-            field.error_messages["invalid_choice"] = f"{field.label}须是本支部花名册中的人员"
+            field.error_messages["invalid_choice"] = f"{field.label}须是本支部花名册中的人员（记录日期当天在册：入党、转入在此日期之后或此前已转出的人员不能选）"
         if "responsible_member" in self.fields:
             field = self.fields["responsible_member"]
             field.queryset = members.filter(on_the_day | Q(pk=self.instance.responsible_member_id or 0))
             field.empty_label = "（从本支部花名册中选择）"
-            field.error_messages["invalid_choice"] = "责任人须是本支部花名册中的人员"
+            field.error_messages["invalid_choice"] = "责任人须是本支部花名册中的人员（记录日期当天在册：入党、转入在此日期之后或此前已转出的人员不能选）"
         if "headcount" in self.fields:
             field = self.fields["headcount"]
             field.min_value = 1
@@ -152,8 +152,8 @@ class ActivityForm(forms.ModelForm):
             field = self.fields["participant_members"]
             chosen = list(self.instance.participant_members.values_list("pk", flat=True)) if self.instance.pk else []
             field.queryset = members.filter(on_the_day | Q(pk__in=chosen))
-            field.error_messages["invalid_choice"] = "只能选择本支部花名册中的人员"
-            field.error_messages["invalid_pk_value"] = "只能选择本支部花名册中的人员"
+            field.error_messages["invalid_choice"] = "只能选择本支部花名册中的人员（记录日期当天在册：入党、转入在此日期之后或此前已转出的人员不能选）"
+            field.error_messages["invalid_pk_value"] = "只能选择本支部花名册中的人员（记录日期当天在册：入党、转入在此日期之后或此前已转出的人员不能选）"
             field.help_text = "从本支部花名册中勾选；花名册以外的人员填在“其他参加人员”中"
             if not field.queryset.exists():
                 field.help_text = "本支部花名册中还没有人员，可先在花名册中添加，或把参加人员填在“其他参加人员”中"

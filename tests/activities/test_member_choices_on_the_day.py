@@ -79,6 +79,8 @@ def test_after_the_transfer_the_member_is_refused(world, people):
 
     assert not form.is_valid()
     assert set(form.errors) == {"speaker", "participant_members"}
+    # The message says why someone on the roster cannot be chosen for this date.
+    assert "记录日期当天在册" in form.errors["participant_members"][0]
 
 
 def test_an_edit_keeps_who_the_record_already_names(world, people):
