@@ -456,7 +456,16 @@ def phrase_series(kind: Kind, count: int, records: Sequence = ()) -> str:
 _SITE = re.compile(r"陵园|纪念馆|纪念碑|纪念园|基地|旧址|故居|博物馆|展览馆|档案馆|烈士|遗址|村$|社区$|敬老院|学校$|小学$")
 
 
-def _themed_day_clause(detail, *, partner: bool) -> str:
+def _themed_day_attendees(detail) -> str:
+    """Who came: the branch's own people (as typed, else the members listed) and the others."""
+    members = detail.party_participants
+    own = detail.participants or (
+        (f"支部党员{members}名" if detail.other_participants else f"{members}名党员") if members else ""
+    )
+    return "、".join(x for x in (own, detail.other_participants) if x)
+
+
+def _themed_day_clause(detail, *, partner: bool, attendees: bool = True) -> str:
     """One 主题党日 told by what it was: 「4月3日，与化学学院研究生第二党支部联合赴雨花台烈士陵园开展
     “缅怀革命先烈 传承红色基因”主题党日活动，支部党员11名、化学学院研究生第二党支部党员12名参加，
     参加党员撰写心得体会11篇」. The partner is said where ``partner`` (not said elsewhere)."""
@@ -467,14 +476,9 @@ def _themed_day_clause(detail, *, partner: bool) -> str:
     where = f"{'赴' if _SITE.search(detail.place) else '在'}{detail.place}" if detail.place else ""
     joint = f"与{detail.joint_with}联合" if partner and detail.joint_with else ""
     said = [f"{detail.date.month}月{detail.date.day}日，{joint}{where}{what}"]
-    # Who came: the branch's own people (as typed, else the members listed) and the others.
-    members = detail.party_participants
-    own = detail.participants or (
-        (f"支部党员{members}名" if detail.other_participants else f"{members}名党员") if members else ""
-    )
-    attendees = "、".join(x for x in (own, detail.other_participants) if x)
-    if attendees:
-        said.append(f"{attendees}参加")
+    who = _themed_day_attendees(detail) if attendees else ""
+    if who:
+        said.append(f"{who}参加")
     if detail.outcome:
         said.append(detail.outcome.strip().rstrip("。；;").replace("\n", "，"))
     return "，".join(said)
@@ -493,7 +497,13 @@ def _themed_day_people_and_outcomes(facts: PeriodFacts) -> Value | None:
     if not days:
         return None
     partner = not _partners_said_apart(days)
-    return Value("；".join(_themed_day_clause(day, partner=partner) for day in days), _ids(days))
+    # Twelve days each 「全体党员参加」 say it once, after them.
+    who = {_themed_day_attendees(day) for day in days}
+    alike = len(days) >= 3 and len(who) == 1 and "" not in who
+    text = "；".join(_themed_day_clause(day, partner=partner, attendees=not alike) for day in days)
+    if alike:
+        text += f"；每次活动{who.pop()}均参加"
+    return Value(text, _ids(days))
 
 
 def _study_speakers(facts: PeriodFacts) -> Value | None:

@@ -268,3 +268,14 @@ def test_two_years_meetings_in_one_period_are_named_once():
     said = _fill("组织生活会与民主评议", period_facts_of(meetings, period=Period.parse("2025"), today=D(2026, 1, 5)))
 
     assert said == "2024、2025年度组织生活会与民主评议党员"
+
+
+def test_themed_days_all_attended_alike_say_so_once():
+    days = [
+        record("themed_day", D(2025, month, 25), title=f"第{month}次", place="局机关", participants="全体党员")
+        for month in (1, 2, 3)
+    ]
+
+    said = _fill("主题党日参加与成效", period_facts_of(days, period=Period.parse("2025H1"), today=D(2026, 1, 5)))
+
+    assert said.count("全体党员") == 1 and said.endswith("；每次活动全体党员均参加")
