@@ -243,6 +243,11 @@ def _propose_rule(item: StandardItem, facts: ScoringFacts) -> Proposal:
         per_group = [code for code in kinds if code in KINDS and KINDS[code].rule and KINDS[code].rule.per_party_group]
         if per_group and len(per_group) == len(kinds) and not facts.groups:
             return Proposal(item.points, [Reason(f"本支部未设党小组，{_kinds_label(kinds)}不作要求", facts.links.groups())])
+        # A branch of fewer than 7 正式党员 has no 支部委员会 (activities.committee): as with no
+        # party groups, nothing is due and nothing is deducted.
+        notes = {row.note for row in facts.calendar.rows if row.kind in kinds and row.note}
+        if notes:
+            return Proposal(item.points, [Reason("；".join(sorted(notes)), facts.links.calendar(facts.period))])
         return Proposal(None, [Reason(f"合规日历对{_kinds_label(kinds)}不作要求，由支部对照材料自评", facts.links.calendar(facts.period))])
     reasons, gaps, open_windows = [], 0, 0
     for row in rows:

@@ -89,6 +89,8 @@ def standard_items():
 def test_with_a_standard_every_record_is_under_the_items_of_its_kinds(world):
     standard_for(world.committee, 2022, standard_items())
     member = MemberFactory(branch=world.branch, name="王建国", post="书记", joined_on=D(2003, 7, 1))
+    # A branch with a committee (activities.committee): its 支委会 is due every month.
+    MemberFactory(branch=world.branch, name="李明", post="组织委员")
     committee = ActivityFactory(branch=world.branch, kind="committee_meeting", date=D(2022, 1, 7), title="研究")
     AttendanceFactory(activity=committee, member=member)
     # A themed day held as a 支委会 too backs both items, and is printed once.

@@ -39,6 +39,8 @@ def pack(world):
         ],
     )
     member = MemberFactory(branch=world.branch, name="王建国", post="书记")
+    # A branch with a committee (activities.committee): its 支委会 is due every month.
+    MemberFactory(branch=world.branch, name="李明", post="组织委员")
     meeting = ActivityFactory(
         branch=world.branch, kind="committee_meeting", date=D(2022, 1, 7), title="=研究部署党建工作", host="王建国",
         content="会议研究部署2022年党建工作。", decisions="形成一致意见。", also=["themed_day"],

@@ -85,6 +85,15 @@ def test_party_group_meetings_are_not_asked_of_a_branch_without_groups():
     assert proposal.reasons[0].text == "本支部未设党小组，党小组会不作要求"
 
 
+def test_committee_meetings_are_not_asked_of_a_branch_without_a_committee():
+    from activities.committee import NO_COMMITTEE
+
+    row = CalendarRow("committee_meeting", "支委会", None, None, [cell("na", month, NO_COMMITTEE) for month in range(1, 7)], NO_COMMITTEE)
+    proposal = propose(item("rule", kinds=["committee_meeting"]), facts(rows=[row]))
+    assert proposal.score == Decimal("6")
+    assert proposal.reasons[0].text == NO_COMMITTEE
+
+
 def test_kind_count_halves_a_yearly_minimum_for_a_half_year():
     records = [RecordFact(1, datetime.date(2022, 3, 30), "party_lecture", frozenset({"party_lecture"}), "党课")]
     proposal = propose(item("kind_count", points="4", kinds=["party_lecture"], min=4), facts(records=records))
