@@ -175,3 +175,16 @@ def _queue_item(report, patterns: dict[str, str], show_parent: bool) -> str:
         "        </li>\n"
         "        "
     )
+
+
+@register.simple_tag
+def period_still_open(period) -> str:
+    """What a draft of a period not yet over must say beside it: its figures run to today, and
+    what is still due is not counted as missed (its 落款 is the first working day after the end)."""
+    today = timezone.localdate()
+    if today > period.end:
+        return ""
+    return (
+        f"{period.label}尚未结束：草稿中的数字截至{today.month}月{today.day}日，此后召开的会议、开展的活动登记后自动计入；"
+        "尚未到期的会议不计为未召开。落款日期为期末后的第一个工作日，期末后再核对一遍再报送。"
+    )
