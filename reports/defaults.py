@@ -321,7 +321,8 @@ def _publicity(facts: PeriodFacts) -> str:
     only to the sector's or the unit's own outlets; 「舆情管控」 only where the branch recorded
     ideology-front work."""
     media = (Outlet.Level.CENTRAL, Outlet.Level.PROVINCIAL, Outlet.Level.LOCAL)
-    external = any(tally.level in media for tally in facts.publicity if tally.count)
+    # 「各大」: more than one of them (a district's WeChat account alone is not 「各大媒体网站」).
+    external = len({tally.outlet_id for tally in facts.publicity if tally.count and tally.level in media}) > 1
     ideology = any(facts.has(kind.code) for kind in KINDS.values() if kind.ideology_front)
     return (
         "坚持正确的舆论导向，紧抓工作特色亮点，加强新闻宣传报道" + ("及舆情管控" if ideology else "")

@@ -77,7 +77,10 @@ def join_list_yiji(names: Sequence[str]) -> str:
 def quoted(title: str) -> str:
     """A title in quotation marks unless it already opens with a quotation or book-title mark."""
     title = title.strip()
-    return title if title[:1] in "“《\"" else f"“{title}”"
+    if title[:1] in "“《\"":
+        return title
+    # Quotation marks inside take the single form (GB/T 15834): 「“争做新时代‘大先生’”」.
+    return "“" + title.replace("“", "‘").replace("”", "’") + "”"
 
 
 def _month_part(day) -> str:
@@ -471,10 +474,13 @@ def _themed_day_clause(detail, *, partner: bool, attendees: bool = True) -> str:
     参加党员撰写心得体会11篇」. The partner is said where ``partner`` (not said elsewhere)."""
     # 「5月主题党日：赴党史教育基地」 is the day's theme after its running name.
     title = re.sub(r"^[^：:]*(?:主题党日|党日活动)[^：:]*[：:]", "", detail.title.strip()) or detail.title.strip()
+    joint = f"与{detail.joint_with}联合" if partner and detail.joint_with else ""
+    if joint:  # 「与……联合开展“暑期护苗”联合主题党日活动」 says 联合 once
+        title = title.replace("联合", "", 1) or title
     template, title = _fit_title("开展{title}主题党日活动", title, KINDS["themed_day"].all_words)
     what = template.replace("{title}", _topic(title))
-    where = f"{'赴' if _SITE.search(detail.place) else '在'}{detail.place}" if detail.place else ""
-    joint = f"与{detail.joint_with}联合" if partner and detail.joint_with else ""
+    # A title naming the place already (「参观市革命纪念馆」) is not told where again.
+    where = "" if not detail.place or detail.place in title else f"{'赴' if _SITE.search(detail.place) else '在'}{detail.place}"
     said = [f"{detail.date.month}月{detail.date.day}日，{joint}{where}{what}"]
     who = _themed_day_attendees(detail) if attendees else ""
     if who:

@@ -86,10 +86,12 @@ def test_pieces_in_the_units_own_outlets_are_not_the_great_media_and_no_opinion_
         Piece("车间简报", D(2022, 3, 1), count=2, level=Outlet.Level.OTHER),
         Piece("集团公司微信公众号", D(2022, 4, 1), count=2, level=Outlet.Level.INDUSTRY),
     ]
-    media = [*own, Piece("省报", D(2022, 5, 1), count=1, level=Outlet.Level.PROVINCIAL)]
+    one_paper = [*own, Piece("省报", D(2022, 5, 1), count=1, level=Outlet.Level.PROVINCIAL)]
+    media = [*one_paper, Piece("市电视台", D(2022, 5, 2), count=1, level=Outlet.Level.LOCAL)]
 
     assert "加强新闻宣传报道，截至6月30日，共发布新闻宣传稿件4篇" in draft(pieces=own)
-    assert "各大媒体网站共发布新闻宣传稿件5篇" in draft(pieces=media)
+    assert "各大媒体" not in draft(pieces=one_paper)  # 「各大」 is more than one
+    assert "各大媒体网站共发布新闻宣传稿件6篇" in draft(pieces=media)
     assert "舆情" not in draft(pieces=media)
 
 

@@ -279,3 +279,21 @@ def test_themed_days_all_attended_alike_say_so_once():
     said = _fill("主题党日参加与成效", period_facts_of(days, period=Period.parse("2025H1"), today=D(2026, 1, 5)))
 
     assert said.count("全体党员") == 1 and said.endswith("；每次活动全体党员均参加")
+
+
+def test_a_quotation_inside_a_quoted_title_takes_single_marks():
+    from reports.placeholders import quoted
+
+    assert quoted("弘扬教育家精神，争做新时代“大先生”") == "“弘扬教育家精神，争做新时代‘大先生’”"
+    assert quoted("“七一”慰问") == "“七一”慰问"
+
+
+def test_a_themed_day_names_its_place_and_its_partner_once():
+    visit = record("themed_day", D(2026, 9, 20), title="参观市革命纪念馆", place="市革命纪念馆")
+    joint = record("themed_day", D(2026, 7, 15), title="“暑期护苗”联合主题党日", place="阳光社区", joint_with="阳光社区党支部")
+    alone = record("themed_day", D(2026, 8, 15), title="重温入党誓词", place="学校会议室")
+
+    said = _fill("主题党日参加与成效", period_facts_of([joint, alone, visit], period=Period.parse("2026H2"), today=D(2026, 12, 6)))
+
+    assert "9月20日，开展参观市革命纪念馆主题党日活动" in said and "赴市革命纪念馆开展参观" not in said
+    assert "与阳光社区党支部联合" in said and said.count("联合") == 1
