@@ -185,7 +185,13 @@ class Judgments:
 # --- computing ---------------------------------------------------------------------------------
 
 
-def _rule_statuses(calendar) -> tuple[RuleStatus, ...]:
+def _rule_statuses(calendar, as_of: datetime.date | None = None) -> tuple[RuleStatus, ...]:
+    """Each rule of the calendar as kept, broken or still open; ``as_of``, the day the figures run
+    to: before the period's end its counts are said 「截至12月6日」, not 「下半年」 as if complete."""
+    within = (
+        f"截至{as_of.month}月{as_of.day}日" if as_of is not None and as_of < calendar.period.end
+        else calendar.period.half_label
+    )
     rows_by_kind: dict[str, list] = defaultdict(list)
     for row in calendar.rows:
         if row.rule is not None and row.rule.frequency in FREQUENCY_WORDS:
@@ -227,7 +233,7 @@ def _rule_statuses(calendar) -> tuple[RuleStatus, ...]:
                 missed=tuple("、".join(name for name in groups if name) + said for said, groups in missed.items()),
                 missed_months=tuple(sorted(set(months))),
                 still_open=still_open,
-                within=calendar.period.half_label,
+                within=within,
             )
         )
     return tuple(statuses)
@@ -601,7 +607,7 @@ def period_judgments(
             attendance=[(activity_id, member_id, present) for member_id, _, present, _, activity_id in attendance],
         ),
     )
-    rules = _rule_statuses(calendar)
+    rules = _rule_statuses(calendar, facts.as_of)
     absentees, unexplained, unexplained_ids = _absences(attendance)
     judgments = Judgments(
         rules=rules,

@@ -877,3 +877,25 @@ def test_the_editor_links_the_problem_of_quorum_to_the_meetings_it_is_about(clie
     assert "〔未达到法定人数情况〕" in page
     assert "须有超过半数的有表决权党员到会" in page
     assert f'{reverse("activities:activity_list", args=[branch.code])}?ids={may.pk}' in page
+
+
+def test_an_open_periods_gap_counts_to_the_day_not_the_half():
+    from types import SimpleNamespace
+
+    from activities.compliance import CalendarCell
+    from reports.judgments import _rule_statuses
+
+    cells = [CalendarCell("done", 1, False, (month,), f"{month}月召开1次", month) for month in (7, 9, 10, 11)]
+    cells.insert(1, CalendarCell("missed", 0, False, (), "8月未召开", 8))
+    cells.append(CalendarCell("due", 0, False, (), "12月待召开", 12))
+    calendar = SimpleNamespace(
+        period=Period.parse("2026H2"),
+        months=[(2026, month) for month in range(7, 13)],
+        rows=[SimpleNamespace(kind="committee_meeting", rule=SimpleNamespace(frequency="monthly", source=""), group=None, cells=cells)],
+    )
+
+    [open_status] = _rule_statuses(calendar, datetime.date(2026, 12, 6))
+    [closed_status] = _rule_statuses(calendar, datetime.date(2026, 12, 31))
+
+    assert open_status.gap_text == "支委会应每月召开，截至12月6日召开4次，8月未召开"
+    assert closed_status.gap_text == "支委会应每月召开，下半年召开4次，8月未召开"
