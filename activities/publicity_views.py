@@ -16,6 +16,7 @@ from branchwork.models import Organisation
 
 from .models import Outlet, PublicityEntry
 from .outlets import (
+    INTERNAL_OR_OTHER,
     branch_outlets,
     next_own_sort_order,
     next_sort_order,
@@ -154,8 +155,12 @@ def outlet_branch_update(request, code, pk):
 
 
 def _outlet_note(form: PublicityEntryForm) -> str:
+    """Where a newly typed outlet was registered for the branch, that it may be chosen next time
+    — not for the menu's own 「内部刊物/其他」, which is always there."""
     outlet = form.created_outlet
-    return f"；“{outlet.name}”已登记为本支部的媒体，下次可直接选择" if outlet else ""
+    if not outlet or outlet.name == INTERNAL_OR_OTHER:
+        return ""
+    return f"；“{outlet.name}”已登记为本支部的媒体，下次可直接选择"
 
 
 def _entry_listed(branch: Organisation, entry: PublicityEntry):

@@ -54,7 +54,8 @@ def test_a_name_typed_again_or_registered_above_is_reused_not_duplicated(world, 
 def test_internal_or_other_is_always_on_offer_and_counted_under_its_name(world, as_user, site):
     client = as_user(world.secretary)
     assert (INTERNAL, "内部刊物/其他") in options(client)
-    client.post(CREATE, piece(INTERNAL, count="3"))
+    response = client.post(CREATE, piece(INTERNAL, count="3"), follow=True)
+    assert "已登记为本支部的媒体" not in response.content.decode()  # the menu's own choice: nothing to learn
     client.post(CREATE, piece(site.pk, count="14"))
     internal = Outlet.objects.get(organisation=world.branch, name="内部刊物/其他")
     assert internal.level == Outlet.Level.OTHER
