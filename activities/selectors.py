@@ -273,6 +273,9 @@ class PeriodFacts:
     # Whether the branch published anything before the period (None: not read): where it never
     # has, a period without publicity is no lapse of its own (report judgments).
     published_before: bool | None = field(default=None, compare=False, repr=False)
+    # The date of the branch's first record (None: none, or not read). Months before it are months
+    # nothing was entered for: the editor says so where the period begins before it.
+    first_record: datetime.date | None = field(default=None, compare=False, repr=False)
     # The records of the period that lack evidence their kinds ask for (minutes, photos…), in
     # date order: the draft preview lists them beside the draft.
     evidence_gaps: tuple[int, ...] = field(default=(), compare=False, repr=False)
@@ -328,6 +331,7 @@ class BranchReads:
     publicity: tuple[OutletTally, ...]
     rules: tuple[ComplianceRule, ...]
     published_before: bool
+    first_record: datetime.date | None = None
 
 
 def branch_reads_query(branch: Organisation, period: Period) -> QuerySet[Organisation]:
@@ -342,7 +346,7 @@ def branch_reads_query(branch: Organisation, period: Period) -> QuerySet[Organis
 
 
 # The annotations ``branch_reads_annotations`` adds, which ``branch_reads`` decodes.
-BRANCH_READS = ("group_rows", "publicity_rows", "rule_rows", "published_before")
+BRANCH_READS = ("group_rows", "publicity_rows", "rule_rows", "published_before", "first_record")
 
 
 def branch_reads_annotations(
@@ -368,6 +372,7 @@ def branch_reads_annotations(
             per_party_group="per_party_group", source="source",
         ),
         published_before=Exists(PublicityEntry.objects.filter(branch_id=branch_id, date__lt=start)),
+        first_record=Subquery(Activity.objects.filter(branch_id=branch_id).order_by("date").values("date")[:1]),
     )
 
 
@@ -396,7 +401,8 @@ def branch_reads(branch: Organisation, row: Mapping) -> BranchReads:
         (e["id"], e["count"], e["outlet_id"], e["outlet_name"], e["outlet_level"], e["outlet_unit"]) for e in entries
     )
     return BranchReads(
-        groups=groups, publicity=publicity, rules=rules, published_before=bool(row["published_before"])
+        groups=groups, publicity=publicity, rules=rules, published_before=bool(row["published_before"]),
+        first_record=row["first_record"],
     )
 
 
@@ -433,6 +439,7 @@ def period_facts(
         ],
         rules=reads.rules,
         published_before=reads.published_before,
+        first_record=reads.first_record,
     )
 
 
@@ -656,6 +663,7 @@ def facts_from_rows(
     attendance: list[tuple] | None = None,
     rules: tuple[ComplianceRule, ...] | None = None,
     published_before: bool | None = None,
+    first_record: datetime.date | None = None,
 ) -> PeriodFacts:
     """The period's facts from the rows ``period_facts`` reads; no query, so a test can hand it
     records that were never saved."""
@@ -701,6 +709,7 @@ def facts_from_rows(
         unresolved_rectifications=tuple(Named(a.title, (a.pk,)) for a in rectifications if not a.is_resolved),
         rule_rows=rules,
         published_before=published_before,
+        first_record=first_record,
     )
 
 

@@ -139,6 +139,19 @@ def section_comments(comments) -> tuple[list, dict[int, list]]:
     return overall, by_section
 
 
+def records_begin_notice(facts, period) -> str:
+    """Where the period begins before the branch's first record: the months before it are months
+    nothing was entered for, which the calendar (and 五) cannot tell from months nothing was done in.
+    Said to the secretary, not written into the report."""
+    first = getattr(facts, "first_record", None)
+    if first is None or (first.year, first.month) <= (period.start.year, period.start.month):
+        return ""  # the records begin in the period's first month: every month has its chance
+    return (
+        f"本支部的工作记录从{first.year}年{first.month}月{first.day}日开始登记，此前的月份在合规日历中显示为未召开，"
+        "“存在的问题”也按此列出。如当时的会议和活动确已开展，请补录记录；否则请在总结中如实说明。"
+    )
+
+
 def _editor_facts(branch: Organisation, report: Report, items: list):
     """The facts the editor checks and fills from, read with the 存在的问题 rows among ``items``
     (``report_items_with_last_problems``); from the cache while no record has changed."""
@@ -203,4 +216,5 @@ def editor_page(
         "has_versions": any(event.version_id for event in events),
         "conflict": conflict,
         "saved_sections": saved_sections,
+        "records_begin": records_begin_notice(facts, report.period),
     }

@@ -26,3 +26,18 @@ def test_the_editor_and_preview_of_an_open_period_say_it_is_not_over(world, as_u
 
     assert "2022年上半年尚未结束：草稿中的数字截至5月10日" in text(current)
     assert "尚未结束" not in text(past)
+
+
+def test_the_editor_says_when_the_branchs_records_begin_inside_the_period(world, as_user):
+    from tests.factories import ActivityFactory
+
+    ActivityFactory(branch=world.branch, kind="themed_day", date=datetime.date(2025, 7, 8), title="首次登记")
+    for period in ("2025", "2025H2"):
+        report_written(world.branch, Period.parse(period), world.secretary)
+    client = as_user(world.secretary)
+
+    def text(period):
+        return client.get(reverse("reports:report_edit", args=[world.branch.code, period])).content.decode()
+
+    assert "本支部的工作记录从2025年7月8日开始登记，此前的月份在合规日历中显示为未召开" in text("2025")
+    assert "开始登记" not in text("2025H2")  # the records cover the half from its start
