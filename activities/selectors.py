@@ -672,12 +672,6 @@ def facts_from_rows(
     heads = contents.pop("heads")
     post_of = {m["name"]: POST_TITLES.get(m["post"], "") for m in members if m["transferred_out_on"] is None}
     year_end = datetime.date(period.start.year, 12, 31)
-    open_rectifications = tuple(
-        Named(a.title, (a.pk,))
-        for a in rectifications
-        if not a.is_resolved or (a.resolved_on is not None and a.resolved_on > period.end)
-    )
-    open_ids = {item.activity_ids[0] for item in open_rectifications}
     return PeriodFacts(
         branch_id=branch.pk,
         branch_code=branch.code,
@@ -690,15 +684,9 @@ def facts_from_rows(
         **contents,
         probation_completed=heads.get("probation_completed", Tally()),
         publicity=publicity,
-        open_rectifications=open_rectifications,
-        rectification_deadlines=MappingProxyType(
-            {a.pk: a.deadline for a in rectifications if a.deadline and a.pk in open_ids}
-        ),
+        **_rectification_facts(rectifications, period),
         details=tuple(_detail(a, post_of) for a in details),
         membership=membership(members, period=period, as_of=as_of),
-        rectifications_found=tuple(
-            a.pk for a in rectifications if period.contains(a.date) and a.rectification_source in MEETING_SOURCES
-        ),
         heads=MappingProxyType(heads),
         group_rows=tuple(groups),
         roster=tuple(members),
@@ -706,11 +694,31 @@ def facts_from_rows(
         evidence_gaps=tuple(a.pk for a in details if missing_evidence(a, counted.kinds_of.get(a.pk, ()))),
         year_kinds=tuple(year_rows) if period.end <= year_end else None,
         attendance=None if attendance is None else tuple(attendance),
-        unresolved_rectifications=tuple(Named(a.title, (a.pk,)) for a in rectifications if not a.is_resolved),
         rule_rows=rules,
         published_before=published_before,
         first_record=first_record,
     )
+
+
+def _rectification_facts(rectifications: list[Activity], period: Period) -> dict:
+    """What the period's facts say of its 整改台账: items open at its end (with their deadlines),
+    those its meetings found, and those not yet resolved at all."""
+    open_items = tuple(
+        Named(a.title, (a.pk,))
+        for a in rectifications
+        if not a.is_resolved or (a.resolved_on is not None and a.resolved_on > period.end)
+    )
+    open_ids = {item.activity_ids[0] for item in open_items}
+    return {
+        "open_rectifications": open_items,
+        "rectification_deadlines": MappingProxyType(
+            {a.pk: a.deadline for a in rectifications if a.deadline and a.pk in open_ids}
+        ),
+        "rectifications_found": tuple(
+            a.pk for a in rectifications if period.contains(a.date) and a.rectification_source in MEETING_SOURCES
+        ),
+        "unresolved_rectifications": tuple(Named(a.title, (a.pk,)) for a in rectifications if not a.is_resolved),
+    }
 
 
 def _named(pairs: Iterable[tuple[int, str]]) -> tuple[Named, ...]:
