@@ -81,11 +81,13 @@ def report_list(request, code):
     can_write = access.can_write_branch(request.user, branch)
     have = {report.period.code for report in reports}
     today = timezone.localdate()
-    startable = [period for period in start_periods(today) if period.code not in have] if can_write else []
+    within = period_range(branch, today)
+    # Only periods the branch has records in or after (a branch set up in 2026 is not offered 2025).
+    startable = [p for p in start_periods(today) if p.code not in have and p in within] if can_write else []
     offered = have | {period.code for period in startable}
     other_periods = [
         (year, [(code, label) for code, label in options if code not in offered])
-        for year, options in period_range(branch, today).choices()
+        for year, options in within.choices()
     ]
     other_periods = [(year, options) for year, options in other_periods if options]
     return render(

@@ -46,6 +46,18 @@ def test_list_offers_writers_to_start_a_period(world, as_user):
     assert response.context["startable"]
 
 
+def test_a_branch_without_records_of_last_year_is_not_offered_last_year(world, as_user, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: datetime.date(2026, 12, 6))
+    response = as_user(world.secretary).get(reverse("reports:report_list", args=["kl"]))
+
+    assert [period.code for period in response.context["startable"]] == ["2026H2", "2026H1", "2026"]
+    assert "2025年全年" not in response.content.decode()
+
+    ActivityFactory(branch=world.branch, kind="study", date=datetime.date(2025, 11, 3))
+    response = as_user(world.secretary).get(reverse("reports:report_list", args=["kl"]))
+    assert "2025" in [period.code for period in response.context["startable"]]
+
+
 def test_list_offers_reviewers_nothing_to_start(world, as_user):
     response = as_user(world.reviewer).get(reverse("reports:report_list", args=["kl"]))
     assert response.status_code == 200
