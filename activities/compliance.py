@@ -251,7 +251,7 @@ def _window_of(frequency: str, month: Month) -> tuple[Month, Month]:
     return (year, first), (year, first + size - 1)
 
 
-def window_end(frequency: str, month: Month) -> datetime.date:
+def last_day_of_window(frequency: str, month: Month) -> datetime.date:
     """The last day of the calendar window containing ``month``: a yearly rule's in December."""
     return _month_end(_window_of(frequency, month)[1])
 
@@ -505,6 +505,8 @@ def by_date(bits: int) -> int:
 def for_the_year(bits: int) -> int:
     """Held months as a yearly rule reads them: of the records counted for the year."""
     return bits & (_MONTH_BITS | 1 << AFTER_THE_YEAR)
+
+
 # (branch id, kind) → its records dated inside the period.
 PeriodCounts = dict[tuple[int, str], int]
 

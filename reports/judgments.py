@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from activities.compliance import DONE, MISSED, NA, branch_calendar, window_end
+from activities.compliance import DONE, MISSED, NA, branch_calendar, last_day_of_window
 from activities.kinds import KINDS, Category
 from activities.models import Attendance, ComplianceRule, PublicityEntry
 from activities.quorum import Known
@@ -211,7 +211,7 @@ def _rule_statuses(calendar, as_of: datetime.date | None = None) -> tuple[RuleSt
                         names.append(name)
                     months.append(cell.month)
                     row_months.append(cell.month)
-                elif cell.status not in (DONE, NA) and window_end(row.rule.frequency, month) <= calendar.period.end:
+                elif cell.status not in (DONE, NA) and last_day_of_window(row.rule.frequency, month) <= calendar.period.end:
                     # Due within the period and not yet held. A window reaching past the period (a
                     # yearly 组织生活会 in a first half) is the next report's to tell, not a rule
                     # this half left unkept.
